@@ -1,0 +1,69 @@
+"""The command line, over the same services the GUI uses.
+
+`dispatch-desktop` with no arguments opens the console. Subcommands live one module per
+group in dispatch_desktop/commands/; each module has ``register(subparsers)`` and sets
+``func(args, ctx) -> int`` on its parsers. User errors print one line and exit 2; they
+never print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from dispatch_desktop import __version__, commands
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.settings import load_settings
+
+log = logging.getLogger("dispatch_desktop")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dispatch-desktop",
+        description="Behavioral-health triage, lookup and routing console for 911 dispatch.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: embedded SQLite)")
+    parser.add_argument("--settings", metavar="FILE", help="settings file (TOML)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        from pathlib import Path
+
+        settings = load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+        if args.command is None:
+            from dispatch_desktop.app import run_console
+
+            return run_console(settings)
+        if getattr(args, "no_context", False):
+            return int(args.func(args, None))
+        ctx = AppContext.open(settings, migrate_schema=getattr(args, "migrate", True))
+        try:
+            return int(args.func(args, ctx))
+        finally:
+            ctx.close()
+    except UserError as exc:
+        print(f"dispatch-desktop: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dispatch-desktop: interrupted", file=sys.stderr)
+        return 130

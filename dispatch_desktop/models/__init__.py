@@ -1,0 +1,73 @@
+"""What the app knows: SQLAlchemy 2 typed tables and the domain's value types. No Qt."""
+
+from dispatch_desktop.models.base import Base, utcnow
+from dispatch_desktop.models.calls import (
+    Assignment,
+    Call,
+    CallNote,
+    CallPerson,
+    ClassificationRow,
+    Outcome,
+    RecommendationRow,
+    Review,
+    RoutingDecision,
+)
+from dispatch_desktop.models.ops import (
+    AppMeta,
+    AuditEvent,
+    DataKey,
+    IngestedDocument,
+    OutboxMessage,
+    SignInFailure,
+    User,
+)
+from dispatch_desktop.models.registry import (
+    PLAN_FIELDS,
+    Consent,
+    CrisisPlan,
+    Encounter,
+    Person,
+    PersonAddress,
+    PersonAlias,
+    PersonIdentifier,
+    PersonPhone,
+    PersonSearchKey,
+    PremiseAlert,
+    SupportContact,
+)
+from dispatch_desktop.models.units import Unit, UnitCapabilityRow
+
+__all__ = [
+    "PLAN_FIELDS",
+    "AppMeta",
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "Call",
+    "CallNote",
+    "CallPerson",
+    "ClassificationRow",
+    "Consent",
+    "CrisisPlan",
+    "DataKey",
+    "Encounter",
+    "IngestedDocument",
+    "OutboxMessage",
+    "Outcome",
+    "Person",
+    "PersonAddress",
+    "PersonAlias",
+    "PersonIdentifier",
+    "PersonPhone",
+    "PersonSearchKey",
+    "PremiseAlert",
+    "RecommendationRow",
+    "Review",
+    "RoutingDecision",
+    "SignInFailure",
+    "SupportContact",
+    "Unit",
+    "UnitCapabilityRow",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""What the app does: classify, match, route, decide, print, measure, audit, sync. No Qt."""

@@ -1,0 +1,57 @@
+"""The non-Qt half of the composition root: settings, database, cipher and current actor.
+
+Both the CLI and the GUI build one `AppContext` and hand it to services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services import crypto, migrate
+from dispatch_desktop.services.db import Database
+from dispatch_desktop.settings import Settings
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    actor: Actor
+    _cipher: crypto.FieldCipher | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(
+        cls, settings: Settings, *, actor: Actor | None = None, migrate_schema: bool = True
+    ) -> AppContext:
+        db = Database.from_url(settings.database_url)
+        if migrate_schema:
+            migrate.upgrade(db)
+        return cls(settings=settings, db=db, actor=actor or cli_actor(settings))
+
+    @property
+    def cipher(self) -> crypto.FieldCipher:
+        """The field cipher, opened on first use (it may touch the OS keyring)."""
+        if self._cipher is None:
+            with self.db.transaction() as session:
+                store = crypto.choose_kek_store(session, self.settings.data_dir)
+                self._cipher = crypto.open_cipher(session, store)
+        return self._cipher
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def cli_actor(settings: Settings) -> Actor:
+    """The actor for command-line work: the OS user at this workstation, as administrator.
+
+    The CLI is an operator tool on a locked-down host; every action is still audited
+    under this name.
+    """
+    import getpass
+
+    return Actor(
+        username=f"cli:{getpass.getuser()}",
+        role=Role.ADMINISTRATOR,
+        workstation=settings.workstation,
+    )

@@ -1,0 +1,171 @@
+"""Engine factory and unit of work.
+
+SQLite is the embedded default: WAL journal, foreign keys on, synchronous=FULL so that a
+decision or audit event that was committed survives a power cut. PostgreSQL is one URL away.
+Connection problems become a `UserError` naming the problem and its fix.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dispatch_desktop.errors import UserError
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
+
+
+def create_db_engine(url: str, *, echo: bool = False, check: bool = True) -> Engine:
+    """Build an engine for ``url`` and (by default) prove it can connect.
+
+    Raises UserError for a malformed URL, a missing driver, an unreachable server, or an
+    SQLite file that is locked or not a database.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise UserError(
+            f"Database URL {url!r} is not a valid URL.",
+            fix="Use sqlite:///path/to/file.db or postgresql+psycopg://user@host/db.",
+        ) from exc
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 5}
+    elif parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"connect_timeout": 5}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise UserError(
+            f"No database driver for {parsed.drivername!r}.",
+            fix="Install the extra: pip install 'dispatch-desktop[postgres]'.",
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if check:
+        check_connection(engine)
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once and run a trivial query; translate failures into plain words."""
+    where = _redacted(engine.url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            if engine.dialect.name == "sqlite":
+                # Touch the schema so a non-database file fails here, not later.
+                conn.execute(text("SELECT count(*) FROM sqlite_master"))
+    except OperationalError as exc:
+        orig = exc.orig
+        message = str(orig).strip().splitlines()[0] if orig else str(exc)
+        if isinstance(orig, sqlite3.OperationalError) and "locked" in message:
+            raise UserError(
+                f"The database {where} is locked by another program.",
+                fix="Close the other copy of dispatch-desktop, or wait and retry.",
+            ) from exc
+        raise UserError(
+            f"Cannot connect to the database {where}: {message}.",
+            fix="Check the URL, that the server is running and reachable, and the password.",
+        ) from exc
+    except DatabaseError as exc:
+        raise UserError(
+            f"The database {where} is damaged or is not a database file.",
+            fix="Restore it from backup, or move it aside to start afresh.",
+        ) from exc
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+class UnitOfWork:
+    """One unit of work: ``with uow as session:``; commit explicitly, roll back by default.
+
+    A UnitOfWork is cheap; create one per task. Sessions never cross threads.
+    """
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> Session:
+        self.session = self._factory()
+        return self.session
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self.session is not None
+        # close() rolls back whatever was not committed and detaches the objects.
+        self.session.close()
+        self.session = None
+
+
+class Database:
+    """An engine plus its session factory: what services receive to open units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.session_factory = make_session_factory(engine)
+
+    @classmethod
+    def from_url(cls, url: str, *, check: bool = True) -> Database:
+        return cls(create_db_engine(url, check=check))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any exception."""
+        with self.uow() as session:
+            yield session
+            session.commit()
+
+    def describe(self) -> str:
+        return _redacted(self.engine.url.render_as_string(hide_password=False))
+
+    def has_table(self, name: str) -> bool:
+        return inspect(self.engine).has_table(name)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,100 @@
+"""One settings object for the whole app: a TOML file plus environment, loaded once.
+
+Order of precedence: explicit arguments (``--db``), then environment variables
+(``DISPATCH_DB_URL``, ``DISPATCH_WORKSTATION``, ``DISPATCH_DATA_DIR``), then the settings
+file (``DISPATCH_SETTINGS`` or ``settings.toml`` in the platformdirs config dir), then
+defaults. An unknown key in the file is an error that names the key, never ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dispatch_desktop import APP_NAME
+from dispatch_desktop.errors import UserError
+
+
+class Settings(BaseModel):
+    """Everything an agency or a console can configure, validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    db_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is SQLite in the user data dir."
+    )
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    workstation: str = Field(default_factory=socket.gethostname)
+    agency: str = "Demo County ECC"
+    page_size: Literal["letter", "a4"] = "letter"
+    policy_file: Path | None = None
+    lexicon_file: Path | None = None
+    nature_code_file: Path | None = None
+    frequent_utilizer_min_encounters: int = Field(default=4, ge=1)
+    frequent_utilizer_days: int = Field(default=90, ge=1)
+    idle_lock_minutes: int = Field(default=30, ge=0, description="0 turns the lock off")
+    reauth_hours: int = Field(default=12, ge=1)
+    plan_review_days: int = Field(default=365, ge=1)
+    cad_url: str | None = None
+    hub_url: str | None = None
+    theme: Literal["dark", "light"] = "dark"
+
+    @property
+    def database_url(self) -> str:
+        if self.db_url:
+            return self.db_url
+        return f"sqlite:///{self.data_dir / 'dispatch.db'}"
+
+
+def default_settings_path() -> Path:
+    env = os.environ.get("DISPATCH_SETTINGS")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml"
+
+
+def load_settings(path: Path | None = None, **overrides: object) -> Settings:
+    """Read the settings file (if any) and the environment; raise UserError when invalid."""
+    path = path or default_settings_path()
+    values: dict[str, object] = {}
+    if path.exists():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"Settings file {path} is not valid TOML: {exc}.", fix="Correct or remove it."
+            ) from exc
+    env_map = {
+        "DISPATCH_DB_URL": "db_url",
+        "DISPATCH_DATA_DIR": "data_dir",
+        "DISPATCH_WORKSTATION": "workstation",
+    }
+    for env_name, key in env_map.items():
+        if os.environ.get(env_name):
+            values[key] = os.environ[env_name]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(file)'}: "
+            + ("unknown setting" if err["type"] == "extra_forbidden" else err["msg"])
+            for err in exc.errors()
+        )
+        raise UserError(
+            f"Settings in {path} are invalid: {problems}.",
+            fix="Fix or remove the named keys.",
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()

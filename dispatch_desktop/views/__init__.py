@@ -1,0 +1,1 @@
+"""What the dispatcher sees: Qt widgets, item models, dialogs and the task runner. Thin."""
