@@ -31,7 +31,11 @@ class AppContext:
 
     @property
     def cipher(self) -> crypto.FieldCipher:
-        """The field cipher, opened on first use (it may touch the OS keyring)."""
+        """The field cipher, opened on first use (it may touch the OS keyring).
+
+        Its first use may write the first data key in its own transaction, so take it
+        before opening a write transaction on SQLite.
+        """
         if self._cipher is None:
             with self.db.transaction() as session:
                 store = crypto.choose_kek_store(session, self.settings.data_dir)
