@@ -95,6 +95,8 @@ class IngestedDocument(Base):
     call_id: Mapped[int | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="ok")
     error: Mapped[str | None] = mapped_column(Text)
+    # The raw text of a document that could not be ingested, kept so nothing is lost.
+    payload: Mapped[str | None] = mapped_column(Text)
 
 
 class DataKey(Base):

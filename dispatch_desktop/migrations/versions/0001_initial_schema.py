@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 02:39:30.973037
+Create Date: 2026-11-28 02:44:24.845569
 """
 from alembic import op
 import sqlalchemy as sa
@@ -76,6 +76,7 @@ def upgrade() -> None:
     sa.Column('call_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('payload', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ingested_document')),
     sa.UniqueConstraint('document_id', name=op.f('uq_ingested_document_document_id'))
     )
