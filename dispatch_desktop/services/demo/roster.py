@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.models import Unit, UnitCapabilityRow, User
 from dispatch_desktop.models.domain import Role, UnitCapability
+from dispatch_desktop.services.auth import set_demo_passwords
 
 ZONES = ("1", "2", "3", "4", "5", "6")
 
@@ -26,6 +27,7 @@ def build_users(session: Session) -> None:
     for username, display, role in DEMO_USERS:
         session.add(User(username=username, display_name=display, role=str(role)))
     session.flush()
+    set_demo_passwords(session, [username for username, _, _ in DEMO_USERS])
 
 
 def _unit(
