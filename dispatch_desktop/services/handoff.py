@@ -1,0 +1,1184 @@
+"""The printed handoff sheet for responders: safety first, then what helps, as consent allows.
+
+Two stages keep printing honest. `gather_handoff` reads the call, its confirmed persons and
+their plans (through `plans.read_plans`, so consent scope, expiry and revocation apply) and
+returns a frozen `HandoffSheet` holding only what may be printed. `render_handoff_pdf` lays
+that value out with reportlab; it reads no database and decides nothing about consent.
+`print_handoff` does both and writes the audit event (ids only, never health content).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+from xml.sax.saxutils import escape
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models import (
+    Assignment,
+    Call,
+    CallPerson,
+    ClassificationRow,
+    Consent,
+    Encounter,
+    Person,
+    PremiseAlert,
+    RecommendationRow,
+    RoutingDecision,
+    Unit,
+    utcnow,
+)
+from dispatch_desktop.models.domain import (
+    Actor,
+    EncounterSystem,
+    MatchStatus,
+    Route,
+    SafetyFlag,
+)
+from dispatch_desktop.models.records import Contact, PlanContent, PlanStatus, PlanView
+from dispatch_desktop.services import audit, plans
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.crypto import FieldCipher
+
+PageSize = Literal["letter", "a4"]
+PREMISE_REASON_CONTEXT = "premise_alert.reason"
+RECENT_CONTACT_DAYS = 90
+
+# The band lists the most dangerous things first.
+_FLAG_LABELS: dict[str, str] = {
+    SafetyFlag.WEAPON: "WEAPON REPORTED",
+    SafetyFlag.VIOLENCE: "VIOLENCE REPORTED",
+    SafetyFlag.IMMINENT_SELF_HARM: "IMMINENT SELF-HARM RISK",
+    SafetyFlag.MEDICAL: "MEDICAL CONCERN",
+}
+_PREMISE_LABELS: dict[str, str] = {
+    "weapons": "PREMISE ALERT: WEAPONS",
+    "violence": "PREMISE ALERT: VIOLENCE",
+    "hazard": "PREMISE ALERT: HAZARD",
+    "animal": "PREMISE ALERT: ANIMAL",
+    "bh_plan": "PREMISE ALERT: CRISIS PLAN ON FILE",
+}
+_PREMISE_ORDER = ("weapons", "violence", "hazard", "animal", "bh_plan")
+_SYSTEM_LABELS: dict[str, str] = {
+    EncounterSystem.LAW_ENFORCEMENT: "Law enforcement",
+    EncounterSystem.EMS: "EMS",
+    EncounterSystem.EMERGENCY_DEPARTMENT: "Emergency dept.",
+    EncounterSystem.CRISIS_CENTER: "Crisis center",
+    EncounterSystem.JAIL: "Jail",
+}
+_ROUTE_LABELS: dict[str, str] = {
+    Route.STANDARD: "STANDARD",
+    Route.CIT: "CIT",
+    Route.CO_RESPONDER: "CO-RESPONDER",
+    Route.LEAD: "LEAD",
+    Route.MOBILE_CRISIS: "MOBILE CRISIS",
+    Route.CRISIS_LINE: "CRISIS LINE",
+}
+# Plan fields the sheet prints, with the words a responder reads. Summary and diagnoses
+# are never printed: a responder at the door does not need them (minimum necessary).
+_PRINTED_PLAN_FIELDS: dict[str, str] = {
+    "safety_notes": "safety notes",
+    "communication_needs": "communication needs",
+    "deescalation": "de-escalation",
+    "what_helps": "what helps",
+    "triggers": "triggers",
+    "support_contacts": "support contacts",
+    "case_manager": "case manager",
+    "preferred_destination": "preferred destination",
+    "lead_status": "LEAD status",
+}
+
+
+# --- the printable value --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyItem:
+    """One line of the safety band."""
+
+    label: str
+    detail: str | None = None
+    source: str = "call"  # "call", "premise" or "plan"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLine:
+    role: str
+    name: str
+    phones: tuple[str, ...] = ()
+    organization: str | None = None
+    relationship: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffPerson:
+    """A confirmed person on the call, reduced to what consent allows the sheet to print."""
+
+    call_person_id: int
+    person_id: int
+    role: str
+    name: str
+    dob: dt.date | None = None
+    age: int | None = None
+    description: str | None = None
+    preferred_name: str | None = None
+    pronouns: str | None = None
+    language: str | None = None
+    communication_needs: tuple[str, ...] = ()
+    deescalation: tuple[str, ...] = ()
+    what_helps: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    case_manager: ContactLine | None = None
+    support_contacts: tuple[ContactLine, ...] = ()
+    preferred_destination: str | None = None
+    lead_status: str | None = None
+    plan_line: str | None = None  # why no plan prints, or why it may be dated
+    withheld_fields: tuple[str, ...] = ()  # printable fields the consent does not release
+    part2: bool = False  # something printed for this person comes from a Part 2 source
+    consent_line: str | None = None  # the consent's scope, printed with Part 2 content
+    encounter_counts: tuple[tuple[str, int], ...] = ()
+    encounter_days: int = RECENT_CONTACT_DAYS
+
+    @property
+    def has_plan_content(self) -> bool:
+        return bool(
+            self.communication_needs
+            or self.deescalation
+            or self.what_helps
+            or self.triggers
+            or self.case_manager
+            or self.support_contacts
+            or self.preferred_destination
+            or self.lead_status
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffSheet:
+    """Everything the sheet prints, already minimum-necessary and consent-filtered."""
+
+    call_id: int
+    call_number: str
+    received_at: dt.datetime
+    nature: str
+    address: str
+    unit: str | None
+    cross_street: str | None
+    route: str | None
+    route_note: str | None
+    actions: tuple[str, ...]
+    units: tuple[str, ...]
+    classified: bool
+    safety: tuple[SafetyItem, ...]
+    persons: tuple[HandoffPerson, ...]
+    part2_notice: str | None  # the 42 CFR 2.32 notice, set exactly when Part 2 items print
+    agency: str = ""
+    generated_at: dt.datetime | None = None
+
+    @property
+    def person_ids(self) -> tuple[int, ...]:
+        return tuple(p.person_id for p in self.persons)
+
+    @property
+    def has_safety_flags(self) -> bool:
+        return any(item.source != "plan" for item in self.safety)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedHandoff:
+    """What `print_handoff` did: for the status bar and for tests."""
+
+    call_id: int
+    call_number: str
+    person_ids: tuple[int, ...]
+    pages: int
+    audit_event_id: int
+
+
+# --- the Part 2 notice (agency-editable data) ------------------------------------------
+
+
+class _Part2Notice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    text: str
+
+    @field_validator("text")
+    @classmethod
+    def _names_part2(cls, value: str) -> str:
+        if "42 cfr part 2" not in value.lower():
+            raise ValueError("the notice must name 42 CFR part 2")
+        return value
+
+
+_notice_cache: dict[str, str] = {}
+
+
+def load_part2_notice(path: Path | None = None) -> str:
+    """The 42 CFR 2.32 notice text: comment lines dropped, checked, cached per file."""
+    key = str(path) if path else ""
+    if key in _notice_cache:
+        return _notice_cache[key]
+    source = path or resources.files("dispatch_desktop") / "resources/handoff/part2_notice.txt"
+    name = str(path) if path else "resources/handoff/part2_notice.txt"
+    try:
+        raw = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"Cannot read the Part 2 notice {name}: {exc}.") from exc
+    lines = [line.strip() for line in raw.splitlines() if not line.lstrip().startswith("#")]
+    try:
+        notice = _Part2Notice(text=" ".join(line for line in lines if line)).text
+    except ValidationError as exc:
+        raise UserError(
+            f"Part 2 notice {name}, field text: {exc.errors()[0]['msg']}.",
+            fix="Restore the 42 CFR 2.32 statement in that file.",
+        ) from exc
+    _notice_cache[key] = notice
+    return notice
+
+
+# --- gathering ------------------------------------------------------------------------
+
+
+def resolve_call_id(session: Session, ref: str) -> int:
+    """A call's id from its call number (2611-0042) or its numeric id."""
+    ref = ref.strip()
+    found = session.execute(select(Call.id).where(Call.call_number == ref)).scalar_one_or_none()
+    if found is None and ref.isdigit():
+        found = session.execute(select(Call.id).where(Call.id == int(ref))).scalar_one_or_none()
+    if found is None:
+        raise UserError(
+            f"No call {ref!r}.", fix="Give the call number (like 2611-0042) or the call id."
+        )
+    return found
+
+
+def gather_handoff(
+    session: Session,
+    cipher: FieldCipher,
+    call_id: int,
+    *,
+    now: dt.datetime,
+    actor: Actor,
+    agency: str = "",
+    review_days: int = 365,
+    encounter_days: int = RECENT_CONTACT_DAYS,
+    notice_path: Path | None = None,
+) -> HandoffSheet:
+    """Read everything printable about a call, filtered by consent, as a frozen value.
+
+    Only persons whose registry match was CONFIRMED appear. ``actor`` is who asks; the
+    sheet holds nothing that depends on it today, but a role-based rule would go here.
+    """
+    del actor  # every dispatcher role may print; kept so a role rule has one place to go
+    call = session.get(Call, call_id)
+    if call is None:
+        raise UserError(f"No call with id {call_id}.")
+    classification = session.execute(
+        select(ClassificationRow)
+        .where(ClassificationRow.call_id == call_id)
+        .order_by(ClassificationRow.created_at.desc(), ClassificationRow.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+    part2 = False
+    safety: list[SafetyItem] = []
+    if classification is not None:
+        safety.extend(_flag_items(classification.safety_flags))
+    alert_items, alerts_part2 = _premise_items(session, cipher, call, now)
+    safety.extend(alert_items)
+    part2 |= alerts_part2
+
+    persons: list[HandoffPerson] = []
+    for call_person, person in _confirmed_persons(session, call_id):
+        views = plans.read_plans(session, cipher, person.id, now, review_days)
+        handoff_person, notes = _person(call_person, person, views, now)
+        counts = _encounter_counts(session, person.id, call_id, now, encounter_days)
+        handoff_person = _with(
+            handoff_person, encounter_counts=counts, encounter_days=encounter_days
+        )
+        persons.append(handoff_person)
+        safety.extend(notes)
+        part2 |= handoff_person.part2
+
+    route, note, actions = _route(session, call_id)
+    address, unit = _split_unit(call.location or "")
+    return HandoffSheet(
+        call_id=call.id,
+        call_number=call.call_number,
+        received_at=call.received_at,
+        nature=_nature(call),
+        address=address or "(no address given)",
+        unit=unit,
+        cross_street=call.cross_street,
+        route=route,
+        route_note=note,
+        actions=actions,
+        units=_units(session, call_id),
+        classified=classification is not None,
+        safety=tuple(safety),
+        persons=tuple(persons),
+        part2_notice=load_part2_notice(notice_path) if part2 else None,
+        agency=agency,
+        generated_at=now,
+    )
+
+
+def _with(person: HandoffPerson, **changes: Any) -> HandoffPerson:
+    from dataclasses import replace
+
+    return replace(person, **changes)
+
+
+def _flag_items(flags: Iterable[str]) -> list[SafetyItem]:
+    present = set(flags)
+    items = [SafetyItem(label) for flag, label in _FLAG_LABELS.items() if flag in present]
+    items += [SafetyItem(f.upper().replace("_", " ")) for f in sorted(present - set(_FLAG_LABELS))]
+    return items
+
+
+def _premise_items(
+    session: Session, cipher: FieldCipher, call: Call, now: dt.datetime
+) -> tuple[list[SafetyItem], bool]:
+    if not call.location_normalized:
+        return [], False
+    alerts = (
+        session.execute(
+            select(PremiseAlert).where(
+                PremiseAlert.address_normalized == call.location_normalized,
+                (PremiseAlert.expires_at.is_(None)) | (PremiseAlert.expires_at > now),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    rank = {name: i for i, name in enumerate(_PREMISE_ORDER)}
+    alerts = sorted(alerts, key=lambda a: (rank.get(a.category, len(rank)), a.id))
+    items: list[SafetyItem] = []
+    part2 = False
+    for alert in alerts:
+        label = _PREMISE_LABELS.get(alert.category, f"PREMISE ALERT: {alert.category.upper()}")
+        consent = session.get(Consent, alert.consent_id) if alert.consent_id else None
+        if alert.consent_id is not None and (consent is None or not consent.is_active(now)):
+            # The alert's existence is safety information; its reason is the consent's.
+            items.append(SafetyItem(label, "details withheld: consent not in force", "premise"))
+            continue
+        reason = cipher.decrypt_json(alert.reason_enc, PREMISE_REASON_CONTEXT, alert.key_id)
+        items.append(SafetyItem(label, str(reason) if reason else None, "premise"))
+        part2 |= bool(reason) and consent is not None and consent.part2
+    return items, part2
+
+
+def _confirmed_persons(session: Session, call_id: int) -> list[tuple[CallPerson, Person]]:
+    rows = session.execute(
+        select(CallPerson, Person)
+        .join(Person, Person.id == CallPerson.person_id)
+        .where(
+            CallPerson.call_id == call_id,
+            CallPerson.match_status == MatchStatus.CONFIRMED,
+        )
+        .order_by(CallPerson.id)
+    ).all()
+    seen: set[int] = set()
+    result: list[tuple[CallPerson, Person]] = []
+    for call_person, person in rows:
+        if person.id not in seen:  # the same person named twice prints once
+            seen.add(person.id)
+            result.append((call_person, person))
+    # The subject first: the sheet is about them, not the caller.
+    result.sort(key=lambda pair: pair[0].role != "subject")
+    return result
+
+
+def _age(dob: dt.date | None, today: dt.date) -> int | None:
+    if dob is None:
+        return None
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+def _full_name(person: Person) -> str:
+    parts = (person.first_name, person.middle_name, person.last_name, person.suffix)
+    return " ".join(p.strip() for p in parts if p and p.strip()) or "(name not recorded)"
+
+
+def _contact_line(contact: Contact) -> ContactLine:
+    phones = []
+    if contact.phone:
+        phones.append(contact.phone)
+    if contact.after_hours_phone and contact.after_hours_phone != contact.phone:
+        phones.append(f"{contact.after_hours_phone} (after hours)")
+    return ContactLine(
+        role=contact.role,
+        name=contact.name,
+        phones=tuple(phones),
+        organization=contact.organization,
+        relationship=contact.relationship,
+    )
+
+
+def _person(
+    call_person: CallPerson,
+    person: Person,
+    views: Sequence[PlanView],
+    now: dt.datetime,
+) -> tuple[HandoffPerson, list[SafetyItem]]:
+    name = _full_name(person)
+    base = HandoffPerson(
+        call_person_id=call_person.id,
+        person_id=person.id,
+        role=call_person.role,
+        name=name,
+        dob=person.dob,
+        age=_age(person.dob, now.date()),
+        description=person.description,
+        preferred_name=person.preferred_name,
+        pronouns=person.pronouns,
+        language=person.language,
+    )
+    view = plans.current_plan(views)
+    if view is None or view.content is None:
+        line = views[0].status_line if views else "No crisis plan on file."
+        return _with(base, plan_line=line), []
+    content: PlanContent = view.content
+    notes = [
+        SafetyItem(f"From crisis plan ({name})", note, "plan") for note in content.safety_notes
+    ]
+    fields = {
+        "communication_needs": content.communication_needs,
+        "deescalation": content.deescalation,
+        "what_helps": content.what_helps,
+        "triggers": content.triggers,
+        "case_manager": _contact_line(content.case_manager) if content.case_manager else None,
+        "support_contacts": tuple(_contact_line(c) for c in content.support_contacts),
+        "preferred_destination": content.preferred_destination,
+        "lead_status": content.lead_status,
+    }
+    printed = bool(notes) or any(fields.values())
+    plan_line = None
+    if view.status is PlanStatus.STALE:
+        reviewed = view.last_reviewed.strftime("%b %Y") if view.last_reviewed else "never"
+        plan_line = f"Crisis plan not reviewed recently (last review {reviewed}): verify on scene."
+    withheld = tuple(
+        label for name_, label in _PRINTED_PLAN_FIELDS.items() if name_ in view.hidden_fields
+    )
+    part2 = view.part2 and printed
+    return (
+        _with(
+            base,
+            plan_line=plan_line,
+            withheld_fields=withheld,
+            part2=part2,
+            consent_line=_consent_line(view, content) if part2 else None,
+            **fields,
+        ),
+        notes,
+    )
+
+
+def _consent_line(view: PlanView, content: PlanContent) -> str:
+    """The scope of a Part 2 consent, which 42 CFR 2.32(b) requires with the disclosure."""
+    consent = view.consent
+    assert consent is not None
+    covers = [label for name, label in _PRINTED_PLAN_FIELDS.items() if name in consent.scope]
+    until = consent.expires_at.strftime("%b %d, %Y") if consent.expires_at else "revoked"
+    until_text = f"until {until}" if consent.expires_at else "until revoked"
+    return (
+        f"Disclosed with the written consent given to {consent.discloser}, to "
+        f"{consent.recipient}, for {consent.purpose}; covers {', '.join(covers) or 'none'}; "
+        f"{until_text}."
+    )
+
+
+def _encounter_counts(
+    session: Session, person_id: int, call_id: int, now: dt.datetime, days: int
+) -> tuple[tuple[str, int], ...]:
+    since = now - dt.timedelta(days=days)
+    systems = (
+        session.execute(
+            select(Encounter.system).where(
+                Encounter.person_id == person_id,
+                Encounter.occurred_at >= since,
+                Encounter.occurred_at <= now,
+                # This call's own contact is not a "recent contact".
+                (Encounter.call_id.is_(None)) | (Encounter.call_id != call_id),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    counts = Counter(systems)
+    ordered = [s for s in _SYSTEM_LABELS if s in counts] + sorted(set(counts) - set(_SYSTEM_LABELS))
+    return tuple(
+        (_SYSTEM_LABELS.get(s, s.replace("_", " ").capitalize()), counts[s]) for s in ordered
+    )
+
+
+def _route(session: Session, call_id: int) -> tuple[str | None, str | None, tuple[str, ...]]:
+    decision = session.execute(
+        select(RoutingDecision)
+        .where(RoutingDecision.call_id == call_id)
+        .order_by(RoutingDecision.decided_at.desc(), RoutingDecision.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if decision is not None:
+        label = _ROUTE_LABELS.get(decision.route, decision.route.upper())
+        if decision.kind == "override":
+            return label, "dispatcher override", ()
+        rec = session.get(RecommendationRow, decision.recommendation_id)
+        return label, "recommended and accepted", tuple(rec.actions) if rec else ()
+    rec = session.execute(
+        select(RecommendationRow)
+        .where(RecommendationRow.call_id == call_id)
+        .order_by(RecommendationRow.created_at.desc(), RecommendationRow.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if rec is not None:
+        label = _ROUTE_LABELS.get(rec.route, rec.route.upper())
+        return label, "recommended, not yet decided", tuple(rec.actions)
+    return None, None, ()
+
+
+_UNIT_KINDS = {
+    "patrol": "patrol",
+    "co_responder_team": "co-responder team",
+    "lead": "LEAD case manager",
+    "mobile_crisis": "mobile crisis",
+    "ems": "EMS",
+}
+
+
+def _units(session: Session, call_id: int) -> tuple[str, ...]:
+    rows = session.execute(
+        select(Unit.call_sign, Unit.kind)
+        .join(Assignment, Assignment.unit_id == Unit.id)
+        .where(Assignment.call_id == call_id, Assignment.cleared_at.is_(None))
+        .order_by(Assignment.assigned_at, Assignment.id)
+    ).all()
+    return tuple(f"{sign} ({_UNIT_KINDS.get(kind, kind.replace('_', ' '))})" for sign, kind in rows)
+
+
+def _nature(call: Call) -> str:
+    text = (call.nature_text or "").strip()
+    code = (call.nature_code or "").strip()
+    if text and code and code.upper() not in text.upper():
+        return f"{text} ({code})"
+    return text or code or "(nature not given)"
+
+
+def _split_unit(location: str) -> tuple[str, str | None]:
+    """The address and its apartment or unit, so the unit can print where it is seen."""
+    import usaddress
+
+    location = location.strip()
+    if not location:
+        return "", None
+    try:
+        tagged, _kind = usaddress.tag(location)
+    except usaddress.RepeatedLabelError:
+        return location, None
+    ident = tagged.get("OccupancyIdentifier")
+    if not ident:
+        return location, None
+    kind = tagged.get("OccupancyType", "Unit")
+    return location, f"{kind} {ident}".strip()
+
+
+# --- rendering ------------------------------------------------------------------------
+
+_FONT = "DejaVuSans"
+_FONT_BOLD = "DejaVuSans-Bold"
+_font_lock = threading.Lock()
+_fonts_ready = False
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans once per process; reportlab embeds the used subset per PDF."""
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    with _font_lock:
+        if _fonts_ready:
+            return
+        from reportlab.lib.fonts import addMapping
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        folder = resources.files("dispatch_desktop") / "resources/fonts"
+        for name, filename in ((_FONT, "DejaVuSans.ttf"), (_FONT_BOLD, "DejaVuSans-Bold.ttf")):
+            with resources.as_file(folder / filename) as path:
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+        addMapping(_FONT, 0, 0, _FONT)
+        addMapping(_FONT, 1, 0, _FONT_BOLD)
+        addMapping(_FONT, 0, 1, _FONT)
+        addMapping(_FONT, 1, 1, _FONT_BOLD)
+        _fonts_ready = True
+
+
+def _esc(value: object) -> str:
+    return escape(str(value))
+
+
+def _when(value: dt.datetime) -> str:
+    local = value.astimezone()
+    return f"{local:%a %b} {local.day}, {local:%Y %H:%M %Z}"
+
+
+def _date(value: dt.date) -> str:
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+class _Styles:
+    """Paragraph styles, built once per process (they are immutable in use)."""
+
+    def __init__(self) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.styles import ParagraphStyle
+
+        base = ParagraphStyle("body", fontName=_FONT, fontSize=11, leading=13.5)
+        self.body = base
+        self.bold = ParagraphStyle("bold", parent=base, fontName=_FONT_BOLD)
+        self.label = ParagraphStyle("label", parent=base, fontName=_FONT_BOLD, fontSize=10.5)
+        self.small = ParagraphStyle("small", parent=base, fontSize=9, leading=11)
+        self.notice = ParagraphStyle("notice", parent=base, fontSize=8, leading=9.6)
+        self.call = ParagraphStyle(
+            "call", parent=base, fontName=_FONT_BOLD, fontSize=20, leading=23
+        )
+        self.title = ParagraphStyle(
+            "title", parent=base, fontName=_FONT_BOLD, fontSize=10, leading=12
+        )
+        self.address = ParagraphStyle(
+            "address", parent=base, fontName=_FONT_BOLD, fontSize=14, leading=17
+        )
+        self.bar = ParagraphStyle(
+            "bar", parent=base, fontName=_FONT_BOLD, fontSize=12, leading=14, textColor=colors.white
+        )
+        self.safety = ParagraphStyle(
+            "safety", parent=base, fontName=_FONT_BOLD, fontSize=15, leading=18.5
+        )
+        self.safety_detail = ParagraphStyle(
+            "safety_detail", parent=base, fontName=_FONT_BOLD, fontSize=11.5, leading=14
+        )
+        self.name = ParagraphStyle(
+            "name", parent=base, fontName=_FONT_BOLD, fontSize=15, leading=18
+        )
+
+
+_styles: _Styles | None = None
+
+
+def _get_styles() -> _Styles:
+    global _styles
+    if _styles is None:
+        _styles = _Styles()
+    return _styles
+
+
+def _bar(text: str, width: float) -> Any:
+    """A black heading bar with white text: the section breaks a responder scans for."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    table = Table([[Paragraph(text, _get_styles().bar)]], colWidths=[width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.black),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _safety_band(sheet: HandoffSheet, width: float, *, continued: bool = False) -> Any:
+    """The framed band: call flags and premise alerts, or an explicit 'none reported'."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    st = _get_styles()
+    title = "SAFETY"
+    if continued:
+        title = f"SAFETY (repeated) — CALL {_esc(sheet.call_number)} continued"
+    rows: list[list[Any]] = [[Paragraph(title, st.bar)]]
+    flagged = [item for item in sheet.safety if item.source != "plan"]
+    for item in flagged:
+        text = f"■ {_esc(item.label)}"
+        if item.detail:
+            text += f"<font size=11.5> — {_esc(item.detail)}</font>"
+        rows.append([Paragraph(text, st.safety)])
+    if not flagged:
+        suffix = "" if sheet.classified else " (the call has not been classified)"
+        rows.append([Paragraph(f"No safety flags reported on this call{suffix}", st.safety)])
+        rows.append(
+            [Paragraph("Not a clean bill: approach with ordinary caution.", st.safety_detail)]
+        )
+    for item in sheet.safety:
+        if item.source == "plan":
+            rows.append([Paragraph(f"▲ {_esc(item.label)}: {_esc(item.detail)}", st.safety_detail)])
+    table = Table(rows, colWidths=[width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 3, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 1), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
+                ("TOPPADDING", (0, 1), (-1, 1), 5),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _header(sheet: HandoffSheet, width: float) -> list[Any]:
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    st = _get_styles()
+    title = "RESPONDER HANDOFF"
+    if sheet.agency:
+        title = f"{_esc(sheet.agency)} — {title}"
+    lines: list[Any] = [
+        Paragraph(title, st.title),
+        Paragraph(f"CALL {_esc(sheet.call_number)}", st.call),
+        Paragraph(f"<b>Received</b> {_esc(_when(sheet.received_at))}", st.body),
+        Paragraph(f"<b>Nature</b> {_esc(sheet.nature)}", st.body),
+        Paragraph(_esc(sheet.address), st.address),
+    ]
+    where = []
+    if sheet.unit:
+        where.append(f"<b>Apt/unit</b> {_esc(sheet.unit)}")
+    where.append(f"<b>Cross street</b> {_esc(sheet.cross_street or 'not given')}")
+    lines.append(Paragraph(" · ".join(where), st.body))
+    if sheet.route:
+        route = f"<b>Route</b> {_esc(sheet.route)}"
+        if sheet.route_note:
+            route += f" ({_esc(sheet.route_note)})"
+        if sheet.actions:
+            route += f" — <b>{_esc('; '.join(sheet.actions))}</b>"
+    else:
+        route = "<b>Route</b> not yet decided"
+    lines.append(Paragraph(route, st.body))
+    units = ", ".join(sheet.units) if sheet.units else "none assigned yet"
+    lines.append(Paragraph(f"<b>Units</b> {_esc(units)}", st.body))
+
+    qr_size = 66.0
+    widget = QrCodeWidget(sheet.call_number, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(
+        qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0]
+    )
+    drawing.add(widget)
+    table = Table([[lines, drawing]], colWidths=[width - qr_size - 6, qr_size + 6])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return [table]
+
+
+def _contact_text(contact: ContactLine) -> str:
+    who = _esc(contact.name)
+    extra = [x for x in (contact.relationship, contact.organization) if x]
+    if extra:
+        who += f" ({_esc(', '.join(extra))})"
+    phones = " · ".join(f"<b>{_esc(p)}</b>" for p in contact.phones) or "no phone on file"
+    return f"{who}: {phones}"
+
+
+def _rows_table(rows: list[tuple[str, str]], width: float) -> Any:
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    st = _get_styles()
+    label_width = 134.0
+    data = [[Paragraph(label, st.label), Paragraph(value, st.body)] for label, value in rows]
+    table = Table(data, colWidths=[label_width, width - label_width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _items(values: Sequence[str]) -> str:
+    return "<br/>".join(f"• {_esc(v)}" for v in values)
+
+
+def _person_flowables(person: HandoffPerson, index: int, total: int, width: float) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    st = _get_styles()
+    role = {"subject": "SUBJECT", "caller": "CALLER", "other": "OTHER PERSON"}.get(
+        person.role, person.role.upper()
+    )
+    count = f" {index} of {total}" if total > 1 else ""
+    out: list[Any] = [Spacer(1, 6), _bar(f"PERSON{count}: {role}", width), Spacer(1, 3)]
+    out.append(Paragraph(_esc(person.name), st.name))
+    who: list[str] = []
+    if person.dob is not None:
+        age = f" (age {person.age})" if person.age is not None else ""
+        who.append(f"<b>DOB</b> {_date(person.dob)}{age}")
+    if person.preferred_name:
+        who.append(f"<b>Goes by</b> {_esc(person.preferred_name)}")
+    if person.pronouns:
+        who.append(f"<b>Pronouns</b> {_esc(person.pronouns)}")
+    if who:
+        out.append(Paragraph(" · ".join(who), st.body))
+    identity: list[tuple[str, str]] = []
+    if person.description:
+        identity.append(("Description", _esc(person.description)))
+    if person.language:
+        identity.append(("Language", _esc(person.language)))
+    if person.communication_needs:
+        identity.append(("Communication", _items(person.communication_needs)))
+    if identity:
+        out.append(_rows_table(identity, width))
+
+    out += [Spacer(1, 5), _bar("WHAT HELPS", width), Spacer(1, 3)]
+    helps: list[tuple[str, str]] = []
+    if person.deescalation:
+        helps.append(("De-escalation", _items(person.deescalation)))
+    if person.what_helps:
+        helps.append(("What helps", _items(person.what_helps)))
+    if person.triggers:
+        helps.append(("Avoid (triggers)", _items(person.triggers)))
+    if person.case_manager:
+        helps.append(("Case manager", _contact_text(person.case_manager)))
+    if person.support_contacts:
+        helps.append(
+            ("Support contacts", "<br/>".join(_contact_text(c) for c in person.support_contacts))
+        )
+    if person.preferred_destination:
+        helps.append(("Preferred destination", _esc(person.preferred_destination)))
+    if person.lead_status:
+        lead = {"active": "ACTIVE participant", "former": "former participant"}.get(
+            person.lead_status, _esc(person.lead_status)
+        )
+        if person.case_manager and person.lead_status == "active":
+            lead += f" — case manager {_esc(person.case_manager.name)}"
+        helps.append(("LEAD", lead))
+    if helps:
+        out.append(_rows_table(helps, width))
+    if person.plan_line:
+        out.append(Paragraph(f"<b>{_esc(person.plan_line)}</b>", st.body))
+    elif not helps:
+        out.append(Paragraph("Nothing on file that consent allows us to print.", st.body))
+    if person.withheld_fields and person.has_plan_content:
+        withheld = ", ".join(person.withheld_fields)
+        out.append(Paragraph(f"Not released under consent: {_esc(withheld)}.", st.small))
+    if person.consent_line:
+        out.append(Paragraph(f"42 CFR part 2 record. {_esc(person.consent_line)}", st.small))
+
+    out += [Spacer(1, 5), _bar(f"RECENT CONTACTS (last {person.encounter_days} days)", width)]
+    out.append(Spacer(1, 3))
+    if person.encounter_counts:
+        total_count = sum(n for _, n in person.encounter_counts)
+        counts = " · ".join(f"{_esc(label)} <b>{n}</b>" for label, n in person.encounter_counts)
+        out.append(Paragraph(f"{counts} (total {total_count})", st.body))
+    else:
+        out.append(Paragraph("None recorded.", st.body))
+    return out
+
+
+def _story(sheet: HandoffSheet, width: float) -> list[Any]:
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+
+    st = _get_styles()
+    story: list[Any] = [*_header(sheet, width), Spacer(1, 4), _safety_band(sheet, width)]
+    if not sheet.persons:
+        story += [
+            Spacer(1, 6),
+            _bar("PERSON", width),
+            Spacer(1, 3),
+            Paragraph("No person on this call is confirmed in the registry.", st.body),
+        ]
+    for index, person in enumerate(sheet.persons, start=1):
+        # A person never splits across pages unless one person alone exceeds a page.
+        story.append(CondPageBreak(120))
+        story.append(KeepTogether(_person_flowables(person, index, len(sheet.persons), width)))
+    if sheet.part2_notice:
+        story += [
+            Spacer(1, 8),
+            KeepTogether(
+                [
+                    Paragraph("<b>NOTICE — 42 CFR PART 2</b>", st.small),
+                    Paragraph(_esc(sheet.part2_notice), st.notice),
+                ]
+            ),
+        ]
+    return story
+
+
+@dataclass(frozen=True, slots=True)
+class _Footer:
+    printed_by: str
+    workstation: str
+    printed_at: dt.datetime
+    call_number: str
+
+
+def _canvas_maker(footer: _Footer, pages: list[int]) -> Callable[..., Any]:
+    """A canvas that knows the page count, so each footer can say 'page 1 of 2'."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class FooterCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            pages.append(total)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                _draw_footer(self, footer, number, total)
+                super().showPage()
+            super().save()
+
+    return FooterCanvas
+
+
+def _draw_footer(canvas: Any, footer: _Footer, number: int, total: int) -> None:
+    width, _height = canvas._pagesize
+    margin = 36.0
+    canvas.saveState()
+    canvas.setLineWidth(1)
+    canvas.line(margin, 52, width - margin, 52)
+    canvas.setFont(_FONT_BOLD, 9)
+    canvas.drawString(
+        margin, 41, "CONFIDENTIAL — destroy by shredding after the call. Do not leave in vehicle."
+    )
+    canvas.drawRightString(width - margin, 41, f"Page {number} of {total}")
+    canvas.setFont(_FONT, 9)
+    canvas.drawString(
+        margin,
+        30,
+        f"Printed by {footer.printed_by} · {_when(footer.printed_at)} · "
+        f"workstation {footer.workstation} · call {footer.call_number}",
+    )
+    canvas.restoreState()
+
+
+def _build_pdf(
+    sheet: HandoffSheet,
+    out: Path | BinaryIO,
+    *,
+    page_size: PageSize,
+    printed_by: str,
+    workstation: str,
+    printed_at: dt.datetime,
+) -> int:
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
+
+    if page_size not in ("letter", "a4"):
+        raise UserError(f"Unknown page size {page_size!r}.", fix="Use letter or a4.")
+    register_fonts()
+    size = LETTER if page_size == "letter" else A4
+    margin, bottom = 36.0, 60.0
+    width = size[0] - 2 * margin
+    top = size[1] - margin
+    target = str(out) if isinstance(out, Path) else out
+    doc = BaseDocTemplate(
+        target,
+        pagesize=size,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=bottom,
+        title=f"Handoff {sheet.call_number}",
+        author=printed_by,
+        subject="Responder handoff sheet (confidential)",
+        creator="dispatch-desktop",
+    )
+    band_height = _safety_band(sheet, width, continued=True).wrap(width, size[1])[1]
+
+    def later_page(canvas: Any, _doc: Any) -> None:
+        band = _safety_band(sheet, width, continued=True)
+        band.wrap(width, size[1])
+        band.drawOn(canvas, margin, top - band_height)
+
+    pads = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+    first = Frame(margin, bottom, width, top - bottom, id="first", **pads)
+    later_top = top - band_height - 8
+    later = Frame(margin, bottom, width, later_top - bottom, id="later", **pads)
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="first", frames=[first]),
+            PageTemplate(id="later", frames=[later], onPage=later_page),
+        ]
+    )
+    footer = _Footer(printed_by, workstation, printed_at, sheet.call_number)
+    pages: list[int] = []
+    doc.build(
+        [NextPageTemplate("later"), *_story(sheet, width)],
+        canvasmaker=_canvas_maker(footer, pages),
+    )
+    return pages[0] if pages else 0
+
+
+def render_handoff_pdf(
+    sheet: HandoffSheet,
+    out: Path | BinaryIO,
+    *,
+    page_size: PageSize = "letter",
+    printed_by: str,
+    workstation: str,
+    printed_at: dt.datetime,
+) -> None:
+    """Lay the sheet out as a PDF into a file path or a binary stream."""
+    _build_pdf(
+        sheet,
+        out,
+        page_size=page_size,
+        printed_by=printed_by,
+        workstation=workstation,
+        printed_at=printed_at,
+    )
+
+
+def render_handoff_bytes(
+    sheet: HandoffSheet,
+    *,
+    page_size: PageSize = "letter",
+    printed_by: str,
+    workstation: str,
+    printed_at: dt.datetime,
+) -> bytes:
+    """The PDF as bytes, for a print preview (QPdfDocument) or a printer."""
+    buffer = io.BytesIO()
+    render_handoff_pdf(
+        sheet,
+        buffer,
+        page_size=page_size,
+        printed_by=printed_by,
+        workstation=workstation,
+        printed_at=printed_at,
+    )
+    return buffer.getvalue()
+
+
+# --- gather, render and audit in one go -------------------------------------------------
+
+
+def printed_by_name(actor: Actor) -> str:
+    if actor.display_name and actor.display_name != actor.username:
+        return f"{actor.display_name} ({actor.username})"
+    return actor.username
+
+
+def print_handoff(
+    ctx: AppContext,
+    call_id: int,
+    out: Path | BinaryIO,
+    *,
+    page_size: PageSize | None = None,
+    destination: str = "file",
+    now: dt.datetime | None = None,
+) -> PrintedHandoff:
+    """Gather, render and audit one sheet; returns what was printed.
+
+    The PDF is rendered in memory first; the audit event commits before the bytes reach
+    ``out``, and a file appears only whole (written beside the target, then renamed), so
+    there is never a printed sheet without its audit event, nor half a PDF on disk.
+    ``destination`` ("file", "printer", "preview") is recorded in the audit event.
+    """
+    cipher = ctx.cipher  # opened before the transaction: it may write its first key
+    actor = ctx.actor
+    when = now or utcnow()
+    size: PageSize = page_size or ctx.settings.page_size
+    buffer = io.BytesIO()
+    staged: Path | None = None
+    try:
+        with ctx.db.transaction() as session:
+            sheet = gather_handoff(
+                session,
+                cipher,
+                call_id,
+                now=when,
+                actor=actor,
+                agency=ctx.settings.agency,
+                review_days=ctx.settings.plan_review_days,
+            )
+            pages = _build_pdf(
+                sheet,
+                buffer,
+                page_size=size,
+                printed_by=printed_by_name(actor),
+                workstation=actor.workstation,
+                printed_at=when,
+            )
+            if isinstance(out, Path):
+                staged = _stage(out, buffer.getvalue())
+            event = audit.record(
+                session,
+                actor,
+                "handoff.print",
+                object_type="call",
+                object_ids=[f"call:{sheet.call_id}", *(f"person:{p}" for p in sheet.person_ids)],
+                reason=f"{destination}; {size}; {pages} page(s)",
+                at=when,
+            )
+            event_id = event.id
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+    try:
+        if staged is not None:
+            os.replace(staged, str(out))
+        elif not isinstance(out, Path):
+            out.write(buffer.getvalue())
+    except OSError as exc:
+        raise UserError(f"Cannot write the handoff sheet to {out}: {exc.strerror}.") from exc
+    return PrintedHandoff(sheet.call_id, sheet.call_number, sheet.person_ids, pages, event_id)
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """Write the PDF beside its target (same file system, so the rename is atomic)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"Cannot save the handoff sheet: folder {folder} does not exist.")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".handoff-", suffix=".pdf", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise UserError(f"Cannot save the handoff sheet in {folder}: {exc.strerror}.") from exc
+    return Path(name)
