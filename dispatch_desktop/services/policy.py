@@ -192,7 +192,9 @@ class Policy(_Strict):
         for route, config in self.routes.items():
             for name in config.excluded_when.signals:
                 if name not in self.signals:
-                    raise ValueError(f"routes.{route}.excluded_when.signals: unknown signal {name!r}")
+                    raise ValueError(
+                        f"routes.{route}.excluded_when.signals: unknown signal {name!r}"
+                    )
         for bh in (False, True):
             if not any(self._is_catch_all(rule, bh) for rule in self.rules):
                 kind = "behavioral-health" if bh else "non-behavioral-health"
@@ -306,9 +308,12 @@ def _node_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
                 if str(key.value) == str(part):
                     child = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
         if child is None:
             break
         node = child

@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dispatch_desktop.models.domain import (
     Category,
@@ -23,7 +24,10 @@ from dispatch_desktop.models.domain import (
     RouteAlternative,
     SafetyFlag,
 )
-from dispatch_desktop.services.policy import Condition, Policy, Rule, RouteConfig
+from dispatch_desktop.services.policy import Condition, Policy, RouteConfig, Rule
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # A cue this close before a phrase negates it ("no weapons seen", "denies using").
 _NEGATION_CUES = frozenset({"no", "not", "denies", "denied", "without", "never", "nor", "non"})
@@ -240,9 +244,14 @@ class _Evaluator:
     def unmet(self, rule: Rule) -> str | None:
         """Why ``rule``'s conditions do not hold, or None when they all hold."""
         when: Condition = rule.when
-        if when.behavioral_health is not None and when.behavioral_health != self.c.behavioral_health:
-            return "not a behavioral-health call" if when.behavioral_health else (
-                "it is a behavioral-health call"
+        if (
+            when.behavioral_health is not None
+            and when.behavioral_health != self.c.behavioral_health
+        ):
+            return (
+                "not a behavioral-health call"
+                if when.behavioral_health
+                else ("it is a behavioral-health call")
             )
         if when.any_flag is not None and not self.flags & set(when.any_flag):
             return "no safety flag"
@@ -367,3 +376,23 @@ def _alternatives(ev: _Evaluator, chosen_index: int) -> tuple[RouteAlternative, 
         ranked.append((1, index, RouteAlternative(route, why)))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return tuple(alt for _, _, alt in ranked)
+
+
+def recommend_for_call(
+    session: Session,
+    call_id: int,
+    classification: ClassificationResult,
+    *,
+    policy: Policy | None = None,
+    now: dt.datetime | None = None,
+) -> RecommendationResult:
+    """Recommend for a stored call, reading roster and registry in ``session``.
+
+    A convenience for the pipeline; the work is in services/routing_context.py, imported
+    here lazily so that this module stays free of database code.
+    """
+    from dispatch_desktop.services import routing_context
+
+    return routing_context.recommend_for_call(
+        session, call_id, classification, policy=policy, now=now
+    )
