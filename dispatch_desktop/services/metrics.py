@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -276,7 +277,7 @@ def _bucket(column: ColumnElement[dt.datetime], dialect: str, daily: bool) -> Co
 
 
 def _within_days(
-    later: ColumnElement[dt.datetime], earlier: ColumnElement[dt.datetime], days: int, dialect: str
+    later: ColumnElement[dt.datetime], earlier: Any, days: int, dialect: str
 ) -> ColumnElement[bool]:
     """``earlier`` is at most ``days`` days before ``later`` (and strictly before it)."""
     if dialect == "postgresql":
