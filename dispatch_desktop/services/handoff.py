@@ -721,11 +721,11 @@ def _safety_band(sheet: HandoffSheet, width: float, *, continued: bool = False) 
             text += f"<font size=11.5> — {_esc(item.detail)}</font>"
         rows.append([Paragraph(text, st.safety)])
     if not flagged:
-        suffix = "" if sheet.classified else " (the call has not been classified)"
-        rows.append([Paragraph(f"No safety flags reported on this call{suffix}", st.safety)])
-        rows.append(
-            [Paragraph("Not a clean bill: approach with ordinary caution.", st.safety_detail)]
-        )
+        rows.append([Paragraph("No safety flags reported on this call", st.safety)])
+        caution = "Not a clean bill: approach with ordinary caution."
+        if not sheet.classified:
+            caution = f"The call has not been classified yet. {caution}"
+        rows.append([Paragraph(caution, st.safety_detail)])
     for item in sheet.safety:
         if item.source == "plan":
             rows.append([Paragraph(f"▲ {_esc(item.label)}: {_esc(item.detail)}", st.safety_detail)])

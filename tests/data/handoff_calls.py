@@ -441,3 +441,12 @@ def two_persons(ctx: AppContext) -> Built:
 
 
 DEMO_CALLS = {"welfare": welfare_check, "bridge": bridge, "lead": lead_park}
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page, as pypdf extracts it (what a screen reader or search sees)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
