@@ -1,0 +1,486 @@
+"""Inbound EIDO documents into calls, each exactly once, then through the triage pipeline.
+
+The key is the document's ``$id`` (the incident) and its ``lastUpdateTimeStamp``:
+
+- a document never seen creates a call (services/calls.create_call) in the same
+  transaction that records it in ``ingested_document``;
+- the same document again is a duplicate and changes nothing;
+- an older version arriving after a newer one (out of order) is stale and changes nothing;
+- a newer version updates the call (nature, narrative, location, new persons).
+
+A document that cannot be read is recorded as an error row holding its raw text, so it is
+never lost and a supervisor can see it; the same broken bytes delivered again are recorded
+once. The pipeline (classify, match, recommend) runs after the call is committed; the row
+stays ``received`` until it has run, so a process killed in between picks it up again
+(`resume_unprocessed`). The pipeline writes only what changed, so running it twice is
+harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models import AppMeta, Call, CallNote, CallPerson, IngestedDocument, utcnow
+from dispatch_desktop.models.domain import Actor, IntakeRecord, MatchStatus, Role
+from dispatch_desktop.services import audit
+from dispatch_desktop.services.cad_link import DropFolder, EidoFeed, LinkError
+from dispatch_desktop.services.context import AppContext
+
+log = logging.getLogger(__name__)
+
+MAX_KEPT_PAYLOAD = 1_000_000  # characters of a broken document kept for the supervisor
+FEED_CURSOR_KEY = "cad_feed.since"
+FEED_ETAG_KEY = "cad_feed.etag"
+
+Process = Callable[[AppContext, int], object]
+"""What runs after a call is stored: normally pipeline.process_call."""
+
+
+class DocStatus(enum.StrEnum):
+    RECEIVED = "received"  # stored as a call; pipeline not yet run
+    PROCESSED = "processed"
+    ERROR = "error"
+
+
+class IngestOutcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    document_id: str
+    outcome: IngestOutcome
+    call_id: int | None = None
+    error: str | None = None
+
+
+def link_actor(ctx: AppContext, source: str = "cad") -> Actor:
+    """Calls from CAD are created by the link, at this workstation, not by a person."""
+    return Actor(
+        username=f"{source}-link", role=Role.ADMINISTRATOR, workstation=ctx.settings.workstation
+    )
+
+
+def default_process(ctx: AppContext, call_id: int) -> object:
+    from dispatch_desktop.services.pipeline import process_call
+
+    return process_call(ctx, call_id)
+
+
+def parse_timestamp(value: object) -> dt.datetime:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("lastUpdateTimeStamp is missing")
+    try:
+        stamp = dt.datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"lastUpdateTimeStamp {value[:40]!r} is not an ISO 8601 time") from exc
+    if stamp.tzinfo is None:
+        raise ValueError(f"lastUpdateTimeStamp {value[:40]!r} has no time zone")
+    return stamp.astimezone(dt.UTC)
+
+
+def to_intake(document: Mapping[str, Any]) -> IntakeRecord:
+    """The EIDO document as an intake record, through the intake service (issue 3)."""
+    try:
+        from dispatch_desktop.services import intake  # type: ignore[attr-defined]
+    except ImportError:  # TEMPORARY until services/intake.py lands
+        return _interim_intake(document)
+    record = intake.parse_eido(document)
+    assert isinstance(record, IntakeRecord)
+    return record
+
+
+def _interim_intake(document: Mapping[str, Any]) -> IntakeRecord:
+    from dispatch_desktop.models.domain import CallPersonRole, IntakePerson
+
+    incident = document.get("incidentComponent") or {}
+    notes = " ".join(
+        " ".join(n.get("notesActionComments", [])) for n in document.get("notesComponent", [])
+    )
+    locations = document.get("locationComponent") or [{}]
+    persons = []
+    for p in document.get("personComponent", []):
+        name = p.get("ncPersonComponent", {}).get("nc:PersonName", {}).get("nc:PersonFullName")
+        role = (p.get("personIncidentRoleRegistryText") or ["Subject"])[0].lower()
+        if name:
+            persons.append(
+                IntakePerson(
+                    name=name,
+                    role=CallPersonRole(role)
+                    if role in CallPersonRole._value2member_map_
+                    else CallPersonRole.OTHER,
+                )
+            )
+    return IntakeRecord(
+        external_id=str(document["$id"]),
+        nature_code=incident.get("incidentTypeInternalCode"),
+        nature_text=incident.get("incidentTypeInternalText"),
+        narrative=notes,
+        location=locations[0].get("locationDescriptionText"),
+        cross_street=locations[0].get("crossStreetByValue"),
+        persons=tuple(persons),
+        source="cad",
+    )
+
+
+def _text_of(raw: str | bytes | Mapping[str, Any]) -> str:
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", errors="replace")
+    if isinstance(raw, str):
+        return raw
+    try:
+        return json.dumps(raw, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(raw)
+
+
+def _decode(raw: str | bytes | Mapping[str, Any] | Any) -> Mapping[str, Any]:
+    if isinstance(raw, bytes | str):
+        text = raw.decode("utf-8", errors="strict") if isinstance(raw, bytes) else raw
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from exc
+    else:
+        value = raw
+    if not isinstance(value, Mapping):
+        raise ValueError(f"an EIDO document is a JSON object, not {type(value).__name__}")
+    return value
+
+
+def _record_error(
+    ctx: AppContext, raw: str | bytes | Mapping[str, Any] | Any, error: str, kind: str
+) -> IngestResult:
+    text = _text_of(raw)
+    document_id = "error:sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        with ctx.db.transaction() as session:
+            if (
+                session.execute(
+                    select(IngestedDocument.id).where(IngestedDocument.document_id == document_id)
+                ).first()
+                is None
+            ):
+                session.add(
+                    IngestedDocument(
+                        document_id=document_id,
+                        kind=kind,
+                        status=str(DocStatus.ERROR),
+                        error=error[:2000],
+                        payload=text[:MAX_KEPT_PAYLOAD],
+                    )
+                )
+                audit.record(
+                    session,
+                    link_actor(ctx),
+                    "ingest.reject",
+                    object_type="ingested_document",
+                    object_ids=[document_id[:64]],
+                    outcome="error",
+                    reason=error[:200],
+                )
+    except IntegrityError:
+        pass  # another console recorded the same broken document a moment ago
+    log.warning("EIDO document rejected: %s", error)
+    return IngestResult(document_id, IngestOutcome.ERROR, error=error)
+
+
+def _apply_update(session: Session, actor: Actor, call: Call, record: IntakeRecord) -> None:
+    call.nature_code = record.nature_code or call.nature_code
+    call.nature_text = record.nature_text or call.nature_text
+    call.location = record.location or call.location
+    call.cross_street = record.cross_street or call.cross_street
+    if record.narrative.strip() and record.narrative != call.narrative:
+        added = record.narrative
+        if record.narrative.startswith(call.narrative):
+            added = record.narrative[len(call.narrative) :].strip(" \n;")
+        call.narrative = record.narrative
+        if added:
+            session.add(CallNote(call_id=call.id, author=actor.username, text=added))
+    known = {(p.name.strip().lower(), p.role) for p in call.persons}
+    for person in record.persons:
+        if (person.name.strip().lower(), str(person.role)) not in known:
+            session.add(
+                CallPerson(
+                    call_id=call.id,
+                    role=str(person.role),
+                    name=person.name,
+                    dob_text=person.dob,
+                    phone=person.phone,
+                    match_status=str(MatchStatus.NONE),
+                )
+            )
+    audit.record(session, actor, "call.update", object_type="call", object_ids=[call.id])
+
+
+def _store(
+    ctx: AppContext,
+    document_id: str,
+    last_update: dt.datetime,
+    record: IntakeRecord,
+    kind: str,
+) -> IngestResult:
+    from dispatch_desktop.services.calls import create_call
+
+    actor = link_actor(ctx, kind if kind != "eido" else "cad")
+    with ctx.db.transaction() as session:
+        query = select(IngestedDocument).where(IngestedDocument.document_id == document_id)
+        if ctx.db.dialect == "postgresql":
+            query = query.with_for_update()
+        seen = session.execute(query).scalar_one_or_none()
+        if seen is not None and seen.last_update is not None:
+            if last_update == seen.last_update:
+                return IngestResult(document_id, IngestOutcome.DUPLICATE, seen.call_id)
+            if last_update < seen.last_update:
+                return IngestResult(document_id, IngestOutcome.STALE, seen.call_id)
+        existing = session.execute(
+            select(Call).where(Call.external_id == record.external_id)
+        ).scalar_one_or_none()
+        if existing is None:
+            call_id = create_call(session, record, actor)
+            outcome = IngestOutcome.CREATED
+        else:
+            _apply_update(session, actor, existing, record)
+            call_id = existing.id
+            outcome = IngestOutcome.UPDATED
+        if seen is None:
+            seen = IngestedDocument(document_id=document_id, kind=kind)
+            session.add(seen)
+        seen.last_update = last_update
+        seen.call_id = call_id
+        seen.status = str(DocStatus.RECEIVED)
+        seen.received_at = utcnow()
+        seen.error = None
+        session.flush()
+    return IngestResult(document_id, outcome, call_id)
+
+
+def ingest_document(
+    ctx: AppContext,
+    raw: str | bytes | Mapping[str, Any] | Any,
+    *,
+    process: Process | None = default_process,
+    kind: str = "eido",
+) -> IngestResult:
+    """Ingest one EIDO document (text, bytes or decoded JSON); never raises for bad input."""
+    try:
+        document = _decode(raw)
+        document_id = document.get("$id")
+        if not isinstance(document_id, str) or not document_id.strip():
+            raise ValueError("the document has no $id")
+        last_update = parse_timestamp(document.get("lastUpdateTimeStamp"))
+        record = to_intake(document)
+        if not record.external_id:
+            record = _with_external_id(record, document_id)
+    except (ValueError, TypeError, KeyError, UserError) as exc:
+        return _record_error(ctx, raw, str(exc), kind)
+    result: IngestResult | None = None
+    for _attempt in range(3):
+        try:
+            result = _store(ctx, document_id.strip(), last_update, record, kind)
+            break
+        except IntegrityError:
+            # Another console stored this document first; look again.
+            continue
+        except UserError as exc:
+            return _record_error(ctx, raw, str(exc), kind)
+    if result is None:
+        raise RuntimeError(f"could not store document {document_id!r}")
+    if result.outcome in (IngestOutcome.CREATED, IngestOutcome.UPDATED) and process is not None:
+        _run_pipeline(ctx, result.document_id, result.call_id, process)
+    return result
+
+
+def _with_external_id(record: IntakeRecord, external_id: str) -> IntakeRecord:
+    from dataclasses import replace
+
+    return replace(record, external_id=external_id)
+
+
+def _run_pipeline(ctx: AppContext, document_id: str, call_id: int | None, process: Process) -> bool:
+    if call_id is None:
+        return False
+    try:
+        process(ctx, call_id)
+    except Exception as exc:
+        # The call is stored and shows in the queue; it stays "received" and is retried.
+        log.exception("pipeline failed for call %s (document %s)", call_id, document_id)
+        with ctx.db.transaction() as session:
+            row = session.execute(
+                select(IngestedDocument).where(IngestedDocument.document_id == document_id)
+            ).scalar_one_or_none()
+            if row is not None:
+                row.error = f"pipeline: {type(exc).__name__}: {exc}"[:2000]
+        return False
+    with ctx.db.transaction() as session:
+        row = session.execute(
+            select(IngestedDocument).where(IngestedDocument.document_id == document_id)
+        ).scalar_one_or_none()
+        if row is not None and row.status == str(DocStatus.RECEIVED):
+            row.status = str(DocStatus.PROCESSED)
+            row.error = None
+    return True
+
+
+def resume_unprocessed(ctx: AppContext, *, process: Process = default_process) -> int:
+    """Run the pipeline for calls stored but not yet processed (after a crash). Returns the
+    number processed now."""
+    with ctx.db.uow() as session:
+        pending = session.execute(
+            select(IngestedDocument.document_id, IngestedDocument.call_id)
+            .where(IngestedDocument.status == str(DocStatus.RECEIVED))
+            .order_by(IngestedDocument.id)
+        ).all()
+    return sum(1 for doc_id, call_id in pending if _run_pipeline(ctx, doc_id, call_id, process))
+
+
+@dataclass(frozen=True, slots=True)
+class IngestErrorView:
+    """A document that could not be ingested, as the supervisor sees it."""
+
+    id: int
+    received_at: dt.datetime
+    kind: str
+    error: str
+    excerpt: str
+
+
+def list_errors(session: Session, *, limit: int = 100) -> tuple[IngestErrorView, ...]:
+    rows = session.execute(
+        select(IngestedDocument)
+        .where(IngestedDocument.status == str(DocStatus.ERROR))
+        .order_by(IngestedDocument.id.desc())
+        .limit(limit)
+    ).scalars()
+    return tuple(
+        IngestErrorView(
+            id=row.id,
+            received_at=row.received_at,
+            kind=row.kind,
+            error=row.error or "",
+            excerpt=(row.payload or "")[:200],
+        )
+        for row in rows
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """What one poll or folder scan did."""
+
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    stale: int = 0
+    errors: int = 0
+    pages: int = 0
+    link_error: str | None = None
+
+    def add(self, results: Iterable[IngestResult]) -> BatchReport:
+        counts = {outcome: 0 for outcome in IngestOutcome}
+        n = 0
+        for result in results:
+            counts[result.outcome] += 1
+            n += 1
+        return BatchReport(
+            fetched=self.fetched + n,
+            created=self.created + counts[IngestOutcome.CREATED],
+            updated=self.updated + counts[IngestOutcome.UPDATED],
+            duplicates=self.duplicates + counts[IngestOutcome.DUPLICATE],
+            stale=self.stale + counts[IngestOutcome.STALE],
+            errors=self.errors + counts[IngestOutcome.ERROR],
+            pages=self.pages,
+            link_error=self.link_error,
+        )
+
+
+def _meta(session: Session, key: str) -> str | None:
+    row = session.get(AppMeta, key)
+    return row.value if row is not None else None
+
+
+def _set_meta(session: Session, key: str, value: str | None) -> None:
+    row = session.get(AppMeta, key)
+    if value is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(AppMeta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def feed_cursor(ctx: AppContext) -> tuple[str | None, str | None]:
+    with ctx.db.uow() as session:
+        return _meta(session, FEED_CURSOR_KEY), _meta(session, FEED_ETAG_KEY)
+
+
+def poll_feed(
+    ctx: AppContext,
+    feed: EidoFeed,
+    *,
+    process: Process | None = default_process,
+    max_pages: int = 20,
+) -> BatchReport:
+    """Fetch pages from the stored since-token and ingest each document.
+
+    The token advances only after a page's documents are stored, so a crash re-fetches the
+    page and ingest's exactly-once rule drops what was already taken.
+    """
+    from dataclasses import replace
+
+    report = BatchReport()
+    since, etag = feed_cursor(ctx)
+    for _page in range(max_pages):
+        try:
+            page = feed.fetch(since, etag)
+        except LinkError as exc:
+            return replace(report, link_error=str(exc))
+        report = replace(report, pages=report.pages + 1)
+        if page.not_modified:
+            break
+        report = report.add(
+            ingest_document(ctx, document, process=process) for document in page.documents
+        )
+        with ctx.db.transaction() as session:
+            _set_meta(session, FEED_CURSOR_KEY, page.next_token)
+            _set_meta(session, FEED_ETAG_KEY, page.etag)
+        since, etag = page.next_token, page.etag
+        if not page.more:
+            break
+    return report
+
+
+def ingest_drop_folder(
+    ctx: AppContext,
+    folder: DropFolder,
+    *,
+    process: Process | None = default_process,
+    limit: int = 500,
+) -> BatchReport:
+    """Ingest the settled ``*.json`` files of a CAD drop folder, oldest first."""
+    report = BatchReport()
+    for dropped in folder.ready(limit=limit):
+        result = ingest_document(ctx, dropped.text, process=process)
+        report = report.add([result])
+        folder.finish(dropped, ok=result.outcome is not IngestOutcome.ERROR)
+    return report
