@@ -247,10 +247,13 @@ class ZoneFile(_Strict):
             for end in (link.a, link.b):
                 if end not in known:
                     raise ValueError(f"links.{index}: unknown zone {end!r}")
-        reach = _shortest_paths(self.zones, self.links)
-        for zone in self.zones:
-            if len(reach[zone]) != len(self.zones):
-                raise ValueError(f"zones: zone {zone!r} cannot be reached from every other zone")
+        first = self.zones[0]
+        reach = _shortest_paths(self.zones, self.links)[first]
+        cut_off = [z for z in self.zones if z not in reach]
+        if cut_off:
+            raise ValueError(
+                f"links: zone {cut_off[0]!r} cannot be reached from zone {first!r}; add a link"
+            )
         return self
 
 
