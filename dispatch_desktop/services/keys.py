@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
@@ -87,6 +87,9 @@ def rotate_keys(db: Database, actor: Actor, store: crypto.KekStore) -> KeyRotati
     """
     with db.transaction() as session:
         authorize(session, actor, Permission.ROTATE_KEYS, "keys.rotate", "data_key")
+        if session.get_bind().dialect.name == "sqlite":
+            # Zero freed space, so old ciphertext and the old wrapped key do not linger.
+            session.execute(text("PRAGMA secure_delete=ON"))
         # Opening first creates the KEK and a first key on a database that has none yet.
         crypto.open_cipher(session, store)
         kek = store.load(f"kek:{crypto.installation_id(session)}")

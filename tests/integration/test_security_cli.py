@@ -1,0 +1,129 @@
+"""The security commands: users, audit verify (exit code on a broken chain), export, keys,
+purge. Run in-process through cli.main against both backends."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from dispatch_desktop import cli
+from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services import audit, auth
+from dispatch_desktop.services.db import Database
+
+PASSWORD = "amber kettle orbit"
+ADMIN = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")
+
+
+@pytest.fixture
+def run(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
+
+    def _run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = cli.main(["--db", db_url, *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run
+
+
+def test_users_add_list_set_password_and_unlock(run, db: Database) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(
+        "users", "add", "dlee", "--name", "D. Lee", "--role", "dispatcher", "--password-stdin",
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )  # fmt: skip
+    assert code == 0 and "Added dlee" in out
+    assert PASSWORD not in out
+
+    code, _, err = run(
+        "users", "add", "weak", "--name", "W", "--role", "dispatcher", "--password-stdin",
+        stdin="password123\npassword123\n",
+    )  # fmt: skip
+    assert code == 2 and "commonly used passwords" in err
+
+    code, _, err = run(
+        "users", "add", "typo", "--name", "T", "--role", "dispatcher", "--password-stdin",
+        stdin=f"{PASSWORD}\n{PASSWORD}x\n",
+    )  # fmt: skip
+    assert code == 2 and "differ" in err
+
+    for _ in range(5):
+        with pytest.raises((auth.SignInFailed, auth.AccountLocked)):
+            auth.sign_in(db, "dlee", "wrong guess here", workstation="C")
+    code, out, _ = run("users", "list")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("dlee"))
+    assert "locked" in row
+
+    code, out, _ = run("users", "unlock", "dlee", "--reason", "called in")
+    assert code == 0 and "Unlocked dlee" in out
+    auth.sign_in(db, "dlee", PASSWORD, workstation="C")
+
+    code, out, _ = run(
+        "users", "set-password", "dlee", "--password-stdin",
+        stdin="violet harbor engine\nviolet harbor engine\n",
+    )  # fmt: skip
+    assert code == 0
+    auth.sign_in(db, "dlee", "violet harbor engine", workstation="C")
+
+
+def test_audit_verify_exits_nonzero_at_the_first_broken_link(run, db: Database) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as s:
+        for i in range(4):
+            audit.record(s, ADMIN, "call.view", object_type="call", object_ids=[i])
+    code, out, _ = run("audit", "verify")
+    assert code == 0 and "intact" in out and "4 event(s)" in out
+
+    with db.transaction() as s:
+        target = s.execute(text("SELECT id FROM audit_event ORDER BY id LIMIT 1 OFFSET 2")).scalar()
+        s.execute(text("UPDATE audit_event SET outcome = 'ok!' WHERE id = :i"), {"i": target})
+    code, out, err = run("audit", "verify")
+    assert code == 1
+    assert f"BROKEN at event {target}" in err and "changed" in err
+
+
+def test_audit_export_csv_needs_an_auditor_and_writes_the_events(
+    run, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    auth.add_user(db, ADMIN, "ravi", "R. Auditor", Role.AUDITOR, PASSWORD)
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(db, '=HYPERLINK("x")', "nope nope nope", workstation="C")
+    target = tmp_path / "audit.csv"
+
+    code, _, err = run("audit", "export", "--csv", str(target))
+    assert code == 2 and "may not export the audit log" in err and not target.exists()
+
+    code, out, _ = run(
+        "audit", "export", "--csv", str(target), "--action", "auth.", "--as", "ravi",
+        "--password-stdin", stdin=f"{PASSWORD}\n",
+    )  # fmt: skip
+    assert code == 0 and "Wrote" in out
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert rows and all(r["action"].startswith("auth.") for r in rows)
+    assert {"at_utc", "username", "role", "workstation", "outcome", "hash"} <= set(rows[0])
+    hostile = next(r for r in rows if "HYPERLINK" in r["username"])
+    assert hostile["username"].startswith("'=")  # not a live spreadsheet formula
+    assert rows[0]["at_utc"][-3] == "."  # hundredths of a second
+
+
+def test_keys_rotate_and_purge_commands(run, db: Database) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("keys", "rotate")
+    assert code == 0 and "Rotated to data key" in out
+    code, out, _ = run("purge", "--dry-run")
+    assert code == 0 and "would remove 0 crisis plan(s)" in out
+    code, out, _ = run("purge")
+    assert code == 0 and "removed 0 crisis plan(s)" in out
+
+
+def test_a_non_administrator_cannot_purge_from_the_cli(run, db: Database) -> None:  # type: ignore[no-untyped-def]
+    auth.add_user(db, ADMIN, "tb", "T. Brooks", Role.SUPERVISOR, PASSWORD)
+    code, _, err = run("purge", "--as", "tb", "--password-stdin", stdin=f"{PASSWORD}\n")
+    assert code == 2 and "may not purge" in err
