@@ -1,0 +1,86 @@
+"""`dispatch-desktop lookup --batch FILE.jsonl [--top K]`: registry lookups, one per line.
+
+A stable contract. Input lines: {"id", "name"? | "first_name"? + "last_name"?, "dob"?,
+"phone"?, "address"?}. Output lines (stdout, same order): {"id", "candidates":
+[{"external_id", "source", "score", "band", "explanation"}], "elapsed_ms"}. A line that
+cannot be read, or has no field to search on, gets an "error" instead of candidates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
+
+FIELDS = ("name", "first_name", "last_name", "dob", "phone", "address")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("lookup", help="look persons up in the registry (JSON lines)")
+    parser.add_argument("--batch", type=Path, required=True, metavar="FILE.jsonl",
+                        help="queries, one JSON object a line ('-' for stdin)")  # fmt: skip
+    parser.add_argument("--top", type=int, default=5, metavar="K", help="candidates a line (5)")
+    parser.set_defaults(func=_lookup)
+
+
+def _lookup(args: argparse.Namespace, ctx: AppContext) -> int:
+    if args.top < 1:
+        raise UserError("--top must be at least 1.")
+    if str(args.batch) == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        if not args.batch.exists():
+            raise UserError(f"{args.batch}: no such file.", fix="Check the path.")
+        lines = args.batch.read_text(encoding="utf-8-sig").splitlines()
+    failures = 0
+    with ctx.db.uow() as session:
+        for line_no, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            out = _one(session, line, line_no, args.top)
+            failures += "error" in out
+            print(json.dumps(out, ensure_ascii=False), flush=False)
+    sys.stdout.flush()
+    return 1 if failures else 0
+
+
+def _one(session: Any, line: str, line_no: int, top: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"line {line_no}: not JSON ({exc.msg})", "elapsed_ms": 0.0}
+    if not isinstance(item, dict):
+        return {"id": None, "error": f"line {line_no}: not a JSON object", "elapsed_ms": 0.0}
+    ident = item.get("id")
+    values = {k: item.get(k) for k in FIELDS}
+    bad = [k for k, v in values.items() if v is not None and not isinstance(v, str | int)]
+    if bad:
+        return {"id": ident, "error": f"line {line_no}: {', '.join(bad)} must be text",
+                "elapsed_ms": 0.0}  # fmt: skip
+    query = PersonQuery(**{k: str(v) if v is not None else None for k, v in values.items()})
+    try:
+        candidates = lookup_persons(session, query, top=top)
+    except UserError as exc:
+        return {"id": ident, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
+    return {
+        "id": ident,
+        "candidates": [
+            {
+                "external_id": c.external_id,
+                "source": c.source,
+                "score": c.score,
+                "band": str(c.band),
+                "explanation": c.explanation_text,
+            }
+            for c in candidates
+        ],
+        "elapsed_ms": round((time.perf_counter() - started) * 1000, 2),
+    }

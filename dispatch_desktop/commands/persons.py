@@ -1,0 +1,78 @@
+"""`dispatch-desktop persons import|export`: fill the registry from partner files, and
+hand one person their whole record (subject-access request)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dispatch_desktop.services import registry
+from dispatch_desktop.services.context import AppContext
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("persons", help="import persons and plans, or export one record")
+    actions = parser.add_subparsers(dest="persons_command", metavar="ACTION", required=True)
+    imp = actions.add_parser("import", help="import a CSV or FHIR R4 Bundle (all or nothing)")
+    imp.add_argument("file", type=Path, help="CSV file, or FHIR Bundle JSON with --format fhir")
+    imp.add_argument("--source", default=None, help="source agency name (default: file stem)")
+    imp.add_argument("--format", choices=("csv", "fhir"), default="csv", dest="fmt")
+    imp.set_defaults(func=_import)
+    exp = actions.add_parser("export", help="write one person's whole record as JSON")
+    exp.add_argument("external_id", help="the person's id at the source")
+    exp.add_argument("--source", required=True, help="the source agency name")
+    exp.add_argument("--out", type=Path, default=None, help="output file (default: stdout)")
+    exp.set_defaults(func=_export)
+
+
+def _import(args: argparse.Namespace, ctx: AppContext) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    source = args.source or args.file.stem
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        summary = registry.import_file(
+            ctx.db,
+            lambda: ctx.cipher,
+            ctx.actor,
+            args.file,
+            source=source,
+            fmt=args.fmt,
+            progress=progress,
+        )
+    print(
+        f"{args.file}: {summary.rows} rows from {summary.source} in {summary.seconds:.1f} s — "
+        f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.plans_written} plans and {summary.alerts_written} alerts written"
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace, ctx: AppContext) -> int:
+    cipher = ctx.cipher
+    with ctx.db.transaction() as session:
+        record = registry.export_person(
+            session, cipher, ctx.actor, source=args.source, external_id=args.external_id
+        )
+    text = json.dumps(record, indent=2, ensure_ascii=False)
+    if args.out is None:
+        print(text)
+    else:
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(f"{args.out}: record of {args.source}/{args.external_id} written")
+    return 0

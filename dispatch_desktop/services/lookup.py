@@ -1,0 +1,554 @@
+"""Find the people a caller is talking about, and the alerts on the address.
+
+Candidates come only from indexed lookups (PersonSearchKey blocking keys, phone E.164,
+address building), never a scan of ``person``. Each candidate is then scored field by
+field; the score, a band and a plain-words explanation go back to the dispatcher.
+
+A wrong person must never look like a sure match, so ``probable`` needs the name AND an
+independent field (DOB, age, phone or address) to agree, and when two candidates are
+close, neither is probable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz.distance import JaroWinkler
+from sqlalchemy import and_, or_, select, text
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models import (
+    Call,
+    CallPerson,
+    Person,
+    PersonAddress,
+    PersonAlias,
+    PersonPhone,
+    PersonSearchKey,
+    PremiseAlert,
+)
+from dispatch_desktop.models.base import utcnow
+from dispatch_desktop.models.domain import MatchBand, MatchStatus
+from dispatch_desktop.services.crypto import FieldCipher
+from dispatch_desktop.services.normalize import (
+    DobQuery,
+    age_on,
+    dob_difference,
+    dob_variants,
+    first_name_variants,
+    fold,
+    nickname_relation,
+    normalize_address,
+    normalize_phone,
+    parse_dob_query,
+    parse_name,
+    phonetic,
+    surname_variants,
+)
+
+ALERT_CONTEXT = "premise_alert.reason"
+PROBABLE = 0.80
+POSSIBLE = 0.45
+AMBIGUITY_MARGIN = 0.12
+MAX_CANDIDATES = 150
+KEY_ROW_LIMIT = 6000
+
+
+@dataclass(frozen=True, slots=True)
+class PersonQuery:
+    """What the caller said. Any combination; at least one field must be given."""
+
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    dob: str | None = None  # "1991-03-05", "3/5/1991", "1991", "34", "age 34"
+    phone: str | None = None
+    address: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any(
+            (v or "").strip()
+            for v in (self.name, self.first_name, self.last_name, self.dob, self.phone,
+                      self.address)
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCandidate:
+    person_id: int
+    source: str
+    external_id: str
+    display_name: str
+    dob: dt.date | None
+    score: float
+    band: MatchBand
+    explanation: tuple[str, ...]
+
+    @property
+    def explanation_text(self) -> str:
+        return "; ".join(self.explanation)
+
+
+@dataclass(frozen=True, slots=True)
+class PremiseAlertView:
+    alert_id: int
+    address: str
+    category: str
+    reason: str
+    source: str
+    expires_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    first: str
+    last: str
+    dob: DobQuery | None
+    phone: str | None
+    building: str | None
+    address: str | None
+    today: dt.date
+
+
+def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
+    if query.is_empty():
+        raise UserError(
+            "The lookup has no name, DOB, phone or address.",
+            fix="Give at least one of them; an empty lookup would list the whole registry.",
+        )
+    first, last = fold(query.first_name), fold(query.last_name)
+    if query.name and not (first or last):
+        parts = parse_name(query.name)
+        first, last = parts.first, parts.last
+    normalized = normalize_address(query.address) if query.address else None
+    prepared = _Prepared(
+        first=first.replace(" ", ""),
+        last=last,
+        dob=parse_dob_query(query.dob, now.date()),
+        phone=normalize_phone(query.phone) if query.phone else None,
+        building=normalized.building if normalized else None,
+        address=normalized.normalized if normalized else None,
+        today=now.date(),
+    )
+    if not (prepared.first or prepared.last or prepared.dob or prepared.phone or prepared.building):
+        raise UserError(
+            "Nothing in the lookup could be read as a name, DOB, phone or address.",
+            fix="Check the DOB (YYYY-MM-DD, M/D/YYYY, a year or an age) and the phone.",
+        )
+    return prepared
+
+
+# ---------------------------------------------------------------------------------------
+# Candidate generation
+
+
+def _query_keys(q: _Prepared) -> dict[str, set[str]]:
+    keys: dict[str, set[str]] = {}
+    years = set(q.dob.years(q.today)) if q.dob else set()
+    first_codes = {phonetic(v) for v in first_name_variants(q.first)} if len(q.first) > 1 else set()
+    last_codes = {phonetic(v) for v in surname_variants(q.last)}
+    # Callers swap first and last names; search the swapped reading too.
+    swapped_last = {phonetic(v) for v in surname_variants(q.first)} if q.first else set()
+    swapped_first = {phonetic(q.last.replace(" ", ""))} if q.last else set()
+    for lc, fc in [(lc, fc) for lc in last_codes for fc in first_codes] + [
+        (lc, fc) for lc in swapped_last for fc in swapped_first
+    ]:
+        keys.setdefault("nn", set()).add(f"{lc}|{fc}")
+    for y in years:
+        for lc in last_codes | swapped_last:
+            keys.setdefault("ly", set()).add(f"{lc}|{y}")
+        for fc in first_codes | swapped_first:
+            keys.setdefault("fy", set()).add(f"{fc}|{y}")
+    if q.dob and q.dob.exact:
+        keys["db"] = {q.dob.exact.isoformat()} | {d.isoformat() for d in dob_variants(q.dob.exact)}
+    if q.building:
+        keys["ad"] = {q.building}
+    if last_codes and (len(q.first) <= 1 or not first_codes):
+        initials = [q.first[:1]] if q.first else [*"abcdefghijklmnopqrstuvwxyz", "_"]
+        keys["li"] = {f"{lc}|{i}" for lc in last_codes for i in initials}
+    return keys
+
+
+def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
+    keys = _query_keys(q)
+    hits: Counter[int] = Counter()
+    if keys:
+        clauses = [
+            and_(PersonSearchKey.kind == kind, PersonSearchKey.value.in_(sorted(values)))
+            for kind, values in keys.items()
+        ]
+        rows = session.execute(
+            select(PersonSearchKey.person_id, PersonSearchKey.kind)
+            .where(or_(*clauses))
+            .limit(KEY_ROW_LIMIT)
+        ).all()
+        weights = {"nn": 3, "ly": 2, "fy": 2, "db": 2, "ad": 2, "li": 1}
+        for person_id, kind in rows:
+            hits[person_id] += weights.get(kind, 1)
+    if q.phone:
+        for (person_id,) in session.execute(
+            select(PersonPhone.person_id).where(PersonPhone.e164 == q.phone).limit(500)
+        ):
+            hits[person_id] += 4
+    if len(hits) < 5 and q.last and session.get_bind().dialect.name == "postgresql":
+        # Spelling the blocking codes cannot bridge (a wrong first letter): trigram search
+        # over the indexed surname, PostgreSQL only (migration 0002).
+        for (person_id,) in session.execute(
+            text(
+                "SELECT id FROM person WHERE lower(last_name) % :last "
+                "ORDER BY similarity(lower(last_name), :last) DESC LIMIT 50"
+            ),
+            {"last": q.last},
+        ):
+            hits[person_id] += 1
+    return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
+
+
+# ---------------------------------------------------------------------------------------
+# Scoring
+
+
+@dataclass(slots=True)
+class _Stored:
+    person: Person
+    phones: set[str]
+    addresses: set[str]
+    aliases: list[tuple[str, str]]
+
+
+def _load(session: Session, ids: list[int]) -> list[_Stored]:
+    people = session.execute(select(Person).where(Person.id.in_(ids))).scalars().all()
+    stored = {p.id: _Stored(p, set(), set(), []) for p in people}
+    for pid, e164 in session.execute(
+        select(PersonPhone.person_id, PersonPhone.e164).where(PersonPhone.person_id.in_(ids))
+    ):
+        stored[pid].phones.add(e164)
+    for pid, norm in session.execute(
+        select(PersonAddress.person_id, PersonAddress.normalized).where(
+            PersonAddress.person_id.in_(ids)
+        )
+    ):
+        stored[pid].addresses.add(norm)
+    for pid, first, last in session.execute(
+        select(PersonAlias.person_id, PersonAlias.first_name, PersonAlias.last_name).where(
+            PersonAlias.person_id.in_(ids)
+        )
+    ):
+        stored[pid].aliases.append((fold(first), fold(last)))
+    return list(stored.values())
+
+
+def _similar(a: str, b: str) -> float:
+    return float(JaroWinkler.similarity(a, b))
+
+
+def _last_score(query: str, recorded: str) -> tuple[float, str]:
+    """(points out of 4, explanation) for a surname."""
+    if not query:
+        return 0.0, ""
+    if not recorded:
+        return 0.0, "last name: none on file"
+    q, r = query.replace(" ", "").replace("-", ""), recorded.replace(" ", "").replace("-", "")
+    if q == r:
+        return 4.0, "last name: exact"
+    q_parts, r_parts = set(surname_variants(query)), set(surname_variants(recorded))
+    if q_parts & r_parts:
+        return 3.4, "last name: one part of a compound surname"
+    similarity = _similar(q, r)
+    if phonetic(q) == phonetic(r) and similarity >= 0.8:
+        return 3.2, "last name: sounds alike"
+    if similarity >= 0.9:
+        return 3.0, "last name: close spelling (typo)"
+    if similarity >= 0.82:
+        return 1.8, "last name: similar spelling"
+    return -3.0, "last name: different"
+
+
+def _first_score(query: str, recorded: str) -> tuple[float, str]:
+    """(points out of 3, explanation) for a given name."""
+    if not query:
+        return 0.0, ""
+    if not recorded:
+        return 0.0, "first name: none on file"
+    if query == recorded:
+        return 3.0, "first name: exact"
+    if len(query) == 1 or len(recorded) == 1:
+        if query[0] == recorded[0]:
+            return 1.5, "first name: initial matches"
+        return -2.5, "first name: different initial"
+    relation = nickname_relation(query, recorded)
+    if relation is not None:
+        return 2.6, f"first name: {relation}"
+    similarity = _similar(query, recorded)
+    if phonetic(query) == phonetic(recorded) and similarity >= 0.8:
+        return 2.3, "first name: sounds alike"
+    if similarity >= 0.9:
+        return 2.2, "first name: close spelling (typo)"
+    if similarity >= 0.84:
+        return 1.2, "first name: similar spelling"
+    if recorded.startswith(query) or query.startswith(recorded):
+        return 1.5, "first name: short form"
+    return -2.5, "first name: different"
+
+
+def _name_score(q: _Prepared, first: str, last: str) -> tuple[float, list[str]]:
+    fs, fe = _first_score(q.first, first.replace(" ", ""))
+    ls, le = _last_score(q.last, last)
+    direct = (fs + ls, [e for e in (fe, le) if e])
+    if q.first and q.last:
+        sf, _ = _first_score(q.last.replace(" ", ""), first.replace(" ", ""))
+        sl, _ = _last_score(q.first, last)
+        swapped = sf + sl - 0.4
+        if swapped > direct[0] and sf > 0 and sl > 0:
+            return swapped, ["names: first and last swapped"]
+    return direct
+
+
+def _dob_score(q: _Prepared, recorded: dt.date | None) -> tuple[float, str, bool]:
+    """(points out of 5, explanation, independent agreement?)."""
+    if q.dob is None:
+        return 0.0, "", False
+    if recorded is None:
+        return 0.0, "DOB: none on file", False
+    if q.dob.exact is not None:
+        slip = dob_difference(q.dob.exact, recorded)
+        if slip == "exact":
+            return 5.0, "DOB: exact", True
+        if slip is not None:
+            return 3.6, f"DOB: {slip}", True
+        if q.dob.exact.year == recorded.year:
+            return 0.5, "DOB: year matches, day and month differ", False
+        return -4.0, "DOB: different", False
+    if q.dob.year is not None:
+        if q.dob.year == recorded.year:
+            return 2.5, "DOB: year matches", True
+        if abs(q.dob.year - recorded.year) == 1:
+            return 0.5, "DOB: year off by one", False
+        return -3.0, "DOB: different year", False
+    assert q.dob.age is not None
+    age = age_on(recorded, q.today)
+    if age == q.dob.age:
+        return 2.5, "age matches", True
+    if abs(age - q.dob.age) <= 2:
+        return 0.8, f"age close (on file: {age})", False
+    return -3.0, f"age differs (on file: {age})", False
+
+
+def _score(q: _Prepared, s: _Stored) -> tuple[float, tuple[str, ...], int]:
+    p = s.person
+    points, possible = 0.0, 0.0
+    notes: list[str] = []
+    corroborations = 0
+    if q.first or q.last:
+        possible += (3.0 if q.first else 0.0) + (4.0 if q.last else 0.0)
+        best = _name_score(q, fold(p.first_name), fold(p.last_name))
+        for alias_first, alias_last in s.aliases:
+            alias = _name_score(
+                q, alias_first or fold(p.first_name), alias_last or fold(p.last_name)
+            )
+            if alias[0] > best[0]:
+                best = (alias[0] - 0.2, ["name: matches an alias on file", *alias[1]])
+        points += best[0]
+        notes += best[1]
+    if q.dob is not None:
+        possible += 5.0 if q.dob.exact else 2.5
+        dob_points, dob_note, agrees = _dob_score(q, p.dob)
+        points += dob_points
+        corroborations += agrees
+        if dob_note:
+            notes.append(dob_note)
+    if q.phone:
+        possible += 4.0
+        if q.phone in s.phones:
+            points += 4.0
+            corroborations += 1
+            notes.append("phone: matches")
+        else:
+            notes.append("phone: not on file")
+    if q.building:
+        possible += 3.0
+        if q.address in s.addresses:
+            points += 3.0
+            corroborations += 1
+            notes.append("address: matches")
+        elif any(a.split(" #", 1)[0] == q.building for a in s.addresses):
+            points += 2.2
+            corroborations += 1
+            notes.append("address: same building, different unit")
+        else:
+            notes.append("address: not on file")
+    score = max(0.0, min(1.0, points / possible)) if possible else 0.0
+    return score, tuple(notes), corroborations
+
+
+def lookup_persons(
+    session: Session,
+    query: PersonQuery,
+    *,
+    top: int = 5,
+    now: dt.datetime | None = None,
+) -> tuple[PersonCandidate, ...]:
+    """Ranked registry candidates for what a caller said; only probable and possible ones."""
+    now = now or utcnow()
+    q = _prepare(query, now)
+    ids = _candidate_ids(session, q)
+    if not ids:
+        return ()
+    scored = []
+    has_name = bool(q.first or q.last)
+    for stored in _load(session, ids):
+        score, notes, corroborations = _score(q, stored)
+        if score < POSSIBLE:
+            continue
+        # Probable needs two independent kinds of evidence to agree: the name plus DOB,
+        # age, phone or address; or, with no name given, two of those.
+        sure = corroborations >= (1 if has_name else 2) and _name_agrees(notes, has_name)
+        scored.append((score, sure, stored.person, notes))
+    scored.sort(key=lambda item: (-item[0], item[2].id))
+    results: list[PersonCandidate] = []
+    for rank, (score, sure, person, notes) in enumerate(scored[:top]):
+        band = MatchBand.PROBABLE if sure and score >= PROBABLE else MatchBand.POSSIBLE
+        if rank > 0 and band is MatchBand.PROBABLE:
+            band = MatchBand.POSSIBLE
+        if rank == 0 and len(scored) > 1 and scored[1][0] >= score - AMBIGUITY_MARGIN:
+            if band is MatchBand.PROBABLE:
+                notes = (*notes, "another person on file matches almost as well")
+            band = MatchBand.POSSIBLE
+        results.append(
+            PersonCandidate(
+                person_id=person.id,
+                source=person.source,
+                external_id=person.external_id,
+                display_name=" ".join(
+                    part for part in (person.first_name, person.middle_name, person.last_name)
+                    if part
+                ),
+                dob=person.dob,
+                score=round(score, 3),
+                band=band,
+                explanation=notes,
+            )
+        )  # fmt: skip
+    return tuple(results)
+
+
+def _name_agrees(notes: tuple[str, ...], has_name: bool) -> bool:
+    if not has_name:
+        return True
+    return not any(n.endswith(("different", "different initial")) for n in notes)
+
+
+# ---------------------------------------------------------------------------------------
+# Premise alerts
+
+
+def lookup_premise_alerts(
+    session: Session,
+    cipher: FieldCipher,
+    address: str,
+    *,
+    now: dt.datetime | None = None,
+) -> tuple[PremiseAlertView, ...]:
+    """Current alerts at an address: the building's, and every unit's in it.
+
+    An alert past its expiry is never returned: it is not current.
+    """
+    now = now or utcnow()
+    normalized = normalize_address(address)
+    if normalized is None:
+        return ()
+    building = normalized.building
+    rows = session.execute(
+        select(PremiseAlert)
+        .where(
+            or_(
+                PremiseAlert.address_normalized == building,
+                and_(
+                    PremiseAlert.address_normalized >= f"{building} #",
+                    PremiseAlert.address_normalized < f"{building} $",
+                ),
+            ),
+            or_(PremiseAlert.expires_at.is_(None), PremiseAlert.expires_at > now),
+        )
+        .order_by(PremiseAlert.id)
+    ).scalars()
+    views = []
+    for row in rows:
+        if normalized.unit and row.address_normalized not in (building, normalized.normalized):
+            # A call to one flat does not need another flat's alert.
+            continue
+        views.append(
+            PremiseAlertView(
+                alert_id=row.id,
+                address=row.address_raw,
+                category=row.category,
+                reason=str(cipher.decrypt_json(row.reason_enc, ALERT_CONTEXT, row.key_id)),
+                source=row.source,
+                expires_at=row.expires_at,
+            )
+        )
+    return tuple(views)
+
+
+@dataclass(frozen=True, slots=True)
+class CallLookupResult:
+    call_id: int
+    persons: tuple[tuple[int, tuple[PersonCandidate, ...]], ...]  # (call_person_id, candidates)
+    alerts: tuple[PremiseAlertView, ...]
+
+
+def lookup_for_call(
+    session: Session,
+    cipher: FieldCipher,
+    call_id: int,
+    *,
+    now: dt.datetime | None = None,
+    top: int = 5,
+) -> CallLookupResult:
+    """Run person and premise lookups from a call and attach the best match to each person.
+
+    The top candidate is stored on its CallPerson row as ``suggested`` with its score, band
+    and explanation; a row a dispatcher has confirmed or rejected is left alone. The caller
+    commits.
+    """
+    now = now or utcnow()
+    call = session.get(Call, call_id)
+    if call is None:
+        raise UserError(f"No call with id {call_id}.")
+    results: list[tuple[int, tuple[PersonCandidate, ...]]] = []
+    rows = session.execute(
+        select(CallPerson).where(CallPerson.call_id == call_id).order_by(CallPerson.id)
+    ).scalars()
+    for row in rows:
+        query = PersonQuery(name=row.name or None, dob=row.dob_text, phone=row.phone)
+        if query.is_empty():
+            continue
+        try:
+            candidates = lookup_persons(session, query, top=top, now=now)
+        except UserError:
+            continue
+        results.append((row.id, candidates))
+        if row.match_status in (MatchStatus.CONFIRMED, MatchStatus.REJECTED):
+            continue
+        if candidates:
+            best = candidates[0]
+            row.person_id = best.person_id
+            row.match_status = MatchStatus.SUGGESTED
+            row.match_score = best.score
+            row.match_band = best.band
+            row.match_explanation = list(best.explanation)
+        else:
+            row.person_id = None
+            row.match_status = MatchStatus.NONE
+            row.match_score = None
+            row.match_band = None
+            row.match_explanation = []
+    alerts = lookup_premise_alerts(session, cipher, call.location, now=now) if call.location else ()
+    normalized = normalize_address(call.location) if call.location else None
+    if normalized is not None:
+        call.location_normalized = normalized.normalized
+    session.flush()
+    return CallLookupResult(call_id=call_id, persons=tuple(results), alerts=alerts)

@@ -1,0 +1,315 @@
+"""Normalize what callers and partner agencies say about a person into comparable forms.
+
+Names (nameparser, diacritics folded, compound surnames split), nickname relations (the
+`nicknames` package), phonetic codes (jellyfish NYSIIS), phones (phonenumbers, E.164),
+street addresses (usaddress, USPS-style abbreviations) and dates of birth that may be
+partial, swapped or only an age. Pure functions over plain values; no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+import phonenumbers
+import usaddress
+from nameparser import HumanName
+from nicknames import NickNamer
+
+_NON_NAME = re.compile(r"[^a-z\s-]")
+_SPACES = re.compile(r"\s+")
+_NICKNAMER: NickNamer | None = None
+
+
+def _nicknamer() -> NickNamer:
+    # Loading the nickname table reads a CSV; do it once, on first use.
+    global _NICKNAMER
+    if _NICKNAMER is None:
+        _NICKNAMER = NickNamer()
+    return _NICKNAMER
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ASCII letters, spaces and hyphens only: "María O'Neil" -> "maria oneil"."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    ascii_only = ascii_only.replace("'", "").replace("’", "").replace(".", " ")
+    return _SPACES.sub(" ", _NON_NAME.sub(" ", ascii_only)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    first: str
+    middle: str
+    last: str
+    suffix: str = ""
+
+
+def parse_name(text: str) -> NameParts:
+    """Split a free-text name ("Bill Jonson", "Johnson, William J.") into folded parts."""
+    human = HumanName(text or "")
+    first, middle, last = fold(human.first), fold(human.middle), fold(human.last)
+    if not last and first and not middle:
+        # A single word is more often a surname to a dispatcher ("the Reyes boy").
+        first, last = "", first
+    return NameParts(first=first, middle=middle, last=last, suffix=fold(human.suffix))
+
+
+@lru_cache(maxsize=65536)
+def phonetic(token: str) -> str:
+    """The NYSIIS code of a folded name token ("" for none)."""
+    token = token.replace(" ", "").replace("-", "")
+    return jellyfish.nysiis(token) if token else ""
+
+
+def surname_variants(last: str) -> tuple[str, ...]:
+    """A surname and its parts: "garcia-lopez" -> ("garcialopez", "garcia", "lopez")."""
+    last = fold(last)
+    if not last:
+        return ()
+    parts = [p for p in re.split(r"[\s-]+", last) if p]
+    joined = "".join(parts)
+    variants = [joined]
+    if len(parts) > 1:
+        variants += [p for p in parts if len(p) > 1 and p not in {"de", "la", "del", "van", "von"}]
+    return tuple(dict.fromkeys(variants))
+
+
+@lru_cache(maxsize=65536)
+def first_name_variants(first: str) -> tuple[str, ...]:
+    """The name, its formal forms and their nicknames: "bill" -> ("bill", "william", "will"...).
+
+    Two hops (nickname to formal name, formal name to its other nicknames) so that
+    "Billy" finds a "Bill" on file.
+    """
+    first = fold(first).replace(" ", "")
+    if not first:
+        return ()
+    namer = _nicknamer()
+    formal = set(namer.canonicals_of(first))
+    related = {first} | formal | set(namer.nicknames_of(first))
+    for name in formal:
+        related |= set(namer.nicknames_of(name))
+    return (first, *sorted(related - {first}))
+
+
+def nickname_relation(query: str, recorded: str) -> str | None:
+    """Explain how two different first names are the same name, or None."""
+    query, recorded = fold(query), fold(recorded)
+    if not query or not recorded or query == recorded:
+        return None
+    namer = _nicknamer()
+    if recorded in namer.canonicals_of(query):
+        return f"nickname of {recorded.title()}"
+    if query in namer.canonicals_of(recorded):
+        return f"formal form of nickname {recorded.title()}"
+    if namer.canonicals_of(query) & namer.canonicals_of(recorded):
+        return f"both nicknames of {sorted(namer.canonicals_of(query) & namer.canonicals_of(recorded))[0].title()}"  # noqa: E501
+    return None
+
+
+def normalize_phone(raw: str | None, region: str = "US") -> str | None:
+    """E.164 form of a phone number, or None when it is not a possible number."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_DIRECTIONALS = {
+    "north": "N", "south": "S", "east": "E", "west": "W", "northeast": "NE",
+    "northwest": "NW", "southeast": "SE", "southwest": "SW", "n": "N", "s": "S", "e": "E",
+    "w": "W", "ne": "NE", "nw": "NW", "se": "SE", "sw": "SW",
+}  # fmt: skip
+# USPS Publication 28 standard suffix abbreviations for the suffixes seen in practice.
+_SUFFIXES = {
+    "avenue": "AVE", "av": "AVE", "ave": "AVE", "boulevard": "BLVD", "blvd": "BLVD",
+    "circle": "CIR", "cir": "CIR", "court": "CT", "ct": "CT", "drive": "DR", "dr": "DR",
+    "expressway": "EXPY", "freeway": "FWY", "highway": "HWY", "hwy": "HWY", "lane": "LN",
+    "ln": "LN", "loop": "LOOP", "parkway": "PKWY", "pkwy": "PKWY", "place": "PL", "pl": "PL",
+    "plaza": "PLZ", "road": "RD", "rd": "RD", "square": "SQ", "street": "ST", "st": "ST",
+    "str": "ST", "terrace": "TER", "ter": "TER", "trail": "TRL", "trl": "TRL", "way": "WAY",
+    "alley": "ALY", "crossing": "XING", "point": "PT", "ridge": "RDG", "run": "RUN",
+    "path": "PATH", "row": "ROW", "walk": "WALK", "pike": "PIKE", "hill": "HL",
+}  # fmt: skip
+_STREET_PARTS = (
+    "AddressNumber", "StreetNamePreDirectional", "StreetNamePreType", "StreetName",
+    "StreetNamePostType", "StreetNamePostDirectional",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedAddress:
+    """A street address in one canonical spelling.
+
+    ``building`` is the address without the unit ("123 N MAIN ST"); ``normalized`` adds
+    the unit ("123 N MAIN ST #4B"), with every unit designator (Apt, Unit, Ste, #) as "#".
+    """
+
+    normalized: str
+    building: str
+    unit: str | None
+    city: str
+    state: str
+    zip: str
+
+
+def _clean(value: str) -> str:
+    return _SPACES.sub(" ", re.sub(r"[^A-Za-z0-9 ]", " ", fold_keep_digits(value))).strip()
+
+
+def fold_keep_digits(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=262144)
+def normalize_address(raw: str) -> NormalizedAddress | None:
+    """Parse and normalize a US street address; None when there is no street in it."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        tagged, _kind = usaddress.tag(raw)
+        parts = dict(tagged)
+    except usaddress.RepeatedLabelError as exc:
+        parts = {}
+        for token, label in exc.parsed_string:
+            parts.setdefault(label, token)
+    street_tokens: list[str] = []
+    for label in _STREET_PARTS:
+        value = parts.get(label)
+        if not value:
+            continue
+        for token in _clean(value).split():
+            low = token.lower()
+            if label.endswith("Directional"):
+                street_tokens.append(_DIRECTIONALS.get(low, token.upper()))
+            elif label in ("StreetNamePostType", "StreetNamePreType"):
+                street_tokens.append(_SUFFIXES.get(low, token.upper()))
+            else:
+                street_tokens.append(token.upper())
+    if not street_tokens:
+        return None
+    building = " ".join(street_tokens)
+    unit_raw = parts.get("OccupancyIdentifier") or parts.get("SubaddressIdentifier")
+    unit = _clean(unit_raw).replace(" ", "").upper() if unit_raw else None
+    normalized = f"{building} #{unit}" if unit else building
+    return NormalizedAddress(
+        normalized=normalized,
+        building=building,
+        unit=unit or None,
+        city=_clean(parts.get("PlaceName", "")).upper(),
+        state=_clean(parts.get("StateName", "")).upper(),
+        zip=_clean(parts.get("ZipCode", ""))[:5],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DobQuery:
+    """What a caller said about a date of birth: a full date, a year, or an age."""
+
+    exact: dt.date | None = None
+    year: int | None = None
+    age: int | None = None
+
+    def years(self, today: dt.date) -> tuple[int, ...]:
+        """Birth years worth searching: the stated year, or the two an age allows."""
+        if self.exact is not None:
+            return (self.exact.year,)
+        if self.year is not None:
+            return (self.year,)
+        if self.age is not None:
+            return (today.year - self.age, today.year - self.age - 1)
+        return ()
+
+
+_AGE = re.compile(r"^(?:age\s*)?(\d{1,3})\s*(?:y|yo|yrs?|years?(?:\s*old)?)?$", re.I)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_US = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+
+
+def parse_dob_query(text: str | None, today: dt.date) -> DobQuery | None:
+    """Read a DOB as a caller gives it: "1991-03-05", "3/5/1991", "1991", "34", "age 34"."""
+    if text is None or not text.strip():
+        return None
+    value = text.strip()
+    if m := _ISO.match(value):
+        return DobQuery(exact=_date_or_none(int(m[1]), int(m[2]), int(m[3])))
+    if m := _US.match(value):
+        year = int(m[3])
+        if year < 100:
+            year += 1900 if year > today.year % 100 else 2000
+        return DobQuery(exact=_date_or_none(year, int(m[1]), int(m[2])))
+    if re.fullmatch(r"\d{4}", value) and 1880 <= int(value) <= today.year:
+        return DobQuery(year=int(value))
+    if (m := _AGE.match(value)) and int(m[1]) <= 125:
+        return DobQuery(age=int(m[1]))
+    return None
+
+
+def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_dob_strict(text: str, today: dt.date) -> dt.date:
+    """A record's DOB (YYYY-MM-DD); ValueError naming why it is bad."""
+    m = _ISO.match(text.strip())
+    if not m or len(text.strip()) != 10:
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        value = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date ({exc})") from None
+    if value > today:
+        raise ValueError(f"{text!r} is in the future")
+    if today.year - value.year > 125:
+        raise ValueError(f"{text!r} would make the person over 125 years old")
+    return value
+
+
+def age_on(dob: dt.date, today: dt.date) -> int:
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+def dob_variants(dob: dt.date) -> tuple[dt.date, ...]:
+    """Dates a clerk might have typed instead: day/month swapped, or one digit wrong."""
+    found: set[dt.date] = set()
+    if dob.day <= 12 and dob.day != dob.month:
+        found.add(dt.date(dob.year, dob.day, dob.month))
+    digits = dob.strftime("%Y%m%d")
+    for i, old in enumerate(digits):
+        for new in "0123456789":
+            if new == old:
+                continue
+            text = digits[:i] + new + digits[i + 1 :]
+            candidate = _date_or_none(int(text[:4]), int(text[4:6]), int(text[6:]))
+            if candidate is not None:
+                found.add(candidate)
+    found.discard(dob)
+    return tuple(sorted(found))
+
+
+def dob_difference(query: dt.date, recorded: dt.date) -> str | None:
+    """Name the clerical slip that turns one date into the other, or None."""
+    if query == recorded:
+        return "exact"
+    if (query.year, query.month, query.day) == (recorded.year, recorded.day, recorded.month):
+        return "day/month swapped"
+    a, b = query.strftime("%Y%m%d"), recorded.strftime("%Y%m%d")
+    if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return "one digit differs"
+    return None

@@ -1,0 +1,1233 @@
+"""Fill and read the person registry: blocking keys, CSV and FHIR import, subject-access export.
+
+An import is all or nothing: every row is validated first, and any error (named by row
+number and field) rejects the whole file before anything is written. Rows are upserted by
+(source, external_id), and a row identical to what is stored is left alone, so running the
+same file twice changes nothing. Writes are bulk statements, not ORM objects one by one,
+so a million rows fit in minutes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models import (
+    PLAN_FIELDS,
+    Consent,
+    CrisisPlan,
+    Encounter,
+    Person,
+    PersonAddress,
+    PersonAlias,
+    PersonPhone,
+    PersonSearchKey,
+    PremiseAlert,
+)
+from dispatch_desktop.models.base import utcnow
+from dispatch_desktop.models.domain import Actor
+from dispatch_desktop.models.records import Contact, PlanContent, PlanView
+from dispatch_desktop.services import audit, plans
+from dispatch_desktop.services.crypto import FieldCipher
+from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.normalize import (
+    NormalizedAddress,
+    fold,
+    normalize_address,
+    normalize_phone,
+    parse_dob_strict,
+    phonetic,
+    surname_variants,
+)
+
+Progress = Callable[[str, int, int], None]
+ALERT_CONTEXT = "premise_alert.reason"
+BATCH = 5000
+MAX_FIELD = 4000
+MAX_ERRORS_SHOWN = 20
+
+CSV_COLUMNS = (
+    "external_id", "first_name", "middle_name", "last_name", "dob", "sex", "phone",
+    "street", "city", "state", "zip", "aliases",
+)  # fmt: skip
+PLAN_COLUMNS = (
+    "plan_summary", "plan_what_helps", "plan_deescalation", "plan_triggers",
+    "plan_communication_needs", "plan_safety_notes", "plan_preferred_destination",
+    "plan_lead_status", "plan_diagnoses", "plan_case_manager", "plan_case_manager_phone",
+    "plan_after_hours_phone", "plan_last_reviewed", "plan_expires", "consent_scope",
+    "consent_expires", "consent_part2",
+)  # fmt: skip
+DEFAULT_SCOPE = tuple(name for name in PLAN_FIELDS if name != "diagnoses")
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Blocking keys
+
+
+def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
+    """Blocking keys for one spelling of a name: phonetic last+first, +year, +initial."""
+    keys: set[tuple[str, str]] = set()
+    first = fold(first).replace(" ", "")
+    first_code = phonetic(first)
+    initial = first[:1] or "_"
+    for variant in surname_variants(last):
+        last_code = phonetic(variant)
+        if first_code:
+            keys.add(("nn", f"{last_code}|{first_code}"))
+        keys.add(("li", f"{last_code}|{initial}"))
+        if year is not None:
+            keys.add(("ly", f"{last_code}|{year}"))
+    if first_code and year is not None:
+        keys.add(("fy", f"{first_code}|{year}"))
+    return keys
+
+
+def person_keys(
+    first: str,
+    last: str,
+    dob: dt.date | None,
+    aliases: Iterable[tuple[str, str]] = (),
+    buildings: Iterable[str] = (),
+) -> set[tuple[str, str]]:
+    """Every blocking key of a person: names and aliases, DOB, and address buildings."""
+    year = dob.year if dob is not None else None
+    keys = name_keys(first, last, year)
+    for alias_first, alias_last in aliases:
+        keys |= name_keys(alias_first or first, alias_last or last, year)
+    if dob is not None:
+        keys.add(("db", dob.isoformat()))
+    keys |= {("ad", building) for building in buildings if building}
+    return keys
+
+
+def index_person(session: Session, person_id: int) -> int:
+    """Rewrite one person's PersonSearchKey rows from what is stored; returns the count."""
+    person = session.execute(
+        select(Person)
+        .where(Person.id == person_id)
+        .options(selectinload(Person.aliases), selectinload(Person.addresses))
+    ).scalar_one()
+    keys = person_keys(
+        person.first_name,
+        person.last_name,
+        person.dob,
+        [(a.first_name, a.last_name) for a in person.aliases],
+        [_building(a.normalized) for a in person.addresses],
+    )
+    session.execute(delete(PersonSearchKey).where(PersonSearchKey.person_id == person_id))
+    if keys:
+        session.execute(
+            insert(PersonSearchKey),
+            [{"person_id": person_id, "kind": k, "value": v} for k, v in sorted(keys)],
+        )
+    return len(keys)
+
+
+def _building(normalized: str) -> str:
+    return normalized.split(" #", 1)[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Parsed records (the common shape of CSV rows and FHIR resources)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    external_id: str
+    content: PlanContent
+    last_reviewed: dt.date | None
+    expires_at: dt.datetime | None
+    consent_scope: tuple[str, ...]
+    consent_expires: dt.datetime | None
+    consent_part2: bool
+    consent_revoked: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    external_id: str
+    address: NormalizedAddress
+    address_raw: str
+    category: str
+    reason: str
+    expires_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """One validated person from an import file, ready to upsert."""
+
+    row: int
+    external_id: str
+    first_name: str
+    middle_name: str
+    last_name: str
+    dob: dt.date | None
+    sex: str | None
+    phones: tuple[tuple[str, str], ...] = ()  # (raw, e164)
+    addresses: tuple[tuple[str, NormalizedAddress], ...] = ()  # (raw, normalized)
+    aliases: tuple[tuple[str, str], ...] = ()
+    plan: PlanRecord | None = None
+    alerts: tuple[AlertRecord, ...] = ()
+
+    def person_values(self) -> dict[str, Any]:
+        return {
+            "first_name": self.first_name,
+            "middle_name": self.middle_name,
+            "last_name": self.last_name,
+            "dob": self.dob,
+            "sex": self.sex,
+        }
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        return (
+            tuple(self.person_values().values()),
+            tuple(sorted(e for _raw, e in self.phones)),
+            tuple(sorted(a.normalized for _raw, a in self.addresses)),
+            tuple(sorted(self.aliases)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.field}: {self.message}"
+
+
+class ImportRejected(UserError):
+    """The file has errors; nothing was written. ``errors`` lists every one found."""
+
+    def __init__(self, path: str, errors: Sequence[RowError]) -> None:
+        self.errors = tuple(errors)
+        shown = "; ".join(str(e) for e in self.errors[:MAX_ERRORS_SHOWN])
+        more = len(self.errors) - MAX_ERRORS_SHOWN
+        tail = f"; and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{path}: {len(self.errors)} error(s), nothing imported: {shown}{tail}.",
+            fix="Correct the rows named and run the import again.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    source: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    plans_written: int
+    alerts_written: int
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------
+# CSV
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+_SEXES = {
+    "": "", "m": "male", "male": "male", "f": "female", "female": "female", "x": "other",
+    "other": "other", "u": "unknown", "unknown": "unknown",
+}  # fmt: skip
+
+
+class _CsvRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    external_id: str
+    first_name: str = ""
+    middle_name: str = ""
+    last_name: str = ""
+    dob: str = ""
+    sex: str = ""
+    phone: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    aliases: str = ""
+
+    @field_validator("external_id")
+    @classmethod
+    def _external_id(cls, value: str) -> str:
+        if not value:
+            raise ValueError("is empty; every row needs the source's id for the person")
+        if len(value) > 128:
+            raise ValueError("is longer than 128 characters")
+        return value
+
+    @field_validator("first_name", "middle_name", "last_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if len(value) > 128:
+            raise ValueError(f"is {len(value):,} characters long; names stop at 128")
+        return value
+
+    @field_validator("sex")
+    @classmethod
+    def _sex(cls, value: str) -> str:
+        key = value.lower()
+        if key not in _SEXES:
+            raise ValueError(f"{value!r} is not one of M, F, X, U")
+        return _SEXES[key]
+
+
+def _csv_text(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Exports from older county systems are often Windows-1252/Latin-1.
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
+    """Read and validate a whole CSV file; raise ImportRejected listing every bad row."""
+    today = today or utcnow().date()
+    if not path.exists():
+        raise UserError(f"{path}: no such file.", fix="Check the path.")
+    csv.field_size_limit(64 * 1024 * 1024)
+    reader = csv.reader(io.StringIO(_csv_text(path), newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    known = set(CSV_COLUMNS) | set(PLAN_COLUMNS)
+    unknown = [h for h in header if h not in known]
+    missing = [c for c in ("external_id", "first_name", "last_name") if c not in header]
+    if not header or unknown or missing:
+        problems = []
+        if unknown:
+            problems.append(f"unknown column(s) {', '.join(unknown)}")
+        if missing:
+            problems.append(f"missing column(s) {', '.join(missing)}")
+        raise ImportRejected(str(path), [RowError(1, "header", "; ".join(problems) or "empty")])
+    errors: list[RowError] = []
+    records: list[PersonRecord] = []
+    seen: dict[str, int] = {}
+    for row_no, values in enumerate(reader, start=2):
+        if not values or values == [""]:
+            continue
+        if len(values) != len(header):
+            errors.append(
+                RowError(row_no, "row", f"has {len(values)} columns, the header has {len(header)}")
+            )
+            continue
+        raw = dict(zip(header, values, strict=True))
+        record = _csv_record(row_no, raw, today, errors)
+        if record is None:
+            continue
+        if record.external_id in seen:
+            errors.append(
+                RowError(
+                    row_no,
+                    "external_id",
+                    f"{record.external_id!r} repeats row {seen[record.external_id]}",
+                )
+            )
+            continue
+        seen[record.external_id] = row_no
+        records.append(record)
+    if errors:
+        raise ImportRejected(str(path), errors)
+    return records
+
+
+def _csv_record(
+    row_no: int, raw: dict[str, str], today: dt.date, errors: list[RowError]
+) -> PersonRecord | None:
+    before = len(errors)
+    for name, value in raw.items():
+        if len(value) > MAX_FIELD:
+            errors.append(
+                RowError(row_no, name, f"is {len(value):,} characters; the limit is {MAX_FIELD:,}")
+            )
+    if len(errors) > before:
+        return None
+    person_raw = {k: v for k, v in raw.items() if k in CSV_COLUMNS}
+    try:
+        row = _CsvRow.model_validate(person_raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "row"
+            errors.append(RowError(row_no, where, err["msg"].removeprefix("Value error, ")))
+        return None
+    dob: dt.date | None = None
+    if row.dob:
+        try:
+            dob = parse_dob_strict(row.dob, today)
+        except ValueError as exc:
+            errors.append(RowError(row_no, "dob", str(exc)))
+    phones: tuple[tuple[str, str], ...] = ()
+    if row.phone:
+        e164 = normalize_phone(row.phone)
+        if e164 is None:
+            errors.append(RowError(row_no, "phone", f"{row.phone!r} is not a phone number"))
+        else:
+            phones = ((row.phone, e164),)
+    addresses: tuple[tuple[str, NormalizedAddress], ...] = ()
+    if row.street:
+        raw_address = ", ".join(p for p in (row.street, row.city, row.state, row.zip) if p)
+        normalized = normalize_address(row.street)
+        if normalized is None:
+            errors.append(RowError(row_no, "street", f"{row.street!r} has no street in it"))
+        else:
+            addresses = ((raw_address, normalized),)
+    if not (row.first_name or row.last_name):
+        errors.append(RowError(row_no, "last_name", "a person needs a first or last name"))
+    plan = _csv_plan(row_no, row.external_id, raw, today, errors)
+    if len(errors) > before:
+        return None
+    aliases = tuple(_alias(a) for a in _split_list(row.aliases))
+    return PersonRecord(
+        row=row_no,
+        external_id=row.external_id,
+        first_name=row.first_name,
+        middle_name=row.middle_name,
+        last_name=row.last_name,
+        dob=dob,
+        sex=row.sex or None,
+        phones=phones,
+        addresses=addresses,
+        aliases=aliases,
+        plan=plan,
+    )
+
+
+def _alias(text: str) -> tuple[str, str]:
+    parts = text.split()
+    if len(parts) == 1:
+        return ("", parts[0])
+    return (" ".join(parts[:-1]), parts[-1])
+
+
+def _date_field(
+    row_no: int, name: str, value: str, errors: list[RowError]
+) -> dt.datetime | dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors.append(RowError(row_no, name, f"{value!r} is not a date in the form YYYY-MM-DD"))
+        return None
+
+
+def _end_of_day(value: dt.date | dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return dt.datetime(value.year, value.month, value.day, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def _csv_plan(
+    row_no: int, external_id: str, raw: dict[str, str], today: dt.date, errors: list[RowError]
+) -> PlanRecord | None:
+    values = {k: raw.get(k, "").strip() for k in PLAN_COLUMNS}
+    if not any(values[k] for k in PLAN_COLUMNS if k.startswith("plan_")):
+        return None
+    lead = values["plan_lead_status"].lower() or None
+    if lead not in (None, "active", "former"):
+        errors.append(RowError(row_no, "plan_lead_status", f"{lead!r} is not active or former"))
+    scope = _split_list(values["consent_scope"]) or DEFAULT_SCOPE
+    bad_scope = [s for s in scope if s not in PLAN_FIELDS]
+    if bad_scope:
+        errors.append(
+            RowError(row_no, "consent_scope", f"unknown plan field(s) {', '.join(bad_scope)}")
+        )
+    part2 = values["consent_part2"].lower()
+    if part2 not in ("", "yes", "no", "true", "false", "1", "0"):
+        errors.append(RowError(row_no, "consent_part2", f"{part2!r} is not yes or no"))
+    reviewed = _date_field(row_no, "plan_last_reviewed", values["plan_last_reviewed"], errors)
+    expires = _date_field(row_no, "plan_expires", values["plan_expires"], errors)
+    consent_expires = _date_field(row_no, "consent_expires", values["consent_expires"], errors)
+    case_manager = None
+    if values["plan_case_manager"]:
+        case_manager = Contact(
+            role="case_manager",
+            name=values["plan_case_manager"],
+            phone=values["plan_case_manager_phone"] or None,
+            after_hours_phone=values["plan_after_hours_phone"] or None,
+        )
+    content = PlanContent(
+        summary=values["plan_summary"] or None,
+        what_helps=_split_list(values["plan_what_helps"]),
+        deescalation=_split_list(values["plan_deescalation"]),
+        triggers=_split_list(values["plan_triggers"]),
+        communication_needs=_split_list(values["plan_communication_needs"]),
+        safety_notes=_split_list(values["plan_safety_notes"]),
+        preferred_destination=values["plan_preferred_destination"] or None,
+        lead_status=lead,
+        diagnoses=_split_list(values["plan_diagnoses"]),
+        case_manager=case_manager,
+    )
+    return PlanRecord(
+        external_id=f"{external_id}-plan",
+        content=content,
+        last_reviewed=reviewed if isinstance(reviewed, dt.date) else None,
+        expires_at=_end_of_day(expires),
+        consent_scope=tuple(scope),
+        consent_expires=_end_of_day(consent_expires),
+        consent_part2=part2 in ("yes", "true", "1"),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# FHIR R4
+
+
+def parse_fhir(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
+    """Read a FHIR R4 Bundle of Patient, RelatedPerson, Flag, CarePlan and Consent."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    today = today or utcnow().date()
+    if not path.exists():
+        raise UserError(f"{path}: no such file.", fix="Check the path.")
+    try:
+        document = json.loads(_csv_text(path))
+    except json.JSONDecodeError as exc:
+        raise ImportRejected(
+            str(path), [RowError(exc.lineno, "json", f"not valid JSON: {exc.msg}")]
+        ) from None
+    if not isinstance(document, dict) or document.get("resourceType") != "Bundle":
+        raise ImportRejected(str(path), [RowError(1, "resourceType", "the file is not a Bundle")])
+    errors: list[RowError] = []
+    resources: list[tuple[int, Any]] = []
+    for index, entry in enumerate(document.get("entry") or [], start=1):
+        try:
+            bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection",
+                                            "entry": [entry]})  # fmt: skip
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"][2:]) or "resource"
+                errors.append(RowError(index, where, err["msg"]))
+            continue
+        resource = bundle.entry[0].resource if bundle.entry else None
+        if resource is not None:
+            resources.append((index, resource))
+    if errors:
+        raise ImportRejected(f"{path} (entry numbers)", errors)
+    records = _fhir_records(resources, today, errors)
+    if errors:
+        raise ImportRejected(f"{path} (entry numbers)", errors)
+    return records
+
+
+def _ref_id(reference: Any) -> str:
+    text = str(getattr(reference, "reference", "") or "")
+    return text.rsplit("/", 1)[-1]
+
+
+def _texts(items: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in items or ():
+        text = getattr(item, "text", None)
+        if text:
+            out.append(str(text))
+    return tuple(out)
+
+
+def _fhir_records(
+    resources: list[tuple[int, Any]], today: dt.date, errors: list[RowError]
+) -> list[PersonRecord]:
+    by_type: dict[str, list[tuple[int, Any]]] = {}
+    for index, resource in resources:
+        by_type.setdefault(resource.get_resource_type(), []).append((index, resource))
+    consents: dict[str, tuple[tuple[str, ...], dt.datetime | None, bool, dt.datetime | None]] = {}
+    for _index, consent in by_type.get("Consent", []):
+        scope = tuple(
+            c.code
+            for cat in consent.category or ()
+            for c in cat.coding or ()
+            if c.code in PLAN_FIELDS
+        )
+        end = (
+            consent.provision.period.end if consent.provision and consent.provision.period else None
+        )
+        part2 = any(
+            (c.code or "").upper() in ("42CFRPART2", "PART2")
+            for label in (consent.meta.security if consent.meta and consent.meta.security else ())
+            for c in [label]
+        )
+        revoked = (
+            utcnow() if consent.status in ("inactive", "rejected", "entered-in-error") else None
+        )
+        consents[_ref_id(consent.patient)] = (
+            scope or DEFAULT_SCOPE,
+            _as_utc(end),
+            part2,
+            revoked,
+        )
+    contacts: dict[str, list[Contact]] = {}
+    for _index, related in by_type.get("RelatedPerson", []):
+        name = related.name[0] if related.name else None
+        phone = next((t.value for t in related.telecom or () if t.system == "phone"), None)
+        contacts.setdefault(_ref_id(related.patient), []).append(
+            Contact(
+                role="family",
+                name=" ".join([*(name.given or []), name.family or ""]).strip() if name else "",
+                phone=phone,
+                relationship=_texts(related.relationship)[0]
+                if related.relationship and _texts(related.relationship)
+                else None,
+            )
+        )
+    plans_by_patient: dict[str, Any] = {}
+    for _index, careplan in by_type.get("CarePlan", []):
+        plans_by_patient[_ref_id(careplan.subject)] = careplan
+    flags: dict[str, list[tuple[int, Any]]] = {}
+    for index, flag in by_type.get("Flag", []):
+        flags.setdefault(_ref_id(flag.subject), []).append((index, flag))
+    records: list[PersonRecord] = []
+    seen: set[str] = set()
+    for index, patient in by_type.get("Patient", []):
+        pid = patient.id or ""
+        if not pid:
+            errors.append(RowError(index, "Patient.id", "every Patient needs an id"))
+            continue
+        if pid in seen:
+            errors.append(RowError(index, "Patient.id", f"{pid!r} appears twice in the bundle"))
+            continue
+        seen.add(pid)
+        name = patient.name[0] if patient.name else None
+        given = list(name.given or []) if name else []
+        dob = patient.birthDate
+        if isinstance(dob, dt.date) and (dob > today or today.year - dob.year > 125):
+            errors.append(RowError(index, "Patient.birthDate", f"{dob} is impossible"))
+            continue
+        phones = []
+        for telecom in patient.telecom or ():
+            if telecom.system == "phone" and telecom.value:
+                e164 = normalize_phone(telecom.value)
+                if e164 is None:
+                    errors.append(
+                        RowError(
+                            index, "Patient.telecom", f"{telecom.value!r} is not a phone number"
+                        )
+                    )
+                else:
+                    phones.append((telecom.value, e164))
+        addresses = []
+        for address in patient.address or ():
+            street = " ".join(address.line or [])
+            normalized = normalize_address(street) if street else None
+            if normalized is not None:
+                raw = ", ".join(
+                    p for p in (street, address.city, address.state, address.postalCode) if p
+                )
+                addresses.append((raw, normalized))
+        aliases = tuple((" ".join(n.given or []), n.family or "") for n in (patient.name or [])[1:])
+        plan = None
+        careplan = plans_by_patient.get(pid)
+        if careplan is not None or contacts.get(pid):
+            plan = _fhir_plan(pid, careplan, contacts.get(pid, []), consents.get(pid))
+        alerts = tuple(
+            alert
+            for f_index, flag in flags.get(pid, [])
+            if (alert := _fhir_alert(f_index, flag, addresses, errors)) is not None
+        )
+        records.append(
+            PersonRecord(
+                row=index,
+                external_id=pid,
+                first_name=given[0] if given else "",
+                middle_name=" ".join(given[1:]),
+                last_name=(name.family or "") if name else "",
+                dob=dob if isinstance(dob, dt.date) else None,
+                sex={"male": "male", "female": "female", "other": "other"}.get(
+                    str(patient.gender or ""), "unknown" if patient.gender else None
+                ),
+                phones=tuple(phones),
+                addresses=tuple(addresses),
+                aliases=aliases,
+                plan=plan,
+                alerts=alerts,
+            )
+        )
+    return records
+
+
+def _as_utc(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return _end_of_day(value)
+    return None
+
+
+def _fhir_plan(
+    pid: str,
+    careplan: Any,
+    contacts: list[Contact],
+    consent: tuple[tuple[str, ...], dt.datetime | None, bool, dt.datetime | None] | None,
+) -> PlanRecord:
+    sections: dict[str, list[str]] = {}
+    for activity in (careplan.activity or ()) if careplan is not None else ():
+        detail = activity.detail
+        if detail is None:
+            continue
+        kind = (detail.code.text or "what_helps") if detail.code else "what_helps"
+        if detail.description:
+            sections.setdefault(kind, []).append(detail.description)
+    scope, expires, part2, revoked = consent or (DEFAULT_SCOPE, None, False, None)
+    period_end = careplan.period.end if careplan is not None and careplan.period else None
+    content = PlanContent(
+        summary=careplan.description if careplan is not None else None,
+        what_helps=tuple(sections.get("what_helps", ())),
+        deescalation=tuple(sections.get("deescalation", ())),
+        triggers=tuple(sections.get("triggers", ())),
+        communication_needs=tuple(sections.get("communication_needs", ())),
+        safety_notes=tuple(sections.get("safety_notes", ())),
+        preferred_destination=next(iter(sections.get("preferred_destination", ())), None),
+        lead_status=next(iter(sections.get("lead_status", ())), None),
+        support_contacts=tuple(contacts),
+    )
+    return PlanRecord(
+        external_id=(careplan.id if careplan is not None and careplan.id else f"{pid}-plan"),
+        content=content,
+        last_reviewed=None,
+        expires_at=_as_utc(period_end),
+        consent_scope=scope,
+        consent_expires=expires,
+        consent_part2=part2,
+        consent_revoked=revoked,
+    )
+
+
+def _fhir_alert(
+    index: int,
+    flag: Any,
+    addresses: list[tuple[str, NormalizedAddress]],
+    errors: list[RowError],
+) -> AlertRecord | None:
+    if not addresses:
+        errors.append(RowError(index, "Flag.subject", "the patient has no address to flag"))
+        return None
+    raw, normalized = addresses[0]
+    category = next(
+        (c.code for cat in flag.category or () for c in cat.coding or () if c.code), "hazard"
+    )
+    end = flag.period.end if flag.period else None
+    return AlertRecord(
+        external_id=flag.id or f"flag-{index}",
+        address=normalized,
+        address_raw=raw,
+        category=str(category)[:32],
+        reason=flag.code.text or "",
+        expires_at=_as_utc(end),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored_fingerprints(
+    session: Session, source: str, external_ids: Sequence[str]
+) -> dict[str, tuple[int, tuple[Any, ...]]]:
+    """For the rows already on file: external id -> (person id, what a re-import compares)."""
+    found: dict[str, tuple[int, tuple[Any, ...]]] = {}
+    for chunk in _chunks(external_ids, 900):
+        people = session.execute(
+            select(
+                Person.id, Person.external_id, Person.first_name, Person.middle_name,
+                Person.last_name, Person.dob, Person.sex,
+            ).where(Person.source == source, Person.external_id.in_(chunk))
+        ).all()  # fmt: skip
+        if not people:
+            continue
+        ids = [p.id for p in people]
+        phones: dict[int, list[str]] = {}
+        for pid, e164 in session.execute(
+            select(PersonPhone.person_id, PersonPhone.e164).where(PersonPhone.person_id.in_(ids))
+        ):
+            phones.setdefault(pid, []).append(e164)
+        addresses: dict[int, list[str]] = {}
+        for pid, norm in session.execute(
+            select(PersonAddress.person_id, PersonAddress.normalized).where(
+                PersonAddress.person_id.in_(ids)
+            )
+        ):
+            addresses.setdefault(pid, []).append(norm)
+        aliases: dict[int, list[tuple[str, str]]] = {}
+        for pid, first, last in session.execute(
+            select(PersonAlias.person_id, PersonAlias.first_name, PersonAlias.last_name).where(
+                PersonAlias.person_id.in_(ids)
+            )
+        ):
+            aliases.setdefault(pid, []).append((first, last))
+        for p in people:
+            found[p.external_id] = (
+                p.id,
+                (
+                    (p.first_name, p.middle_name, p.last_name, p.dob, p.sex),
+                    tuple(sorted(phones.get(p.id, []))),
+                    tuple(sorted(addresses.get(p.id, []))),
+                    tuple(sorted(aliases.get(p.id, []))),
+                ),
+            )
+    return found
+
+
+def _child_rows(
+    person_id: int, record: PersonRecord
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    phones = [
+        {"person_id": person_id, "raw": raw, "e164": e164, "kind": "mobile"}
+        for raw, e164 in record.phones
+    ]
+    addresses = [
+        {
+            "person_id": person_id, "raw": raw, "street": a.building, "unit": a.unit,
+            "city": a.city, "state": a.state, "zip": a.zip, "normalized": a.normalized,
+            "current": True,
+        }
+        for raw, a in record.addresses
+    ]  # fmt: skip
+    aliases = [
+        {"person_id": person_id, "first_name": f, "last_name": last, "kind": "aka"}
+        for f, last in record.aliases
+    ]
+    keys = person_keys(
+        record.first_name,
+        record.last_name,
+        record.dob,
+        record.aliases,
+        [a.building for _raw, a in record.addresses],
+    )
+    key_rows = [{"person_id": person_id, "kind": k, "value": v} for k, v in keys]
+    return phones, addresses, aliases, key_rows
+
+
+def write_records(
+    session: Session,
+    cipher: FieldCipher | None,
+    source: str,
+    records: Sequence[PersonRecord],
+    progress: Progress = _no_progress,
+) -> ImportSummary:
+    """Upsert validated records in the caller's transaction (which it does not commit)."""
+    total = len(records)
+    stored = _stored_fingerprints(session, source, [r.external_id for r in records])
+    new = [r for r in records if r.external_id not in stored]
+    changed = [
+        r
+        for r in records
+        if r.external_id in stored and stored[r.external_id][1] != r.fingerprint()
+    ]
+    done = 0
+    ids: dict[str, int] = {k: v[0] for k, v in stored.items()}
+    for chunk in _chunks(new):
+        now = utcnow()
+        rows = [
+            {"source": source, "external_id": r.external_id, "created_at": now,
+             "updated_at": now, "version": 1, **r.person_values()}
+            for r in chunk
+        ]  # fmt: skip
+        result = session.execute(
+            insert(Person).returning(Person.id, Person.external_id, sort_by_parameter_order=True),
+            rows,
+        )
+        for pid, ext in result.all():
+            ids[ext] = pid
+        _insert_children(session, [(ids[r.external_id], r) for r in chunk])
+        done += len(chunk)
+        progress("persons", done, total)
+    for chunk in _chunks(changed):
+        chunk_ids = [ids[r.external_id] for r in chunk]
+        session.execute(
+            update(Person),
+            [
+                {"id": ids[r.external_id], "updated_at": utcnow(), **r.person_values()}
+                for r in chunk
+            ],
+        )
+        for table in (PersonPhone, PersonAddress, PersonAlias, PersonSearchKey):
+            session.execute(delete(table).where(table.person_id.in_(chunk_ids)))
+        _insert_children(session, [(ids[r.external_id], r) for r in chunk])
+        done += len(chunk)
+        progress("persons", done, total)
+    progress("persons", total, total)
+    plans_written = alerts_written = 0
+    with_extras = [r for r in records if r.plan is not None or r.alerts]
+    if with_extras and cipher is None:
+        raise ValueError("plans and alerts need the field cipher")
+    for record in with_extras:
+        assert cipher is not None
+        if record.plan is not None:
+            plans_written += _upsert_plan(
+                session, cipher, source, ids[record.external_id], record.plan
+            )
+        for alert in record.alerts:
+            alerts_written += _upsert_alert(session, cipher, source, alert)
+    return ImportSummary(
+        source=source,
+        rows=total,
+        created=len(new),
+        updated=len(changed),
+        unchanged=total - len(new) - len(changed),
+        plans_written=plans_written,
+        alerts_written=alerts_written,
+    )
+
+
+def _insert_children(session: Session, pairs: Sequence[tuple[int, PersonRecord]]) -> None:
+    phones: list[dict[str, Any]] = []
+    addresses: list[dict[str, Any]] = []
+    aliases: list[dict[str, Any]] = []
+    keys: list[dict[str, Any]] = []
+    for person_id, record in pairs:
+        p, a, al, k = _child_rows(person_id, record)
+        phones += p
+        addresses += a
+        aliases += al
+        keys += k
+    for table, rows in (
+        (PersonPhone, phones),
+        (PersonAddress, addresses),
+        (PersonAlias, aliases),
+        (PersonSearchKey, keys),
+    ):
+        if rows:
+            session.execute(insert(cast(Table, table.__table__)), rows)
+
+
+def _upsert_plan(
+    session: Session, cipher: FieldCipher, source: str, person_id: int, record: PlanRecord
+) -> int:
+    """Write a plan and its consent; returns 1 if anything was written.
+
+    Plan bodies are ciphertext, so an unchanged plan is recognised by its review date,
+    expiry and consent terms: partners bump the review date whenever they edit a plan.
+    """
+    existing = session.execute(
+        select(CrisisPlan)
+        .where(CrisisPlan.source == source, CrisisPlan.external_id == record.external_id)
+        .options(selectinload(CrisisPlan.consent), selectinload(CrisisPlan.contacts))
+    ).scalar_one_or_none()
+    if existing is not None:
+        consent = existing.consent
+        same_consent = consent is not None and (
+            tuple(consent.scope) == record.consent_scope
+            and consent.expires_at == record.consent_expires
+            and consent.part2 == record.consent_part2
+            and (consent.revoked_at is None) == (record.consent_revoked is None)
+        )
+        if (
+            same_consent
+            and existing.last_reviewed == record.last_reviewed
+            and existing.expires_at == record.expires_at
+            and existing.person_id == person_id
+        ):
+            return 0
+    consent = Consent(
+        person_id=person_id,
+        discloser=source,
+        scope=list(record.consent_scope),
+        part2=record.consent_part2,
+        effective_at=utcnow() - dt.timedelta(minutes=1),
+        expires_at=record.consent_expires,
+        revoked_at=record.consent_revoked,
+    )
+    session.add(consent)
+    session.flush()
+    if existing is None:
+        session.add(
+            plans.new_plan(
+                cipher,
+                person_id=person_id,
+                source=source,
+                external_id=record.external_id,
+                content=record.content,
+                consent_id=consent.id,
+                last_reviewed=record.last_reviewed,
+                expires_at=record.expires_at,
+            )
+        )
+    else:
+        plans.replace_content(cipher, existing, record.content)
+        existing.person_id = person_id
+        existing.consent_id = consent.id
+        existing.last_reviewed = record.last_reviewed
+        existing.expires_at = record.expires_at
+    session.flush()
+    return 1
+
+
+def _upsert_alert(session: Session, cipher: FieldCipher, source: str, alert: AlertRecord) -> int:
+    # Alerts carry their partner id in address_raw's companion column-free form: one alert
+    # per (source, normalized address, category), so a re-import finds the same row.
+    existing = session.execute(
+        select(PremiseAlert).where(
+            PremiseAlert.source == source,
+            PremiseAlert.address_normalized == alert.address.normalized,
+            PremiseAlert.category == alert.category,
+        )
+    ).scalar_one_or_none()
+    if existing is not None and existing.expires_at == alert.expires_at:
+        return 0
+    if existing is None:
+        existing = PremiseAlert(
+            address_normalized=alert.address.normalized,
+            address_raw=alert.address_raw,
+            category=alert.category,
+            source=source,
+            reason_enc=b"",
+            key_id=cipher.active_key_id,
+        )
+        session.add(existing)
+    existing.reason_enc = cipher.encrypt_json(alert.reason, ALERT_CONTEXT)
+    existing.key_id = cipher.active_key_id
+    existing.expires_at = alert.expires_at
+    session.flush()
+    return 1
+
+
+def import_file(
+    db: Database,
+    cipher_source: Callable[[], FieldCipher],
+    actor: Actor,
+    path: Path,
+    *,
+    source: str,
+    fmt: str = "csv",
+    progress: Progress = _no_progress,
+    today: dt.date | None = None,
+) -> ImportSummary:
+    """Validate a whole file, then upsert it in one transaction; nothing is written on error.
+
+    ``cipher_source`` is called (before the write transaction opens) only when the file
+    carries plans or alerts, so a names-only import never touches the keyring.
+    """
+    import time
+
+    started = time.perf_counter()
+    if not source or len(source) > 64:
+        raise UserError("The source name must be 1 to 64 characters.", fix="Pass --source NAME.")
+    progress("validating", 0, 1)
+    if fmt == "csv":
+        records = parse_csv(path, today=today)
+    elif fmt == "fhir":
+        records = parse_fhir(path, today=today)
+    else:
+        raise UserError(f"Unknown import format {fmt!r}.", fix="Use csv or fhir.")
+    progress("validating", 1, 1)
+    needs_cipher = any(r.plan is not None or r.alerts for r in records)
+    cipher = cipher_source() if needs_cipher else None
+    with db.transaction() as session:
+        summary = write_records(session, cipher, source, records, progress)
+        audit.record(
+            session,
+            actor,
+            "registry.import",
+            object_type="person",
+            reason=(
+                f"{path.name} ({fmt}, source {source}): {summary.created} created, "
+                f"{summary.updated} updated, {summary.unchanged} unchanged"
+            ),
+        )
+    return ImportSummary(**{**_as_dict(summary), "seconds": time.perf_counter() - started})
+
+
+def _as_dict(summary: ImportSummary) -> dict[str, Any]:
+    return {name: getattr(summary, name) for name in ImportSummary.__dataclass_fields__}
+
+
+# ---------------------------------------------------------------------------------------
+# Subject-access export
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_person(
+    session: Session,
+    cipher: FieldCipher,
+    actor: Actor,
+    *,
+    source: str,
+    external_id: str,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """One person's whole record, for a subject-access request, and audit that it left.
+
+    Plans are decrypted in full here (the person is entitled to their own record), via the
+    plans service, so consent status is reported alongside the content.
+    """
+    now = now or utcnow()
+    person = session.execute(
+        select(Person)
+        .where(Person.source == source, Person.external_id == external_id)
+        .options(
+            selectinload(Person.aliases),
+            selectinload(Person.identifiers),
+            selectinload(Person.addresses),
+            selectinload(Person.phones),
+            selectinload(Person.consents),
+            selectinload(Person.encounters),
+        )
+    ).scalar_one_or_none()
+    if person is None:
+        raise UserError(
+            f"No person with external id {external_id!r} from source {source!r}.",
+            fix="Check the id and --source.",
+        )
+    plan_views = plans.read_plans(session, cipher, person.id, now)
+    buildings = {a.normalized for a in person.addresses} | {
+        _building(a.normalized) for a in person.addresses
+    }
+    alerts: Iterable[PremiseAlert] = (
+        session.execute(
+            select(PremiseAlert).where(PremiseAlert.address_normalized.in_(buildings))
+        ).scalars()
+        if buildings
+        else []
+    )
+    record: dict[str, Any] = {
+        "exported_at": now.isoformat(),
+        "person": {
+            "source": person.source,
+            "external_id": person.external_id,
+            "first_name": person.first_name,
+            "middle_name": person.middle_name,
+            "last_name": person.last_name,
+            "suffix": person.suffix,
+            "preferred_name": person.preferred_name,
+            "sex": person.sex,
+            "dob": _iso(person.dob),
+            "language": person.language,
+        },
+        "aliases": [
+            {"first_name": a.first_name, "last_name": a.last_name, "kind": a.kind}
+            for a in person.aliases
+        ],
+        "identifiers": [
+            {"system": i.system, "value": i.value, "source": i.source} for i in person.identifiers
+        ],
+        "addresses": [
+            {"raw": a.raw, "normalized": a.normalized, "current": a.current}
+            for a in person.addresses
+        ],
+        "phones": [{"raw": p.raw, "e164": p.e164, "kind": p.kind} for p in person.phones],
+        "consents": [
+            {
+                "discloser": c.discloser,
+                "recipient": c.recipient,
+                "purpose": c.purpose,
+                "scope": list(c.scope),
+                "part2": c.part2,
+                "effective_at": _iso(c.effective_at),
+                "expires_at": _iso(c.expires_at),
+                "revoked_at": _iso(c.revoked_at),
+            }
+            for c in person.consents
+        ],
+        "crisis_plans": [_plan_json(view) for view in plan_views],
+        "premise_alerts": [
+            {
+                "address": a.address_raw,
+                "category": a.category,
+                "reason": cipher.decrypt_json(a.reason_enc, ALERT_CONTEXT, a.key_id),
+                "expires_at": _iso(a.expires_at),
+                "source": a.source,
+            }
+            for a in alerts
+        ],
+        "encounters": [
+            {
+                "system": e.system,
+                "occurred_at": _iso(e.occurred_at),
+                "outcome": e.outcome,
+                "source": e.source,
+            }
+            for e in sorted(person.encounters, key=lambda e: e.occurred_at)
+        ],
+    }
+    audit.record(
+        session,
+        actor,
+        "registry.export",
+        object_type="person",
+        object_ids=[person.id],
+        reason="subject-access request",
+    )
+    return record
+
+
+def _plan_json(view: PlanView) -> dict[str, Any]:
+    content = view.content
+    body: dict[str, Any] | None = None
+    if content is not None:
+        body = {name: getattr(content, name) for name in PLAN_FIELDS}
+        body = {
+            k: ([c.to_json() if isinstance(c, Contact) else c for c in v]
+                if isinstance(v, tuple) else (v.to_json() if isinstance(v, Contact) else v))
+            for k, v in body.items()
+        }  # fmt: skip
+    return {
+        "source": view.source,
+        "status": str(view.status),
+        "last_reviewed": _iso(view.last_reviewed),
+        "expires_at": _iso(view.expires_at),
+        "content": body,
+        "withheld_fields": list(view.hidden_fields),
+    }
+
+
+def encounter_count(session: Session, person_id: int, since: dt.datetime) -> int:
+    """How many encounters a person has had since a time (frequent-utilizer counts)."""
+    from sqlalchemy import func
+
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Encounter)
+            .where(Encounter.person_id == person_id, Encounter.occurred_at >= since)
+        )
+        or 0
+    )
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "PLAN_COLUMNS",
+    "ImportRejected",
+    "ImportSummary",
+    "PersonRecord",
+    "RowError",
+    "export_person",
+    "import_file",
+    "index_person",
+    "parse_csv",
+    "parse_fhir",
+    "person_keys",
+    "write_records",
+]
