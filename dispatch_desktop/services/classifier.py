@@ -1,0 +1,342 @@
+"""Is this a behavioral-health call, what kind, and is anyone in danger right now?
+
+`classify_call` is a pure function of the nature code or text, the narrative, whether a
+person on the call has a crisis plan, and the loaded lexicon (services/lexicon.py). It
+scans each text once with the lexicon's combined regular expression and resolves
+NegEx-style scopes in the same pass, so its cost is linear in the length of the text.
+
+Rules in brief (docs/classifier.md has them in full):
+- a pre-trigger ("no", "denies", "possible", "UNK", "hx of") reaches the next few words,
+  up to a clause end (, . ; newline "but" ...); a post-trigger ("denied", "none", "in the
+  past") reaches back over the same clause;
+- negated and "unknown" indicators never raise a flag; "possible" ones do (safety first);
+  history counts for less toward BH and never raises a flag;
+- a "secured" phrase ("locked in the closet", "RP has the key") cancels the nearest weapon
+  in its sentence;
+- weak indicators (alcohol, "erratic") count for less in a crime or DV context.
+Every indicator that fired, negated or not, is kept as evidence, with its span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dispatch_desktop.models.domain import (
+    Category,
+    ClassificationResult,
+    EvidenceSpan,
+    IntakeRecord,
+    SafetyFlag,
+)
+from dispatch_desktop.services.lexicon import CompiledLexicon, IndicatorSpec, load_lexicon
+
+# A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
+# dispatcher needs the first few of each, not a wall of highlights.
+MAX_SPANS_PER_INDICATOR = 10
+MAX_EVIDENCE = 200
+_SCOPE_CHARS = 80
+
+_NEGATED = "negated"
+_UNKNOWN = "unknown"
+_HISTORY = "history"
+_POSSIBLE = "possible"
+_SECURED = "secured"
+_QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
+
+
+@lru_cache(maxsize=8)
+def default_lexicon(
+    lexicon_path: Path | None = None, nature_codes_path: Path | None = None
+) -> CompiledLexicon:
+    """The compiled lexicon, loaded and validated once per pair of paths."""
+    return load_lexicon(lexicon_path, nature_codes_path)
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    spec: IndicatorSpec
+    source: str
+    negated: bool = False
+    qualifier: str = ""
+    # The span shown to the dispatcher can include its trigger ("NO WEAPONS").
+    show_start: int = -1
+    show_end: int = -1
+
+
+@dataclass(slots=True)
+class _Scan:
+    hits: list[_Hit] = field(default_factory=list)
+    crime: bool = False
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(text[a:b].split())
+
+
+def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
+    """One pass over `text`: indicator hits with their scope qualifiers resolved."""
+    scope_words = lex.scoring.scope_words
+    entry_for = lex.entry_for
+    hits = out.hits
+    # Active pre-triggers: (qualifier, trigger start, trigger end).
+    pre: list[tuple[str, int, int]] = []
+    clause: list[_Hit] = []
+    sentence_weapons: list[_Hit] = []
+    secure_next = False
+
+    for m in lex.pattern.finditer(text):
+        start, end = m.span()
+        if m.lastgroup == "punct":
+            pre.clear()
+            clause.clear()
+            if m.group() != ",":
+                sentence_weapons.clear()
+                secure_next = False
+            continue
+        entry = entry_for(m.group())
+        if entry is None:  # pragma: no cover - every alternative in the pattern has an entry
+            continue
+        kind = entry.kind
+        if kind == "indicator":
+            assert entry.indicator is not None
+            hit = _Hit(start, end, entry.indicator, source, show_start=start, show_end=end)
+            best = ""
+            for qual, t_start, t_end in pre:
+                if start - t_end > _SCOPE_CHARS or _words_between(text, t_end, start) > scope_words:
+                    continue
+                if qual == _NEGATED:
+                    hit.negated = True
+                    hit.show_start = min(hit.show_start, t_start)
+                elif _QUALIFIER_RANK[qual] > _QUALIFIER_RANK[best]:
+                    best = qual
+            hit.qualifier = best
+            if entry.indicator.crime_context and not hit.negated and best != _HISTORY:
+                out.crime = True
+            if entry.indicator.weapon and not hit.negated:
+                if secure_next:
+                    hit.qualifier = _SECURED
+                    secure_next = False
+                sentence_weapons.append(hit)
+            hits.append(hit)
+            clause.append(hit)
+        elif kind in ("negation_pre", "uncertain_pre", "unknown_pre", "history_pre"):
+            qual = {
+                "negation_pre": _NEGATED,
+                "uncertain_pre": _POSSIBLE,
+                "unknown_pre": _UNKNOWN,
+                "history_pre": _HISTORY,
+            }[kind]
+            pre.append((qual, start, end))
+        elif kind in ("negation_post", "history_post", "negation_any"):
+            for hit in reversed(clause):
+                if start - hit.end > _SCOPE_CHARS:
+                    break
+                if _words_between(text, hit.end, start) > scope_words:
+                    break
+                if kind == "history_post":
+                    if not hit.negated:
+                        hit.qualifier = _HISTORY
+                else:
+                    hit.negated = True
+                    hit.show_end = max(hit.show_end, end)
+            if kind == "negation_any":
+                pre.append((_NEGATED, start, end))
+        elif kind == "secured":
+            target = next((h for h in reversed(sentence_weapons) if h.qualifier != _SECURED), None)
+            if target is not None:
+                target.qualifier = _SECURED
+            else:
+                secure_next = True
+        elif kind == "terminator":
+            pre.clear()
+            clause.clear()
+        elif kind == "crime_context" and not any(q == _NEGATED for q, _, _ in pre):
+            out.crime = True
+        # kind == "ignore": a figure of speech, consumed so that nothing inside it fires.
+
+
+def classify_call(
+    nature_code: str | IntakeRecord | None,
+    nature_text: str | None = None,
+    narrative: str = "",
+    *,
+    known_plan: bool = False,
+    lexicon: CompiledLexicon | None = None,
+) -> ClassificationResult:
+    """Classify one call from its nature code or text and its narrative (either may be empty).
+
+    `known_plan` is True when a person matched on the call has a crisis plan: it raises
+    the BH prior and adds evidence with source "registry". An `IntakeRecord` may be passed
+    in place of the nature code, for callers that hold one.
+    """
+    if isinstance(nature_code, IntakeRecord):
+        record = nature_code
+        nature_code, nature_text, narrative = (
+            record.nature_code,
+            record.nature_text,
+            record.narrative,
+        )
+    lex = lexicon if lexicon is not None else default_lexicon()
+    scoring = lex.scoring
+    scan = _Scan()
+    reasons: list[str] = []
+    prior = 0.0
+    nature_categories: set[Category] = set()
+    flags: set[SafetyFlag] = set()
+    nature_spans: list[EvidenceSpan] = []
+
+    resolved = lex.nature.lookup(nature_code) or lex.nature.lookup(nature_text)
+    if resolved is not None:
+        code, nature_spec = resolved
+        prior = nature_spec.prior
+        nature_categories.update(nature_spec.categories)
+        flags.update(nature_spec.flags)
+        scan.crime = scan.crime or nature_spec.crime
+        shown = nature_code or nature_text or code
+        if nature_spec.prior > 0 or nature_spec.flags:
+            nature_spans.append(
+                EvidenceSpan(0, len(shown), shown, f"nature_code:{code}", source="nature")
+            )
+            reasons.append(f"nature code {code} ({nature_spec.text})")
+    else:
+        nature_scanned = nature_text or nature_code
+        if nature_scanned:
+            _scan(nature_scanned, lex, "nature", scan)
+    if narrative:
+        _scan(narrative, lex, "narrative", scan)
+
+    contributions: dict[str, float] = {}
+    category_weight: dict[Category, float] = {}
+    current_categories: set[Category] = set(nature_categories)
+    for hit in scan.hits:
+        if hit.negated:
+            continue
+        spec = hit.spec
+        weight = spec.weight
+        if spec.weak and scan.crime:
+            weight *= scoring.crime_damping
+        if hit.qualifier == _HISTORY:
+            weight *= scoring.history_factor
+        elif hit.qualifier == _UNKNOWN:
+            weight *= scoring.unknown_factor
+        elif hit.qualifier == _POSSIBLE:
+            weight *= scoring.uncertain_factor
+        if weight > contributions.get(spec.id, 0.0):
+            contributions[spec.id] = weight
+        if spec.category is not None:
+            if weight > category_weight.get(spec.category, 0.0):
+                category_weight[spec.category] = weight
+            if hit.qualifier in ("", _POSSIBLE) and weight >= scoring.category_min:
+                current_categories.add(spec.category)
+    if known_plan:
+        contributions["known_crisis_plan"] = scoring.known_plan_weight
+        reasons.append("a person on this call has a crisis plan")
+
+    remaining = 1.0 - prior
+    for weight in contributions.values():
+        remaining *= 1.0 - weight
+    score = round(1.0 - remaining, 4)
+    behavioral_health = score >= scoring.threshold
+    categories: set[Category] = set()
+    if behavioral_health:
+        categories = set(nature_categories)
+        categories.update(c for c, w in category_weight.items() if w >= scoring.category_min)
+
+    suicide_now = Category.SUICIDE_RISK in current_categories
+    for hit in scan.hits:
+        if hit.negated or hit.qualifier in (_HISTORY, _UNKNOWN, _SECURED):
+            continue
+        spec = hit.spec
+        if spec.flag_requires is not None and spec.flag_requires not in current_categories:
+            continue
+        flags.update(spec.flags)
+    if SafetyFlag.WEAPON in flags and suicide_now:
+        # A suicidal person with a weapon at hand has the means at hand.
+        flags.add(SafetyFlag.IMMINENT_SELF_HARM)
+
+    evidence = _evidence(scan.hits, narrative, nature_code, nature_text)
+    if known_plan:
+        evidence.append(
+            EvidenceSpan(0, 0, "crisis plan on file", "known_crisis_plan", source="registry")
+        )
+    reasons = [*reasons, *_reasons(scan.hits, narrative, nature_code, nature_text)]
+    return ClassificationResult(
+        behavioral_health=behavioral_health,
+        score=score,
+        categories=frozenset(categories),
+        safety_flags=frozenset(flags),
+        evidence=(*nature_spans, *evidence),
+        lexicon_version=lex.version,
+        reasons=tuple(reasons),
+    )
+
+
+def classify_record(
+    record: IntakeRecord, *, known_plan: bool = False, lexicon: CompiledLexicon | None = None
+) -> ClassificationResult:
+    """`classify_call` on an intake record's nature code, nature text and narrative."""
+    return classify_call(
+        record.nature_code,
+        record.nature_text,
+        record.narrative,
+        known_plan=known_plan,
+        lexicon=lexicon,
+    )
+
+
+def _source_text(hit: _Hit, narrative: str, code: str | None, text: str | None) -> str:
+    # Nature spans index the nature text when there is one, else the code (see above).
+    return narrative if hit.source == "narrative" else (text or code or "")
+
+
+def _evidence(
+    hits: Iterable[_Hit], narrative: str, code: str | None, text: str | None
+) -> list[EvidenceSpan]:
+    out: list[EvidenceSpan] = []
+    per_key: dict[tuple[str, bool, str], int] = {}
+    for hit in hits:
+        key = (hit.spec.id, hit.negated, hit.qualifier)
+        seen = per_key.get(key, 0)
+        if seen >= MAX_SPANS_PER_INDICATOR:
+            continue
+        per_key[key] = seen + 1
+        source_text = _source_text(hit, narrative, code, text)
+        start, end = (hit.show_start, hit.show_end) if hit.negated else (hit.start, hit.end)
+        out.append(
+            EvidenceSpan(
+                start=start,
+                end=end,
+                text=source_text[start:end],
+                indicator=hit.spec.id,
+                negated=hit.negated,
+                source=hit.source,
+                qualifier="" if hit.negated else hit.qualifier,
+            )
+        )
+        if len(out) >= MAX_EVIDENCE:
+            break
+    return out
+
+
+def _reasons(hits: Iterable[_Hit], narrative: str, code: str | None, text: str | None) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for hit in hits:
+        source_text = _source_text(hit, narrative, code, text)
+        if hit.negated:
+            shown = source_text[hit.show_start : hit.show_end]
+            reason = f"ruled out, {hit.spec.label}: '{shown}'"
+        else:
+            note = f" ({hit.qualifier})" if hit.qualifier else ""
+            reason = f"{hit.spec.label}{note}: '{source_text[hit.start : hit.end]}'"
+        if reason not in seen:
+            seen.add(reason)
+            out.append(reason)
+        if len(out) >= 20:
+            break
+    return out

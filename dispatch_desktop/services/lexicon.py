@@ -1,0 +1,400 @@
+"""Agency-editable classifier data: the BH lexicon and the nature-code map, validated.
+
+Both files are YAML under resources/ (an agency can point the settings at its own copy).
+They are validated with pydantic; a wrong file raises `LexiconError` naming the file,
+line and field, and nothing from it is used. The validated lexicon is compiled once into
+a single case-insensitive regular expression (a prefix trie rendered as nested groups), so
+that classifying a call is one linear scan of the text, whatever the size of the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models.domain import Category, SafetyFlag
+
+
+class LexiconError(UserError):
+    """A lexicon or nature-code file that cannot be used, with where and why."""
+
+
+# -- file schema -------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _clean_terms(terms: list[str]) -> list[str]:
+    cleaned = []
+    for term in terms:
+        text = " ".join(term.split())
+        if not text:
+            raise ValueError("a term is empty")
+        if "*" in text[:-1]:
+            raise ValueError(f"'{term}': '*' is only allowed at the end of a term")
+        cleaned.append(text)
+    return cleaned
+
+
+class IndicatorSpec(_Strict):
+    """One thing a call-taker might write that means something for BH triage."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1, description="plain words for the dispatcher")
+    category: Category | None = None
+    flags: list[SafetyFlag] = Field(default_factory=list)
+    flag_requires: Category | None = Field(
+        default=None, description="raise the flags only if this category is also current"
+    )
+    weight: float = Field(ge=0.0, le=1.0, description="contribution to the BH score")
+    weak: bool = Field(default=False, description="damped in a crime or DV context")
+    weapon: bool = Field(default=False, description="a weapon that a 'secured' phrase can cancel")
+    crime_context: bool = Field(default=False, description="also marks a crime or DV context")
+    terms: list[str] = Field(default_factory=list)
+    case_sensitive_terms: list[str] = Field(default_factory=list)
+
+    _check_terms = field_validator("terms", "case_sensitive_terms")(_clean_terms)
+
+
+class ModifierSpec(_Strict):
+    """Scope triggers (NegEx-style) and context phrases; see docs/classifier.md."""
+
+    negation_pre: list[str]
+    negation_post: list[str]
+    negation_any: list[str]
+    uncertain_pre: list[str]
+    unknown_pre: list[str]
+    history_pre: list[str]
+    history_post: list[str]
+    secured: list[str]
+    terminators: list[str]
+    crime_context: list[str]
+    ignore: list[str] = Field(description="figures of speech, matched and discarded")
+
+    _check_terms = field_validator(
+        "negation_pre",
+        "negation_post",
+        "negation_any",
+        "uncertain_pre",
+        "unknown_pre",
+        "history_pre",
+        "history_post",
+        "secured",
+        "terminators",
+        "crime_context",
+        "ignore",
+    )(_clean_terms)
+
+
+class ScoringSpec(_Strict):
+    threshold: float = Field(default=0.5, gt=0.0, le=1.0)
+    category_min: float = Field(default=0.25, ge=0.0, le=1.0)
+    scope_words: int = Field(default=6, ge=1, le=20)
+    history_factor: float = Field(default=0.6, ge=0.0, le=1.0)
+    uncertain_factor: float = Field(default=0.8, ge=0.0, le=1.0)
+    unknown_factor: float = Field(default=0.5, ge=0.0, le=1.0)
+    crime_damping: float = Field(default=0.3, ge=0.0, le=1.0)
+    known_plan_weight: float = Field(default=0.4, ge=0.0, le=1.0)
+
+
+class LexiconFile(_Strict):
+    version: str = Field(min_length=1)
+    scoring: ScoringSpec = ScoringSpec()
+    modifiers: ModifierSpec
+    indicators: list[IndicatorSpec] = Field(min_length=1)
+
+
+class NatureCodeSpec(_Strict):
+    """What an agency nature code says before anyone reads the narrative."""
+
+    text: str = Field(min_length=1)
+    prior: float = Field(ge=0.0, le=1.0, description="BH probability from the code alone")
+    categories: list[Category] = Field(default_factory=list)
+    flags: list[SafetyFlag] = Field(default_factory=list)
+    crime: bool = Field(default=False, description="a crime or DV code: damps weak indicators")
+    aliases: list[str] = Field(default_factory=list)
+    maps_to: str | None = Field(default=None, description="the APCO code this one corresponds to")
+
+
+class NatureCodeFile(_Strict):
+    version: str = Field(min_length=1)
+    agency: str = Field(min_length=1)
+    codes: dict[str, NatureCodeSpec] = Field(min_length=1)
+
+
+# -- loading with line numbers --------------------------------------------------------
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _node_line(node: yaml.Node, loc: Sequence[int | str]) -> int:
+    """The 1-based line of the YAML node at a pydantic error location (best effort)."""
+    for key in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == str(key):
+                    child = v
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
+            child = node.value[key]
+        if child is None:
+            break
+        node = child
+    return int(node.start_mark.line) + 1
+
+
+def _read_yaml(text: str, origin: str) -> tuple[Any, yaml.Node | None]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise LexiconError(f"{origin}, line {line}: not valid YAML ({exc.problem})") from exc
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{origin}: not valid YAML ({exc})") from exc
+    return data, node
+
+
+def _validate(model: type[_M], text: str, origin: str) -> _M:
+    data, node = _read_yaml(text, origin)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = _node_line(node, loc) if node is not None else 0
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise LexiconError(f"{origin}, line {line}, field {where}: {err['msg']}{more}") from exc
+
+
+def _resource_text(name: str) -> tuple[str, str]:
+    res = resources.files("dispatch_desktop") / "resources" / name
+    return res.read_text(encoding="utf-8"), f"resources/{name}"
+
+
+def _file_text(path: Path) -> tuple[str, str]:
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except OSError as exc:
+        raise LexiconError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path} is not UTF-8 text (byte {exc.start})") from exc
+
+
+def read_lexicon_file(path: Path | None = None) -> LexiconFile:
+    text, origin = _file_text(path) if path else _resource_text("lexicon.yaml")
+    lex = _validate(LexiconFile, text, origin)
+    seen: set[str] = set()
+    for i, ind in enumerate(lex.indicators):
+        if ind.id in seen:
+            raise LexiconError(f"{origin}: indicator id '{ind.id}' is used twice (#{i + 1})")
+        seen.add(ind.id)
+    return lex
+
+
+def read_nature_code_file(path: Path | None = None) -> NatureCodeFile:
+    text, origin = _file_text(path) if path else _resource_text("nature_codes.yaml")
+    return _validate(NatureCodeFile, text, origin)
+
+
+# -- compiled form ------------------------------------------------------------------
+
+Kind = Literal[
+    "indicator",
+    "negation_pre",
+    "negation_post",
+    "negation_any",
+    "uncertain_pre",
+    "unknown_pre",
+    "history_pre",
+    "history_post",
+    "secured",
+    "terminator",
+    "crime_context",
+    "ignore",
+]
+
+_SEP = r"[\s\-]+"
+_ALNUM_END = r"(?![A-Za-z0-9])"
+_ALNUM_START = r"(?<![A-Za-z0-9])"
+_PUNCT_TERMINATORS = r"[.;!?\n\r]+|,"
+
+
+def normalize_term(text: str) -> str:
+    """The lookup key of a matched phrase: lower case, separators collapsed to a space."""
+    return " ".join(text.replace("-", " ").lower().split())
+
+
+def _trie_regex(terms: Iterable[str]) -> str:
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def render(node: dict[str, Any], last: str) -> str:
+        alts = []
+        # A wildcard is tried after every literal continuation, so that a longer listed
+        # phrase (often a figure of speech in `ignore`) beats "suicid*".
+        for ch in sorted((k for k in node if k), key=lambda c: (c == "*", c)):
+            if ch == " ":
+                head = _SEP
+            elif ch == "*":
+                head = r"[a-z]*"
+            else:
+                head = re.escape(ch)
+            alts.append(head + render(node[ch], ch))
+        if "" in node:
+            # The terminal goes last so that the longest phrase at a position wins.
+            alts.append(_ALNUM_END if (last.isalnum() or last == "*") else "")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return render(trie, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: Kind
+    indicator: IndicatorSpec | None = None
+
+
+@dataclass(frozen=True)
+class NatureCodeMap:
+    version: str
+    agency: str
+    codes: dict[str, NatureCodeSpec]
+    by_alias: dict[str, str]
+
+    def lookup(self, code_or_text: str | None) -> tuple[str, NatureCodeSpec] | None:
+        if not code_or_text:
+            return None
+        key = " ".join(code_or_text.upper().split())
+        if key in self.codes:
+            return key, self.codes[key]
+        code = self.by_alias.get(key)
+        return (code, self.codes[code]) if code else None
+
+
+@dataclass(frozen=True)
+class CompiledLexicon:
+    """The lexicon and nature-code map, ready for `classify_call`."""
+
+    version: str
+    scoring: ScoringSpec
+    pattern: re.Pattern[str]
+    entries: dict[str, Entry]
+    case_entries: dict[str, Entry]
+    wildcard_entries: dict[str, Entry]
+    nature: NatureCodeMap
+    indicators: dict[str, IndicatorSpec] = field(default_factory=dict)
+
+    def entry_for(self, matched: str) -> Entry | None:
+        hit = self.case_entries.get(matched)
+        if hit is not None:
+            return hit
+        key = normalize_term(matched)
+        hit = self.entries.get(key)
+        if hit is not None:
+            return hit
+        for cut in range(len(key), 0, -1):
+            hit = self.wildcard_entries.get(key[:cut])
+            if hit is not None:
+                return hit
+        return None
+
+
+def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon:
+    entries: dict[str, Entry] = {}
+    case_entries: dict[str, Entry] = {}
+    wild: dict[str, Entry] = {}
+
+    def add(term: str, entry: Entry) -> None:
+        key = normalize_term(term)
+        if key.endswith("*"):
+            wild[key[:-1]] = entry
+        else:
+            # The first definition wins so that, e.g., a figure of speech listed in
+            # `ignore` is never overridden by a later indicator with the same words.
+            entries.setdefault(key, entry)
+
+    mods = lex.modifiers
+    for kind, terms in (
+        ("ignore", mods.ignore),
+        ("negation_pre", mods.negation_pre),
+        ("negation_post", mods.negation_post),
+        ("negation_any", mods.negation_any),
+        ("uncertain_pre", mods.uncertain_pre),
+        ("unknown_pre", mods.unknown_pre),
+        ("history_pre", mods.history_pre),
+        ("history_post", mods.history_post),
+        ("secured", mods.secured),
+        ("terminator", mods.terminators),
+        ("crime_context", mods.crime_context),
+    ):
+        for term in terms:
+            add(term, Entry(kind))  # type: ignore[arg-type]
+    for ind in lex.indicators:
+        entry = Entry("indicator", ind)
+        for term in ind.terms:
+            add(term, entry)
+        for term in ind.case_sensitive_terms:
+            case_entries[term] = entry
+    trie_terms = sorted(set(entries) | {k + "*" for k in wild})
+    parts = []
+    if case_entries:
+        cs = "|".join(
+            re.escape(t) + (_ALNUM_END if t[-1].isalnum() else "")
+            for t in sorted(case_entries, key=len, reverse=True)
+        )
+        parts.append(f"(?-i:{cs})")
+    parts.append(_trie_regex(trie_terms))
+    pattern = re.compile(
+        f"{_ALNUM_START}(?:{'|'.join(parts)})|(?P<punct>{_PUNCT_TERMINATORS})", re.IGNORECASE
+    )
+    by_alias: dict[str, str] = {}
+    for code, spec in nature.codes.items():
+        for alias in [spec.text, *spec.aliases]:
+            by_alias.setdefault(" ".join(alias.upper().split()), code)
+    return CompiledLexicon(
+        version=f"{lex.version}+{nature.agency}:{nature.version}",
+        scoring=lex.scoring,
+        pattern=pattern,
+        entries=entries,
+        case_entries=case_entries,
+        wildcard_entries=wild,
+        nature=NatureCodeMap(
+            version=nature.version,
+            agency=nature.agency,
+            codes={k.upper(): v for k, v in nature.codes.items()},
+            by_alias=by_alias,
+        ),
+        indicators={ind.id: ind for ind in lex.indicators},
+    )
+
+
+def load_lexicon(
+    lexicon_path: Path | None = None, nature_codes_path: Path | None = None
+) -> CompiledLexicon:
+    """Read, validate and compile; the packaged defaults when a path is None."""
+    return compile_lexicon(
+        read_lexicon_file(lexicon_path), read_nature_code_file(nature_codes_path)
+    )
