@@ -1,0 +1,111 @@
+"""The program report: aggregates only, "<5" suppression, PDF and CSV, and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from dispatch_desktop.cli import main
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models import AuditEvent
+from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services import report
+from dispatch_desktop.services.auth import PermissionDenied
+from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.metrics import Period
+from tests.integration.supervisor_data import CallSpec, add_call, at, october_fixture
+
+OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+MANAGER = Actor(username="pmgr", role=Role.SUPERVISOR, workstation="DESK-2")
+
+
+@pytest.fixture
+def fixture(db: Database) -> dict[str, int]:
+    with db.transaction() as session:
+        ids = october_fixture(session)
+        # Forty more non-BH calls, so that the all-calls count is above the threshold.
+        for n in range(40):
+            add_call(session, CallSpec(f"N{n}", at(10, 1 + n % 28, 8), False))
+    return ids
+
+
+def test_suppression_rules() -> None:
+    assert [report.count_text(n) for n in (0, 1, 4, 5, 1234)] == ["0", "<5", "<5", "5", "1,234"]
+    assert report.share_text(3, 100) == "<5"  # the count is small
+    assert report.share_text(3, 4) == "<5"  # the total is small
+    assert report.share_text(50, 200) == "25%"
+    assert report.share_text(0, 0) == "–"
+    assert report.mean_text(120, 2) == "<5"
+
+
+def test_csv_holds_suppressed_aggregates_with_definitions(
+    db: Database, fixture: dict[str, int], tmp_path: Path
+) -> None:
+    out = tmp_path / "october.csv"
+    report.write_report(db, MANAGER, OCTOBER, out, agency="Demo County ECC")
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    by_figure = {(r["section"], r["figure"]): r for r in rows}
+    assert by_figure[("Volume", "All calls")]["value"] == "50"
+    bh = by_figure[("Volume", "BH calls")]
+    assert (bh["value"], bh["share"]) == ("7", "14%")
+    cit = by_figure[("Routing mix", "CIT")]
+    assert (cit["value"], cit["share"]) == ("<5", "<5")
+    assert by_figure[("Use of force", "Level: Lethal")]["value"] == "0"
+    # Rare referral services are pooled, never named.
+    assert ("Referrals to care", "County BH clinic") not in by_figure
+    assert by_figure[("Referrals to care", "Other services (under 5 each)")]["value"] == "<5"
+    assert all(r["definition"] for r in rows)
+    # No figure shows a count from 1 to 4.
+    for r in rows:
+        value = r["value"].replace(",", "")
+        assert not (value.isdigit() and 0 < int(value) < 5), r
+
+
+def test_pdf_has_figures_definitions_and_no_personal_data(
+    db: Database, fixture: dict[str, int], tmp_path: Path
+) -> None:
+    out = tmp_path / "october.pdf"
+    report.write_report(db, MANAGER, OCTOBER, out, agency="Demo County ECC")
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Demo County ECC" in text
+    assert "BH calls: 7, 14% of all calls." in text
+    assert "<5" in text
+    assert "Definitions" in text and "Data-Driven Justice" in text
+    for personal in ("Synthetic narrative", "C12", "N13", "P1", "Test", "jortiz", "mchen"):
+        assert personal not in text
+    with db.uow() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "report.export")).one()
+    assert event.username == "pmgr" and event.reason == "2026-10-01..2026-10-31 as pdf"
+
+
+def test_bad_output_name_or_role(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"\.pdf or \.csv"):
+        report.write_report(db, MANAGER, OCTOBER, tmp_path / "r.docx", agency="X")
+    with pytest.raises(UserError, match="does not exist"):
+        report.write_report(db, MANAGER, OCTOBER, tmp_path / "no" / "r.pdf", agency="X")
+    dispatcher = Actor(username="jortiz", role=Role.DISPATCHER, workstation="C7")
+    with pytest.raises(PermissionDenied):
+        report.write_report(db, dispatcher, OCTOBER, tmp_path / "r.pdf", agency="X")
+    assert not list(tmp_path.glob("r.*"))
+
+
+def test_cli_report(
+    db_url: str, fixture: dict[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "oct.csv"
+    args = ["--db", db_url, "report", "--from", "2026-10-01", "--to", "2026-10-31", "--out"]
+    assert main([*args, str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "BH calls: 7, 14% of all calls." in printed
+    assert out.exists()
+    assert main([*args, str(out)]) == 2  # exists, no --force
+    assert "already exists" in capsys.readouterr().err
+    bad = ["--db", db_url, "report", "--from", "2026-10-31", "--to", "2026-10-01", "--out"]
+    assert main([*bad, str(tmp_path / "x.pdf")]) == 2
+    assert "before it starts" in capsys.readouterr().err
