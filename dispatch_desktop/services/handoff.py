@@ -649,7 +649,7 @@ class _Styles:
         base = ParagraphStyle("body", fontName=_FONT, fontSize=11, leading=13.5)
         self.body = base
         self.bold = ParagraphStyle("bold", parent=base, fontName=_FONT_BOLD)
-        self.label = ParagraphStyle("label", parent=base, fontName=_FONT_BOLD, fontSize=10.5)
+        self.label = ParagraphStyle("label", parent=base, fontName=_FONT_BOLD)
         self.small = ParagraphStyle("small", parent=base, fontSize=9, leading=11)
         self.notice = ParagraphStyle("notice", parent=base, fontSize=8, leading=9.6)
         self.call = ParagraphStyle(
@@ -704,7 +704,9 @@ def _bar(text: str, width: float) -> Any:
     return table
 
 
-def _safety_band(sheet: HandoffSheet, width: float, *, continued: bool = False) -> Any:
+def _safety_band(
+    sheet: HandoffSheet, width: float, *, continued: bool = False, plan_notes: bool = True
+) -> Any:
     """The framed band: call flags and premise alerts, or an explicit 'none reported'."""
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
@@ -727,7 +729,7 @@ def _safety_band(sheet: HandoffSheet, width: float, *, continued: bool = False) 
             caution = f"The call has not been classified yet. {caution}"
         rows.append([Paragraph(caution, st.safety_detail)])
     for item in sheet.safety:
-        if item.source == "plan":
+        if item.source == "plan" and plan_notes:
             rows.append([Paragraph(f"▲ {_esc(item.label)}: {_esc(item.detail)}", st.safety_detail)])
     table = Table(rows, colWidths=[width])
     table.setStyle(
@@ -811,29 +813,36 @@ def _contact_text(contact: ContactLine) -> str:
     return f"{who}: {phones}"
 
 
-def _rows_table(rows: list[tuple[str, str]], width: float) -> Any:
+_Row = tuple[str, str | list[str]]
+
+
+def _rows_table(rows: list[_Row], width: float) -> Any:
+    """Label and value columns; each list item gets its own row so a long list can split."""
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     st = _get_styles()
     label_width = 134.0
-    data = [[Paragraph(label, st.label), Paragraph(value, st.body)] for label, value in rows]
+    data: list[list[Any]] = []
+    commands: list[Any] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
+    for label, value in rows:
+        lines = [value] if isinstance(value, str) else value
+        if data:  # a gap between groups, none between the items of one group
+            commands.append(("TOPPADDING", (0, len(data)), (-1, len(data)), 4))
+        for i, line in enumerate(lines):
+            data.append([Paragraph(label if i == 0 else "", st.label), Paragraph(line, st.body)])
     table = Table(data, colWidths=[label_width, width - label_width])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(commands))
     return table
 
 
-def _items(values: Sequence[str]) -> str:
-    return "<br/>".join(f"• {_esc(v)}" for v in values)
+def _items(values: Sequence[str]) -> list[str]:
+    return [f"• {_esc(v)}" for v in values]
 
 
 def _person_flowables(person: HandoffPerson, index: int, total: int, width: float) -> list[Any]:
@@ -856,7 +865,7 @@ def _person_flowables(person: HandoffPerson, index: int, total: int, width: floa
         who.append(f"<b>Pronouns</b> {_esc(person.pronouns)}")
     if who:
         out.append(Paragraph(" · ".join(who), st.body))
-    identity: list[tuple[str, str]] = []
+    identity: list[_Row] = []
     if person.description:
         identity.append(("Description", _esc(person.description)))
     if person.language:
@@ -867,7 +876,7 @@ def _person_flowables(person: HandoffPerson, index: int, total: int, width: floa
         out.append(_rows_table(identity, width))
 
     out += [Spacer(1, 5), _bar("WHAT HELPS", width), Spacer(1, 3)]
-    helps: list[tuple[str, str]] = []
+    helps: list[_Row] = []
     if person.deescalation:
         helps.append(("De-escalation", _items(person.deescalation)))
     if person.what_helps:
@@ -877,9 +886,7 @@ def _person_flowables(person: HandoffPerson, index: int, total: int, width: floa
     if person.case_manager:
         helps.append(("Case manager", _contact_text(person.case_manager)))
     if person.support_contacts:
-        helps.append(
-            ("Support contacts", "<br/>".join(_contact_text(c) for c in person.support_contacts))
-        )
+        helps.append(("Support contacts", [_contact_text(c) for c in person.support_contacts]))
     if person.preferred_destination:
         helps.append(("Preferred destination", _esc(person.preferred_destination)))
     if person.lead_status:
@@ -1027,10 +1034,17 @@ def _build_pdf(
         subject="Responder handoff sheet (confidential)",
         creator="dispatch-desktop",
     )
+    # The repeated band must leave room for content; page 1 always carries it whole.
+    plan_notes = True
     band_height = _safety_band(sheet, width, continued=True).wrap(width, size[1])[1]
+    if band_height > size[1] / 3:
+        plan_notes = False
+        band_height = _safety_band(sheet, width, continued=True, plan_notes=False).wrap(
+            width, size[1]
+        )[1]
 
     def later_page(canvas: Any, _doc: Any) -> None:
-        band = _safety_band(sheet, width, continued=True)
+        band = _safety_band(sheet, width, continued=True, plan_notes=plan_notes)
         band.wrap(width, size[1])
         band.drawOn(canvas, margin, top - band_height)
 
