@@ -248,6 +248,7 @@ def store_recommendation(
     *,
     suggested_units: tuple[UnitOption, ...] = (),
     classification_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> StoredRecommendation:
     """Keep ``result`` as the call's recommendation, unless it equals the latest one.
 
@@ -261,6 +262,7 @@ def store_recommendation(
     by_id = {u.unit_id: u for u in suggested_units}
     row = RecommendationRow(
         call_id=call_id,
+        created_at=now or utcnow(),
         classification_id=classification_id,
         route=str(result.route),
         actions=list(result.actions),
@@ -312,13 +314,14 @@ def recompute_for_call(
     """Recommend for a stored call from what the database knows now, keep it, and report
     what changed since the previous recommendation (in one transaction)."""
     policy = policy or active_policy()
+    now = now or utcnow()
     with db.transaction() as session:
         situation = situation_for_call(
             session,
             call_id,
             policy=policy,
             zones=zones or default_zones(),
-            now=now or utcnow(),
+            now=now,
             cipher=cipher,
         )
         result = recommend_route(classification, situation, policy)
@@ -329,6 +332,7 @@ def recompute_for_call(
             result,
             suggested_units=situation.units_for(result.route),
             classification_id=classification_id,
+            now=now,
         )
 
 
@@ -513,7 +517,7 @@ def _lost_race(db: Database, call_id: int, policy: Policy) -> ConflictError:
             who = _display_name(session, last.assigned_by)
             return ConflictError(
                 f"Call {call.call_number} was assigned by {who} at "
-                f"{_when(policy, last.assigned_at)}."
+                f"{_when(policy, last.assigned_at)}"
             )
         return ConflictError(
             f"Call {call.call_number} was changed on another console at "
