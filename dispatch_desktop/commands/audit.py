@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
-from dispatch_desktop.errors import UserError
 from dispatch_desktop.services import audit_log
 from dispatch_desktop.services.context import AppContext
 
@@ -69,15 +68,11 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
         outcome=args.outcome,
         limit=args.limit,
     )
-    entries = audit_log.query_events(ctx.db, acting_actor(args, ctx), flt, export=True)
+    actor = acting_actor(args, ctx)
     if args.csv == "-":
-        audit_log.write_csv(entries, sys.stdout)
+        audit_log.write_csv(audit_log.query_events(ctx.db, actor, flt, export=True), sys.stdout)
         return 0
     path = Path(args.csv)
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            count = audit_log.write_csv(entries, handle)
-    except OSError as exc:
-        raise UserError(f"Cannot write {path}: {exc.strerror}.") from exc
+    count = audit_log.export_csv(ctx.db, actor, flt, path)
     print(f"Wrote {count} event(s) to {path}.")
     return 0

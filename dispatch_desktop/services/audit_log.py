@@ -11,10 +11,12 @@ import csv
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 
+from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services import audit
@@ -165,6 +167,16 @@ def write_csv(entries: Iterable[AuditEntry], stream: TextIO) -> int:
         writer.writerow([_cell(f) for f in fields])
         count += 1
     return count
+
+
+def export_csv(db: Database, actor: Actor, flt: AuditFilter, path: Path) -> int:
+    """Query (audited as an export) and write ``path``; return the number of events."""
+    entries = query_events(db, actor, flt, export=True)
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            return write_csv(entries, handle)
+    except OSError as exc:
+        raise UserError(f"Cannot write {path}: {exc.strerror}.") from exc
 
 
 def verify(db: Database, actor: Actor) -> audit.ChainReport:
