@@ -35,7 +35,7 @@ _CONTEXT_AVAILABILITY: dict[str, Route] = {
     "co_responder_available": Route.CO_RESPONDER,
     "mobile_crisis_available": Route.MOBILE_CRISIS,
 }
-_CONTEXT_KEYS = frozenset({*_CONTEXT_AVAILABILITY, "lead_participant", "now"})
+_CONTEXT_FACTS = frozenset({*_CONTEXT_AVAILABILITY, "lead_participant"})
 
 
 def is_lead_participant(
@@ -195,47 +195,44 @@ def routing_fields_for_triage(
 ) -> dict[str, Any]:
     """The ``route``, ``actions``, ``reasons`` and ``alternatives`` of one triage line.
 
-    ``context`` (``co_responder_available``, ``lead_participant``, ``mobile_crisis_available``,
-    ``now``) states the facts; a missing flag counts as false and a missing ``now`` is the
-    call's received time (or now). Without a context, the roster and registry in ``db``
-    answer; without a database either, no team counts as available.
+    When ``context`` holds any of ``co_responder_available``, ``lead_participant`` or
+    ``mobile_crisis_available``, it states the facts and a missing one counts as false.
+    Otherwise the roster and registry in ``db`` answer (with no database, no team counts as
+    available). ``context["now"]`` (ISO-8601; naive means agency local time) is the moment
+    to judge shifts and program hours, else the call's received time, else now. Other keys
+    (such as the classifier's ``known_plan``) are left alone.
     """
     policy = policy or active_policy()
-    fallback_now = record.received_at or utcnow()
+    ctx: Mapping[str, Any] = context or {}
+    now = _context_now(ctx, record.received_at or utcnow())
     texts = [record.nature_code, record.nature_text, record.narrative]
-    if context is not None:
-        unknown = sorted(set(context) - _CONTEXT_KEYS)
-        if unknown:
-            raise UserError(
-                f"context has unknown keys: {', '.join(unknown)}.",
-                fix=f"Use only {', '.join(sorted(_CONTEXT_KEYS))}.",
-            )
+    if any(key in ctx for key in _CONTEXT_FACTS):
         situation = build_situation(
             policy,
             texts=texts,
-            now=_context_now(context, fallback_now),
+            now=now,
             zone=zone,
-            lead_participant=_context_bool(context, "lead_participant"),
+            lead_participant=_context_bool(ctx, "lead_participant"),
             available_routes=[
-                route for key, route in _CONTEXT_AVAILABILITY.items() if _context_bool(context, key)
+                route for key, route in _CONTEXT_AVAILABILITY.items() if _context_bool(ctx, key)
             ],
         )
     elif db is not None:
         with db.uow() as session:
             roster = roster_snapshot(
-                session, zone=zone, now=fallback_now, policy=policy, zones=zones or default_zones()
+                session, zone=zone, now=now, policy=policy, zones=zones or default_zones()
             )
             situation = build_situation(
                 policy,
                 texts=texts,
-                now=fallback_now,
+                now=now,
                 zone=zone,
                 lead_participant=_registry_lead_participant(session, record, policy),
                 available_routes=roster.available_routes,
                 suggestions=roster.suggestions,
             )
     else:
-        situation = build_situation(policy, texts=texts, now=fallback_now, zone=zone)
+        situation = build_situation(policy, texts=texts, now=now, zone=zone)
     return recommendation_fields(recommend_route(classification, situation, policy))
 
 

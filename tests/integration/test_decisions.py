@@ -337,8 +337,11 @@ def test_triage_fields_from_context_and_from_the_database(county: Database) -> N
     assert lead["route"] == "lead" and lead["actions"] == ["notify case manager"]
     with pytest.raises(UserError, match=r"context\.now"):
         routing_fields_for_triage(VOICES, record, {"now": "yesterday"})
-    with pytest.raises(UserError, match="unknown keys: co_responder_availble"):
-        routing_fields_for_triage(VOICES, record, {"co_responder_availble": True})
+    with pytest.raises(UserError, match=r"context\.co_responder_available must be true or false"):
+        routing_fields_for_triage(VOICES, record, {"co_responder_available": "yes"})
+    # A context without routing facts (only the classifier's key) lets the database answer.
+    at_night = {"known_plan": False, "now": "2026-11-28T03:30:00"}
+    assert routing_fields_for_triage(VOICES, record, at_night, db=county)["route"] == "cit"
     # No context: the roster says whether any co-responder team is free (zone unknown).
     from_db = routing_fields_for_triage(VOICES, record, None, db=county)
     assert from_db["route"] == "co_responder"
