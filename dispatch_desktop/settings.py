@@ -43,6 +43,9 @@ class Settings(BaseModel):
     reauth_hours: int = Field(default=12, ge=1)
     plan_review_days: int = Field(default=365, ge=1)
     cad_url: str | None = None
+    cad_drop_folder: Path | None = Field(default=None, description="EIDO files from CAD")
+    cad_outbound_format: Literal["eido", "json"] = "eido"
+    link_client_cert: Path | None = Field(default=None, description="PEM cert+key for mTLS")
     hub_url: str | None = None
     theme: Literal["dark", "light"] = "dark"
 

@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from sqlalchemy.orm import Session
+
 LOOPBACK = "127.0.0.1"
 AGENCY = "cad.demo-county.example"
 
@@ -48,8 +50,10 @@ class SimPerson:
     first: str
     last: str
     dob: dt.date | None = None
-    address: str | None = None
+    address: str | None = None  # street line, e.g. "1234 N MAIN ST"
     phone: str | None = None
+    city: str | None = None
+    female: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,31 +104,33 @@ NICKNAMES = {
     "Christopher": "Chris", "Anthony": "Tony", "Patricia": "Pat", "Jennifer": "Jen",
     "Jessica": "Jess", "Samuel": "Sam", "Susan": "Sue", "Nancy": "Nan",
 }  # fmt: skip
+CITIES = ("Olympia", "Lacey", "Tumwater", "Yelm", "Tenino", "Rainier")
 STREETS = (
     "N MAIN ST", "W 3RD AVE", "E RIVER RD", "S OAK ST", "PINE CT", "W BROADWAY", "E 14TH ST",
     "N PARK BLVD", "ELM ST", "S HARBOR DR", "MILL RD", "CEDAR LN",
 )  # fmt: skip
 
-# (nature code, nature text, narrative, follow-up narrative); {who} is filled in.
+# (nature code, nature text, narrative, follow-up). {who} is the name as given; {male},
+# {son}, {he}, {him}, {himself}, {brother} follow the person's sex.
 CALL_TYPES: tuple[tuple[str, str, str, str], ...] = (
     ("WELF", "WELFARE CHECK",
-     "RP ADV ADULT SON {who} OFF MEDS 2 WKS, HEARING VOICES, PACING IN YARD. NO WEAPONS SEEN.",
+     "RP ADV ADULT {son} {who} OFF MEDS 2 WKS, HEARING VOICES, PACING IN YARD. NO WEAPONS SEEN.",
      "RP ADV SUBJ NOW INSIDE, YELLING AT TV. RP OUTSIDE BY CAR."),
     ("SUIC", "SUICIDAL SUBJECT",
-     "MALE SITTING ON OUTSIDE OF BRIDGE RAILING, TOLD PASSERBY HE WANTS TO DIE. ID'D AS {who}.",
-     "SUBJ STILL ON RAILING, PASSERBY TALKING TO HIM. EMS STAGED?"),
+     "{male} SITTING ON OUTSIDE OF BRIDGE RAILING, TOLD PASSERBY {he} WANTS TO DIE. ID'D AS {who}.",
+     "SUBJ STILL ON RAILING, PASSERBY TALKING TO {him}. EMS STAGED?"),
     ("DIST", "DISTURBANCE",
-     "FEMALE {who} YELLING AT CUSTOMERS IN STORE, SAYS PEOPLE ARE FOLLOWING HER. UNK WEAPONS.",
-     "MGR ADV SHE LEFT NB ON FOOT, GRAY HOODIE."),
+     "{male} {who} YELLING AT CUSTOMERS IN STORE, SAYS PEOPLE ARE FOLLOWING {him}. UNK WEAPONS.",
+     "MGR ADV {he} LEFT NB ON FOOT, GRAY HOODIE."),
     ("DRUG", "NARCOTICS",
-     "WOMAN INJECTING IN ALLEY BEHIND LAUNDROMAT, ALERT, WALKING AROUND. RP THINKS IT IS {who}.",
-     "RP ADV SHE IS NOW SITTING ON CURB, RESPONSIVE."),
+     "{male} INJECTING IN ALLEY BEHIND LAUNDROMAT, ALERT, WALKING AROUND. RP THINKS IT IS {who}.",
+     "RP ADV {he} IS NOW SITTING ON CURB, RESPONSIVE."),
     ("WELF", "WELFARE CHECK",
-     "ELDERLY MALE {who} CONFUSED, WANDERING IN ROADWAY IN SLIPPERS, DOESNT KNOW WHERE HE LIVES.",
-     "RP WALKED HIM TO SIDEWALK, HE IS CALM."),
+     "ELDERLY {male} {who} CONFUSED, WANDERING IN ROADWAY IN SLIPPERS, DOESNT KNOW ADDRESS.",
+     "RP WALKED {him} TO SIDEWALK, {he} IS CALM."),
     ("THRT", "THREATS",
-     "RP ADV BROTHER {who} THREATENING TO HURT HIMSELF, HAS BEEN DRINKING, SAYS NO REASON TO LIVE.",
-     "RP ADV HE LOCKED HIMSELF IN BATHROOM. NO KNOWN WEAPONS IN HOUSE."),
+     "RP ADV {brother} {who} THREATENING TO HURT {himself}, BEEN DRINKING, SAYS NO REASON TO LIVE.",
+     "RP ADV {he} LOCKED {himself} IN BATHROOM. NO KNOWN WEAPONS IN HOUSE."),
     ("MVA", "TRAFFIC COLLISION",
      "2 VEH MVA, NON INJ, BLOCKING LANE. DRIVER {who} STILL ON SCENE.",
      "TOW REQUESTED BY RP."),
@@ -135,9 +141,21 @@ CALL_TYPES: tuple[tuple[str, str, str, str], ...] = (
      "LOUD MUSIC FROM PARTY NEXT DOOR SINCE 2200, RP {who} REQ CONTACT.",
      "RP ADV MUSIC STILL GOING."),
     ("TRES", "TRESPASS",
-     "MALE SLEEPING IN DOORWAY OF BUSINESS, WONT LEAVE, TALKING TO HIMSELF. BIZ OWNER {who} RP.",
-     "MALE NOW SITTING UP, MUMBLING, NO AGGRESSION."),
+     "{male} SLEEPING IN DOORWAY OF BUSINESS, WONT LEAVE, TALKING TO {himself}. ID'D AS {who}.",
+     "{male} NOW SITTING UP, MUMBLING, NO AGGRESSION."),
 )  # fmt: skip
+FEMALE_FIRST = frozenset(
+    {"Maria", "Linda", "Patricia", "Jennifer", "Elizabeth", "Susan", "Jessica", "Sarah",
+     "Karen", "Nancy", "Ana", "Rosa", "Aisha", "Mei", "Grace"}
+)  # fmt: skip
+WORDS = {
+    "male": ("MALE", "FEMALE"), "son": ("SON", "DAUGHTER"), "he": ("HE", "SHE"),
+    "him": ("HIM", "HER"), "himself": ("HIMSELF", "HERSELF"), "brother": ("BROTHER", "SISTER"),
+}  # fmt: skip
+
+
+def _words(female: bool) -> dict[str, str]:
+    return {key: pair[1] if female else pair[0] for key, pair in WORDS.items()}
 
 
 def _noisy_name(person: SimPerson, rng: random.Random) -> str:
@@ -154,14 +172,17 @@ def _noisy_name(person: SimPerson, rng: random.Random) -> str:
     return f"{first} {last}"
 
 
-def _pidf(address: str) -> str:
+def _pidf(address: str, city: str) -> str:
+    from xml.sax.saxutils import escape
+
     number, _, street = address.partition(" ")
     return (
         '<?xml version="1.0" encoding="UTF-8"?> <presence xmlns="urn:ietf:params:xml:ns:pidf" '
         'xmlns:gp="urn:ietf:params:xml:ns:pidf:geopriv10"> <gp:geopriv> <gp:location-info> '
         '<civicAddress xmlns="urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr"> '
-        f"<country>US</country> <A1>XX</A1> <A3>Demo City</A3> <RD>{street}</RD> "
-        f"<HNO>{number}</HNO> </civicAddress> </gp:location-info> </gp:geopriv> </presence>"
+        f"<country>US</country> <A1>WA</A1> <A3>{escape(city)}</A3> <RD>{escape(street)}</RD> "
+        f"<HNO>{escape(number)}</HNO> </civicAddress> </gp:location-info> </gp:geopriv> "
+        "</presence>"
     )
 
 
@@ -180,6 +201,7 @@ def build_document(
     address: str,
     cross_street: str | None,
     persons: Sequence[tuple[str, str, str | None, str | None]],
+    city: str = "Olympia",
 ) -> dict[str, Any]:
     """One EIDO document, shaped like the NENA sample: ``persons`` are
     (role, name as given, DOB or None, phone or None)."""
@@ -189,6 +211,7 @@ def build_document(
     location_id = f"urn:emergency:uid:locationid:{uid}:1"
     note_id = f"urn:emergency:uid:noteid:{uid}:{version}"
     person_components = []
+    callbacks = []
     for n, (role, name, dob, phone) in enumerate(persons, start=1):
         given, _, surname = name.partition(" ")
         if "," in name:
@@ -209,18 +232,21 @@ def build_document(
             "ncPersonComponent": nc,
         }
         if phone:
-            component["x-phone"] = phone
+            callback_id = f"urn:emergency:uid:callbackid:{uid}:{n}"
+            callbacks.append({"$id": callback_id, **prologue, "callBackInformationUri": [
+                f"tel:{phone}"]})  # fmt: skip
+            component["callBackReference"] = {"$ref": callback_id}
         person_components.append(component)
     person_refs = [{"$ref": p["$id"]} for p in person_components]
     location: dict[str, Any] = {
         "$id": location_id,
         **prologue,
-        "locationTypeDescriptionRegistryText": "IncidentLocation",
-        "locationByValue": _pidf(address),
+        "locationTypeDescriptionRegistryText": "Incident",
+        "locationByValue": _pidf(address, city),
         "locationDescriptionText": address,
     }
     if cross_street:
-        location["crossStreetByValue"] = cross_street
+        location["crossStreetByValue"] = [cross_street]
     return {
         "$id": incident,
         **prologue,
@@ -256,9 +282,10 @@ def build_document(
                 "personReference": person_refs,
             }
         ],
-        "notesComponent": [{"$id": note_id, **prologue, "notesActionComments": [narrative]}],
+        "notesComponent": [{"$id": note_id, **prologue, "notesActionComments": narrative}],
         "locationComponent": [location],
         "personComponent": person_components,
+        "callbackComponent": callbacks,
     }
 
 
@@ -303,16 +330,20 @@ def build_stream(
         if person.dob is not None and rng.random() < 0.6:
             dob = person.dob.isoformat()
         address = person.address or f"{rng.randint(100, 9899)} {rng.choice(STREETS)}"
+        city = person.city or rng.choice(CITIES)
         cross = rng.choice(STREETS) if rng.random() < 0.5 else None
         caller_phone = f"+1555555{rng.randint(100, 199):04d}"
         persons = [("Subject", given, dob, person.phone)]
         if rng.random() < 0.5:
             caller = f"{rng.choice(FIRST_NAMES)} {person.last}"
             persons.append(("Caller", caller, None, caller_phone))
-        body = narrative.format(who=given.upper())
+        female = person.female if person.female is not None else person.first in FEMALE_FIRST
+        words = _words(female)
+        body = narrative.format(who=given.upper(), **words)
+        follow_up = follow_up.format(**words)
         first = build_document(
             incident, 1, when=when, nature_code=code, nature_text=text, narrative=body,
-            address=address, cross_street=cross, persons=persons,
+            address=address, cross_street=cross, persons=persons, city=city,
         )  # fmt: skip
         versions = [StreamItem(incident, 1, first)]
         if rng.random() < update_rate:
@@ -320,7 +351,7 @@ def build_stream(
             second = build_document(
                 incident, 2, when=later, nature_code=code, nature_text=text,
                 narrative=f"{body} {follow_up}", address=address, cross_street=cross,
-                persons=persons,
+                persons=persons, city=city,
             )  # fmt: skip
             versions.append(StreamItem(incident, 2, second))
             if rng.random() < faults.reorder_rate:
@@ -656,3 +687,44 @@ class CadSimulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def registry_people(session: Session, *, limit: int = 300, seed: int = 2611) -> list[SimPerson]:
+    """Up to ``limit`` registry persons, picked at random by id (no full scan), with their
+    current address and a phone, so simulated calls name people the registry knows."""
+    from sqlalchemy import func, select
+
+    from dispatch_desktop.models import Person, PersonAddress, PersonPhone
+
+    top = session.execute(select(func.max(Person.id))).scalar_one_or_none()
+    if not top:
+        return []
+    rng = random.Random(seed)
+    wanted = sorted({rng.randint(1, int(top)) for _ in range(limit * 2)})[: limit * 2]
+    people: dict[int, SimPerson] = {}
+    rows = session.execute(
+        select(Person.id, Person.first_name, Person.last_name, Person.dob, Person.sex).where(
+            Person.id.in_(wanted)
+        )
+    ).all()
+    addresses = {
+        pid: (street, city)
+        for pid, street, city in session.execute(
+            select(PersonAddress.person_id, PersonAddress.street, PersonAddress.city).where(
+                PersonAddress.person_id.in_(wanted), PersonAddress.current.is_(True)
+            )
+        )
+    }
+    phones = dict(
+        session.execute(
+            select(PersonPhone.person_id, PersonPhone.e164).where(PersonPhone.person_id.in_(wanted))
+        ).all()
+    )
+    for pid, first, last, dob, sex in rows:
+        if first and last:
+            street, city = addresses.get(pid, ("", None))
+            female = {"female": True, "male": False}.get((sex or "").lower())
+            people[pid] = SimPerson(
+                first, last, dob, (street or "").upper() or None, phones.get(pid), city, female
+            )
+    return list(people.values())[:limit]

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AppMeta, Call, CallNote, CallPerson, IngestedDocument, utcnow
 from dispatch_desktop.models.domain import Actor, IntakeRecord, MatchStatus, Role
-from dispatch_desktop.services import audit
+from dispatch_desktop.services import audit, intake
 from dispatch_desktop.services.cad_link import DropFolder, EidoFeed, LinkError
 from dispatch_desktop.services.context import AppContext
 
@@ -97,46 +97,7 @@ def parse_timestamp(value: object) -> dt.datetime:
 
 def to_intake(document: Mapping[str, Any]) -> IntakeRecord:
     """The EIDO document as an intake record, through the intake service (issue 3)."""
-    try:
-        from dispatch_desktop.services import intake  # type: ignore[attr-defined]
-    except ImportError:  # TEMPORARY until services/intake.py lands
-        return _interim_intake(document)
-    record = intake.parse_eido(document)
-    assert isinstance(record, IntakeRecord)
-    return record
-
-
-def _interim_intake(document: Mapping[str, Any]) -> IntakeRecord:
-    from dispatch_desktop.models.domain import CallPersonRole, IntakePerson
-
-    incident = document.get("incidentComponent") or {}
-    notes = " ".join(
-        " ".join(n.get("notesActionComments", [])) for n in document.get("notesComponent", [])
-    )
-    locations = document.get("locationComponent") or [{}]
-    persons = []
-    for p in document.get("personComponent", []):
-        name = p.get("ncPersonComponent", {}).get("nc:PersonName", {}).get("nc:PersonFullName")
-        role = (p.get("personIncidentRoleRegistryText") or ["Subject"])[0].lower()
-        if name:
-            persons.append(
-                IntakePerson(
-                    name=name,
-                    role=CallPersonRole(role)
-                    if role in CallPersonRole._value2member_map_
-                    else CallPersonRole.OTHER,
-                )
-            )
-    return IntakeRecord(
-        external_id=str(document["$id"]),
-        nature_code=incident.get("incidentTypeInternalCode"),
-        nature_text=incident.get("incidentTypeInternalText"),
-        narrative=notes,
-        location=locations[0].get("locationDescriptionText"),
-        cross_street=locations[0].get("crossStreetByValue"),
-        persons=tuple(persons),
-        source="cad",
-    )
+    return intake.parse_eido(document)
 
 
 def _text_of(raw: str | bytes | Mapping[str, Any]) -> str:
