@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -750,8 +751,6 @@ def _safety_band(
 
 
 def _header(sheet: HandoffSheet, width: float) -> list[Any]:
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     st = _get_styles()
@@ -782,14 +781,11 @@ def _header(sheet: HandoffSheet, width: float) -> list[Any]:
     units = ", ".join(sheet.units) if sheet.units else "none assigned yet"
     lines.append(Paragraph(f"<b>Units</b> {_esc(units)}", st.body))
 
-    qr_size = 66.0
-    widget = QrCodeWidget(sheet.call_number, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0]
+    qr_size = 76.0
+    table = Table(
+        [[lines, _qr_flowable(sheet.call_number, qr_size)]],
+        colWidths=[width - qr_size - 6, qr_size + 6],
     )
-    drawing.add(widget)
-    table = Table([[lines, drawing]], colWidths=[width - qr_size - 6, qr_size + 6])
     table.setStyle(
         TableStyle(
             [
@@ -802,6 +798,43 @@ def _header(sheet: HandoffSheet, width: float) -> list[Any]:
         )
     )
     return [table]
+
+
+@lru_cache(maxsize=64)
+def _qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)  # the quiet zone
+    code.add_data(text)
+    code.make(fit=True)
+    return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
+
+
+def _qr_flowable(text: str, size: float) -> Any:
+    """A QR code of the call number drawn as one filled path.
+
+    reportlab's QrCodeWidget builds a shape per module and costs more than the rest of the
+    sheet together; one path keeps a print well inside its time budget.
+    """
+    from reportlab.platypus import Flowable
+
+    modules = _qr_modules(text)
+
+    class QrFlowable(Flowable):  # type: ignore[misc]
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            return size, size
+
+        def draw(self) -> None:
+            cell = size / len(modules)
+            path = self.canv.beginPath()
+            for row, cells in enumerate(modules):
+                for col, dark in enumerate(cells):
+                    if dark:
+                        path.rect(col * cell, size - (row + 1) * cell, cell, cell)
+            self.canv.drawPath(path, stroke=0, fill=1)
+
+    return QrFlowable()
 
 
 def _contact_text(contact: ContactLine) -> str:
