@@ -34,11 +34,15 @@ def run_console(settings: Settings) -> int:
     from PySide6.QtWidgets import QApplication
 
     from dispatch_desktop.views.main_window import MainWindow
+    from dispatch_desktop.views.theme import ThemeManager
 
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("dispatch-desktop")
     ctx = AppContext.open(settings)
-    window = MainWindow(ctx)
+    themes = ThemeManager(app, settings.theme)
+    themes.apply()
+    window = MainWindow(ctx, themes=themes)
     window.show()
     try:
         return int(app.exec())

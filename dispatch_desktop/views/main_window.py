@@ -1,32 +1,422 @@
-"""The console's main window: the frame the dispatcher works in, and its status bar."""
+"""The console's main window: queue | call detail | people and recommendation, one screen.
+
+This is the one place that wires widgets to the controller (qutebrowser style): widgets
+declare signals, the controller turns them into tasks, and its past-tense signals come
+back to the widgets' ``show_*`` methods. Layout, theme and font size are remembered.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStatusBar, QWidget
+import datetime as dt
+import itertools
+from pathlib import Path
 
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QSplitter,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.services import pipeline
+from dispatch_desktop.services.calls import CallDetail, QueueRow, UnitOption
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.views import text as words
+from dispatch_desktop.views import theme
+from dispatch_desktop.views.call_pane import CallPane, plain_label
+from dispatch_desktop.views.console import ConsoleController
+from dispatch_desktop.views.dialogs import NewCallDialog, OverrideDialog, ShortcutsDialog
+from dispatch_desktop.views.people_pane import PeoplePane
+from dispatch_desktop.views.queue_pane import QueuePane
+from dispatch_desktop.views.recommendation_card import RecommendationCard
+from dispatch_desktop.views.tasks import TaskRunner
+
+QUEUE_REFRESH_MS = 5000
+
+
+def shift_label(now: dt.datetime) -> str:
+    """The demo county's two 12-hour shifts (see services/demo/roster.py)."""
+    local = now.astimezone()
+    if 6 <= local.hour < 18:
+        return "Day shift 06:00–18:00"
+    return "Night shift 18:00–06:00"
 
 
 class MainWindow(QMainWindow):
     """Queue on the left, call detail in the middle, people and recommendation on the right."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    link_status_changed = Signal(object)  # services.cad_link.LinkStatus, from any thread
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+        steps: pipeline.PipelineSteps | None = None,
+        themes: theme.ThemeManager | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(f"dispatch-desktop — {ctx.settings.agency}")
         self.setObjectName("MainWindow")
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        for title in ("Incoming calls", "Call detail", "People and recommendation"):
-            label = QLabel(title, splitter)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(splitter)
+        self.runner = runner or TaskRunner(self)
+        self.controller = ConsoleController(ctx, self.runner, steps=steps, parent=self)
+        self.themes = themes
+        self.override_dialog: OverrideDialog | None = None
+
+        self.queue = QueuePane(self)
+        self.call_pane = CallPane(self)
+        self.people = PeoplePane(self)
+        self.card = RecommendationCard(self)
+        self.error_banner = plain_label("", self, name="safetyBanner")
+        self.error_banner.setAccessibleName("Problem")
+        self.error_banner.hide()
+
+        self.right = QSplitter(Qt.Orientation.Vertical, self)
+        self.right.setObjectName("rightSplitter")
+        self.right.addWidget(self.people)
+        self.right.addWidget(self.card)
+        self.right.setStretchFactor(0, 1)
+        self.right.setStretchFactor(1, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.queue)
+        self.splitter.addWidget(self.call_pane)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([560, 460, 580])
+        self.right.setSizes([420, 520])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self._build_status_bar()
+        self._wire()
+        self._build_shortcuts()
+        self._set_tab_order()
+        self._restore_layout()
+
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(QUEUE_REFRESH_MS)
+        self._refresh.timeout.connect(self.controller.refresh_queue)
+        self._refresh.start()
+        self.runner.run(pipeline.indicator_catalogue, on_success=self.on_runner_indicators_loaded)
+        self.controller.refresh_queue()
+
+    # --- building ---------------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
         bar = QStatusBar(self)
-        self.db_label = QLabel(f"DB: {self.ctx.db.describe()}")
-        self.user_label = QLabel(f"User: {self.ctx.actor.username} ({self.ctx.actor.role})")
-        for widget in (self.db_label, self.user_label):
+        self.link_label = QLabel(self)
+        self.link_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.link_label.setAccessibleName("CAD link state")
+        if self.ctx.settings.cad_url:
+            self._set_link_text("CAD link: connecting…", "linkDegraded")
+        else:
+            self._set_link_text("CAD link: none configured (manual entry)", "linkOnline")
+        actor = self.ctx.actor
+        who = actor.display_name or actor.username
+        self.db_label = QLabel(f"DB: {self.ctx.db.describe()}", self)
+        self.user_label = QLabel(f"User: {who} ({actor.username}, {actor.role})", self)
+        self.shift_label = QLabel(shift_label(dt.datetime.now(dt.UTC)), self)
+        self.busy_label = QLabel("", self)
+        self.busy_label.setAccessibleName("Working")
+        for label in (self.db_label, self.user_label, self.shift_label, self.busy_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addWidget(self.busy_label)
+        for widget in (self.link_label, self.db_label, self.user_label, self.shift_label):
             bar.addPermanentWidget(widget)
         self.setStatusBar(bar)
+
+    def _set_link_text(self, text: str, style: str) -> None:
+        self.link_label.setText(text)
+        self.link_label.setObjectName(style)
+        self.link_label.style().unpolish(self.link_label)
+        self.link_label.style().polish(self.link_label)
+
+    def _wire(self) -> None:
+        c = self.controller
+        c.queue_loaded.connect(self.on_controller_queue_loaded)
+        c.call_loaded.connect(self.on_controller_call_loaded)
+        c.call_changed.connect(self.call_pane.show_changes)
+        c.call_created.connect(self.on_controller_call_created)
+        c.units_loaded.connect(self.on_controller_units_loaded)
+        c.decision_saved.connect(self.on_controller_decision_saved)
+        c.unit_assigned.connect(self.on_controller_unit_assigned)
+        c.message_posted.connect(self.on_controller_message_posted)
+        c.error_raised.connect(self.on_controller_error_raised)
+        self.runner.busy_changed.connect(self.on_runner_busy_changed)
+        self.queue.call_selected.connect(self.on_queue_call_selected)
+        self.call_pane.note_submitted.connect(c.add_note)
+        self.people.match_confirmed.connect(c.confirm_match)
+        self.people.match_rejected.connect(c.reject_match)
+        self.card.accept_requested.connect(self.accept_recommendation)
+        self.card.override_requested.connect(self.open_override_dialog)
+        self.card.assign_requested.connect(self.on_card_assign_requested)
+        self.card.print_requested.connect(self.print_handoff)
+        self.link_status_changed.connect(
+            self.on_link_status_changed, Qt.ConnectionType.QueuedConnection
+        )
+
+    def _shortcut(self, keys: str | QKeySequence.StandardKey, slot: object) -> QShortcut:
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(slot)
+        return shortcut
+
+    def _build_shortcuts(self) -> None:
+        self._shortcut("F2", self.open_new_call_dialog)
+        self._shortcut("F1", self.show_shortcuts)
+        self._shortcut("Return", self.on_enter_pressed)
+        self._shortcut("Enter", self.on_enter_pressed)
+        self._shortcut("Ctrl+O", self.open_override_dialog)
+        self._shortcut("Ctrl+Return", self.assign_selected_unit)
+        self._shortcut("Ctrl+Enter", self.assign_selected_unit)
+        self._shortcut("Ctrl+P", self.print_handoff)
+        self._shortcut("F7", self.people.on_confirm_button_clicked)
+        self._shortcut("F8", self.people.on_reject_button_clicked)
+        self._shortcut("Ctrl+F", self.queue.filter_edit.setFocus)
+        self._shortcut("Ctrl+N", self.call_pane.note_edit.setFocus)
+        self._shortcut("Ctrl+1", self.queue.table.setFocus)
+        self._shortcut("Ctrl+2", self.call_pane.narrative.setFocus)
+        self._shortcut("Ctrl+3", self.card.units.setFocus)
+        self._shortcut("Ctrl+R", self.refresh)
+        self._shortcut("F5", self.refresh)
+        self._shortcut("Ctrl++", lambda: self.scale_font(1))
+        self._shortcut("Ctrl+=", lambda: self.scale_font(1))
+        self._shortcut("Ctrl+-", lambda: self.scale_font(-1))
+        self._shortcut("Ctrl+Shift+T", self.toggle_theme)
+
+    def _set_tab_order(self) -> None:
+        # The workflow: find the call, read it, settle who it is, decide, assign, print.
+        chain: list[QWidget] = [
+            self.queue.filter_edit,
+            self.queue.table,
+            self.call_pane.narrative,
+            self.call_pane.note_edit,
+            self.people.table,
+            self.people.confirm_button,
+            self.people.reject_button,
+            self.card.accept_button,
+            self.card.override_button,
+            self.card.units,
+            self.card.assign_button,
+            self.card.print_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # --- remembered layout ------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        store = theme.settings_store()
+        for key, splitter in (
+            ("ui/main_splitter", self.splitter),
+            ("ui/right_splitter", self.right),
+        ):
+            state = store.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        geometry = store.value("ui/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def save_layout(self) -> None:
+        store = theme.settings_store()
+        store.setValue("ui/main_splitter", self.splitter.saveState())
+        store.setValue("ui/right_splitter", self.right.saveState())
+        store.setValue("ui/geometry", self.saveGeometry())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self._refresh.stop()
+        self.runner.shutdown()
+        super().closeEvent(event)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.controller.refresh_queue()
+        self.controller.reload()
+
+    def scale_font(self, step: int) -> None:
+        if self.themes is not None:
+            size = self.themes.scale(step)
+            self.statusBar().showMessage(f"Text size {size} pt", 3000)
+
+    def toggle_theme(self) -> None:
+        if self.themes is not None:
+            name = self.themes.toggle()
+            self.statusBar().showMessage(f"{name.capitalize()} theme", 3000)
+            if self.controller.detail is not None:
+                self.call_pane.show_call(self.controller.detail)
+
+    def open_new_call_dialog(self) -> None:
+        dialog = NewCallDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.controller.create_call(dialog.record()))
+        dialog.open()
+        dialog.nature.setFocus()
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def on_enter_pressed(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is self.call_pane.note_edit:
+            self.call_pane.on_note_edit_return_pressed()
+            return
+        if isinstance(focus, (QLineEdit, QPlainTextEdit)) and not focus.isReadOnly():
+            return
+        if focus is self.card.units and self.card.assign_button.isEnabled():
+            self.assign_selected_unit()
+            return
+        self.accept_recommendation()
+
+    def accept_recommendation(self) -> None:
+        if not self.card.accept_button.isEnabled():
+            return
+        self.card.accept_button.setEnabled(False)
+        self.card.override_button.setEnabled(False)
+        self.controller.accept(on_error=self.on_controller_error_raised)
+
+    def open_override_dialog(self) -> None:
+        detail = self.controller.detail
+        if detail is None or detail.recommendation is None or detail.decision is not None:
+            return
+        dialog = OverrideDialog(
+            detail.recommendation.route,
+            pipeline.route_choices(),
+            pipeline.override_reasons(),
+            self.controller.override,
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._forget_override_dialog)
+        self.override_dialog = dialog
+        dialog.open()
+
+    def _forget_override_dialog(self, *_args: object) -> None:
+        self.override_dialog = None
+
+    def assign_selected_unit(self) -> None:
+        self.card.on_assign_button_clicked()
+
+    def on_card_assign_requested(self, unit_id: int) -> None:
+        self.controller.assign(unit_id)
+
+    def print_handoff(self) -> None:
+        detail = self.controller.detail
+        if detail is None or not detail.assignments:
+            self.statusBar().showMessage("Print the handoff sheet after a unit is assigned.", 5000)
+            return
+        default = self.ctx.settings.data_dir / f"handoff-{detail.call_number}.pdf"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save the handoff sheet", str(default), "PDF (*.pdf)"
+        )
+        if path:
+            self.save_handoff(Path(path))
+
+    def save_handoff(self, path: Path) -> None:
+        self.controller.save_handoff(path)
+
+    # --- results ----------------------------------------------------------------------------
+
+    def on_controller_queue_loaded(self, rows: tuple[QueueRow, ...]) -> None:
+        self.queue.set_rows(rows)
+        if self.controller.detail is None and rows and not self.controller._loading_call:
+            self.queue.select_call(rows[0].call_id)
+
+    def on_queue_call_selected(self, call_id: int) -> None:
+        self.error_banner.hide()
+        self.controller.open_call(call_id)
+
+    def on_controller_call_created(self, call_id: int) -> None:
+        self.queue.select_call(call_id, notify=False)
+
+    def on_controller_call_loaded(self, detail: CallDetail) -> None:
+        previous = self.card.detail
+        self.call_pane.show_call(detail)
+        self.people.show_call(detail)
+        self.card.show_call(detail)
+        self.queue.select_call(detail.call_id, notify=False)
+        if previous is None or previous.call_id != detail.call_id or previous != detail:
+            self._focus_next_step(detail)
+
+    def _focus_next_step(self, detail: CallDetail) -> None:
+        # Focus lands where the next action is, unless the dispatcher is typing.
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QPlainTextEdit)) and not focus.isReadOnly():
+            return
+        if self.override_dialog is not None:
+            return
+        if detail.assignments:
+            self.card.print_button.setFocus()
+        elif detail.decision is not None:
+            self.card.units.setFocus()
+        elif any(p.person_id is not None and p.status.value == "suggested" for p in detail.persons):
+            self.people.table.setFocus()
+        elif detail.recommendation is not None:
+            self.card.accept_button.setFocus()
+
+    def on_controller_units_loaded(self, units: tuple[UnitOption, ...]) -> None:
+        self.card.show_units(units)
+
+    def on_controller_decision_saved(self, detail: CallDetail) -> None:
+        self.controller.load_units()
+
+    def on_controller_unit_assigned(self, detail: CallDetail) -> None:
+        self.card.print_button.setFocus()
+
+    def on_controller_message_posted(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def on_controller_error_raised(self, message: str) -> None:
+        self.error_banner.setText(f"⚠ {message}")
+        self.error_banner.show()
+        self.statusBar().showMessage(message, 15000)
+        if self.controller.detail is not None:
+            self.card.show_call(self.controller.detail)
+
+    def on_runner_indicators_loaded(self, catalogue: dict[str, pipeline.IndicatorInfo]) -> None:
+        words.INDICATORS.update({k: (v.label, v.family) for k, v in catalogue.items()})
+        if self.controller.detail is not None:
+            self.call_pane.show_call(self.controller.detail)
+
+    def on_runner_busy_changed(self, busy: bool) -> None:
+        self.busy_label.setText("⏳ working…" if busy else "")
+
+    def on_link_status_changed(self, status: object) -> None:
+        from dispatch_desktop.services.cad_link import LinkState, LinkStatus
+
+        if not isinstance(status, LinkStatus):
+            return
+        style = {
+            LinkState.ONLINE: "linkOnline",
+            LinkState.DEGRADED: "linkDegraded",
+            LinkState.OFFLINE: "linkOffline",
+        }[status.state]
+        marker = {"linkOnline": "●", "linkDegraded": "▲", "linkOffline": "✖"}[style]
+        self._set_link_text(f"{marker} {status.describe()}", style)
+        self.call_pane.set_stale(
+            "CAD link offline: the roster and registry may be stale. Manual entry, "
+            "classification and routing still work; decisions wait in the outbox."
+            if status.stale
+            else None
+        )

@@ -1,0 +1,328 @@
+"""The triage pipeline for one call: classify, look up people and premises, re-classify
+with what the registry knows, recommend a route, and persist what changed.
+
+`process_call` is what the console's task runner calls when a call arrives or changes
+(a note added, a match confirmed). It orchestrates the other services and owns none of
+their logic. The steps are injectable (`PipelineSteps`) so tests can substitute a fake,
+for example a deliberately slow one to prove the console never freezes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models import Call, CallPerson, ClassificationRow, utcnow
+from dispatch_desktop.models.domain import (
+    CallPersonRole,
+    CallStatus,
+    ClassificationResult,
+    DecisionKind,
+    IntakePerson,
+    IntakeRecord,
+    MatchStatus,
+    Route,
+)
+from dispatch_desktop.services import calls, decisions, lookup
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.plans import current_plan, read_plans
+from dispatch_desktop.services.policy import active_policy, default_zones
+from dispatch_desktop.services.routing import recommend_route
+from dispatch_desktop.services.routing_context import situation_for_call
+
+Classify = Callable[[IntakeRecord, bool], ClassificationResult]
+"""(the call as an intake record, whether a confirmed person has a plan) -> result."""
+
+MatchPersons = Callable[[Session, AppContext, int], None]
+"""Attach registry matches (band, score, explanation) to the call's persons."""
+
+Recommend = Callable[[Session, AppContext, int, ClassificationResult, int], tuple[str, ...]]
+"""Recommend and store a route for (call id, classification, classification row id);
+return what changed since the previous recommendation."""
+
+
+@dataclass(frozen=True)
+class PipelineSteps:
+    classify: Classify
+    match_persons: MatchPersons
+    recommend: Recommend
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessResult:
+    """The call after processing, and what changed since the last time it was processed."""
+
+    detail: calls.CallDetail
+    changes: tuple[str, ...] = field(default=())
+
+
+def intake_of(call: Call) -> IntakeRecord:
+    """The stored call as an intake record: what the classifier reads."""
+    return IntakeRecord(
+        external_id=call.external_id or call.call_number,
+        nature_code=call.nature_code,
+        nature_text=call.nature_text,
+        narrative=call.narrative,
+        location=call.location,
+        cross_street=call.cross_street,
+        persons=tuple(
+            IntakePerson(
+                name=p.name,
+                dob=p.dob_text,
+                phone=p.phone,
+                role=CallPersonRole(p.role)
+                if p.role in CallPersonRole._value2member_map_
+                else CallPersonRole.OTHER,
+            )
+            for p in call.persons
+        ),
+        received_at=call.received_at,
+        source=call.source,
+    )
+
+
+def process_call(
+    ctx: AppContext,
+    call_id: int,
+    *,
+    steps: PipelineSteps | None = None,
+    now: dt.datetime | None = None,
+) -> ProcessResult:
+    """Match, classify, recommend and persist for one call, in one unit of work.
+
+    A new classification row is written only when it differs from the latest one, and the
+    decisions service keeps an unchanged recommendation's row, so re-processing an
+    unchanged call keeps the dispatcher's decision.
+    """
+    steps = steps or default_steps()
+    now = now or utcnow()
+    cipher = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
+    with ctx.db.transaction() as session:
+        call = session.get(Call, call_id)
+        if call is None:
+            raise UserError(f"There is no call with id {call_id}.")
+        previous = _latest_classification(session, call_id)
+        steps.match_persons(session, ctx, call_id)
+        session.flush()
+        session.refresh(call)
+        known_plan = _confirmed_person_has_plan(session, ctx, call_id, now)
+        classification = steps.classify(intake_of(call), known_plan)
+        changes: list[str] = []
+        if previous is None or _differs(previous[1], classification):
+            classification_id = calls.save_classification(session, call_id, classification)
+            if previous is not None:
+                changes.extend(_classification_changes(previous[1], classification))
+        else:
+            classification_id = previous[0]
+        changes.extend(steps.recommend(session, ctx, call_id, classification, classification_id))
+        if call.status == CallStatus.INCOMING:
+            call.status = str(CallStatus.ACTIVE)
+        session.flush()
+        detail = calls.load_call_detail(
+            session, cipher, call_id, now=now, review_days=ctx.settings.plan_review_days
+        )
+    return ProcessResult(detail=detail, changes=tuple(changes))
+
+
+def _latest_classification(
+    session: Session, call_id: int
+) -> tuple[int, ClassificationResult] | None:
+    row = session.execute(
+        select(ClassificationRow)
+        .where(ClassificationRow.call_id == call_id)
+        .order_by(ClassificationRow.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return (row.id, calls.classification_from_row(row)) if row is not None else None
+
+
+def _confirmed_person_has_plan(
+    session: Session, ctx: AppContext, call_id: int, now: dt.datetime
+) -> bool:
+    person_ids = session.execute(
+        select(CallPerson.person_id).where(
+            CallPerson.call_id == call_id,
+            CallPerson.match_status == str(MatchStatus.CONFIRMED),
+            CallPerson.person_id.is_not(None),
+        )
+    ).scalars()
+    for person_id in person_ids:
+        if person_id is None:
+            continue
+        views = read_plans(session, ctx.cipher, person_id, now, ctx.settings.plan_review_days)
+        if current_plan(views) is not None:
+            return True
+    return False
+
+
+def _differs(old: ClassificationResult, new: ClassificationResult) -> bool:
+    return (
+        old.behavioral_health != new.behavioral_health
+        or abs(old.score - new.score) > 1e-6
+        or old.categories != new.categories
+        or old.safety_flags != new.safety_flags
+        or old.evidence != new.evidence
+    )
+
+
+def _labels(values: Sequence[str]) -> str:
+    return ", ".join(v.replace("_", " ") for v in sorted(values)) or "none"
+
+
+def _classification_changes(old: ClassificationResult, new: ClassificationResult) -> list[str]:
+    out: list[str] = []
+    if old.behavioral_health != new.behavioral_health:
+        out.append(
+            "Now classified as "
+            + ("a behavioral-health call." if new.behavioral_health else "not behavioral-health.")
+        )
+    added = new.safety_flags - old.safety_flags
+    if added:
+        out.append(f"New safety flag: {_labels([str(f) for f in added])}.")
+    cats = new.categories - old.categories
+    if cats:
+        out.append(f"New category: {_labels([str(c) for c in cats])}.")
+    if not out and abs(old.score - new.score) > 0.005:
+        out.append(f"Score {old.score:.2f} → {new.score:.2f}.")
+    return out
+
+
+ROUTE_LABELS: dict[Route, str] = {
+    Route.STANDARD: "Standard dispatch",
+    Route.CIT: "CIT officer",
+    Route.CO_RESPONDER: "Co-responder",
+    Route.LEAD: "LEAD referral",
+    Route.MOBILE_CRISIS: "Mobile crisis",
+    Route.CRISIS_LINE: "Crisis line",
+}
+
+
+def route_label(route: Route) -> str:
+    return ROUTE_LABELS.get(route, str(route))
+
+
+# --- the real steps -------------------------------------------------------------------------
+
+
+def default_steps() -> PipelineSteps:
+    """The real services wired in: classifier, lookup, routing and decisions."""
+    return PipelineSteps(classify=_classify, match_persons=_match_persons, recommend=_recommend)
+
+
+def _classify(record: IntakeRecord, known_plan: bool) -> ClassificationResult:
+    from dispatch_desktop.services import classifier
+
+    return classifier.classify_call(record, known_plan=known_plan)
+
+
+def _match_persons(session: Session, ctx: AppContext, call_id: int) -> None:
+    lookup.lookup_for_call(session, ctx.cipher, call_id)
+
+
+def _recommend(
+    session: Session,
+    ctx: AppContext,
+    call_id: int,
+    classification: ClassificationResult,
+    classification_id: int,
+) -> tuple[str, ...]:
+    policy = active_policy()
+    situation = situation_for_call(
+        session, call_id, policy=policy, zones=default_zones(), now=utcnow(), cipher=ctx.cipher
+    )
+    result = recommend_route(classification, situation, policy)
+    stored = decisions.store_recommendation(
+        session,
+        ctx.actor,
+        call_id,
+        result,
+        suggested_units=situation.units_for(result.route),
+        classification_id=classification_id,
+    )
+    return stored.changes
+
+
+# --- after the recommendation: decide, pick a unit, assign ---------------------------------
+
+
+def reload_detail(ctx: AppContext, call_id: int) -> calls.CallDetail:
+    cipher = ctx.cipher
+    with ctx.db.uow() as session:
+        return calls.load_call_detail(
+            session, cipher, call_id, review_days=ctx.settings.plan_review_days
+        )
+
+
+def override_reasons() -> tuple[tuple[str, str], ...]:
+    """(code, label) of each override reason the policy allows."""
+    return tuple((r.code, r.label) for r in active_policy().override_reasons)
+
+
+def route_choices() -> tuple[Route, ...]:
+    """Routes the policy has switched on, in the policy's order."""
+    return tuple(route for route, config in active_policy().routes.items() if config.enabled)
+
+
+def decide(
+    ctx: AppContext,
+    recommendation_id: int,
+    kind: DecisionKind,
+    route: Route | None = None,
+    reason_code: str | None = None,
+    reason_text: str | None = None,
+) -> None:
+    """Accept or override a recommendation (saved and audited before this returns)."""
+    decisions.decide(
+        ctx.db,
+        recommendation_id,
+        actor=ctx.actor,
+        kind=kind,
+        route=route,
+        reason_code=reason_code,
+        reason_text=reason_text,
+    )
+
+
+def assign(ctx: AppContext, call_id: int, unit_id: int, *, seen_version: int) -> None:
+    """Assign a unit; a ConflictError says who assigned the call first."""
+    decisions.assign_unit(ctx.db, call_id, unit_id, actor=ctx.actor, seen_version=seen_version)
+
+
+def units_for(session: Session, detail: calls.CallDetail) -> tuple[calls.UnitOption, ...]:
+    """Units for the decided (or else recommended) route: its capability, suggested first."""
+    route = detail.decided_route or (detail.recommendation.route if detail.recommendation else None)
+    capabilities: tuple[str, ...] = ()
+    if route is not None:
+        config = active_policy().routes.get(route)
+        if config is not None and config.capability is not None:
+            capabilities = (str(config.capability),)
+    suggested: tuple[int, ...] = ()
+    if detail.recommendation is not None and route == detail.recommendation.route:
+        suggested = detail.recommendation.suggested_unit_ids
+    return calls.unit_options(session, capabilities, suggested)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorInfo:
+    """How the console names and colours an evidence indicator."""
+
+    label: str
+    family: str  # a Category value, "safety", or "other"
+
+
+def indicator_catalogue() -> dict[str, IndicatorInfo]:
+    """Every lexicon indicator with its plain-words label and colour family."""
+    from dispatch_desktop.services.classifier import default_lexicon
+
+    out: dict[str, IndicatorInfo] = {}
+    for key, spec in default_lexicon().indicators.items():
+        family = "safety" if spec.flags and spec.category is None else "other"
+        if spec.category is not None:
+            family = str(spec.category)
+        out[key] = IndicatorInfo(label=spec.label, family=family)
+    return out

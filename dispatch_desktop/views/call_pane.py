@@ -1,0 +1,215 @@
+"""Call detail: header, safety banner, classification in plain words, and the narrative with
+the classifier's evidence highlighted (negated indicators struck through, never as flags).
+
+The narrative comes from CAD or a call-taker, so it is set as plain text and coloured
+through character formats; it is never interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.models.domain import ClassificationResult, EvidenceSpan
+from dispatch_desktop.services.calls import CallDetail
+from dispatch_desktop.views import text as words
+
+
+def plain_label(text: str = "", parent: QWidget | None = None, *, name: str = "") -> QLabel:
+    """A label that never interprets its text as rich text, and wraps."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setText(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def _utf16(text: str, index: int) -> int:
+    """Qt counts positions in UTF-16 units; Python in code points."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def classification_summary(result: ClassificationResult | None) -> str:
+    if result is None:
+        return "Classifying…"
+    if not result.behavioral_health:
+        return f"Not a behavioral-health call (score {result.score:.2f})."
+    cats = ", ".join(words.category_label(c) for c in sorted(result.categories)) or "unspecified"
+    reason = ""
+    positive = sorted(
+        (e for e in result.evidence if not e.negated), key=lambda e: e.source != "narrative"
+    )
+    if result.reasons:
+        reason = " — " + result.reasons[0]
+    elif positive:
+        first = positive[0]
+        reason = f" — {words.indicator_label(first.indicator)}: \u201c{first.text}\u201d"
+    return f"BH: {cats} (score {result.score:.2f}){reason}"
+
+
+def evidence_legend(evidence: tuple[EvidenceSpan, ...]) -> str:
+    lines = []
+    for span in evidence:
+        where = "" if span.source == "narrative" else f" [{span.source}]"
+        if span.negated:
+            lines.append(
+                f"⊘ \u201c{span.text}\u201d — negated {words.indicator_label(span.indicator)}: "
+                f"not a flag{where}"
+            )
+        else:
+            lines.append(
+                f"● \u201c{span.text}\u201d — {words.indicator_label(span.indicator)}{where}"
+            )
+    return "\n".join(lines) if lines else "No evidence highlighted."
+
+
+class CallPane(QWidget):
+    """Shows one `CallDetail`. Emits ``note_submitted`` with text typed into the note line."""
+
+    note_submitted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header = plain_label("No call selected. F2 takes a new call.", self, name="callHeader")
+        self.header.setAccessibleName("Call header")
+        self.location = plain_label("", self)
+        self.safety_banner = plain_label("", self, name="safetyBanner")
+        self.safety_banner.setAccessibleName("Safety warning")
+        self.safety_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.safety_banner.hide()
+        self.stale_banner = plain_label("", self, name="staleBanner")
+        self.stale_banner.hide()
+        self.change_banner = plain_label("", self, name="changeBanner")
+        self.change_banner.setAccessibleName("What changed")
+        self.change_banner.hide()
+        self.classification = plain_label("", self)
+        self.classification.setAccessibleName("Classification")
+        self.narrative = QPlainTextEdit(self)
+        self.narrative.setReadOnly(True)
+        self.narrative.setObjectName("narrative")
+        self.narrative.setAccessibleName("Narrative with evidence highlighted")
+        self.narrative.setTabChangesFocus(True)
+        self.legend = plain_label("", self, name="muted")
+        self.legend.setAccessibleName("Evidence")
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setPlaceholderText("Add what the caller says now (Ctrl+N), Enter to add")
+        self.note_edit.setAccessibleName("New note for this call")
+        self.note_edit.returnPressed.connect(self.on_note_edit_return_pressed)
+        add = QPushButton("Add note", self)
+        add.setAutoDefault(False)
+        add.clicked.connect(self.on_note_edit_return_pressed)
+
+        title = plain_label("Call detail", self, name="paneTitle")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(title)
+        layout.addWidget(self.safety_banner)
+        layout.addWidget(self.stale_banner)
+        layout.addWidget(self.header)
+        layout.addWidget(self.location)
+        layout.addWidget(self.classification)
+        layout.addWidget(self.change_banner)
+        layout.addWidget(self.narrative, 1)
+        layout.addWidget(self.legend)
+        row = QHBoxLayout()
+        row.addWidget(self.note_edit, 1)
+        row.addWidget(add)
+        layout.addLayout(row)
+        self.detail: CallDetail | None = None
+
+    def show_call(self, detail: CallDetail) -> None:
+        same_call = self.detail is not None and self.detail.call_id == detail.call_id
+        self.detail = detail
+        if not same_call:
+            self.change_banner.hide()
+        self.header.setText(
+            f"{detail.call_number}  ·  {detail.nature}  ·  received "
+            f"{words.local_time(detail.received_at)} ({detail.source})"
+        )
+        where = detail.location or "(no location)"
+        if detail.cross_street:
+            where += f" at {detail.cross_street}"
+        if detail.zone:
+            where += f"  ·  zone {detail.zone}"
+        self.location.setText(where)
+        result = detail.classification
+        self.classification.setText(classification_summary(result))
+        flags = sorted(result.safety_flags) if result is not None else []
+        if flags:
+            self.safety_banner.setText(
+                "⚠  " + "   ·   ".join(words.flag_label(f) for f in flags) + "  ⚠"
+            )
+            self.safety_banner.show()
+        else:
+            self.safety_banner.hide()
+        self._show_narrative(detail.narrative, result.evidence if result else ())
+        self.legend.setText(evidence_legend(result.evidence) if result else "")
+
+    def show_changes(self, changes: tuple[str, ...]) -> None:
+        if not changes:
+            return
+        self.change_banner.setText("Changed: " + " ".join(changes))
+        self.change_banner.show()
+
+    def set_stale(self, message: str | None) -> None:
+        if message:
+            self.stale_banner.setText(message)
+            self.stale_banner.show()
+        else:
+            self.stale_banner.hide()
+
+    def _show_narrative(self, narrative: str, evidence: tuple[EvidenceSpan, ...]) -> None:
+        self.narrative.setPlainText(narrative)
+        cursor = QTextCursor(self.narrative.document())
+        for span in evidence:
+            if span.source != "narrative" or not (0 <= span.start < span.end <= len(narrative)):
+                continue
+            fmt = QTextCharFormat()
+            if span.negated:
+                fmt.setFontStrikeOut(True)
+                fmt.setFontItalic(True)
+                fmt.setForeground(QColor(words.COLOURS["negated"]))
+            else:
+                family = words.indicator_family(span.indicator)
+                fmt.setBackground(QColor(words.HIGHLIGHTS[family]))
+                fmt.setFontWeight(700)
+                fmt.setFontUnderline(True)
+            fmt.setToolTip(
+                ("negated: " if span.negated else "") + words.indicator_label(span.indicator)
+            )
+            cursor.setPosition(_utf16(narrative, span.start))
+            cursor.setPosition(_utf16(narrative, span.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+
+    def highlighted_spans(self) -> list[tuple[str, bool]]:
+        """(text, struck-through) of each highlighted run: what a tester can see."""
+        found: list[tuple[str, bool]] = []
+        block = self.narrative.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.fontUnderline() or fmt.fontStrikeOut():
+                    found.append((fragment.text(), fmt.fontStrikeOut()))
+                it += 1
+            block = block.next()
+        return found
+
+    def on_note_edit_return_pressed(self) -> None:
+        text = self.note_edit.text().strip()
+        if text and self.detail is not None:
+            self.note_edit.clear()
+            self.note_submitted.emit(text)

@@ -1,0 +1,318 @@
+"""The console's controller: every user action becomes a task on the runner, and every
+result comes back as a past-tense signal the widgets listen to.
+
+Widgets never open sessions and never call services: they call a method here, which
+wraps the service call in a unit of work on the task runner's database lane. The
+controller keeps the call on screen as a frozen `CallDetail` and nothing more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from dispatch_desktop.errors import ConflictError, UserError
+from dispatch_desktop.models.domain import DecisionKind, IntakeRecord, Route
+from dispatch_desktop.services import calls, pipeline
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.views.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+ErrorCallback = Callable[[str], None]
+
+
+def user_message(exc: BaseException) -> str:
+    """A task's failure in the dispatcher's words (a bug gets a short, honest line)."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    log.error("console task failed: %r\n%s", exc, getattr(exc, "__traceback_text__", ""))
+    return f"Something went wrong ({type(exc).__name__}); it has been logged. Try again."
+
+
+class ConsoleController(QObject):
+    queue_loaded = Signal(object)  # tuple[QueueRow, ...]
+    call_loaded = Signal(object)  # CallDetail
+    call_changed = Signal(object)  # tuple[str, ...]: what a re-process changed
+    call_created = Signal(int)
+    units_loaded = Signal(object)  # tuple[UnitOption, ...]
+    decision_saved = Signal(object)  # CallDetail
+    unit_assigned = Signal(object)  # CallDetail
+    handoff_printed = Signal(str)  # where it went
+    message_posted = Signal(str)  # a line for the status bar
+    error_raised = Signal(str)  # a problem the dispatcher must see
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        *,
+        steps: pipeline.PipelineSteps | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.steps = steps
+        self.detail: calls.CallDetail | None = None
+        self._loading_call: int | None = None
+
+    # --- the queue -----------------------------------------------------------------------
+
+    def refresh_queue(self) -> None:
+        def work() -> tuple[calls.QueueRow, ...]:
+            with self.ctx.db.uow() as session:
+                return calls.list_queue(session)
+
+        self.runner.run(work, on_success=self.queue_loaded.emit, on_failure=self._fail)
+
+    # --- one call ---------------------------------------------------------------------------
+
+    def open_call(self, call_id: int) -> None:
+        """Show a call: its stored state at once, then a fresh pass of the pipeline."""
+        if self.detail is not None and self.detail.call_id == call_id:
+            return
+        self._loading_call = call_id
+        ctx = self.ctx
+
+        def work() -> calls.CallDetail:
+            cipher = ctx.cipher
+            with ctx.db.uow() as session:
+                return calls.load_call_detail(
+                    session, cipher, call_id, review_days=ctx.settings.plan_review_days
+                )
+
+        self.runner.run(work, on_success=self._show, on_failure=self._fail)
+
+    def reload(self) -> None:
+        if self.detail is None:
+            return
+        call_id = self.detail.call_id
+        self.detail = None
+        self.open_call(call_id)
+
+    def process(self, call_id: int) -> None:
+        """Run the pipeline for a call (new, or changed) and show the outcome."""
+        ctx = self.ctx
+        steps = self.steps
+
+        def work() -> pipeline.ProcessResult:
+            return pipeline.process_call(ctx, call_id, steps=steps)
+
+        def done(result: pipeline.ProcessResult) -> None:
+            self.refresh_queue()
+            if self._loading_call in (None, call_id):
+                self._show(result.detail)
+                if result.changes:
+                    self.call_changed.emit(result.changes)
+
+        self.runner.run(work, on_success=done, on_failure=self._fail)
+
+    def _show(self, detail: calls.CallDetail) -> None:
+        # A slow answer for a call the dispatcher has left must not replace the one shown.
+        if self._loading_call is not None and detail.call_id != self._loading_call:
+            return
+        self.detail = detail
+        self.call_loaded.emit(detail)
+        self.load_units()
+
+    def create_call(self, record: IntakeRecord, on_error: ErrorCallback | None = None) -> None:
+        ctx = self.ctx
+
+        def work() -> int:
+            with ctx.db.transaction() as session:
+                return calls.create_call(session, record, ctx.actor)
+
+        def done(call_id: int) -> None:
+            self.call_created.emit(call_id)
+            self.message_posted.emit("Call received; classifying…")
+            self._loading_call = call_id
+            self.detail = None
+            self.process(call_id)
+
+        self.runner.run(work, on_success=done, on_failure=self._fail_to(on_error))
+
+    def add_note(self, text: str) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+
+        def work() -> None:
+            with ctx.db.transaction() as session:
+                calls.add_note(session, ctx.actor, detail.call_id, text)
+
+        self.runner.run(
+            work, on_success=lambda _r: self.process(detail.call_id), on_failure=self._fail
+        )
+
+    # --- matches ------------------------------------------------------------------------------
+
+    def confirm_match(self, call_person_id: int) -> None:
+        self._set_match(call_person_id, calls.confirm_match, "Match confirmed")
+
+    def reject_match(self, call_person_id: int) -> None:
+        self._set_match(call_person_id, calls.reject_match, "Match rejected")
+
+    def _set_match(self, call_person_id: int, action: Callable[..., None], said: str) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+
+        def work() -> None:
+            with ctx.db.transaction() as session:
+                action(session, ctx.actor, call_person_id)
+
+        def done(_result: object) -> None:
+            self.message_posted.emit(f"{said}; updating the recommendation…")
+            # A confirmed plan changes the BH prior and maybe the route: run it again.
+            self.process(detail.call_id)
+
+        self.runner.run(work, on_success=done, on_failure=self._fail)
+
+    # --- decisions and assignment ---------------------------------------------------------------
+
+    def load_units(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+
+        def work() -> tuple[calls.UnitOption, ...]:
+            with ctx.db.uow() as session:
+                return pipeline.units_for(session, detail)
+
+        self.runner.run(work, on_success=self.units_loaded.emit, on_failure=self._fail)
+
+    def accept(self, on_error: ErrorCallback | None = None) -> None:
+        detail = self.detail
+        if detail is None or detail.recommendation is None:
+            return
+        self._decide(DecisionKind.ACCEPT, None, None, None, None, on_error)
+
+    def override(
+        self,
+        route: Route,
+        reason_code: str,
+        reason_text: str,
+        on_saved: Callable[[], None] | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> None:
+        self._decide(DecisionKind.OVERRIDE, route, reason_code, reason_text, on_saved, on_error)
+
+    def _decide(
+        self,
+        kind: DecisionKind,
+        route: Route | None,
+        reason_code: str | None,
+        reason_text: str | None,
+        on_saved: Callable[[], None] | None,
+        on_error: ErrorCallback | None,
+    ) -> None:
+        detail = self.detail
+        if detail is None or detail.recommendation_id is None:
+            return
+        ctx = self.ctx
+        rec_id = detail.recommendation_id
+
+        def work() -> calls.CallDetail:
+            pipeline.decide(ctx, rec_id, kind, route, reason_code, reason_text)
+            return pipeline.reload_detail(ctx, detail.call_id)
+
+        def done(new: calls.CallDetail) -> None:
+            self.detail = new
+            self.decision_saved.emit(new)
+            self.call_loaded.emit(new)
+            self.refresh_queue()
+            verb = "accepted" if kind is DecisionKind.ACCEPT else "overridden"
+            chosen = new.decided_route
+            label = pipeline.route_label(chosen) if chosen else ""
+            self.message_posted.emit(f"Recommendation {verb}: {label}. Saved and audited.")
+            if on_saved is not None:
+                on_saved()
+
+        self.runner.run(work, on_success=done, on_failure=self._fail_to(on_error))
+
+    def assign(self, unit_id: int) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+
+        def work() -> calls.CallDetail:
+            pipeline.assign(ctx, detail.call_id, unit_id, seen_version=detail.version)
+            return pipeline.reload_detail(ctx, detail.call_id)
+
+        def done(new: calls.CallDetail) -> None:
+            self.detail = new
+            self.unit_assigned.emit(new)
+            self.call_loaded.emit(new)
+            self.refresh_queue()
+            units = ", ".join(a.call_sign for a in new.assignments)
+            self.message_posted.emit(f"Call {new.call_number} assigned to {units}.")
+
+        def failed(exc: BaseException) -> None:
+            self.error_raised.emit(user_message(exc))
+            if isinstance(exc, ConflictError):
+                # Someone else changed the call: show what is true now.
+                self.reload()
+                self.refresh_queue()
+
+        self.runner.run(work, on_success=done, on_failure=failed)
+
+    # --- handoff ------------------------------------------------------------------------------
+
+    def save_handoff(self, out: Path, on_saved: Callable[[Path], None] | None = None) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+
+        def work() -> Path:
+            from dispatch_desktop.services.handoff import print_handoff
+
+            print_handoff(ctx, detail.call_id, out, destination="file")
+            return out
+
+        def done(path: Path) -> None:
+            self.handoff_printed.emit(str(path))
+            self.message_posted.emit(f"Handoff sheet saved to {path} (audited).")
+            if on_saved is not None:
+                on_saved(path)
+
+        self.runner.run(work, on_success=done, on_failure=self._fail)
+
+    def handoff_bytes(self, on_ready: Callable[[bytes], None]) -> None:
+        """The sheet as PDF bytes for the print preview; printing it is audited."""
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+
+        def work() -> bytes:
+            import io
+
+            from dispatch_desktop.services.handoff import print_handoff
+
+            buffer = io.BytesIO()
+            print_handoff(ctx, detail.call_id, buffer, destination="preview")
+            return buffer.getvalue()
+
+        self.runner.run(work, on_success=on_ready, on_failure=self._fail)
+
+    # --- failures -----------------------------------------------------------------------------
+
+    def _fail(self, exc: BaseException) -> None:
+        self.error_raised.emit(user_message(exc))
+
+    def _fail_to(self, on_error: ErrorCallback | None) -> Callable[[BaseException], None]:
+        def handler(exc: BaseException) -> None:
+            if on_error is not None:
+                on_error(user_message(exc))
+            else:
+                self._fail(exc)
+
+        return handler

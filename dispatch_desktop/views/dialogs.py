@@ -1,0 +1,242 @@
+"""Dialogs: override with a reason, new call by hand, and the shortcuts help."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.models.domain import CallPersonRole, IntakePerson, IntakeRecord, Route
+from dispatch_desktop.services.pipeline import route_label
+from dispatch_desktop.views.call_pane import plain_label
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("F2", "New call (manual entry)"),
+    ("Ctrl+F", "Filter the call queue"),
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Go to queue / call detail / recommendation"),
+    ("Ctrl+N", "Add a note to the call"),
+    ("Alt+C", "Confirm the selected person match"),
+    ("Alt+J", "Reject the selected person match"),
+    ("Enter", "Accept the recommendation"),
+    ("Ctrl+O", "Override the recommendation (reason and words required)"),
+    ("Ctrl+Enter", "Assign the selected unit"),
+    ("Ctrl+P", "Print or save the handoff sheet (after assignment)"),
+    ("Ctrl+R / F5", "Refresh the queue and the call"),
+    ("Ctrl++ / Ctrl+-", "Larger / smaller text (remembered)"),
+    ("Ctrl+Shift+T", "Switch dark / light theme"),
+    ("F1", "This list"),
+)
+
+OverrideSubmit = Callable[[Route, str, str, Callable[[], None], Callable[[str], None]], None]
+
+
+class OverrideDialog(QDialog):
+    """Choose another route, a reason from the policy's list, and a few words; all required.
+
+    The dialog closes only after the decision is saved and audited: ``submit`` gets a
+    callback for success (closes) and one for failure (shows why, stays open).
+    """
+
+    def __init__(
+        self,
+        recommended: Route,
+        routes: Sequence[Route],
+        reasons: Sequence[tuple[str, str]],
+        submit: OverrideSubmit,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Override the recommendation")
+        self.setObjectName("overrideDialog")
+        self.setAccessibleName("Override the recommendation")
+        self._submit = submit
+        self.route_combo = QComboBox(self)
+        self.route_combo.setAccessibleName("Route instead")
+        for route in routes:
+            if route is not recommended:
+                self.route_combo.addItem(route_label(route), route)
+        self.reason_combo = QComboBox(self)
+        self.reason_combo.setAccessibleName("Override reason")
+        self.reason_combo.addItem("— choose a reason —", None)
+        for code, label in reasons:
+            self.reason_combo.addItem(label, code)
+        self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setAccessibleName("Override explanation")
+        self.text_edit.setPlaceholderText(
+            "In a few words: what do you know that the policy did not?"
+        )
+        self.text_edit.setTabChangesFocus(True)
+        self.text_edit.setMaximumHeight(110)
+        self.error = plain_label("", self, name="assignHint")
+        self.error.setAccessibleName("Why the override cannot be saved yet")
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = QPushButton("Save override", self)
+        self.save_button.setObjectName("primaryButton")
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(plain_label(f"Recommended: {route_label(recommended)}", self))
+        form.addRow("Route &instead", self.route_combo)
+        form.addRow("&Reason", self.reason_combo)
+        form.addRow("&Words", self.text_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.route_combo.currentIndexChanged.connect(self._validate)
+        self.reason_combo.currentIndexChanged.connect(self._validate)
+        self.text_edit.textChanged.connect(self._validate)
+        self._saving = False
+        self._validate()
+        self.reason_combo.setFocus()
+
+    def problem(self) -> str | None:
+        if self.route_combo.currentData() is None:
+            return "Choose the route to send instead."
+        if self.reason_combo.currentData() is None:
+            return "Choose a reason from the list."
+        if not self.text_edit.toPlainText().strip():
+            return "Add a few words saying why."
+        return None
+
+    def _validate(self, *_args: object) -> None:
+        problem = self.problem()
+        self.save_button.setEnabled(problem is None and not self._saving)
+        self.error.setText(problem or "")
+
+    def on_buttons_accepted(self) -> None:
+        if self.problem() is not None or self._saving:
+            return
+        self._saving = True
+        self.error.setText("Saving…")
+        self._validate()
+        self._submit(
+            self.route_combo.currentData(),
+            str(self.reason_combo.currentData()),
+            self.text_edit.toPlainText().strip(),
+            self.on_decision_saved,
+            self.on_decision_failed,
+        )
+
+    def on_decision_saved(self) -> None:
+        self._saving = False
+        self.accept()
+
+    def on_decision_failed(self, message: str) -> None:
+        self._saving = False
+        self._validate()
+        self.error.setText(f"Not saved: {message}")
+
+
+class NewCallDialog(QDialog):
+    """Manual entry of a call (F2): what the caller says, where, and who."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New call")
+        self.setObjectName("newCallDialog")
+        self.nature = QLineEdit(self)
+        self.nature.setPlaceholderText("e.g. WELFARE CHECK")
+        self.location = QLineEdit(self)
+        self.location.setPlaceholderText("e.g. 1412 W ELM ST APT 3")
+        self.cross = QLineEdit(self)
+        self.narrative = QPlainTextEdit(self)
+        self.narrative.setTabChangesFocus(True)
+        self.narrative.setPlaceholderText("What the caller reports")
+        self.person = QLineEdit(self)
+        self.person.setPlaceholderText("Name of the person the call is about")
+        self.dob = QLineEdit(self)
+        self.dob.setPlaceholderText("DOB, year or age (\u201c29\u201d)")
+        self.phone = QLineEdit(self)
+        for widget, name in (
+            (self.nature, "Nature"),
+            (self.location, "Location"),
+            (self.cross, "Cross street"),
+            (self.narrative, "Narrative"),
+            (self.person, "Person's name"),
+            (self.dob, "Person's date of birth or age"),
+            (self.phone, "Person's phone"),
+        ):
+            widget.setAccessibleName(name)
+        self.error = plain_label("", self, name="assignHint")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Take call")
+        buttons.accepted.connect(self.on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("&Nature", self.nature)
+        form.addRow("&Location", self.location)
+        form.addRow("&Cross street", self.cross)
+        form.addRow("Na&rrative", self.narrative)
+        form.addRow("&Person", self.person)
+        form.addRow("&DOB / age", self.dob)
+        form.addRow("P&hone", self.phone)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 460)
+
+    def record(self) -> IntakeRecord:
+        person = self.person.text().strip()
+        persons = ()
+        if person or self.phone.text().strip():
+            persons = (
+                IntakePerson(
+                    name=person,
+                    dob=self.dob.text().strip() or None,
+                    phone=self.phone.text().strip() or None,
+                    role=CallPersonRole.SUBJECT,
+                ),
+            )
+        return IntakeRecord(
+            external_id=f"manual-{uuid.uuid4()}",
+            nature_text=self.nature.text().strip() or None,
+            narrative=self.narrative.toPlainText().strip(),
+            location=self.location.text().strip() or None,
+            cross_street=self.cross.text().strip() or None,
+            persons=persons,
+            source="manual",
+        )
+
+    def on_buttons_accepted(self) -> None:
+        if not (self.nature.text().strip() or self.narrative.toPlainText().strip()):
+            self.error.setText("Type the nature or what the caller reports.")
+            self.nature.setFocus()
+            return
+        self.accept()
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setObjectName("shortcutsDialog")
+        form = QFormLayout()
+        for keys, what in SHORTCUTS:
+            label = plain_label(keys, self)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight)
+            form.addRow(label, plain_label(what, self))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
