@@ -26,6 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Route, SafetyFlag, UnitCapability
 
+# One YAML-location walker for every validated resource file (lexicon, policy, zones).
+from dispatch_desktop.services.lexicon import _node_line
+
 ALL_FLAGS: tuple[SafetyFlag, ...] = tuple(SafetyFlag)
 
 # Floors that validation enforces on any policy, whatever the agency writes.
@@ -300,30 +303,6 @@ class ZoneMap:
 # Loading with line numbers
 
 
-def _node_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
-    """The 1-based line of the YAML node at ``loc`` (or of its nearest ancestor)."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if str(key.value) == str(part):
-                    child = value
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and 0 <= part < len(node.value)
-        ):
-            child = node.value[part]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
-
-
 _PATH_AT_START = re.compile(r"^([A-Za-z_]+(?:\.[A-Za-z0-9_]+)*)\b")
 
 
@@ -340,7 +319,7 @@ def _describe_errors(exc: ValidationError, root: yaml.Node | None) -> list[str]:
                 loc = [int(p) if p.isdigit() else p for p in named.group(1).split(".")]
                 message = message[named.end() :].lstrip(" :")
         field = ".".join(str(p) for p in loc) or "(file)"
-        line = _node_line(root, loc)
+        line = _node_line(root, loc) if root is not None else None
         problems.append(f"line {line}, {field}: {message}" if line else f"{field}: {message}")
     return problems
 

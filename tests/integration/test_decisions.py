@@ -36,6 +36,7 @@ from dispatch_desktop.models.domain import (
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.decisions import (
+    AssignmentResult,
     assign_unit,
     decide,
     latest_recommendation,
@@ -95,6 +96,21 @@ def call_version(db: Database, call_id: int) -> int:
         return session.execute(select(Call.version).where(Call.id == call_id)).scalar_one()
 
 
+def assign(
+    db: Database, call_id: int, call_sign: str, *, actor: Actor = ORTIZ, seen: int | None = None
+) -> AssignmentResult:
+    """Assign as a console that saw the call's current version (or ``seen``)."""
+    return assign_unit(
+        db,
+        call_id,
+        unit_id(db, call_sign),
+        actor=actor,
+        seen_version=call_version(db, call_id) if seen is None else seen,
+        policy=POLICY,
+        now=AFTERNOON,
+    )
+
+
 def count(db: Database, table: type) -> int:
     with db.uow() as session:
         return session.scalar(select(func.count()).select_from(table)) or 0
@@ -114,15 +130,7 @@ def test_scenario_mother_calls_co_responder_accept_assign(county: Database) -> N
     assert decision.route is Route.CO_RESPONDER
     assert (decision.username, decision.workstation) == ("jortiz", "CONSOLE-07")
 
-    result = assign_unit(
-        county,
-        call_id,
-        rec.suggested_units[0].unit_id,
-        actor=ORTIZ,
-        seen_version=call_version(county, call_id),
-        policy=POLICY,
-        now=AFTERNOON,
-    )
+    result = assign(county, call_id, rec.suggested_units[0].call_sign)
     assert result.call_sign == "CR31" and result.warnings == ()
     with county.uow() as session:
         keys = session.execute(select(OutboxMessage.kind, OutboxMessage.idempotency_key)).all()
@@ -136,30 +144,17 @@ def test_scenario_mother_calls_co_responder_accept_assign(county: Database) -> N
 
 def test_bh_call_without_recommendation_or_decision_cannot_be_assigned(county: Database) -> None:
     call_id = new_call(county, narrative="HEARING VOICES")
-    patrol = unit_id(county, "3D1")
     with pytest.raises(UserError, match="no routing recommendation"):
-        assign_unit(
-            county, call_id, patrol, actor=ORTIZ, seen_version=1, policy=POLICY, now=AFTERNOON
-        )
+        assign(county, call_id, "3D1")
     recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
     with pytest.raises(UserError, match="accept or override the co_responder recommendation"):
-        assign_unit(
-            county, call_id, patrol, actor=ORTIZ, seen_version=1, policy=POLICY, now=AFTERNOON
-        )
+        assign(county, call_id, "3D1")
     assert count(county, Assignment) == 0
 
 
 def test_non_bh_call_is_assigned_without_a_decision(county: Database) -> None:
     call_id = new_call(county, narrative="LOUD MUSIC", classification=NOT_BH)
-    result = assign_unit(
-        county,
-        call_id,
-        unit_id(county, "3D2"),
-        actor=ORTIZ,
-        seen_version=1,
-        policy=POLICY,
-        now=AFTERNOON,
-    )
+    result = assign(county, call_id, "3D2")
     assert result.route is None
 
 
@@ -246,15 +241,7 @@ def test_new_information_recomputes_and_says_what_changed(county: Database) -> N
     assert second.decision is None
     # The decision on the old recommendation does not allow assigning under the new one.
     with pytest.raises(UserError, match="accept or override the cit recommendation"):
-        assign_unit(
-            county,
-            call_id,
-            unit_id(county, "3D1"),
-            actor=ORTIZ,
-            seen_version=call_version(county, call_id),
-            policy=POLICY,
-            now=AFTERNOON,
-        )
+        assign(county, call_id, "3D1")
     with pytest.raises(ConflictError, match="was recomputed at 14:03 \\(now cit\\)"):
         decide(county, first.recommendation_id, actor=CHEN, kind=DecisionKind.ACCEPT)
     latest = latest_recommendation(county, call_id)
@@ -266,13 +253,9 @@ def test_second_console_loses_the_race_with_a_clear_message(county: Database) ->
     rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
     decide(county, rec.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, now=AFTERNOON)
     seen = call_version(county, call_id)  # both consoles opened the call at this version
-    assign_unit(
-        county, call_id, unit_id(county, "CR31"), actor=ORTIZ, seen_version=seen, now=AFTERNOON
-    )
+    assign(county, call_id, "CR31", seen=seen)
     with pytest.raises(ConflictError, match=r"^Call 2611-0042 was assigned by J\. Ortiz at 14:03$"):
-        assign_unit(
-            county, call_id, unit_id(county, "3D1"), actor=CHEN, seen_version=seen, now=AFTERNOON
-        )
+        assign(county, call_id, "3D1", actor=CHEN, seen=seen)
     assert count(county, Assignment) == 1
 
 
@@ -281,36 +264,15 @@ def test_unavailable_units_are_refused(county: Database) -> None:
     rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
     decide(county, rec.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, now=AFTERNOON)
     with pytest.raises(UserError, match="3N1 is off shift"):
-        assign_unit(
-            county,
-            call_id,
-            unit_id(county, "3N1"),
-            actor=ORTIZ,
-            seen_version=call_version(county, call_id),
-            now=AFTERNOON,
-        )
+        assign(county, call_id, "3N1")
     with county.transaction() as session:
         unit = session.execute(select(Unit).where(Unit.call_sign == "3D1")).scalar_one()
         unit.status = "out_of_service"
     with pytest.raises(UserError, match="3D1 is out of service"):
-        assign_unit(
-            county,
-            call_id,
-            unit_id(county, "3D1"),
-            actor=ORTIZ,
-            seen_version=call_version(county, call_id),
-            now=AFTERNOON,
-        )
+        assign(county, call_id, "3D1")
     assert count(county, Assignment) == 0
     # A free unit without the decided route's capability goes, with a warning.
-    result = assign_unit(
-        county,
-        call_id,
-        unit_id(county, "1D1"),
-        actor=ORTIZ,
-        seen_version=call_version(county, call_id),
-        now=AFTERNOON,
-    )
+    result = assign(county, call_id, "1D1")
     assert any("no co_responder capability" in w for w in result.warnings)
     assert any("does not cover zone 3" in w for w in result.warnings)
 
@@ -365,21 +327,12 @@ def test_race_lost_after_the_version_check_writes_nothing(
     def other_console_first(*args: object, **kwargs: object) -> object:
         if not raced:
             raced.append(True)
-            assign_unit(
-                county,
-                call_id,
-                unit_id(county, "CR31"),
-                actor=ORTIZ,
-                seen_version=seen,
-                now=AFTERNOON,
-            )
+            assign(county, call_id, "CR31", seen=seen)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(decisions, "_refuse_unassignable", other_console_first)
     with pytest.raises(ConflictError, match=r"^Call 2611-0042 was assigned by J\. Ortiz at 14:03$"):
-        assign_unit(
-            county, call_id, unit_id(county, "3D1"), actor=CHEN, seen_version=seen, now=AFTERNOON
-        )
+        assign(county, call_id, "3D1", actor=CHEN, seen=seen)
     with county.uow() as session:
         signs = session.execute(select(Assignment.unit_id)).scalars().all()
         statuses = dict(session.execute(select(Unit.call_sign, Unit.status)).all())
