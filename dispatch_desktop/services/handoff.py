@@ -481,22 +481,21 @@ def _person(
             plan_line=plan_line,
             withheld_fields=withheld,
             part2=part2,
-            consent_line=_consent_line(view, content) if part2 else None,
+            consent_line=_consent_line(view) if part2 else None,
             **fields,
         ),
         notes,
     )
 
 
-def _consent_line(view: PlanView, content: PlanContent) -> str:
+def _consent_line(view: PlanView) -> str:
     """The scope of a Part 2 consent, which 42 CFR 2.32(b) requires with the disclosure."""
     consent = view.consent
     assert consent is not None
     covers = [label for name, label in _PRINTED_PLAN_FIELDS.items() if name in consent.scope]
-    until = consent.expires_at.strftime("%b %d, %Y") if consent.expires_at else "revoked"
-    until_text = f"until {until}" if consent.expires_at else "until revoked"
+    until_text = f"until {_date(consent.expires_at)}" if consent.expires_at else "until revoked"
     return (
-        f"Disclosed with the written consent given to {consent.discloser}, to "
+        f"Disclosed by {consent.discloser} with the person's written consent, to "
         f"{consent.recipient}, for {consent.purpose}; covers {', '.join(covers) or 'none'}; "
         f"{until_text}."
     )
@@ -854,7 +853,7 @@ def _rows_table(rows: list[_Row], width: float) -> Any:
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     st = _get_styles()
-    label_width = 134.0
+    label_width = 148.0
     data: list[list[Any]] = []
     commands: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
