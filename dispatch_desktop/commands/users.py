@@ -48,6 +48,14 @@ def acting_actor(args: argparse.Namespace, ctx: AppContext) -> Actor:
     return auth.sign_in(ctx.db, args.as_user, password, workstation=ctx.settings.workstation).actor
 
 
+def authorize_first(
+    ctx: AppContext, actor: Actor, permission: auth.Permission, action: str
+) -> None:
+    """Refuse (audited) before asking for a value the actor could not use anyway."""
+    with ctx.db.transaction() as session:
+        auth.authorize(session, actor, permission, action)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("users", help="console accounts: add, set-password, unlock, list")
     users_sub = parser.add_subparsers(dest="users_command", required=True)
@@ -86,7 +94,7 @@ def _new_password(args: argparse.Namespace, username: str) -> str:
 
 def _add(args: argparse.Namespace, ctx: AppContext) -> int:
     actor = acting_actor(args, ctx)
-    auth.require(actor, auth.Permission.MANAGE_USERS)
+    authorize_first(ctx, actor, auth.Permission.MANAGE_USERS, "user.add")
     password = _new_password(args, args.username)
     info = auth.add_user(ctx.db, actor, args.username, args.name, args.role, password)
     print(f"Added {info.username} ({info.display_name}, {info.role}).")

@@ -126,6 +126,16 @@ def set_secret(name: str, value: str) -> None:
     log.info("Stored %s in the OS keyring", name)
 
 
+def is_stored(name: str) -> bool:
+    """Whether ``name`` is in the keyring (the value is not kept or returned)."""
+    if not backend_usable():
+        return False
+    try:
+        return bool(keyring.get_password(SERVICE, name))
+    except keyring.errors.KeyringError:
+        return False
+
+
 def delete_secret(name: str) -> bool:
     """Remove ``name`` from the keyring; False when it was not there."""
     if not backend_usable():

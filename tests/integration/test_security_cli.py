@@ -127,3 +127,14 @@ def test_a_non_administrator_cannot_purge_from_the_cli(run, db: Database) -> Non
     auth.add_user(db, ADMIN, "tb", "T. Brooks", Role.SUPERVISOR, PASSWORD)
     code, _, err = run("purge", "--as", "tb", "--password-stdin", stdin=f"{PASSWORD}\n")
     assert code == 2 and "may not purge" in err
+
+
+def test_secrets_set_and_status_never_print_the_value(run, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    token = "hubtok-5e1d0c9b7a"
+    code, out, err = run("secrets", "set", "hub_token", "--password-stdin", stdin=f"{token}\n")
+    assert code == 0 and token not in out + err
+    assert token in memory_keyring.store.values()
+    code, out, _ = run("secrets", "status")
+    assert "hub_token: stored" in out and "cad_token: not stored" in out and token not in out
+    code, out, _ = run("secrets", "delete", "hub_token")
+    assert code == 0 and token not in memory_keyring.store.values()
