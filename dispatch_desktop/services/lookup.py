@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import Indel, JaroWinkler
 from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
@@ -51,7 +51,7 @@ from dispatch_desktop.services.normalize import (
 
 ALERT_CONTEXT = "premise_alert.reason"
 PROBABLE = 0.80
-POSSIBLE = 0.45
+POSSIBLE = 0.40
 AMBIGUITY_MARGIN = 0.12
 MAX_CANDIDATES = 150
 KEY_ROW_LIMIT = 6000
@@ -147,7 +147,9 @@ def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
 
 def _query_keys(q: _Prepared) -> dict[str, set[str]]:
     keys: dict[str, set[str]] = {}
-    years = set(q.dob.years(q.today)) if q.dob else set()
+    # A year either side: clerks and callers are often a year out.
+    stated = q.dob.years(q.today) if q.dob else ()
+    years = {y + d for y in stated for d in (-1, 0, 1)}
     first_codes = {phonetic(v) for v in first_name_variants(q.first)} if len(q.first) > 1 else set()
     last_codes = {phonetic(v) for v in surname_variants(q.last)}
     # Callers swap first and last names; search the swapped reading too.
@@ -264,7 +266,9 @@ def _last_score(query: str, recorded: str) -> tuple[float, str]:
         return 3.0, "last name: close spelling (typo)"
     if similarity >= 0.82:
         return 1.8, "last name: similar spelling"
-    return -3.0, "last name: different"
+    if similarity >= 0.7:
+        return 0.5, "last name: loosely similar"
+    return -1.5, "last name: different"
 
 
 def _first_score(query: str, recorded: str) -> tuple[float, str]:
@@ -291,13 +295,21 @@ def _first_score(query: str, recorded: str) -> tuple[float, str]:
         return 1.2, "first name: similar spelling"
     if recorded.startswith(query) or query.startswith(recorded):
         return 1.5, "first name: short form"
-    return -2.5, "first name: different"
+    return -1.0, "first name: different"
 
 
 def _name_score(q: _Prepared, first: str, last: str) -> tuple[float, list[str]]:
     fs, fe = _first_score(q.first, first.replace(" ", ""))
     ls, le = _last_score(q.last, last)
     direct = (fs + ls, [e for e in (fe, le) if e])
+    if bool(q.first) != bool(q.last):
+        # One name given: it may be on file in the other slot ("Matilda" as a surname).
+        given = q.first or q.last.replace(" ", "")
+        other = _first_score(given, last.replace(" ", "")) if q.first else _last_score(given, first)
+        if other[0] > direct[0] and other[0] > 0:
+            return other[0] - 0.4, [
+                f"name: matches the {'last' if q.first else 'first'} name on file"
+            ]
     if q.first and q.last:
         sf, _ = _first_score(q.last.replace(" ", ""), first.replace(" ", ""))
         sl, _ = _last_score(q.first, last)
@@ -314,14 +326,22 @@ def _dob_score(q: _Prepared, recorded: dt.date | None) -> tuple[float, str, bool
     if recorded is None:
         return 0.0, "DOB: none on file", False
     if q.dob.exact is not None:
-        slip = dob_difference(q.dob.exact, recorded)
+        exact = q.dob.exact
+        slip = dob_difference(exact, recorded)
         if slip == "exact":
             return 5.0, "DOB: exact", True
         if slip is not None:
             return 3.6, f"DOB: {slip}", True
-        if q.dob.exact.year == recorded.year:
-            return 0.5, "DOB: year matches, day and month differ", False
-        return -4.0, "DOB: different", False
+        years_apart = abs(exact.year - recorded.year)
+        if years_apart == 0 and exact.month == recorded.month:
+            return 2.0, "DOB: year and month match, day differs", False
+        if years_apart == 0:
+            return 1.2, "DOB: year matches, day and month differ", False
+        if years_apart == 1 and (exact.month == recorded.month or exact.day == recorded.day):
+            return 0.8, "DOB: one year off", False
+        if years_apart <= 2:
+            return 0.0, f"DOB: close (on file {recorded.isoformat()})", False
+        return -2.0, "DOB: different", False
     if q.dob.year is not None:
         if q.dob.year == recorded.year:
             return 2.5, "DOB: year matches", True
@@ -337,13 +357,48 @@ def _dob_score(q: _Prepared, recorded: dt.date | None) -> tuple[float, str, bool
     return -3.0, f"age differs (on file: {age})", False
 
 
-def _score(q: _Prepared, s: _Stored) -> tuple[float, tuple[str, ...], int]:
+def _address_score(q: _Prepared, addresses: set[str]) -> tuple[float, str, bool]:
+    """(points out of 3, explanation, independent agreement?) for a street address."""
+    if q.address in addresses:
+        return 3.0, "address: matches", True
+    buildings = {a.split(" #", 1)[0] for a in addresses}
+    if q.building in buildings:
+        return 2.2, "address: same building, different unit", True
+    assert q.building is not None
+    number = q.building.split(" ", 1)[0]
+    best = max(
+        (
+            float(Indel.normalized_similarity(q.building, b))
+            for b in buildings
+            if b.split(" ", 1)[0] == number
+        ),
+        default=0.0,
+    )
+    if best >= 0.85:
+        return 2.0, "address: same number, street spelled differently", best >= 0.9
+    return 0.0, "address: not on file", False
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    score: float
+    notes: tuple[str, ...]
+    corroborations: int  # independent non-name fields that agree strongly
+    name_agrees: bool  # the name, if one was given, agrees with what is on file
+
+
+def _score(q: _Prepared, s: _Stored) -> _Scored:
     p = s.person
     points, possible = 0.0, 0.0
     notes: list[str] = []
     corroborations = 0
+    name_agrees = True
     if q.first or q.last:
-        possible += (3.0 if q.first else 0.0) + (4.0 if q.last else 0.0)
+        # A name the record lacks is neither for nor against it.
+        name_possible = (3.0 if q.first and p.first_name else 0.0) + (
+            4.0 if q.last and p.last_name else 0.0
+        )
+        possible += name_possible
         best = _name_score(q, fold(p.first_name), fold(p.last_name))
         for alias_first, alias_last in s.aliases:
             alias = _name_score(
@@ -353,6 +408,7 @@ def _score(q: _Prepared, s: _Stored) -> tuple[float, tuple[str, ...], int]:
                 best = (alias[0] - 0.2, ["name: matches an alias on file", *alias[1]])
         points += best[0]
         notes += best[1]
+        name_agrees = name_possible >= 3.0 and best[0] >= 0.6 * name_possible
     if q.dob is not None:
         possible += 5.0 if q.dob.exact else 2.5
         dob_points, dob_note, agrees = _dob_score(q, p.dob)
@@ -360,28 +416,25 @@ def _score(q: _Prepared, s: _Stored) -> tuple[float, tuple[str, ...], int]:
         corroborations += agrees
         if dob_note:
             notes.append(dob_note)
+    # People move and change numbers: a phone or address that is not on file counts only
+    # lightly against a candidate, while one that matches counts fully for them.
     if q.phone:
-        possible += 4.0
         if q.phone in s.phones:
+            possible += 4.0
             points += 4.0
             corroborations += 1
             notes.append("phone: matches")
         else:
+            possible += 1.0
             notes.append("phone: not on file")
     if q.building:
-        possible += 3.0
-        if q.address in s.addresses:
-            points += 3.0
-            corroborations += 1
-            notes.append("address: matches")
-        elif any(a.split(" #", 1)[0] == q.building for a in s.addresses):
-            points += 2.2
-            corroborations += 1
-            notes.append("address: same building, different unit")
-        else:
-            notes.append("address: not on file")
+        address_points, address_note, agrees = _address_score(q, s.addresses)
+        possible += 3.0 if address_points > 0 else 1.0
+        points += address_points
+        corroborations += agrees
+        notes.append(address_note)
     score = max(0.0, min(1.0, points / possible)) if possible else 0.0
-    return score, tuple(notes), corroborations
+    return _Scored(score, tuple(notes), corroborations, name_agrees)
 
 
 def lookup_persons(
@@ -400,13 +453,13 @@ def lookup_persons(
     scored = []
     has_name = bool(q.first or q.last)
     for stored in _load(session, ids):
-        score, notes, corroborations = _score(q, stored)
-        if score < POSSIBLE:
+        result = _score(q, stored)
+        if result.score < POSSIBLE:
             continue
         # Probable needs two independent kinds of evidence to agree: the name plus DOB,
         # age, phone or address; or, with no name given, two of those.
-        sure = corroborations >= (1 if has_name else 2) and _name_agrees(notes, has_name)
-        scored.append((score, sure, stored.person, notes))
+        sure = result.name_agrees and result.corroborations >= (1 if has_name else 2)
+        scored.append((result.score, sure, stored.person, result.notes))
     scored.sort(key=lambda item: (-item[0], item[2].id))
     results: list[PersonCandidate] = []
     for rank, (score, sure, person, notes) in enumerate(scored[:top]):
@@ -433,12 +486,6 @@ def lookup_persons(
             )
         )  # fmt: skip
     return tuple(results)
-
-
-def _name_agrees(notes: tuple[str, ...], has_name: bool) -> bool:
-    if not has_name:
-        return True
-    return not any(n.endswith(("different", "different initial")) for n in notes)
 
 
 # ---------------------------------------------------------------------------------------

@@ -142,6 +142,7 @@ _SUFFIXES = {
     "str": "ST", "terrace": "TER", "ter": "TER", "trail": "TRL", "trl": "TRL", "way": "WAY",
     "alley": "ALY", "crossing": "XING", "point": "PT", "ridge": "RDG", "run": "RUN",
     "path": "PATH", "row": "ROW", "walk": "WALK", "pike": "PIKE", "hill": "HL",
+    "crescent": "CRES", "cres": "CRES", "close": "CL", "grove": "GRV", "heights": "HTS",
 }  # fmt: skip
 _STREET_PARTS = (
     "AddressNumber", "StreetNamePreDirectional", "StreetNamePreType", "StreetName",
