@@ -226,6 +226,8 @@ class Dashboard:
     frequent_utilizers: int
     frequent_utilizers_previous: int
     appropriateness: tuple[Appropriateness, ...]
+    min_encounters: int = 4
+    utilizer_days: int = 90
 
     @property
     def bh_share(self) -> float:
@@ -461,4 +463,6 @@ def compute_dashboard(
                 conn, period.start, min_encounters=min_encounters, days=utilizer_days
             ),
             appropriateness=appropriateness,
+            min_encounters=min_encounters,
+            utilizer_days=utilizer_days,
         )

@@ -258,6 +258,13 @@ def report_rows(dash: Dashboard) -> list[ReportRow]:
     )
     add(
         "Frequent utilizers",
+        "Threshold",
+        f"{dash.min_encounters} in {dash.utilizer_days} days",
+        "",
+        "frequent_utilizers",
+    )
+    add(
+        "Frequent utilizers",
         "Change",
         SUPPRESSED if suppressed_change else f"{change:+d}",
         "",
@@ -277,7 +284,7 @@ def report_rows(dash: Dashboard) -> list[ReportRow]:
 def headline(dash: Dashboard) -> list[str]:
     """The few sentences at the top of the report (scenario 5's list)."""
     mix = ", ".join(
-        f"{label(c.key).lower()} {share_text(c.count, dash.bh_calls)}"
+        f"{label(c.key)} {share_text(c.count, dash.bh_calls)}"
         for c in dash.routing_mix
         if c.key != "undecided"
     )
@@ -453,7 +460,7 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
         if section is None:
             return
         table = Table(
-            [["Figure", "Value", "Share"], *table_rows],
+            [["Figure", "Value", "Share or base"], *table_rows],
             colWidths=[width * 0.6, width * 0.2, width * 0.2],
             repeatRows=1,
         )
@@ -463,6 +470,7 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
                     ("FONT", (0, 0), (-1, -1), "DejaVuSans", 8.5),
                     ("FONT", (0, 0), (-1, 0), "DejaVuSans-Bold", 8.5),
                     ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                     (
                         "ROWBACKGROUNDS",

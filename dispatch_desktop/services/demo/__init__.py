@@ -75,6 +75,9 @@ def build_demo_county(
     from dispatch_desktop.services.demo import people
 
     person_count, plan_count = people.generate(ctx, count=persons, rng=rng, progress=progress)
+    from dispatch_desktop.services.demo import history
+
+    call_count = history.generate(ctx, months=months, rng=rng, progress=progress)
     return DemoSummary(
         persons=person_count,
         plans=plan_count,
