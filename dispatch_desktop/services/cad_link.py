@@ -472,7 +472,7 @@ def _iso(when: dt.datetime) -> str:
 def _note_text(kind: str, payload: Mapping[str, Any]) -> str:
     label = kind.replace("_", " ").replace(".", " ").upper()
     details = [
-        f"{key.replace('_', ' ').upper()}: {value}"
+        f"{key.replace('_', ' ').upper()}: {str(value).replace('_', ' ').upper()}"
         for key, value in payload.items()
         if key not in ("external_id", "incident_id") and isinstance(value, str | int | float)
     ]
@@ -485,8 +485,8 @@ def eido_update(delivery: Delivery, agency: Agency | None = None) -> dict[str, A
     agency = agency or Agency()
     payload = delivery.payload
     incident = str(
-        payload.get("external_id")
-        or payload.get("incident_id")
+        delivery.incident_id
+        or payload.get("external_id")
         or f"urn:dispatch-desktop:call:{payload.get('call_number') or payload.get('call_id')}"
     )
     stamp = _iso(delivery.created_at)
@@ -513,7 +513,7 @@ def eido_update(delivery: Delivery, agency: Agency | None = None) -> dict[str, A
             {
                 "$id": note_id,
                 **prologue,
-                "notesActionComments": [_note_text(delivery.kind, payload)],
+                "notesActionComments": _note_text(delivery.kind, payload),
             }
         ],
         "x-dispatchDesktop": {
@@ -527,6 +527,7 @@ def eido_update(delivery: Delivery, agency: Agency | None = None) -> dict[str, A
 def json_message(delivery: Delivery) -> dict[str, Any]:
     return {
         "kind": delivery.kind,
+        "incidentId": delivery.incident_id,
         "idempotencyKey": delivery.idempotency_key,
         "createdAt": _iso(delivery.created_at),
         "message": delivery.payload,

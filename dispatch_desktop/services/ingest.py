@@ -212,6 +212,16 @@ def _store(
                 return IngestResult(document_id, IngestOutcome.DUPLICATE, seen.call_id)
             if last_update < seen.last_update:
                 return IngestResult(document_id, IngestOutcome.STALE, seen.call_id)
+        # The document row is written first: on SQLite that write opens the transaction,
+        # so create_call's savepoint nests inside it instead of committing on its own.
+        if seen is None:
+            seen = IngestedDocument(document_id=document_id, kind=kind)
+            session.add(seen)
+        seen.last_update = last_update
+        seen.status = str(DocStatus.RECEIVED)
+        seen.received_at = utcnow()
+        seen.error = None
+        session.flush()
         existing = session.execute(
             select(Call).where(Call.external_id == record.external_id)
         ).scalar_one_or_none()
@@ -222,14 +232,7 @@ def _store(
             _apply_update(session, actor, existing, record)
             call_id = existing.id
             outcome = IngestOutcome.UPDATED
-        if seen is None:
-            seen = IngestedDocument(document_id=document_id, kind=kind)
-            session.add(seen)
-        seen.last_update = last_update
         seen.call_id = call_id
-        seen.status = str(DocStatus.RECEIVED)
-        seen.received_at = utcnow()
-        seen.error = None
         session.flush()
     return IngestResult(document_id, outcome, call_id)
 

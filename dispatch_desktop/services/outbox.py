@@ -20,16 +20,17 @@ import datetime as dt
 import enum
 import hashlib
 import random
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models import OutboxMessage, utcnow
+from dispatch_desktop.models import Call, OutboxMessage, utcnow
 from dispatch_desktop.models.domain import Actor, OutboxStatus
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.db import Database
@@ -67,31 +68,30 @@ def enqueue(
     """
     if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
         raise ValueError(f"idempotency key must be 1..{MAX_KEY_LENGTH} characters")
-    exists = session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == idempotency_key)
-    ).first()
-    if exists is not None:
-        return False
     now = utcnow()
-    message = OutboxMessage(
-        idempotency_key=idempotency_key,
-        destination=destination,
-        kind=kind,
-        payload=dict(payload),
-        status=str(OutboxStatus.PENDING),
-        attempts=0,
-        created_at=now,
-        next_attempt_at=not_before or now,
+    values = {
+        "idempotency_key": idempotency_key,
+        "destination": destination,
+        "kind": kind,
+        "payload": dict(payload),
+        "status": str(OutboxStatus.PENDING),
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": not_before or now,
+    }
+    # ON CONFLICT DO NOTHING rather than a savepoint: a duplicate key (a retried writer, or
+    # two consoles at once) must neither abort the caller's transaction on PostgreSQL nor,
+    # on SQLite, commit early (pysqlite's outermost SAVEPOINT/RELEASE acts as BEGIN/COMMIT).
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, OutboxMessage.__table__)
+    statement = (
+        insert_fn(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
     )
-    # A savepoint keeps a concurrent writer's duplicate key from aborting the caller's
-    # whole transaction (on PostgreSQL an error poisons the transaction).
-    try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return session.execute(statement).first() is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +127,7 @@ class Delivery:
     payload: dict[str, Any]
     attempts: int
     created_at: dt.datetime
+    incident_id: str | None = None  # CAD's own id for the call (its EIDO $id), if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,7 @@ def claim_due(
         if db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = session.execute(query).scalars().all()
+        incidents = _incident_ids(session, rows)
         lease = now + dt.timedelta(seconds=lease_seconds)
         claimed: list[Delivery] = []
         for row in rows:
@@ -190,9 +192,23 @@ def claim_due(
                     payload=dict(row.payload),
                     attempts=row.attempts,
                     created_at=row.created_at,
+                    incident_id=incidents.get(str(row.payload.get("call_number"))),
                 )
             )
     return claimed
+
+
+def _incident_ids(session: Session, rows: Sequence[OutboxMessage]) -> dict[str, str]:
+    """CAD's incident id for each call the messages name, so CAD can file the update."""
+    numbers = {str(r.payload["call_number"]) for r in rows if r.payload.get("call_number")}
+    if not numbers:
+        return {}
+    found = session.execute(
+        select(Call.call_number, Call.external_id).where(
+            Call.call_number.in_(sorted(numbers)), Call.external_id.is_not(None)
+        )
+    ).all()
+    return {number: external for number, external in found if external}
 
 
 def _record_results(
@@ -211,11 +227,13 @@ def _record_results(
             row = session.get(OutboxMessage, delivery.id)
             if row is None or row.status != str(OutboxStatus.PENDING):
                 continue
-            if result is None:
-                # Never attempted this round (the link went down first): give the
-                # attempt back so an outage does not push messages towards dead-letter.
+            if result is None or result.outcome is Outcome.UNREACHABLE:
+                # The remote is down (or went down before this message's turn): give the
+                # attempt back, so an outage never pushes a message towards dead-letter.
                 row.attempts = max(0, row.attempts - 1)
                 row.next_attempt_at = now + dt.timedelta(seconds=release_delay)
+                if result is not None:
+                    row.last_error = (result.error or "unreachable")[:2000]
                 released += 1
                 continue
             if result.outcome is Outcome.DELIVERED:
