@@ -55,6 +55,13 @@ from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.crypto import FieldCipher
 
 PageSize = Literal["letter", "a4"]
+Destination = Literal["file", "printer", "preview"]
+# The audit action per destination: a save and a print are told apart in the log.
+_AUDIT_ACTIONS: dict[str, str] = {
+    "file": "handoff.save",
+    "printer": "handoff.print",
+    "preview": "handoff.preview",
+}
 PREMISE_REASON_CONTEXT = "premise_alert.reason"
 RECENT_CONTACT_DAYS = 90
 
@@ -1155,7 +1162,7 @@ def print_handoff(
     out: Path | BinaryIO,
     *,
     page_size: PageSize | None = None,
-    destination: str = "file",
+    destination: Destination = "file",
     now: dt.datetime | None = None,
 ) -> PrintedHandoff:
     """Gather, render and audit one sheet; returns what was printed.
@@ -1163,7 +1170,8 @@ def print_handoff(
     The PDF is rendered in memory first; the audit event commits before the bytes reach
     ``out``, and a file appears only whole (written beside the target, then renamed), so
     there is never a printed sheet without its audit event, nor half a PDF on disk.
-    ``destination`` ("file", "printer", "preview") is recorded in the audit event.
+    ``destination`` picks the audit action: handoff.save, handoff.print or handoff.preview
+    (a preview shows the sheet on screen, which is a view of health content too).
     """
     cipher = ctx.cipher  # opened before the transaction: it may write its first key
     actor = ctx.actor
@@ -1195,7 +1203,7 @@ def print_handoff(
             event = audit.record(
                 session,
                 actor,
-                "handoff.print",
+                _AUDIT_ACTIONS[destination],
                 object_type="call",
                 object_ids=[f"call:{sheet.call_id}", *(f"person:{p}" for p in sheet.person_ids)],
                 reason=f"{destination}; {size}; {pages} page(s)",

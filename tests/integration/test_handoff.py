@@ -255,13 +255,16 @@ def test_saving_to_a_missing_folder_fails_cleanly_and_audits_nothing(
         handoff.print_handoff(ctx, built.call_id, tmp_path / "nope" / "x.pdf", now=hc.NOW)
     with ctx.db.uow() as s:
         actions = s.execute(select(AuditEvent.action)).scalars().all()
-    assert "handoff.print" not in actions
+    assert not [a for a in actions if a.startswith("handoff.")]
 
 
 def test_saving_to_a_file_leaves_one_whole_pdf(ctx: AppContext, tmp_path: Path) -> None:
     built = hc.bridge(ctx)
     out = tmp_path / "sheet.pdf"
-    handoff.print_handoff(ctx, built.call_id, out, page_size="a4", now=hc.NOW)
+    done = handoff.print_handoff(ctx, built.call_id, out, page_size="a4", now=hc.NOW)
+    with ctx.db.uow() as s:
+        event = s.get(AuditEvent, done.audit_event_id)
+        assert event is not None and event.action == "handoff.save"
     assert out.read_bytes().startswith(b"%PDF") and out.read_bytes().rstrip().endswith(b"%%EOF")
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == ["sheet.pdf"]
     assert "IMMINENT SELF-HARM RISK" in hc.page_texts(out.read_bytes())[0]
