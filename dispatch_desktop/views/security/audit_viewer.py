@@ -103,6 +103,7 @@ class AuditViewer(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
 
@@ -149,6 +150,9 @@ class AuditViewer(QWidget):
     @Slot(object)
     def set_entries(self, entries: list[AuditEntry]) -> None:
         self.model.set_rows(entries)
+        # Fit the short columns; Reason keeps the rest of the width.
+        for column in range(len(self.model.columns) - 1):
+            self.table.resizeColumnToContents(column)
         self.status.setText("")
         self._update_count()
 

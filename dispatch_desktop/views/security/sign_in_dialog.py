@@ -59,6 +59,7 @@ class SignInDialog(QDialog):
         self.error = QLabel("", self)
         self.error.setObjectName("SignInError")
         self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error.setAccessibleName("Sign-in problem")
         self.error.hide()
         self.sign_in_button = QPushButton("Sign in", self)
