@@ -45,7 +45,6 @@ from dispatch_desktop.models.domain import (
     Route,
     RouteAlternative,
     SafetyFlag,
-    UnitStatus,
 )
 from dispatch_desktop.models.records import PlanView
 from dispatch_desktop.services import audit
@@ -676,40 +675,3 @@ def has_confirmed_plan(detail: CallDetail) -> bool:
         p.status is MatchStatus.CONFIRMED and any(v.shows_content for v in p.plans)
         for p in detail.persons
     )
-
-
-# --- units -----------------------------------------------------------------------------------
-
-
-def unit_options(
-    session: Session,
-    capabilities: Iterable[str] = (),
-    suggested_ids: Sequence[int] = (),
-) -> tuple[UnitOption, ...]:
-    """Available units with any of ``capabilities`` (all available units when empty),
-    suggested units first in their suggested order, then by call sign."""
-    wanted = set(capabilities)
-    rows = (
-        session.execute(
-            select(Unit).where(Unit.status == str(UnitStatus.AVAILABLE)).order_by(Unit.call_sign)
-        )
-        .scalars()
-        .all()
-    )
-    rank = {unit_id: i for i, unit_id in enumerate(suggested_ids)}
-    options = [
-        UnitOption(
-            unit_id=u.id,
-            call_sign=u.call_sign,
-            kind=u.kind,
-            capabilities=tuple(sorted(u.capability_names)),
-            home_zone=u.home_zone,
-            status=u.status,
-            members=u.members,
-            suggested=u.id in rank,
-        )
-        for u in rows
-        if u.id in rank or not wanted or wanted & u.capability_names
-    ]
-    options.sort(key=lambda o: (rank.get(o.unit_id, len(rank)), o.call_sign))
-    return tuple(options)

@@ -32,6 +32,7 @@ from dispatch_desktop.services import calls, decisions, lookup
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.plans import current_plan, read_plans
 from dispatch_desktop.services.policy import active_policy, default_zones
+from dispatch_desktop.services.roster import unit_states
 from dispatch_desktop.services.routing import recommend_route
 from dispatch_desktop.services.routing_context import situation_for_call
 
@@ -293,18 +294,48 @@ def assign(ctx: AppContext, call_id: int, unit_id: int, *, seen_version: int) ->
     decisions.assign_unit(ctx.db, call_id, unit_id, actor=ctx.actor, seen_version=seen_version)
 
 
-def units_for(session: Session, detail: calls.CallDetail) -> tuple[calls.UnitOption, ...]:
-    """Units for the decided (or else recommended) route: its capability, suggested first."""
+def units_for(
+    session: Session, detail: calls.CallDetail, *, now: dt.datetime | None = None
+) -> tuple[calls.UnitOption, ...]:
+    """Units that can go now (in service, on shift, not busy) with the capability of the
+    decided (or else recommended) route; suggested units first, in suggested order."""
+    policy = active_policy()
     route = detail.decided_route or (detail.recommendation.route if detail.recommendation else None)
-    capabilities: tuple[str, ...] = ()
+    wanted: str | None = None
     if route is not None:
-        config = active_policy().routes.get(route)
+        config = policy.routes.get(route)
         if config is not None and config.capability is not None:
-            capabilities = (str(config.capability),)
+            wanted = str(config.capability)
     suggested: tuple[int, ...] = ()
     if detail.recommendation is not None and route == detail.recommendation.route:
         suggested = detail.recommendation.suggested_unit_ids
-    return calls.unit_options(session, capabilities, suggested)
+    rank = {unit_id: i for i, unit_id in enumerate(suggested)}
+    states = unit_states(session, now=now or utcnow(), policy=policy)
+    options = [
+        calls.UnitOption(
+            unit_id=s.unit_id,
+            call_sign=s.call_sign,
+            kind=s.kind,
+            capabilities=tuple(sorted(s.capabilities)),
+            home_zone=s.home_zone,
+            status="available",
+            members="",
+            suggested=s.unit_id in rank,
+        )
+        for s in states
+        if s.available and (wanted is None or wanted in s.capabilities or s.unit_id in rank)
+    ]
+    options.sort(key=lambda o: (rank.get(o.unit_id, len(rank)), o.home_zone != detail.zone,
+                                o.call_sign))  # fmt: skip
+    return tuple(options)
+
+
+def shift_name(now: dt.datetime | None = None) -> str:
+    """The demo county's two 12-hour shifts, in agency wall-clock time."""
+    local = active_policy().local(now or utcnow())
+    if 6 <= local.hour < 18:
+        return f"Day shift 06:00–18:00 (now {local:%H:%M})"
+    return f"Night shift 18:00–06:00 (now {local:%H:%M})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ back to the widgets' ``show_*`` methods. Layout, theme and font size are remembe
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from pathlib import Path
 
@@ -40,14 +39,6 @@ from dispatch_desktop.views.recommendation_card import RecommendationCard
 from dispatch_desktop.views.tasks import TaskRunner
 
 QUEUE_REFRESH_MS = 5000
-
-
-def shift_label(now: dt.datetime) -> str:
-    """The demo county's two 12-hour shifts (see services/demo/roster.py)."""
-    local = now.astimezone()
-    if 6 <= local.hour < 18:
-        return "Day shift 06:00–18:00"
-    return "Night shift 18:00–06:00"
 
 
 class MainWindow(QMainWindow):
@@ -132,7 +123,8 @@ class MainWindow(QMainWindow):
         who = actor.display_name or actor.username
         self.db_label = QLabel(f"DB: {self.ctx.db.describe()}", self)
         self.user_label = QLabel(f"User: {who} ({actor.username}, {actor.role})", self)
-        self.shift_label = QLabel(shift_label(dt.datetime.now(dt.UTC)), self)
+        self.shift_label = QLabel("", self)
+        self.runner.run(pipeline.shift_name, on_success=self.shift_label.setText)
         self.busy_label = QLabel("", self)
         self.busy_label.setAccessibleName("Working")
         for label in (self.db_label, self.user_label, self.shift_label, self.busy_label):
