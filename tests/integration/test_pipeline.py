@@ -1,0 +1,57 @@
+"""The pipeline on the demo scene: classify, match, confirm, recompute, keep decisions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from dispatch_desktop.models import ClassificationRow, RecommendationRow
+from dispatch_desktop.models.domain import DecisionKind, MatchBand, Route, SafetyFlag
+from dispatch_desktop.services import calls, pipeline
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.views import demo_scene
+
+
+def _new_call(ctx: AppContext, index: int) -> int:
+    with ctx.db.transaction() as session:
+        return calls.create_call(session, demo_scene.STORY_CALLS[index], ctx.actor)
+
+
+def test_mother_calls_about_her_son(ctx: AppContext) -> None:
+    demo_scene.build_scene(ctx)
+    call_id = _new_call(ctx, 0)
+    first = pipeline.process_call(ctx, call_id).detail
+    assert first.classification is not None and first.classification.behavioral_health
+    assert not first.classification.safety_flags  # "NO WEAPONS SEEN" is not a flag
+    person = first.persons[0]
+    assert person.registry_name == "Daniel Reyes" and person.band is MatchBand.PROBABLE
+    assert person.plans == ()  # nothing from the plan until the dispatcher confirms
+    assert first.recommendation is not None
+
+    with ctx.db.transaction() as session:
+        calls.confirm_match(session, ctx.actor, person.call_person_id)
+    second = pipeline.process_call(ctx, call_id)
+    plan = second.detail.persons[0].plans[0]
+    assert plan.content is not None and "Speak slowly" in plan.content.what_helps[0]
+    assert any(e.source == "registry" for e in second.detail.classification.evidence)  # type: ignore[union-attr]
+    assert second.detail.premise_alerts and not second.detail.premise_alerts[0].expired
+
+
+def test_reprocessing_an_unchanged_call_keeps_the_decision(ctx: AppContext) -> None:
+    demo_scene.build_scene(ctx)
+    call_id = _new_call(ctx, 1)
+    detail = pipeline.process_call(ctx, call_id).detail
+    assert detail.classification is not None
+    assert SafetyFlag.IMMINENT_SELF_HARM in detail.classification.safety_flags
+    assert detail.recommendation is not None and detail.recommendation.route is Route.CIT
+    assert detail.recommendation_id is not None
+    pipeline.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
+    again = pipeline.process_call(ctx, call_id)
+    assert again.changes == ()
+    assert again.detail.decision is not None and again.detail.decision.route is Route.CIT
+    with ctx.db.uow() as session:
+        assert session.scalar(select(func.count()).select_from(ClassificationRow)) == 1
+        assert session.scalar(select(func.count()).select_from(RecommendationRow)) == 1
+    units = []
+    with ctx.db.uow() as session:
+        units = list(pipeline.units_for(session, again.detail))
+    assert units and all("cit" in u.capabilities or u.suggested for u in units)
