@@ -89,11 +89,38 @@ def _unit(session: Session, call_sign: str, kind: str) -> Unit:
     return unit
 
 
-def _call(session: Session, number: str, **kw: object) -> Call:
+def _call(session: Session, number: str, flags: list[str] | None, **kw: object) -> Call:
+    """A call received four minutes ago, classified with ``flags`` unless they are None."""
     call = Call(call_number=number, received_at=NOW - dt.timedelta(minutes=4), **kw)
     session.add(call)
     session.flush()
+    if flags is not None:
+        row = ClassificationRow(call_id=call.id, behavioral_health=True, score=0.9)
+        row.safety_flags = flags
+        session.add(row)
     return call
+
+
+def _alert(
+    session: Session, cipher: FieldCipher, address: str, category: str, reason: str, **kw: object
+) -> None:
+    session.add(
+        PremiseAlert(
+            address_normalized=address,
+            address_raw=address.title(),
+            category=category,
+            reason_enc=cipher.encrypt_json(reason, "premise_alert.reason"),
+            key_id=cipher.active_key_id,
+            source="county",
+            **kw,
+        )
+    )
+
+
+def _assign(session: Session, call: Call, *units: tuple[str, str]) -> None:
+    for call_sign, kind in units:
+        unit = _unit(session, call_sign, kind)
+        session.add(Assignment(call_id=call.id, unit_id=unit.id, assigned_by="jortiz"))
 
 
 def _decide(
@@ -214,6 +241,7 @@ def welfare_check(ctx: AppContext, **person_overrides: object) -> Built:
         call = _call(
             s,
             "2611-0042",
+            [],
             nature_code="WELF",
             nature_text="WELFARE CHECK",
             narrative="RP ADV ADULT SON OFF MEDS 2 WKS, HEARING VOICES. NO WEAPONS SEEN.",
@@ -223,12 +251,8 @@ def welfare_check(ctx: AppContext, **person_overrides: object) -> Built:
             status="assigned",
         )
         built = Built(call.id)
-        s.add(
-            ClassificationRow(call_id=call.id, behavioral_health=True, score=0.91, safety_flags=[])
-        )
         _decide(s, call, "co_responder", ["notify co-responder clinician"])
-        unit = _unit(s, "CR-3", "co_responder_team")
-        s.add(Assignment(call_id=call.id, unit_id=unit.id, assigned_by="jortiz"))
+        _assign(s, call, ("CR-3", "co_responder_team"))
         kw: dict[str, object] = {
             "content": DANNY_PLAN,
             "scope": [
@@ -249,16 +273,8 @@ def welfare_check(ctx: AppContext, **person_overrides: object) -> Built:
             "encounters": {"law_enforcement": 2, "emergency_department": 1},
         }
         kw.update(person_overrides)
-        add_person(
-            s,
-            cipher,
-            call,
-            first="Daniel",
-            last="Reyes",
-            dob=dt.date(1997, 3, 14),
-            built=built,
-            **kw,  # type: ignore[arg-type]
-        )
+        name = {"first": "Daniel", "last": "Reyes", "dob": dt.date(1997, 3, 14)}
+        add_person(s, cipher, call, built=built, **name, **kw)  # type: ignore[arg-type]
         # The mother called; she is not a confirmed registry match and must not print.
         s.add(CallPerson(call_id=call.id, role="caller", name="Marisol Reyes"))
         return built
@@ -271,6 +287,7 @@ def bridge(ctx: AppContext) -> Built:
         call = _call(
             s,
             "2611-0057",
+            ["imminent_self_harm", "medical"],
             nature_code="SUIC",
             nature_text="SUICIDAL SUBJECT",
             narrative="Male sitting on the outside of the bridge railing, wants to die.",
@@ -280,30 +297,9 @@ def bridge(ctx: AppContext) -> Built:
             status="assigned",
         )
         built = Built(call.id)
-        s.add(
-            ClassificationRow(
-                call_id=call.id,
-                behavioral_health=True,
-                score=0.98,
-                safety_flags=["imminent_self_harm", "medical"],
-            )
-        )
-        s.add(
-            PremiseAlert(
-                address_normalized="HAWTHORNE BRIDGE",
-                address_raw="Hawthorne Bridge",
-                category="hazard",
-                reason_enc=cipher.encrypt_json(
-                    "Narrow walkway; traffic on the lift span", "premise_alert.reason"
-                ),
-                key_id=cipher.active_key_id,
-                source="county",
-            )
-        )
+        _alert(s, cipher, "HAWTHORNE BRIDGE", "hazard", "Narrow walkway; traffic on the lift span")
         _decide(s, call, "cit", ["stage EMS"])
-        for sign, kind in (("CIT-12", "patrol"), ("M-4", "ems")):
-            unit = _unit(s, sign, kind)
-            s.add(Assignment(call_id=call.id, unit_id=unit.id, assigned_by="jortiz"))
+        _assign(s, call, ("CIT-12", "patrol"), ("M-4", "ems"))
         add_person(
             s,
             cipher,
@@ -326,6 +322,7 @@ def lead_park(ctx: AppContext) -> Built:
         call = _call(
             s,
             "2611-0063",
+            ["weapon", "violence"],
             nature_code="DIST",
             nature_text="DISTURBANCE",
             narrative="Woman injecting in the alley, now threatening people with a needle.",
@@ -335,42 +332,11 @@ def lead_park(ctx: AppContext) -> Built:
             status="assigned",
         )
         built = Built(call.id)
-        s.add(
-            ClassificationRow(
-                call_id=call.id,
-                behavioral_health=True,
-                score=0.87,
-                safety_flags=["weapon", "violence"],
-            )
-        )
-        alert_consent = None
-        s.add(
-            PremiseAlert(
-                address_normalized="210 PINE ST",
-                address_raw="210 Pine St",
-                category="weapons",
-                reason_enc=cipher.encrypt_json(
-                    "Sharps reported in the dumpster area", "premise_alert.reason"
-                ),
-                key_id=cipher.active_key_id,
-                source="county",
-                consent_id=alert_consent,
-            )
-        )
-        s.add(
-            PremiseAlert(
-                address_normalized="210 PINE ST",
-                address_raw="210 Pine St",
-                category="violence",
-                reason_enc=cipher.encrypt_json("Old alert", "premise_alert.reason"),
-                key_id=cipher.active_key_id,
-                source="county",
-                expires_at=NOW - dt.timedelta(days=1),
-            )
-        )
+        _alert(s, cipher, "210 PINE ST", "weapons", "Sharps reported in the dumpster area")
+        expired = NOW - dt.timedelta(days=1)
+        _alert(s, cipher, "210 PINE ST", "violence", "Old alert", expires_at=expired)
         _decide(s, call, "lead", ["notify case manager"], kind="override", final_route="cit")
-        unit = _unit(s, "CIT-7", "patrol")
-        s.add(Assignment(call_id=call.id, unit_id=unit.id, assigned_by="jortiz"))
+        _assign(s, call, ("CIT-7", "patrol"))
         add_person(
             s,
             cipher,
@@ -398,6 +364,7 @@ def two_persons(ctx: AppContext) -> Built:
         call = _call(
             s,
             "2611-0071",
+            ["violence"],
             nature_code="DIST",
             nature_text="FAMILY DISTURBANCE",
             location="88 Birch Ave Unit 12, Northside",
@@ -405,11 +372,6 @@ def two_persons(ctx: AppContext) -> Built:
             cross_street="Birch Ave & Oak St",
         )
         built = Built(call.id)
-        s.add(
-            ClassificationRow(
-                call_id=call.id, behavioral_health=True, score=0.8, safety_flags=["violence"]
-            )
-        )
         _decide(s, call, "cit", [])
         add_person(
             s,

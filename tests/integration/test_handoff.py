@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from dispatch_desktop import cli
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models import AuditEvent, CallPerson, Encounter
+from dispatch_desktop.models import AuditEvent, Call, CallPerson, Encounter
 from dispatch_desktop.services import handoff
 from dispatch_desktop.services.context import AppContext
 from tests.data import handoff_calls as hc
@@ -115,7 +115,7 @@ def test_fields_outside_consent_scope_never_print(ctx: AppContext) -> None:
 def test_only_confirmed_persons_print(ctx: AppContext) -> None:
     built = hc.welfare_check(ctx)
     with ctx.db.transaction() as s:
-        call = s.get(hc.Call, built.call_id)
+        call = s.get(Call, built.call_id)
         assert call is not None
         hc.add_person(
             s, None, call, first="Quentin", last="Suggested", dob=None, match_status="suggested"
@@ -274,7 +274,7 @@ def test_call_without_classification_or_confirmed_person_still_prints(
     ctx: AppContext,
 ) -> None:
     with ctx.db.transaction() as s:
-        call = hc.Call(call_number="2611-0099", received_at=hc.NOW, location="5 Elm St")
+        call = Call(call_number="2611-0099", received_at=hc.NOW, location="5 Elm St")
         s.add(call)
         s.flush()
         s.add(CallPerson(call_id=call.id, role="subject", name="Unknown Male"))
