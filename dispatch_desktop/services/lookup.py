@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel, JaroWinkler
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
@@ -195,17 +195,6 @@ def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
             select(PersonPhone.person_id).where(PersonPhone.e164 == q.phone).limit(500)
         ):
             hits[person_id] += 4
-    if len(hits) < 5 and q.last and session.get_bind().dialect.name == "postgresql":
-        # Spelling the blocking codes cannot bridge (a wrong first letter): trigram search
-        # over the indexed surname, PostgreSQL only (migration 0002).
-        for (person_id,) in session.execute(
-            text(
-                "SELECT id FROM person WHERE lower(last_name) % :last "
-                "ORDER BY similarity(lower(last_name), :last) DESC LIMIT 50"
-            ),
-            {"last": q.last},
-        ):
-            hits[person_id] += 1
     return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
 
 

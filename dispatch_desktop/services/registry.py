@@ -14,12 +14,12 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from dispatch_desktop.errors import UserError
@@ -66,7 +66,7 @@ PLAN_COLUMNS = (
     "plan_communication_needs", "plan_safety_notes", "plan_preferred_destination",
     "plan_lead_status", "plan_diagnoses", "plan_case_manager", "plan_case_manager_phone",
     "plan_after_hours_phone", "plan_last_reviewed", "plan_expires", "consent_scope",
-    "consent_expires", "consent_part2",
+    "consent_effective", "consent_expires", "consent_part2",
 )  # fmt: skip
 DEFAULT_SCOPE = tuple(name for name in PLAN_FIELDS if name != "diagnoses")
 
@@ -156,6 +156,7 @@ class PlanRecord:
     consent_expires: dt.datetime | None
     consent_part2: bool
     consent_revoked: dt.datetime | None = None
+    consent_effective: dt.datetime | None = None  # None: from the moment of import
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +394,10 @@ def _csv_record(
         if normalized is None:
             errors.append(RowError(row_no, "street", f"{row.street!r} has no street in it"))
         else:
-            addresses = ((raw_address, normalized),)
+            located = replace(
+                normalized, city=row.city.upper(), state=row.state.upper(), zip=row.zip[:5]
+            )
+            addresses = ((raw_address, located),)
     if not (row.first_name or row.last_name):
         errors.append(RowError(row_no, "last_name", "a person needs a first or last name"))
     plan = _csv_plan(row_no, row.external_id, raw, today, errors)
@@ -440,6 +444,12 @@ def _end_of_day(value: dt.date | dt.datetime | None) -> dt.datetime | None:
     return dt.datetime(value.year, value.month, value.day, 23, 59, 59, tzinfo=dt.UTC)
 
 
+def _start_of_day(value: dt.date | dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
 def _csv_plan(
     row_no: int, external_id: str, raw: dict[str, str], today: dt.date, errors: list[RowError]
 ) -> PlanRecord | None:
@@ -461,6 +471,9 @@ def _csv_plan(
     reviewed = _date_field(row_no, "plan_last_reviewed", values["plan_last_reviewed"], errors)
     expires = _date_field(row_no, "plan_expires", values["plan_expires"], errors)
     consent_expires = _date_field(row_no, "consent_expires", values["consent_expires"], errors)
+    consent_effective = _date_field(
+        row_no, "consent_effective", values["consent_effective"], errors
+    )
     case_manager = None
     if values["plan_case_manager"]:
         case_manager = Contact(
@@ -489,6 +502,7 @@ def _csv_plan(
         consent_scope=tuple(scope),
         consent_expires=_end_of_day(consent_expires),
         consent_part2=part2 in ("yes", "true", "1"),
+        consent_effective=_start_of_day(consent_effective or reviewed),
     )
 
 
@@ -553,7 +567,7 @@ def _fhir_records(
     by_type: dict[str, list[tuple[int, Any]]] = {}
     for index, resource in resources:
         by_type.setdefault(resource.get_resource_type(), []).append((index, resource))
-    consents: dict[str, tuple[tuple[str, ...], dt.datetime | None, bool, dt.datetime | None]] = {}
+    consents: dict[str, _ConsentTerms] = {}
     for _index, consent in by_type.get("Consent", []):
         scope = tuple(
             c.code
@@ -561,9 +575,7 @@ def _fhir_records(
             for c in cat.coding or ()
             if c.code in PLAN_FIELDS
         )
-        end = (
-            consent.provision.period.end if consent.provision and consent.provision.period else None
-        )
+        period = consent.provision.period if consent.provision else None
         part2 = any(
             (c.code or "").upper() in ("42CFRPART2", "PART2")
             for label in (consent.meta.security if consent.meta and consent.meta.security else ())
@@ -572,11 +584,12 @@ def _fhir_records(
         revoked = (
             utcnow() if consent.status in ("inactive", "rejected", "entered-in-error") else None
         )
-        consents[_ref_id(consent.patient)] = (
-            scope or DEFAULT_SCOPE,
-            _as_utc(end),
-            part2,
-            revoked,
+        consents[_ref_id(consent.patient)] = _ConsentTerms(
+            scope=scope or DEFAULT_SCOPE,
+            expires=_as_utc(period.end if period else None),
+            part2=part2,
+            revoked=revoked,
+            effective=_as_utc((period.start if period else None) or consent.dateTime, end=False),
         )
     contacts: dict[str, list[Contact]] = {}
     for _index, related in by_type.get("RelatedPerson", []):
@@ -667,21 +680,31 @@ def _fhir_records(
     return records
 
 
-def _as_utc(value: Any) -> dt.datetime | None:
+def _as_utc(value: Any, *, end: bool = True) -> dt.datetime | None:
+    """A FHIR date or dateTime as UTC; a bare date means the end (or start) of that day."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
-        return _end_of_day(value)
+        return _end_of_day(value) if end else _start_of_day(value)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _ConsentTerms:
+    scope: tuple[str, ...]
+    expires: dt.datetime | None
+    part2: bool
+    revoked: dt.datetime | None
+    effective: dt.datetime | None
 
 
 def _fhir_plan(
     pid: str,
     careplan: Any,
     contacts: list[Contact],
-    consent: tuple[tuple[str, ...], dt.datetime | None, bool, dt.datetime | None] | None,
+    consent: _ConsentTerms | None,
 ) -> PlanRecord:
     sections: dict[str, list[str]] = {}
     for activity in (careplan.activity or ()) if careplan is not None else ():
@@ -691,7 +714,7 @@ def _fhir_plan(
         kind = (detail.code.text or "what_helps") if detail.code else "what_helps"
         if detail.description:
             sections.setdefault(kind, []).append(detail.description)
-    scope, expires, part2, revoked = consent or (DEFAULT_SCOPE, None, False, None)
+    terms = consent or _ConsentTerms(DEFAULT_SCOPE, None, False, None, None)
     period_end = careplan.period.end if careplan is not None and careplan.period else None
     content = PlanContent(
         summary=careplan.description if careplan is not None else None,
@@ -709,10 +732,11 @@ def _fhir_plan(
         content=content,
         last_reviewed=None,
         expires_at=_as_utc(period_end),
-        consent_scope=scope,
-        consent_expires=expires,
-        consent_part2=part2,
-        consent_revoked=revoked,
+        consent_scope=terms.scope,
+        consent_expires=terms.expires,
+        consent_part2=terms.part2,
+        consent_revoked=terms.revoked,
+        consent_effective=terms.effective,
     )
 
 
@@ -862,10 +886,24 @@ def write_records(
         progress("persons", done, total)
     for chunk in _chunks(changed):
         chunk_ids = [ids[r.external_id] for r in chunk]
+        # Core, not ORM, so that the version column is bumped rather than checked: an
+        # import is the authority for the rows it owns.
+        table = cast(Table, Person.__table__)
+        fields = ("first_name", "middle_name", "last_name", "dob", "sex")
         session.execute(
-            update(Person),
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                version=table.c.version + 1,
+                updated_at=bindparam("b_updated_at"),
+                **{name: bindparam(f"b_{name}") for name in fields},
+            ),
             [
-                {"id": ids[r.external_id], "updated_at": utcnow(), **r.person_values()}
+                {
+                    "b_id": ids[r.external_id],
+                    "b_updated_at": utcnow(),
+                    **{f"b_{k}": v for k, v in r.person_values().items()},
+                }
                 for r in chunk
             ],
         )
@@ -938,6 +976,7 @@ def _upsert_plan(
             tuple(consent.scope) == record.consent_scope
             and consent.expires_at == record.consent_expires
             and consent.part2 == record.consent_part2
+            and record.consent_effective in (None, consent.effective_at)
             and (consent.revoked_at is None) == (record.consent_revoked is None)
         )
         if (
@@ -952,7 +991,7 @@ def _upsert_plan(
         discloser=source,
         scope=list(record.consent_scope),
         part2=record.consent_part2,
-        effective_at=utcnow() - dt.timedelta(minutes=1),
+        effective_at=record.consent_effective or utcnow() - dt.timedelta(minutes=1),
         expires_at=record.consent_expires,
         revoked_at=record.consent_revoked,
     )
