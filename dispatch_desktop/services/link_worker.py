@@ -126,8 +126,13 @@ class CadLinkWorker:
 
     def run_once(self) -> RoundReport:
         resumed = 0
-        if not self._resumed and self.process is not None:
-            resumed = ingest.resume_unprocessed(self.ctx, process=self.process)
+        if not self._resumed:
+            if self.ctx.db.dialect == "sqlite":
+                # The embedded database has one console: any claim on it is from our
+                # own previous (crashed) run, so take the messages back at once.
+                outbox.release_claims(self.ctx.db)
+            if self.process is not None:
+                resumed = ingest.resume_unprocessed(self.ctx, process=self.process)
             self._resumed = True
         inbound: ingest.BatchReport | None = None
         if self.feed is not None:
@@ -136,12 +141,16 @@ class CadLinkWorker:
             inbound = ingest.ingest_drop_folder(self.ctx, self.drop, process=self.process)
         outbound: outbox.SendReport | None = None
         if self.transport is not None:
+            exchange = self.config.read_timeout + self.config.connect_timeout
             outbound = outbox.send_due(
                 self.ctx.db,
                 {"cad": self.transport},
                 limit=self.config.send_batch,
                 backoff=self.config.backoff,
-                lease_seconds=self.config.read_timeout + self.config.connect_timeout + 30,
+                # Long enough for a few exchanges; short enough that a crashed console's
+                # claims come back within a minute on a shared database.
+                lease_seconds=3 * exchange + 5,
+                request_seconds=exchange,
             )
         hub: hub_sync.HubSyncReport | None = None
         now = utcnow()

@@ -20,6 +20,7 @@ import datetime as dt
 import enum
 import hashlib
 import random
+import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -262,28 +263,34 @@ def send_due(
     limit: int = 100,
     backoff: Backoff | None = None,
     lease_seconds: float = 60.0,
+    request_seconds: float = 15.0,
     rng: random.Random | None = None,
     now: Callable[[], dt.datetime] = utcnow,
 ) -> SendReport:
     """Deliver one round of due messages through the transport for their destination.
 
-    Stops the round at the first UNREACHABLE result and releases the rest untouched.
+    Stops the round at the first UNREACHABLE result and releases the rest untouched. A
+    message is sent only while its lease has at least ``request_seconds`` (the longest one
+    exchange can take) to run, so no other console can claim it while it is in flight;
+    the rest of the batch is released for the next round.
     """
     backoff = backoff or Backoff()
+    started = time.monotonic()
     claimed = claim_due(
         db, destinations=transports.keys(), now=now(), limit=limit, lease_seconds=lease_seconds
     )
     if not claimed:
         return SendReport()
     results: list[tuple[Delivery, DeliveryResult | None]] = []
-    unreachable = False
+    stop = False
     for delivery in claimed:
-        if unreachable:
+        if stop or time.monotonic() - started > lease_seconds - request_seconds:
+            stop = True
             results.append((delivery, None))
             continue
         result = transports[delivery.destination](delivery)
         results.append((delivery, result))
-        unreachable = result.outcome is Outcome.UNREACHABLE
+        stop = result.outcome is Outcome.UNREACHABLE
     report = _record_results(
         db,
         results,
@@ -339,6 +346,25 @@ def _entry(row: OutboxMessage) -> OutboxEntry:
         sent_at=row.sent_at,
         last_error=row.last_error,
     )
+
+
+def release_claims(db: Database) -> int:
+    """Make every pending message due now: after a crash of the only console.
+
+    Only for a database one console uses (the embedded SQLite): on a shared database the
+    other consoles' claims are live, and their leases must be left to expire.
+    """
+    with db.transaction() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == str(OutboxStatus.PENDING),
+                OutboxMessage.next_attempt_at > utcnow(),
+            )
+            .values(next_attempt_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def list_messages(

@@ -4,6 +4,7 @@ driver loop and the checks every fault test ends with."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -42,13 +43,23 @@ def fast_config(url: str, **overrides: object) -> LinkConfig:
     return LinkConfig(**values)  # type: ignore[arg-type]
 
 
-def drive(worker: CadLinkWorker, done: Callable[[], bool], *, max_rounds: int = 300) -> int:
-    """Run rounds until ``done()``; fail if that takes more than ``max_rounds``."""
+def drive(
+    worker: CadLinkWorker,
+    done: Callable[[], bool],
+    *,
+    max_rounds: int = 5000,
+    max_seconds: float = 90.0,
+) -> int:
+    """Run rounds until ``done()``; fail if that takes too many rounds or too long."""
+    deadline = time.monotonic() + max_seconds
     for rounds in range(1, max_rounds + 1):
         worker.run_once()
         if done():
             return rounds
-    raise AssertionError(f"not done after {max_rounds} rounds")
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    raise AssertionError(f"not done after {rounds} rounds")
 
 
 def ingested_all(ctx: AppContext, sim: CadSimulator) -> Callable[[], bool]:
