@@ -230,6 +230,14 @@ class WeakPassword(UserError):
     """A new password breaks the policy; the message says why."""
 
 
+def configure_hasher(*, time_cost: int = 3, memory_kib: int = 65_536, parallelism: int = 4) -> None:
+    """Set the argon2id cost of new hashes. The defaults are RFC 9106's second choice; a
+    lower cost suits only tests. Existing hashes are upgraded at their next sign-in."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    _decoy_hash.cache_clear()
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash (PHC string). The password itself is never stored or logged."""
     return _hasher.hash(password)
@@ -345,10 +353,18 @@ def _unknown_actor(username: str, workstation: str) -> Actor:
     return Actor(username=username[:64], role=cast(Role, "none"), workstation=workstation)
 
 
-def _find_user(session: Session, username: str) -> User | None:
-    return session.execute(
-        select(User).where(User.username == username.strip().lower())
-    ).scalar_one_or_none()
+def _find_user(session: Session, username: str, *, for_update: bool = False) -> User | None:
+    stmt = select(User).where(User.username == username.strip().lower())
+    if for_update:
+        # Serialises concurrent attempts on one account (PostgreSQL), so two consoles
+        # failing at once cannot both count four and skip the lockout.
+        stmt = stmt.with_for_update()
+    return session.execute(stmt).scalar_one_or_none()
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    return hash_password("decoy password never assigned to anyone")
 
 
 def _recent_failures(session: Session, username: str, now: dt.datetime) -> int:
@@ -387,6 +403,37 @@ def _register_failure(
     )
 
 
+def _check_credentials(
+    session: Session,
+    row: User,
+    password: str,
+    workstation: str,
+    provider: SignInProvider,
+    now: dt.datetime,
+    action: str,
+) -> Actor | Exception:
+    """Ask the provider about an active, unlocked account; audit and count the answer."""
+    actor = _user_actor(row, workstation)
+    try:
+        verified = provider.verify(session, _info(row), password)
+    except ProviderUnavailable as exc:
+        # Audited, but not counted toward lockout: the user did nothing wrong.
+        audit.record(
+            session, actor, action, object_type="user", object_ids=[row.username],
+            outcome="unavailable", reason=f"provider={provider.name}", at=now,
+        )  # fmt: skip
+        return exc
+    if not verified:
+        return _register_failure(session, row, actor, now, action, "wrong password")
+    row.last_sign_in_at = now
+    session.execute(delete(SignInFailure).where(SignInFailure.username == row.username))
+    audit.record(
+        session, actor, action, object_type="user", object_ids=[row.username],
+        reason=f"provider={provider.name}", at=now,
+    )  # fmt: skip
+    return actor
+
+
 def sign_in(
     db: Database,
     username: str,
@@ -409,8 +456,10 @@ def sign_in(
     error: Exception | None = None
     result: SignedIn | None = None
     with db.transaction() as session:
-        row = _find_user(session, username)
+        row = _find_user(session, username, for_update=True)
         if row is None or not row.active:
+            # Same argon2 cost as a real check, so timing does not tell which names exist.
+            verify_password(_decoy_hash(), password)
             actor = _user_actor(row, workstation) if row else _unknown_actor(username, workstation)
             why = "no such account" if row is None else "account disabled"
             error = _register_failure(session, row, actor, now, action, why)
@@ -425,17 +474,11 @@ def sign_in(
                 fix="An administrator must unlock it.",
             )
         else:
-            actor = _user_actor(row, workstation)
-            if provider.verify(session, _info(row), password):
-                row.last_sign_in_at = now
-                session.execute(delete(SignInFailure).where(SignInFailure.username == row.username))
-                audit.record(
-                    session, actor, action, object_type="user", object_ids=[row.username],
-                    reason=f"provider={provider.name}", at=now,
-                )  # fmt: skip
-                result = SignedIn(actor, now, now + reauth_after)
+            outcome = _check_credentials(session, row, password, workstation, provider, now, action)
+            if isinstance(outcome, Exception):
+                error = outcome
             else:
-                error = _register_failure(session, row, actor, now, action, "wrong password")
+                result = SignedIn(outcome, now, now + reauth_after)
     if error is not None:
         raise error
     assert result is not None

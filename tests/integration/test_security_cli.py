@@ -14,6 +14,7 @@ from dispatch_desktop import cli
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services import audit, auth
 from dispatch_desktop.services.db import Database
+from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 
 PASSWORD = "amber kettle orbit"
 ADMIN = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")

@@ -13,6 +13,7 @@ from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services import auth, secrets
 from dispatch_desktop.services.db import Database
 from tests.memory_keyring import MemoryKeyring
+from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 
 TOKEN = "cadtok-7f3a9c21e5b84d06a1"
 DB_PASSWORD = "pg-s3cret-vault-942"

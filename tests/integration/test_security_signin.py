@@ -13,6 +13,7 @@ from dispatch_desktop.models import AuditEvent, User
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services import audit, audit_log, auth, crypto, keys, retention
 from dispatch_desktop.services.db import Database
+from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 
 ADMIN = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")
 PASSWORD = "amber kettle orbit"
@@ -213,3 +214,53 @@ def test_audit_log_access_by_role(
         else:
             with pytest.raises(auth.PermissionDenied):
                 call()
+
+
+def test_an_older_cheaper_hash_is_upgraded_at_sign_in(db: Database) -> None:
+    _add(db)  # made at the test-only cost
+    auth.configure_hasher()  # production cost
+    auth.sign_in(db, "jortiz", PASSWORD, workstation="C")
+    with db.uow() as s:
+        stored = s.execute(select(User.password_hash).where(User.username == "jortiz")).scalar()
+    assert stored is not None and "$m=65536,t=3,p=4$" in stored
+
+
+class FakeDirectory:
+    """A directory provider as an agency would add for LDAP: it knows one password."""
+
+    name = "fakedir"
+
+    def __init__(self, up: bool = True) -> None:
+        self.up = up
+        self.seen: list[str] = []
+
+    def verify(self, session: object, user: auth.UserInfo, password: str) -> bool:
+        self.seen.append(user.username)
+        if not self.up:
+            raise auth.ProviderUnavailable("The directory server cannot be reached.")
+        return password == "directory passphrase"
+
+
+def test_a_directory_provider_decides_credentials_but_lockout_and_audit_stay(
+    db: Database,
+) -> None:
+    _add(db)
+    directory = FakeDirectory()
+    signed = auth.sign_in(
+        db, "jortiz", "directory passphrase", workstation="C", provider=directory, now=T0
+    )
+    assert signed.actor.role is Role.DISPATCHER and directory.seen == ["jortiz"]
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(db, "jortiz", PASSWORD, workstation="C", provider=directory, now=T0)
+    ok = _events(db, "auth.sign_in")[0]
+    assert ok.reason == "provider=fakedir"
+    for _ in range(4):
+        with pytest.raises((auth.SignInFailed, auth.AccountLocked)):
+            auth.sign_in(db, "jortiz", "guess", workstation="C", provider=directory, now=T0)
+    with pytest.raises(auth.AccountLocked):
+        auth.sign_in(db, "jortiz", "directory passphrase", workstation="C", provider=directory)
+    _add(db, "mchen")
+    with pytest.raises(auth.ProviderUnavailable):
+        auth.sign_in(db, "mchen", "x" * 9, workstation="C", provider=FakeDirectory(up=False))
+    outage = _events(db, "auth.sign_in")[-1]
+    assert (outage.username, outage.outcome) == ("mchen", "unavailable")

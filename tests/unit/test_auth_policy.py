@@ -128,3 +128,16 @@ def test_a_banner_missing_a_statement_is_refused_naming_the_line() -> None:
     text = "# comment\nAUTHORIZED USE ONLY\nOne statement only here.\nTwo statements here.\n"
     with pytest.raises(UserError, match=r"line 4.*statements"):
         auth.parse_use_notification(text)
+
+
+def test_production_hash_cost_is_rfc9106_and_weaker_hashes_are_upgraded() -> None:
+    strong = auth.hash_password("correct horse battery staple")
+    assert "$m=65536,t=3,p=4$" in strong
+    auth.configure_hasher(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+    try:
+        weak = auth.hash_password("correct horse battery staple")
+    finally:
+        auth.configure_hasher()
+    assert "$m=8192,t=1,p=1$" in weak
+    assert auth.verify_password(weak, "correct horse battery staple")
+    assert auth._hasher.check_needs_rehash(weak) and not auth._hasher.check_needs_rehash(strong)
