@@ -87,6 +87,8 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     pre: list[tuple[str, int, int]] = []
     clause: list[_Hit] = []
     sentence_weapons: list[_Hit] = []
+    # "It is locked in a lockbox now." secures the gun named in the sentence before.
+    previous_weapons: list[_Hit] = []
     secure_next = False
 
     for m in lex.pattern.finditer(text):
@@ -95,7 +97,9 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             pre.clear()
             clause.clear()
             if m.group() != ",":
-                sentence_weapons.clear()
+                if sentence_weapons:
+                    previous_weapons = sentence_weapons
+                sentence_weapons = []
                 secure_next = False
             continue
         entry = entry_for(m.group())
@@ -147,7 +151,16 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             if kind == "negation_any":
                 pre.append((_NEGATED, start, end))
         elif kind == "secured":
-            target = next((h for h in reversed(sentence_weapons) if h.qualifier != _SECURED), None)
+            if any(q == _NEGATED for q, _, _ in pre):
+                continue  # "guns not locked up"
+            target = next(
+                (
+                    h
+                    for h in (*reversed(sentence_weapons), *reversed(previous_weapons))
+                    if h.qualifier != _SECURED
+                ),
+                None,
+            )
             if target is not None:
                 target.qualifier = _SECURED
             else:
@@ -218,16 +231,17 @@ def classify_call(
             continue
         spec = hit.spec
         weight = spec.weight
-        if spec.weak and scan.crime:
-            weight *= scoring.crime_damping
         if hit.qualifier == _HISTORY:
             weight *= scoring.history_factor
         elif hit.qualifier == _UNKNOWN:
             weight *= scoring.unknown_factor
         elif hit.qualifier == _POSSIBLE:
             weight *= scoring.uncertain_factor
-        if weight > contributions.get(spec.id, 0.0):
-            contributions[spec.id] = weight
+        # Crime damping decides whether the call is BH; once it is, a drink mentioned in
+        # it still names the substance-use category.
+        bh_weight = weight * scoring.crime_damping if spec.weak and scan.crime else weight
+        if bh_weight > contributions.get(spec.id, 0.0):
+            contributions[spec.id] = bh_weight
         if spec.category is not None:
             if weight > category_weight.get(spec.category, 0.0):
                 category_weight[spec.category] = weight
@@ -246,6 +260,12 @@ def classify_call(
     if behavioral_health:
         categories = set(nature_categories)
         categories.update(c for c, w in category_weight.items() if w >= scoring.category_min)
+        behavior_only = any(
+            not h.negated and h.spec.category is None and h.spec.weight > 0 and not h.spec.flags
+            for h in scan.hits
+        )
+        if not categories and behavior_only and scoring.default_category is not None:
+            categories.add(scoring.default_category)
 
     suicide_now = Category.SUICIDE_RISK in current_categories
     for hit in scan.hits:

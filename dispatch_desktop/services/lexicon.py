@@ -105,6 +105,10 @@ class ScoringSpec(_Strict):
     unknown_factor: float = Field(default=0.5, ge=0.0, le=1.0)
     crime_damping: float = Field(default=0.3, ge=0.0, le=1.0)
     known_plan_weight: float = Field(default=0.4, ge=0.0, le=1.0)
+    default_category: Category | None = Field(
+        default=Category.MENTAL_HEALTH,
+        description="the category of a BH call whose evidence names none (behavior alone)",
+    )
 
 
 class LexiconFile(_Strict):

@@ -1,0 +1,122 @@
+"""How good is the BH classifier? Precision, recall and F1 on the labelled corpus.
+
+Prints, for tests/data/calls.jsonl: the figures for `behavioral_health`, each category
+and each safety flag; the BH confusion table; every misclassified call; and the same
+figures for a naive keyword baseline (any word from a plain list), so the gain is visible.
+
+    .venv/bin/python benchmarks/classifier_quality.py [--corpus FILE] [--quiet]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from dispatch_desktop.services.classifier_quality import (
+    ALL_LABELS,
+    BH,
+    LabelledCall,
+    Prediction,
+    QualityReport,
+    classify_labelled,
+    evaluate,
+    from_result,
+    load_corpus,
+)
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "calls.jsonl"
+
+# The baseline a first attempt would write: a plain list of words, no scope, no context.
+BASELINE_WORDS = {
+    "suicide_risk": "suicide suicidal kill himself herself die jump noose",
+    "mental_health": "mental psych psychotic voices meds schizophrenic bipolar crazy edp 5150"
+    " paranoid",
+    "substance_use": "drunk drinking intoxicated etoh drugs meth heroin fentanyl overdose od high",
+    "cognitive": "dementia alzheimers autism autistic senile",
+}
+BASELINE_FLAGS = {
+    "weapon": "gun guns knife knives weapon weapons rifle shotgun pistol handgun armed machete",
+    "violence": "hit hitting fight fighting assault punched attacking threatening kill",
+    "medical": "unresponsive breathing bleeding seizure unconscious overdose od pain",
+    "imminent_self_harm": "bridge roof ledge tracks jump pills noose hanging",
+}
+
+
+def _compile(words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words.split())) + r")\b", re.I)
+
+
+_BASE_CATS = {k: _compile(v) for k, v in BASELINE_WORDS.items()}
+_BASE_FLAGS = {k: _compile(v) for k, v in BASELINE_FLAGS.items()}
+
+
+def baseline(call: LabelledCall) -> Prediction:
+    text = f"{call.nature or ''} {call.narrative}"
+    cats = frozenset(k for k, rx in _BASE_CATS.items() if rx.search(text))
+    flags = frozenset(k for k, rx in _BASE_FLAGS.items() if rx.search(text))
+    return Prediction(bool(cats), cats, flags)
+
+
+def classifier(call: LabelledCall) -> Prediction:
+    return from_result(classify_labelled(call))
+
+
+def print_table(title: str, report: QualityReport) -> None:
+    print(f"\n{title} ({report.total} calls)")
+    print(f"  {'label':<20} {'prec':>6} {'recall':>6} {'F1':>6}   {'TP':>4} {'FP':>4} {'FN':>4}")
+    for label in ALL_LABELS:
+        s = report.scores[label]
+        print(
+            f"  {label:<20} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+            f"   {s.tp:4d} {s.fp:4d} {s.fn:4d}"
+        )
+
+
+def print_confusion(report: QualityReport) -> None:
+    s = report.scores[BH]
+    print("\nBH confusion table (rows: labelled, columns: predicted)")
+    print(f"  {'':<10} {'BH':>6} {'not BH':>7}")
+    print(f"  {'BH':<10} {s.tp:6d} {s.fn:7d}")
+    print(f"  {'not BH':<10} {s.fp:6d} {s.tn:7d}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--quiet", action="store_true", help="do not list misclassified calls")
+    args = parser.parse_args(argv)
+    calls = load_corpus(args.corpus)
+    non_bh = sum(not c.behavioral_health for c in calls)
+    share = non_bh / len(calls)
+    print(f"corpus: {args.corpus.name}, {len(calls)} calls, {non_bh} not BH ({share:.0%})")
+
+    ours = evaluate(calls, classifier)
+    base = evaluate(calls, baseline)
+    print_table("classifier", ours)
+    print_confusion(ours)
+    print_table("naive keyword baseline", base)
+    print_confusion(base)
+    print("\nF1 gain over the baseline")
+    for label in ALL_LABELS:
+        o, b = ours.scores[label].f1, base.scores[label].f1
+        print(f"  {label:<20} {b:6.3f} -> {o:6.3f}")
+
+    if not args.quiet:
+        print(f"\nmisclassified by the classifier: {len(ours.errors)}")
+        for call, pred in ours.errors:
+            missing = sorted(call.labels() - pred.labels())
+            extra = sorted(pred.labels() - call.labels())
+            print(f"  {call.id} [{call.nature or '-'}] {call.narrative[:110]}")
+            print(f"      missing {missing or '-'}; extra {extra or '-'}")
+    targets = [ours.scores[BH].f1 >= 0.95] + [
+        ours.scores[f].precision >= 0.95 and ours.scores[f].recall >= 0.95 for f in BASELINE_FLAGS
+    ]
+    verdict = "met" if all(targets) else "NOT met"
+    print(f"\ntargets (BH F1 >= 0.95, every flag P and R >= 0.95): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

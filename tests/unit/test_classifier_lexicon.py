@@ -1,0 +1,133 @@
+"""Agency-editable lexicon and nature-code files: validated, explained when wrong, mappable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.services.classifier import classify_call, default_lexicon
+from dispatch_desktop.services.classifier_quality import evaluate, from_result, load_corpus
+from dispatch_desktop.services.intake import split_nature
+from dispatch_desktop.services.lexicon import (
+    LexiconError,
+    load_lexicon,
+    read_lexicon_file,
+    read_nature_code_file,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT.parent / "shared" / "reference"
+SAN_DIEGO = ROOT / "resources" / "agency-examples" / "san-diego-nature-codes.yaml"
+LEXICON = ROOT / "resources" / "lexicon.yaml"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_map_covers_every_apco_incident_code() -> None:
+    apco = REFERENCE / "eido" / "apco.yaml"
+    if not apco.exists():
+        pytest.skip("reference/eido/apco.yaml not available")
+    schema = yaml.safe_load(apco.read_text(encoding="utf-8"))
+    codes = schema["components"]["schemas"]["apcoIncidentCategoryCodeSimpleType"]["enum"]
+    mapped = read_nature_code_file().codes
+    assert {str(c) for c in codes} <= set(mapped)
+
+
+def test_san_diego_table_maps_every_code_and_classifies_its_bh_codes() -> None:
+    lex = load_lexicon(nature_codes_path=SAN_DIEGO)
+    csv = REFERENCE / "calltypes" / "san-diego-pd-call-types.csv"
+    if csv.exists():
+        rows = csv.read_text(encoding="utf-8-sig").splitlines()[1:]
+        codes = {row.split(",")[0].strip() for row in rows if row.strip()}
+        assert codes <= set(lex.nature.codes)
+    expected = {
+        "5150": Category.MENTAL_HEALTH,
+        "5150V": Category.MENTAL_HEALTH,
+        "647F": Category.SUBSTANCE_USE,
+        "1140OD": Category.SUBSTANCE_USE,
+        "FS": Category.COGNITIVE,
+    }
+    for code, category in expected.items():
+        result = classify_call(code, None, "", lexicon=lex)
+        assert result.behavioral_health, code
+        assert result.categories == {category}, code
+    assert SafetyFlag.MEDICAL in classify_call("1140OD", None, "", lexicon=lex).safety_flags
+    assert SafetyFlag.VIOLENCE in classify_call("5150V", None, "", lexicon=lex).safety_flags
+    welfare = classify_call("CW", None, "hearing voices, off meds", lexicon=lex)
+    assert welfare.evidence[0].indicator == "nature_code:CW"
+    assert not classify_call("459", None, "", lexicon=lex).behavioral_health
+    # The APCO default does not know these codes: the agency map is what makes them work.
+    assert not classify_call("FS", None, "").behavioral_health
+
+
+def test_san_diego_labelled_calls() -> None:
+    lex = load_lexicon(nature_codes_path=SAN_DIEGO)
+    calls = load_corpus(ROOT / "tests" / "data" / "calls_sdpd.jsonl")
+
+    def predict(call):  # type: ignore[no-untyped-def]
+        code, text = split_nature(call.nature)
+        return from_result(classify_call(code, text, call.narrative, lexicon=lex))
+
+    report = evaluate(calls, predict)
+    assert not report.errors, [c.id for c, _ in report.errors]
+
+
+def test_bad_field_names_the_line_and_field(tmp_path: Path) -> None:
+    text = LEXICON.read_text(encoding="utf-8").replace("weight: 0.85", "weight: 8.5", 1)
+    bad = _write(tmp_path, "lexicon.yaml", text)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "weight: 8.5" in s)
+    with pytest.raises(LexiconError) as err:
+        read_lexicon_file(bad)
+    message = str(err.value)
+    assert f"line {line}" in message
+    assert "weight" in message and str(bad) in message
+
+
+def test_unknown_category_is_refused(tmp_path: Path) -> None:
+    text = LEXICON.read_text(encoding="utf-8").replace(
+        "category: cognitive", "category: cogntive", 1
+    )
+    with pytest.raises(LexiconError, match="category"):
+        read_lexicon_file(_write(tmp_path, "lexicon.yaml", text))
+
+
+def test_broken_yaml_and_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(LexiconError, match="line 2: not valid YAML"):
+        read_lexicon_file(_write(tmp_path, "a.yaml", "version: 1\nindicators: [a: b: c]\n"))
+    text = LEXICON.read_text(encoding="utf-8")
+    dup = text.replace("id: brain_injury", "id: dementia", 1)
+    with pytest.raises(LexiconError, match="'dementia' is used twice"):
+        read_lexicon_file(_write(tmp_path, "b.yaml", dup))
+
+
+def test_bad_nature_code_file_is_refused_and_the_default_keeps_working(tmp_path: Path) -> None:
+    bad = _write(
+        tmp_path,
+        "codes.yaml",
+        "version: x\nagency: Test\ncodes:\n  EDP: {text: Mental, prior: 2}\n",
+    )
+    with pytest.raises(LexiconError, match=r"line 4, field codes\.EDP\.prior"):
+        load_lexicon(nature_codes_path=bad)
+    assert classify_call("EDP", None, "").behavioral_health
+    assert default_lexicon() is default_lexicon()
+
+
+def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(LexiconError, match="Cannot read"):
+        read_lexicon_file(tmp_path / "nope.yaml")
+
+
+def test_an_agency_can_add_its_own_term(tmp_path: Path) -> None:
+    text = LEXICON.read_text(encoding="utf-8").replace(
+        "terms: [dementia,", 'terms: ["memory patient", dementia,', 1
+    )
+    lex = load_lexicon(_write(tmp_path, "lexicon.yaml", text))
+    assert classify_call(None, None, "MEMORY PATIENT LOST", lexicon=lex).behavioral_health
+    assert not classify_call(None, None, "MEMORY PATIENT LOST").behavioral_health

@@ -1,0 +1,78 @@
+"""Quality floors on the labelled corpus, so the classifier cannot silently regress."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.services.classifier_quality import (
+    BH,
+    QualityReport,
+    classify_labelled,
+    evaluate,
+    from_result,
+    load_corpus,
+)
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "calls.jsonl"
+
+# Floors sit a little under today's figures (benchmarks/classifier_quality.py prints
+# them): a lexicon edit that costs more than a call or two per label fails here.
+F1_FLOORS = {
+    BH: 0.97,
+    Category.SUICIDE_RISK.value: 0.95,
+    Category.MENTAL_HEALTH.value: 0.95,
+    Category.SUBSTANCE_USE.value: 0.93,
+    Category.COGNITIVE.value: 0.93,
+}
+FLAG_FLOOR = 0.95  # precision and recall, for every safety flag
+
+
+@pytest.fixture(scope="module")
+def report() -> QualityReport:
+    calls = load_corpus(CORPUS)
+    return evaluate(calls, lambda call: from_result(classify_labelled(call)))
+
+
+@pytest.mark.parametrize("label", sorted(F1_FLOORS))
+def test_f1_floor(report: QualityReport, label: str) -> None:
+    assert report.scores[label].f1 >= F1_FLOORS[label]
+
+
+@pytest.mark.parametrize("flag", [f.value for f in SafetyFlag])
+def test_safety_flag_precision_and_recall(report: QualityReport, flag: str) -> None:
+    score = report.scores[flag]
+    assert score.precision >= FLAG_FLOOR, f"{flag} precision {score.precision:.3f}"
+    assert score.recall >= FLAG_FLOOR, f"{flag} recall {score.recall:.3f}"
+
+
+def test_corpus_is_big_varied_and_balanced() -> None:
+    calls = load_corpus(CORPUS)
+    assert len(calls) >= 400
+    assert len({c.id for c in calls}) == len(calls)
+    assert sum(not c.behavioral_health for c in calls) / len(calls) >= 0.40
+    cats = Counter(cat for c in calls for cat in c.categories)
+    flags = Counter(flag for c in calls for flag in c.safety_flags)
+    assert all(cats[c.value] >= 20 for c in Category), cats
+    assert all(flags[f.value] >= 20 for f in SafetyFlag), flags
+    tags = Counter(t for c in calls for t in c.tags)
+    for trap in (
+        "negation",
+        "uncertainty",
+        "history",
+        "figure_of_speech",
+        "homeless",
+        "crime",
+        "dv_alcohol",
+        "secured_weapon",
+        "abbreviation",
+        "misspelling",
+        "nature_only",
+    ):
+        assert tags[trap] >= 3, trap
+    # Negations and traps must appear on both sides of the BH line.
+    assert any(c.behavioral_health and "negation" in c.tags for c in calls)
+    assert any(not c.behavioral_health and "negation" in c.tags for c in calls)
