@@ -143,9 +143,9 @@ def test_bom_and_latin1_files_import_with_accents_intact(ctx: AppContext, tmp_pa
 
 
 def test_header_problems_are_named(ctx: AppContext, tmp_path: Path) -> None:
-    with pytest.raises(registry.ImportRejected, match="unknown column.*favourite_colour"):
+    with pytest.raises(registry.ImportRejected, match=r"unknown column.*favourite_colour"):
         _import(ctx, _write(tmp_path, GOOD + ",blue", header=HEADER + ",favourite_colour"))
-    with pytest.raises(registry.ImportRejected, match="missing column.*last_name"):
+    with pytest.raises(registry.ImportRejected, match=r"missing column.*last_name"):
         _import(ctx, _write(tmp_path, "G-1,Ana", header="external_id,first_name"))
 
 
