@@ -157,7 +157,8 @@ def triage_input_from_json(obj: Any) -> TriageInput:
     persons_raw = obj.get("persons") or []
     if not isinstance(persons_raw, list):
         raise IntakeError(f"persons must be a list, not {_type_name(persons_raw)}")
-    context = obj.get("context") or {}
+    context = obj.get("context")
+    context = {} if context is None else context
     if not isinstance(context, Mapping):
         raise IntakeError(f"context must be an object, not {_type_name(context)}")
     record = IntakeRecord(

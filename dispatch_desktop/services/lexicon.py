@@ -111,8 +111,14 @@ class ScoringSpec(_Strict):
     )
 
 
+def _version_text(value: Any) -> Any:
+    # "version: 3" is a natural thing to write; keep it as the text "3".
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 class LexiconFile(_Strict):
     version: str = Field(min_length=1)
+    _version = field_validator("version", mode="before")(_version_text)
     scoring: ScoringSpec = ScoringSpec()
     modifiers: ModifierSpec
     indicators: list[IndicatorSpec] = Field(min_length=1)
@@ -132,6 +138,7 @@ class NatureCodeSpec(_Strict):
 
 class NatureCodeFile(_Strict):
     version: str = Field(min_length=1)
+    _version = field_validator("version", mode="before")(_version_text)
     agency: str = Field(min_length=1)
     codes: dict[str, NatureCodeSpec] = Field(min_length=1)
 
