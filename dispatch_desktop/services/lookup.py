@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz.distance import Indel, JaroWinkler
 from sqlalchemy import and_, or_, select
@@ -204,14 +205,25 @@ def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
 
 @dataclass(slots=True)
 class _Stored:
-    person: Person
+    person: Any  # a Row of the columns in _PERSON_COLUMNS; cheaper than an ORM Person
     phones: set[str]
     addresses: set[str]
     aliases: list[tuple[str, str]]
 
 
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.source,
+    Person.external_id,
+    Person.first_name,
+    Person.middle_name,
+    Person.last_name,
+    Person.dob,
+)
+
+
 def _load(session: Session, ids: list[int]) -> list[_Stored]:
-    people = session.execute(select(Person).where(Person.id.in_(ids))).scalars().all()
+    people = session.execute(select(*_PERSON_COLUMNS).where(Person.id.in_(ids))).all()
     stored = {p.id: _Stored(p, set(), set(), []) for p in people}
     for pid, e164 in session.execute(
         select(PersonPhone.person_id, PersonPhone.e164).where(PersonPhone.person_id.in_(ids))

@@ -888,13 +888,13 @@ def write_records(
         chunk_ids = [ids[r.external_id] for r in chunk]
         # Core, not ORM, so that the version column is bumped rather than checked: an
         # import is the authority for the rows it owns.
-        table = cast(Table, Person.__table__)
+        person_table = cast(Table, Person.__table__)
         fields = ("first_name", "middle_name", "last_name", "dob", "sex")
         session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
+            update(person_table)
+            .where(person_table.c.id == bindparam("b_id"))
             .values(
-                version=table.c.version + 1,
+                version=person_table.c.version + 1,
                 updated_at=bindparam("b_updated_at"),
                 **{name: bindparam(f"b_{name}") for name in fields},
             ),
@@ -907,8 +907,8 @@ def write_records(
                 for r in chunk
             ],
         )
-        for table in (PersonPhone, PersonAddress, PersonAlias, PersonSearchKey):
-            session.execute(delete(table).where(table.person_id.in_(chunk_ids)))
+        for child in (PersonPhone, PersonAddress, PersonAlias, PersonSearchKey):
+            session.execute(delete(child).where(child.person_id.in_(chunk_ids)))
         _insert_children(session, [(ids[r.external_id], r) for r in chunk])
         done += len(chunk)
         progress("persons", done, total)
