@@ -539,7 +539,8 @@ def authorize(
 
 
 def _get_user(session: Session, username: str) -> User:
-    row = _find_user(session, username)
+    # Row lock before the audit lock, in the same order as sign_in, so the two never deadlock.
+    row = _find_user(session, username, for_update=True)
     if row is None:
         raise UserError(f"There is no user {username!r}.", fix="List users with `users list`.")
     return row
