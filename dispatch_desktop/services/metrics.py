@@ -21,17 +21,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
+    Column,
     ColumnElement,
     Connection,
-    Subquery,
+    Integer,
+    MetaData,
+    String,
+    Table,
     and_,
     case,
-    exists,
     func,
     literal,
     select,
+    true,
+    union,
+    union_all,
 )
-from sqlalchemy.orm import aliased
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import (
@@ -44,6 +50,7 @@ from dispatch_desktop.models import (
     Review,
     RoutingDecision,
 )
+from dispatch_desktop.models.base import UTCDateTime
 from dispatch_desktop.models.domain import DecisionKind, Disposition, UseOfForce
 from dispatch_desktop.services.db import Database
 
@@ -272,7 +279,7 @@ def _lookup(counts: Sequence[Count], key: str) -> int:
     return next((c.count for c in counts if c.key == key), 0)
 
 
-def _bucket(column: ColumnElement[dt.datetime], dialect: str, daily: bool) -> ColumnElement[str]:
+def _bucket(column: Any, dialect: str, daily: bool) -> ColumnElement[str]:
     if dialect == "postgresql":
         return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD" if daily else "YYYY-MM")
     return func.strftime("%Y-%m-%d" if daily else "%Y-%m", column)
@@ -287,8 +294,43 @@ def _within_days(
     return and_(earlier < later, func.julianday(later) - func.julianday(earlier) <= days)
 
 
-def call_facts(period: Period) -> Subquery:
-    """One row per call received in the period, with what the figures need about it."""
+def buckets(period: Period) -> tuple[tuple[str, dt.datetime, dt.datetime], ...]:
+    """The period's buckets (label, start, end): days up to 62 days, else calendar months."""
+    out = []
+    start = period.start
+    while start < period.end:
+        if period.daily:
+            end = start + dt.timedelta(days=1)
+            name = f"{start:%Y-%m-%d}"
+        else:
+            month = start.year * 12 + start.month  # the next month, zero-based
+            end = min(period.end, start.replace(year=month // 12, month=month % 12 + 1, day=1))
+            name = f"{start:%Y-%m}"
+        out.append((name, start, end))
+        start = end
+    return tuple(out)
+
+
+def bh_call_facts(period: Period, dialect: str) -> Any:
+    """One row per BH call received in the period, with what the figures need about it.
+
+    Candidates come from the few rows that can make a call BH (a BH classification or a
+    review correcting it to BH); each is then checked against its latest classification
+    and its review, so a call is counted by its final label only.
+    """
+    in_period = (Call.received_at >= period.start, Call.received_at < period.end)
+    # Every call of the period has an id in this range: a cheap superset filter (indexed).
+    first_id = select(func.min(Call.id)).where(*in_period).scalar_subquery()
+    last_id = select(func.max(Call.id)).where(*in_period).scalar_subquery()
+    candidates = union(
+        select(ClassificationRow.call_id.label("call_id")).where(
+            ClassificationRow.behavioral_health.is_(True),
+            ClassificationRow.call_id.between(first_id, last_id),
+        ),
+        select(Review.call_id.label("call_id")).where(
+            Review.corrected_bh.is_(True), Review.call_id.between(first_id, last_id)
+        ),
+    ).subquery("candidates")
     latest_class = (
         select(func.max(ClassificationRow.id))
         .where(ClassificationRow.call_id == Call.id)
@@ -306,7 +348,7 @@ def call_facts(period: Period) -> Subquery:
         select(
             Call.id.label("call_id"),
             Call.received_at.label("received_at"),
-            case((bh, 1), else_=0).label("bh"),
+            _bucket(Call.received_at, dialect, period.daily).label("bucket"),
             RecommendationRow.route.label("recommended_route"),
             RoutingDecision.route.label("route"),
             RoutingDecision.kind.label("decision_kind"),
@@ -318,15 +360,26 @@ def call_facts(period: Period) -> Subquery:
             Review.id.label("review_id"),
             Review.appropriate.label("appropriate"),
         )
-        .select_from(Call)
+        .select_from(candidates)
+        .join(Call, Call.id == candidates.c.call_id)
         .outerjoin(ClassificationRow, ClassificationRow.id == latest_class)
+        .outerjoin(Review, Review.call_id == Call.id)
         .outerjoin(RoutingDecision, RoutingDecision.id == latest_decision)
         .outerjoin(RecommendationRow, RecommendationRow.id == RoutingDecision.recommendation_id)
         .outerjoin(Outcome, Outcome.call_id == Call.id)
-        .outerjoin(Review, Review.call_id == Call.id)
-        .where(Call.received_at >= period.start, Call.received_at < period.end)
-        .subquery("facts")
+        .where(*in_period, bh.is_(True))
     )
+
+
+def _all_calls_by_bucket(conn: Connection, period: Period) -> dict[str, int]:
+    """Every call per bucket: one index range count each, in one statement."""
+    parts = [
+        select(literal(name).label("bucket"), func.count().label("n")).where(
+            Call.received_at >= start, Call.received_at < end
+        )
+        for name, start, end in buckets(period)
+    ]
+    return {str(b): int(n) for b, n in conn.execute(union_all(*parts)).all()}
 
 
 def _counts(
@@ -355,114 +408,180 @@ def frequent_utilizer_count(
     return int(conn.execute(select(func.count()).select_from(persons)).scalar_one())
 
 
-def _repeat_count(conn: Connection, facts: Subquery, days: int, dialect: str) -> int:
-    earlier_call = aliased(Call)
-    earlier_person = aliased(CallPerson)
-    subject = aliased(CallPerson)
-    prior = exists(
-        select(literal(1))
-        .select_from(earlier_person)
-        .join(earlier_call, earlier_call.id == earlier_person.call_id)
-        .where(
-            earlier_person.person_id == subject.person_id,
-            earlier_person.role == "subject",
-            _within_days(facts.c.received_at, earlier_call.received_at, days, dialect),
-        )
+def _facts_table() -> Table:
+    """A temporary table holding `call_facts` once, so every figure reads it cheaply."""
+    return Table(
+        "dashboard_facts",
+        MetaData(),
+        Column("call_id", Integer, primary_key=True),
+        Column("received_at", UTCDateTime()),
+        Column("bucket", String(10)),
+        Column("recommended_route", String(32)),
+        Column("route", String(32)),
+        Column("decision_kind", String(16)),
+        Column("reason_code", String(64)),
+        Column("disposition", String(32)),
+        Column("referral_to", String(128)),
+        Column("use_of_force", String(16)),
+        Column("minutes_on_scene", Integer),
+        Column("review_id", Integer),
+        Column("appropriate", Boolean),
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
     )
-    # DISTINCT call ids: a call with two linked subjects still counts once.
-    repeat_calls = (
-        select(facts.c.call_id)
-        .join(subject, subject.call_id == facts.c.call_id)
+
+
+def _repeat_counts(conn: Connection, facts: Table, period: Period, dialect: str) -> tuple[int, int]:
+    """BH calls in the period whose subject had an earlier call within 30 and 90 days.
+
+    Only the person's immediately previous call matters: if any earlier call is within N
+    days, that one is. A window function finds it in one pass.
+    """
+    subjects = (
+        select(CallPerson.person_id, Call.id.label("call_id"), Call.received_at)
+        .join(Call, Call.id == CallPerson.call_id)
         .where(
-            facts.c.bh == 1,
-            subject.role == "subject",
-            subject.person_id.is_not(None),
-            prior,
+            CallPerson.role == "subject",
+            CallPerson.person_id.is_not(None),
+            Call.received_at >= period.start - dt.timedelta(days=90),
+            Call.received_at < period.end,
         )
         .distinct()
         .subquery()
     )
-    return int(conn.execute(select(func.count()).select_from(repeat_calls)).scalar_one())
+    previous = func.lag(subjects.c.received_at).over(
+        partition_by=subjects.c.person_id, order_by=(subjects.c.received_at, subjects.c.call_id)
+    )
+    lagged = select(
+        subjects.c.call_id, subjects.c.received_at, previous.label("previous")
+    ).subquery()
+    within = {
+        days: func.max(
+            case((_within_days(lagged.c.received_at, lagged.c.previous, days, dialect), 1), else_=0)
+        )
+        for days in (30, 90)
+    }
+    per_call = (
+        select(within[30].label("r30"), within[90].label("r90"))
+        .select_from(lagged)
+        .join(facts, facts.c.call_id == lagged.c.call_id)
+        .where(lagged.c.previous.is_not(None))
+        .group_by(lagged.c.call_id)
+        .subquery()
+    )
+    r30, r90 = conn.execute(select(func.sum(per_call.c.r30), func.sum(per_call.c.r90))).one()
+    return int(r30 or 0), int(r90 or 0)
 
 
 def compute_dashboard(
     db: Database, period: Period, *, min_encounters: int = 4, utilizer_days: int = 90
 ) -> Dashboard:
-    """Compute every dashboard figure for ``period`` in one read-only connection."""
+    """Compute every dashboard figure for ``period`` in one read-only transaction.
+
+    The per-call facts are gathered once into a temporary table (dropped at the end), and
+    each figure is one GROUP BY over it.
+    """
     dialect = db.dialect
-    facts = call_facts(period)
+    table = _facts_table()
+    with db.engine.connect() as conn, conn.begin():
+        if dialect == "sqlite":
+            # Keep the scratch table in memory, not in a temp file.
+            conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+        table.create(conn)
+        try:
+            conn.execute(
+                table.insert().from_select(
+                    [c.name for c in table.c], bh_call_facts(period, dialect)
+                )
+            )
+            return _figures(conn, table, period, dialect, min_encounters, utilizer_days)
+        finally:
+            if dialect != "postgresql":  # PostgreSQL drops it at commit
+                table.drop(conn)
+
+
+def _figures(
+    conn: Connection,
+    facts: Table,
+    period: Period,
+    dialect: str,
+    min_encounters: int,
+    utilizer_days: int,
+) -> Dashboard:
     f = facts.c
-    bh = f.bh == 1
+    bh = true()  # the facts table holds BH calls only
     route = func.coalesce(f.route, UNDECIDED)
-    with db.engine.connect() as conn:
-        bucket = _bucket(f.received_at, dialect, period.daily)
-        volume = tuple(
-            VolumePoint(str(b), int(n), int(nbh or 0))
-            for b, n, nbh in conn.execute(
-                select(bucket, func.count(), func.sum(f.bh)).group_by(bucket).order_by(bucket)
-            ).all()
-        )
-        is_override = case((f.decision_kind == str(DecisionKind.OVERRIDE), 1), else_=0)
-        override_rates = tuple(
-            OverrideRate(str(r), int(n), int(o or 0))
-            for r, n, o in conn.execute(
-                select(f.recommended_route, func.count(), func.sum(is_override))
-                .where(bh, f.recommended_route.is_not(None))
-                .group_by(f.recommended_route)
-                .order_by(f.recommended_route)
-            ).all()
-        )
-        scene_time = tuple(
-            SceneTime(str(r), int(n), int(m or 0))
-            for r, n, m in conn.execute(
-                select(route, func.count(f.minutes_on_scene), func.sum(f.minutes_on_scene))
-                .where(bh, f.minutes_on_scene.is_not(None))
-                .group_by(route)
-                .order_by(route)
-            ).all()
-        )
-        not_appropriate = case((f.appropriate.is_(False), 1), else_=0)
-        appropriateness = tuple(
-            Appropriateness(str(r), int(n), int(na or 0))
-            for r, n, na in conn.execute(
-                select(route, func.count(), func.sum(not_appropriate))
-                .where(bh, f.review_id.is_not(None))
-                .group_by(route)
-                .order_by(route)
-            ).all()
-        )
-        has_outcome = f.disposition.is_not(None)
-        return Dashboard(
-            period=period,
-            calls=sum(p.calls for p in volume),
-            bh_calls=sum(p.bh_calls for p in volume),
-            volume=volume,
-            routing_mix=_counts(conn, route, bh),
-            override_rates=override_rates,
-            override_reasons=_counts(
-                conn,
-                func.coalesce(f.reason_code, "(none)"),
-                bh,
-                f.decision_kind == str(DecisionKind.OVERRIDE),
-            ),
-            dispositions=_counts(conn, f.disposition, bh, has_outcome),
-            use_of_force=_counts(conn, f.use_of_force, bh, has_outcome),
-            repeat_30=_repeat_count(conn, facts, 30, dialect),
-            repeat_90=_repeat_count(conn, facts, 90, dialect),
-            referrals=_counts(
-                conn,
-                func.coalesce(f.referral_to, "(not recorded)"),
-                bh,
-                f.disposition == str(Disposition.REFERRAL),
-            ),
-            scene_time=scene_time,
-            frequent_utilizers=frequent_utilizer_count(
-                conn, period.end, min_encounters=min_encounters, days=utilizer_days
-            ),
-            frequent_utilizers_previous=frequent_utilizer_count(
-                conn, period.start, min_encounters=min_encounters, days=utilizer_days
-            ),
-            appropriateness=appropriateness,
-            min_encounters=min_encounters,
-            utilizer_days=utilizer_days,
-        )
+    all_calls = _all_calls_by_bucket(conn, period)
+    bh_calls = {
+        str(b): int(n)
+        for b, n in conn.execute(select(f.bucket, func.count()).group_by(f.bucket)).all()
+    }
+    volume = tuple(
+        VolumePoint(name, all_calls.get(name, 0), bh_calls.get(name, 0))
+        for name, _, _ in buckets(period)
+    )
+    is_override = case((f.decision_kind == str(DecisionKind.OVERRIDE), 1), else_=0)
+    override_rates = tuple(
+        OverrideRate(str(r), int(n), int(o or 0))
+        for r, n, o in conn.execute(
+            select(f.recommended_route, func.count(), func.sum(is_override))
+            .where(bh, f.recommended_route.is_not(None))
+            .group_by(f.recommended_route)
+            .order_by(f.recommended_route)
+        ).all()
+    )
+    scene_time = tuple(
+        SceneTime(str(r), int(n), int(m or 0))
+        for r, n, m in conn.execute(
+            select(route, func.count(f.minutes_on_scene), func.sum(f.minutes_on_scene))
+            .where(bh, f.minutes_on_scene.is_not(None))
+            .group_by(route)
+            .order_by(route)
+        ).all()
+    )
+    not_appropriate = case((f.appropriate.is_(False), 1), else_=0)
+    appropriateness = tuple(
+        Appropriateness(str(r), int(n), int(na or 0))
+        for r, n, na in conn.execute(
+            select(route, func.count(), func.sum(not_appropriate))
+            .where(bh, f.review_id.is_not(None))
+            .group_by(route)
+            .order_by(route)
+        ).all()
+    )
+    has_outcome = f.disposition.is_not(None)
+    repeats = _repeat_counts(conn, facts, period, dialect)
+    return Dashboard(
+        period=period,
+        calls=sum(p.calls for p in volume),
+        bh_calls=sum(p.bh_calls for p in volume),
+        volume=volume,
+        routing_mix=_counts(conn, route, bh),
+        override_rates=override_rates,
+        override_reasons=_counts(
+            conn,
+            func.coalesce(f.reason_code, "(none)"),
+            bh,
+            f.decision_kind == str(DecisionKind.OVERRIDE),
+        ),
+        dispositions=_counts(conn, f.disposition, bh, has_outcome),
+        use_of_force=_counts(conn, f.use_of_force, bh, has_outcome),
+        repeat_30=repeats[0],
+        repeat_90=repeats[1],
+        referrals=_counts(
+            conn,
+            func.coalesce(f.referral_to, "(not recorded)"),
+            bh,
+            f.disposition == str(Disposition.REFERRAL),
+        ),
+        scene_time=scene_time,
+        frequent_utilizers=frequent_utilizer_count(
+            conn, period.end, min_encounters=min_encounters, days=utilizer_days
+        ),
+        frequent_utilizers_previous=frequent_utilizer_count(
+            conn, period.start, min_encounters=min_encounters, days=utilizer_days
+        ),
+        appropriateness=appropriateness,
+        min_encounters=min_encounters,
+        utilizer_days=utilizer_days,
+    )

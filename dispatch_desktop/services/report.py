@@ -100,59 +100,73 @@ class ReportRow:
     definition: str  # a key of metrics.DEFINITIONS
 
 
-def report_rows(dash: Dashboard) -> list[ReportRow]:
-    """Every reported figure, in reading order, with suppression applied."""
+def _exact(count: int) -> str:
+    return f"{count:,}"
+
+
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:.0f}%" if total else "–"
+
+
+def _mean(total: int, n: int, unit: str = "min") -> str:
+    return f"{total / n:.0f} {unit}" if n else "–"
+
+
+def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
+    """Every reported figure, in reading order; with ``suppress`` (the default, for
+    anything that leaves the building) small counts show as "<5"."""
+    ct, sh, mt = (count_text, share_text, mean_text) if suppress else (_exact, _share, _mean)
     rows: list[ReportRow] = []
 
     def add(section: str, figure: str, value: str, share: str, key: str) -> None:
         rows.append(ReportRow(section, figure, value, share, key))
 
-    add("Volume", "All calls", count_text(dash.calls), "", "bh_share")
+    add("Volume", "All calls", ct(dash.calls), "", "bh_share")
     add(
         "Volume",
         "BH calls",
-        count_text(dash.bh_calls),
-        share_text(dash.bh_calls, dash.calls),
+        ct(dash.bh_calls),
+        sh(dash.bh_calls, dash.calls),
         "bh_share",
     )
     for c in dash.routing_mix:
         add(
             "Routing mix",
             label(c.key),
-            count_text(c.count),
-            share_text(c.count, dash.bh_calls),
+            ct(c.count),
+            sh(c.count, dash.bh_calls),
             "routing_mix",
         )
-    add("Overrides", "Decisions on BH calls", count_text(dash.decisions), "", "override_rate")
+    add("Overrides", "Decisions on BH calls", ct(dash.decisions), "", "override_rate")
     add(
         "Overrides",
         "Overrides",
-        count_text(dash.overrides),
-        share_text(dash.overrides, dash.decisions),
+        ct(dash.overrides),
+        sh(dash.overrides, dash.decisions),
         "override_rate",
     )
     for r in dash.override_rates:
         add(
             "Overrides",
             f"Recommended {label(r.recommended_route)}: overridden",
-            count_text(r.overrides),
-            share_text(r.overrides, r.decisions),
+            ct(r.overrides),
+            sh(r.overrides, r.decisions),
             "override_rate",
         )
     for c in dash.override_reasons:
         add(
             "Overrides",
             f"Reason: {label(c.key)}",
-            count_text(c.count),
-            share_text(c.count, dash.overrides),
+            ct(c.count),
+            sh(c.count, dash.overrides),
             "override_rate",
         )
-    add("Outcomes", "BH calls with an outcome", count_text(dash.with_outcome), "", "diversion")
+    add("Outcomes", "BH calls with an outcome", ct(dash.with_outcome), "", "diversion")
     add(
         "Outcomes",
         "Diversions (LEAD and referrals)",
-        count_text(dash.diversions),
-        share_text(dash.diversions, dash.with_outcome),
+        ct(dash.diversions),
+        sh(dash.diversions, dash.with_outcome),
         "diversion",
     )
     for d in (Disposition.ARREST, Disposition.CITATION):
@@ -160,8 +174,8 @@ def report_rows(dash: Dashboard) -> list[ReportRow]:
         add(
             "Outcomes",
             DISPOSITION_LABELS[d] + "s",
-            count_text(n),
-            share_text(n, dash.with_outcome),
+            ct(n),
+            sh(n, dash.with_outcome),
             "diversion",
         )
     for d in Disposition:
@@ -171,15 +185,15 @@ def report_rows(dash: Dashboard) -> list[ReportRow]:
         add(
             "Outcomes",
             f"Disposition: {DISPOSITION_LABELS[d]}",
-            count_text(n),
-            share_text(n, dash.with_outcome),
+            ct(n),
+            sh(n, dash.with_outcome),
             "diversion",
         )
     add(
         "Use of force",
         "Calls with any force",
-        count_text(dash.force_calls),
-        share_text(dash.force_calls, dash.with_outcome),
+        ct(dash.force_calls),
+        sh(dash.force_calls, dash.with_outcome),
         "use_of_force",
     )
     force = {c.key: c.count for c in dash.use_of_force}
@@ -190,71 +204,71 @@ def report_rows(dash: Dashboard) -> list[ReportRow]:
         add(
             "Use of force",
             f"Level: {FORCE_LABELS[level]}",
-            count_text(n),
-            share_text(n, dash.with_outcome),
+            ct(n),
+            sh(n, dash.with_outcome),
             "use_of_force",
         )
     add(
         "Repeat encounters",
         "Within 30 days",
-        count_text(dash.repeat_30),
-        share_text(dash.repeat_30, dash.bh_calls),
+        ct(dash.repeat_30),
+        sh(dash.repeat_30, dash.bh_calls),
         "repeat_encounters",
     )
     add(
         "Repeat encounters",
         "Within 90 days",
-        count_text(dash.repeat_90),
-        share_text(dash.repeat_90, dash.bh_calls),
+        ct(dash.repeat_90),
+        sh(dash.repeat_90, dash.bh_calls),
         "repeat_encounters",
     )
     total_referrals = sum(c.count for c in dash.referrals)
     small = 0
     for c in dash.referrals:
         # Services named once or twice are pooled: a rare service can point at a person.
-        if is_suppressed(c.count):
+        if suppress and is_suppressed(c.count):
             small += c.count
             continue
         add(
             "Referrals to care",
             c.key,
-            count_text(c.count),
-            share_text(c.count, total_referrals),
+            ct(c.count),
+            sh(c.count, total_referrals),
             "referrals",
         )
     if small:
         add(
             "Referrals to care",
             "Other services (under 5 each)",
-            count_text(small),
-            share_text(small, total_referrals),
+            ct(small),
+            sh(small, total_referrals),
             "referrals",
         )
     for s in dash.scene_time:
         add(
             "Time on scene",
             f"Mean, {label(s.route)}",
-            mean_text(s.total_minutes, s.calls_with_time),
-            count_text(s.calls_with_time) + " calls",
+            mt(s.total_minutes, s.calls_with_time),
+            ct(s.calls_with_time) + " calls",
             "time_on_scene",
         )
     change = dash.frequent_utilizers - dash.frequent_utilizers_previous
     add(
         "Frequent utilizers",
         "At the end of the period",
-        count_text(dash.frequent_utilizers),
+        ct(dash.frequent_utilizers),
         "",
         "frequent_utilizers",
     )
     add(
         "Frequent utilizers",
         "At the end of the previous period",
-        count_text(dash.frequent_utilizers_previous),
+        ct(dash.frequent_utilizers_previous),
         "",
         "frequent_utilizers",
     )
-    suppressed_change = is_suppressed(dash.frequent_utilizers) or is_suppressed(
-        dash.frequent_utilizers_previous
+    suppressed_change = suppress and (
+        is_suppressed(dash.frequent_utilizers) or is_suppressed(dash.frequent_utilizers_previous)
     )
     add(
         "Frequent utilizers",
@@ -274,8 +288,8 @@ def report_rows(dash: Dashboard) -> list[ReportRow]:
         add(
             "Appropriateness",
             f"{label(a.route)}: not appropriate",
-            count_text(a.not_appropriate),
-            share_text(a.not_appropriate, a.reviewed),
+            ct(a.not_appropriate),
+            sh(a.not_appropriate, a.reviewed),
             "appropriateness",
         )
     return rows
