@@ -21,6 +21,7 @@ from dispatch_desktop.views.security import (
     LockOverlay,
     SignInDialog,
 )
+from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 
 PLAN_WORDS = "Calms with slow speech"
 
@@ -212,3 +213,64 @@ def test_audit_viewer_shows_filters_and_requests_export(qtbot: QtBot, tmp_path: 
     assert blocker.args[1] == target and blocker.args[0].username == "jortiz"
     viewer.on_exported(3, str(target))
     assert "Exported 3" in viewer.status.text()
+
+
+# ------------------------------------------------------------------------------ wired
+
+
+@pytest.fixture
+def wired(qtbot: QtBot, ctx, console: QMainWindow):  # type: ignore[no-untyped-def]
+    from dispatch_desktop.models.domain import Actor, Role
+    from dispatch_desktop.views.security import SecurityController
+    from dispatch_desktop.views.tasks import TaskRunner
+
+    admin = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="S")
+    auth.add_user(ctx.db, admin, "tbrooks", "T. Brooks", Role.SUPERVISOR, "amber kettle orbit")
+    runner = TaskRunner()
+    clock = FakeClock()
+    controller = SecurityController(
+        ctx, runner, console, session_lock=SessionLock(30, clock=clock), poll_ms=60_000
+    )
+    yield controller, clock
+    controller.shutdown()
+    runner.shutdown()
+
+
+def test_wired_sign_in_lock_and_unlock_against_the_database(qtbot: QtBot, wired, ctx) -> None:  # type: ignore[no-untyped-def]
+    controller, clock = wired
+    content = controller.window.centralWidget()
+    dialog = controller.start()
+    assert not content.isVisible()  # nothing shows before sign-in
+
+    dialog.acknowledge.setChecked(True)
+    dialog.username.setText("tbrooks")
+    dialog.password.setText("wrong wrong wrong")
+    dialog.on_sign_in_clicked()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "not right" in dialog.error.text() and not content.isVisible()
+
+    dialog.password.setText("amber kettle orbit")
+    with qtbot.waitSignal(controller.signed_in, timeout=10_000):
+        dialog.on_sign_in_clicked()
+    assert ctx.actor.username == "tbrooks" and content.isVisible()
+
+    clock.now += 31 * 60
+    with qtbot.waitSignal(controller.locked):
+        controller.watcher.on_timer_timeout()
+    assert controller.overlay.is_locked and not content.isVisible()
+
+    controller.overlay.password.setText("wrong wrong wrong")
+    controller.overlay.on_unlock_clicked()
+    qtbot.waitUntil(lambda: controller.overlay.error.isVisible(), timeout=10_000)
+    assert controller.overlay.is_locked
+
+    controller.overlay.password.setText("amber kettle orbit")
+    with qtbot.waitSignal(controller.unlocked, timeout=10_000):
+        controller.overlay.on_unlock_clicked()
+    assert content.isVisible() and not controller.overlay.is_locked
+
+    viewer = controller.audit_viewer()
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.model.rowCount() > 0, timeout=10_000)
+    actions = {e.action for e in viewer.model.rows}
+    assert {"auth.sign_in", "auth.reauthenticate"} <= actions

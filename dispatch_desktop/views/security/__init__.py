@@ -3,7 +3,15 @@ watcher, and the audit viewer. Each is self-contained and talks through signals;
 window wires them to services through the task runner."""
 
 from dispatch_desktop.views.security.audit_viewer import AuditTableModel, AuditViewer
+from dispatch_desktop.views.security.controller import SecurityController
 from dispatch_desktop.views.security.lock_overlay import IdleWatcher, LockOverlay
 from dispatch_desktop.views.security.sign_in_dialog import SignInDialog
 
-__all__ = ["AuditTableModel", "AuditViewer", "IdleWatcher", "LockOverlay", "SignInDialog"]
+__all__ = [
+    "AuditTableModel",
+    "AuditViewer",
+    "IdleWatcher",
+    "LockOverlay",
+    "SecurityController",
+    "SignInDialog",
+]
