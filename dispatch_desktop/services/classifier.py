@@ -45,6 +45,12 @@ _HISTORY = "history"
 _POSSIBLE = "possible"
 _SECURED = "secured"
 _QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
+_PRE_QUALIFIER = {
+    "negation_pre": _NEGATED,
+    "uncertain_pre": _POSSIBLE,
+    "unknown_pre": _UNKNOWN,
+    "history_pre": _HISTORY,
+}
 
 
 @lru_cache(maxsize=8)
@@ -72,6 +78,23 @@ class _Hit:
 class _Scan:
     hits: list[_Hit] = field(default_factory=list)
     crime: bool = False
+    seen: dict[tuple[str, bool, str], int] = field(default_factory=dict)
+
+    def keep(self, clause: list[_Hit]) -> None:
+        """Move a closed clause's hits (now final) into `hits`.
+
+        Hits that repeat an indicator with the same negation and qualifier change nothing
+        in the result once a few are kept, so a pasted log with thousands of repeats stays
+        cheap. Weapons are always kept: a later "locked in the safe" may still secure one.
+        """
+        seen = self.seen
+        for hit in clause:
+            key = (hit.spec.id, hit.negated, hit.qualifier)
+            count = seen.get(key, 0)
+            if count < MAX_SPANS_PER_INDICATOR or (hit.spec.weapon and not hit.negated):
+                self.hits.append(hit)
+                seen[key] = count + 1
+        clause.clear()
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -81,8 +104,8 @@ def _words_between(text: str, a: int, b: int) -> int:
 def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     """One pass over `text`: indicator hits with their scope qualifiers resolved."""
     scope_words = lex.scoring.scope_words
-    entry_for = lex.entry_for
-    hits = out.hits
+    punct = lex.punct.search
+    sentence_end = lex.sentence_end.search
     # Active pre-triggers: (qualifier, trigger start, trigger end).
     pre: list[tuple[str, int, int]] = []
     clause: list[_Hit] = []
@@ -90,25 +113,25 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     # "It is locked in a lockbox now." secures the gun named in the sentence before.
     previous_weapons: list[_Hit] = []
     secure_next = False
+    last_end = 0
 
-    for m in lex.pattern.finditer(text):
-        start, end = m.span()
-        if m.lastgroup == "punct":
+    for start, end, entry in lex.events(text):
+        # Punctuation between the previous phrase and this one closes scopes: a comma
+        # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
+        if start > last_end and punct(text, last_end, start):
             pre.clear()
-            clause.clear()
-            if m.group() != ",":
+            out.keep(clause)
+            if sentence_end(text, last_end, start):
                 if sentence_weapons:
                     previous_weapons = sentence_weapons
                 sentence_weapons = []
                 secure_next = False
-            continue
-        entry = entry_for(m.group())
-        if entry is None:  # pragma: no cover - every alternative in the pattern has an entry
-            continue
+        last_end = end
         kind = entry.kind
         if kind == "indicator":
-            assert entry.indicator is not None
-            hit = _Hit(start, end, entry.indicator, source, show_start=start, show_end=end)
+            spec = entry.indicator
+            assert spec is not None
+            hit = _Hit(start, end, spec, source, show_start=start, show_end=end)
             best = ""
             for qual, t_start, t_end in pre:
                 if start - t_end > _SCOPE_CHARS or _words_between(text, t_end, start) > scope_words:
@@ -119,23 +142,16 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 elif _QUALIFIER_RANK[qual] > _QUALIFIER_RANK[best]:
                     best = qual
             hit.qualifier = best
-            if entry.indicator.crime_context and not hit.negated and best != _HISTORY:
+            if spec.crime_context and not hit.negated and best != _HISTORY:
                 out.crime = True
-            if entry.indicator.weapon and not hit.negated:
+            if spec.weapon and not hit.negated:
                 if secure_next:
                     hit.qualifier = _SECURED
                     secure_next = False
                 sentence_weapons.append(hit)
-            hits.append(hit)
             clause.append(hit)
-        elif kind in ("negation_pre", "uncertain_pre", "unknown_pre", "history_pre"):
-            qual = {
-                "negation_pre": _NEGATED,
-                "uncertain_pre": _POSSIBLE,
-                "unknown_pre": _UNKNOWN,
-                "history_pre": _HISTORY,
-            }[kind]
-            pre.append((qual, start, end))
+        elif kind in _PRE_QUALIFIER:
+            pre.append((_PRE_QUALIFIER[kind], start, end))
         elif kind in ("negation_post", "history_post", "negation_any"):
             for hit in reversed(clause):
                 if start - hit.end > _SCOPE_CHARS:
@@ -167,10 +183,11 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 secure_next = True
         elif kind == "terminator":
             pre.clear()
-            clause.clear()
+            out.keep(clause)
         elif kind == "crime_context" and not any(q == _NEGATED for q, _, _ in pre):
             out.crime = True
         # kind == "ignore": a figure of speech, consumed so that nothing inside it fires.
+    out.keep(clause)
 
 
 def classify_call(
@@ -346,8 +363,19 @@ def _evidence(
 def _reasons(hits: Iterable[_Hit], narrative: str, code: str | None, text: str | None) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
+    seen_keys: set[tuple[str, bool, str, str, str]] = set()
     for hit in hits:
         source_text = _source_text(hit, narrative, code, text)
+        key = (
+            hit.spec.id,
+            hit.negated,
+            hit.qualifier,
+            hit.source,
+            source_text[hit.show_start : hit.show_end],
+        )
+        if key in seen_keys:
+            continue
+        seen_keys.add(key)
         if hit.negated:
             shown = source_text[hit.show_start : hit.show_end]
             reason = f"ruled out, {hit.spec.label}: '{shown}'"
