@@ -23,11 +23,12 @@ import enum
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,49 +193,77 @@ def _apply_update(session: Session, actor: Actor, call: Call, record: IntakeReco
     audit.record(session, actor, "call.update", object_type="call", object_ids=[call.id])
 
 
-def _store(
-    ctx: AppContext,
-    document_id: str,
-    last_update: dt.datetime,
-    record: IntakeRecord,
-    kind: str,
-) -> IngestResult:
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    document_id: str
+    last_update: dt.datetime
+    record: IntakeRecord
+
+
+def _parse(raw: str | bytes | Mapping[str, Any] | Any) -> _Parsed:
+    """Decode and check one document; raises ValueError/UserError naming the problem."""
+    document = _decode(raw)
+    document_id = document.get("$id")
+    if not isinstance(document_id, str) or not document_id.strip():
+        raise ValueError("the document has no $id")
+    last_update = parse_timestamp(document.get("lastUpdateTimeStamp"))
+    record = to_intake(document)
+    if not record.external_id:
+        record = _with_external_id(record, document_id)
+    if not (record.narrative.strip() or record.nature_code or record.nature_text):
+        raise ValueError("the document has neither an incident type nor a note")
+    return _Parsed(document_id.strip(), last_update, record)
+
+
+def _store_in(session: Session, ctx: AppContext, doc: _Parsed, kind: str) -> IngestResult:
+    """Record one document in the caller's transaction: create, update or skip its call."""
     from dispatch_desktop.services.calls import create_call
 
     actor = link_actor(ctx, kind if kind != "eido" else "cad")
-    with ctx.db.transaction() as session:
-        query = select(IngestedDocument).where(IngestedDocument.document_id == document_id)
-        if ctx.db.dialect == "postgresql":
-            query = query.with_for_update()
-        seen = session.execute(query).scalar_one_or_none()
-        if seen is not None and seen.last_update is not None:
-            if last_update == seen.last_update:
-                return IngestResult(document_id, IngestOutcome.DUPLICATE, seen.call_id)
-            if last_update < seen.last_update:
-                return IngestResult(document_id, IngestOutcome.STALE, seen.call_id)
-        # The document row is written first: on SQLite that write opens the transaction,
-        # so create_call's savepoint nests inside it instead of committing on its own.
-        if seen is None:
-            seen = IngestedDocument(document_id=document_id, kind=kind)
-            session.add(seen)
-        seen.last_update = last_update
-        seen.status = str(DocStatus.RECEIVED)
-        seen.received_at = utcnow()
-        seen.error = None
-        session.flush()
-        existing = session.execute(
-            select(Call).where(Call.external_id == record.external_id)
-        ).scalar_one_or_none()
-        if existing is None:
-            call_id = create_call(session, record, actor)
-            outcome = IngestOutcome.CREATED
-        else:
-            _apply_update(session, actor, existing, record)
-            call_id = existing.id
-            outcome = IngestOutcome.UPDATED
-        seen.call_id = call_id
-        session.flush()
-    return IngestResult(document_id, outcome, call_id)
+    query = select(IngestedDocument).where(IngestedDocument.document_id == doc.document_id)
+    if ctx.db.dialect == "postgresql":
+        query = query.with_for_update()
+    seen = session.execute(query).scalar_one_or_none()
+    if seen is not None and seen.last_update is not None:
+        if doc.last_update == seen.last_update:
+            return IngestResult(doc.document_id, IngestOutcome.DUPLICATE, seen.call_id)
+        if doc.last_update < seen.last_update:
+            return IngestResult(doc.document_id, IngestOutcome.STALE, seen.call_id)
+    # The document row is written first: on SQLite that write opens the transaction,
+    # so create_call's savepoint nests inside it instead of committing on its own.
+    if seen is None:
+        seen = IngestedDocument(document_id=doc.document_id, kind=kind)
+        session.add(seen)
+    seen.last_update = doc.last_update
+    seen.status = str(DocStatus.RECEIVED)
+    seen.received_at = utcnow()
+    seen.error = None
+    session.flush()
+    existing = session.execute(
+        select(Call).where(Call.external_id == doc.record.external_id)
+    ).scalar_one_or_none()
+    if existing is None:
+        call_id = create_call(session, doc.record, actor)
+        outcome = IngestOutcome.CREATED
+    else:
+        _apply_update(session, actor, existing, doc.record)
+        call_id = existing.id
+        outcome = IngestOutcome.UPDATED
+    seen.call_id = call_id
+    session.flush()
+    return IngestResult(doc.document_id, outcome, call_id)
+
+
+def _store_one(ctx: AppContext, raw: Any, doc: _Parsed, kind: str) -> IngestResult:
+    for _attempt in range(3):
+        try:
+            with ctx.db.transaction() as session:
+                return _store_in(session, ctx, doc, kind)
+        except IntegrityError:
+            continue  # another console stored this document first; look again
+        except UserError as exc:
+            return _record_error(ctx, raw, str(exc), kind)
+    raise RuntimeError(f"could not store document {doc.document_id!r}")
 
 
 def ingest_document(
@@ -245,32 +274,47 @@ def ingest_document(
     kind: str = "eido",
 ) -> IngestResult:
     """Ingest one EIDO document (text, bytes or decoded JSON); never raises for bad input."""
-    try:
-        document = _decode(raw)
-        document_id = document.get("$id")
-        if not isinstance(document_id, str) or not document_id.strip():
-            raise ValueError("the document has no $id")
-        last_update = parse_timestamp(document.get("lastUpdateTimeStamp"))
-        record = to_intake(document)
-        if not record.external_id:
-            record = _with_external_id(record, document_id)
-    except (ValueError, TypeError, KeyError, UserError) as exc:
-        return _record_error(ctx, raw, str(exc), kind)
-    result: IngestResult | None = None
-    for _attempt in range(3):
+    return ingest_batch(ctx, [raw], process=process, kind=kind)[0]
+
+
+def ingest_batch(
+    ctx: AppContext,
+    raws: Sequence[str | bytes | Mapping[str, Any] | Any],
+    *,
+    process: Process | None = default_process,
+    kind: str = "eido",
+    workers: int = 1,
+) -> list[IngestResult]:
+    """Ingest a page of documents: stored in one transaction, then each new or changed call
+    through the pipeline, then marked processed in one more. Results are in input order.
+
+    If the page cannot be stored whole (another console took one of its documents at the
+    same moment), each document is stored on its own instead.
+    """
+    results: list[IngestResult | None] = [None] * len(raws)
+    parsed: list[tuple[int, _Parsed]] = []
+    for index, raw in enumerate(raws):
         try:
-            result = _store(ctx, document_id.strip(), last_update, record, kind)
-            break
-        except IntegrityError:
-            # Another console stored this document first; look again.
-            continue
-        except UserError as exc:
-            return _record_error(ctx, raw, str(exc), kind)
-    if result is None:
-        raise RuntimeError(f"could not store document {document_id!r}")
-    if result.outcome in (IngestOutcome.CREATED, IngestOutcome.UPDATED) and process is not None:
-        _run_pipeline(ctx, result.document_id, result.call_id, process)
-    return result
+            parsed.append((index, _parse(raw)))
+        except (ValueError, TypeError, KeyError, UserError) as exc:
+            results[index] = _record_error(ctx, raw, str(exc), kind)
+    if parsed:
+        try:
+            with ctx.db.transaction() as session:
+                stored = [(index, _store_in(session, ctx, doc, kind)) for index, doc in parsed]
+        except (IntegrityError, UserError):
+            stored = [(index, _store_one(ctx, raws[index], doc, kind)) for index, doc in parsed]
+        for index, result in stored:
+            results[index] = result
+    done = [r for r in results if r is not None]
+    if process is not None:
+        to_run = {
+            r.document_id: r.call_id
+            for r in done
+            if r.outcome in (IngestOutcome.CREATED, IngestOutcome.UPDATED)
+        }
+        _run_pipelines(ctx, to_run, process, workers=workers)
+    return done
 
 
 def _with_external_id(record: IntakeRecord, external_id: str) -> IntakeRecord:
@@ -279,9 +323,7 @@ def _with_external_id(record: IntakeRecord, external_id: str) -> IntakeRecord:
     return replace(record, external_id=external_id)
 
 
-def _run_pipeline(ctx: AppContext, document_id: str, call_id: int | None, process: Process) -> bool:
-    if call_id is None:
-        return False
+def _run_one(ctx: AppContext, document_id: str, call_id: int, process: Process) -> bool:
     try:
         process(ctx, call_id)
     except Exception as exc:
@@ -294,14 +336,37 @@ def _run_pipeline(ctx: AppContext, document_id: str, call_id: int | None, proces
             if row is not None:
                 row.error = f"pipeline: {type(exc).__name__}: {exc}"[:2000]
         return False
-    with ctx.db.transaction() as session:
-        row = session.execute(
-            select(IngestedDocument).where(IngestedDocument.document_id == document_id)
-        ).scalar_one_or_none()
-        if row is not None and row.status == str(DocStatus.RECEIVED):
-            row.status = str(DocStatus.PROCESSED)
-            row.error = None
     return True
+
+
+def _run_pipelines(
+    ctx: AppContext, calls: Mapping[str, int | None], process: Process, *, workers: int = 1
+) -> int:
+    """Run the pipeline for each (document, call); mark the ones that ran in one go.
+
+    With ``workers`` > 1 the calls are triaged side by side (each in its own unit of
+    work); they are distinct calls, so they never write the same rows.
+    """
+    jobs = [(doc_id, call_id) for doc_id, call_id in calls.items() if call_id is not None]
+    if workers > 1 and len(jobs) > 1:
+        _ = ctx.cipher  # opened once here: its first use may write the first data key
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+            flags = list(pool.map(lambda job: _run_one(ctx, job[0], job[1], process), jobs))
+    else:
+        flags = [_run_one(ctx, doc_id, call_id, process) for doc_id, call_id in jobs]
+    ok = [doc_id for (doc_id, _call), flag in zip(jobs, flags, strict=True) if flag]
+    if ok:
+        with ctx.db.transaction() as session:
+            session.execute(
+                update(IngestedDocument)
+                .where(
+                    IngestedDocument.document_id.in_(ok),
+                    IngestedDocument.status == str(DocStatus.RECEIVED),
+                )
+                .values(status=str(DocStatus.PROCESSED), error=None)
+                .execution_options(synchronize_session=False)
+            )
+    return len(ok)
 
 
 def resume_unprocessed(ctx: AppContext, *, process: Process = default_process) -> int:
@@ -313,7 +378,7 @@ def resume_unprocessed(ctx: AppContext, *, process: Process = default_process) -
             .where(IngestedDocument.status == str(DocStatus.RECEIVED))
             .order_by(IngestedDocument.id)
         ).all()
-    return sum(1 for doc_id, call_id in pending if _run_pipeline(ctx, doc_id, call_id, process))
+    return _run_pipelines(ctx, dict(pending), process)
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +469,7 @@ def poll_feed(
     *,
     process: Process | None = default_process,
     max_pages: int = 20,
+    workers: int = 1,
 ) -> BatchReport:
     """Fetch pages from the stored since-token and ingest each document.
 
@@ -422,9 +488,7 @@ def poll_feed(
         report = replace(report, pages=report.pages + 1)
         if page.not_modified:
             break
-        report = report.add(
-            ingest_document(ctx, document, process=process) for document in page.documents
-        )
+        report = report.add(ingest_batch(ctx, page.documents, process=process, workers=workers))
         with ctx.db.transaction() as session:
             _set_meta(session, FEED_CURSOR_KEY, page.next_token)
             _set_meta(session, FEED_ETAG_KEY, page.etag)
