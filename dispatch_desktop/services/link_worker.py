@@ -50,6 +50,7 @@ class LinkConfig:
     get_retries: int = 2
     page_size: int = 100
     send_batch: int = 100
+    pipeline_workers: int = 2  # calls triaged side by side within a page
     backoff: outbox.Backoff = field(default_factory=outbox.Backoff)
 
     @classmethod
@@ -136,7 +137,9 @@ class CadLinkWorker:
             self._resumed = True
         inbound: ingest.BatchReport | None = None
         if self.feed is not None:
-            inbound = ingest.poll_feed(self.ctx, self.feed, process=self.process)
+            inbound = ingest.poll_feed(
+                self.ctx, self.feed, process=self.process, workers=self.config.pipeline_workers
+            )
         elif self.drop is not None:
             inbound = ingest.ingest_drop_folder(self.ctx, self.drop, process=self.process)
         outbound: outbox.SendReport | None = None
