@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import Indel, JaroWinkler
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
@@ -25,8 +25,6 @@ from dispatch_desktop.models import (
     Call,
     CallPerson,
     Person,
-    PersonAddress,
-    PersonAlias,
     PersonPhone,
     PersonSearchKey,
     PremiseAlert,
@@ -41,6 +39,7 @@ from dispatch_desktop.services.normalize import (
     dob_variants,
     first_name_variants,
     fold,
+    formal_names,
     nickname_relation,
     normalize_address,
     normalize_phone,
@@ -54,7 +53,7 @@ ALERT_CONTEXT = "premise_alert.reason"
 PROBABLE = 0.80
 POSSIBLE = 0.40
 AMBIGUITY_MARGIN = 0.12
-MAX_CANDIDATES = 150
+MAX_CANDIDATES = 100
 KEY_ROW_LIMIT = 6000
 
 
@@ -148,10 +147,15 @@ def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
 
 def _query_keys(q: _Prepared) -> dict[str, set[str]]:
     keys: dict[str, set[str]] = {}
+    stated = set(q.dob.years(q.today)) if q.dob else set()
     # A year either side: clerks and callers are often a year out.
-    stated = q.dob.years(q.today) if q.dob else ()
-    years = {y + d for y in stated for d in (-1, 0, 1)}
+    near_years = {y + d for y in stated for d in (-1, 0, 1)}
     first_codes = {phonetic(v) for v in first_name_variants(q.first)} if len(q.first) > 1 else set()
+    # First name + year buckets are large at state scale: only the name as given and its
+    # formal forms, not every nickname of those.
+    own_first_codes = (
+        {phonetic(v) for v in (q.first, *formal_names(q.first))} if len(q.first) > 1 else set()
+    )
     last_codes = {phonetic(v) for v in surname_variants(q.last)}
     # Callers swap first and last names; search the swapped reading too.
     swapped_last = {phonetic(v) for v in surname_variants(q.first)} if q.first else set()
@@ -160,10 +164,10 @@ def _query_keys(q: _Prepared) -> dict[str, set[str]]:
         (lc, fc) for lc in swapped_last for fc in swapped_first
     ]:
         keys.setdefault("nn", set()).add(f"{lc}|{fc}")
-    for y in years:
+    for y in near_years:
         for lc in last_codes | swapped_last:
             keys.setdefault("ly", set()).add(f"{lc}|{y}")
-        for fc in first_codes | swapped_first:
+        for fc in own_first_codes | swapped_first:
             keys.setdefault("fy", set()).add(f"{fc}|{y}")
     if q.dob and q.dob.exact:
         keys["db"] = {q.dob.exact.isoformat()} | {d.isoformat() for d in dob_variants(q.dob.exact)}
@@ -225,22 +229,25 @@ _PERSON_COLUMNS = (
 def _load(session: Session, ids: list[int]) -> list[_Stored]:
     people = session.execute(select(*_PERSON_COLUMNS).where(Person.id.in_(ids))).all()
     stored = {p.id: _Stored(p, set(), set(), []) for p in people}
-    for pid, e164 in session.execute(
-        select(PersonPhone.person_id, PersonPhone.e164).where(PersonPhone.person_id.in_(ids))
-    ):
-        stored[pid].phones.add(e164)
-    for pid, norm in session.execute(
-        select(PersonAddress.person_id, PersonAddress.normalized).where(
-            PersonAddress.person_id.in_(ids)
+    # One round trip for phones, addresses and aliases. The ids are integers from the
+    # database, so they are inlined rather than bound one parameter each.
+    id_list = ",".join(str(int(i)) for i in ids)
+    children = session.execute(
+        text(
+            f"SELECT person_id, 'p', e164, '' FROM person_phone WHERE person_id IN ({id_list}) "
+            "UNION ALL SELECT person_id, 'a', normalized, '' FROM person_address "
+            f"WHERE person_id IN ({id_list}) "
+            "UNION ALL SELECT person_id, 'n', first_name, last_name FROM person_alias "
+            f"WHERE person_id IN ({id_list})"
         )
-    ):
-        stored[pid].addresses.add(norm)
-    for pid, first, last in session.execute(
-        select(PersonAlias.person_id, PersonAlias.first_name, PersonAlias.last_name).where(
-            PersonAlias.person_id.in_(ids)
-        )
-    ):
-        stored[pid].aliases.append((fold(first), fold(last)))
+    )
+    for pid, kind, value, extra in children:
+        if kind == "p":
+            stored[pid].phones.add(value)
+        elif kind == "a":
+            stored[pid].addresses.add(value)
+        else:
+            stored[pid].aliases.append((fold(value), fold(extra)))
     return list(stored.values())
 
 

@@ -33,6 +33,7 @@ def _nicknamer() -> NickNamer:
     return _NICKNAMER
 
 
+@lru_cache(maxsize=131072)
 def fold(text: str | None) -> str:
     """Lower-case ASCII letters, spaces and hyphens only: "María O'Neil" -> "maria oneil"."""
     if not text:
@@ -68,6 +69,7 @@ def phonetic(token: str) -> str:
     return jellyfish.nysiis(token) if token else ""
 
 
+@lru_cache(maxsize=131072)
 def surname_variants(last: str) -> tuple[str, ...]:
     """A surname and its parts: "garcia-lopez" -> ("garcialopez", "garcia", "lopez")."""
     last = fold(last)
@@ -99,6 +101,13 @@ def first_name_variants(first: str) -> tuple[str, ...]:
     return (first, *sorted(related - {first}))
 
 
+@lru_cache(maxsize=65536)
+def formal_names(first: str) -> tuple[str, ...]:
+    """The formal names a given name is a nickname of: "bill" -> ("william", ...)."""
+    return tuple(sorted(_nicknamer().canonicals_of(fold(first).replace(" ", ""))))
+
+
+@lru_cache(maxsize=131072)
 def nickname_relation(query: str, recorded: str) -> str | None:
     """Explain how two different first names are the same name, or None."""
     query, recorded = fold(query), fold(recorded)
@@ -304,6 +313,7 @@ def dob_variants(dob: dt.date) -> tuple[dt.date, ...]:
     return tuple(sorted(found))
 
 
+@lru_cache(maxsize=131072)
 def dob_difference(query: dt.date, recorded: dt.date) -> str | None:
     """Name the clerical slip that turns one date into the other, or None."""
     if query == recorded:
