@@ -82,19 +82,8 @@ class ModifierSpec(_Strict):
     crime_context: list[str]
     ignore: list[str] = Field(description="figures of speech, matched and discarded")
 
-    _check_terms = field_validator(
-        "negation_pre",
-        "negation_post",
-        "negation_any",
-        "uncertain_pre",
-        "unknown_pre",
-        "history_pre",
-        "history_post",
-        "secured",
-        "terminators",
-        "crime_context",
-        "ignore",
-    )(_clean_terms)
+    # Every field here is a list of phrases.
+    _check_terms = field_validator("*")(_clean_terms)
 
 
 class ScoringSpec(_Strict):
