@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import Call, OutboxMessage, utcnow
-from dispatch_desktop.models.domain import Actor, OutboxStatus
+from dispatch_desktop.models.domain import Actor, OutboxStatus, Role
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.db import Database
 
@@ -394,7 +394,13 @@ def counts(session: Session) -> OutboxCounts:
 
 
 def requeue_dead(session: Session, actor: Actor, ids: Iterable[int], *, reason: str) -> int:
-    """Put dead letters back in the queue (a supervisor's action, audited)."""
+    """Put dead letters back in the queue (a supervisor's or administrator's action, audited)."""
+    if Role(actor.role) not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        raise UserError(
+            f"{actor.display_name or actor.username} ({actor.role}) may not resend messages "
+            "to CAD.",
+            fix="Ask the shift supervisor.",
+        )
     wanted = sorted(set(ids))
     if not reason.strip():
         raise UserError("Say why the messages are being sent again.", fix="Enter a reason.")

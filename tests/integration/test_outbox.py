@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent, OutboxMessage
-from dispatch_desktop.models.domain import OutboxStatus
+from dispatch_desktop.models.domain import Actor, OutboxStatus, Role
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.cad_link import (
     CadOutbound,
@@ -126,15 +126,15 @@ def test_a_refused_message_is_dead_lettered_listed_and_can_be_requeued(ctx: AppC
         assert {d.idempotency_key for d in dead} == keys
         assert all("HTTP 404" in (d.last_error or "") for d in dead)
         assert (counts.pending, counts.dead) == (0, 2)
-        with pytest.raises(UserError), ctx.db.transaction() as session:
-            outbox.requeue_dead(session, ctx.actor, [d.id for d in dead], reason=" ")
+        supervisor = Actor("tbrooks", Role.SUPERVISOR, "CONSOLE-01")
+        ids = [d.id for d in dead]
+        with pytest.raises(UserError, match="may not resend"), ctx.db.transaction() as session:
+            outbox.requeue_dead(session, ctx.actor, ids, reason="retry")  # a dispatcher
+        with pytest.raises(UserError, match="why"), ctx.db.transaction() as session:
+            outbox.requeue_dead(session, supervisor, ids, reason=" ")
         with ctx.db.transaction() as session:
-            assert (
-                outbox.requeue_dead(
-                    session, ctx.actor, [d.id for d in dead], reason="CAD endpoint fixed"
-                )
-                == 2
-            )
+            requeued = outbox.requeue_dead(session, supervisor, ids, reason="CAD endpoint fixed")
+        assert requeued == 2
         _send_until_done(ctx, _transport(sim.url))
         assert set(sim.applied()) == keys
     with ctx.db.uow() as session:
