@@ -1,0 +1,116 @@
+"""Item models for the supervisor screens, over the frozen values services return."""
+
+from __future__ import annotations
+
+from dispatch_desktop.services.report import ReportRow, label
+from dispatch_desktop.services.review import QueueRow
+from dispatch_desktop.services.utilizers import Utilizer
+from dispatch_desktop.views import text as words
+from dispatch_desktop.views.models import Column, FrozenTableModel
+
+
+def route_text(route: str | None) -> str:
+    return label(route) if route else "—"
+
+
+def _decision(row: QueueRow) -> str:
+    if row.decision_kind is None:
+        return "no decision"
+    if row.overridden:
+        return f"OVERRIDE ({label(row.reason_code or 'other')})"
+    return "accepted"
+
+
+def _review(row: QueueRow) -> str:
+    if not row.reviewed:
+        return "not reviewed"
+    verdict = "appropriate" if row.appropriate else "NOT appropriate"
+    return verdict + (" · label corrected" if row.corrected else "")
+
+
+def _review_colour(row: QueueRow) -> str | None:
+    if not row.reviewed:
+        return None
+    return words.COLOURS["ok"] if row.appropriate else words.COLOURS["danger"]
+
+
+class ReviewQueueModel(FrozenTableModel[QueueRow]):
+    """BH calls for review; overrides first (the service orders them)."""
+
+    columns = (
+        Column[QueueRow]("Call", lambda r: r.call_number),
+        Column[QueueRow](
+            "Received", lambda r: words.local_time(r.received_at), sort=lambda r: r.received_at
+        ),
+        Column[QueueRow](
+            "Nature",
+            lambda r: r.nature,
+            tooltip=lambda r: ", ".join(words.category_label(c) for c in r.categories),
+        ),
+        Column[QueueRow]("Recommended", lambda r: route_text(r.recommended_route)),
+        Column[QueueRow]("Dispatched", lambda r: route_text(r.route)),
+        Column[QueueRow](
+            "Decision",
+            _decision,
+            colour=lambda r: words.COLOURS["warn"] if r.overridden else None,
+        ),
+        Column[QueueRow]("Dispatcher", lambda r: r.dispatcher or "—"),
+        Column[QueueRow]("Unit", lambda r: r.units or "—"),
+        Column[QueueRow]("Outcome", lambda r: label(r.disposition) if r.disposition else "—"),
+        Column[QueueRow]("Review", _review, colour=_review_colour),
+    )
+
+    def row_of_call(self, call_id: int) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.call_id == call_id), -1)
+
+
+def _systems(row: Utilizer) -> str:
+    return ", ".join(f"{label(s)} {n}" for s, n in row.by_system if n)
+
+
+_TREND = {"rising": "▲ rising", "falling": "▼ falling", "steady": "■ steady"}
+
+
+class UtilizerModel(FrozenTableModel[Utilizer]):
+    """Frequent utilizers, most encounters first."""
+
+    columns = (
+        Column[Utilizer]("Person", lambda u: u.name),
+        Column[Utilizer](
+            "Encounters", lambda u: str(u.encounters), sort=lambda u: u.encounters, align_right=True
+        ),
+        Column[Utilizer]("By system", _systems),
+        Column[Utilizer](
+            "Previous window",
+            lambda u: str(u.previous_encounters),
+            sort=lambda u: u.previous_encounters,
+            align_right=True,
+        ),
+        Column[Utilizer](
+            "Trend",
+            lambda u: _TREND[u.trend],
+            colour=lambda u: words.COLOURS["danger"] if u.trend == "rising" else None,
+        ),
+        Column[Utilizer](
+            "Last encounter",
+            lambda u: words.local_time(u.last_encounter),
+            sort=lambda u: u.last_encounter,
+        ),
+    )
+
+
+class FigureModel(FrozenTableModel[ReportRow]):
+    """Every dashboard figure as a table row, with its definition as the tooltip."""
+
+    columns = (
+        Column[ReportRow]("Section", lambda r: r.section),
+        Column[ReportRow]("Figure", lambda r: r.figure, tooltip=lambda r: _definition(r)),
+        Column[ReportRow]("Value", lambda r: r.value, align_right=True),
+        Column[ReportRow]("Share", lambda r: r.share, align_right=True),
+    )
+
+
+def _definition(row: ReportRow) -> str:
+    from dispatch_desktop.services.metrics import DEFINITIONS
+
+    return DEFINITIONS[row.definition].text
