@@ -20,6 +20,7 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.services import triage
 from dispatch_desktop.services.classifier import default_lexicon
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.settings import load_settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,9 +32,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("file", nargs="?", default="-", help="input file, or - for stdin")
     parser.add_argument("--format", choices=["jsonl", "eido"], default="jsonl", dest="fmt")
-    parser.add_argument("--lexicon", type=Path, help="lexicon YAML (default: the packaged one)")
     parser.add_argument(
-        "--nature-codes", type=Path, help="nature-code map YAML (default: APCO codes)"
+        "--lexicon", type=Path, help="lexicon YAML (default: settings, else the packaged one)"
+    )
+    parser.add_argument(
+        "--nature-codes", type=Path, help="nature-code map YAML (default: settings, else APCO)"
     )
     parser.set_defaults(func=_triage, no_context=True)
 
@@ -43,7 +46,13 @@ def _lines(stream: BinaryIO) -> Iterator[bytes]:
 
 
 def _triage(args: argparse.Namespace, ctx: AppContext | None) -> int:
-    lexicon = default_lexicon(args.lexicon, args.nature_codes)
+    lexicon_path, codes_path = args.lexicon, args.nature_codes
+    if lexicon_path is None or codes_path is None:
+        # No database is needed, but the agency's configured data files still apply.
+        settings = load_settings(Path(args.settings) if args.settings else None)
+        lexicon_path = lexicon_path or settings.lexicon_file
+        codes_path = codes_path or settings.nature_code_file
+    lexicon = default_lexicon(lexicon_path, codes_path)
     if args.file == "-":
         return _run(sys.stdin.buffer, args.fmt, lexicon)
     path = Path(args.file)

@@ -32,6 +32,7 @@ from dispatch_desktop.models.domain import (
     SafetyFlag,
 )
 from dispatch_desktop.services.lexicon import CompiledLexicon, IndicatorSpec, load_lexicon
+from dispatch_desktop.settings import Settings
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.
@@ -51,6 +52,11 @@ _PRE_QUALIFIER = {
     "unknown_pre": _UNKNOWN,
     "history_pre": _HISTORY,
 }
+
+
+def lexicon_for(settings: Settings) -> CompiledLexicon:
+    """The lexicon an agency configured (`lexicon_file`, `nature_code_file`), else the default."""
+    return default_lexicon(settings.lexicon_file, settings.nature_code_file)
 
 
 @lru_cache(maxsize=8)

@@ -129,3 +129,21 @@ def test_missing_input_file(tmp_path: Path) -> None:
     res = run_triage(str(tmp_path / "nope.jsonl"), env_dir=tmp_path)
     assert res.returncode == 2
     assert b"Cannot read" in res.stderr
+
+
+def test_settings_choose_the_agency_nature_codes(tmp_path: Path) -> None:
+    codes = ROOT / "resources" / "agency-examples" / "san-diego-nature-codes.yaml"
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'nature_code_file = "{codes}"\n', encoding="utf-8")
+    data = json.dumps({"id": "sd", "nature": "FS", "narrative": ""}).encode()
+    res = run_triage("-", stdin=data, env_dir=tmp_path)
+    assert outputs(res)[0]["behavioral_health"] is False
+    env = {"DISPATCH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    res = subprocess.run(
+        [sys.executable, "-m", "dispatch_desktop", "--settings", str(settings), "triage", "-"],
+        input=data,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert outputs(res)[0]["categories"] == ["cognitive"]
