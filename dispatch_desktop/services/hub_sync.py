@@ -26,7 +26,7 @@ from sqlalchemy import select
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AppMeta, IngestedDocument, utcnow
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import audit
+from dispatch_desktop.services import ingest
 from dispatch_desktop.services.cad_link import LinkError, Remote
 from dispatch_desktop.services.context import AppContext
 
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 HUB_CURSOR_KEY = "hub.since"
 HUB_SOURCE = "hub"
 FORMATS = ("csv", "fhir")
-MAX_KEPT_PAYLOAD = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,27 +90,26 @@ def _already_taken(ctx: AppContext, document_id: str) -> bool:
 def _record(
     ctx: AppContext, document_id: str, *, ok: bool, message: str, payload: str | None
 ) -> None:
+    if not ok:
+        ingest.keep_rejected(
+            ctx,
+            document_id=document_id,
+            kind=HUB_SOURCE,
+            error=message,
+            payload=payload,
+            actor=hub_actor(ctx),
+            action="hub.reject",
+        )
+        return
     with ctx.db.transaction() as session:
         session.add(
             IngestedDocument(
                 document_id=document_id,
                 kind=HUB_SOURCE,
-                status="processed" if ok else "error",
-                error=None if ok else message[:2000],
-                payload=None if ok or payload is None else payload[:MAX_KEPT_PAYLOAD],
+                status="processed",
                 last_update=utcnow(),
             )
         )
-        if not ok:
-            audit.record(
-                session,
-                hub_actor(ctx),
-                "hub.reject",
-                object_type="ingested_document",
-                object_ids=[document_id[:64]],
-                outcome="error",
-                reason=message[:200],
-            )
 
 
 def _import(ctx: AppContext, file_id: str, fmt: str, content: bytes) -> HubFileResult:

@@ -128,39 +128,61 @@ def _decode(raw: str | bytes | Mapping[str, Any] | Any) -> Mapping[str, Any]:
     return value
 
 
+def keep_rejected(
+    ctx: AppContext,
+    *,
+    document_id: str,
+    kind: str,
+    error: str,
+    payload: str | None,
+    actor: Actor,
+    action: str,
+) -> None:
+    """Keep a document that could not be taken: once, with its text and reason, audited."""
+    try:
+        with ctx.db.transaction() as session:
+            taken = session.execute(
+                select(IngestedDocument.id).where(IngestedDocument.document_id == document_id)
+            ).first()
+            if taken is not None:
+                return
+            session.add(
+                IngestedDocument(
+                    document_id=document_id,
+                    kind=kind,
+                    status=str(DocStatus.ERROR),
+                    error=error[:2000],
+                    payload=None if payload is None else payload[:MAX_KEPT_PAYLOAD],
+                    last_update=utcnow(),
+                )
+            )
+            audit.record(
+                session,
+                actor,
+                action,
+                object_type="ingested_document",
+                object_ids=[document_id[:64]],
+                outcome="error",
+                reason=error[:200],
+            )
+    except IntegrityError:
+        pass  # another console recorded the same document a moment ago
+
+
 def _record_error(
     ctx: AppContext, raw: str | bytes | Mapping[str, Any] | Any, error: str, kind: str
 ) -> IngestResult:
     text = _text_of(raw)
     document_id = "error:sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    try:
-        with ctx.db.transaction() as session:
-            if (
-                session.execute(
-                    select(IngestedDocument.id).where(IngestedDocument.document_id == document_id)
-                ).first()
-                is None
-            ):
-                session.add(
-                    IngestedDocument(
-                        document_id=document_id,
-                        kind=kind,
-                        status=str(DocStatus.ERROR),
-                        error=error[:2000],
-                        payload=text[:MAX_KEPT_PAYLOAD],
-                    )
-                )
-                audit.record(
-                    session,
-                    link_actor(ctx),
-                    "ingest.reject",
-                    object_type="ingested_document",
-                    object_ids=[document_id[:64]],
-                    outcome="error",
-                    reason=error[:200],
-                )
-    except IntegrityError:
-        pass  # another console recorded the same broken document a moment ago
+    keep_rejected(
+        ctx,
+        document_id=document_id,
+        kind=kind,
+        error=error,
+        payload=text,
+        actor=link_actor(ctx),
+        action="ingest.reject",
+    )
     log.warning("EIDO document rejected: %s", error)
     return IngestResult(document_id, IngestOutcome.ERROR, error=error)
 
