@@ -1,14 +1,29 @@
-"""Composition root for the console: settings, engine and services, then the views."""
+"""Composition root for the console: settings, engine and services, then the views.
+
+Also renders the console offscreen (``screenshot`` and ``screenshots``), driving it the way
+a dispatcher would, so the pictures in docs/ show the real screen.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dispatch_desktop.errors import UserError
+from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.settings import Settings
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from dispatch_desktop.views.main_window import MainWindow
 
 NO_DISPLAY_MESSAGE = (
     "No display is available, so the console cannot open a window here.\n"
@@ -26,23 +41,33 @@ def display_available() -> bool:
     return True
 
 
+def qt_app() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("dispatch-desktop")
+    app.setOrganizationName("dispatch-desktop")
+    return app
+
+
+def build_window(ctx: AppContext, app: QApplication, theme_name: str) -> MainWindow:
+    from dispatch_desktop.views.main_window import MainWindow
+    from dispatch_desktop.views.theme import ThemeManager
+
+    themes = ThemeManager(app, theme_name)
+    themes.apply()
+    return MainWindow(ctx, themes=themes)
+
+
 def run_console(settings: Settings) -> int:
     """Open the console window and run the Qt event loop until it closes."""
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
-    from PySide6.QtWidgets import QApplication
-
-    from dispatch_desktop.views.main_window import MainWindow
-    from dispatch_desktop.views.theme import ThemeManager
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName("dispatch-desktop")
+    app = qt_app()
     ctx = AppContext.open(settings)
-    themes = ThemeManager(app, settings.theme)
-    themes.apply()
-    window = MainWindow(ctx, themes=themes)
+    window = build_window(ctx, app, settings.theme)
     window.show()
     try:
         return int(app.exec())
@@ -50,26 +75,147 @@ def run_console(settings: Settings) -> int:
         ctx.close()
 
 
+def wait_until(condition: Callable[[], bool], timeout_s: float = 30.0) -> bool:
+    """Run the event loop until ``condition()`` holds (for offscreen rendering and
+    benchmarks, never inside a slot). Returns whether it held before the timeout."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if condition():
+        return True
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+    held = False
+
+    def check() -> None:
+        nonlocal held
+        if condition():
+            held = True
+            loop.quit()
+        elif time.monotonic() > deadline:
+            loop.quit()
+
+    timer = QTimer()
+    timer.setInterval(15)
+    timer.timeout.connect(check)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    return held
+
+
+def _settle(window: MainWindow, extra: Callable[[], bool] = lambda: True) -> None:
+    wait_until(lambda: window.runner.idle and extra(), 60.0)
+    # One more turn so the last results are painted.
+    wait_until(lambda: False, 0.05)
+
+
+def _save(widget: QWidget, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(out)):
+        raise UserError(f"Could not write the screenshot to {out}.")
+    return out
+
+
 def render_screenshot(
     settings: Settings, out: Path, *, width: int = 1600, height: int = 960
 ) -> Path:
-    """Render the main window offscreen to a PNG (no display needed)."""
+    """Render the main window on the configured database offscreen to a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from dispatch_desktop.views.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
+    app = qt_app()
     ctx = AppContext.open(settings)
     try:
-        window = MainWindow(ctx)
+        window = build_window(ctx, app, settings.theme)
         window.resize(width, height)
         window.show()
-        app.processEvents()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(out)):
-            raise UserError(f"Could not write the screenshot to {out}.")
+        _settle(window)
+        _save(window, out)
         window.close()
     finally:
         ctx.close()
     return out
+
+
+@dataclass(frozen=True)
+class ScreenshotSet:
+    files: tuple[Path, ...]
+
+
+def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
+    """The console stories (docs/console.md) on a throwaway demo scene, as PNGs.
+
+    main screen with a BH call, a confirmed person with a plan and a recommendation; the
+    override dialog; the safety banner; the light theme; and the smallest supported size.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from dispatch_desktop.services import calls, pipeline
+    from dispatch_desktop.views import demo_scene
+
+    app = qt_app()
+    files: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="dd-shots-") as folder:
+        root = Path(folder)
+        # Remembered layout and font size must not leak into (or out of) the pictures.
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, str(root / "qsettings"))
+        settings = Settings(data_dir=root, workstation="CONSOLE-07", agency="Demo County ECC")
+        actor = Actor("jortiz", Role.DISPATCHER, "CONSOLE-07", display_name="J. Ortiz")
+        ctx = AppContext.open(settings, actor=actor)
+        try:
+            demo_scene.build_scene(ctx)
+            ids = []
+            for record in reversed(demo_scene.STORY_CALLS):
+                with ctx.db.transaction() as session:
+                    ids.append(calls.create_call(session, record, actor))
+                pipeline.process_call(ctx, ids[-1])
+            welfare, bridge = ids[2], ids[1]
+            detail = pipeline.reload_detail(ctx, welfare)
+            with ctx.db.transaction() as session:
+                calls.confirm_match(session, actor, detail.persons[0].call_person_id)
+            pipeline.process_call(ctx, welfare)
+
+            window = build_window(ctx, app, "dark")
+            window.resize(1600, 960)
+            window.show()
+            _settle(window)
+            window.queue.select_call(welfare)
+            _settle(window, lambda: _shows(window, welfare))
+            files.append(_save(window, out_dir / "console-main.png"))
+
+            window.open_override_dialog()
+            dialog = window.override_dialog
+            if dialog is not None:
+                dialog.route_combo.setCurrentIndex(dialog.route_combo.findText("CIT officer"))
+                dialog.reason_combo.setCurrentIndex(1)
+                dialog.text_edit.setPlainText("Caller now reports he picked up a kitchen knife.")
+                _settle(window)
+                files.append(_save(dialog, out_dir / "console-override.png"))
+                dialog.reject()
+
+            window.queue.select_call(bridge)
+            _settle(window, lambda: _shows(window, bridge))
+            files.append(_save(window, out_dir / "console-safety.png"))
+
+            window.queue.select_call(welfare)
+            _settle(window, lambda: _shows(window, welfare))
+            if window.themes is not None:
+                window.themes.toggle()
+                window.call_pane.show_call(window.controller.detail)  # type: ignore[arg-type]
+            _settle(window)
+            files.append(_save(window, out_dir / "console-light.png"))
+            if window.themes is not None:
+                window.themes.toggle()
+                window.call_pane.show_call(window.controller.detail)  # type: ignore[arg-type]
+            window.resize(1280, 800)
+            _settle(window)
+            files.append(_save(window, out_dir / "console-1280x800.png"))
+            window.close()
+        finally:
+            ctx.close()
+    return ScreenshotSet(tuple(files))
+
+
+def _shows(window: MainWindow, call_id: int) -> bool:
+    detail = window.controller.detail
+    return detail is not None and detail.call_id == call_id and window.card.detail is detail

@@ -1,4 +1,6 @@
-"""`dispatch-desktop screenshot --out FILE.png`: render the console offscreen."""
+"""`dispatch-desktop screenshot --out FILE.png` renders the console on the configured
+database; `dispatch-desktop screenshots --out-dir docs` renders the console stories on a
+throwaway demo scene (what `make screenshots` keeps current in docs/)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--height", type=int, default=960)
     parser.set_defaults(func=_screenshot)
 
+    stories = sub.add_parser(
+        "screenshots",
+        help="render the console stories (main screen, override dialog, safety banner, "
+        "light theme, 1280x800) to PNGs on a throwaway demo scene",
+    )
+    stories.add_argument("--out-dir", required=True, type=Path, help="folder for the PNGs")
+    stories.set_defaults(func=_screenshots, no_context=True)
+
 
 def _screenshot(args: argparse.Namespace, ctx: AppContext) -> int:
     from dispatch_desktop.app import render_screenshot
 
     out = render_screenshot(ctx.settings, args.out, width=args.width, height=args.height)
     print(f"wrote {out}")
+    return 0
+
+
+def _screenshots(args: argparse.Namespace, _ctx: None) -> int:
+    from dispatch_desktop.app import render_story_screenshots
+
+    for path in render_story_screenshots(args.out_dir).files:
+        print(f"wrote {path}")
     return 0

@@ -334,8 +334,8 @@ def shift_name(now: dt.datetime | None = None) -> str:
     """The demo county's two 12-hour shifts, in agency wall-clock time."""
     local = active_policy().local(now or utcnow())
     if 6 <= local.hour < 18:
-        return f"Day shift 06:00–18:00 (now {local:%H:%M})"
-    return f"Night shift 18:00–06:00 (now {local:%H:%M})"
+        return f"Day shift 06–18 · {local:%H:%M}"
+    return f"Night shift 18–06 · {local:%H:%M}"
 
 
 @dataclass(frozen=True, slots=True)

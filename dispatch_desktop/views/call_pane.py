@@ -72,7 +72,7 @@ def evidence_legend(evidence: tuple[EvidenceSpan, ...]) -> str:
             lines.append(
                 f"● \u201c{span.text}\u201d — {words.indicator_label(span.indicator)}{where}"
             )
-    return "\n".join(lines) if lines else "No evidence highlighted."
+    return "   ".join(lines) if lines else "No evidence highlighted."
 
 
 class CallPane(QWidget):
@@ -101,13 +101,15 @@ class CallPane(QWidget):
         self.narrative.setObjectName("narrative")
         self.narrative.setAccessibleName("Narrative with evidence highlighted")
         self.narrative.setTabChangesFocus(True)
+        self.narrative.setMinimumHeight(60)
         self.legend = plain_label("", self, name="muted")
         self.legend.setAccessibleName("Evidence")
         self.note_edit = QLineEdit(self)
-        self.note_edit.setPlaceholderText("Add what the caller says now (Ctrl+N), Enter to add")
+        self.note_edit.setPlaceholderText("New info from the caller (Ctrl+N)")
         self.note_edit.setAccessibleName("New note for this call")
         self.note_edit.returnPressed.connect(self.on_note_edit_return_pressed)
-        add = QPushButton("Add note", self)
+        add = QPushButton("Add", self)
+        add.setAccessibleName("Add the note")
         add.setAutoDefault(False)
         add.clicked.connect(self.on_note_edit_return_pressed)
 

@@ -185,7 +185,18 @@ class ConsoleController(QObject):
             with ctx.db.uow() as session:
                 return pipeline.units_for(session, detail)
 
-        self.runner.run(work, on_success=self.units_loaded.emit, on_failure=self._fail)
+        def done(units: tuple[calls.UnitOption, ...]) -> None:
+            # A list computed for an older state of the call (before the decision, or for
+            # another call) must never be offered: the next answer is on its way.
+            now = self.detail
+            if (
+                now is not None
+                and now.call_id == detail.call_id
+                and now.decision == detail.decision
+            ):
+                self.units_loaded.emit(units)
+
+        self.runner.run(work, on_success=done, on_failure=self._fail)
 
     def accept(self, on_error: ErrorCallback | None = None) -> None:
         detail = self.detail
@@ -224,6 +235,7 @@ class ConsoleController(QObject):
 
         def done(new: calls.CallDetail) -> None:
             self.detail = new
+            self.units_loaded.emit(())
             self.decision_saved.emit(new)
             self.call_loaded.emit(new)
             self.refresh_queue()
@@ -285,21 +297,22 @@ class ConsoleController(QObject):
 
         self.runner.run(work, on_success=done, on_failure=self._fail)
 
-    def handoff_bytes(self, on_ready: Callable[[bytes], None]) -> None:
-        """The sheet as PDF bytes for the print preview; printing it is audited."""
+    def handoff_pages(self, on_ready: Callable[[list[bytes]], None]) -> None:
+        """The sheet's pages as PNG images for the print preview (rendering is audited)."""
         detail = self.detail
         if detail is None:
             return
         ctx = self.ctx
 
-        def work() -> bytes:
+        def work() -> list[bytes]:
             import io
 
             from dispatch_desktop.services.handoff import print_handoff
+            from dispatch_desktop.views.handoff_print import rasterise
 
             buffer = io.BytesIO()
-            print_handoff(ctx, detail.call_id, buffer, destination="preview")
-            return buffer.getvalue()
+            print_handoff(ctx, detail.call_id, buffer, destination="printer")
+            return rasterise(buffer.getvalue())
 
         self.runner.run(work, on_success=on_ready, on_failure=self._fail)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from dispatch_desktop.models import utcnow
+from dispatch_desktop.models import AppMeta, utcnow
 from dispatch_desktop.models.domain import CallPersonRole, IntakePerson, IntakeRecord
 from dispatch_desktop.models.records import Contact, PlanContent
 from dispatch_desktop.services import registry
@@ -89,6 +89,9 @@ def _lead_plan(now: dt.datetime) -> registry.PlanRecord:
 def build_scene(ctx: AppContext, *, seed: int = 2611) -> None:
     """Users, roster and the story people, in an empty database."""
     now = utcnow()
+    with ctx.db.transaction() as session:
+        # A synthetic database: it may keep its key in a demo key file without a keyring.
+        session.merge(AppMeta(key="demo", value="1"))
     cipher = ctx.cipher
     with ctx.db.transaction() as session:
         build_users(session)

@@ -27,8 +27,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+F", "Filter the call queue"),
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Go to queue / call detail / recommendation"),
     ("Ctrl+N", "Add a note to the call"),
-    ("Alt+C", "Confirm the selected person match"),
-    ("Alt+J", "Reject the selected person match"),
+    ("F7 (or Alt+C)", "Confirm the selected person match"),
+    ("F8 (or Alt+J)", "Reject the selected person match"),
     ("Enter", "Accept the recommendation"),
     ("Ctrl+O", "Override the recommendation (reason and words required)"),
     ("Ctrl+Enter", "Assign the selected unit"),
@@ -64,6 +64,7 @@ class OverrideDialog(QDialog):
         self._submit = submit
         self.route_combo = QComboBox(self)
         self.route_combo.setAccessibleName("Route instead")
+        self.route_combo.addItem("— choose a route —", None)
         for route in routes:
             if route is not recommended:
                 self.route_combo.addItem(route_label(route), route)
@@ -104,7 +105,7 @@ class OverrideDialog(QDialog):
         self.text_edit.textChanged.connect(self._validate)
         self._saving = False
         self._validate()
-        self.reason_combo.setFocus()
+        self.route_combo.setFocus()
 
     def problem(self) -> str | None:
         if self.route_combo.currentData() is None:

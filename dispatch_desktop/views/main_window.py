@@ -33,6 +33,7 @@ from dispatch_desktop.views import theme
 from dispatch_desktop.views.call_pane import CallPane, plain_label
 from dispatch_desktop.views.console import ConsoleController
 from dispatch_desktop.views.dialogs import NewCallDialog, OverrideDialog, ShortcutsDialog
+from dispatch_desktop.views.handoff_print import HandoffChoiceDialog, open_print_preview
 from dispatch_desktop.views.people_pane import PeoplePane
 from dispatch_desktop.views.queue_pane import QueuePane
 from dispatch_desktop.views.recommendation_card import RecommendationCard
@@ -42,7 +43,8 @@ QUEUE_REFRESH_MS = 5000
 
 
 class MainWindow(QMainWindow):
-    """Queue on the left, call detail in the middle, people and recommendation on the right."""
+    """Queue on the left; call detail over people and place in the middle; the
+    recommendation card on the right."""
 
     link_status_changed = Signal(object)  # services.cad_link.LinkStatus, from any thread
 
@@ -72,23 +74,25 @@ class MainWindow(QMainWindow):
         self.error_banner.setAccessibleName("Problem")
         self.error_banner.hide()
 
+        # The middle column reads top to bottom: what is happening, then who it is.
         self.right = QSplitter(Qt.Orientation.Vertical, self)
-        self.right.setObjectName("rightSplitter")
+        self.right.setObjectName("middleSplitter")
+        self.right.addWidget(self.call_pane)
         self.right.addWidget(self.people)
-        self.right.addWidget(self.card)
         self.right.setStretchFactor(0, 1)
         self.right.setStretchFactor(1, 1)
+        self.right.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.queue)
-        self.splitter.addWidget(self.call_pane)
         self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 3)
+        self.splitter.addWidget(self.card)
+        self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([560, 460, 580])
-        self.right.setSizes([420, 520])
+        self.splitter.setSizes([470, 640, 490])
+        self.right.setSizes([430, 500])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -118,13 +122,23 @@ class MainWindow(QMainWindow):
         if self.ctx.settings.cad_url:
             self._set_link_text("CAD link: connecting…", "linkDegraded")
         else:
-            self._set_link_text("CAD link: none configured (manual entry)", "linkOnline")
+            self._set_link_text("CAD link: none (manual entry)", "linkOnline")
         actor = self.ctx.actor
         who = actor.display_name or actor.username
-        self.db_label = QLabel(f"DB: {self.ctx.db.describe()}", self)
-        self.user_label = QLabel(f"User: {who} ({actor.username}, {actor.role})", self)
+        where = self.ctx.db.describe()
+        self.db_label = QLabel(f"DB: {self.ctx.db.dialect} {Path(where).name}", self)
+        self.db_label.setToolTip(where)
+        self.db_label.setAccessibleName(f"Database {where}")
+        self.user_label = QLabel(f"{who} · {actor.role}", self)
+        self.user_label.setToolTip(f"Signed in as {actor.username} at {actor.workstation}")
+        self.user_label.setAccessibleName(f"User {actor.username}, role {actor.role}")
         self.shift_label = QLabel("", self)
-        self.runner.run(pipeline.shift_name, on_success=self.shift_label.setText)
+        self.shift_label.setAccessibleName("Shift")
+        self._shift_timer = QTimer(self)
+        self._shift_timer.setInterval(60_000)
+        self._shift_timer.timeout.connect(self.refresh_shift)
+        self._shift_timer.start()
+        self.refresh_shift()
         self.busy_label = QLabel("", self)
         self.busy_label.setAccessibleName("Working")
         for label in (self.db_label, self.user_label, self.shift_label, self.busy_label):
@@ -133,6 +147,9 @@ class MainWindow(QMainWindow):
         for widget in (self.link_label, self.db_label, self.user_label, self.shift_label):
             bar.addPermanentWidget(widget)
         self.setStatusBar(bar)
+
+    def refresh_shift(self) -> None:
+        self.runner.run(pipeline.shift_name, on_success=self.shift_label.setText)
 
     def _set_link_text(self, text: str, style: str) -> None:
         self.link_label.setText(text)
@@ -218,7 +235,7 @@ class MainWindow(QMainWindow):
         store = theme.settings_store()
         for key, splitter in (
             ("ui/main_splitter", self.splitter),
-            ("ui/right_splitter", self.right),
+            ("ui/middle_splitter", self.right),
         ):
             state = store.value(key)
             if isinstance(state, QByteArray):
@@ -230,7 +247,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         store = theme.settings_store()
         store.setValue("ui/main_splitter", self.splitter.saveState())
-        store.setValue("ui/right_splitter", self.right.saveState())
+        store.setValue("ui/middle_splitter", self.right.saveState())
         store.setValue("ui/geometry", self.saveGeometry())
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -318,12 +335,25 @@ class MainWindow(QMainWindow):
         if detail is None or not detail.assignments:
             self.statusBar().showMessage("Print the handoff sheet after a unit is assigned.", 5000)
             return
-        default = self.ctx.settings.data_dir / f"handoff-{detail.call_number}.pdf"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Save the handoff sheet", str(default), "PDF (*.pdf)"
-        )
-        if path:
-            self.save_handoff(Path(path))
+        dialog = HandoffChoiceDialog(detail.call_number, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_handoff_choice(dialog.choice, detail))
+        dialog.open()
+
+    def _on_handoff_choice(self, choice: int, detail: CallDetail) -> None:
+        if choice == HandoffChoiceDialog.PRINT:
+            title = f"handoff {detail.call_number}"
+            self.statusBar().showMessage("Preparing the handoff sheet…", 5000)
+            self.controller.handoff_pages(lambda pages: open_print_preview(self, pages, title))
+        elif choice == HandoffChoiceDialog.SAVE:
+            default = self.ctx.settings.data_dir / f"handoff-{detail.call_number}.pdf"
+            dialog = QFileDialog(self, "Save the handoff sheet", str(default), "PDF (*.pdf)")
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("pdf")
+            dialog.selectFile(str(default))
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.fileSelected.connect(lambda path: self.save_handoff(Path(path)))
+            dialog.open()
 
     def save_handoff(self, path: Path) -> None:
         self.controller.save_handoff(path)

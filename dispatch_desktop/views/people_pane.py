@@ -132,10 +132,10 @@ class PeoplePane(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setMaximumHeight(130)
-        self.confirm_button = QPushButton("&Confirm match (Alt+C)", self)
+        self.table.setMaximumHeight(110)
+        self.confirm_button = QPushButton("&Confirm (F7)", self)
         self.confirm_button.setAccessibleName("Confirm the selected match")
-        self.reject_button = QPushButton("Re&ject match (Alt+J)", self)
+        self.reject_button = QPushButton("Re&ject (F8)", self)
         self.reject_button.setAccessibleName("Reject the selected match")
         for button in (self.confirm_button, self.reject_button):
             button.setAutoDefault(False)
@@ -177,6 +177,7 @@ class PeoplePane(QWidget):
         layout.addWidget(self.full_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.encounters)
         layout.addWidget(self.alerts)
+        layout.addStretch(0)
         self.detail: CallDetail | None = None
 
     def show_call(self, detail: CallDetail) -> None:
@@ -230,7 +231,7 @@ class PeoplePane(QWidget):
                 "Confirm a match to see the crisis plan." if waiting else "No confirmed person."
             )
             self.plan_view.clear()
-            self.plan_view.setEnabled(False)
+            self.plan_view.hide()
             self.full_button.hide()
             self.encounters.setText("")
             return
@@ -246,11 +247,12 @@ class PeoplePane(QWidget):
         if plan is None:
             self.plan_status.setText(f"{name}: no crisis plan on file.")
             self.plan_view.clear()
-            self.plan_view.setEnabled(False)
+            self.plan_view.hide()
             self.full_button.hide()
             return
         self.plan_status.setText(f"{name} — {plan.status_line}")
         self.plan_view.setPlainText(plan_essentials(plan))
+        self.plan_view.show()
         # An expired plan stays readable but greyed: it must never look current.
         self.plan_view.setEnabled(plan.status is not PlanStatus.EXPIRED)
         self.full_button.setVisible(plan.content is not None)

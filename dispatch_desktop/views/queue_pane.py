@@ -53,8 +53,9 @@ class QueuePane(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((84, 150, 96, 150, 150, 160, 70, 60)):
+        for column, width in enumerate((96, 150, 110, 160, 150, 170, 76, 64)):
             self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(self.on_table_current_changed)
 
         layout = QVBoxLayout(self)

@@ -68,9 +68,7 @@ def test_call_to_handoff(qtbot: QtBot, window: MainWindow, ctx: AppContext, tmp_
     assert "Speak slowly" not in win.people.plan_view.toPlainText()
     win.people.table.setFocus()
     qtbot.keyClick(win.people.table, Qt.Key.Key_F7)
-    qtbot.waitUntil(
-        lambda: "Speak slowly" in win.people.plan_view.toPlainText(), timeout=WAIT
-    )
+    qtbot.waitUntil(lambda: "Speak slowly" in win.people.plan_view.toPlainText(), timeout=WAIT)
     plan = win.people.plan_view.toPlainText()
     assert plan.index("SAFETY NOTES") < plan.index("WHAT HELPS") < plan.index("CONTACTS")
     assert "after hours" in plan
@@ -88,6 +86,7 @@ def test_call_to_handoff(qtbot: QtBot, window: MainWindow, ctx: AppContext, tmp_
     dialog = win.override_dialog
     assert dialog is not None
     assert not dialog.save_button.isEnabled()
+    dialog.route_combo.setCurrentIndex(1)
     dialog.reason_combo.setCurrentIndex(1)
     assert not dialog.save_button.isEnabled()
     dialog.text_edit.setPlainText("Caller now says he has a knife in the kitchen.")
