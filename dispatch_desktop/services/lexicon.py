@@ -265,7 +265,11 @@ def _trie_regex(terms: Iterable[str]) -> str:
             alts.append(head + render(node[ch], ch))
         if "" in node:
             # The terminal goes last so that the longest phrase at a position wins.
-            alts.append(_ALNUM_END if (last.isalnum() or last == "*") else "")
+            if last.isalpha() and last != "s":
+                # A plural or third-person "s" is the same phrase: "goodbye notes".
+                alts.append("s?" + _ALNUM_END)
+            else:
+                alts.append(_ALNUM_END if (last.isalnum() or last == "*") else "")
         if len(alts) == 1:
             return alts[0]
         return "(?:" + "|".join(alts) + ")"
@@ -366,6 +370,10 @@ class CompiledLexicon:
         hit = self.entries.get(key)
         if hit is not None:
             return hit
+        if key.endswith("s"):
+            hit = self.entries.get(key[:-1])
+            if hit is not None:
+                return hit
         for cut in range(len(key), 0, -1):
             hit = self.wildcard_entries.get(key[:cut])
             if hit is not None:

@@ -190,6 +190,7 @@ def test_abbreviations_and_misspellings() -> None:
     assert Category.SUICIDE_RISK in narrative("my brother is suicidel").categories
     assert Category.MENTAL_HEALTH in narrative("son is skitzophrenic").categories
     assert SafetyFlag.MEDICAL in narrative("POSS OD, UNRESPONSIVE").safety_flags
+    assert Category.SUICIDE_RISK in narrative("wrote goodbye notes to her kids").categories
     # "si" in lower case is not the abbreviation (it is Spanish for "yes").
     assert not narrative("RP said si, she will wait outside").behavioral_health
 
