@@ -4,7 +4,8 @@ A stable contract that other tools depend on. Each input (a JSON line, or an EID
 document with ``--format eido``) gives exactly one output object, in order:
 
     {"id", "behavioral_health", "score", "categories", "safety_flags",
-     "evidence": [{"start", "end", "text", "indicator", ...}], "reasons", "lexicon_version"}
+     "evidence": [{"start", "end", "text", "indicator", ...}], "classification_reasons",
+     "lexicon_version"}
 
 or, if that input cannot be read, ``{"id", "line", "error"}``; the batch always goes on.
 `triage_record` builds one result; later steps (routing, issue #5) add their keys there,
@@ -48,7 +49,8 @@ def classification_json(result: ClassificationResult) -> dict[str, Any]:
             }
             for e in result.evidence
         ],
-        "reasons": list(result.reasons),
+        # "reasons" itself belongs to routing (issue #5); these explain the classification.
+        "classification_reasons": list(result.reasons),
         "lexicon_version": result.lexicon_version,
     }
 
