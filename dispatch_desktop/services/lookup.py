@@ -25,6 +25,7 @@ from dispatch_desktop.models import (
     Call,
     CallPerson,
     Person,
+    PersonAddress,
     PersonPhone,
     PersonSearchKey,
     PremiseAlert,
@@ -171,8 +172,6 @@ def _query_keys(q: _Prepared) -> dict[str, set[str]]:
             keys.setdefault("fy", set()).add(f"{fc}|{y}")
     if q.dob and q.dob.exact:
         keys["db"] = {q.dob.exact.isoformat()} | {d.isoformat() for d in dob_variants(q.dob.exact)}
-    if q.building:
-        keys["ad"] = {q.building}
     if last_codes and (len(q.first) <= 1 or not first_codes):
         initials = [q.first[:1]] if q.first else [*"abcdefghijklmnopqrstuvwxyz", "_"]
         keys["li"] = {f"{lc}|{i}" for lc in last_codes for i in initials}
@@ -192,7 +191,7 @@ def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
             .where(or_(*clauses))
             .limit(KEY_ROW_LIMIT)
         ).all()
-        weights = {"nn": 3, "ly": 2, "fy": 2, "db": 2, "ad": 2, "li": 1}
+        weights = {"nn": 3, "ly": 2, "fy": 2, "db": 2, "li": 1}
         for person_id, kind in rows:
             hits[person_id] += weights.get(kind, 1)
     if q.phone:
@@ -200,6 +199,22 @@ def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
             select(PersonPhone.person_id).where(PersonPhone.e164 == q.phone).limit(500)
         ):
             hits[person_id] += 4
+    if q.building:
+        # The building and every unit in it: "123 N MAIN ST" and "123 N MAIN ST #4B".
+        for (person_id,) in session.execute(
+            select(PersonAddress.person_id)
+            .where(
+                or_(
+                    PersonAddress.normalized == q.building,
+                    and_(
+                        PersonAddress.normalized >= f"{q.building} #",
+                        PersonAddress.normalized < f"{q.building} $",
+                    ),
+                )
+            )
+            .limit(500)
+        ):
+            hits[person_id] += 3
     return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
 
 

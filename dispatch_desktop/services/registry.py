@@ -102,32 +102,31 @@ def person_keys(
     last: str,
     dob: dt.date | None,
     aliases: Iterable[tuple[str, str]] = (),
-    buildings: Iterable[str] = (),
 ) -> set[tuple[str, str]]:
-    """Every blocking key of a person: names and aliases, DOB, and address buildings."""
+    """Every blocking key of a person: names and aliases, and DOB.
+
+    Phones and addresses need no keys: person_phone.e164 and person_address.normalized
+    are indexed already.
+    """
     year = dob.year if dob is not None else None
     keys = name_keys(first, last, year)
     for alias_first, alias_last in aliases:
         keys |= name_keys(alias_first or first, alias_last or last, year)
     if dob is not None:
         keys.add(("db", dob.isoformat()))
-    keys |= {("ad", building) for building in buildings if building}
     return keys
 
 
 def index_person(session: Session, person_id: int) -> int:
     """Rewrite one person's PersonSearchKey rows from what is stored; returns the count."""
     person = session.execute(
-        select(Person)
-        .where(Person.id == person_id)
-        .options(selectinload(Person.aliases), selectinload(Person.addresses))
+        select(Person).where(Person.id == person_id).options(selectinload(Person.aliases))
     ).scalar_one()
     keys = person_keys(
         person.first_name,
         person.last_name,
         person.dob,
         [(a.first_name, a.last_name) for a in person.aliases],
-        [_building(a.normalized) for a in person.addresses],
     )
     session.execute(delete(PersonSearchKey).where(PersonSearchKey.person_id == person_id))
     if keys:
@@ -400,7 +399,8 @@ def _csv_record(
             addresses = ((raw_address, located),)
     if not (row.first_name or row.last_name):
         errors.append(RowError(row_no, "last_name", "a person needs a first or last name"))
-    plan = _csv_plan(row_no, row.external_id, raw, today, errors)
+    has_plan = any(raw.get(k) for k in PLAN_COLUMNS if k.startswith("plan_"))
+    plan = _csv_plan(row_no, row.external_id, raw, today, errors) if has_plan else None
     if len(errors) > before:
         return None
     aliases = tuple(_alias(a) for a in _split_list(row.aliases))
@@ -839,13 +839,7 @@ def _child_rows(
         {"person_id": person_id, "first_name": f, "last_name": last, "kind": "aka"}
         for f, last in record.aliases
     ]
-    keys = person_keys(
-        record.first_name,
-        record.last_name,
-        record.dob,
-        record.aliases,
-        [a.building for _raw, a in record.addresses],
-    )
+    keys = person_keys(record.first_name, record.last_name, record.dob, record.aliases)
     key_rows = [{"person_id": person_id, "kind": k, "value": v} for k, v in keys]
     return phones, addresses, aliases, key_rows
 
@@ -875,12 +869,10 @@ def write_records(
              "updated_at": now, "version": 1, **r.person_values()}
             for r in chunk
         ]  # fmt: skip
-        result = session.execute(
-            insert(Person).returning(Person.id, Person.external_id, sort_by_parameter_order=True),
-            rows,
-        )
-        for pid, ext in result.all():
-            ids[ext] = pid
+        session.execute(insert(cast(Table, Person.__table__)), rows)
+        # Read the new ids back by the unique (source, external_id): RETURNING in
+        # parameter order would make SQLite insert one row per statement.
+        ids.update(_ids_for(session, source, [r.external_id for r in chunk]))
         _insert_children(session, [(ids[r.external_id], r) for r in chunk])
         done += len(chunk)
         progress("persons", done, total)
@@ -936,6 +928,18 @@ def write_records(
     )
 
 
+def _ids_for(session: Session, source: str, external_ids: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in _chunks(external_ids, 900):
+        rows = session.execute(
+            select(Person.external_id, Person.id).where(
+                Person.source == source, Person.external_id.in_(part)
+            )
+        )
+        found.update({ext: pid for ext, pid in rows})
+    return found
+
+
 def _insert_children(session: Session, pairs: Sequence[tuple[int, PersonRecord]]) -> None:
     phones: list[dict[str, Any]] = []
     addresses: list[dict[str, Any]] = []
@@ -954,7 +958,21 @@ def _insert_children(session: Session, pairs: Sequence[tuple[int, PersonRecord]]
         (PersonSearchKey, keys),
     ):
         if rows:
-            session.execute(insert(cast(Table, table.__table__)), rows)
+            _executemany(session, cast(Table, table.__table__).name, rows)
+
+
+def _executemany(session: Session, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    """A plain DB-API executemany: millions of key rows skip SQLAlchemy's per-row work.
+
+    Only for tables whose columns here are strings, integers and booleans, which both
+    drivers adapt natively; table and column names come from the models, never input.
+    """
+    columns = list(rows[0])
+    marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(marker for _ in columns)})"
+    )
+    session.connection().exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
 
 
 def _upsert_plan(

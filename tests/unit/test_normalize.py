@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dispatch_desktop.services.normalize import (
     DobQuery,
+    _normalize_address,
     dob_difference,
     dob_variants,
     first_name_variants,
@@ -143,3 +147,43 @@ def test_dob_slips_are_named() -> None:
     assert dt.date(1991, 12, 4) in variants
     assert dt.date(1991, 4, 13) in variants
     assert dob not in variants
+
+
+@given(
+    area=st.integers(200, 999),
+    exchange=st.integers(0, 999),
+    line=st.integers(0, 9999),
+    style=st.sampled_from(
+        ["({a}) {e}-{l}", "{a}-{e}-{l}", "{a}.{e}.{l}", "+1 {a} {e} {l}", "1-{a}-{e}-{l}",
+         "{a}{e}{l}", "+1{a}{e}{l}"]
+    ),
+)  # fmt: skip
+def test_phone_fast_path_agrees_with_phonenumbers(
+    area: int, exchange: int, line: int, style: str
+) -> None:
+    raw = style.format(a=f"{area:03d}", e=f"{exchange:03d}", l=f"{line:04d}")
+    try:
+        parsed = phonenumbers.parse(raw, "US")
+        expected = (
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_possible_number(parsed)
+            else None
+        )
+    except phonenumbers.NumberParseException:
+        expected = None
+    assert normalize_phone(raw) == expected
+
+
+@given(
+    number=st.integers(1, 99999),
+    street=st.sampled_from(["Main", "5th", "Rainier", "Martin Luther King Jr", "Oak Hill"]),
+    direction=st.sampled_from(["", "North ", "SW ", "e "]),
+    suffix=st.sampled_from(["Street", "Ave", "Way", "Boulevard", "Ct"]),
+    unit=st.sampled_from(["", " Apt 4B", " Unit 12", " #3", " Suite 100"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_cached_address_shapes_parse_like_the_address_itself(
+    number: int, street: str, direction: str, suffix: str, unit: str
+) -> None:
+    raw = f"{number} {direction}{street} {suffix}{unit}"
+    assert normalize_address(raw) == _normalize_address(raw)
