@@ -120,12 +120,15 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     previous_weapons: list[_Hit] = []
     secure_next = False
     last_end = 0
+    # First cues of phrase families seen in this clause: family index -> (start, end).
+    first_cues: dict[int, tuple[int, int]] = {}
 
     for start, end, entry in lex.events(text):
         # Punctuation between the previous phrase and this one closes scopes: a comma
         # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
         if start > last_end and punct(text, last_end, start):
             pre.clear()
+            first_cues.clear()
             out.keep(clause)
             if sentence_end(text, last_end, start):
                 if sentence_weapons:
@@ -134,9 +137,24 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 secure_next = False
         last_end = end
         kind = entry.kind
+        spec = entry.indicator
+        hit_start = start
+        if kind == "cue":
+            spec = None
+            for family, is_then, family_spec, window in entry.cues:
+                if not is_then:
+                    first_cues[family] = (start, end)
+                elif family in first_cues:
+                    f_start, f_end = first_cues[family]
+                    if _words_between(text, f_end, start) <= window:
+                        spec, hit_start = family_spec, f_start
+                        del first_cues[family]  # one span per pairing
+            if spec is None:
+                continue
+            kind = "indicator"
         if kind == "indicator":
-            spec = entry.indicator
             assert spec is not None
+            start = hit_start
             hit = _Hit(start, end, spec, source, show_start=start, show_end=end)
             best = ""
             for qual, t_start, t_end in pre:
@@ -189,6 +207,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 secure_next = True
         elif kind == "terminator":
             pre.clear()
+            first_cues.clear()
             out.keep(clause)
         elif kind == "crime_context" and not any(q == _NEGATED for q, _, _ in pre):
             out.crime = True

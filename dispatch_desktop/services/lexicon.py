@@ -106,12 +106,28 @@ def _version_text(value: Any) -> Any:
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
+class FamilySpec(_Strict):
+    """Two cue lists that mean an indicator when they occur close together, in order.
+
+    For what call-takers phrase in many ways: "took a whole bunch of her Tylenol" is
+    `took` followed within a few words by `bunch`.
+    """
+
+    indicator: str = Field(description="the id of the indicator this family fires")
+    first: list[str] = Field(min_length=1)
+    then: list[str] = Field(min_length=1)
+    within_words: int = Field(default=4, ge=1, le=10)
+
+    _check_terms = field_validator("first", "then")(_clean_terms)
+
+
 class LexiconFile(_Strict):
     version: str = Field(min_length=1)
     _version = field_validator("version", mode="before")(_version_text)
     scoring: ScoringSpec = ScoringSpec()
     modifiers: ModifierSpec
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    families: list[FamilySpec] = Field(default_factory=list)
 
 
 class NatureCodeSpec(_Strict):
@@ -206,6 +222,11 @@ def read_lexicon_file(path: Path | None = None) -> LexiconFile:
         if ind.id in seen:
             raise LexiconError(f"{origin}: indicator id '{ind.id}' is used twice (#{i + 1})")
         seen.add(ind.id)
+    for i, fam in enumerate(lex.families):
+        if fam.indicator not in seen:
+            raise LexiconError(
+                f"{origin}: families.{i}.indicator '{fam.indicator}' is not an indicator id"
+            )
     return lex
 
 
@@ -229,6 +250,7 @@ Kind = Literal[
     "terminator",
     "crime_context",
     "ignore",
+    "cue",
 ]
 
 _SEP = r"[\s\-]+"
@@ -281,6 +303,8 @@ def _trie_regex(terms: Iterable[str]) -> str:
 class Entry:
     kind: Kind
     indicator: IndicatorSpec | None = None
+    # For kind "cue": (family index, is the "then" cue, the family's indicator, window).
+    cues: tuple[tuple[int, bool, IndicatorSpec, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -417,6 +441,17 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             add(term, entry)
         for term in ind.case_sensitive_terms:
             case_entries[term] = entry
+    by_id = {ind.id: ind for ind in lex.indicators}
+    cues: dict[str, list[tuple[int, bool, IndicatorSpec, int]]] = {}
+    for i, fam in enumerate(lex.families):
+        for is_then, terms in ((False, fam.first), (True, fam.then)):
+            for term in terms:
+                cues.setdefault(normalize_term(term), []).append(
+                    (i, is_then, by_id[fam.indicator], fam.within_words)
+                )
+    for key, roles in cues.items():
+        # A phrase that is already a term keeps its meaning; cues only fill the gaps.
+        entries.setdefault(key, Entry("cue", cues=tuple(roles)))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = re.compile(f"[^a-z0-9]({_trie_regex(trie_terms)})")
     case_pattern = None

@@ -131,3 +131,11 @@ def test_an_agency_can_add_its_own_term(tmp_path: Path) -> None:
     lex = load_lexicon(_write(tmp_path, "lexicon.yaml", text))
     assert classify_call(None, None, "MEMORY PATIENT LOST", lexicon=lex).behavioral_health
     assert not classify_call(None, None, "MEMORY PATIENT LOST").behavioral_health
+
+
+def test_a_family_must_name_an_indicator(tmp_path: Path) -> None:
+    text = LEXICON.read_text(encoding="utf-8").replace(
+        "  - indicator: place_at_hand", "  - indicator: place_at_hnad", 1
+    )
+    with pytest.raises(LexiconError, match=r"families\.0\.indicator 'place_at_hnad'"):
+        read_lexicon_file(_write(tmp_path, "lexicon.yaml", text))
