@@ -20,7 +20,12 @@ from dispatch_desktop.models.domain import EncounterSystem
 from dispatch_desktop.models.records import Contact, PlanContent
 from dispatch_desktop.services import plans, registry
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.normalize import NormalizedAddress, normalize_address
+from dispatch_desktop.services.normalize import (
+    NormalizedAddress,
+    first_name_variants,
+    formal_names,
+    normalize_address,
+)
 
 Progress = Callable[[str, int, int], None]
 SOURCE = "demo-county"
@@ -190,8 +195,11 @@ def _person(rng: random.Random, index: int, address: tuple[str, NormalizedAddres
     roll = rng.random()
     if roll < 0.03:
         aliases = (("", rng.choice(SURNAMES)),)  # a former surname
-    elif roll < 0.06:
-        aliases = ((rng.choice(MALE + FEMALE), last),)  # a street name
+    elif roll < 0.10:
+        # Known by a nickname ("Bill" for William) in some partner's records.
+        nicknames = [n for n in first_name_variants(first)[1:] if n not in formal_names(first)]
+        if nicknames:
+            aliases = ((rng.choice(nicknames).title(), last),)
     street, normalized, city = address
     phone = _phone(rng) if rng.random() < 0.75 else None
     return registry.PersonRecord(
