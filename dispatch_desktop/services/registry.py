@@ -27,7 +27,6 @@ from dispatch_desktop.models import (
     PLAN_FIELDS,
     Consent,
     CrisisPlan,
-    Encounter,
     Person,
     PersonAddress,
     PersonAlias,
@@ -1039,8 +1038,8 @@ def _upsert_plan(
 
 
 def _upsert_alert(session: Session, cipher: FieldCipher, source: str, alert: AlertRecord) -> int:
-    # Alerts carry their partner id in address_raw's companion column-free form: one alert
-    # per (source, normalized address, category), so a re-import finds the same row.
+    # premise_alert has no external id column: a source keeps one alert per address and
+    # category, so that triple is what a re-import matches on.
     existing = session.execute(
         select(PremiseAlert).where(
             PremiseAlert.source == source,
@@ -1257,20 +1256,6 @@ def _plan_json(view: PlanView) -> dict[str, Any]:
         "content": body,
         "withheld_fields": list(view.hidden_fields),
     }
-
-
-def encounter_count(session: Session, person_id: int, since: dt.datetime) -> int:
-    """How many encounters a person has had since a time (frequent-utilizer counts)."""
-    from sqlalchemy import func
-
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Encounter)
-            .where(Encounter.person_id == person_id, Encounter.occurred_at >= since)
-        )
-        or 0
-    )
 
 
 __all__ = [
