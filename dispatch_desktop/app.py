@@ -32,6 +32,9 @@ NO_DISPLAY_MESSAGE = (
 )
 
 
+GUI_SWITCH_INTERVAL_S = 0.0005
+
+
 def display_available() -> bool:
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform in {"offscreen", "minimal", "vnc"}:
@@ -44,6 +47,10 @@ def display_available() -> bool:
 def qt_app() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
+    # Worker threads run Python too: a short GIL switch interval lets the GUI thread back
+    # in quickly, so painting (which calls into Python item models) never queues behind a
+    # worker's long stretch of bytecode.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("dispatch-desktop")

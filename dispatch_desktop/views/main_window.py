@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
         self.refresh_shift()
         self.busy_label = QLabel("", self)
         self.busy_label.setAccessibleName("Working")
+        # A fixed width: toggling the text must not re-lay-out the status bar each task.
+        self.busy_label.setFixedWidth(
+            self.busy_label.fontMetrics().horizontalAdvance("⏳ working…") + 16
+        )
         for label in (self.db_label, self.user_label, self.shift_label, self.busy_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
         bar.addWidget(self.busy_label)
@@ -374,6 +378,8 @@ class MainWindow(QMainWindow):
 
     def on_controller_call_loaded(self, detail: CallDetail) -> None:
         previous = self.card.detail
+        if previous == detail:
+            return
         self.call_pane.show_call(detail)
         self.people.show_call(detail)
         self.card.show_call(detail)

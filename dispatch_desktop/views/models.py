@@ -45,15 +45,23 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: tuple[T, ...] = ()
+        # Display text per cell, computed once per reset: painting asks for it many times.
+        self._text: list[tuple[str, ...]] = []
 
     @property
     def rows(self) -> tuple[T, ...]:
         return self._rows
 
-    def set_rows(self, rows: Sequence[T]) -> None:
+    def set_rows(self, rows: Sequence[T]) -> bool:
+        """Replace the rows; returns False (and leaves the view alone) when nothing changed."""
+        rows = tuple(rows)
+        if rows == self._rows:
+            return False
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._rows = rows
+        self._text = [tuple(c.text(row) for c in self.columns) for row in rows]
         self.endResetModel()
+        return True
 
     def row_at(self, row: int) -> T | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -88,7 +96,7 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
         item = self._rows[index.row()]
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(item)
+            return self._text[index.row()][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(item)
         if role == SORT_ROLE:
@@ -174,6 +182,10 @@ class QueueModel(FrozenTableModel[QueueRow]):
         """The "waiting" column ages every second without a query."""
         if self._rows:
             col = len(self.columns) - 1
+            self._text = [
+                (*texts[:col], _elapsed(row))
+                for texts, row in zip(self._text, self._rows, strict=True)
+            ]
             self.dataChanged.emit(
                 self.index(0, col), self.index(len(self._rows) - 1, col), [Qt.DisplayRole]
             )

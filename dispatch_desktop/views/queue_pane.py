@@ -73,9 +73,9 @@ class QueuePane(QWidget):
     def set_rows(self, rows: tuple[QueueRow, ...]) -> None:
         keep = self._selected
         self.table.selectionModel().blockSignals(True)
-        self.model.set_rows(rows)
+        changed = self.model.set_rows(rows)
         self.table.selectionModel().blockSignals(False)
-        if keep is not None:
+        if changed and keep is not None:
             self.select_call(keep, notify=False)
 
     def select_call(self, call_id: int, *, notify: bool = True) -> None:
