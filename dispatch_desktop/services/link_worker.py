@@ -124,8 +124,18 @@ class CadLinkWorker:
             self.hub = _remote("Hub", config.hub_url, HUB_TOKEN, config, self.hub_monitor)
         self.hub_schedule = hub_sync.HubSchedule(config.hub_every_seconds)
         self._resumed = False
+        self._round_lock = threading.Lock()
 
     def run_once(self) -> RoundReport:
+        """One round. Safe to call from a timer: a round still running makes this one a no-op."""
+        if not self._round_lock.acquire(blocking=False):
+            return RoundReport(0, None, None, None, self.cad_monitor.status())
+        try:
+            return self._round()
+        finally:
+            self._round_lock.release()
+
+    def _round(self) -> RoundReport:
         resumed = 0
         if not self._resumed:
             if self.ctx.db.dialect == "sqlite":
