@@ -273,7 +273,12 @@ class Remote:
         if self.config.token_name is None:
             return {}
         if not self._token_loaded:
-            self._token = secrets.get_secret(self.config.token_name)
+            try:
+                self._token = secrets.get_secret(self.config.token_name)
+            except UserError as exc:
+                # Nothing can be sent without it: the link is down until it is stored.
+                self.monitor.record_failure(exc.message)
+                raise LinkError(exc.message, unreachable=True) from exc
             self._token_loaded = True
         assert self._token is not None
         return {"Authorization": f"Bearer {self._token.reveal()}"}
