@@ -82,7 +82,11 @@ def _run(args: argparse.Namespace, ctx: AppContext) -> int:
             report = worker.run_once()
             print(_round_line(report))
         else:
-            worker.run(stop, max_seconds=args.duration)
+            worker.run(
+                stop,
+                max_seconds=args.duration,
+                on_round=lambda r: print(_round_line(r), flush=True) if r.busy else None,
+            )
     except KeyboardInterrupt:
         stop.set()
     finally:

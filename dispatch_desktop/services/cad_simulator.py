@@ -401,6 +401,23 @@ class SimulatorState:
     hub_files: list[tuple[str, str, Path]] = field(default_factory=list)  # id, format, path
     down: bool = False
 
+    @property
+    def stream_id(self) -> str:
+        first = next((i.incident for i in self.stream if i.incident), "")
+        return hashlib.sha256(f"{first}:{len(self.stream)}".encode()).hexdigest()[:8]
+
+    def token(self, offset: int) -> str:
+        """An opaque since-token: this stream's id and a position in it."""
+        return f"{self.stream_id}.{offset}"
+
+    def offset(self, token: str) -> int:
+        """The position a token names; a token from another stream (a restarted CAD with a
+        new journal) starts over, and the consumer drops what it already has."""
+        prefix, _, number = token.partition(".")
+        if prefix != self.stream_id or not number.isdigit():
+            return 0
+        return int(number)
+
     def visible(self) -> int:
         if self.rate_per_minute is None:
             return len(self.stream)
@@ -480,11 +497,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _feed(self, query: dict[str, list[str]]) -> None:
         state = self.state
         try:
-            since = int(query.get("since", ["0"])[0])
             limit = max(1, min(500, int(query.get("limit", ["100"])[0])))
         except ValueError:
-            self._json(400, {"error": "since and limit are integers"})
+            self._json(400, {"error": "limit is an integer"})
             return
+        since = state.offset(query.get("since", [""])[0])
         with state.lock:
             state.feed_requests += 1
             visible = state.visible()
@@ -498,7 +515,7 @@ class _Handler(BaseHTTPRequestHandler):
         end = min(visible, since + limit)
         documents = [item.body for item in state.stream[since:end]]
         payload = json.dumps(
-            {"documents": documents, "next": str(end), "more": end < visible}
+            {"documents": documents, "next": state.token(end), "more": end < visible}
         ).encode("utf-8")
         with state.lock:
             truncate = state.roll(state.faults.truncate_rate, "truncate")
@@ -519,11 +536,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, newest.body)
 
     def _hub_changes(self, query: dict[str, list[str]]) -> None:
-        try:
-            since = int(query.get("since", ["0"])[0])
-        except ValueError:
-            self._json(400, {"error": "since is an integer"})
-            return
+        since = self.state.offset(query.get("since", [""])[0])
         if self._fault_before(error_rate=self.state.faults.error_rate):
             return
         files = self.state.hub_files[since:]
@@ -533,7 +546,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "files": [
                     {"id": fid, "format": fmt, "path": f"hub/files/{fid}"} for fid, fmt, _ in files
                 ],
-                "next": str(since + len(files)),
+                "next": self.state.token(since + len(files)),
             },
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +90,14 @@ class RoundReport:
     outbound: outbox.SendReport | None
     hub: hub_sync.HubSyncReport | None
     cad_status: LinkStatus
+
+    @property
+    def busy(self) -> bool:
+        """True when the round took in, sent or pulled anything."""
+        inbound = self.inbound is not None and self.inbound.fetched > 0
+        outbound = self.outbound is not None and self.outbound.claimed > 0
+        hub = self.hub is not None and bool(self.hub.files)
+        return bool(self.resumed) or inbound or outbound or hub
 
 
 class CadLinkWorker:
@@ -178,13 +187,16 @@ class CadLinkWorker:
         *,
         max_rounds: int | None = None,
         max_seconds: float | None = None,
+        on_round: Callable[[RoundReport], None] | None = None,
     ) -> int:
         """Rounds until ``stop`` is set (or the bounds are reached); returns rounds run."""
         started = time.monotonic()
         rounds = 0
         while not stop.is_set():
             try:
-                self.run_once()
+                report = self.run_once()
+                if on_round is not None:
+                    on_round(report)
             except Exception:
                 # A bug in one round must not stop the link; it is logged with context.
                 log.exception("CAD link round failed")
