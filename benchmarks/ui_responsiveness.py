@@ -262,6 +262,7 @@ def main() -> int:
         f"stall {naive.longest_gap_ms:.1f} ms; gaps over 50 ms: {naive.gaps_over[50]}; "
         f"{ratio:.1f}x the task runner's longest stall"
     )
+    print(f"  machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     window.close()
     ctx.close()
     return 0

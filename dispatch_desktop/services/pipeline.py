@@ -28,13 +28,11 @@ from dispatch_desktop.models.domain import (
     MatchStatus,
     Route,
 )
-from dispatch_desktop.services import calls, decisions, lookup
+from dispatch_desktop.services import calls
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.plans import current_plan, read_plans
-from dispatch_desktop.services.policy import active_policy, default_zones
-from dispatch_desktop.services.roster import unit_states
-from dispatch_desktop.services.routing import recommend_route
-from dispatch_desktop.services.routing_context import situation_for_call
+
+# The lookup, routing and decision services (and their libraries) are imported where they
+# are used, on the task runner's worker: the console window opens before they load.
 
 Classify = Callable[[IntakeRecord, bool], ClassificationResult]
 """(the call as an intake record, whether a confirmed person has a plan) -> result."""
@@ -152,6 +150,8 @@ def _confirmed_person_has_plan(
             CallPerson.person_id.is_not(None),
         )
     ).scalars()
+    from dispatch_desktop.services.plans import current_plan, read_plans
+
     for person_id in person_ids:
         if person_id is None:
             continue
@@ -222,6 +222,8 @@ def _classify(record: IntakeRecord, known_plan: bool) -> ClassificationResult:
 
 
 def _match_persons(session: Session, ctx: AppContext, call_id: int) -> None:
+    from dispatch_desktop.services import lookup
+
     lookup.lookup_for_call(session, ctx.cipher, call_id)
 
 
@@ -232,6 +234,11 @@ def _recommend(
     classification: ClassificationResult,
     classification_id: int,
 ) -> tuple[str, ...]:
+    from dispatch_desktop.services import decisions
+    from dispatch_desktop.services.policy import active_policy, default_zones
+    from dispatch_desktop.services.routing import recommend_route
+    from dispatch_desktop.services.routing_context import situation_for_call
+
     policy = active_policy()
     situation = situation_for_call(
         session, call_id, policy=policy, zones=default_zones(), now=utcnow(), cipher=ctx.cipher
@@ -261,11 +268,15 @@ def reload_detail(ctx: AppContext, call_id: int) -> calls.CallDetail:
 
 def override_reasons() -> tuple[tuple[str, str], ...]:
     """(code, label) of each override reason the policy allows."""
+    from dispatch_desktop.services.policy import active_policy
+
     return tuple((r.code, r.label) for r in active_policy().override_reasons)
 
 
 def route_choices() -> tuple[Route, ...]:
     """Routes the policy has switched on, in the policy's order."""
+    from dispatch_desktop.services.policy import active_policy
+
     return tuple(route for route, config in active_policy().routes.items() if config.enabled)
 
 
@@ -278,6 +289,8 @@ def decide(
     reason_text: str | None = None,
 ) -> None:
     """Accept or override a recommendation (saved and audited before this returns)."""
+    from dispatch_desktop.services import decisions
+
     decisions.decide(
         ctx.db,
         recommendation_id,
@@ -291,6 +304,8 @@ def decide(
 
 def assign(ctx: AppContext, call_id: int, unit_id: int, *, seen_version: int) -> None:
     """Assign a unit; a ConflictError says who assigned the call first."""
+    from dispatch_desktop.services import decisions
+
     decisions.assign_unit(ctx.db, call_id, unit_id, actor=ctx.actor, seen_version=seen_version)
 
 
@@ -299,6 +314,9 @@ def units_for(
 ) -> tuple[calls.UnitOption, ...]:
     """Units that can go now (in service, on shift, not busy) with the capability of the
     decided (or else recommended) route; suggested units first, in suggested order."""
+    from dispatch_desktop.services.policy import active_policy
+    from dispatch_desktop.services.roster import unit_states
+
     policy = active_policy()
     route = detail.decided_route or (detail.recommendation.route if detail.recommendation else None)
     wanted: str | None = None
@@ -332,6 +350,8 @@ def units_for(
 
 def shift_name(now: dt.datetime | None = None) -> str:
     """The demo county's two 12-hour shifts, in agency wall-clock time."""
+    from dispatch_desktop.services.policy import active_policy
+
     local = active_policy().local(now or utcnow())
     if 6 <= local.hour < 18:
         return f"Day shift 06–18 · {local:%H:%M}"
@@ -357,3 +377,20 @@ def indicator_catalogue() -> dict[str, IndicatorInfo]:
             family = str(spec.category)
         out[key] = IndicatorInfo(label=spec.label, family=family)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleCatalogue:
+    """What the console needs from the agency's data files, read once off the GUI thread."""
+
+    indicators: dict[str, IndicatorInfo]
+    routes: tuple[Route, ...]
+    override_reasons: tuple[tuple[str, str], ...]
+
+
+def console_catalogue() -> ConsoleCatalogue:
+    return ConsoleCatalogue(
+        indicators=indicator_catalogue(),
+        routes=route_choices(),
+        override_reasons=override_reasons(),
+    )

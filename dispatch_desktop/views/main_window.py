@@ -109,8 +109,11 @@ class MainWindow(QMainWindow):
         self._refresh.setInterval(QUEUE_REFRESH_MS)
         self._refresh.timeout.connect(self.controller.refresh_queue)
         self._refresh.start()
-        self.runner.run(pipeline.indicator_catalogue, on_success=self.on_runner_indicators_loaded)
+        # The queue first: it is what the dispatcher needs the moment the window opens.
         self.controller.refresh_queue()
+        self.catalogue: pipeline.ConsoleCatalogue | None = None
+        self.runner.run(pipeline.console_catalogue, on_success=self.on_runner_catalogue_loaded)
+        self.refresh_shift()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -138,7 +141,6 @@ class MainWindow(QMainWindow):
         self._shift_timer.setInterval(60_000)
         self._shift_timer.timeout.connect(self.refresh_shift)
         self._shift_timer.start()
-        self.refresh_shift()
         self.busy_label = QLabel("", self)
         self.busy_label.setAccessibleName("Working")
         # A fixed width: toggling the text must not re-lay-out the status bar each task.
@@ -313,10 +315,13 @@ class MainWindow(QMainWindow):
         detail = self.controller.detail
         if detail is None or detail.recommendation is None or detail.decision is not None:
             return
+        if self.catalogue is None:
+            self.statusBar().showMessage("Still loading the routing policy; try again.", 4000)
+            return
         dialog = OverrideDialog(
             detail.recommendation.route,
-            pipeline.route_choices(),
-            pipeline.override_reasons(),
+            self.catalogue.routes,
+            self.catalogue.override_reasons,
             self.controller.override,
             self,
         )
@@ -422,8 +427,9 @@ class MainWindow(QMainWindow):
         if self.controller.detail is not None:
             self.card.show_call(self.controller.detail)
 
-    def on_runner_indicators_loaded(self, catalogue: dict[str, pipeline.IndicatorInfo]) -> None:
-        words.INDICATORS.update({k: (v.label, v.family) for k, v in catalogue.items()})
+    def on_runner_catalogue_loaded(self, catalogue: pipeline.ConsoleCatalogue) -> None:
+        self.catalogue = catalogue
+        words.INDICATORS.update({k: (v.label, v.family) for k, v in catalogue.indicators.items()})
         if self.controller.detail is not None:
             self.call_pane.show_call(self.controller.detail)
 
