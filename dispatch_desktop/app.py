@@ -75,7 +75,12 @@ def run_console(settings: Settings) -> int:
     app = qt_app()
     ctx = AppContext.open(settings)
     window = build_window(ctx, app, settings.theme)
+    from dispatch_desktop.views.links import ConsoleLinks
+
+    links = ConsoleLinks(ctx, window)
+    app.aboutToQuit.connect(links.stop)
     window.show()
+    links.start()
     try:
         return int(app.exec())
     finally:

@@ -86,6 +86,26 @@ class ConsoleController(QObject):
 
         self.runner.run(work, on_success=self._show, on_failure=self._fail)
 
+    def refresh_current(self) -> None:
+        """Re-read the call on screen (another console may have changed it); the widgets
+        update only if something did change."""
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+        call_id = detail.call_id
+
+        def done(new: calls.CallDetail) -> None:
+            if self.detail is None or self.detail.call_id != call_id or new == self.detail:
+                return
+            decided_elsewhere = self.detail.decision != new.decision
+            self.detail = new
+            self.call_loaded.emit(new)
+            if decided_elsewhere:
+                self.load_units()
+
+        self.runner.run(lambda: pipeline.reload_detail(ctx, call_id), on_success=done)
+
     def reload(self) -> None:
         if self.detail is None:
             return

@@ -1,0 +1,120 @@
+"""The console's links to the outside: the CAD link worker and the live change feed.
+
+Both live off the GUI thread. The CAD link worker's rounds run on the task runner's network
+lane; its link monitors report state changes from whatever thread saw them, so they are
+re-emitted as a Qt signal (queued to the GUI thread) for the status bar. The change feed
+(PostgreSQL LISTEN, or SQLite polling) tells this console when another console changed a
+call, so the queue and the call on screen refresh without anyone pressing a key.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.views.tasks import Lane
+
+if TYPE_CHECKING:
+    from dispatch_desktop.views.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+CHANGE_DEBOUNCE_MS = 150
+
+
+class ConsoleLinks(QObject):
+    changed = Signal(object)  # services.live.ChangeEvent, from the feed's thread
+    link_round_done = Signal(object)  # services.link_worker.RoundReport
+
+    def __init__(self, ctx: AppContext, window: MainWindow) -> None:
+        super().__init__(window)
+        self.ctx = ctx
+        self.window = window
+        self._feed: object | None = None
+        self._worker: object | None = None
+        self._unsubscribe: list[object] = []
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(CHANGE_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.on_debounce_timeout)
+        self.changed.connect(self.on_feed_changed, Qt.ConnectionType.QueuedConnection)
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self.on_poll_timeout)
+
+    def start(self) -> None:
+        self._start_feed()
+        self._start_cad()
+
+    def stop(self) -> None:
+        self._poll.stop()
+        for unsubscribe in self._unsubscribe:
+            if callable(unsubscribe):
+                unsubscribe()
+        stop = getattr(self._feed, "stop", None)
+        if callable(stop):
+            stop(timeout=2.0)
+
+    # --- the change feed ----------------------------------------------------------------
+
+    def _start_feed(self) -> None:
+        from dispatch_desktop.services import live
+
+        if self.ctx.db.dialect == "postgresql":
+            feed: object = live.PgChangeListener(self.ctx.settings.database_url, self.changed.emit)
+        else:
+            feed = live.PollingChangeFeed(self.ctx.db, self.changed.emit, interval=1.0)
+        try:
+            feed.start()  # type: ignore[attr-defined]
+        except Exception:  # the console works without it; the queue still refreshes
+            log.exception("live change feed did not start")
+            return
+        self._feed = feed
+
+    def on_feed_changed(self, _event: object) -> None:
+        # A burst of changes (a decision, its audit, its outbox row) becomes one refresh.
+        self._debounce.start()
+
+    def on_debounce_timeout(self) -> None:
+        self.window.controller.refresh_queue()
+        self.window.controller.refresh_current()
+
+    # --- the CAD link ---------------------------------------------------------------------
+
+    def _start_cad(self) -> None:
+        settings = self.ctx.settings
+        if not (settings.cad_url or settings.cad_drop_folder or settings.hub_url):
+            return
+        from dispatch_desktop.services.link_worker import CadLinkWorker, LinkConfig
+
+        config = LinkConfig.from_settings(settings)
+        worker = CadLinkWorker(self.ctx, config)
+        self._worker = worker
+        emit = self.window.link_status_changed.emit
+        self._unsubscribe.append(worker.cad_monitor.subscribe(emit))
+        emit(worker.cad_monitor.status())
+        self._poll.setInterval(int(config.poll_seconds * 1000))
+        self._poll.start()
+        self.on_poll_timeout()
+
+    def on_poll_timeout(self) -> None:
+        worker = self._worker
+        run_once = getattr(worker, "run_once", None)
+        if run_once is None:
+            return
+        self.window.runner.run(
+            run_once,
+            lane=Lane.NET,
+            on_success=self.on_worker_round_done,
+            on_failure=self.on_worker_round_failed,
+        )
+
+    def on_worker_round_done(self, report: object) -> None:
+        self.link_round_done.emit(report)
+        if getattr(report, "busy", False):
+            self.window.controller.refresh_queue()
+
+    def on_worker_round_failed(self, exc: BaseException) -> None:
+        # The monitor already turned the status bar amber; the next round retries.
+        log.warning("CAD link round failed: %s", exc)
