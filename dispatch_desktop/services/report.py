@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,19 @@ def mean_text(total: int, n: int, unit: str = "min") -> str:
     return f"{total / n:.0f} {unit}"
 
 
+WITHHELD = "withheld"
+
+
+def secondary_suppressed(counts: Sequence[int]) -> set[int]:
+    """Indexes of counts to withhold as well, so that a lone "<5" in a group whose total is
+    printed cannot be worked out by subtraction: the smallest other non-zero count."""
+    small = [i for i, n in enumerate(counts) if is_suppressed(n)]
+    if len(small) != 1:
+        return set()
+    others = [(n, i) for i, n in enumerate(counts) if n > 0 and i not in small]
+    return {min(others)[1]} if others else set()
+
+
 @dataclass(frozen=True, slots=True)
 class ReportRow:
     """One line of the report: a figure, its displayed (already suppressed) value."""
@@ -121,6 +134,13 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
     def add(section: str, figure: str, value: str, share: str, key: str) -> None:
         rows.append(ReportRow(section, figure, value, share, key))
 
+    def grouped(counts: Sequence[int], total: int) -> list[tuple[str, str]]:
+        withheld = secondary_suppressed(counts) if suppress else set()
+        return [
+            (WITHHELD, WITHHELD) if i in withheld else (ct(n), sh(n, total))
+            for i, n in enumerate(counts)
+        ]
+
     add("Volume", "All calls", ct(dash.calls), "", "bh_share")
     add(
         "Volume",
@@ -129,14 +149,9 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
         sh(dash.bh_calls, dash.calls),
         "bh_share",
     )
-    for c in dash.routing_mix:
-        add(
-            "Routing mix",
-            label(c.key),
-            ct(c.count),
-            sh(c.count, dash.bh_calls),
-            "routing_mix",
-        )
+    mix_texts = grouped([c.count for c in dash.routing_mix], dash.bh_calls)
+    for c, (value, share) in zip(dash.routing_mix, mix_texts, strict=True):
+        add("Routing mix", label(c.key), value, share, "routing_mix")
     add("Overrides", "Decisions on BH calls", ct(dash.decisions), "", "override_rate")
     add(
         "Overrides",
@@ -153,14 +168,9 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
             sh(r.overrides, r.decisions),
             "override_rate",
         )
-    for c in dash.override_reasons:
-        add(
-            "Overrides",
-            f"Reason: {label(c.key)}",
-            ct(c.count),
-            sh(c.count, dash.overrides),
-            "override_rate",
-        )
+    reason_texts = grouped([c.count for c in dash.override_reasons], dash.overrides)
+    for c, (value, share) in zip(dash.override_reasons, reason_texts, strict=True):
+        add("Overrides", f"Reason: {label(c.key)}", value, share, "override_rate")
     add("Outcomes", "BH calls with an outcome", ct(dash.with_outcome), "", "diversion")
     add(
         "Outcomes",
@@ -169,26 +179,13 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
         sh(dash.diversions, dash.with_outcome),
         "diversion",
     )
-    for d in (Disposition.ARREST, Disposition.CITATION):
-        n = dash.disposition(d)
-        add(
-            "Outcomes",
-            DISPOSITION_LABELS[d] + "s",
-            ct(n),
-            sh(n, dash.with_outcome),
-            "diversion",
-        )
-    for d in Disposition:
-        if d in (Disposition.ARREST, Disposition.CITATION):
-            continue
-        n = dash.disposition(d)
-        add(
-            "Outcomes",
-            f"Disposition: {DISPOSITION_LABELS[d]}",
-            ct(n),
-            sh(n, dash.with_outcome),
-            "diversion",
-        )
+    order = [Disposition.ARREST, Disposition.CITATION]
+    order += [d for d in Disposition if d not in order]
+    disposition_texts = grouped([dash.disposition(d) for d in order], dash.with_outcome)
+    for d, (value, share) in zip(order, disposition_texts, strict=True):
+        name = DISPOSITION_LABELS[d]
+        name = f"{name}s" if d in order[:2] else f"Disposition: {name}"
+        add("Outcomes", name, value, share, "diversion")
     add(
         "Use of force",
         "Calls with any force",
@@ -197,17 +194,10 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
         "use_of_force",
     )
     force = {c.key: c.count for c in dash.use_of_force}
-    for level in UseOfForce:
-        if level is UseOfForce.NONE:
-            continue
-        n = force.get(level, 0)
-        add(
-            "Use of force",
-            f"Level: {FORCE_LABELS[level]}",
-            ct(n),
-            sh(n, dash.with_outcome),
-            "use_of_force",
-        )
+    levels = [f for f in UseOfForce if f is not UseOfForce.NONE]
+    level_texts = grouped([force.get(f, 0) for f in levels], dash.with_outcome)
+    for level, (value, share) in zip(levels, level_texts, strict=True):
+        add("Use of force", f"Level: {FORCE_LABELS[level]}", value, share, "use_of_force")
     add(
         "Repeat encounters",
         "Within 30 days",
@@ -441,7 +431,8 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
     story.append(
         Paragraph(
             "Aggregates only. Counts from 1 to 4, and any percentage or mean computed from them, "
-            "are shown as “&lt;5”; chart bars for such counts are not drawn.",
+            "are shown as “&lt;5”; where one such count would follow from a printed total, one "
+            "more count in its group is “withheld”. Chart bars for small counts are not drawn.",
             small,
         )
     )

@@ -42,6 +42,10 @@ def test_suppression_rules() -> None:
     assert report.share_text(50, 200) == "25%"
     assert report.share_text(0, 0) == "–"
     assert report.mean_text(120, 2) == "<5"
+    # A lone small count in a group with a printed total takes its smallest neighbour along.
+    assert report.secondary_suppressed([3, 10, 20, 0]) == {1}
+    assert report.secondary_suppressed([3, 2, 20]) == set()  # two small ones hide each other
+    assert report.secondary_suppressed([0, 50, 7]) == set()
 
 
 def test_csv_holds_suppressed_aggregates_with_definitions(
