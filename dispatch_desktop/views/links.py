@@ -32,7 +32,7 @@ class ConsoleLinks(QObject):
         super().__init__(window)
         self.ctx = ctx
         self.window = window
-        self._feed: object | None = None
+        self._feeds: list[object] = []
         self._worker: object | None = None
         self._unsubscribe: list[object] = []
         self._debounce = QTimer(self)
@@ -52,25 +52,34 @@ class ConsoleLinks(QObject):
         for unsubscribe in self._unsubscribe:
             if callable(unsubscribe):
                 unsubscribe()
-        stop = getattr(self._feed, "stop", None)
-        if callable(stop):
-            stop(timeout=2.0)
+        for feed in self._feeds:
+            stop = getattr(feed, "stop", None)
+            if callable(stop):
+                stop(timeout=2.0)
 
     # --- the change feed ----------------------------------------------------------------
 
     def _start_feed(self) -> None:
         from dispatch_desktop.services import live
 
+        # Polling works on both databases; on PostgreSQL, LISTEN adds instant delivery
+        # where the change triggers are installed, and polling covers where they are not.
+        feeds: list[object] = [
+            live.PollingChangeFeed(
+                self.ctx.db,
+                self.changed.emit,
+                interval=1.0 if self.ctx.db.dialect == "sqlite" else 2.0,
+            )
+        ]
         if self.ctx.db.dialect == "postgresql":
-            feed: object = live.PgChangeListener(self.ctx.settings.database_url, self.changed.emit)
-        else:
-            feed = live.PollingChangeFeed(self.ctx.db, self.changed.emit, interval=1.0)
-        try:
-            feed.start()  # type: ignore[attr-defined]
-        except Exception:  # the console works without it; the queue still refreshes
-            log.exception("live change feed did not start")
-            return
-        self._feed = feed
+            feeds.append(live.PgChangeListener(self.ctx.settings.database_url, self.changed.emit))
+        for feed in feeds:
+            try:
+                feed.start()  # type: ignore[attr-defined]
+            except Exception:  # the console works without it; the queue still refreshes
+                log.exception("live change feed did not start")
+                continue
+            self._feeds.append(feed)
 
     def on_feed_changed(self, _event: object) -> None:
         # A burst of changes (a decision, its audit, its outbox row) becomes one refresh.
