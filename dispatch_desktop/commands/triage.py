@@ -4,7 +4,9 @@ Reads JSON lines (or EIDO documents) from FILE or standard input and writes one 
 per input, in order, to standard output; a summary goes to standard error. Exit status 0
 when every input was classified, 1 when any failed (each failure is an ``{"id", "line",
 "error"}`` line in its place), 2 when the command itself cannot run (missing file, bad
-lexicon). Needs no database.
+lexicon or policy). Each result carries the routing recommendation: from the line's
+``context`` when it states the facts, otherwise from the database's roster and registry
+(opened only when a line needs it).
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import triage
+from dispatch_desktop.services import migrate, triage
 from dispatch_desktop.services.classifier import default_lexicon
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.settings import load_settings
+from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.lexicon import CompiledLexicon
+from dispatch_desktop.services.policy import Policy, active_policy
+from dispatch_desktop.settings import Settings, load_settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,33 +50,62 @@ def _lines(stream: BinaryIO) -> Iterator[bytes]:
     yield from stream
 
 
+class _LazyDatabase:
+    """The settings' database, opened (and migrated) the first time a line needs it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._db: Database | None = None
+
+    def __call__(self) -> Database:
+        if self._db is None:
+            self._db = Database.from_url(self._settings.database_url)
+            migrate.upgrade(self._db)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
 def _triage(args: argparse.Namespace, ctx: AppContext | None) -> int:
-    lexicon_path, codes_path = args.lexicon, args.nature_codes
-    if lexicon_path is None or codes_path is None:
-        # No database is needed, but the agency's configured data files still apply.
-        settings = load_settings(Path(args.settings) if args.settings else None)
-        lexicon_path = lexicon_path or settings.lexicon_file
-        codes_path = codes_path or settings.nature_code_file
-    lexicon = default_lexicon(lexicon_path, codes_path)
-    if args.file == "-":
-        return _run(sys.stdin.buffer, args.fmt, lexicon)
-    path = Path(args.file)
+    # The agency's configured data files apply even though no database may be needed.
+    settings = load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+    lexicon = default_lexicon(
+        args.lexicon or settings.lexicon_file, args.nature_codes or settings.nature_code_file
+    )
+    policy = active_policy(settings.policy_file)
+    database = _LazyDatabase(settings)
     try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-    with stream:
-        return _run(stream, args.fmt, lexicon)
+        if args.file == "-":
+            return _run(sys.stdin.buffer, args.fmt, lexicon, policy, database)
+        path = Path(args.file)
+        try:
+            stream = path.open("rb")
+        except OSError as exc:
+            raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        with stream:
+            return _run(stream, args.fmt, lexicon, policy, database)
+    finally:
+        database.close()
 
 
-def _run(stream: BinaryIO, fmt: triage.InputFormat, lexicon: object) -> int:
+def _run(
+    stream: BinaryIO,
+    fmt: triage.InputFormat,
+    lexicon: CompiledLexicon,
+    policy: Policy,
+    database: _LazyDatabase,
+) -> int:
     summary = triage.TriageSummary()
     out = sys.stdout
     for result in triage.triage_stream(
         _lines(stream),
         input_format=fmt,
-        lexicon=lexicon,  # type: ignore[arg-type]
+        lexicon=lexicon,
         summary=summary,
+        policy=policy,
+        database=database,
     ):
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     out.flush()

@@ -38,6 +38,11 @@ _CONTEXT_AVAILABILITY: dict[str, Route] = {
 _CONTEXT_FACTS = frozenset({*_CONTEXT_AVAILABILITY, "lead_participant"})
 
 
+def context_states_facts(context: Mapping[str, Any] | None) -> bool:
+    """True when a triage ``context`` states the routing facts itself (no database needed)."""
+    return context is not None and any(key in context for key in _CONTEXT_FACTS)
+
+
 def is_lead_participant(
     session: Session,
     person_ids: Iterable[int],

@@ -8,20 +8,31 @@ document with ``--format eido``) gives exactly one output object, in order:
      "lexicon_version"}
 
 or, if that input cannot be read, ``{"id", "line", "error"}``; the batch always goes on.
-`triage_record` builds one result; later steps (routing, issue #5) add their keys there,
-reading the input's ``context`` object, which is passed through untouched.
+`triage_record` builds one result: the classification, then the routing recommendation
+(``route``, ``actions``, ``reasons``, ``alternatives``) from the input's ``context`` object,
+or, where the context does not state the facts, from the database's roster and registry.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
 from dispatch_desktop.services import classifier, intake
+from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.lexicon import CompiledLexicon
+from dispatch_desktop.services.policy import Policy
+from dispatch_desktop.services.routing_context import (
+    context_states_facts,
+    routing_fields_for_triage,
+)
+
+# Opens the database on first need: triage lines that state their context never touch it.
+DatabaseProvider = Callable[[], Database | None]
 
 InputFormat = Literal["jsonl", "eido"]
 
@@ -60,11 +71,14 @@ def triage_record(
     context: Mapping[str, Any] | None = None,
     *,
     lexicon: CompiledLexicon | None = None,
+    policy: Policy | None = None,
+    database: DatabaseProvider | None = None,
 ) -> dict[str, Any]:
-    """The full triage result for one call.
+    """The full triage result for one call: classification, then routing.
 
     ``context["known_plan"]`` (true when the caller already knows that a person on the
     call has a crisis plan) raises the BH prior, as a registry match would in the console.
+    A context value routing cannot read becomes an error result for this call.
     """
     ctx = context or {}
     result = classifier.classify_call(
@@ -75,8 +89,11 @@ def triage_record(
         lexicon=lexicon,
     )
     out: dict[str, Any] = {"id": record.external_id, **classification_json(result)}
-    # Routing (issue #5) adds "route", "actions", "reasons", "alternatives" here, from
-    # `result` and `ctx`.
+    db = None if context_states_facts(ctx) or database is None else database()
+    try:
+        out.update(routing_fields_for_triage(result, record, ctx, db=db, policy=policy))
+    except UserError as exc:
+        return {"id": record.external_id, "error": str(exc)}
     return out
 
 
@@ -125,7 +142,14 @@ def _salvage_id(raw: bytes) -> Any:
     return None
 
 
-def _one_jsonl(raw: bytes, line_no: int, lexicon: CompiledLexicon | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TriageOptions:
+    lexicon: CompiledLexicon | None = None
+    policy: Policy | None = None
+    database: DatabaseProvider | None = None
+
+
+def _one_jsonl(raw: bytes, line_no: int, opts: TriageOptions) -> dict[str, Any]:
     if len(raw) > MAX_LINE_BYTES:
         return _error(line_no, None, f"line is {len(raw):,} bytes; the limit is {MAX_LINE_BYTES:,}")
     try:
@@ -139,16 +163,26 @@ def _one_jsonl(raw: bytes, line_no: int, lexicon: CompiledLexicon | None) -> dic
         parsed = intake.triage_input_from_json(obj)
     except intake.IntakeError as exc:
         return _error(line_no, _salvage_id(raw), str(exc))
-    return triage_record(parsed.record, parsed.context, lexicon=lexicon)
+    result = triage_record(
+        parsed.record,
+        parsed.context,
+        lexicon=opts.lexicon,
+        policy=opts.policy,
+        database=opts.database,
+    )
+    return {**result, "line": line_no} if "error" in result else result
 
 
-def _one_eido(doc: Any, line_no: int, lexicon: CompiledLexicon | None) -> dict[str, Any]:
+def _one_eido(doc: Any, line_no: int, opts: TriageOptions) -> dict[str, Any]:
     try:
         record = intake.parse_eido(doc)
     except intake.IntakeError as exc:
         rid = doc.get("$id") if isinstance(doc, dict) else None
         return _error(line_no, rid, str(exc))
-    return triage_record(record, {}, lexicon=lexicon)
+    result = triage_record(
+        record, {}, lexicon=opts.lexicon, policy=opts.policy, database=opts.database
+    )
+    return {**result, "line": line_no} if "error" in result else result
 
 
 def _eido_documents(data: bytes) -> Iterator[tuple[int, Any, str | None]]:
@@ -187,13 +221,16 @@ def triage_stream(
     input_format: InputFormat = "jsonl",
     lexicon: CompiledLexicon | None = None,
     summary: TriageSummary | None = None,
+    policy: Policy | None = None,
+    database: DatabaseProvider | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One result per input, in order; blank lines are skipped, bad ones become errors."""
     summary = summary if summary is not None else TriageSummary()
+    opts = TriageOptions(lexicon=lexicon, policy=policy, database=database)
     if input_format == "eido":
         for line_no, doc, problem in _eido_documents(b"".join(lines)):
             summary.total += 1
-            out = _error(line_no, None, problem) if problem else _one_eido(doc, line_no, lexicon)
+            out = _error(line_no, None, problem) if problem else _one_eido(doc, line_no, opts)
             if "error" in out:
                 summary.failed_lines.append(line_no)
             yield out
@@ -202,7 +239,7 @@ def triage_stream(
         if not raw.strip():
             continue
         summary.total += 1
-        out = _one_jsonl(raw.rstrip(b"\r\n"), line_no, lexicon)
+        out = _one_jsonl(raw.rstrip(b"\r\n"), line_no, opts)
         if "error" in out:
             summary.failed_lines.append(line_no)
         yield out
