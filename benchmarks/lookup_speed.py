@@ -31,19 +31,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from nicknames import NickNamer  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from dispatch_desktop.models import AppMeta, Person, PersonPhone  # noqa: E402
-from dispatch_desktop.models.domain import Actor, Role  # noqa: E402
+from dispatch_desktop.models.domain import Actor, MatchBand, Role  # noqa: E402
 from dispatch_desktop.services import migrate, registry  # noqa: E402
 from dispatch_desktop.services.context import AppContext  # noqa: E402
 from dispatch_desktop.services.db import Database  # noqa: E402
 from dispatch_desktop.services.demo import people  # noqa: E402
 from dispatch_desktop.services.lookup import PersonQuery, lookup_persons  # noqa: E402
-from dispatch_desktop.services.normalize import first_name_variants  # noqa: E402
+from dispatch_desktop.services.normalize import formal_names  # noqa: E402
 from dispatch_desktop.settings import Settings  # noqa: E402
 
+NICKNAMES = NickNamer()
 ACTOR = Actor(username="bench", role=Role.ADMINISTRATOR, workstation="bench")
 NOW = dt.datetime.combine(people.TODAY, dt.time(12), tzinfo=dt.UTC)
 
@@ -82,7 +84,7 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:i] + word[i] + word[i:]
 
 
-def noisy_queries(ctx: AppContext, count: int, seed: int = 99) -> list[PersonQuery]:
+def noisy_queries(ctx: AppContext, count: int, seed: int = 99) -> list[tuple[int, PersonQuery]]:
     """Queries a caller might give about people who are on file, with their mistakes."""
     rng = random.Random(seed)
     with ctx.db.uow() as session:
@@ -103,7 +105,11 @@ def noisy_queries(ctx: AppContext, count: int, seed: int = 99) -> list[PersonQue
     queries = []
     for pid, first, last, dob in rows:
         style = rng.randrange(8)
-        nick = [v for v in first_name_variants(first)[1:] if len(v) > 2]
+        # A nickname the person really goes by ("Bill" for William), or the formal name of
+        # the nickname on file.
+        nick = [
+            v for v in (*NICKNAMES.nicknames_of(first.lower()), *formal_names(first)) if len(v) > 2
+        ]
         given = rng.choice(nick).title() if nick and rng.random() < 0.4 else first
         surname = _typo(rng, last) if rng.random() < 0.3 else last
         dob_text: str | None = dob.isoformat()
@@ -118,31 +124,44 @@ def noisy_queries(ctx: AppContext, count: int, seed: int = 99) -> list[PersonQue
         name = f"{surname} {given}" if style == 4 else f"{given} {surname}"
         phone = phones.get(pid) if style in (5, 6) else None
         queries.append(
-            PersonQuery(
-                first_name=given if style != 4 else None,
-                last_name=surname if style != 4 else None,
-                name=name if style == 4 else None,
-                dob=dob_text if style != 6 else None,
-                phone=phone,
+            (
+                pid,
+                PersonQuery(
+                    first_name=given if style != 4 else None,
+                    last_name=surname if style != 4 else None,
+                    name=name if style == 4 else None,
+                    dob=dob_text if style != 6 else None,
+                    phone=phone,
+                ),
             )
         )
     return queries
 
 
-def time_lookups(ctx: AppContext, queries: list[PersonQuery]) -> list[float]:
-    for query in queries[:20]:  # warm the caches and the connection pool
+def time_lookups(ctx: AppContext, queries: list[tuple[int, PersonQuery]]) -> list[float]:
+    """Latencies in ms; also prints how often the intended person came back."""
+    for _pid, query in queries[:20]:  # warm the caches and the connection pool
         with ctx.db.uow() as session:
             lookup_persons(session, query, now=NOW)
     times = []
-    for query in queries:
+    found = probable = probable_right = 0
+    for pid, query in queries:
         started = time.perf_counter()
         with ctx.db.uow() as session:
-            lookup_persons(session, query, now=NOW)
+            candidates = lookup_persons(session, query, now=NOW)
         times.append((time.perf_counter() - started) * 1000)
+        found += any(c.person_id == pid for c in candidates)
+        if candidates and candidates[0].band is MatchBand.PROBABLE:
+            probable += 1
+            probable_right += candidates[0].person_id == pid
+    print(
+        f"            intended person in top 5: {found / len(queries):.3f}; "
+        f"top-1 probable right: {probable_right}/{probable}"
+    )
     return times
 
 
-def baseline(ctx: AppContext, queries: list[PersonQuery], sample: int) -> list[float]:
+def baseline(ctx: AppContext, queries: list[tuple[int, PersonQuery]], sample: int) -> list[float]:
     """rapidfuzz over every row: the names are preloaded, then each query scans them all."""
     with ctx.db.uow() as session:
         names = [
@@ -151,7 +170,7 @@ def baseline(ctx: AppContext, queries: list[PersonQuery], sample: int) -> list[f
             )
         ]  # fmt: skip
     times = []
-    for query in queries[:sample]:
+    for _pid, query in queries[:sample]:
         text = " ".join(p for p in (query.first_name, query.last_name, query.name, query.dob) if p)
         started = time.perf_counter()
         process.extract(text, names, scorer=fuzz.WRatio, limit=5)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import Indel, JaroWinkler
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
@@ -171,7 +171,15 @@ def _query_keys(q: _Prepared) -> dict[str, set[str]]:
         for fc in own_first_codes | swapped_first:
             keys.setdefault("fy", set()).add(f"{fc}|{y}")
     if q.dob and q.dob.exact:
-        keys["db"] = {q.dob.exact.isoformat()} | {d.isoformat() for d in dob_variants(q.dob.exact)}
+        # The date and its day/month swap. Other slips (a wrong digit) are bridged by the
+        # name keys and scored later; as keys, their seventy-odd variants would pull in
+        # thousands of strangers at state scale.
+        exact = q.dob.exact
+        keys["db"] = {exact.isoformat()} | {
+            d.isoformat()
+            for d in dob_variants(exact)
+            if (d.month, d.day) == (exact.day, exact.month)
+        }
     if last_codes and (len(q.first) <= 1 or not first_codes):
         initials = [q.first[:1]] if q.first else [*"abcdefghijklmnopqrstuvwxyz", "_"]
         keys["li"] = {f"{lc}|{i}" for lc in last_codes for i in initials}
@@ -186,14 +194,25 @@ def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
             and_(PersonSearchKey.kind == kind, PersonSearchKey.value.in_(sorted(values)))
             for kind, values in keys.items()
         ]
-        rows = session.execute(
+        matched = (
             select(PersonSearchKey.person_id, PersonSearchKey.kind)
             .where(or_(*clauses))
             .limit(KEY_ROW_LIMIT)
+            .subquery()
+        )
+        # Rank in the database: a person hit by several keys (name and year and DOB)
+        # comes before one hit by a single broad key.
+        weight = func.sum(
+            case((matched.c.kind == "nn", 3), (matched.c.kind == "li", 1), else_=2)
+        ).label("weight")
+        rows = session.execute(
+            select(matched.c.person_id, weight)
+            .group_by(matched.c.person_id)
+            .order_by(weight.desc(), matched.c.person_id)
+            .limit(MAX_CANDIDATES * 2)
         ).all()
-        weights = {"nn": 3, "ly": 2, "fy": 2, "db": 2, "li": 1}
-        for person_id, kind in rows:
-            hits[person_id] += weights.get(kind, 1)
+        for person_id, points in rows:
+            hits[person_id] += int(points)
     if q.phone:
         for (person_id,) in session.execute(
             select(PersonPhone.person_id).where(PersonPhone.e164 == q.phone).limit(500)
@@ -256,7 +275,7 @@ def _load(session: Session, ids: list[int]) -> list[_Stored]:
             f"WHERE person_id IN ({id_list})"
         )
     )
-    for pid, kind, value, extra in children:
+    for pid, kind, value, extra in children.all():
         if kind == "p":
             stored[pid].phones.add(value)
         elif kind == "a":
