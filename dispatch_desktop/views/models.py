@@ -38,15 +38,34 @@ class Column(Generic[T]):
 
 
 class FrozenTableModel(QAbstractTableModel, Generic[T]):
-    """A table over ``tuple[T, ...]``; replacing the rows resets the model in one step."""
+    """A table over ``tuple[T, ...]``.
+
+    `set_rows` compares by ``key`` (when a subclass gives one): rows that only changed
+    are updated in place, new rows are inserted, and only a reordering or a removal resets
+    the model. A queue refresh therefore repaints a row or two, not the whole table.
+    """
 
     columns: Sequence[Column[T]] = ()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: tuple[T, ...] = ()
-        # Display text per cell, computed once per reset: painting asks for it many times.
+        # Display text and sort key per cell, computed once per row: painting and sorting
+        # ask for them many times.
         self._text: list[tuple[str, ...]] = []
+        self._sort: list[tuple[Any, ...]] = []
+
+    def key(self, row: T) -> object | None:
+        """A stable identity for a row (None: no identity, every change resets)."""
+        return None
+
+    def _cells(self, row: T) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+        texts = tuple(c.text(row) for c in self.columns)
+        sorts = tuple(
+            c.sort(row) if c.sort is not None else text
+            for c, text in zip(self.columns, texts, strict=True)
+        )
+        return texts, sorts
 
     @property
     def rows(self) -> tuple[T, ...]:
@@ -57,10 +76,45 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
         rows = tuple(rows)
         if rows == self._rows:
             return False
-        self.beginResetModel()
-        self._rows = rows
-        self._text = [tuple(c.text(row) for c in self.columns) for row in rows]
-        self.endResetModel()
+        if not self._update_in_place(rows):
+            self.beginResetModel()
+            self._rows = rows
+            cells = [self._cells(row) for row in rows]
+            self._text = [t for t, _s in cells]
+            self._sort = [s for _t, s in cells]
+            self.endResetModel()
+        return True
+
+    def _update_in_place(self, rows: tuple[T, ...]) -> bool:
+        old_keys = [self.key(r) for r in self._rows]
+        new_keys = [self.key(r) for r in rows]
+        if not old_keys or None in old_keys or None in new_keys:
+            return False
+        if len(set(new_keys)) != len(new_keys):
+            return False
+        # Only insertions are done in place: the old rows must keep their relative order.
+        position = {k: i for i, k in enumerate(new_keys)}
+        if any(k not in position for k in old_keys):
+            return False
+        if [position[k] for k in old_keys] != sorted(position[k] for k in old_keys):
+            return False
+        old_by_key = dict(zip(old_keys, self._rows, strict=True))
+        for index, (key, row) in enumerate(zip(new_keys, rows, strict=True)):
+            if key not in old_by_key:
+                texts, sorts = self._cells(row)
+                self.beginInsertRows(QModelIndex(), index, index)
+                self._rows = (*self._rows[:index], row, *self._rows[index:])
+                self._text.insert(index, texts)
+                self._sort.insert(index, sorts)
+                self.endInsertRows()
+            elif old_by_key[key] != row:
+                texts, sorts = self._cells(row)
+                self._rows = (*self._rows[:index], row, *self._rows[index + 1 :])
+                self._text[index] = texts
+                self._sort[index] = sorts
+                self.dataChanged.emit(
+                    self.index(index, 0), self.index(index, len(self.columns) - 1)
+                )
         return True
 
     def row_at(self, row: int) -> T | None:
@@ -100,7 +154,7 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(item)
         if role == SORT_ROLE:
-            return column.sort(item) if column.sort is not None else column.text(item)
+            return self._sort[index.row()][index.column()]
         if role == ROW_ROLE:
             return item
         if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
@@ -146,6 +200,9 @@ def _route(row: QueueRow) -> str:
 
 class QueueModel(FrozenTableModel[QueueRow]):
     """Incoming and active calls."""
+
+    def key(self, row: QueueRow) -> object:
+        return row.call_id
 
     columns = (
         Column[QueueRow]("Call", lambda r: r.call_number),
@@ -231,6 +288,9 @@ def _registry(m: PersonMatch) -> str:
 class MatchModel(FrozenTableModel[PersonMatch]):
     """The persons named on the call and their registry matches."""
 
+    def key(self, row: PersonMatch) -> object:
+        return row.call_person_id
+
     columns = (
         Column[PersonMatch]("On call", lambda m: f"{m.name_on_call} ({m.role})"),
         Column[PersonMatch]("Registry", _registry),
@@ -247,6 +307,9 @@ class MatchModel(FrozenTableModel[PersonMatch]):
 
 class UnitModel(FrozenTableModel[UnitOption]):
     """Units the dispatcher may assign, suggested first."""
+
+    def key(self, row: UnitOption) -> object:
+        return row.unit_id
 
     columns = (
         Column[UnitOption]("Unit", lambda u: f"★ {u.call_sign}" if u.suggested else u.call_sign),

@@ -55,7 +55,9 @@ class QueuePane(QWidget):
         header.setStretchLastSection(False)
         for column, width in enumerate((96, 150, 110, 160, 150, 170, 76, 64)):
             self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once from the font: a resize-to-contents column re-measures every row on
+        # every change, which a long queue pays for on each refresh.
+        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("2611-00000") + 16)
         self.table.selectionModel().currentRowChanged.connect(self.on_table_current_changed)
 
         layout = QVBoxLayout(self)

@@ -73,6 +73,16 @@ def test_queue_model(qtmodeltester: ModelTester) -> None:
     assert "BH: mental health" in texts
     assert "⚠ WPN" in texts  # the safety icon carries text, not colour alone
     assert model.row_of_call(2) == 1
+    # A refresh with a new call on top and a flag on an old one: inserted and updated in
+    # place, which the model tester watches signal by signal.
+    changed = _queue_row(1, flags=(SafetyFlag.VIOLENCE,))
+    model.set_rows([_queue_row(3), changed, _queue_row(2, flags=(SafetyFlag.WEAPON,))])
+    qtmodeltester.check(model)
+    assert [model.row_at(i).call_id for i in range(3)] == [3, 1, 2]  # type: ignore[union-attr]
+    assert model.index(1, 2).data() == "⚠ VIOL"
+    model.set_rows([_queue_row(2)])  # a removal resets
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
 
 
 def test_match_model(qtmodeltester: ModelTester) -> None:

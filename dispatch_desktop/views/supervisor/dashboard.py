@@ -73,6 +73,13 @@ def _pydate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+def _bucket_label(bucket: str) -> str:
+    """ "2026-10-07" -> "7"; "2026-10" -> "Oct 26"."""
+    if len(bucket) == 10:
+        return str(int(bucket[8:]))
+    return dt.date(int(bucket[:4]), int(bucket[5:7]), 1).strftime("%b %y")
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
 
@@ -154,8 +161,11 @@ class DashboardView(QWidget):
             value = QLabel("–", self)
             value.setObjectName(f"tile_{key}")
             value.setTextFormat(Qt.TextFormat.RichText)
+            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             self.tiles[key] = value
-            tiles.addWidget(_Card(title, key, value, self), i // 4, i % 4)
+            card = _Card(title, key, value, self)
+            card.setMaximumHeight(110)
+            tiles.addWidget(card, i // 4, i % 4)
 
         self.volume_chart = self._chart_view()
         self.mix_chart = self._chart_view()
@@ -184,6 +194,7 @@ class DashboardView(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.figure_table.setMinimumHeight(260)
+        self.figure_table.horizontalHeader().setStretchLastSection(True)
         self.definition = QLabel("Press a ? button to read how a figure is defined.", self)
         self.definition.setObjectName("DefinitionPane")
         self.definition.setWordWrap(True)
@@ -334,6 +345,7 @@ class DashboardView(QWidget):
         columns = list(zip(*(values for _, values in sets), strict=True))
         top = max(((sum(col) if stacked else max(col)) for col in columns), default=0.0)
         y.setRange(0, max(1.0, float(top) * 1.15))
+        y.applyNiceNumbers()
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
         chart.legend().setVisible(len(sets) > 1)
@@ -344,7 +356,7 @@ class DashboardView(QWidget):
         # Volume: BH calls as bars, BH share as a line on its own axis.
         chart = self._bars(
             self.volume_chart,
-            [p.bucket[5:] if d.period.daily else p.bucket for p in d.volume],
+            [_bucket_label(p.bucket) for p in d.volume],
             [("BH calls", [float(p.bh_calls) for p in d.volume])],
         )
         share = QLineSeries()

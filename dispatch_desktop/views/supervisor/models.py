@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dispatch_desktop.services.report import ReportRow, label
 from dispatch_desktop.services.review import QueueRow
 from dispatch_desktop.services.utilizers import Utilizer
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.models import Column, FrozenTableModel
+
+
+def when(value: dt.datetime) -> str:
+    """Local date and time: the queue and lists span days, so the date matters."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def route_text(route: str | None) -> str:
@@ -39,9 +46,7 @@ class ReviewQueueModel(FrozenTableModel[QueueRow]):
 
     columns = (
         Column[QueueRow]("Call", lambda r: r.call_number),
-        Column[QueueRow](
-            "Received", lambda r: words.local_time(r.received_at), sort=lambda r: r.received_at
-        ),
+        Column[QueueRow]("Received", lambda r: when(r.received_at), sort=lambda r: r.received_at),
         Column[QueueRow](
             "Nature",
             lambda r: r.nature,
@@ -93,7 +98,7 @@ class UtilizerModel(FrozenTableModel[Utilizer]):
         ),
         Column[Utilizer](
             "Last encounter",
-            lambda u: words.local_time(u.last_encounter),
+            lambda u: when(u.last_encounter),
             sort=lambda u: u.last_encounter,
         ),
     )
