@@ -56,9 +56,18 @@ FORCE_LABELS = {
 }
 
 
+SYSTEM_LABELS = {
+    "law_enforcement": "Law enforcement",
+    "ems": "EMS",
+    "emergency_department": "Emergency department",
+    "jail": "Jail",
+    "crisis_center": "Crisis center",
+}
+
+
 def label(key: str) -> str:
-    """A human label for a route, disposition, force level or reason code."""
-    for table in (ROUTE_LABELS, DISPOSITION_LABELS, FORCE_LABELS):
+    """A human label for a route, disposition, force level, system or reason code."""
+    for table in (ROUTE_LABELS, DISPOSITION_LABELS, FORCE_LABELS, SYSTEM_LABELS):
         if key in table:
             return table[key]  # type: ignore[index]
     return key.replace("_", " ").capitalize()

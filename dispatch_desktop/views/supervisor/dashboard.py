@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDate, QMargins, Qt, Signal, Slot
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -194,7 +194,7 @@ class DashboardView(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.figure_table.setMinimumHeight(260)
-        self.figure_table.horizontalHeader().setStretchLastSection(True)
+        self.figure_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.definition = QLabel("Press a ? button to read how a figure is defined.", self)
         self.definition.setObjectName("DefinitionPane")
         self.definition.setWordWrap(True)
@@ -338,6 +338,10 @@ class DashboardView(QWidget):
         chart.addSeries(series)
         x = QBarCategoryAxis()
         x.append(categories or [""])
+        if len(categories) > 12:
+            small = QFont(x.labelsFont())
+            small.setPointSize(6)
+            x.setLabelsFont(small)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x)
         y = QValueAxis()
