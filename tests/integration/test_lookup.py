@@ -288,3 +288,22 @@ def test_lookup_cli_contract(
     )
     assert len(lines[1]["candidates"]) == 1
     assert "no name, DOB, phone or address" in lines[2]["error"]
+
+
+def test_a_person_added_by_hand_is_findable_once_indexed(db: Database) -> None:
+    from dispatch_desktop.models import Person, PersonAlias
+
+    with db.transaction() as s:
+        person = Person(source="manual", external_id="M-1", first_name="Theodore",
+                        last_name="Okafor", dob=dt.date(1990, 3, 1))  # fmt: skip
+        person.aliases = [PersonAlias(first_name="Teddy", last_name="Okafor")]
+        s.add(person)
+        s.flush()
+        assert _find_in(s, "Teddy Okafor") == ()
+        assert registry.index_person(s, person.id) > 0
+    (top,) = _find(db, name="Teddy Okafor", dob="1990-03-01")
+    assert top.external_id == "M-1"
+
+
+def _find_in(session: object, name: str) -> tuple[PersonCandidate, ...]:
+    return lookup_persons(session, PersonQuery(name=name, dob="1990-03-01"), now=NOW)  # type: ignore[arg-type]
