@@ -30,9 +30,7 @@ NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
 
 
 def _import(ctx: AppContext, path: Path, *, source: str = "county", fmt: str = "csv"):  # type: ignore[no-untyped-def]
-    return registry.import_file(
-        ctx.db, lambda: ctx.cipher, ctx.actor, path, source=source, fmt=fmt
-    )
+    return registry.import_file(ctx.db, lambda: ctx.cipher, ctx.actor, path, source=source, fmt=fmt)
 
 
 def _count(ctx: AppContext, model: type) -> int:
@@ -231,3 +229,18 @@ def test_persons_import_cli_prints_a_summary_and_exits_2_on_bad_file(
     assert cli_main(["--db", url, "persons", "import", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "row 2, dob" in err and len(err.strip().splitlines()) == 1
+
+
+def test_persons_export_cli_writes_the_record_file(
+    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _import(ctx, DATA / "persons_small.csv")
+    url = ctx.settings.database_url
+    out = tmp_path / "sar.json"
+    args = ["--db", url, "--settings", str(tmp_path / "none.toml")]
+    code = cli_main([*args, "persons", "export", "P-003", "--source", "county", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    record = json.loads(out.read_text())
+    assert record["person"]["first_name"] == "Daniel"
+    assert cli_main([*args, "persons", "export", "P-404", "--source", "county"]) == 2
+    assert "No person with external id 'P-404'" in capsys.readouterr().err
