@@ -320,7 +320,7 @@ def bh_call_facts(period: Period, dialect: str, first_id: int, last_id: int) -> 
     ``last_id`` bound the ids of the period's calls.
     """
     in_period = (Call.received_at >= period.start, Call.received_at < period.end)
-    candidates = union(
+    union_of = union(
         select(ClassificationRow.call_id.label("call_id")).where(
             ClassificationRow.behavioral_health == true(),
             ClassificationRow.call_id.between(first_id, last_id),
@@ -328,7 +328,11 @@ def bh_call_facts(period: Period, dialect: str, first_id: int, last_id: int) -> 
         select(Review.call_id.label("call_id")).where(
             Review.corrected_bh == true(), Review.call_id.between(first_id, last_id)
         ),
-    ).subquery("candidates")
+    )
+    # PostgreSQL reads the candidates three times below: a CTE computes them once.
+    candidates = (
+        union_of.cte("candidates") if dialect == "postgresql" else union_of.subquery("candidates")
+    )
     query = (
         select(
             Call.id.label("call_id"),
@@ -351,19 +355,33 @@ def bh_call_facts(period: Period, dialect: str, first_id: int, last_id: int) -> 
     if dialect == "postgresql":
         # PostgreSQL hash-joins the latest rows of each call far faster than it runs a
         # correlated lookup per call; SQLite is the other way round. Same rows either way.
-        latest_class = _latest_per_call(ClassificationRow, first_id, last_id)
-        latest_decision = _latest_per_call(RoutingDecision, first_id, last_id)
+        # The latest classification is BH exactly when it is also the latest BH one, so
+        # one GROUP BY gives the label without joining the classifications again.
+        latest_class = (
+            select(
+                ClassificationRow.call_id.label("call_id"),
+                func.max(ClassificationRow.id).label("latest"),
+                func.max(
+                    case((ClassificationRow.behavioral_health == true(), ClassificationRow.id))
+                ).label("latest_bh"),
+            )
+            .join(candidates, candidates.c.call_id == ClassificationRow.call_id)
+            .group_by(ClassificationRow.call_id)
+            .subquery()
+        )
+        latest_decision = _latest_per_call(RoutingDecision, candidates)
         query = (
             query.outerjoin(latest_class, latest_class.c.call_id == Call.id)
-            .outerjoin(ClassificationRow, ClassificationRow.id == latest_class.c.id)
             .outerjoin(latest_decision, latest_decision.c.call_id == Call.id)
             .outerjoin(RoutingDecision, RoutingDecision.id == latest_decision.c.id)
         )
+        label: Any = latest_class.c.latest == latest_class.c.latest_bh
     else:
         query = query.outerjoin(
             ClassificationRow, ClassificationRow.id == _latest_correlated(ClassificationRow)
         ).outerjoin(RoutingDecision, RoutingDecision.id == _latest_correlated(RoutingDecision))
-    bh = func.coalesce(Review.corrected_bh, ClassificationRow.behavioral_health)
+        label = ClassificationRow.behavioral_health
+    bh = func.coalesce(Review.corrected_bh, label)
     return (
         query.outerjoin(Review, Review.call_id == Call.id)
         .outerjoin(RecommendationRow, RecommendationRow.id == RoutingDecision.recommendation_id)
@@ -379,11 +397,11 @@ def _latest_correlated(model: Any) -> Any:
     )
 
 
-def _latest_per_call(model: Any, first_id: int, last_id: int) -> Any:
-    """(call_id, id of the latest row) for every call in the id range, in one GROUP BY."""
+def _latest_per_call(model: Any, candidates: Any) -> Any:
+    """(call_id, id of the latest row) for every candidate call, in one GROUP BY."""
     return (
         select(model.call_id.label("call_id"), func.max(model.id).label("id"))
-        .where(model.call_id.between(first_id, last_id))
+        .join(candidates, candidates.c.call_id == model.call_id)
         .group_by(model.call_id)
         .subquery()
     )
