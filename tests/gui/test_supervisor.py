@@ -188,3 +188,19 @@ def test_dispatchers_see_a_plain_refusal(
     with qtbot.waitSignal(view.problem_reported, timeout=10_000) as problem:
         view.refresh()
     assert "may not review calls" in problem.args[0]
+
+
+def test_label_correction_by_keyboard(qtbot: QtBot, sup: AppContext, runner: TaskRunner) -> None:
+    view = _queue(qtbot, sup, runner)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_L)
+    dialog = view.review_dialog
+    assert dialog.correct.isChecked() and dialog.appropriate.isChecked()
+    dialog.bh.setChecked(False)  # "it was not a BH call at all"
+    assert not any(box.isEnabled() for box in dialog.categories.values())
+    with qtbot.waitSignal(view.review_saved, timeout=10_000) as saved:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    correction = saved.args[0].correction
+    assert correction is not None and correction.behavioral_health is False
+    assert correction.categories == ()
+    qtbot.waitUntil(lambda: view.current_row() is not None and view.current_row().corrected)
