@@ -295,22 +295,25 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
 
 
 def headline(dash: Dashboard) -> list[str]:
-    """The few sentences at the top of the report (scenario 5's list)."""
+    """The few sentences at the top of the report (scenario 5's list), built from the
+    report's own rows so that they never show a value the tables suppress."""
+    rows = {(r.section, r.figure): r for r in report_rows(dash)}
     mix = ", ".join(
-        f"{label(c.key)} {share_text(c.count, dash.bh_calls)}"
-        for c in dash.routing_mix
-        if c.key != "undecided"
+        f"{r.figure} {r.share}"
+        for (section, _), r in rows.items()
+        if section == "Routing mix" and r.figure != label("undecided")
     )
+    bh = rows[("Volume", "BH calls")]
     return [
-        f"BH calls: {count_text(dash.bh_calls)}, "
-        f"{share_text(dash.bh_calls, dash.calls)} of all calls.",
+        f"BH calls: {bh.value}, {bh.share} of all calls.",
         f"Routing mix: {mix or 'no decisions'}.",
-        f"{count_text(dash.diversions)} diversions and "
-        f"{count_text(dash.disposition(Disposition.ARREST))} arrests.",
-        f"Use of force on {count_text(dash.force_calls)} calls.",
-        f"{count_text(dash.repeat_90)} repeat encounters within 90 days.",
-        f"{count_text(dash.frequent_utilizers)} frequent utilizers "
-        f"({count_text(dash.frequent_utilizers_previous)} at the end of the previous period).",
+        f"{rows[('Outcomes', 'Diversions (LEAD and referrals)')].value} diversions and "
+        f"{rows[('Outcomes', 'Arrests')].value} arrests.",
+        f"Use of force on {rows[('Use of force', 'Calls with any force')].value} calls.",
+        f"{rows[('Repeat encounters', 'Within 90 days')].value} repeat encounters within 90 days.",
+        f"{rows[('Frequent utilizers', 'At the end of the period')].value} frequent utilizers "
+        f"({rows[('Frequent utilizers', 'At the end of the previous period')].value} at the "
+        "end of the previous period).",
     ]
 
 
@@ -343,8 +346,10 @@ def render_csv(dash: Dashboard, agency: str) -> str:
 
 
 def _chart_values(counts: Iterable[int]) -> list[int]:
-    # A bar's height would reveal a suppressed count, so small bars are drawn at zero.
-    return [0 if is_suppressed(n) else n for n in counts]
+    # A bar's height would reveal a suppressed or withheld count, so those are drawn at zero.
+    values = list(counts)
+    withheld = secondary_suppressed(values)
+    return [0 if is_suppressed(n) or i in withheld else n for i, n in enumerate(values)]
 
 
 def _volume_chart(dash: Dashboard, width: float, height: float) -> object:

@@ -113,3 +113,31 @@ def test_cli_report(
     bad = ["--db", db_url, "report", "--from", "2026-10-31", "--to", "2026-10-01", "--out"]
     assert main([*bad, str(tmp_path / "x.pdf")]) == 2
     assert "before it starts" in capsys.readouterr().err
+
+
+def test_headline_and_tables_never_show_a_withheld_value() -> None:
+    from dispatch_desktop.services.metrics import Count, Dashboard
+
+    dash = Dashboard(
+        period=OCTOBER,
+        calls=1000,
+        bh_calls=100,
+        volume=(),
+        routing_mix=(Count("cit", 60), Count("co_responder", 37), Count("lead", 3)),
+        override_rates=(),
+        override_reasons=(),
+        dispositions=(),
+        use_of_force=(),
+        repeat_30=0,
+        repeat_90=0,
+        referrals=(),
+        scene_time=(),
+        frequent_utilizers=0,
+        frequent_utilizers_previous=0,
+        appropriateness=(),
+    )
+    rows = {r.figure: r for r in report.report_rows(dash) if r.section == "Routing mix"}
+    # 100 - 60 - 3 would give co-responder away if it were printed next to "<5".
+    assert [rows[k].value for k in ("CIT", "Co-responder", "LEAD")] == ["60", "withheld", "<5"]
+    (mix_line,) = [line for line in report.headline(dash) if line.startswith("Routing mix")]
+    assert mix_line == "Routing mix: CIT 60%, Co-responder withheld, LEAD <5."
