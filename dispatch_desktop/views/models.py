@@ -12,7 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
@@ -21,8 +27,8 @@ from dispatch_desktop.services.pipeline import route_label
 from dispatch_desktop.views import text as words
 
 T = TypeVar("T")
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -38,11 +44,14 @@ class Column(Generic[T]):
 
 
 class FrozenTableModel(QAbstractTableModel, Generic[T]):
-    """A table over ``tuple[T, ...]``.
+    """A table over ``tuple[T, ...]``, which sorts and filters itself.
 
     `set_rows` compares by ``key`` (when a subclass gives one): rows that only changed
     are updated in place, new rows are inserted, and only a reordering or a removal resets
     the model. A queue refresh therefore repaints a row or two, not the whole table.
+    Sorting and filtering live here rather than in a QSortFilterProxyModel so that the view
+    talks to this model directly: a proxy turns each painted cell's one `multiData` call
+    into a dozen calls into Python.
     """
 
     columns: Sequence[Column[T]] = ()
@@ -54,6 +63,9 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
         # ask for them many times.
         self._text: list[tuple[str, ...]] = []
         self._sort: list[tuple[Any, ...]] = []
+        self._source: tuple[T, ...] = ()
+        self._order: tuple[int, Qt.SortOrder] | None = None
+        self._filter = ""
 
     def key(self, row: T) -> object | None:
         """A stable identity for a row (None: no identity, every change resets)."""
@@ -72,8 +84,58 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
         return self._rows
 
     def set_rows(self, rows: Sequence[T]) -> bool:
-        """Replace the rows; returns False (and leaves the view alone) when nothing changed."""
-        rows = tuple(rows)
+        """Replace the rows; returns False (and leaves the view alone) when nothing shown
+        changed. The current sort order and filter apply."""
+        self._source = tuple(rows)
+        return self._show(self._arranged())
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows with ``text`` in any column (case-insensitive)."""
+        self._filter = text.strip().casefold()
+        self._show(self._arranged())
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not (0 <= column < len(self.columns)):
+            return
+        self._order = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [(self._identity(self._rows[i.row()]), i.column()) for i in persistent]
+        rows = self._arranged()
+        self._rows = rows
+        cells = [self._cells(row) for row in rows]
+        self._text = [t for t, _s in cells]
+        self._sort = [s for _t, s in cells]
+        # Selection and the current row follow their rows to where the sort put them.
+        where = {self._identity(row): i for i, row in enumerate(rows)}
+        self.changePersistentIndexList(
+            persistent,
+            [
+                self.index(where[ident], column) if ident in where else QModelIndex()
+                for ident, column in held
+            ],
+        )
+        self.layoutChanged.emit()
+
+    def _identity(self, row: T) -> object:
+        key = self.key(row)
+        return key if key is not None else id(row)
+
+    def _arranged(self) -> tuple[T, ...]:
+        rows = list(self._source)
+        if self._filter:
+            needle = self._filter
+            rows = [r for r in rows if any(needle in c.text(r).casefold() for c in self.columns)]
+        if self._order is not None:
+            column, order = self._order
+            spec = self.columns[column]
+            rows.sort(
+                key=(lambda r: spec.sort(r)) if spec.sort is not None else spec.text,  # type: ignore[misc]
+                reverse=order == Qt.SortOrder.DescendingOrder,
+            )
+        return tuple(rows)
+
+    def _show(self, rows: tuple[T, ...]) -> bool:
         if rows == self._rows:
             return False
         if not self._update_in_place(rows):
@@ -142,27 +204,73 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
+    def index(
+        self,
+        row: int,
+        column: int,
+        parent: AnyIndex = QModelIndex(),  # noqa: B008
+    ) -> QModelIndex:
+        # Qt's default asks rowCount and columnCount (two calls into Python) per index.
+        if parent.isValid() or not (0 <= row < len(self._rows)):
+            return QModelIndex()
+        if not (0 <= column < len(self.columns)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        row, column = index.row(), index.column()
+        if not index.isValid() or not (0 <= row < len(self._rows)):
             return None
-        if not (0 <= index.column() < len(self.columns)):
+        if not (0 <= column < len(self.columns)):
             return None
-        item = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text[index.row()][index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(item)
+        return self._value(row, column, int(role))
+
+    def multiData(self, index: AnyIndex, span: QModelRoleDataSpan) -> None:
+        """All the roles a delegate wants for one cell in one call into Python.
+
+        Painting a cell asks for about eight roles; answering them together keeps a repaint
+        from queueing eight times behind a worker thread for the interpreter lock.
+        """
+        row, column = index.row(), index.column()
+        valid = index.isValid() and 0 <= row < len(self._rows) and 0 <= column < len(self.columns)
+        for role_data in span:
+            value = self._value(row, column, role_data.role()) if valid else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
+
+    def _value(self, row: int, column: int, role: int) -> Any:
+        if role in _TEXT_ROLES:
+            return self._text[row][column]
         if role == SORT_ROLE:
-            return self._sort[index.row()][index.column()]
+            return self._sort[row][column]
+        spec = self.columns[column]
+        if role == _FOREGROUND and spec.colour is not None:
+            colour = spec.colour(self._rows[row])
+            return _brush(colour) if colour else None
+        if role == _ALIGNMENT and spec.align_right:
+            return _RIGHT
         if role == ROW_ROLE:
-            return item
-        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
-            colour = column.colour(item)
-            return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return self._rows[row]
+        if role == _TOOLTIP and spec.tooltip is not None:
+            return spec.tooltip(self._rows[row])
         return None
+
+
+_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)})
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_BRUSHES: dict[str, QBrush] = {}
+
+
+def _brush(colour: str) -> QBrush:
+    brush = _BRUSHES.get(colour)
+    if brush is None:
+        brush = _BRUSHES[colour] = QBrush(QColor(colour))
+    return brush
 
 
 # --- the queue ----------------------------------------------------------------------------

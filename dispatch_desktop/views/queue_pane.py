@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.services.calls import QueueRow
-from dispatch_desktop.views.models import ROW_ROLE, SORT_ROLE, QueueModel
+from dispatch_desktop.views.models import ROW_ROLE, QueueModel
 
 
 class QueuePane(QWidget):
@@ -25,11 +25,6 @@ class QueuePane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = QueueModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
 
         title = QLabel("Incoming calls", self)
         title.setObjectName("paneTitle")
@@ -42,7 +37,7 @@ class QueuePane(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("queueTable")
         self.table.setAccessibleName("Call queue")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -84,7 +79,7 @@ class QueuePane(QWidget):
         row = self.model.row_of_call(call_id)
         if row < 0:
             return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = self.model.index(row, 0)
         if not index.isValid():
             return
         changed = call_id != self._selected
@@ -100,7 +95,7 @@ class QueuePane(QWidget):
             self.call_selected.emit(call_id)
 
     def on_filter_edit_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
+        self.model.set_filter(text)
 
     def on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
 from dispatch_desktop.models.domain import (
@@ -80,6 +81,14 @@ def test_queue_model(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(model)
     assert [model.row_at(i).call_id for i in range(3)] == [3, 1, 2]  # type: ignore[union-attr]
     assert model.index(1, 2).data() == "⚠ VIOL"
+    # Sorting and filtering are the model's own (no proxy between view and model).
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)
+    assert [model.row_at(i).call_id for i in range(3)] == [1, 2, 3]  # type: ignore[union-attr]
+    model.set_filter("wpn")
+    assert [model.row_at(i).call_id for i in range(model.rowCount())] == [2]  # type: ignore[union-attr]
+    model.set_filter("")
+    assert model.rowCount() == 3
     model.set_rows([_queue_row(2)])  # a removal resets
     qtmodeltester.check(model)
     assert model.rowCount() == 1
