@@ -86,6 +86,12 @@ def test_bad_input_is_refused_and_nothing_is_stored(
     assert outcomes.get_outcome(db, call_id) is None
 
 
+def test_the_dispatcher_on_the_call_can_record_it(db: Database, call_id: int) -> None:
+    dispatcher = Actor(username="jortiz", role=Role.DISPATCHER, workstation="CONSOLE-07")
+    record = outcomes.record_outcome(db, dispatcher, call_id, OutcomeInput(Disposition.NO_CONTACT))
+    assert record.recorded_by == "jortiz"
+
+
 def test_auditors_cannot_record_outcomes(db: Database, call_id: int) -> None:
     auditor = Actor(username="auditor", role=Role.AUDITOR, workstation="A")
     with pytest.raises(PermissionDenied):
