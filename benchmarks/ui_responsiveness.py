@@ -228,6 +228,11 @@ def main() -> int:
         f"{heartbeat.longest_gap_ms:.1f} ms; gaps over 50 ms: {heartbeat.gaps_over[50]}; "
         f"over 100 ms: {heartbeat.gaps_over[100]} (target: none over 50 ms)"
     )
+    print(
+        f"  GUI-thread CPU inside a gap: longest {heartbeat.longest_busy_ms:.1f} ms; gaps with "
+        f"over 50 ms of GUI work: {heartbeat.busy_over_50} (the rest of a long gap is waiting "
+        "for a core or the interpreter lock)"
+    )
     if latencies:
         print(
             f"  arrival to recommendation on screen: p50 {statistics.median(latencies):.0f} ms,"

@@ -19,13 +19,19 @@ class Heartbeat(QObject):
         self.ticks = 0
         self.longest_gap_ms = 0.0
         self.gaps_over: dict[int, int] = {50: 0, 100: 0}
+        # CPU time the GUI thread itself spent inside the longest gaps: a gap with little
+        # CPU was the thread waiting (for a core, or for the interpreter lock), not working.
+        self.longest_busy_ms = 0.0
+        self.busy_over_50 = 0
         self._last: float | None = None
+        self._last_cpu = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.on_timer_timeout)
 
     def start(self) -> None:
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._timer.start()
 
     def stop(self) -> None:
@@ -35,10 +41,19 @@ class Heartbeat(QObject):
         self.ticks = 0
         self.longest_gap_ms = 0.0
         self.gaps_over = dict.fromkeys(self.gaps_over, 0)
+        self.longest_busy_ms = 0.0
+        self.busy_over_50 = 0
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
 
     def on_timer_timeout(self) -> None:
         now = time.perf_counter()
+        cpu = time.thread_time()
+        busy = (cpu - self._last_cpu) * 1000.0
+        self.longest_busy_ms = max(self.longest_busy_ms, busy)
+        if busy > 50:
+            self.busy_over_50 += 1
+        self._last_cpu = cpu
         if self._last is not None:
             gap = (now - self._last) * 1000.0
             self.longest_gap_ms = max(self.longest_gap_ms, gap)
