@@ -444,12 +444,16 @@ def frequent_utilizer_count(
     return int(conn.execute(select(func.count()).select_from(persons)).scalar_one())
 
 
-def _facts_table() -> Table:
-    """A temporary table holding `call_facts` once, so every figure reads it cheaply."""
+def _facts_table(dialect: str) -> Table:
+    """A temporary table holding the BH facts once, so every figure reads it cheaply.
+
+    SQLite needs the key to join it to the subject calls; PostgreSQL hash-joins it and is
+    spared maintaining an index while it fills.
+    """
     return Table(
         "dashboard_facts",
         MetaData(),
-        Column("call_id", Integer, primary_key=True, autoincrement=False),
+        Column("call_id", Integer, primary_key=dialect == "sqlite", autoincrement=False),
         Column("received_at", UTCDateTime()),
         Column("bucket", String(10)),
         Column("recommended_route", String(32)),
@@ -518,7 +522,7 @@ def compute_dashboard(
     each figure is one GROUP BY over it.
     """
     dialect = db.dialect
-    table = _facts_table()
+    table = _facts_table(dialect)
     with db.engine.connect() as conn, conn.begin():
         if dialect == "sqlite":
             # Keep the scratch table in memory, not in a temp file.
