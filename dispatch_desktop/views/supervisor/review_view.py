@@ -9,6 +9,7 @@ runner; the view holds frozen values only.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal, Slot
@@ -217,7 +218,10 @@ class ReviewQueueView(QWidget):
         self.model.set_rows(rows)
         overrides = sum(1 for r in rows if r.overridden)
         pending = sum(1 for r in rows if not r.reviewed)
-        self.status.setText(f"{len(rows)} BH calls · {overrides} overrides · {pending} to review")
+        more = " (the first 1,000: narrow the filters)" if len(rows) >= review.QUEUE_LIMIT else ""
+        self.status.setText(
+            f"{len(rows)} BH calls{more} · {overrides} overrides · {pending} to review"
+        )
         target = self._select_after_load
         self._select_after_load = None
         row = self.model.row_of_call(target) if target is not None else -1
@@ -376,7 +380,9 @@ class ReviewQueueView(QWidget):
         if not isinstance(exc, UserError):
             self.runner.failure_reported.emit(exc)  # a bug: the main window shows it
             return
-        self.status.setText(f"<span style='color:{words.COLOURS['danger']}'>{exc}</span>")
+        self.status.setText(
+            f"<span style='color:{words.COLOURS['danger']}'>{html.escape(str(exc))}</span>"
+        )
         self.problem_reported.emit(str(exc))
         if isinstance(exc, ConflictError):
             self.refresh()  # show what the other writer saved
