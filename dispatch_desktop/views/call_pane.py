@@ -10,11 +10,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -61,7 +63,8 @@ def classification_summary(result: ClassificationResult | None) -> str:
 
 def evidence_legend(evidence: tuple[EvidenceSpan, ...]) -> str:
     lines = []
-    for span in evidence:
+    # Negated indicators first: "not a flag" is what a dispatcher must not misread.
+    for span in sorted(evidence, key=lambda e: not e.negated):
         where = "" if span.source == "narrative" else f" [{span.source}]"
         if span.negated:
             lines.append(
@@ -72,7 +75,7 @@ def evidence_legend(evidence: tuple[EvidenceSpan, ...]) -> str:
             lines.append(
                 f"● \u201c{span.text}\u201d — {words.indicator_label(span.indicator)}{where}"
             )
-    return "   ".join(lines) if lines else "No evidence highlighted."
+    return "\n".join(lines) if lines else "No evidence highlighted."
 
 
 class CallPane(QWidget):
@@ -102,8 +105,16 @@ class CallPane(QWidget):
         self.narrative.setAccessibleName("Narrative with evidence highlighted")
         self.narrative.setTabChangesFocus(True)
         self.narrative.setMinimumHeight(60)
-        self.legend = plain_label("", self, name="muted")
+        # The words behind the colours, one indicator a line, negated ones first. A small
+        # scrolling box, so that on a short screen nothing is silently cut off.
+        self.legend = QPlainTextEdit(self)
+        self.legend.setObjectName("evidenceLegend")
+        self.legend.setReadOnly(True)
         self.legend.setAccessibleName("Evidence")
+        self.legend.setTabChangesFocus(True)
+        self.legend.setFrameShape(QFrame.Shape.NoFrame)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.legend.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.note_edit = QLineEdit(self)
         self.note_edit.setPlaceholderText("New info from the caller (Ctrl+N)")
         self.note_edit.setAccessibleName("New note for this call")
@@ -157,7 +168,7 @@ class CallPane(QWidget):
         else:
             self.safety_banner.hide()
         self._show_narrative(detail.narrative, result.evidence if result else ())
-        self.legend.setText(evidence_legend(result.evidence) if result else "")
+        self.legend.setPlainText(evidence_legend(result.evidence) if result else "")
 
     def show_changes(self, changes: tuple[str, ...]) -> None:
         if not changes:

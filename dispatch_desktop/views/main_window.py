@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([470, 640, 490])
-        self.right.setSizes([430, 500])
+        self.right.setSizes([380, 560])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)

@@ -23,6 +23,14 @@ from dispatch_desktop.views.call_pane import plain_label
 from dispatch_desktop.views.models import UnitModel
 
 
+def restyle(widget: QWidget, name: str) -> None:
+    """Switch a widget's stylesheet rule by its object name."""
+    if widget.objectName() != name:
+        widget.setObjectName(name)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
 def assign_block_reason(detail: CallDetail | None, unit: UnitOption | None) -> str | None:
     """Why Assign is disabled, in words; None when it may be pressed."""
     if detail is None:
@@ -141,6 +149,7 @@ class RecommendationCard(QFrame):
             self.actions.setText(
                 "Required: " + "; ".join(rec.actions) if rec.actions else "No required actions."
             )
+            restyle(self.actions, "requiredActions" if rec.actions else "muted")
             self.reasons.setText("Why: " + " ".join(rec.reasons))
             self.alternatives.setText(
                 "\n".join(
