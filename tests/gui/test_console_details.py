@@ -210,3 +210,30 @@ def test_ctrl_plus_scales_the_text(qtbot: QtBot, ctx: AppContext) -> None:
     assert themes.point_size == before + 1
     qtbot.keyClick(win, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert themes.point_size == before
+
+
+def test_f2_takes_a_call_by_hand(qtbot: QtBot, ctx: AppContext) -> None:
+    from dispatch_desktop.views.dialogs import NewCallDialog
+
+    demo_scene.build_scene(ctx)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: win.findChild(NewCallDialog) is not None)
+    dialog = win.findChild(NewCallDialog)
+    assert dialog is not None
+    dialog.on_buttons_accepted()  # nothing typed: refused, with a reason, and stays open
+    assert dialog.isVisible() and "nature" in dialog.error.text()
+    dialog.nature.setText("WELFARE CHECK")
+    dialog.narrative.setPlainText("Mother says son Danny is hearing voices, no weapons.")
+    dialog.location.setText(demo_scene.DANNY_ADDRESS)
+    dialog.person.setText("Danny Reyes")
+    dialog.dob.setText("29")
+    dialog.on_buttons_accepted()
+    qtbot.waitUntil(lambda: win.queue.model.rowCount() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: win.card.accept_button.isEnabled(), timeout=WAIT)
+    assert win.people.model.rowCount() == 1
+    assert "manual" in win.call_pane.header.text()
