@@ -868,10 +868,13 @@ def write_records(
              "updated_at": now, "version": 1, **r.person_values()}
             for r in chunk
         ]  # fmt: skip
-        session.execute(insert(cast(Table, Person.__table__)), rows)
-        # Read the new ids back by the unique (source, external_id): RETURNING in
-        # parameter order would make SQLite insert one row per statement.
-        ids.update(_ids_for(session, source, [r.external_id for r in chunk]))
+        # RETURNING pairs each new id with its external id, so the order rows come back in
+        # does not matter (asking for parameter order makes SQLite insert row by row).
+        person_table = cast(Table, Person.__table__)
+        result = session.execute(
+            insert(person_table).returning(person_table.c.id, person_table.c.external_id), rows
+        )
+        ids.update({ext: pid for pid, ext in result.all()})
         _insert_children(session, [(ids[r.external_id], r) for r in chunk])
         done += len(chunk)
         progress("persons", done, total)
@@ -925,18 +928,6 @@ def write_records(
         plans_written=plans_written,
         alerts_written=alerts_written,
     )
-
-
-def _ids_for(session: Session, source: str, external_ids: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for part in _chunks(external_ids, 900):
-        rows = session.execute(
-            select(Person.external_id, Person.id).where(
-                Person.source == source, Person.external_id.in_(part)
-            )
-        )
-        found.update({ext: pid for ext, pid in rows})
-    return found
 
 
 def _insert_children(session: Session, pairs: Sequence[tuple[int, PersonRecord]]) -> None:
