@@ -324,6 +324,7 @@ def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]
         raise ImportRejected(str(path), [RowError(1, "header", "; ".join(problems) or "empty")])
     errors: list[RowError] = []
     records: list[PersonRecord] = []
+    plan_columns = [h for h in header if h.startswith("plan_")]
     seen: dict[str, int] = {}
     for row_no, values in enumerate(reader, start=2):
         if not values or values == [""]:
@@ -334,7 +335,7 @@ def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]
             )
             continue
         raw = dict(zip(header, values, strict=True))
-        record = _csv_record(row_no, raw, today, errors)
+        record = _csv_record(row_no, raw, today, errors, plan_columns)
         if record is None:
             continue
         if record.external_id in seen:
@@ -354,7 +355,11 @@ def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]
 
 
 def _csv_record(
-    row_no: int, raw: dict[str, str], today: dt.date, errors: list[RowError]
+    row_no: int,
+    raw: dict[str, str],
+    today: dt.date,
+    errors: list[RowError],
+    plan_columns: Sequence[str] = (),
 ) -> PersonRecord | None:
     before = len(errors)
     for name, value in raw.items():
@@ -398,7 +403,7 @@ def _csv_record(
             addresses = ((raw_address, located),)
     if not (row.first_name or row.last_name):
         errors.append(RowError(row_no, "last_name", "a person needs a first or last name"))
-    has_plan = any(raw.get(k) for k in PLAN_COLUMNS if k.startswith("plan_"))
+    has_plan = any(raw[k] for k in plan_columns)
     plan = _csv_plan(row_no, row.external_id, raw, today, errors) if has_plan else None
     if len(errors) > before:
         return None
