@@ -580,24 +580,24 @@ def _figures(
             .order_by(f.recommended_route)
         ).all()
     )
-    scene_time = tuple(
-        SceneTime(str(r), int(n), int(m or 0))
-        for r, n, m in conn.execute(
-            select(route, func.count(f.minutes_on_scene), func.sum(f.minutes_on_scene))
-            .where(bh, f.minutes_on_scene.is_not(None))
-            .group_by(route)
-            .order_by(route)
-        ).all()
-    )
+    # Everything counted by route dispatched, in one pass over the BH facts.
     not_appropriate = case((f.appropriate.is_(False), 1), else_=0)
+    by_route = conn.execute(
+        select(
+            route,
+            func.count(),
+            func.count(f.minutes_on_scene),
+            func.sum(f.minutes_on_scene),
+            func.count(f.review_id),
+            func.sum(case((f.review_id.is_not(None), not_appropriate), else_=0)),
+        )
+        .group_by(route)
+        .order_by(route)
+    ).all()
+    routing_mix = tuple(Count(str(r[0]), int(r[1])) for r in by_route)
+    scene_time = tuple(SceneTime(str(r[0]), int(r[2]), int(r[3] or 0)) for r in by_route if r[2])
     appropriateness = tuple(
-        Appropriateness(str(r), int(n), int(na or 0))
-        for r, n, na in conn.execute(
-            select(route, func.count(), func.sum(not_appropriate))
-            .where(bh, f.review_id.is_not(None))
-            .group_by(route)
-            .order_by(route)
-        ).all()
+        Appropriateness(str(r[0]), int(r[4]), int(r[5] or 0)) for r in by_route if r[4]
     )
     has_outcome = f.disposition.is_not(None)
     repeats = _repeat_counts(conn, facts, period, dialect)
@@ -606,7 +606,7 @@ def _figures(
         calls=sum(p.calls for p in volume),
         bh_calls=sum(p.bh_calls for p in volume),
         volume=volume,
-        routing_mix=_counts(conn, route, bh),
+        routing_mix=routing_mix,
         override_rates=override_rates,
         override_reasons=_counts(
             conn,
