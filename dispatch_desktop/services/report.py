@@ -191,6 +191,14 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
     order = [Disposition.ARREST, Disposition.CITATION]
     order += [d for d in Disposition if d not in order]
     disposition_texts = grouped([dash.disposition(d) for d in order], dash.with_outcome)
+    # Diversions (printed above) are LEAD diversions plus referrals: if one of the two is
+    # hidden, the other must be too, or the hidden one is the difference.
+    pair = [order.index(Disposition.LEAD_DIVERSION), order.index(Disposition.REFERRAL)]
+    hidden = [i for i in pair if disposition_texts[i][0] in (SUPPRESSED, WITHHELD)]
+    if len(hidden) == 1:
+        other = pair[1 - pair.index(hidden[0])]
+        if dash.disposition(order[other]) > 0:
+            disposition_texts[other] = (WITHHELD, WITHHELD)
     for d, (value, share) in zip(order, disposition_texts, strict=True):
         name = DISPOSITION_LABELS[d]
         name = f"{name}s" if d in order[:2] else f"Disposition: {name}"

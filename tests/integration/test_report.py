@@ -141,3 +141,20 @@ def test_headline_and_tables_never_show_a_withheld_value() -> None:
     assert [rows[k].value for k in ("CIT", "Co-responder", "LEAD")] == ["60", "withheld", "<5"]
     (mix_line,) = [line for line in report.headline(dash) if line.startswith("Routing mix")]
     assert mix_line == "Routing mix: CIT 60%, Co-responder withheld, LEAD <5."
+
+
+def test_a_small_lead_count_is_not_the_difference_of_two_printed_figures() -> None:
+    from dispatch_desktop.services.metrics import Count, Dashboard
+
+    dash = Dashboard(
+        period=OCTOBER, calls=900, bh_calls=100, volume=(), routing_mix=(),
+        override_rates=(), override_reasons=(),
+        dispositions=(Count("lead_diversion", 3), Count("referral", 31),
+                      Count("resolved_on_scene", 40), Count("arrest", 20)),
+        use_of_force=(), repeat_30=0, repeat_90=0, referrals=(), scene_time=(),
+        frequent_utilizers=0, frequent_utilizers_previous=0, appropriateness=(),
+    )  # fmt: skip
+    rows = {r.figure: r.value for r in report.report_rows(dash) if r.section == "Outcomes"}
+    assert rows["Diversions (LEAD and referrals)"] == "34"
+    assert rows["Disposition: LEAD diversion"] == "<5"
+    assert rows["Disposition: Referral to services"] == "withheld"  # else LEAD = 34 - 31
