@@ -137,6 +137,12 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--baseline-calls", type=int, default=10)
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--pipeline",
+        choices=("process", "thread"),
+        default="process",
+        help="run the triage pipeline in a worker process (as the console does) or thread",
+    )
     args = parser.parse_args()
 
     source = registry_db(args.persons)
@@ -172,8 +178,19 @@ def main() -> int:
     window = build_window(ctx, app, "dark")
     window.resize(1600, 960)
     window.show()
+    isolation = None
+    if args.pipeline == "process":
+        from dispatch_desktop.views.isolation import PipelineProcess
+
+        isolation = PipelineProcess(ctx)
+        window.controller.isolation = isolation
+        isolation.warm()
+        wait_until(isolation.warmed, 120)
     wait_until(lambda: window.runner.idle, 30)
-    print(f"registry: {persons:,} persons, {units} units; driving {args.calls} calls offscreen")
+    print(
+        f"registry: {persons:,} persons, {units} units; driving {args.calls} calls offscreen; "
+        f"pipeline in a worker {args.pipeline}"
+    )
 
     created: list[int] = []
     window.controller.call_created.connect(created.append)
@@ -269,6 +286,8 @@ def main() -> int:
     )
     print(f"  machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     window.close()
+    if isolation is not None:
+        isolation.shutdown()
     ctx.close()
     return 0
 

@@ -75,11 +75,16 @@ def run_console(settings: Settings) -> int:
     app = qt_app()
     ctx = AppContext.open(settings)
     window = build_window(ctx, app, settings.theme)
+    from dispatch_desktop.views.isolation import PipelineProcess
     from dispatch_desktop.views.links import ConsoleLinks
 
+    isolation = PipelineProcess(ctx)
+    window.controller.isolation = isolation
     links = ConsoleLinks(ctx, window)
     app.aboutToQuit.connect(links.stop)
+    app.aboutToQuit.connect(isolation.shutdown)
     window.show()
+    isolation.warm()
     links.start()
     try:
         return int(app.exec())

@@ -383,22 +383,58 @@ def recommendation_from_row(row: RecommendationRow) -> RecommendationResult:
 def list_queue(
     session: Session, *, include_closed: bool = False, limit: int = 500
 ) -> tuple[QueueRow, ...]:
-    """Incoming and active calls, newest first, each with its latest classification."""
-    query = select(Call).order_by(Call.received_at.desc(), Call.id.desc()).limit(limit)
+    """Incoming and active calls, newest first, each with its latest classification.
+
+    Selects only the columns the queue shows (no narrative, no evidence): the console
+    refreshes it after every action, so it must stay cheap as the queue grows.
+    """
+    query = (
+        select(
+            Call.id,
+            Call.call_number,
+            Call.received_at,
+            Call.nature_code,
+            Call.nature_text,
+            Call.location,
+            Call.status,
+        )
+        .order_by(Call.received_at.desc(), Call.id.desc())
+        .limit(limit)
+    )
     if not include_closed:
         query = query.where(Call.status != str(CallStatus.CLOSED))
-    calls = session.execute(query).scalars().all()
+    calls = session.execute(query).all()
     ids = [c.id for c in calls]
-    classifications = _latest_by_call(session, ClassificationRow, ids)
-    recommendations = _latest_by_call(session, RecommendationRow, ids)
-    decided = _latest_by_call(session, RoutingDecision, ids)
+    classified: dict[int, tuple[bool, list[str], list[str]]] = {}
+    routes: dict[int, str] = {}
+    decided: dict[int, str] = {}
+    if ids:
+        for call_id, bh, categories, flags in session.execute(
+            select(
+                ClassificationRow.call_id,
+                ClassificationRow.behavioral_health,
+                ClassificationRow.categories,
+                ClassificationRow.safety_flags,
+            ).where(ClassificationRow.id.in_(_newest_ids(ClassificationRow, ids)))
+        ):
+            classified[call_id] = (bh, categories, flags)
+        for call_id, route in session.execute(
+            select(RecommendationRow.call_id, RecommendationRow.route).where(
+                RecommendationRow.id.in_(_newest_ids(RecommendationRow, ids))
+            )
+        ):
+            routes[call_id] = route
+        for call_id, route in session.execute(
+            select(RoutingDecision.call_id, RoutingDecision.route).where(
+                RoutingDecision.id.in_(_newest_ids(RoutingDecision, ids))
+            )
+        ):
+            decided[call_id] = route
     units = _open_units(session, ids)
     rows: list[QueueRow] = []
     for call in calls:
-        cls = classifications.get(call.id)
-        rec = recommendations.get(call.id)
-        decision = decided.get(call.id)
-        route = decision.route if decision is not None else (rec.route if rec else None)
+        cls = classified.get(call.id)
+        shown_route = decided.get(call.id) or routes.get(call.id)
         rows.append(
             QueueRow(
                 call_id=call.id,
@@ -407,27 +443,35 @@ def list_queue(
                 nature=_nature(call.nature_code, call.nature_text),
                 location=call.location or "",
                 status=CallStatus(call.status),
-                behavioral_health=cls.behavioral_health if cls else None,
-                categories=tuple(_known(Category, cls.categories)) if cls else (),
-                safety_flags=tuple(_known(SafetyFlag, cls.safety_flags)) if cls else (),
-                route=Route(route) if route else None,
-                decided=decision is not None,
+                behavioral_health=cls[0] if cls else None,
+                categories=tuple(_known(Category, cls[1])) if cls else (),
+                safety_flags=tuple(_known(SafetyFlag, cls[2])) if cls else (),
+                route=Route(shown_route) if shown_route else None,
+                decided=call.id in decided,
                 units=tuple(units.get(call.id, ())),
             )
         )
     return tuple(rows)
 
 
-def _latest_by_call(session: Session, table: type[_R], call_ids: Sequence[int]) -> dict[int, _R]:
-    if not call_ids:
-        return {}
-    newest = (
+def _newest_ids(table: type[_R], call_ids: Sequence[int]) -> Any:
+    """The id of each call's newest row in ``table`` (a subquery)."""
+    return (
         select(func.max(table.id))
         .where(table.call_id.in_(call_ids))
         .group_by(table.call_id)
         .scalar_subquery()
     )
-    rows = session.execute(select(table).where(table.id.in_(newest))).scalars().all()
+
+
+def _latest_by_call(session: Session, table: type[_R], call_ids: Sequence[int]) -> dict[int, _R]:
+    if not call_ids:
+        return {}
+    rows = (
+        session.execute(select(table).where(table.id.in_(_newest_ids(table, call_ids))))
+        .scalars()
+        .all()
+    )
     return {row.call_id: row for row in rows}
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import Call, CallPerson, ClassificationRow, utcnow
 from dispatch_desktop.models.domain import (
+    Actor,
     CallPersonRole,
     CallStatus,
     ClassificationResult,
@@ -30,6 +31,7 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.services import calls
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.settings import Settings
 
 # The lookup, routing and decision services (and their libraries) are imported where they
 # are used, on the task runner's worker: the console window opens before they load.
@@ -394,3 +396,55 @@ def console_catalogue() -> ConsoleCatalogue:
         routes=route_choices(),
         override_reasons=override_reasons(),
     )
+
+
+# --- the pipeline in a worker process -------------------------------------------------------
+
+_PROCESS_CONTEXT: AppContext | None = None
+
+
+def _process_context(settings: Settings, actor: Actor) -> AppContext:
+    global _PROCESS_CONTEXT
+    ctx = _PROCESS_CONTEXT
+    if ctx is None or ctx.settings != settings:
+        if ctx is not None:
+            ctx.close()
+        ctx = _PROCESS_CONTEXT = AppContext.open(settings, actor=actor, migrate_schema=False)
+    ctx.actor = actor
+    return ctx
+
+
+def warm_process(settings: Settings, actor: Actor) -> None:
+    """Open the database and load the classifier, lookup and routing data in a worker
+    process, so that its first call is as fast as the rest."""
+    ctx = _process_context(settings, actor)
+    _ = ctx.cipher
+    from dispatch_desktop.services import classifier, lookup, routing_context  # noqa: F401
+
+    classifier.default_lexicon()
+
+
+def queue_rows(ctx: AppContext) -> tuple[calls.QueueRow, ...]:
+    with ctx.db.uow() as session:
+        return calls.list_queue(session)
+
+
+def unit_choices(ctx: AppContext, detail: calls.CallDetail) -> tuple[calls.UnitOption, ...]:
+    with ctx.db.uow() as session:
+        return units_for(session, detail)
+
+
+# What the console may run in its worker process: reads and the pipeline, each taking the
+# context first. (Decisions and assignments stay in the console process, in order.)
+PROCESS_TASKS: dict[str, Callable[..., object]] = {
+    "process_call": process_call,
+    "queue_rows": queue_rows,
+    "unit_choices": unit_choices,
+    "reload_detail": reload_detail,
+}
+
+
+def run_in_process(settings: Settings, actor: Actor, task: str, *args: object) -> object:
+    """Run one of `PROCESS_TASKS` in a separate worker process: the console's GUI thread
+    then never waits for the interpreter lock while it runs."""
+    return PROCESS_TASKS[task](_process_context(settings, actor), *args)

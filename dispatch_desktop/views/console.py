@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,6 +19,7 @@ from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models.domain import DecisionKind, IntakeRecord, Route
 from dispatch_desktop.services import calls, pipeline
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.views.isolation import PipelineProcess
 from dispatch_desktop.views.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -58,31 +60,48 @@ class ConsoleController(QObject):
         self.steps = steps
         self.detail: calls.CallDetail | None = None
         self._loading_call: int | None = None
+        self._queue_reading = False
+        self._queue_again = False
+        # Set by the composition root: the pipeline then runs in a worker process.
+        self.isolation: PipelineProcess | None = None
 
     # --- the queue -----------------------------------------------------------------------
 
     def refresh_queue(self) -> None:
-        def work() -> tuple[calls.QueueRow, ...]:
-            with self.ctx.db.uow() as session:
-                return calls.list_queue(session)
+        """Re-read the queue. Requests made while a read is under way collapse into one
+        more read after it, however many actions asked."""
+        if self._queue_reading:
+            self._queue_again = True
+            return
+        self._queue_reading = True
 
-        self.runner.run(work, on_success=self.queue_loaded.emit, on_failure=self._fail)
+        def work() -> tuple[calls.QueueRow, ...]:
+            return self._read("queue_rows", pipeline.queue_rows)
+
+        def done(rows: tuple[calls.QueueRow, ...]) -> None:
+            self._queue_reading = False
+            self.queue_loaded.emit(rows)
+            if self._queue_again:
+                self._queue_again = False
+                self.refresh_queue()
+
+        def failed(exc: BaseException) -> None:
+            self._queue_reading = False
+            self._queue_again = False
+            self._fail(exc)
+
+        self.runner.run(work, on_success=done, on_failure=failed)
 
     # --- one call ---------------------------------------------------------------------------
 
     def open_call(self, call_id: int) -> None:
-        """Show a call: its stored state at once, then a fresh pass of the pipeline."""
+        """Show a call as it is stored."""
         if self.detail is not None and self.detail.call_id == call_id:
             return
         self._loading_call = call_id
-        ctx = self.ctx
 
         def work() -> calls.CallDetail:
-            cipher = ctx.cipher
-            with ctx.db.uow() as session:
-                return calls.load_call_detail(
-                    session, cipher, call_id, review_days=ctx.settings.plan_review_days
-                )
+            return self._read("reload_detail", pipeline.reload_detail, call_id)
 
         self.runner.run(work, on_success=self._show, on_failure=self._fail)
 
@@ -92,7 +111,6 @@ class ConsoleController(QObject):
         detail = self.detail
         if detail is None:
             return
-        ctx = self.ctx
         call_id = detail.call_id
 
         def done(new: calls.CallDetail) -> None:
@@ -104,7 +122,9 @@ class ConsoleController(QObject):
             if decided_elsewhere:
                 self.load_units()
 
-        self.runner.run(lambda: pipeline.reload_detail(ctx, call_id), on_success=done)
+        self.runner.run(
+            lambda: self._read("reload_detail", pipeline.reload_detail, call_id), on_success=done
+        )
 
     def reload(self) -> None:
         if self.detail is None:
@@ -117,8 +137,12 @@ class ConsoleController(QObject):
         """Run the pipeline for a call (new, or changed) and show the outcome."""
         ctx = self.ctx
         steps = self.steps
+        isolation = self.isolation if steps is None else None
 
         def work() -> pipeline.ProcessResult:
+            if isolation is not None:
+                result: pipeline.ProcessResult = isolation.run("process_call", call_id)
+                return result
             return pipeline.process_call(ctx, call_id, steps=steps)
 
         def done(result: pipeline.ProcessResult) -> None:
@@ -199,11 +223,9 @@ class ConsoleController(QObject):
         detail = self.detail
         if detail is None:
             return
-        ctx = self.ctx
 
         def work() -> tuple[calls.UnitOption, ...]:
-            with ctx.db.uow() as session:
-                return pipeline.units_for(session, detail)
+            return self._read("unit_choices", pipeline.unit_choices, detail)
 
         def done(units: tuple[calls.UnitOption, ...]) -> None:
             # A list computed for an older state of the call (before the decision, or for
@@ -251,7 +273,7 @@ class ConsoleController(QObject):
 
         def work() -> calls.CallDetail:
             pipeline.decide(ctx, rec_id, kind, route, reason_code, reason_text)
-            return pipeline.reload_detail(ctx, detail.call_id)
+            return self._read("reload_detail", pipeline.reload_detail, detail.call_id)
 
         def done(new: calls.CallDetail) -> None:
             self.detail = new
@@ -276,7 +298,7 @@ class ConsoleController(QObject):
 
         def work() -> calls.CallDetail:
             pipeline.assign(ctx, detail.call_id, unit_id, seen_version=detail.version)
-            return pipeline.reload_detail(ctx, detail.call_id)
+            return self._read("reload_detail", pipeline.reload_detail, detail.call_id)
 
         def done(new: calls.CallDetail) -> None:
             self.detail = new
@@ -335,6 +357,12 @@ class ConsoleController(QObject):
             return rasterise(buffer.getvalue())
 
         self.runner.run(work, on_success=on_ready, on_failure=self._fail)
+
+    def _read(self, task: str, local: Callable[..., Any], *args: object) -> Any:
+        """A read on the worker process when there is one, else on this worker thread."""
+        if self.isolation is not None:
+            return self.isolation.run(task, *args)
+        return local(self.ctx, *args)
 
     # --- failures -----------------------------------------------------------------------------
 

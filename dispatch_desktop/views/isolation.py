@@ -1,0 +1,44 @@
+"""The triage pipeline in a separate worker process.
+
+Classifying, matching against a large registry and routing is the console's heaviest
+work. In a thread it shares the interpreter lock with the GUI thread, and on a busy
+two-core machine every repaint then queues behind it. In a process of its own it cannot
+hold up the GUI at all. The database lane's thread still submits one call at a time and
+waits (without the lock) for the answer, so SQLite still sees one writer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from dispatch_desktop.services import pipeline
+from dispatch_desktop.services.context import AppContext
+
+
+class PipelineProcess:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        # "spawn": a forked child would inherit the GUI's threads and locks mid-flight.
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        )
+        self._warming: Future[None] | None = None
+
+    def warm(self) -> None:
+        """Start the worker and load its data now, in the background."""
+        self._warming = self._pool.submit(pipeline.warm_process, self.ctx.settings, self.ctx.actor)
+
+    def warmed(self) -> bool:
+        return self._warming is None or self._warming.done()
+
+    def run(self, task: str, *args: object) -> Any:
+        """Runs on a task-runner worker thread: blocks it, never the GUI thread."""
+        future = self._pool.submit(
+            pipeline.run_in_process, self.ctx.settings, self.ctx.actor, task, *args
+        )
+        return future.result()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
