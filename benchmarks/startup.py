@@ -28,7 +28,7 @@ CHILD = r"""
 import os, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, {root!r})
-from dispatch_desktop.app import build_window, qt_app, wait_until
+from dispatch_desktop.app import open_console, qt_app, wait_until
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.settings import Settings
@@ -38,12 +38,13 @@ for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
 settings = Settings(db_url={url!r}, data_dir={data!r}, workstation="BENCH-01")
 ctx = AppContext.open(settings, actor=Actor("jortiz", Role.DISPATCHER, "BENCH-01"))
 app = qt_app()
-window = build_window(ctx, app, "dark")
+console = open_console(ctx, app, "dark")
+window = console.window
 window.resize(1600, 960)
-window.show()
 ok = wait_until(lambda: window.queue.model.rowCount() > 0, 30)
 print("READY" if ok else "TIMEOUT", flush=True)
 wait_until(lambda: False, 30)  # stay up until the parent has read the line and stops us
+console.close()
 """
 
 

@@ -23,6 +23,8 @@ from dispatch_desktop.settings import Settings
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from dispatch_desktop.views.isolation import PipelineProcess
+    from dispatch_desktop.views.links import ConsoleLinks
     from dispatch_desktop.views.main_window import MainWindow
 
 NO_DISPLAY_MESSAGE = (
@@ -33,6 +35,7 @@ NO_DISPLAY_MESSAGE = (
 
 
 GUI_SWITCH_INTERVAL_S = 0.0005
+WARM_DELAY_MS = 1000
 
 
 def display_available() -> bool:
@@ -67,6 +70,37 @@ def build_window(ctx: AppContext, app: QApplication, theme_name: str) -> MainWin
     return MainWindow(ctx, themes=themes)
 
 
+@dataclass
+class Console:
+    """The running console: its window, the pipeline's worker process and the links."""
+
+    window: MainWindow
+    isolation: PipelineProcess
+    links: ConsoleLinks
+
+    def close(self) -> None:
+        self.links.stop()
+        self.isolation.shutdown()
+
+
+def open_console(ctx: AppContext, app: QApplication, theme_name: str) -> Console:
+    """Build and show the console as a dispatcher gets it."""
+    from PySide6.QtCore import QTimer
+
+    from dispatch_desktop.views.isolation import PipelineProcess
+    from dispatch_desktop.views.links import ConsoleLinks
+
+    window = build_window(ctx, app, theme_name)
+    isolation = PipelineProcess(ctx)
+    window.controller.isolation = isolation
+    links = ConsoleLinks(ctx, window)
+    window.show()
+    # Started once the window is up, so the two do not compete for the CPU at start.
+    QTimer.singleShot(WARM_DELAY_MS, isolation.warm)
+    QTimer.singleShot(WARM_DELAY_MS, links.start)
+    return Console(window, isolation, links)
+
+
 def run_console(settings: Settings) -> int:
     """Open the console window and run the Qt event loop until it closes."""
     if not display_available():
@@ -74,18 +108,8 @@ def run_console(settings: Settings) -> int:
         return 2
     app = qt_app()
     ctx = AppContext.open(settings)
-    window = build_window(ctx, app, settings.theme)
-    from dispatch_desktop.views.isolation import PipelineProcess
-    from dispatch_desktop.views.links import ConsoleLinks
-
-    isolation = PipelineProcess(ctx)
-    window.controller.isolation = isolation
-    links = ConsoleLinks(ctx, window)
-    app.aboutToQuit.connect(links.stop)
-    app.aboutToQuit.connect(isolation.shutdown)
-    window.show()
-    isolation.warm()
-    links.start()
+    console = open_console(ctx, app, settings.theme)
+    app.aboutToQuit.connect(console.close)
     try:
         return int(app.exec())
     finally:
