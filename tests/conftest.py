@@ -7,6 +7,11 @@ cloned from a migrated template, and each SQLite test a copy of a migrated file.
 
 from __future__ import annotations
 
+import os
+
+# Qt tests run headless unless a caller chose a platform (xvfb-run sets DISPLAY, not this).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import itertools
 import shutil
 from collections.abc import Iterator

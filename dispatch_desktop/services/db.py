@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch_desktop.errors import UserError
 
@@ -31,6 +32,30 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
     finally:
         cursor.close()
+
+
+def _sqlite_begin_before_savepoint(conn: Any, _name: str) -> None:
+    """The sqlite3 module starts a transaction only at the first write, so that reads never
+    hold a snapshot (and never block a later write). A SAVEPOINT taken before that first
+    write would start a transaction of its own and commit on release, outside the unit of
+    work. Open the real transaction first, so savepoints nest and roll back with it."""
+    dbapi_conn = conn.connection.dbapi_connection
+    if dbapi_conn is not None and not dbapi_conn.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
+SQLITE_BUSY_SNAPSHOT = 517
+
+
+def _sqlite_conflict_is_stale_data(context: Any) -> None:
+    """A write whose read snapshot another connection has since changed is the same event
+    as a lost optimistic-locking race on PostgreSQL: raise it as StaleDataError, so that
+    every service handles "another console changed this first" one way on both engines."""
+    original = context.original_exception
+    if getattr(original, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT:
+        raise StaleDataError(
+            "Another console changed these records after they were read."
+        ) from original
 
 
 def _redacted(url: str) -> str:
@@ -73,6 +98,8 @@ def create_db_engine(url: str, *, echo: bool = False, check: bool = True) -> Eng
         ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
+        event.listen(engine, "handle_error", _sqlite_conflict_is_stale_data)
     if check:
         check_connection(engine)
     return engine

@@ -72,3 +72,15 @@ def test_times_round_trip_as_utc(db: Database) -> None:
     with db.uow() as s:
         got = s.query(Call).one().received_at
     assert got == when and got.tzinfo is not None
+
+
+def test_a_savepoint_rolls_back_with_its_transaction(db: Database) -> None:
+    # On SQLite the driver must not let a savepoint taken before the first write commit
+    # on its own: the whole unit of work rolls back together.
+    with db.uow() as s:
+        with s.begin_nested():
+            s.add(Call(call_number="2611-0500"))
+            s.flush()
+        s.rollback()
+    with db.uow() as s:
+        assert s.query(Call).count() == 0
