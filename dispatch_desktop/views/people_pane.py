@@ -227,9 +227,13 @@ class PeoplePane(QWidget):
                 p.person_id is not None and p.status is not MatchStatus.REJECTED
                 for p in self.detail.persons
             )
-            self.plan_status.setText(
-                "Confirm a match to see the crisis plan." if waiting else "No confirmed person."
-            )
+            if waiting:
+                message = "Confirm a match to see the crisis plan."
+            elif self.detail is not None and not self.detail.persons:
+                message = "No person named on this call."
+            else:
+                message = "No confirmed person."
+            self.plan_status.setText(message)
             self.plan_view.clear()
             self.plan_view.hide()
             self.full_button.hide()
