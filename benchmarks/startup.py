@@ -38,7 +38,7 @@ for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
 settings = Settings(db_url={url!r}, data_dir={data!r}, workstation="BENCH-01")
 ctx = AppContext.open(settings, actor=Actor("jortiz", Role.DISPATCHER, "BENCH-01"))
 app = qt_app()
-console = open_console(ctx, app, "dark")
+console = open_console(ctx, app, "dark", sign_in=False)
 window = console.window
 window.resize(1600, 960)
 ok = wait_until(lambda: window.queue.model.rowCount() > 0, 30)

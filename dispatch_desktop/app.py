@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from dispatch_desktop.views.isolation import PipelineProcess
     from dispatch_desktop.views.links import ConsoleLinks
     from dispatch_desktop.views.main_window import MainWindow
+    from dispatch_desktop.views.security.controller import SecurityController
 
 NO_DISPLAY_MESSAGE = (
     "No display is available, so the console cannot open a window here.\n"
@@ -77,14 +78,18 @@ class Console:
     window: MainWindow
     isolation: PipelineProcess
     links: ConsoleLinks
+    security: SecurityController | None
 
     def close(self) -> None:
         self.links.stop()
         self.isolation.shutdown()
 
 
-def open_console(ctx: AppContext, app: QApplication, theme_name: str) -> Console:
-    """Build and show the console as a dispatcher gets it."""
+def open_console(
+    ctx: AppContext, app: QApplication, theme_name: str, *, sign_in: bool = True
+) -> Console:
+    """Build and show the console as a dispatcher gets it: behind the sign-in dialog (with
+    the system-use notification), unless ``sign_in`` is off (benchmarks)."""
     from PySide6.QtCore import QTimer
 
     from dispatch_desktop.views.isolation import PipelineProcess
@@ -94,11 +99,20 @@ def open_console(ctx: AppContext, app: QApplication, theme_name: str) -> Console
     isolation = PipelineProcess(ctx)
     window.controller.isolation = isolation
     links = ConsoleLinks(ctx, window)
+    security = None
+    if sign_in:
+        from dispatch_desktop.views.security.controller import SecurityController
+
+        security = SecurityController(ctx, window.runner, window)
+        security.signed_in.connect(window.on_security_signed_in)
+        window.security = security
     window.show()
+    if security is not None:
+        security.start()
     # Started once the window is up, so the two do not compete for the CPU at start.
     QTimer.singleShot(WARM_DELAY_MS, isolation.warm)
     QTimer.singleShot(WARM_DELAY_MS, links.start)
-    return Console(window, isolation, links)
+    return Console(window, isolation, links, security)
 
 
 def run_console(settings: Settings) -> int:

@@ -36,6 +36,9 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+R / F5", "Refresh the queue and the call"),
     ("Ctrl++ / Ctrl+-", "Larger / smaller text (remembered)"),
     ("Ctrl+Shift+T", "Switch dark / light theme"),
+    ("F9", "Supervisor panel: review, dashboard, frequent utilizers (supervisors)"),
+    ("Ctrl+Shift+A", "Audit log (auditors and administrators)"),
+    ("Ctrl+L", "Lock the console now"),
     ("F1", "This list"),
 )
 

@@ -25,9 +25,12 @@ class PipelineProcess:
             max_workers=1, mp_context=multiprocessing.get_context("spawn")
         )
         self._warming: Future[None] | None = None
+        self._closed = False
 
     def warm(self) -> None:
         """Start the worker and load its data now, in the background."""
+        if self._closed:
+            return
         self._warming = self._pool.submit(pipeline.warm_process, self.ctx.settings, self.ctx.actor)
 
     def warmed(self) -> bool:
@@ -41,4 +44,5 @@ class PipelineProcess:
         return future.result()
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -33,6 +33,7 @@ class ConsoleLinks(QObject):
         self.ctx = ctx
         self.window = window
         self._feeds: list[object] = []
+        self._stopped = False
         self._worker: object | None = None
         self._unsubscribe: list[object] = []
         self._debounce = QTimer(self)
@@ -44,10 +45,13 @@ class ConsoleLinks(QObject):
         self._poll.timeout.connect(self.on_poll_timeout)
 
     def start(self) -> None:
+        if self._stopped:
+            return
         self._start_feed()
         self._start_cad()
 
     def stop(self) -> None:
+        self._stopped = True
         self._poll.stop()
         for unsubscribe in self._unsubscribe:
             if callable(unsubscribe):

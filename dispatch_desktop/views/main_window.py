@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.models.domain import Role
 from dispatch_desktop.services import pipeline
 from dispatch_desktop.services.calls import CallDetail, QueueRow, UnitOption
 from dispatch_desktop.services.context import AppContext
@@ -38,6 +40,9 @@ from dispatch_desktop.views.people_pane import PeoplePane
 from dispatch_desktop.views.queue_pane import QueuePane
 from dispatch_desktop.views.recommendation_card import RecommendationCard
 from dispatch_desktop.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from dispatch_desktop.views.security.controller import SecurityController
 
 QUEUE_REFRESH_MS = 5000
 
@@ -65,6 +70,9 @@ class MainWindow(QMainWindow):
         self.controller = ConsoleController(ctx, self.runner, steps=steps, parent=self)
         self.themes = themes
         self.override_dialog: OverrideDialog | None = None
+        # Set by the composition root (app.open_console) when sign-in is in force.
+        self.security: SecurityController | None = None
+        self.supervisor_window: QWidget | None = None
 
         self.queue = QueuePane(self)
         self.call_pane = CallPane(self)
@@ -215,6 +223,9 @@ class MainWindow(QMainWindow):
         self._shortcut("Ctrl+=", lambda: self.scale_font(1))
         self._shortcut("Ctrl+-", lambda: self.scale_font(-1))
         self._shortcut("Ctrl+Shift+T", self.toggle_theme)
+        self._shortcut("F9", self.show_supervisor_panel)
+        self._shortcut("Ctrl+Shift+A", self.show_audit_viewer)
+        self._shortcut("Ctrl+L", self.lock_console)
 
     def _set_tab_order(self) -> None:
         # The workflow: find the call, read it, settle who it is, decide, assign, print.
@@ -259,6 +270,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self._refresh.stop()
+        if self.security is not None:
+            self.security.shutdown()
         self.runner.shutdown()
         super().closeEvent(event)
 
@@ -279,6 +292,46 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{name.capitalize()} theme", 3000)
             if self.controller.detail is not None:
                 self.call_pane.show_call(self.controller.detail)
+
+    def show_supervisor_panel(self) -> None:
+        """F9: review queue, dashboard and frequent utilizers, for supervisors."""
+        if self.ctx.actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+            self.statusBar().showMessage("The supervisor panel is for supervisors.", 5000)
+            return
+        if self.supervisor_window is None:
+            from dispatch_desktop.views.supervisor.panel import SupervisorPanel
+
+            panel = SupervisorPanel(self.ctx, self.runner, self)
+            panel.setWindowFlag(Qt.WindowType.Window)
+            panel.setWindowTitle(f"Supervisor — {self.ctx.settings.agency}")
+            panel.resize(1400, 900)
+            self.supervisor_window = panel
+        self.supervisor_window.show()
+        self.supervisor_window.raise_()
+        self.supervisor_window.activateWindow()
+
+    def show_audit_viewer(self) -> None:
+        """Ctrl+Shift+A: the audit log (the service checks the role)."""
+        if self.security is None:
+            self.statusBar().showMessage("The audit log needs a signed-in session.", 5000)
+            return
+        viewer = self.security.audit_viewer(self)
+        viewer.setWindowFlag(Qt.WindowType.Window)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.resize(1200, 700)
+        viewer.show()
+
+    def lock_console(self) -> None:
+        if self.security is not None:
+            self.security.lock_now()
+
+    def on_security_signed_in(self, _session: object) -> None:
+        actor = self.ctx.actor
+        who = actor.display_name or actor.username
+        self.user_label.setText(f"{who} · {actor.role}")
+        self.user_label.setToolTip(f"Signed in as {actor.username} at {actor.workstation}")
+        self.user_label.setAccessibleName(f"User {actor.username}, role {actor.role}")
+        self.controller.refresh_queue()
 
     def open_new_call_dialog(self) -> None:
         dialog = NewCallDialog(self)

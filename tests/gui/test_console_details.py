@@ -237,3 +237,32 @@ def test_f2_takes_a_call_by_hand(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.waitUntil(lambda: win.card.accept_button.isEnabled(), timeout=WAIT)
     assert win.people.model.rowCount() == 1
     assert "manual" in win.call_pane.header.text()
+
+
+def test_f9_opens_the_supervisor_panel_for_supervisors_only(qtbot: QtBot, ctx: AppContext) -> None:
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_supervisor_panel()  # the fixture's actor is a dispatcher
+    assert win.supervisor_window is None
+    assert "for supervisors" in win.statusBar().currentMessage()
+    ctx.actor = Actor("tbrooks", Role.SUPERVISOR, "CONSOLE-07", display_name="T. Brooks")
+    win.show_supervisor_panel()
+    assert win.supervisor_window is not None and win.supervisor_window.isVisible()
+    win.supervisor_window.close()
+
+
+def test_the_console_opens_behind_the_sign_in_dialog(qtbot: QtBot, ctx: AppContext) -> None:
+    from dispatch_desktop.app import open_console
+    from dispatch_desktop.views.security.sign_in_dialog import SignInDialog
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    console = open_console(ctx, app, "dark")
+    qtbot.addWidget(console.window)
+    try:
+        dialog = console.window.findChild(SignInDialog)
+        assert dialog is not None and dialog.isVisible()
+        assert console.security is not None
+    finally:
+        console.close()
