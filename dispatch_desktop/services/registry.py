@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -1093,7 +1094,7 @@ def import_file(
     progress("validating", 1, 1)
     needs_cipher = any(r.plan is not None or r.alerts for r in records)
     cipher = cipher_source() if needs_cipher else None
-    with db.transaction() as session:
+    with db.transaction() as session, _large_page_cache(session, len(records)):
         summary = write_records(session, cipher, source, records, progress)
         audit.record(
             session,
@@ -1106,6 +1107,25 @@ def import_file(
             ),
         )
     return ImportSummary(**{**_as_dict(summary), "seconds": time.perf_counter() - started})
+
+
+@contextmanager
+def _large_page_cache(session: Session, rows: int) -> Iterator[None]:
+    """On SQLite, give a big import a page cache to match (256 MB instead of 2 MB).
+
+    Index inserts land all over each B-tree; with the default cache most of them re-read
+    pages. This changes memory use only, never durability, and is undone afterwards.
+    """
+    if session.get_bind().dialect.name != "sqlite" or rows < 10_000:
+        yield
+        return
+    connection = session.connection()
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql("PRAGMA cache_size=-262144")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous or -2000)}")
 
 
 def _as_dict(summary: ImportSummary) -> dict[str, Any]:
