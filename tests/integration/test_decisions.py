@@ -292,7 +292,7 @@ def test_triage_fields_from_context_and_from_the_database(county: Database) -> N
     assert with_team["route"] == "co_responder"
     assert with_team["alternatives"][0]["route"] == "cit"
     late = routing_fields_for_triage(
-        VOICES, record, {"co_responder_available": True, "now": "2026-11-28T03:30:00"}
+        VOICES, record, {"co_responder_available": True, "now": "2026-11-28T04:30:00"}
     )
     assert late["route"] == "cit" and "outside program hours" in str(late["alternatives"])
     lead = routing_fields_for_triage(VOICES, record, {"lead_participant": True})
@@ -302,7 +302,7 @@ def test_triage_fields_from_context_and_from_the_database(county: Database) -> N
     with pytest.raises(UserError, match=r"context\.co_responder_available must be true or false"):
         routing_fields_for_triage(VOICES, record, {"co_responder_available": "yes"})
     # A context without routing facts (only the classifier's key) lets the database answer.
-    at_night = {"known_plan": False, "now": "2026-11-28T03:30:00"}
+    at_night = {"known_plan": False, "now": "2026-11-28T04:30:00"}
     assert routing_fields_for_triage(VOICES, record, at_night, db=county)["route"] == "cit"
     # No context: the roster says whether any co-responder team is free (zone unknown).
     from_db = routing_fields_for_triage(VOICES, record, None, db=county)

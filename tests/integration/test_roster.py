@@ -47,7 +47,7 @@ def _states(db: Database, now: dt.datetime) -> dict[str, str | None]:
 def test_overnight_shift_is_on_after_midnight_and_off_by_day(roster: Database) -> None:
     night = _states(roster, at(1, 30))
     assert night["3N1"] is None  # 18:00–06:00
-    assert night["CR31"] is None  # 10:00–02:00
+    assert night["CR31"] is None  # 12:00–04:00
     assert "off shift" in (night["3D1"] or "")
     day = _states(roster, at(14))
     assert day["3D1"] is None
@@ -56,8 +56,8 @@ def test_overnight_shift_is_on_after_midnight_and_off_by_day(roster: Database) -
 
 
 def test_shift_end_is_exclusive(roster: Database) -> None:
-    assert _states(roster, at(2, 0))["CR31"] is not None
-    assert _states(roster, at(1, 59))["CR31"] is None
+    assert _states(roster, at(4, 0))["CR31"] is not None
+    assert _states(roster, at(3, 59))["CR31"] is None
 
 
 def test_time_zone_aware_now_is_converted_to_agency_time(roster: Database) -> None:

@@ -47,7 +47,7 @@ def test_default_policy_is_valid_and_versioned() -> None:
     [
         ("    route: lead\n", "    route: leed\n", "rules.2.route", "Input should be"),
         (
-            'hours: {start: "08:00"',
+            'hours: {start: "07:00"',
             'hours: {start: "8 am"',
             "routes.co_responder.hours.start",
             "time",
@@ -130,13 +130,13 @@ def test_broken_yaml_names_the_line() -> None:
 
 def test_failed_reload_keeps_the_policy_in_force(tmp_path: Path) -> None:
     good = tmp_path / "policy.yaml"
-    good.write_text(edited('version: "default-2026.11-1"', 'version: "agency-7"'))
+    good.write_text(edited('version: "default-2026.11-2"', 'version: "agency-7"'))
     holder = PolicyHolder(load_policy(good))
     good.write_text(edited("    route: lead\n", "    route: leed\n"))
     with pytest.raises(UserError, match="version agency-7\\) stays in force"):
         holder.reload(good)
     assert holder.policy.version == "agency-7"
-    good.write_text(edited('version: "default-2026.11-1"', 'version: "agency-8"'))
+    good.write_text(edited('version: "default-2026.11-2"', 'version: "agency-8"'))
     assert holder.reload(good).version == "agency-8"
 
 
@@ -147,7 +147,7 @@ def test_missing_agency_file_is_a_user_error(tmp_path: Path) -> None:
 
 def test_agency_can_change_hours() -> None:
     policy = parse_policy(
-        edited('hours: {start: "08:00", end: "02:00"}', 'hours: {start: "00:00", end: "00:00"}')
+        edited('hours: {start: "07:00", end: "04:00"}', 'hours: {start: "00:00", end: "00:00"}')
     )
     hours = policy.routes[Route.CO_RESPONDER].hours
     assert hours is not None and hours.contains(dt.time(3, 0))

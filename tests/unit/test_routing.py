@@ -20,8 +20,8 @@ from dispatch_desktop.services.routing import (
 )
 
 POLICY = load_policy()
-AFTERNOON = dt.datetime(2026, 11, 28, 14, 0)  # inside co-responder hours (08:00–02:00)
-SMALL_HOURS = dt.datetime(2026, 11, 28, 3, 0)  # outside them
+AFTERNOON = dt.datetime(2026, 11, 28, 14, 0)  # inside co-responder hours (07:00–04:00)
+SMALL_HOURS = dt.datetime(2026, 11, 28, 5, 0)  # outside them
 CIVILIAN = {Route.MOBILE_CRISIS, Route.CRISIS_LINE}
 
 
@@ -185,7 +185,7 @@ TABLE = [
         now=SMALL_HOURS,
         route=Route.CIT,
         rule="R5-cit-fallback",
-        ruled_out={Route.CO_RESPONDER: "outside program hours (08:00–02:00) at 03:00"},
+        ruled_out={Route.CO_RESPONDER: "outside program hours (07:00–04:00) at 05:00"},
     ),
 ]
 

@@ -78,7 +78,7 @@ def build_roster(session: Session, rng: random.Random) -> int:
                     )
                 )
     for call_sign, zone, zones, start, end in (
-        ("CR31", "3", ["3", "4"], 10, 2),
+        ("CR31", "3", ["3", "4"], 12, 4),
         ("CR12", "1", ["1", "2"], 8, 20),
         ("CR56", "5", ["5", "6"], 14, 2),
     ):
