@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from dispatch_desktop.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-CHANGE_DEBOUNCE_MS = 150
+CHANGE_DEBOUNCE_MS = 60
 
 
 class ConsoleLinks(QObject):
@@ -66,17 +66,13 @@ class ConsoleLinks(QObject):
     def _start_feed(self) -> None:
         from dispatch_desktop.services import live
 
-        # Polling works on both databases; on PostgreSQL, LISTEN adds instant delivery
-        # where the change triggers are installed, and polling covers where they are not.
-        feeds: list[object] = [
-            live.PollingChangeFeed(
-                self.ctx.db,
-                self.changed.emit,
-                interval=1.0 if self.ctx.db.dialect == "sqlite" else 2.0,
-            )
-        ]
+        # PostgreSQL pushes each committed change (triggers from migration 0002, LISTEN
+        # here); the embedded SQLite database is polled cheaply instead.
+        feeds: list[object]
         if self.ctx.db.dialect == "postgresql":
-            feeds.append(live.PgChangeListener(self.ctx.settings.database_url, self.changed.emit))
+            feeds = [live.PgChangeListener(self.ctx.settings.database_url, self.changed.emit)]
+        else:
+            feeds = [live.PollingChangeFeed(self.ctx.db, self.changed.emit, interval=1.0)]
         for feed in feeds:
             try:
                 feed.start()  # type: ignore[attr-defined]
