@@ -67,6 +67,9 @@ class PgCluster:
         )  # fmt: skip
         if res.returncode != 0:
             raise RuntimeError(f"initdb failed: {res.stderr}")
+        self._start_server()
+
+    def _start_server(self) -> None:
         opts = (
             f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -85,9 +88,9 @@ class PgCluster:
             raise RuntimeError(f"pg_ctl start failed: {res.stderr}\n{log}")
 
     def restart(self) -> None:
-        self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "restart"
-        )
+        """Stop (fast: connections are cut, as in a real restart) and start again."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+        self._start_server()
 
     def stop(self) -> None:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop")
