@@ -56,6 +56,7 @@ POSSIBLE = 0.40
 AMBIGUITY_MARGIN = 0.12
 MAX_CANDIDATES = 100
 KEY_ROW_LIMIT = 6000
+CLOSE_DAYS = 45  # a birth date this near the one on file is the same date, misheard
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +147,19 @@ def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
 # Candidate generation
 
 
-def _query_keys(q: _Prepared) -> dict[str, set[str]]:
+def _query_keys(q: _Prepared, *, wide: bool = False) -> dict[str, set[str]]:
+    """Blocking keys for a query; ``wide`` is the second pass for multi-error queries.
+
+    The second pass reads the birth year with its tens digit slipped (1991 for 1981) and
+    pairs the surname with the first initial alone; the first pass's keys are not
+    repeated.
+    """
     keys: dict[str, set[str]] = {}
     stated = set(q.dob.years(q.today)) if q.dob else set()
     # A year either side: clerks and callers are often a year out.
     near_years = {y + d for y in stated for d in (-1, 0, 1)}
+    if wide:
+        near_years = {y + sign * 10 for y in near_years for sign in (-1, 1)}
     first_codes = {phonetic(v) for v in first_name_variants(q.first)} if len(q.first) > 1 else set()
     # First name + year buckets are large at state scale: only the name as given and its
     # formal forms, not every nickname of those.
@@ -165,11 +174,20 @@ def _query_keys(q: _Prepared) -> dict[str, set[str]]:
         (lc, fc) for lc in swapped_last for fc in swapped_first
     ]:
         keys.setdefault("nn", set()).add(f"{lc}|{fc}")
+    if wide:
+        keys.clear()
     for y in near_years:
         for lc in last_codes | swapped_last:
             keys.setdefault("ly", set()).add(f"{lc}|{y}")
         for fc in own_first_codes | swapped_first:
             keys.setdefault("fy", set()).add(f"{fc}|{y}")
+    if wide:
+        # A misspelt given name changes its phonetic code but rarely its first letter.
+        if q.first and q.last:
+            keys["li"] = {f"{lc}|{q.first[0]}" for lc in last_codes} | {
+                f"{lc}|{q.last[0]}" for lc in swapped_last
+            }
+        return keys
     if q.dob and q.dob.exact:
         # The date and its day/month swap. Other slips (a wrong digit) are bridged by the
         # name keys and scored later; as keys, their seventy-odd variants would pull in
@@ -186,9 +204,8 @@ def _query_keys(q: _Prepared) -> dict[str, set[str]]:
     return keys
 
 
-def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
-    keys = _query_keys(q)
-    hits: Counter[int] = Counter()
+def _key_hits(session: Session, keys: dict[str, set[str]], hits: Counter[int]) -> list[int]:
+    """Add the people the blocking keys find to ``hits``; the best-hit ids first."""
     if keys:
         clauses = [
             and_(PersonSearchKey.kind == kind, PersonSearchKey.value.in_(sorted(values)))
@@ -213,6 +230,14 @@ def _candidate_ids(session: Session, q: _Prepared) -> list[int]:
         ).all()
         for person_id, points in rows:
             hits[person_id] += int(points)
+    return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
+
+
+def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> list[int]:
+    hits: Counter[int] = Counter()
+    _key_hits(session, _query_keys(q, wide=wide), hits)
+    if wide:
+        return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
     if q.phone:
         for (person_id,) in session.execute(
             select(PersonPhone.person_id).where(PersonPhone.e164 == q.phone).limit(500)
@@ -289,6 +314,11 @@ def _similar(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b))
 
 
+def _reordered(a: str, b: str) -> bool:
+    """The same letters in another order ("Jsneo" for "Jones"): a typing slip, not a name."""
+    return len(a) >= 4 and a != b and sorted(a) == sorted(b)
+
+
 def _last_score(query: str, recorded: str) -> tuple[float, str]:
     """(points out of 4, explanation) for a surname."""
     if not query:
@@ -306,6 +336,8 @@ def _last_score(query: str, recorded: str) -> tuple[float, str]:
         return 3.2, "last name: sounds alike"
     if similarity >= 0.9:
         return 3.0, "last name: close spelling (typo)"
+    if _reordered(q, r):
+        return 2.6, "last name: same letters, out of order"
     if similarity >= 0.82:
         return 1.8, "last name: similar spelling"
     if similarity >= 0.7:
@@ -333,6 +365,8 @@ def _first_score(query: str, recorded: str) -> tuple[float, str]:
         return 2.3, "first name: sounds alike"
     if similarity >= 0.9:
         return 2.2, "first name: close spelling (typo)"
+    if _reordered(query, recorded):
+        return 2.0, "first name: same letters, out of order"
     if similarity >= 0.84:
         return 1.2, "first name: similar spelling"
     if recorded.startswith(query) or query.startswith(recorded):
@@ -361,6 +395,19 @@ def _name_score(q: _Prepared, first: str, last: str) -> tuple[float, list[str]]:
     return direct
 
 
+def _days_apart(query: dt.date, recorded: dt.date) -> tuple[int, int]:
+    """(days between the dates, decades slipped): the recorded date read a decade either
+    side too, since a slipped tens digit of the year is a one-keystroke error."""
+    best = (abs((query - recorded).days), 0)
+    for decades in (-1, 1):
+        try:
+            shifted = recorded.replace(year=recorded.year + 10 * decades)
+        except ValueError:  # 29 February in a year without one
+            shifted = recorded.replace(year=recorded.year + 10 * decades, day=28)
+        best = min(best, (abs((query - shifted).days), decades), key=lambda b: b[0])
+    return best
+
+
 def _dob_score(q: _Prepared, recorded: dt.date | None) -> tuple[float, str, bool]:
     """(points out of 5, explanation, independent agreement?)."""
     if q.dob is None:
@@ -381,7 +428,12 @@ def _dob_score(q: _Prepared, recorded: dt.date | None) -> tuple[float, str, bool
             return 1.2, "DOB: year matches, day and month differ", False
         if years_apart == 1 and (exact.month == recorded.month or exact.day == recorded.day):
             return 0.8, "DOB: one year off", False
-        if years_apart <= 2:
+        days, decades = _days_apart(exact, recorded)
+        if days <= CLOSE_DAYS and decades == 0:
+            return 1.2, f"DOB: {days} days apart", False
+        if days <= CLOSE_DAYS:
+            return 0.6, f"DOB: a decade out, date close (on file {recorded.isoformat()})", False
+        if years_apart <= 2 or days <= 2 * 365:
             return 0.0, f"DOB: close (on file {recorded.isoformat()})", False
         return -2.0, "DOB: different", False
     if q.dob.year is not None:
@@ -476,7 +528,31 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
         corroborations += agrees
         notes.append(address_note)
     score = max(0.0, min(1.0, points / possible)) if possible else 0.0
+    if corroborations >= 2:
+        # Two independent identifiers (an exact DOB and the address, say) agreeing are worth
+        # a dispatcher's look even when the name on file is another one; never probable,
+        # since the name does not agree.
+        score = max(score, POSSIBLE)
     return _Scored(score, tuple(notes), corroborations, name_agrees)
+
+
+def _score_all(
+    session: Session, q: _Prepared, ids: list[int]
+) -> list[tuple[float, bool, Any, tuple[str, ...]]]:
+    """(score, sure, person row, notes) for each candidate scoring at least possible."""
+    if not ids:
+        return []
+    scored = []
+    has_name = bool(q.first or q.last)
+    for stored in _load(session, ids):
+        result = _score(q, stored)
+        if result.score < POSSIBLE:
+            continue
+        # Probable needs two independent kinds of evidence to agree: the name plus DOB,
+        # age, phone or address; or, with no name given, two of those.
+        sure = result.name_agrees and result.corroborations >= (1 if has_name else 2)
+        scored.append((result.score, sure, stored.person, result.notes))
+    return scored
 
 
 def lookup_persons(
@@ -490,18 +566,17 @@ def lookup_persons(
     now = now or utcnow()
     q = _prepare(query, now)
     ids = _candidate_ids(session, q)
-    if not ids:
-        return ()
-    scored = []
-    has_name = bool(q.first or q.last)
-    for stored in _load(session, ids):
-        result = _score(q, stored)
-        if result.score < POSSIBLE:
-            continue
-        # Probable needs two independent kinds of evidence to agree: the name plus DOB,
-        # age, phone or address; or, with no name given, two of those.
-        sure = result.name_agrees and result.corroborations >= (1 if has_name else 2)
-        scored.append((result.score, sure, stored.person, result.notes))
+    scored = _score_all(session, q, ids)
+    if (
+        (q.first or q.last)
+        and len(scored) < top
+        and not any(sure and score >= PROBABLE for score, sure, _, _ in scored)
+    ):
+        # Too few plausible people and none sure: the query may carry several errors at
+        # once (a name typo AND a birth year a decade out). A second pass looks for those.
+        seen = set(ids)
+        more = [pid for pid in _candidate_ids(session, q, wide=True) if pid not in seen]
+        scored += _score_all(session, q, more)
     scored.sort(key=lambda item: (-item[0], item[2].id))
     results: list[PersonCandidate] = []
     for rank, (score, sure, person, notes) in enumerate(scored[:top]):
