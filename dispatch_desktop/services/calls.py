@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -198,17 +198,41 @@ def _number_prefix(when: dt.datetime) -> str:
     return when.strftime("%y%m")
 
 
+def _in_month(session: Session, prefix: str) -> ColumnElement[bool]:
+    number = Call.call_number
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite compares text bytewise, so the month is a range of the unique index ("-" <
+        # "."); its LIKE ignores case and reads every call. Other collations may not order
+        # punctuation like that, so elsewhere LIKE says it.
+        return and_(number >= f"{prefix}-", number < f"{prefix}.")
+    return number.like(f"{prefix}-%")
+
+
 def next_call_number(session: Session, when: dt.datetime) -> str:
     """The next free number for the month of ``when``: "2611-0042"."""
     prefix = _number_prefix(when)
-    numbers = session.execute(
-        select(Call.call_number).where(Call.call_number.like(f"{prefix}-%"))
-    ).scalars()
+    in_month = _in_month(session, prefix)
+    # Sequences are zero-padded to four digits and grow past 9999 unpadded, so the highest
+    # is the greatest of the longest: one row from the database instead of every number of
+    # the month (thousands, read on each new call: a tenth of ingest time).
+    longest = select(func.max(func.length(Call.call_number))).where(in_month).scalar_subquery()
+    top = session.execute(
+        select(Call.call_number)
+        .where(in_month, func.length(Call.call_number) == longest)
+        .order_by(Call.call_number.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if top is None:
+        return f"{prefix}-0001"
+    tail = top.partition("-")[2]
+    if tail.isdigit():
+        return f"{prefix}-{int(tail) + 1:04d}"
+    # A hand-made number that is not a sequence (none of ours): fall back to every tail.
     highest = 0
-    for number in numbers:
-        tail = number.partition("-")[2]
-        if tail.isdigit():
-            highest = max(highest, int(tail))
+    for number in session.execute(select(Call.call_number).where(in_month)).scalars():
+        digits = number.partition("-")[2]
+        if digits.isdigit():
+            highest = max(highest, int(digits))
     return f"{prefix}-{highest + 1:04d}"
 
 

@@ -100,34 +100,55 @@ def process_call(
     decisions service keeps an unchanged recommendation's row, so re-processing an
     unchanged call keeps the dispatcher's decision.
     """
-    steps = steps or default_steps()
     now = now or utcnow()
     cipher = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
-        call = session.get(Call, call_id)
-        if call is None:
-            raise UserError(f"There is no call with id {call_id}.")
-        previous = _latest_classification(session, call_id)
-        steps.match_persons(session, ctx, call_id)
-        session.flush()
-        session.refresh(call)
-        known_plan = _confirmed_person_has_plan(session, ctx, call_id, now)
-        classification = steps.classify(intake_of(call), known_plan)
-        changes: list[str] = []
-        if previous is None or _differs(previous[1], classification):
-            classification_id = calls.save_classification(session, call_id, classification)
-            if previous is not None:
-                changes.extend(_classification_changes(previous[1], classification))
-        else:
-            classification_id = previous[0]
-        changes.extend(steps.recommend(session, ctx, call_id, classification, classification_id))
-        if call.status == CallStatus.INCOMING:
-            call.status = str(CallStatus.ACTIVE)
-        session.flush()
+        changes = _triage_in(session, ctx, call_id, steps or default_steps(), now)
         detail = calls.load_call_detail(
             session, cipher, call_id, now=now, review_days=ctx.settings.plan_review_days
         )
-    return ProcessResult(detail=detail, changes=tuple(changes))
+    return ProcessResult(detail=detail, changes=changes)
+
+
+def triage_call(
+    ctx: AppContext,
+    call_id: int,
+    *,
+    steps: PipelineSteps | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[str, ...]:
+    """`process_call` for a caller that does not show the call (the CAD link's ingest):
+    the same work and writes, without reading the call back in full; returns the changes."""
+    now = now or utcnow()
+    _ = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
+    with ctx.db.transaction() as session:
+        return _triage_in(session, ctx, call_id, steps or default_steps(), now)
+
+
+def _triage_in(
+    session: Session, ctx: AppContext, call_id: int, steps: PipelineSteps, now: dt.datetime
+) -> tuple[str, ...]:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise UserError(f"There is no call with id {call_id}.")
+    previous = _latest_classification(session, call_id)
+    steps.match_persons(session, ctx, call_id)
+    session.flush()
+    session.refresh(call)
+    known_plan = _confirmed_person_has_plan(session, ctx, call_id, now)
+    classification = steps.classify(intake_of(call), known_plan)
+    changes: list[str] = []
+    if previous is None or _differs(previous[1], classification):
+        classification_id = calls.save_classification(session, call_id, classification)
+        if previous is not None:
+            changes.extend(_classification_changes(previous[1], classification))
+    else:
+        classification_id = previous[0]
+    changes.extend(steps.recommend(session, ctx, call_id, classification, classification_id))
+    if call.status == CallStatus.INCOMING:
+        call.status = str(CallStatus.ACTIVE)
+    session.flush()
+    return tuple(changes)
 
 
 def _latest_classification(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch_desktop.models import Assignment, Unit
+from dispatch_desktop.models import Assignment, Unit, UnitCapabilityRow
 from dispatch_desktop.models.domain import Route, UnitStatus
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.policy import Policy, ZoneMap, time_in_window
@@ -56,7 +56,22 @@ def on_shift(start: dt.time, end: dt.time, at: dt.time) -> bool:
     return time_in_window(start, end, at)
 
 
-def _why_unavailable(unit: Unit, local: dt.time, busy: set[int]) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _UnitRow:
+    """The roster columns availability needs, read as plain values (no ORM objects)."""
+
+    id: int
+    call_sign: str
+    kind: str
+    status: str
+    home_zone: str
+    zones: tuple[str, ...]
+    shift_start: dt.time
+    shift_end: dt.time
+    capabilities: frozenset[str]
+
+
+def _why_unavailable(unit: _UnitRow, local: dt.time, busy: set[int]) -> str | None:
     if unit.status != UnitStatus.AVAILABLE:
         return f"{unit.call_sign} is {unit.status.replace('_', ' ')}"
     if unit.id in busy:
@@ -74,33 +89,69 @@ def _busy_unit_ids(session: Session) -> set[int]:
     return {unit_id for (unit_id,) in rows}
 
 
-def _state(unit: Unit, local: dt.time, busy: set[int]) -> UnitState:
+def _state(unit: _UnitRow, local: dt.time, busy: set[int]) -> UnitState:
     return UnitState(
         unit_id=unit.id,
         call_sign=unit.call_sign,
         kind=unit.kind,
-        capabilities=unit.capability_names,
+        capabilities=unit.capabilities,
         home_zone=unit.home_zone,
-        zones=tuple(unit.zones),
+        zones=unit.zones,
         shift=f"{unit.shift_start:%H:%M}–{unit.shift_end:%H:%M}",
         unavailable_because=_why_unavailable(unit, local, busy),
     )
+
+
+def _unit_rows(session: Session, unit_id: int | None = None) -> list[_UnitRow]:
+    # Column tuples rather than ORM units with their capability collections: every triage
+    # reads the whole roster, and building mapped objects was most of that cost. It is
+    # still read afresh each time, so a status change counts from the next recommendation.
+    units = select(
+        Unit.id,
+        Unit.call_sign,
+        Unit.kind,
+        Unit.status,
+        Unit.home_zone,
+        Unit.zones,
+        Unit.shift_start,
+        Unit.shift_end,
+    ).order_by(Unit.call_sign)
+    caps = select(UnitCapabilityRow.unit_id, UnitCapabilityRow.capability)
+    if unit_id is not None:
+        units = units.where(Unit.id == unit_id)
+        caps = caps.where(UnitCapabilityRow.unit_id == unit_id)
+    capabilities: dict[int, set[str]] = {}
+    for owner, capability in session.execute(caps):
+        capabilities.setdefault(owner, set()).add(capability)
+    return [
+        _UnitRow(
+            id=row.id,
+            call_sign=row.call_sign,
+            kind=row.kind,
+            status=row.status,
+            home_zone=row.home_zone,
+            zones=tuple(row.zones or ()),
+            shift_start=row.shift_start,
+            shift_end=row.shift_end,
+            capabilities=frozenset(capabilities.get(row.id, ())),
+        )
+        for row in session.execute(units)
+    ]
 
 
 def unit_states(session: Session, *, now: dt.datetime, policy: Policy) -> tuple[UnitState, ...]:
     """Every unit on the roster with its availability at ``now`` (agency local time)."""
     local = policy.local(now).time()
     busy = _busy_unit_ids(session)
-    units = session.execute(select(Unit).order_by(Unit.call_sign)).scalars().all()
-    return tuple(_state(u, local, busy) for u in units)
+    return tuple(_state(u, local, busy) for u in _unit_rows(session))
 
 
 def unit_state(session: Session, unit_id: int, *, now: dt.datetime, policy: Policy) -> UnitState:
     """One unit's availability; raises LookupError for an unknown id."""
-    unit = session.get(Unit, unit_id)
-    if unit is None:
+    rows = _unit_rows(session, unit_id)
+    if not rows:
         raise LookupError(f"no unit with id {unit_id}")
-    return _state(unit, policy.local(now).time(), _busy_unit_ids(session))
+    return _state(rows[0], policy.local(now).time(), _busy_unit_ids(session))
 
 
 def suggest_units(
