@@ -205,7 +205,7 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
     from PySide6.QtCore import QSettings
 
     from dispatch_desktop.services import calls, pipeline
-    from dispatch_desktop.views import demo_scene
+    from dispatch_desktop.services.demo import scene as demo_scene
 
     app = qt_app()
     files: list[Path] = []
@@ -219,12 +219,9 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
         ctx = AppContext.open(settings, actor=actor)
         try:
             demo_scene.build_scene(ctx)
-            ids = []
-            for record in reversed(demo_scene.STORY_CALLS):
-                with ctx.db.transaction() as session:
-                    ids.append(calls.create_call(session, record, actor))
-                pipeline.process_call(ctx, ids[-1])
-            welfare, bridge = ids[2], ids[1]
+            # Created last to first, so the welfare check tops the queue.
+            ids = demo_scene.add_incoming_story_calls(ctx)
+            welfare, bridge = ids[-1], ids[-2]
             detail = pipeline.reload_detail(ctx, welfare)
             with ctx.db.transaction() as session:
                 calls.confirm_match(session, actor, detail.persons[0].call_person_id)

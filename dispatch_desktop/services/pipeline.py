@@ -211,7 +211,7 @@ def _classification_changes(old: ClassificationResult, new: ClassificationResult
     cats = new.categories - old.categories
     if cats:
         out.append(f"New category: {_labels([str(c) for c in cats])}.")
-    if not out and abs(old.score - new.score) > 0.005:
+    if not out and f"{old.score:.2f}" != f"{new.score:.2f}":
         out.append(f"Score {old.score:.2f} → {new.score:.2f}.")
     return out
 

@@ -260,6 +260,20 @@ class MainWindow(QMainWindow):
         geometry = store.value("ui/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        else:
+            self._fill_screen()
+
+    def _fill_screen(self) -> None:
+        """First start on this console: take the whole screen (minus panels), with the
+        queue at a width that shows its columns. A window manager may maximise it too."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        self.setGeometry(area)
+        self.splitter.setSizes(
+            [area.width() * 34 // 100, area.width() * 36 // 100, area.width() * 30 // 100]
+        )
 
     def save_layout(self) -> None:
         store = theme.settings_store()
@@ -332,6 +346,10 @@ class MainWindow(QMainWindow):
         self.user_label.setToolTip(f"Signed in as {actor.username} at {actor.workstation}")
         self.user_label.setAccessibleName(f"User {actor.username}, role {actor.role}")
         self.controller.refresh_queue()
+        # The next action is picking a call: the keyboard goes to the queue.
+        self.activateWindow()
+        self.raise_()
+        self.queue.table.setFocus()
 
     def open_new_call_dialog(self) -> None:
         dialog = NewCallDialog(self)

@@ -26,7 +26,7 @@ from dispatch_desktop.models.records import ConsentView, PlanContent, PlanStatus
 from dispatch_desktop.services import calls, pipeline
 from dispatch_desktop.services.cad_link import LinkState, LinkStatus
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.views import demo_scene
+from dispatch_desktop.services.demo import scene as demo_scene
 from dispatch_desktop.views.handoff_print import paint_pages, preview_available
 from dispatch_desktop.views.main_window import MainWindow
 from dispatch_desktop.views.people_pane import PeoplePane

@@ -15,7 +15,7 @@ from dispatch_desktop.models.domain import Actor, DecisionKind, Role
 from dispatch_desktop.services import calls, pipeline
 from dispatch_desktop.services.cad_simulator import build_document
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.views import demo_scene
+from dispatch_desktop.services.demo import scene as demo_scene
 from dispatch_desktop.views.links import ConsoleLinks
 from dispatch_desktop.views.main_window import MainWindow
 

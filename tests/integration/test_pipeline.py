@@ -8,7 +8,7 @@ from dispatch_desktop.models import ClassificationRow, RecommendationRow
 from dispatch_desktop.models.domain import DecisionKind, MatchBand, Route, SafetyFlag
 from dispatch_desktop.services import calls, pipeline
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.views import demo_scene
+from dispatch_desktop.services.demo import scene as demo_scene
 
 
 def _new_call(ctx: AppContext, index: int) -> int:

@@ -1,8 +1,10 @@
-"""A small synthetic scene for screenshots, GUI tests and benchmarks (no Qt here).
+"""The console stories' people and calls, for the demo county, screenshots and tests.
 
-It holds the demo roster, the people from the console stories in ../shared/SCENARIOS.md
-(all invented: Daniel Reyes with a crisis plan, a namesake who must not look probable, a
-LEAD participant) and a premise alert at Daniel's address. Calls are added by the caller.
+It holds the people from the console stories in ../shared/SCENARIOS.md (all invented:
+Daniel Reyes with a crisis plan, a namesake who must not look probable, a LEAD participant)
+and a premise alert at Daniel's address, and the story calls. `build_scene` makes a small
+database of just these (plus users and roster); the demo county adds them to its registry
+and puts the story calls in the incoming queue, so the console opens on live work.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ import random
 from dispatch_desktop.models import AppMeta, utcnow
 from dispatch_desktop.models.domain import CallPersonRole, IntakePerson, IntakeRecord
 from dispatch_desktop.models.records import Contact, PlanContent
-from dispatch_desktop.services import registry
+from dispatch_desktop.services import calls, pipeline, registry
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.demo.roster import build_roster, build_users
-from dispatch_desktop.services.normalize import normalize_address
+from dispatch_desktop.services.normalize import NormalizedAddress, normalize_address
 
 DANNY_ADDRESS = "1412 W Elm St"
 SOURCE = "demo-scene"
 
 
-def _address(raw: str) -> tuple[str, registry.NormalizedAddress]:
+def _address(raw: str) -> tuple[str, NormalizedAddress]:
     normalized = normalize_address(raw)
     assert normalized is not None, raw
     return raw, normalized
@@ -88,14 +90,19 @@ def _lead_plan(now: dt.datetime) -> registry.PlanRecord:
 
 def build_scene(ctx: AppContext, *, seed: int = 2611) -> None:
     """Users, roster and the story people, in an empty database."""
-    now = utcnow()
     with ctx.db.transaction() as session:
         # A synthetic database: it may keep its key in a demo key file without a keyring.
         session.merge(AppMeta(key="demo", value="1"))
-    cipher = ctx.cipher
     with ctx.db.transaction() as session:
         build_users(session)
         build_roster(session, random.Random(seed))
+    add_story_people(ctx)
+
+
+def add_story_people(ctx: AppContext) -> None:
+    """The story people, their plans and Daniel's premise alert, into the registry."""
+    now = utcnow()
+    cipher = ctx.cipher
     danny_home = _address(DANNY_ADDRESS)
     people = [
         registry.PersonRecord(
@@ -172,4 +179,23 @@ STORY_CALLS: tuple[IntakeRecord, ...] = (
         location="Capitol Way and 11th Ave",
         source="cad",
     ),
+    IntakeRecord(
+        external_id="scene-call-4",
+        nature_text="DRUG ACTIVITY",
+        narrative="RP REPORTS FEMALE INJECTING IN THE ALLEY BEHIND 300 E 4TH AVE, ALERT, "
+        "WALKING AROUND. SAYS HER NAME IS TANYA.",
+        location="300 E 4th Ave",
+        persons=(IntakePerson(name="Tanya Birch", role=CallPersonRole.SUBJECT),),
+        source="cad",
+    ),
 )
+
+
+def add_incoming_story_calls(ctx: AppContext) -> tuple[int, ...]:
+    """The story calls as new incoming calls, each classified, matched and routed."""
+    ids: list[int] = []
+    for record in reversed(STORY_CALLS):
+        with ctx.db.transaction() as session:
+            ids.append(calls.create_call(session, record, ctx.actor))
+        pipeline.process_call(ctx, ids[-1])
+    return tuple(ids)
