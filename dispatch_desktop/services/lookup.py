@@ -181,6 +181,14 @@ def _query_keys(q: _Prepared, *, wide: bool = False) -> dict[str, set[str]]:
             keys.setdefault("ly", set()).add(f"{lc}|{y}")
         for fc in own_first_codes | swapped_first:
             keys.setdefault("fy", set()).add(f"{fc}|{y}")
+    if q.first and q.last:
+        # A misspelt surname keeps its first letters more often than its phonetic code.
+        given_initials = {v[0] for v in (q.first, *formal_names(q.first))}
+        for y in near_years:
+            keys.setdefault("pi", set()).update(
+                f"{v[:2]}|{i}|{y}" for v in surname_variants(q.last) for i in given_initials
+            )
+            keys["pi"].update(f"{v[:2]}|{q.last[0]}|{y}" for v in surname_variants(q.first))
     if wide:
         # A misspelt given name changes its phonetic code but rarely its first letter.
         if q.first and q.last:
@@ -487,6 +495,7 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
     notes: list[str] = []
     corroborations = 0
     name_agrees = True
+    full_name = False
     if q.first or q.last:
         # A name the record lacks is neither for nor against it.
         name_possible = (3.0 if q.first and p.first_name else 0.0) + (
@@ -503,6 +512,7 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
         points += best[0]
         notes += best[1]
         name_agrees = name_possible >= 3.0 and best[0] >= 0.6 * name_possible
+        full_name = name_possible >= 7.0 and best[0] >= 0.85 * name_possible
     if q.dob is not None:
         possible += 5.0 if q.dob.exact else 2.5
         dob_points, dob_note, agrees = _dob_score(q, p.dob)
@@ -528,10 +538,11 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
         corroborations += agrees
         notes.append(address_note)
     score = max(0.0, min(1.0, points / possible)) if possible else 0.0
-    if corroborations >= 2:
+    if corroborations >= 2 or full_name:
         # Two independent identifiers (an exact DOB and the address, say) agreeing are worth
-        # a dispatcher's look even when the name on file is another one; never probable,
-        # since the name does not agree.
+        # a dispatcher's look even when the name on file is another one, and so is the
+        # whole name when the DOB on file is another one. Possible only: the explanation
+        # says which field disagrees, and probable needs the name AND another field.
         score = max(score, POSSIBLE)
     return _Scored(score, tuple(notes), corroborations, name_agrees)
 

@@ -80,7 +80,11 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
-    """Blocking keys for one spelling of a name: phonetic last+first, +year, +initial."""
+    """Blocking keys for one spelling of a name: phonetic last+first, +year, +initial.
+
+    ``pi`` (the surname's first two letters, the first initial and the birth year) finds
+    a misspelt surname whose phonetic code has changed ("Owns" for "Owens").
+    """
     keys: set[tuple[str, str]] = set()
     first = fold(first).replace(" ", "")
     first_code = phonetic(first)
@@ -92,6 +96,7 @@ def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
         keys.add(("li", f"{last_code}|{initial}"))
         if year is not None:
             keys.add(("ly", f"{last_code}|{year}"))
+            keys.add(("pi", f"{variant[:2]}|{initial}|{year}"))
     if first_code and year is not None:
         keys.add(("fy", f"{first_code}|{year}"))
     return keys

@@ -1,0 +1,107 @@
+"""Lookup still finds the person when a caller makes several mistakes at once, and the
+extra reach never makes a stranger look sure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from dispatch_desktop.models.domain import MatchBand
+from dispatch_desktop.services import registry
+from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.lookup import PersonCandidate, PersonQuery, lookup_persons
+from dispatch_desktop.services.normalize import normalize_address
+
+NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
+
+
+def _person(
+    ext: str, first: str, last: str, dob: str, street: str | None = None
+) -> registry.PersonRecord:
+    address = normalize_address(street) if street else None
+    return registry.PersonRecord(
+        row=0,
+        external_id=ext,
+        first_name=first,
+        middle_name="",
+        last_name=last,
+        dob=dt.date.fromisoformat(dob),
+        sex=None,
+        addresses=((street, address),) if street and address else (),
+    )
+
+
+REGISTRY = [
+    _person("R-1", "Katherine", "Owens", "1962-02-17"),
+    _person("R-2", "Caleb", "Rowe", "1992-11-20"),
+    _person("R-3", "John", "Smith", "1980-01-01"),
+    _person("R-4", "Holly", "Drayson", "1980-12-05", street="509 Schlich Street"),
+    _person("R-5", "Adam", "Jones", "1982-10-12"),
+]
+
+
+@pytest.fixture
+def registry_db(db: Database) -> Iterator[Database]:
+    with db.transaction() as session:
+        registry.write_records(session, None, "county", REGISTRY)
+    yield db
+
+
+def _find(db: Database, **query: str) -> tuple[PersonCandidate, ...]:
+    with db.uow() as session:
+        return lookup_persons(session, PersonQuery(**query), now=NOW)
+
+
+def _only(candidates: tuple[PersonCandidate, ...], ext: str) -> PersonCandidate:
+    found = [c for c in candidates if c.external_id == ext]
+    assert found, f"{ext} not among {[c.external_id for c in candidates]}"
+    return found[0]
+
+
+def test_misspelt_first_and_last_name_with_the_birth_year(registry_db: Database) -> None:
+    # Both phonetic codes are wrong; the surname's first letters, the initial and the
+    # year still find her.
+    hit = _only(_find(registry_db, first_name="Ktherine", last_name="Owns", dob="1962"), "R-1")
+    assert "last name: close spelling (typo)" in hit.explanation
+    assert "DOB: year matches" in hit.explanation
+
+
+def test_surname_typo_and_birth_year_a_decade_out(registry_db: Database) -> None:
+    hit = _only(_find(registry_db, first_name="Caleb", last_name="Rwoe", dob="2002-11-22"), "R-2")
+    assert hit.band is MatchBand.POSSIBLE
+    assert any("decade" in note for note in hit.explanation)
+
+
+def test_letters_out_of_order_are_a_typo_not_another_name(registry_db: Database) -> None:
+    hit = _only(_find(registry_db, first_name="Adam", last_name="Jsneo", dob="1982-10-12"), "R-5")
+    assert "last name: same letters, out of order" in hit.explanation
+    assert hit.band is MatchBand.PROBABLE
+
+
+def test_whole_name_with_another_dob_is_possible_never_probable(registry_db: Database) -> None:
+    # The street is not on file either: only the name speaks for him.
+    hit = _only(
+        _find(
+            registry_db, first_name="John", last_name="Smith", dob="1955-06-06", address="12 Elm St"
+        ),
+        "R-3",
+    )
+    assert hit.band is MatchBand.POSSIBLE
+    assert "DOB: different" in hit.explanation
+
+
+def test_exact_dob_and_address_under_another_name_is_possible(registry_db: Database) -> None:
+    hit = _only(
+        _find(
+            registry_db,
+            first_name="Katelyn",
+            last_name="Cochrane",
+            dob="1980-12-05",
+            address="509 Schlich St",
+        ),
+        "R-4",
+    )
+    assert hit.band is MatchBand.POSSIBLE
+    assert "first name: different" in hit.explanation
