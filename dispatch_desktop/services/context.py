@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import crypto, migrate
+from dispatch_desktop.services import crypto, migrate, secrets
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.settings import Settings
 
@@ -24,7 +24,7 @@ class AppContext:
     def open(
         cls, settings: Settings, *, actor: Actor | None = None, migrate_schema: bool = True
     ) -> AppContext:
-        db = Database.from_url(settings.database_url)
+        db = Database.from_url(secrets.database_url_with_password(settings.database_url))
         if migrate_schema:
             migrate.upgrade(db)
         return cls(settings=settings, db=db, actor=actor or cli_actor(settings))

@@ -85,6 +85,19 @@ def _remember(value: str) -> None:
             _known.add(value)
 
 
+def database_url_with_password(url: str) -> str:
+    """``url`` with its password from the keyring, for a PostgreSQL URL that names a user
+    and has none (the password never sits in a settings file). Unchanged otherwise, and
+    unchanged when the keyring has no entry: the server may use peer, .pgpass or trust."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.username or parsed.password:
+        return url
+    if not is_stored(db_password_name(url)):
+        return url
+    secret = get_secret(db_password_name(url))
+    return parsed.set(password=secret.reveal()).render_as_string(hide_password=False)
+
+
 def get_secret(name: str, *, prompt: Prompt | None = None) -> Secret:
     """The secret ``name`` from the keyring, or from ``prompt`` when there is no keyring.
 
