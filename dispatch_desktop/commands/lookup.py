@@ -4,6 +4,9 @@ A stable contract. Input lines: {"id", "name"? | "first_name"? + "last_name"?, "
 "phone"?, "address"?}. Output lines (stdout, same order): {"id", "candidates":
 [{"external_id", "source", "score", "band", "explanation"}], "elapsed_ms"}. A line that
 cannot be read, or has no field to search on, gets an "error" instead of candidates.
+
+These lookups happen outside any call, so `--reason` is required; each lookup is audited
+with the reason and the ids it returned.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from dispatch_desktop.errors import UserError
+from dispatch_desktop.models.domain import Actor
+from dispatch_desktop.services.access import lookup_with_audit, require_reason
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
+from dispatch_desktop.services.lookup import PersonQuery
 
 FIELDS = ("name", "first_name", "last_name", "dob", "phone", "address")
 
@@ -27,12 +32,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--batch", type=Path, required=True, metavar="FILE.jsonl",
                         help="queries, one JSON object a line ('-' for stdin)")  # fmt: skip
     parser.add_argument("--top", type=int, default=5, metavar="K", help="candidates a line (5)")
+    parser.add_argument("--reason", metavar="TEXT",
+                        help="why you look these persons up (required; audited)")  # fmt: skip
     parser.set_defaults(func=_lookup)
 
 
 def _lookup(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.top < 1:
         raise UserError("--top must be at least 1.")
+    reason = require_reason(args.reason, call_id=None)
     if str(args.batch) == "-":
         lines = sys.stdin.read().splitlines()
     else:
@@ -40,18 +48,20 @@ def _lookup(args: argparse.Namespace, ctx: AppContext) -> int:
             raise UserError(f"{args.batch}: no such file.", fix="Check the path.")
         lines = args.batch.read_text(encoding="utf-8-sig").splitlines()
     failures = 0
-    with ctx.db.uow() as session:
+    with ctx.db.transaction() as session:
         for line_no, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            out = _one(session, line, line_no, args.top)
+            out = _one(session, ctx.actor, reason, line, line_no, args.top)
             failures += "error" in out
             print(json.dumps(out, ensure_ascii=False), flush=False)
     sys.stdout.flush()
     return 1 if failures else 0
 
 
-def _one(session: Any, line: str, line_no: int, top: int) -> dict[str, Any]:
+def _one(
+    session: Any, actor: Actor, reason: str, line: str, line_no: int, top: int
+) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         item = json.loads(line)
@@ -67,7 +77,7 @@ def _one(session: Any, line: str, line_no: int, top: int) -> dict[str, Any]:
                 "elapsed_ms": 0.0}  # fmt: skip
     query = PersonQuery(**{k: str(v) if v is not None else None for k, v in values.items()})
     try:
-        candidates = lookup_persons(session, query, top=top)
+        candidates = lookup_with_audit(session, actor, query, reason=reason, top=top)
     except UserError as exc:
         return {"id": ident, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
     return {

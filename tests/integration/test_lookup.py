@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from dispatch_desktop.cli import main as cli_main
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models import Call, CallPerson, PremiseAlert
+from dispatch_desktop.models import AuditEvent, Call, CallPerson, PremiseAlert
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
 from dispatch_desktop.services import registry
 from dispatch_desktop.services.context import AppContext
@@ -273,7 +273,11 @@ def test_lookup_cli_contract(
         )
     )
     url = registry_db.engine.url.render_as_string(hide_password=False)
-    code = cli_main(["--db", url, "lookup", "--batch", str(batch), "--top", "1"])
+    refused = cli_main(["--db", url, "lookup", "--batch", str(batch)])
+    assert refused == 2 and "reason for access" in capsys.readouterr().err
+    code = cli_main(
+        ["--db", url, "lookup", "--batch", str(batch), "--top", "1", "--reason", "QA of registry"]
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 1  # one line could not be run
     assert [line["id"] for line in lines] == ["a", "b", "c"]
@@ -288,6 +292,10 @@ def test_lookup_cli_contract(
     )
     assert len(lines[1]["candidates"]) == 1
     assert "no name, DOB, phone or address" in lines[2]["error"]
+    with registry_db.uow() as s:
+        events = s.query(AuditEvent).filter(AuditEvent.action == "person.lookup").all()
+    assert [e.reason for e in events] == ["QA of registry", "QA of registry"]
+    assert "Reyes" not in " ".join(str(e.object_ids) + (e.reason or "") for e in events)
 
 
 def test_a_person_added_by_hand_is_findable_once_indexed(db: Database) -> None:
