@@ -195,6 +195,9 @@ def _query_keys(q: _Prepared, *, wide: bool = False) -> dict[str, set[str]]:
             keys["li"] = {f"{lc}|{q.first[0]}" for lc in last_codes} | {
                 f"{lc}|{q.last[0]}" for lc in swapped_last
             }
+            keys["pn"] = {
+                f"{v[:2]}|{fc}" for v in surname_variants(q.last) for fc in own_first_codes
+            } | {f"{v[:2]}|{fc}" for v in surname_variants(q.first) for fc in swapped_first}
         return keys
     if q.dob and q.dob.exact:
         # The date and its day/month swap. Other slips (a wrong digit) are bridged by the

@@ -82,8 +82,9 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
     """Blocking keys for one spelling of a name: phonetic last+first, +year, +initial.
 
-    ``pi`` (the surname's first two letters, the first initial and the birth year) finds
-    a misspelt surname whose phonetic code has changed ("Owns" for "Owens").
+    ``pi`` (the surname's first two letters, the first initial and the birth year) and
+    ``pn`` (those letters and the first name's code) find a misspelt surname whose phonetic
+    code has changed ("Owns" for "Owens"), with or without a DOB.
     """
     keys: set[tuple[str, str]] = set()
     first = fold(first).replace(" ", "")
@@ -93,6 +94,7 @@ def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
         last_code = phonetic(variant)
         if first_code:
             keys.add(("nn", f"{last_code}|{first_code}"))
+            keys.add(("pn", f"{variant[:2]}|{first_code}"))
         keys.add(("li", f"{last_code}|{initial}"))
         if year is not None:
             keys.add(("ly", f"{last_code}|{year}"))

@@ -39,6 +39,7 @@ REGISTRY = [
     _person("R-3", "John", "Smith", "1980-01-01"),
     _person("R-4", "Holly", "Drayson", "1980-12-05", street="509 Schlich Street"),
     _person("R-5", "Adam", "Jones", "1982-10-12"),
+    _person("R-6", "Chloe", "Musolino", "1990-03-04"),
 ]
 
 
@@ -66,6 +67,12 @@ def test_misspelt_first_and_last_name_with_the_birth_year(registry_db: Database)
     hit = _only(_find(registry_db, first_name="Ktherine", last_name="Owns", dob="1962"), "R-1")
     assert "last name: close spelling (typo)" in hit.explanation
     assert "DOB: year matches" in hit.explanation
+
+
+def test_misspelt_surname_without_any_dob(registry_db: Database) -> None:
+    hit = _only(_find(registry_db, first_name="Chloe", last_name="Musoilno"), "R-6")
+    assert hit.band is MatchBand.POSSIBLE
+    assert "first name: exact" in hit.explanation
 
 
 def test_surname_typo_and_birth_year_a_decade_out(registry_db: Database) -> None:
