@@ -29,7 +29,7 @@ from dispatch_desktop.models.domain import (
     MatchStatus,
     Route,
 )
-from dispatch_desktop.services import calls
+from dispatch_desktop.services import audit, calls
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.settings import Settings
 
@@ -101,13 +101,42 @@ def process_call(
     unchanged call keeps the dispatcher's decision.
     """
     now = now or utcnow()
-    cipher = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
+    _ = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
         changes = _triage_in(session, ctx, call_id, steps or default_steps(), now)
-        detail = calls.load_call_detail(
-            session, cipher, call_id, now=now, review_days=ctx.settings.plan_review_days
-        )
+        detail = _shown_detail(session, ctx, call_id, now)
     return ProcessResult(detail=detail, changes=changes)
+
+
+def _shown_detail(
+    session: Session, ctx: AppContext, call_id: int, now: dt.datetime | None = None
+) -> calls.CallDetail:
+    """The call detail as this user may see it, in the caller's transaction.
+
+    Crisis-plan content is decrypted only for a role allowed to view plans, and each time
+    it is shown that is audited (person ids only, never content).
+    """
+    from dispatch_desktop.services import auth
+
+    may_view = auth.allowed(ctx.actor, auth.Permission.VIEW_PLAN)
+    detail = calls.load_call_detail(
+        session,
+        ctx.cipher if may_view else None,
+        call_id,
+        now=now,
+        review_days=ctx.settings.plan_review_days,
+    )
+    shown = [
+        p.person_id
+        for p in detail.persons
+        if p.person_id is not None and any(plan.shows_content for plan in p.plans)
+    ]
+    if shown:
+        audit.record(
+            session, ctx.actor, "plan.view", object_type="person", object_ids=shown,
+            reason=f"call {call_id}",
+        )  # fmt: skip
+    return detail
 
 
 def triage_call(
@@ -262,7 +291,7 @@ def _recommend(
     from dispatch_desktop.services.routing import recommend_route
     from dispatch_desktop.services.routing_context import situation_for_call
 
-    policy = active_policy()
+    policy = active_policy(ctx.settings.policy_file)
     situation = situation_for_call(
         session, call_id, policy=policy, zones=default_zones(), now=utcnow(), cipher=ctx.cipher
     )
@@ -282,11 +311,9 @@ def _recommend(
 
 
 def reload_detail(ctx: AppContext, call_id: int) -> calls.CallDetail:
-    cipher = ctx.cipher
-    with ctx.db.uow() as session:
-        return calls.load_call_detail(
-            session, cipher, call_id, review_days=ctx.settings.plan_review_days
-        )
+    _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
+    with ctx.db.transaction() as session:
+        return _shown_detail(session, ctx, call_id)
 
 
 def override_reasons() -> tuple[tuple[str, str], ...]:
@@ -313,6 +340,7 @@ def decide(
 ) -> None:
     """Accept or override a recommendation (saved and audited before this returns)."""
     from dispatch_desktop.services import decisions
+    from dispatch_desktop.services.policy import active_policy
 
     decisions.decide(
         ctx.db,
@@ -322,14 +350,23 @@ def decide(
         route=route,
         reason_code=reason_code,
         reason_text=reason_text,
+        policy=active_policy(ctx.settings.policy_file),
     )
 
 
 def assign(ctx: AppContext, call_id: int, unit_id: int, *, seen_version: int) -> None:
     """Assign a unit; a ConflictError says who assigned the call first."""
     from dispatch_desktop.services import decisions
+    from dispatch_desktop.services.policy import active_policy
 
-    decisions.assign_unit(ctx.db, call_id, unit_id, actor=ctx.actor, seen_version=seen_version)
+    decisions.assign_unit(
+        ctx.db,
+        call_id,
+        unit_id,
+        actor=ctx.actor,
+        seen_version=seen_version,
+        policy=active_policy(ctx.settings.policy_file),
+    )
 
 
 def units_for(

@@ -55,3 +55,29 @@ def test_reprocessing_an_unchanged_call_keeps_the_decision(ctx: AppContext) -> N
     with ctx.db.uow() as session:
         units = list(pipeline.units_for(session, again.detail))
     assert units and all("cit" in u.capabilities or u.suggested for u in units)
+
+
+def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
+    ctx: AppContext,
+) -> None:
+    from dataclasses import replace
+
+    from dispatch_desktop.models import AuditEvent
+    from dispatch_desktop.models.domain import Role
+
+    demo_scene.build_scene(ctx)
+    call_id = _new_call(ctx, 0)
+    person = pipeline.process_call(ctx, call_id).detail.persons[0]
+    with ctx.db.transaction() as session:
+        calls.confirm_match(session, ctx.actor, person.call_person_id)
+    shown = pipeline.reload_detail(ctx, call_id)
+    assert shown.persons[0].plans[0].shows_content
+    with ctx.db.uow() as session:
+        views = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.view")).all()
+    assert views and views[-1].object_ids == [str(shown.persons[0].person_id)]
+    assert views[-1].username == ctx.actor.username
+
+    auditor = replace(ctx, actor=replace(ctx.actor, username="auditor", role=Role.AUDITOR))
+    hidden = pipeline.reload_detail(auditor, call_id)
+    assert hidden.persons[0].person_id == shown.persons[0].person_id
+    assert not any(plan.shows_content for plan in hidden.persons[0].plans)
