@@ -22,6 +22,7 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from dispatch_desktop import APP_NAME
 from dispatch_desktop.errors import UserError
@@ -89,7 +90,10 @@ def database_url_with_password(url: str) -> str:
     """``url`` with its password from the keyring, for a PostgreSQL URL that names a user
     and has none (the password never sits in a settings file). Unchanged otherwise, and
     unchanged when the keyring has no entry: the server may use peer, .pgpass or trust."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # the engine factory reports a malformed URL in plain words
     if parsed.get_backend_name() != "postgresql" or not parsed.username or parsed.password:
         return url
     if not is_stored(db_password_name(url)):

@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT.parent / "shared" / "reference" / "eido" / "sample-call-transfer-eido.json"
+SAMPLE = ROOT / "tests" / "data" / "reference" / "eido" / "sample-call-transfer-eido.json"
 
 
 def run_triage(
@@ -94,8 +92,6 @@ def test_stdin_and_clean_batch_exit_zero(tmp_path: Path) -> None:
 
 
 def test_eido_format(tmp_path: Path) -> None:
-    if not SAMPLE.exists():
-        pytest.skip("reference EIDO sample not available")
     res = run_triage("--format", "eido", str(SAMPLE), env_dir=tmp_path)
     assert res.returncode == 0, res.stderr
     (only,) = outputs(res)

@@ -19,7 +19,7 @@ from dispatch_desktop.services.lexicon import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "data" / "reference"
 SAN_DIEGO = ROOT / "resources" / "agency-examples" / "san-diego-nature-codes.yaml"
 LEXICON = ROOT / "resources" / "lexicon.yaml"
 
@@ -32,8 +32,6 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_default_map_covers_every_apco_incident_code() -> None:
     apco = REFERENCE / "eido" / "apco.yaml"
-    if not apco.exists():
-        pytest.skip("reference/eido/apco.yaml not available")
     schema = yaml.safe_load(apco.read_text(encoding="utf-8"))
     codes = schema["components"]["schemas"]["apcoIncidentCategoryCodeSimpleType"]["enum"]
     mapped = read_nature_code_file().codes
@@ -43,10 +41,9 @@ def test_default_map_covers_every_apco_incident_code() -> None:
 def test_san_diego_table_maps_every_code_and_classifies_its_bh_codes() -> None:
     lex = load_lexicon(nature_codes_path=SAN_DIEGO)
     csv = REFERENCE / "calltypes" / "san-diego-pd-call-types.csv"
-    if csv.exists():
-        rows = csv.read_text(encoding="utf-8-sig").splitlines()[1:]
-        codes = {row.split(",")[0].strip() for row in rows if row.strip()}
-        assert codes <= set(lex.nature.codes)
+    rows = csv.read_text(encoding="utf-8-sig").splitlines()[1:]
+    codes = {row.split(",")[0].strip() for row in rows if row.strip()}
+    assert codes <= set(lex.nature.codes)
     expected = {
         "5150": Category.MENTAL_HEALTH,
         "5150V": Category.MENTAL_HEALTH,

@@ -22,8 +22,8 @@ from dispatch_desktop.services.intake import (
 )
 
 SAMPLE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
+    Path(__file__).resolve().parents[1]
+    / "data"
     / "reference"
     / "eido"
     / "sample-call-transfer-eido.json"
@@ -31,8 +31,6 @@ SAMPLE = (
 
 
 def _sample() -> dict[str, Any]:
-    if not SAMPLE.exists():
-        pytest.skip("reference EIDO sample not available")
     return json.loads(SAMPLE.read_text(encoding="utf-8"))
 
 
