@@ -87,6 +87,12 @@ class PgCluster:
             )
             raise RuntimeError(f"pg_ctl start failed: {res.stderr}\n{log}")
 
+    def stop_server(self) -> None:
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+    def start_server(self) -> None:
+        self._start_server()
+
     def restart(self) -> None:
         """Stop (fast: connections are cut, as in a real restart) and start again."""
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")

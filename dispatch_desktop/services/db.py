@@ -16,7 +16,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -137,6 +143,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
+class DatabaseUnavailable(UserError):
+    """The database server cannot be reached; the work was not saved."""
+
+
+def _is_unreachable(exc: DBAPIError) -> bool:
+    # psycopg reports a refused or dropped connection as OperationalError with no SQLSTATE.
+    return isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", "x") is None
+
+
 class UnitOfWork:
     """One unit of work: ``with uow as session:``; commit explicitly, roll back by default.
 
@@ -183,10 +198,22 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any exception."""
-        with self.uow() as session:
-            yield session
-            session.commit()
+        """A session that commits on success and rolls back on any exception.
+
+        A lost connection to the database server becomes `DatabaseUnavailable`, a user
+        error saying that nothing was saved: the screen keeps what the user entered.
+        """
+        try:
+            with self.uow() as session:
+                yield session
+                session.commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated or _is_unreachable(exc):
+                raise DatabaseUnavailable(
+                    f"The database {self.describe()} cannot be reached, so nothing was saved.",
+                    fix="Your entry is still on screen; try again when the link is back.",
+                ) from exc
+            raise
 
     def describe(self) -> str:
         return _redacted(self.engine.url.render_as_string(hide_password=False))

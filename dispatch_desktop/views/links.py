@@ -26,6 +26,7 @@ CHANGE_DEBOUNCE_MS = 60
 
 class ConsoleLinks(QObject):
     changed = Signal(object)  # services.live.ChangeEvent, from the feed's thread
+    database_state_changed = Signal(str, str)  # (online | degraded, detail), any thread
     link_round_done = Signal(object)  # services.link_worker.RoundReport
 
     def __init__(self, ctx: AppContext, window: MainWindow) -> None:
@@ -41,6 +42,9 @@ class ConsoleLinks(QObject):
         self._debounce.setInterval(CHANGE_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.on_debounce_timeout)
         self.changed.connect(self.on_feed_changed, Qt.ConnectionType.QueuedConnection)
+        self.database_state_changed.connect(
+            window.on_database_state_changed, Qt.ConnectionType.QueuedConnection
+        )
         self._poll = QTimer(self)
         self._poll.timeout.connect(self.on_poll_timeout)
 
@@ -70,7 +74,13 @@ class ConsoleLinks(QObject):
         # here); the embedded SQLite database is polled cheaply instead.
         feeds: list[object]
         if self.ctx.db.dialect == "postgresql":
-            feeds = [live.PgChangeListener(self.ctx.settings.database_url, self.changed.emit)]
+            feeds = [
+                live.PgChangeListener(
+                    self.ctx.db.engine.url.render_as_string(hide_password=False),
+                    self.changed.emit,
+                    lambda state, detail: self.database_state_changed.emit(str(state), detail),
+                )
+            ]
         else:
             feeds = [live.PollingChangeFeed(self.ctx.db, self.changed.emit, interval=1.0)]
         for feed in feeds:

@@ -165,6 +165,21 @@ class MainWindow(QMainWindow):
     def refresh_shift(self) -> None:
         self.runner.run(pipeline.shift_name, on_success=self.shift_label.setText)
 
+    def on_database_state_changed(self, state: str, detail: str) -> None:
+        """The shared database went away (degraded) or came back (online)."""
+        where = self.ctx.db.describe()
+        base = f"DB: {self.ctx.db.dialect} {Path(where).name}"
+        if state == "online":
+            self.db_label.setText(base)
+            self.db_label.setObjectName("")
+            self.db_label.setToolTip(where)
+        else:
+            self.db_label.setText(f"▲ {base}: reconnecting — saves will be refused")
+            self.db_label.setObjectName("linkDegraded")
+            self.db_label.setToolTip(f"{where}\n{detail}")
+        self.db_label.style().unpolish(self.db_label)
+        self.db_label.style().polish(self.db_label)
+
     def _set_link_text(self, text: str, style: str) -> None:
         self.link_label.setText(text)
         self.link_label.setObjectName(style)

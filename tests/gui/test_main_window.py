@@ -24,3 +24,13 @@ def test_screenshot_writes_a_png(qtbot: QtBot, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, workstation="T")
     out = render_screenshot(settings, tmp_path / "shot.png", width=800, height=500)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_database_outage_shows_in_the_status_bar(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.on_database_state_changed("degraded", "server closed the connection")
+    assert "reconnecting" in window.db_label.text()
+    assert window.db_label.objectName() == "linkDegraded"
+    window.on_database_state_changed("online", "listening")
+    assert "reconnecting" not in window.db_label.text()
