@@ -98,6 +98,11 @@ class ConsoleLinks(QObject):
     def on_debounce_timeout(self) -> None:
         self.window.controller.refresh_queue()
         self.window.controller.refresh_current()
+        # The supervisor's review queue and dashboard follow the same changes, live.
+        supervisor = self.window.supervisor_window
+        refresh = getattr(supervisor, "refresh_current", None)
+        if supervisor is not None and supervisor.isVisible() and refresh is not None:
+            refresh()
 
     # --- the CAD link ---------------------------------------------------------------------
 

@@ -204,3 +204,15 @@ def test_label_correction_by_keyboard(qtbot: QtBot, sup: AppContext, runner: Tas
     assert correction is not None and correction.behavioral_health is False
     assert correction.categories == ()
     qtbot.waitUntil(lambda: view.current_row() is not None and view.current_row().corrected)
+
+
+def test_a_change_elsewhere_reloads_the_tab_on_screen(
+    qtbot: QtBot, sup: AppContext, runner: TaskRunner
+) -> None:
+    panel = SupervisorPanel(sup, runner, today=NOV_1)
+    qtbot.addWidget(panel)
+    review = panel.widget(0)
+    qtbot.waitSignal(review.queue_loaded, timeout=10_000).wait()
+    # What the live feed does when another console commits a change:
+    with qtbot.waitSignal(review.queue_loaded, timeout=10_000):
+        panel.refresh_current()

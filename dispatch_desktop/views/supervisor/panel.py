@@ -43,6 +43,14 @@ class SupervisorPanel(QTabWidget):
         self.currentChanged.connect(self.on_tabs_current_changed)
         self.on_tabs_current_changed(0)
 
+    def refresh_current(self) -> None:
+        """Another console changed something: reload the tab on screen; the others reload
+        when next shown."""
+        self._loaded = {self.currentIndex()}
+        refresh = getattr(self.currentWidget(), "refresh", None)
+        if refresh is not None:
+            refresh()
+
     @Slot(int)
     def on_tabs_current_changed(self, index: int) -> None:
         if index in self._loaded:
