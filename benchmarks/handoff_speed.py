@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import keyring
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import handoff, migrate
+from dispatch_desktop.services import handoff, handoff_pdf, migrate
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.settings import Settings
@@ -76,7 +76,7 @@ def main() -> int:
     keyring.set_keyring(MemoryKeyring())
 
     started = time.perf_counter()
-    handoff.register_fonts()
+    handoff_pdf.register_fonts()
     print(f"font registration (once per process): {(time.perf_counter() - started) * 1000:.1f} ms")
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,7 +98,7 @@ def main() -> int:
                 )
 
         def render(name: str) -> Callable[[], object]:
-            return lambda: handoff.render_handoff_bytes(
+            return lambda: handoff_pdf.render_handoff_bytes(
                 sheets[name],
                 printed_by="bench",
                 workstation="BENCH-01",

@@ -426,7 +426,7 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
         TableStyle,
     )
 
-    from dispatch_desktop.services.handoff import register_fonts
+    from dispatch_desktop.services.handoff_pdf import register_fonts
 
     register_fonts()
     styles = getSampleStyleSheet()

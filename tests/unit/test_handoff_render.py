@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import handoff
+from dispatch_desktop.services import handoff, handoff_pdf
 from dispatch_desktop.services.handoff import ContactLine, HandoffPerson, HandoffSheet, SafetyItem
 
 PRINTED_AT = dt.datetime(2026, 11, 28, 2, 44, tzinfo=dt.UTC)
@@ -60,7 +60,7 @@ def _render(sheet: HandoffSheet = SHEET, **kw: Any) -> bytes:
         "printed_at": PRINTED_AT,
     }
     options.update(kw)
-    return handoff.render_handoff_bytes(sheet, **options)
+    return handoff_pdf.render_handoff_bytes(sheet, **options)
 
 
 def _texts(pdf: bytes) -> list[str]:
@@ -161,7 +161,7 @@ def test_markup_characters_in_data_print_literally() -> None:
 
 def test_render_to_a_path_writes_the_same_sheet(tmp_path: Path) -> None:
     out = tmp_path / "sheet.pdf"
-    handoff.render_handoff_pdf(
+    handoff_pdf.render_handoff_pdf(
         SHEET, out, printed_by="jortiz", workstation="CONSOLE-07", printed_at=PRINTED_AT
     )
     assert _texts(out.read_bytes()) == _texts(_render(printed_by="jortiz"))
@@ -170,9 +170,9 @@ def test_render_to_a_path_writes_the_same_sheet(tmp_path: Path) -> None:
 def test_fonts_register_once_per_process() -> None:
     from reportlab.pdfbase import pdfmetrics
 
-    handoff.register_fonts()
+    handoff_pdf.register_fonts()
     first = pdfmetrics.getFont("DejaVuSans")
-    handoff.register_fonts()
+    handoff_pdf.register_fonts()
     _render()
     assert pdfmetrics.getFont("DejaVuSans") is first
 
