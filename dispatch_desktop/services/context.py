@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import crypto, migrate, secrets
+from dispatch_desktop.services import crypto, migrate, policy, secrets
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.settings import Settings
 
@@ -27,7 +27,14 @@ class AppContext:
         db = Database.from_url(secrets.database_url_with_password(settings.database_url))
         if migrate_schema:
             migrate.upgrade(db)
-        return cls(settings=settings, db=db, actor=actor or cli_actor(settings))
+        ctx = cls(settings=settings, db=db, actor=actor or cli_actor(settings))
+        if migrate_schema:
+            # An invalid agency policy file stops here, in plain words, before any work.
+            with db.transaction() as session:
+                policy.record_policy_in_force(
+                    session, ctx.actor, policy.active_policy(settings.policy_file)
+                )
+        return ctx
 
     @property
     def cipher(self) -> crypto.FieldCipher:

@@ -276,7 +276,18 @@ def _classify(record: IntakeRecord, known_plan: bool) -> ClassificationResult:
 def _match_persons(session: Session, ctx: AppContext, call_id: int) -> None:
     from dispatch_desktop.services import lookup
 
-    lookup.lookup_for_call(session, ctx.cipher, call_id)
+    found = lookup.lookup_for_call(session, ctx.cipher, call_id)
+    person_ids = sorted({c.person_id for _, candidates in found.persons for c in candidates})
+    if found.persons:
+        # Every registry lookup is audited; inside a call, the call is the reason for access.
+        audit.record(
+            session,
+            ctx.actor,
+            "person.lookup",
+            object_type="person",
+            object_ids=person_ids,
+            reason=f"call {call_id}",
+        )
 
 
 def _recommend(

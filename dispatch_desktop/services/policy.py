@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models.domain import Route, SafetyFlag, UnitCapability
+from dispatch_desktop.models.domain import Actor, Route, SafetyFlag, UnitCapability
 
 # One YAML-location walker for every validated resource file (lexicon, policy, zones).
 from dispatch_desktop.services.lexicon import _node_line
@@ -442,3 +443,35 @@ def default_zones() -> ZoneMap:
             zones = load_zones(None)
             _zone_maps[None] = zones
         return zones
+
+
+POLICY_META_KEY = "policy_version_in_force"
+
+
+def record_policy_in_force(session: Session, actor: Actor, policy: Policy) -> bool:
+    """Note the policy version this database now routes by; audit it when it changed.
+
+    A policy changes by an agency editing its file; the first console that starts on the
+    new version records the change (old and new versions), so every change is traceable.
+    Returns True when the version changed.
+    """
+    from dispatch_desktop.models import AppMeta
+    from dispatch_desktop.services import audit
+
+    row = session.get(AppMeta, POLICY_META_KEY)
+    previous = row.value if row is not None else None
+    if previous == policy.version:
+        return False
+    if row is None:
+        session.add(AppMeta(key=POLICY_META_KEY, value=policy.version))
+    else:
+        row.value = policy.version
+    audit.record(
+        session,
+        actor,
+        "policy.change",
+        object_type="policy",
+        object_ids=[policy.version],
+        reason=f"{previous or 'none'} → {policy.version}",
+    )
+    return True

@@ -76,6 +76,12 @@ def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
         views = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.view")).all()
     assert views and views[-1].object_ids == [str(shown.persons[0].person_id)]
     assert views[-1].username == ctx.actor.username
+    with ctx.db.uow() as session:
+        lookups = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "person.lookup")
+        ).all()
+    assert lookups and lookups[0].reason == f"call {call_id}"
+    assert str(shown.persons[0].person_id) in lookups[0].object_ids
 
     auditor = replace(ctx, actor=replace(ctx.actor, username="auditor", role=Role.AUDITOR))
     hidden = pipeline.reload_detail(auditor, call_id)
