@@ -41,10 +41,10 @@ from dispatch_desktop.models.domain import (
     RecommendationResult,
     Role,
     Route,
-    RouteAlternative,
     UnitStatus,
 )
 from dispatch_desktop.services import audit, outbox
+from dispatch_desktop.services.calls import recommendation_from_row
 from dispatch_desktop.services.crypto import FieldCipher
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.policy import Policy, ZoneMap, active_policy, default_zones
@@ -101,21 +101,6 @@ class AssignmentResult:
 
 # ---------------------------------------------------------------------------------------
 # Rows to values
-
-
-def _result_of(row: RecommendationRow) -> RecommendationResult:
-    return RecommendationResult(
-        route=Route(row.route),
-        actions=tuple(row.actions),
-        reasons=tuple(row.reasons),
-        alternatives=tuple(
-            RouteAlternative(Route(a["route"]), str(a["ruled_out_because"]))
-            for a in row.alternatives
-        ),
-        rule_ids=tuple(row.rule_ids),
-        policy_version=row.policy_version,
-        suggested_unit_ids=tuple(int(u["unit_id"]) for u in row.suggested_units),
-    )
 
 
 def _units_of(row: RecommendationRow) -> tuple[UnitOption, ...]:
@@ -175,7 +160,7 @@ def _stored(
         call_id=call.id,
         call_number=call.call_number,
         created_at=row.created_at,
-        recommendation=_result_of(row),
+        recommendation=recommendation_from_row(row),
         suggested_units=_units_of(row),
         changes=changes,
         previous_id=previous_id,
@@ -257,7 +242,7 @@ def store_recommendation(
     """
     call = _get_call(session, call_id)
     previous = _latest_row(session, call_id)
-    if previous is not None and _same(_result_of(previous), result):
+    if previous is not None and _same(recommendation_from_row(previous), result):
         return _stored(session, previous, call)
     by_id = {u.unit_id: u for u in suggested_units}
     row = RecommendationRow(
@@ -287,7 +272,9 @@ def store_recommendation(
     session.add(row)
     session.flush()
     decided = previous is not None and _decision_row(session, previous.id) is not None
-    changes = describe_changes(_result_of(previous) if previous else None, result, decided=decided)
+    changes = describe_changes(
+        recommendation_from_row(previous) if previous else None, result, decided=decided
+    )
     audit.record(
         session,
         actor,
