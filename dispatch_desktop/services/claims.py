@@ -82,23 +82,6 @@ def claim_call(
         return Claim(call.id, call.call_number, actor.username, when, call.version)
 
 
-def release_call(db: Database, call_id: int, *, actor: Actor) -> None:
-    """Give a claimed call back to the queue (only its holder can)."""
-    with db.transaction() as session:
-        uid = _user_id(session, actor)
-        result = cast(
-            CursorResult[Any],
-            session.execute(
-                update(Call)
-                .where(Call.id == call_id, Call.claimed_by == uid)
-                .values(claimed_by=None, claimed_at=None, version=Call.version + 1)
-                .execution_options(synchronize_session=False)
-            ),
-        )
-        if result.rowcount == 1:
-            audit.record(session, actor, "call.release", object_type="call", object_ids=[call_id])
-
-
 def clear_assignment(
     db: Database, assignment_id: int, *, actor: Actor, close_call: bool = True,
     now: dt.datetime | None = None,
