@@ -60,6 +60,13 @@ def record(
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_ID})
+    elif bind.dialect.name == "sqlite":
+        # pysqlite begins a transaction only at the first write, so a head read before it
+        # could predate another writer's commit; take the write lock before reading it.
+        connection = session.connection()
+        dbapi = connection.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
     previous = session.execute(
         select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).scalar_one_or_none()

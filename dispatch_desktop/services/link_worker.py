@@ -1,14 +1,16 @@
 """The link worker: one loop that takes calls from CAD, sends the outbox and pulls the hub.
 
 `CadLinkWorker.run_once` does one round: resume calls stored but not processed (after a
-crash), poll the CAD feed or drop folder, send due outbox messages, and pull the hub when
-its schedule says so. `run` repeats it until stopped, bounded in rounds and time. The CLI
-(`dispatch-desktop cad run`) and the console both use it; the console runs `run_once` on
-its HTTP pool and listens to `cad_monitor` / `hub_monitor` for the status bar.
+crash, or a pipeline that failed a while ago), poll the CAD feed or drop folder, send due
+outbox messages, and pull the hub when its schedule says so. `run` repeats it until
+stopped, bounded in rounds and time. The CLI (`dispatch-desktop cad run`) and the console
+both use it; the console runs `run_once` on its HTTP pool and listens to `cad_monitor` /
+`hub_monitor` for the status bar.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -16,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dispatch_desktop.models import utcnow
+from sqlalchemy import select
+
+from dispatch_desktop.models import IngestedDocument, utcnow
 from dispatch_desktop.services import hub_sync, ingest, outbox
 from dispatch_desktop.services.cad_link import (
     CadOutbound,
@@ -52,6 +56,8 @@ class LinkConfig:
     page_size: int = 100
     send_batch: int = 100
     pipeline_workers: int = 2  # calls triaged side by side within a page
+    # How long a stored call may wait for its pipeline before a round runs it again.
+    resume_after_seconds: float = 60.0
     backoff: outbox.Backoff = field(default_factory=outbox.Backoff)
 
     @classmethod
@@ -133,6 +139,7 @@ class CadLinkWorker:
             self.hub = _remote("Hub", config.hub_url, HUB_TOKEN, config, self.hub_monitor)
         self.hub_schedule = hub_sync.HubSchedule(config.hub_every_seconds)
         self._resumed = False
+        self._next_resume = 0.0
         self._round_lock = threading.Lock()
 
     def run_once(self) -> RoundReport:
@@ -154,6 +161,13 @@ class CadLinkWorker:
             if self.process is not None:
                 resumed = ingest.resume_unprocessed(self.ctx, process=self.process)
             self._resumed = True
+            self._next_resume = time.monotonic() + self.config.resume_after_seconds
+        elif self.process is not None and time.monotonic() >= self._next_resume:
+            # A pipeline that failed (a lock, a lost database) leaves its call "received";
+            # without this it would wait for the next restart, untriaged.
+            self._next_resume = time.monotonic() + self.config.resume_after_seconds
+            if self._has_stale_calls():
+                resumed = ingest.resume_unprocessed(self.ctx, process=self.process)
         inbound: ingest.BatchReport | None = None
         if self.feed is not None:
             inbound = ingest.poll_feed(
@@ -180,6 +194,21 @@ class CadLinkWorker:
             hub = hub_sync.sync_once(self.ctx, self.hub)
             self.hub_schedule.done(now, hub)
         return RoundReport(resumed, inbound, outbound, hub, self.cad_monitor.status())
+
+    def _has_stale_calls(self) -> bool:
+        """Is a call stored longer ago than ``resume_after_seconds`` still unprocessed? Only
+        then is one stuck, rather than in a pipeline running now (here or at another console)."""
+        cutoff = utcnow() - dt.timedelta(seconds=self.config.resume_after_seconds)
+        with self.ctx.db.uow() as session:
+            stale = session.execute(
+                select(IngestedDocument.id)
+                .where(
+                    IngestedDocument.status == str(ingest.DocStatus.RECEIVED),
+                    IngestedDocument.received_at < cutoff,
+                )
+                .limit(1)
+            ).first()
+        return stale is not None
 
     def run(
         self,

@@ -9,6 +9,7 @@ The simulator, in this (parent) process, counts every idempotency key it receive
 from __future__ import annotations
 
 import json
+import logging
 import os
 import select
 import signal
@@ -17,10 +18,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
 from dispatch_desktop.models import ClassificationRow, IngestedDocument, OutboxMessage
+from dispatch_desktop.services import audit, ingest
 from dispatch_desktop.services.cad_simulator import CadSimulator, build_stream
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.link_worker import CadLinkWorker
@@ -28,12 +31,12 @@ from tests.integration.cad_support import (
     all_sent,
     assert_each_call_once_and_newest,
     assert_each_message_applied_once,
-    drive,
     enqueue_messages,
     fast_config,
     ingested_all,
     running,
 )
+from tests.integration.link_wait import drive_until
 from tests.memory_keyring import MemoryKeyring
 
 CHILD = r"""
@@ -109,7 +112,10 @@ def _kill_when_half_done(child: subprocess.Popen[str], *, deadline: float) -> tu
 
 
 def test_sigkill_mid_batch_then_restart_delivers_everything_once(
-    ctx: AppContext, tmp_path: Path, memory_keyring: MemoryKeyring
+    ctx: AppContext,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     _ = ctx.cipher  # the data key now exists; the child must share its key-encryption key
     keys_file = tmp_path / "keys.json"
@@ -149,9 +155,15 @@ def test_sigkill_mid_batch_then_restart_delivers_everything_once(
         assert len(sim.incidents()) > sum(statuses.values())
 
         worker = CadLinkWorker(ctx, fast_config(sim.url, page_size=5))
+        caplog.set_level(logging.ERROR, logger=ingest.__name__)
         inbound_done = ingested_all(ctx, sim)
-        drive(worker, lambda: inbound_done() and all_sent(ctx))
+        # Time, not rounds, bounds the restart: idle rounds are quick and busy ones slow.
+        drive_until(worker, lambda: inbound_done() and all_sent(ctx), ctx=ctx, sim=sim, seconds=180)
         worker.close()
+        # Done at the first attempt: a pipeline that failed and was later run again would
+        # pass the checks below, yet that call sat untriaged meanwhile.
+        failures = [r.getMessage() for r in caplog.records if r.name == ingest.__name__]
+        assert not failures, failures
         assert_each_call_once_and_newest(ctx, sim)
         assert_each_message_applied_once(sim, keys)
         resent = sim.stats()["resent"]
@@ -159,5 +171,7 @@ def test_sigkill_mid_batch_then_restart_delivers_everything_once(
         classified = session.scalar(
             sql_select(func.count(func.distinct(ClassificationRow.call_id)))
         )
+        chain = audit.verify_chain(session)
     assert classified == len(sim.incidents())
+    assert chain.ok, chain.problem
     assert resent <= 5  # at most the batch in flight at the kill was sent again
