@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from dispatch_desktop.commands import terminal_progress
 from dispatch_desktop.services import migrate
 from dispatch_desktop.services.context import AppContext
 
@@ -18,7 +19,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
-    revision = migrate.upgrade(ctx.db)
+    with terminal_progress() as progress:
+        revision = migrate.upgrade(ctx.db, progress=progress)
     print(f"{ctx.db.describe()}: schema at revision {revision}")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from dispatch_desktop.commands import terminal_progress
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.demo import build_demo_county, has_demo_data
 
@@ -23,22 +24,7 @@ def _demo(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.if_empty and has_demo_data(ctx):
         print(f"{ctx.db.describe()}: demo county already present")
         return 0
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=True,
-    ) as bar:
-        tasks: dict[str, object] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
-
+    with terminal_progress() as progress:
         summary = build_demo_county(
             ctx, persons=args.persons, seed=args.seed, months=args.months, progress=progress
         )

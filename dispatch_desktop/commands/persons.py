@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from dispatch_desktop.commands import terminal_progress
 from dispatch_desktop.services import registry
 from dispatch_desktop.services.context import AppContext
 
@@ -28,24 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _import(args: argparse.Namespace, ctx: AppContext) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     source = args.source or args.file.stem
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    ) as bar:
-        tasks: dict[str, object] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
-
+    with terminal_progress() as progress:
         summary = registry.import_file(
             ctx.db,
             lambda: ctx.cipher,

@@ -12,6 +12,7 @@ close, neither is probable.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -484,6 +485,28 @@ def _address_score(q: _Prepared, addresses: set[str]) -> tuple[float, str, bool]
     return 0.0, "address: not on file", False
 
 
+def _name_tokens(*names: str | None) -> set[str]:
+    return {t for name in names for t in re.split(r"[\s-]+", fold(name)) if len(t) >= 2}
+
+
+def _name_part_agreement(
+    q: _Prepared, first: str | None, last: str | None, aliases: list[tuple[str, str]]
+) -> str:
+    """Which name the caller gave agrees with one on file, in whichever slot ("" if none).
+
+    Exact, a nickname, sounds alike, a typo or the same letters reordered count; a loose
+    resemblance does not.
+    """
+    recorded = _name_tokens(first, last, *(n for alias in aliases for n in alias))
+    best: tuple[float, str] = (0.0, "")
+    for given in _name_tokens(q.first, q.last):
+        for on_file in recorded:
+            points, note = _first_score(given, on_file)
+            if points > best[0]:
+                best = (points, f"'{given}' ~ '{on_file}' on file ({note.split(': ', 1)[1]})")
+    return best[1] if best[0] >= 2.0 else ""
+
+
 @dataclass(frozen=True, slots=True)
 class _Scored:
     score: float
@@ -516,6 +539,7 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
         notes += best[1]
         name_agrees = name_possible >= 3.0 and best[0] >= 0.6 * name_possible
         full_name = name_possible >= 7.0 and best[0] >= 0.85 * name_possible
+    dob_points = 0.0
     if q.dob is not None:
         possible += 5.0 if q.dob.exact else 2.5
         dob_points, dob_note, agrees = _dob_score(q, p.dob)
@@ -541,6 +565,14 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
         corroborations += agrees
         notes.append(address_note)
     score = max(0.0, min(1.0, points / possible)) if possible else 0.0
+    if score < POSSIBLE and (corroborations or dob_points > 0):
+        part = _name_part_agreement(q, p.first_name, p.last_name, s.aliases)
+        if part:
+            # Callers and clerks garble several fields at once; one name that agrees, with a
+            # DOB or address that agrees or nearly does, is worth a look. Ranked below every
+            # ordinary possible (the raw score still orders them), never probable.
+            notes.append(f"weak: {part}, other fields disagree")
+            return _Scored(POSSIBLE + 0.1 * score, tuple(notes), corroborations, False)
     if corroborations >= 2 or full_name:
         # Two independent identifiers (an exact DOB and the address, say) agreeing are worth
         # a dispatcher's look even when the name on file is another one, and so is the

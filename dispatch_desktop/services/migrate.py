@@ -3,6 +3,7 @@ and on every app start). On PostgreSQL an advisory lock makes concurrent starts 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 
 from alembic import command
@@ -12,6 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from dispatch_desktop.services.db import Database
+
+Progress = Callable[[str, int, int], None]
 
 # An arbitrary constant; every console uses the same one.
 MIGRATION_LOCK_ID = 0x0D15_9A7C
@@ -33,8 +36,12 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(db: Database, revision: str = "head") -> str | None:
-    """Bring the schema to ``revision``; return the revision now in force."""
+def upgrade(db: Database, revision: str = "head", progress: Progress | None = None) -> str | None:
+    """Bring the schema to ``revision``; return the revision now in force.
+
+    At head, the person search keys are brought in step with this release too
+    (services/search_index.py): a registry indexed by an older release is re-indexed once.
+    """
     cfg = alembic_config(db)
     if db.dialect == "postgresql":
         with db.engine.connect() as lock_conn:
@@ -46,6 +53,10 @@ def upgrade(db: Database, revision: str = "head") -> str | None:
                 lock_conn.commit()
     else:
         command.upgrade(cfg, revision)
+    if revision == "head":
+        from dispatch_desktop.services import search_index
+
+        search_index.ensure_current(db, progress)
     return current_revision(db)
 
 

@@ -78,6 +78,11 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 # Blocking keys
 
 
+# Bump whenever name_keys or person_keys change what they write: a registry indexed under
+# another scheme is rebuilt when it is next opened (services/search_index.py).
+SEARCH_KEY_SCHEME = "2026.11-pi-pn"
+
+
 def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
     """Blocking keys for one spelling of a name: phonetic last+first, +year, +initial.
 
@@ -1030,11 +1035,14 @@ def _plan_json(view: PlanView) -> dict[str, Any]:
 
 
 __all__ = [
+    "BATCH",
     "CSV_COLUMNS",
     "PLAN_COLUMNS",
+    "SEARCH_KEY_SCHEME",
     "ImportRejected",
     "ImportSummary",
     "PersonRecord",
+    "Progress",
     "RowError",
     "export_person",
     "import_file",

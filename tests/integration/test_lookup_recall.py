@@ -112,3 +112,43 @@ def test_exact_dob_and_address_under_another_name_is_possible(registry_db: Datab
     )
     assert hit.band is MatchBand.POSSIBLE
     assert "first name: different" in hit.explanation
+
+
+def test_one_name_in_the_wrong_slot_with_the_exact_dob_is_a_weak_possible(
+    registry_db: Database,
+) -> None:
+    # "Butt Thomas" for Thomas Matthews: the surname is another one altogether and the
+    # given name sits in the surname slot; the DOB is exact.
+    people = [_person("R-7", "Thomas", "Matthews", "1963-02-19")]
+    with registry_db.transaction() as session:
+        registry.write_records(session, None, "county", people)
+    hit = _only(_find(registry_db, first_name="Butt", last_name="Thomas", dob="1963-02-19"), "R-7")
+    assert hit.band is MatchBand.POSSIBLE
+    assert hit.score < 0.5  # below every ordinary possible
+    assert any(
+        note.startswith("weak: 'thomas' ~ 'thomas' on file (exact)") for note in hit.explanation
+    )
+
+
+def test_one_name_alone_never_surfaces_a_stranger_born_years_apart(registry_db: Database) -> None:
+    # The surname agrees, but the DOB is nowhere near: that is another Smith.
+    candidates = _find(registry_db, first_name="Xavier", last_name="Smith", dob="1941-07-30")
+    assert all(c.external_id != "R-3" for c in candidates)
+
+
+def test_a_weak_possible_ranks_below_an_ordinary_one(registry_db: Database) -> None:
+    with registry_db.transaction() as session:
+        registry.write_records(
+            session,
+            None,
+            "county",
+            [
+                _person("R-8", "Owen", "Katz", "1962-02-17"),
+                _person("R-9", "Katherine", "Owens", "1962-03-17"),
+            ],
+        )
+    candidates = _find(registry_db, first_name="Katherine", last_name="Owens", dob="1962-02-17")
+    order = [c.external_id for c in candidates]
+    assert order[0] == "R-1"
+    assert order.index("R-9") < order.index("R-8")
+    assert any(note.startswith("weak:") for note in _only(candidates, "R-8").explanation)
