@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import delete, func, select
 
-from dispatch_desktop.models import AppMeta, PersonSearchKey
+from dispatch_desktop.models import AppMeta, Base, PersonSearchKey
 from dispatch_desktop.services import registry, search_index
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
@@ -78,6 +80,8 @@ def test_keys_from_an_older_release_are_rebuilt_and_lookup_finds_the_person(
         assert search_index.stored_scheme(session) == registry.SEARCH_KEY_SCHEME
     assert [c.external_id for c in found][:1] == ["X-0"]
     assert search_index.ensure_current(db) is False  # once only
+    with db.engine.connect() as conn:  # the indexes dropped for the fill are all back
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
 def test_a_registry_from_before_the_stamp_is_rebuilt(db: Database) -> None:
