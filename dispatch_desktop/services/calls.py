@@ -208,31 +208,34 @@ def _in_month(session: Session, prefix: str) -> ColumnElement[bool]:
     return number.like(f"{prefix}-%")
 
 
-def next_call_number(session: Session, when: dt.datetime) -> str:
-    """The next free number for the month of ``when``: "2611-0042"."""
+def _sequence(number: str | None, prefix: str) -> int | None:
+    """The sequence of a call number of the month ``prefix`` ("2611-0042" -> 42), if it is one."""
+    if number is None or not number.startswith(f"{prefix}-"):
+        return None
+    tail = number[len(prefix) + 1 :]
+    return int(tail) if tail.isdigit() else None
+
+
+def next_call_number(session: Session, when: dt.datetime, *, exact: bool = False) -> str:
+    """The next number for the month of ``when``: "2611-0042".
+
+    Two index reads instead of every number of the month (tens of thousands at a busy
+    PSAP, read on each new call): the month's greatest number as text, and the newest
+    call's number. Sequences are zero-padded to four digits and grow past 9999 unpadded, so
+    "2611-9999" sorts after "2611-10000"; the newest call holds the highest sequence when
+    calls are numbered here. A number made elsewhere can defeat that guess, so a clash
+    (create_call retries) asks again with ``exact``, which reads every number of the month.
+    """
     prefix = _number_prefix(when)
     in_month = _in_month(session, prefix)
-    # Sequences are zero-padded to four digits and grow past 9999 unpadded, so the highest
-    # is the greatest of the longest: one row from the database instead of every number of
-    # the month (thousands, read on each new call: a tenth of ingest time).
-    longest = select(func.max(func.length(Call.call_number))).where(in_month).scalar_subquery()
-    top = session.execute(
-        select(Call.call_number)
-        .where(in_month, func.length(Call.call_number) == longest)
-        .order_by(Call.call_number.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if top is None:
-        return f"{prefix}-0001"
-    tail = top.partition("-")[2]
-    if tail.isdigit():
-        return f"{prefix}-{int(tail) + 1:04d}"
-    # A hand-made number that is not a sequence (none of ours): fall back to every tail.
-    highest = 0
-    for number in session.execute(select(Call.call_number).where(in_month)).scalars():
-        digits = number.partition("-")[2]
-        if digits.isdigit():
-            highest = max(highest, int(digits))
+    numbers: Iterable[str | None]
+    if exact:
+        numbers = session.execute(select(Call.call_number).where(in_month)).scalars()
+    else:
+        greatest = select(Call.call_number).where(in_month).order_by(Call.call_number.desc())
+        newest = select(Call.call_number).order_by(Call.id.desc())
+        numbers = (session.scalar(query.limit(1)) for query in (greatest, newest))
+    highest = max((n for n in (_sequence(x, prefix) for x in numbers) if n is not None), default=0)
     return f"{prefix}-{highest + 1:04d}"
 
 
@@ -250,9 +253,9 @@ def create_call(session: Session, record: IntakeRecord, actor: Actor) -> int:
             "A call needs a nature or a narrative.", fix="Type what the caller reports."
         )
     call: Call | None = None
-    for _attempt in range(_NUMBER_RETRIES):
+    for attempt in range(_NUMBER_RETRIES):
         candidate = Call(
-            call_number=next_call_number(session, received),
+            call_number=next_call_number(session, received, exact=attempt > 0),
             external_id=record.external_id or None,
             source=record.source,
             received_at=received,

@@ -148,22 +148,50 @@ def triage_call(
 ) -> tuple[str, ...]:
     """`process_call` for a caller that does not show the call (the CAD link's ingest):
     the same work and writes, without reading the call back in full; returns the changes."""
-    now = now or utcnow()
     _ = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
-        return _triage_in(session, ctx, call_id, steps or default_steps(), now)
+        return triage_in(session, ctx, call_id, steps=steps, now=now)
+
+
+def triage_in(
+    session: Session,
+    ctx: AppContext,
+    call_id: int,
+    *,
+    steps: PipelineSteps | None = None,
+    now: dt.datetime | None = None,
+    match_persons: bool = True,
+) -> tuple[str, ...]:
+    """`triage_call` in the caller's transaction, which commits: the CAD link's ingest
+    stores, triages and marks several documents in one commit. Open ``ctx.cipher`` before
+    that transaction (its first use may write a data key in a transaction of its own).
+
+    ``match_persons=False`` keeps the registry matches already on the call: for a CAD
+    update that changed neither its persons nor its place, the lookup would find the same.
+    """
+    steps = steps or default_steps()
+    return _triage_in(session, ctx, call_id, steps, now or utcnow(), match=match_persons)
 
 
 def _triage_in(
-    session: Session, ctx: AppContext, call_id: int, steps: PipelineSteps, now: dt.datetime
+    session: Session,
+    ctx: AppContext,
+    call_id: int,
+    steps: PipelineSteps,
+    now: dt.datetime,
+    *,
+    match: bool = True,
 ) -> tuple[str, ...]:
     call = session.get(Call, call_id)
     if call is None:
         raise UserError(f"There is no call with id {call_id}.")
     previous = _latest_classification(session, call_id)
-    steps.match_persons(session, ctx, call_id)
+    if match:
+        steps.match_persons(session, ctx, call_id)
     session.flush()
-    session.refresh(call)
+    # Persons added to the call in this session (an update from CAD) are not in a
+    # collection loaded before; the call's own columns are current in this session.
+    session.expire(call, ["persons"])
     known_plan = _confirmed_person_has_plan(session, ctx, call_id, now)
     classification = steps.classify(intake_of(call), known_plan)
     changes: list[str] = []

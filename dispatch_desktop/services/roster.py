@@ -9,7 +9,8 @@ capability, those covering the zone first, then by drive time from their home zo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -139,11 +140,40 @@ def _unit_rows(session: Session, unit_id: int | None = None) -> list[_UnitRow]:
     ]
 
 
+_READ_ONCE = "roster.read_once"
+
+
+@contextmanager
+def read_once(session: Session) -> Iterator[None]:
+    """Within this block, `unit_states` reads the roster from the database once.
+
+    Only for a block that neither changes the roster nor could see another console change
+    it: the CAD link's SQLite transaction, which stores and triages several calls. An
+    SQLite transaction reads one snapshot from start to end (and its writes hold the only
+    write lock), so a second read would return the same rows; elsewhere each triage reads
+    afresh, so that a status change counts from the next recommendation.
+    """
+    session.info[_READ_ONCE] = None
+    try:
+        yield
+    finally:
+        session.info.pop(_READ_ONCE, None)
+
+
+def _roster_rows(session: Session) -> tuple[list[_UnitRow], set[int]]:
+    if _READ_ONCE not in session.info:
+        return _unit_rows(session), _busy_unit_ids(session)
+    rows: tuple[list[_UnitRow], set[int]] | None = session.info[_READ_ONCE]
+    if rows is None:
+        rows = session.info[_READ_ONCE] = (_unit_rows(session), _busy_unit_ids(session))
+    return rows
+
+
 def unit_states(session: Session, *, now: dt.datetime, policy: Policy) -> tuple[UnitState, ...]:
     """Every unit on the roster with its availability at ``now`` (agency local time)."""
     local = policy.local(now).time()
-    busy = _busy_unit_ids(session)
-    return tuple(_state(u, local, busy) for u in _unit_rows(session))
+    units, busy = _roster_rows(session)
+    return tuple(_state(u, local, busy) for u in units)
 
 
 def unit_state(session: Session, unit_id: int, *, now: dt.datetime, policy: Policy) -> UnitState:

@@ -85,3 +85,30 @@ def test_a_unit_taken_out_mid_batch_is_not_suggested_for_the_next_call(ctx: AppC
     assert status == "out_of_service"
     assert taken[0] in _suggested(ctx, first)
     assert _suggested(ctx, second) and taken[0] not in _suggested(ctx, second)
+
+
+def test_numbering_reads_every_number_when_the_quick_guess_is_taken(ctx: AppContext) -> None:
+    # Made out of order elsewhere: the greatest string is 9999 and the newest is 10000, so
+    # the quick guess (10001) is taken; the next number is still the free one after all.
+    _numbered(ctx.db, "2611-10001", "2611-9999", "2611-10000")
+    assert _create(ctx.db, ctx) == "2611-10002"
+    assert _create(ctx.db, ctx) == "2611-10003"
+
+
+def test_a_unit_taken_out_between_pages_is_not_suggested_on_the_next_page(
+    ctx: AppContext,
+) -> None:
+    demo_scene.build_scene(ctx)
+    with ctx.db.transaction() as session:  # every unit on shift, whatever the hour of the run
+        session.execute(update(Unit).values(shift_start=dt.time(0), shift_end=dt.time(0)))
+    first_id = "urn:emergency:uid:incidentid:fast0101:cad.demo-county.example"
+    second_id = "urn:emergency:uid:incidentid:fast0102:cad.demo-county.example"
+    # The default pipeline: stored and triaged in one transaction, the roster read once.
+    (first,) = ingest.ingest_batch(ctx, [_doc(incident=first_id, when=utc(2026, 11, 28, 3))])
+    assert first.call_id is not None
+    taken = _suggested(ctx, first.call_id)[0]
+    with ctx.db.transaction() as session:
+        session.get_one(Unit, taken).status = "out_of_service"
+    (second,) = ingest.ingest_batch(ctx, [_doc(incident=second_id, when=utc(2026, 11, 28, 4))])
+    assert second.call_id is not None
+    assert _suggested(ctx, second.call_id) and taken not in _suggested(ctx, second.call_id)
