@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -45,6 +45,19 @@ def _sqlite_begin_before_savepoint(conn: Any, _name: str) -> None:
     hold a snapshot (and never block a later write). A SAVEPOINT taken before that first
     write would start a transaction of its own and commit on release, outside the unit of
     work. Open the real transaction first, so savepoints nest and roll back with it."""
+    begin_before_ddl(conn)
+
+
+def begin_before_ddl(conn: Connection) -> None:
+    """Open the transaction now, on SQLite, if no write has opened it yet.
+
+    The sqlite3 module opens it only at the first INSERT, UPDATE or DELETE: a CREATE or
+    DROP issued before that runs on its own and stays even if the unit of work rolls back.
+    Call this before DDL that must roll back with the work around it. PostgreSQL needs
+    nothing: its transaction is open from the first statement.
+    """
+    if conn.dialect.name != "sqlite":
+        return
     dbapi_conn = conn.connection.dbapi_connection
     if dbapi_conn is not None and not dbapi_conn.in_transaction:
         conn.exec_driver_sql("BEGIN")

@@ -39,7 +39,7 @@ from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.models.records import Contact, PlanContent, PlanView
 from dispatch_desktop.services import audit, plans
 from dispatch_desktop.services.crypto import FieldCipher
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.db import Database, begin_before_ddl
 from dispatch_desktop.services.normalize import (
     NormalizedAddress,
     fold,
@@ -609,24 +609,61 @@ def _child_rows(
     return phones, addresses, aliases, key_rows
 
 
-def write_records(
-    session: Session,
-    cipher: FieldCipher | None,
-    source: str,
-    records: Sequence[PersonRecord],
-    progress: Progress = _no_progress,
-) -> ImportSummary:
-    """Upsert validated records in the caller's transaction (which it does not commit)."""
-    total = len(records)
-    stored = _stored_fingerprints(session, source, [r.external_id for r in records])
-    new = [r for r in records if r.external_id not in stored]
-    changed = [
-        r
-        for r in records
-        if r.external_id in stored and stored[r.external_id][1] != r.fingerprint()
+# The child tables a first load fills with millions of rows (about seven search keys a
+# person). Their indexes are built once after such a load instead of row by row.
+BULK_TABLES = (PersonSearchKey, PersonPhone, PersonAddress, PersonAlias)
+BULK_MIN_ROWS = 50_000
+
+
+def _is_bulk_load(session: Session, new_rows: int) -> bool:
+    """A first load or one that at least quadruples the registry: index afterwards.
+
+    A small import into a big registry keeps the indexes live: rebuilding them would cost
+    far more than maintaining them.
+    """
+    if new_rows < BULK_MIN_ROWS:
+        return False
+    have = session.scalar(select(Person.id).order_by(Person.id.desc()).limit(1)) or 0
+    return new_rows >= 4 * have
+
+
+@contextmanager
+def indexes_built_after(
+    session: Session, models: Iterable[type[Any]], *, enabled: bool = True
+) -> Iterator[None]:
+    """Drop the non-unique indexes of ``models``' tables, and build them again on the way
+    out, in the caller's transaction.
+
+    DDL is transactional on SQLite and PostgreSQL: if the load fails and the transaction
+    rolls back, the indexes come back with it.
+    """
+    if not enabled:
+        yield
+        return
+    connection = session.connection()
+    begin_before_ddl(connection)
+    indexes = [
+        index
+        for model in models
+        for index in cast(Table, model.__table__).indexes
+        if not index.unique
     ]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+
+
+def _insert_new(
+    session: Session,
+    source: str,
+    new: Sequence[PersonRecord],
+    ids: dict[str, int],
+    progress: Progress,
+    total: int,
+) -> int:
     done = 0
-    ids: dict[str, int] = {k: v[0] for k, v in stored.items()}
     for chunk in _chunks(new):
         now = utcnow()
         rows = [
@@ -644,6 +681,28 @@ def write_records(
         _insert_children(session, [(ids[r.external_id], r) for r in chunk])
         done += len(chunk)
         progress("persons", done, total)
+    return done
+
+
+def write_records(
+    session: Session,
+    cipher: FieldCipher | None,
+    source: str,
+    records: Sequence[PersonRecord],
+    progress: Progress = _no_progress,
+) -> ImportSummary:
+    """Upsert validated records in the caller's transaction (which it does not commit)."""
+    total = len(records)
+    stored = _stored_fingerprints(session, source, [r.external_id for r in records])
+    new = [r for r in records if r.external_id not in stored]
+    changed = [
+        r
+        for r in records
+        if r.external_id in stored and stored[r.external_id][1] != r.fingerprint()
+    ]
+    ids: dict[str, int] = {k: v[0] for k, v in stored.items()}
+    with indexes_built_after(session, BULK_TABLES, enabled=_is_bulk_load(session, len(new))):
+        done = _insert_new(session, source, new, ids, progress, total)
     for chunk in _chunks(changed):
         chunk_ids = [ids[r.external_id] for r in chunk]
         # Core, not ORM, so that the version column is bumped rather than checked: an

@@ -10,9 +10,7 @@ lookup runs.
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,6 +21,7 @@ from dispatch_desktop.services.registry import (
     BATCH,
     SEARCH_KEY_SCHEME,
     Progress,
+    indexes_built_after,
     person_keys,
 )
 
@@ -53,13 +52,11 @@ def rebuild(session: Session, progress: Progress = _quiet) -> int:
     People are read in id order a batch at a time, so memory stays flat at state scale.
     """
     total = session.scalar(select(func.count()).select_from(Person)) or 0
-    # Millions of rows: filling the table bare and building its indexes once at the end is
-    # several times faster than keeping them up to date row by row. DDL is transactional on
-    # both engines, so a failure leaves the old keys and indexes in place.
-    table = cast(Table, PersonSearchKey.__table__)
-    connection = session.connection()
-    for index in table.indexes:
-        index.drop(connection)
+    with indexes_built_after(session, [PersonSearchKey]):
+        return _refill(session, total, progress)
+
+
+def _refill(session: Session, total: int, progress: Progress) -> int:
     session.execute(delete(PersonSearchKey))
     written = done = 0
     last_id = 0
@@ -90,8 +87,6 @@ def rebuild(session: Session, progress: Progress = _quiet) -> int:
         written += len(rows)
         done += len(people)
         progress("search keys", done, total)
-    for index in table.indexes:
-        index.create(connection)
     _stamp(session)
     return written
 

@@ -1,0 +1,78 @@
+"""A first load of a big registry builds the child-table indexes once, afterwards; the
+result is the same registry, and a load that fails leaves the indexes in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
+
+from dispatch_desktop.models import Base, Person, PersonSearchKey
+from dispatch_desktop.services import registry
+from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
+from dispatch_desktop.services.normalize import normalize_address
+
+NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
+
+
+def _records(count: int, start: int = 0) -> list[registry.PersonRecord]:
+    firsts = ["Katherine", "Robert", "Chloe", "Amir", "Lucia", "Tomasz"]
+    lasts = ["Owens", "Garcia-Lopez", "Musolino", "Haddad", "Ferreira", "Nowak", "Begay"]
+    out = []
+    for i in range(start, start + count):
+        street = f"{100 + i} Elm St"
+        out.append(
+            registry.PersonRecord(
+                row=i + 2,
+                external_id=f"B-{i}",
+                first_name=firsts[i % len(firsts)],
+                middle_name="",
+                last_name=lasts[i % len(lasts)],
+                dob=dt.date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+                sex=None,
+                addresses=((street, normalize_address(street)),),  # type: ignore[arg-type]
+                aliases=(("Kit", ""),) if i % 5 == 0 else (),
+            )
+        )
+    return out
+
+
+def _schema_matches(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_bulk_first_load_equals_a_row_by_row_load(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "BULK_MIN_ROWS", 100)
+    with db.transaction() as session:
+        assert registry._is_bulk_load(session, 400)
+        registry.write_records(session, None, "county", _records(400))
+    assert _schema_matches(db)  # every index dropped for the load is back
+    with db.uow() as session:
+        keys = session.scalar(select(func.count()).select_from(PersonSearchKey))
+        # A small import into that registry keeps the indexes live.
+        assert not registry._is_bulk_load(session, 100)
+        found = lookup_persons(
+            session, PersonQuery(first_name="Katherine", last_name="Owens", dob="1950-01-01"),
+            now=NOW,
+        )  # fmt: skip
+    assert keys and keys >= 400 * 6
+    assert found[0].external_id == "B-0"
+
+
+def test_a_failed_bulk_load_leaves_nothing_and_keeps_the_indexes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "BULK_MIN_ROWS", 100)
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        registry.write_records(session, None, "county", _records(300))
+        raise RuntimeError("the file turned out bad after the writes")
+    assert _schema_matches(db)
+    with db.uow() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 0
