@@ -15,6 +15,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -316,31 +317,84 @@ def read_text_file(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
-    """Read and validate a whole CSV file; raise ImportRejected listing every bad row."""
-    today = today or utcnow().date()
-    if not path.exists():
-        raise UserError(f"{path}: no such file.", fix="Check the path.")
-    csv.field_size_limit(64 * 1024 * 1024)
-    reader = csv.reader(io.StringIO(read_text_file(path), newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
-    known = set(CSV_COLUMNS) | set(PLAN_COLUMNS)
-    unknown = [h for h in header if h not in known]
-    missing = [c for c in ("external_id", "first_name", "last_name") if c not in header]
-    if not header or unknown or missing:
-        problems = []
-        if unknown:
-            problems.append(f"unknown column(s) {', '.join(unknown)}")
-        if missing:
-            problems.append(f"missing column(s) {', '.join(missing)}")
-        raise ImportRejected(str(path), [RowError(1, "header", "; ".join(problems) or "empty")])
+RawRows = list[tuple[int, list[str]]]  # (row number in the file, the row's values)
+CsvBatch = tuple[list[PersonRecord], list[RowError]]
+# Files at least this long are validated in worker processes while the rows before are
+# written; smaller ones are not worth starting a process for.
+PARALLEL_MIN_ROWS = 20_000
+
+
+class CsvFile:
+    """A CSV import file, read and checked up to its header, validated batch by batch.
+
+    ``batches()`` yields each ``BATCH`` rows' valid records and row errors, in file order.
+    An external id that repeats one earlier in the file is an error of its own row.
+    """
+
+    def __init__(self, path: Path, today: dt.date | None = None) -> None:
+        self.path = path
+        self.today = today or utcnow().date()
+        if not path.exists():
+            raise UserError(f"{path}: no such file.", fix="Check the path.")
+        csv.field_size_limit(64 * 1024 * 1024)
+        text = read_text_file(path)
+        self.estimated_rows = max(0, text.count("\n") - 1)
+        self._reader = csv.reader(io.StringIO(text, newline=""))
+        self.header = [h.strip().lower() for h in next(self._reader, [])]
+        known = set(CSV_COLUMNS) | set(PLAN_COLUMNS)
+        unknown = [h for h in self.header if h not in known]
+        missing = [c for c in ("external_id", "first_name", "last_name") if c not in self.header]
+        if not self.header or unknown or missing:
+            problems = []
+            if unknown:
+                problems.append(f"unknown column(s) {', '.join(unknown)}")
+            if missing:
+                problems.append(f"missing column(s) {', '.join(missing)}")
+            raise ImportRejected(str(path), [RowError(1, "header", "; ".join(problems) or "empty")])
+
+    @property
+    def has_plans(self) -> bool:
+        return any(h.startswith("plan_") for h in self.header)
+
+    def _raw_batches(self) -> Iterator[RawRows]:
+        batch: RawRows = []
+        for row_no, values in enumerate(self._reader, start=2):
+            if not values or values == [""]:
+                continue
+            batch.append((row_no, values))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def batches(self) -> Iterator[CsvBatch]:
+        parse = partial(_parse_csv_rows, self.header, self.today)
+        parallel = self.estimated_rows >= PARALLEL_MIN_ROWS
+        seen: dict[str, int] = {}
+        for records, errors in _map_in_order(parse, self._raw_batches(), parallel=parallel):
+            kept = []
+            for record in records:
+                if record.external_id in seen:
+                    errors.append(
+                        RowError(
+                            record.row,
+                            "external_id",
+                            f"{record.external_id!r} repeats row {seen[record.external_id]}",
+                        )
+                    )
+                    continue
+                seen[record.external_id] = record.row
+                kept.append(record)
+            yield kept, sorted(errors, key=lambda e: e.row)
+
+
+def _parse_csv_rows(header: list[str], today: dt.date, rows: RawRows) -> CsvBatch:
+    """Validate one batch of rows (in a worker process, for a big file)."""
+    plan_columns = [h for h in header if h.startswith("plan_")]
     errors: list[RowError] = []
     records: list[PersonRecord] = []
-    plan_columns = [h for h in header if h.startswith("plan_")]
-    seen: dict[str, int] = {}
-    for row_no, values in enumerate(reader, start=2):
-        if not values or values == [""]:
-            continue
+    for row_no, values in rows:
         if len(values) != len(header):
             errors.append(
                 RowError(row_no, "row", f"has {len(values)} columns, the header has {len(header)}")
@@ -348,19 +402,46 @@ def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]
             continue
         raw = dict(zip(header, values, strict=True))
         record = _csv_record(row_no, raw, today, errors, plan_columns)
-        if record is None:
-            continue
-        if record.external_id in seen:
-            errors.append(
-                RowError(
-                    row_no,
-                    "external_id",
-                    f"{record.external_id!r} repeats row {seen[record.external_id]}",
-                )
-            )
-            continue
-        seen[record.external_id] = row_no
-        records.append(record)
+        if record is not None:
+            records.append(record)
+    return records, errors
+
+
+def _map_in_order(
+    work: Callable[[RawRows], CsvBatch], batches: Iterator[RawRows], *, parallel: bool
+) -> Iterator[CsvBatch]:
+    """``work`` over ``batches``, results in order; with ``parallel``, in worker processes
+    a few batches ahead of the consumer, so validation overlaps the consumer's writes."""
+    if not parallel:
+        yield from map(work, batches)
+        return
+    import multiprocessing
+    import os
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # Spawned, not forked: the parent may be a Qt application holding database
+    # connections and threads, which a forked child must not inherit.
+    workers = max(1, min(4, (os.cpu_count() or 2) - 1))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pending: list[Future[CsvBatch]] = []
+    try:
+        for batch in batches:
+            pending.append(pool.submit(work, batch))
+            if len(pending) > 2 * workers:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
+    """Read and validate a whole CSV file; raise ImportRejected listing every bad row."""
+    records: list[PersonRecord] = []
+    errors: list[RowError] = []
+    for batch_records, batch_errors in CsvFile(path, today).batches():
+        records += batch_records
+        errors += batch_errors
     if errors:
         raise ImportRejected(str(path), errors)
     return records
@@ -690,8 +771,14 @@ def write_records(
     source: str,
     records: Sequence[PersonRecord],
     progress: Progress = _no_progress,
+    *,
+    index_after: bool | None = None,
 ) -> ImportSummary:
-    """Upsert validated records in the caller's transaction (which it does not commit)."""
+    """Upsert validated records in the caller's transaction (which it does not commit).
+
+    ``index_after``: build the child tables' indexes after inserting (True), keep them live
+    (False), or choose by how much the load grows the registry (None).
+    """
     total = len(records)
     stored = _stored_fingerprints(session, source, [r.external_id for r in records])
     new = [r for r in records if r.external_id not in stored]
@@ -701,7 +788,9 @@ def write_records(
         if r.external_id in stored and stored[r.external_id][1] != r.fingerprint()
     ]
     ids: dict[str, int] = {k: v[0] for k, v in stored.items()}
-    with indexes_built_after(session, BULK_TABLES, enabled=_is_bulk_load(session, len(new))):
+    if index_after is None:
+        index_after = _is_bulk_load(session, len(new))
+    with indexes_built_after(session, BULK_TABLES, enabled=index_after):
         done = _insert_new(session, source, new, ids, progress, total)
     for chunk in _chunks(changed):
         chunk_ids = [ids[r.external_id] for r in chunk]
@@ -903,29 +992,78 @@ def import_file(
     started = time.perf_counter()
     if not source or len(source) > 64:
         raise UserError("The source name must be 1 to 64 characters.", fix="Pass --source NAME.")
-    progress("validating", 0, 1)
     if fmt == "csv":
-        records = parse_csv(path, today=today)
-    elif fmt == "fhir":
-        records = parse_fhir(path, today=today)
-    else:
+        summary = _import_csv(db, cipher_source, actor, CsvFile(path, today), source, progress)
+        return replace(summary, seconds=time.perf_counter() - started)
+    if fmt != "fhir":
         raise UserError(f"Unknown import format {fmt!r}.", fix="Use csv or fhir.")
+    progress("validating", 0, 1)
+    records = parse_fhir(path, today=today)
     progress("validating", 1, 1)
     needs_cipher = any(r.plan is not None or r.alerts for r in records)
     cipher = cipher_source() if needs_cipher else None
     with db.transaction() as session, _large_page_cache(session, len(records)):
         summary = write_records(session, cipher, source, records, progress)
-        audit.record(
-            session,
-            actor,
-            "registry.import",
-            object_type="person",
-            reason=(
-                f"{path.name} ({fmt}, source {source}): {summary.created} created, "
-                f"{summary.updated} updated, {summary.unchanged} unchanged"
-            ),
-        )
-    return ImportSummary(**{**_as_dict(summary), "seconds": time.perf_counter() - started})
+        _audit_import(session, actor, path, fmt, source, summary)
+    return replace(summary, seconds=time.perf_counter() - started)
+
+
+def _import_csv(
+    db: Database,
+    cipher_source: Callable[[], FieldCipher],
+    actor: Actor,
+    file: CsvFile,
+    source: str,
+    progress: Progress,
+) -> ImportSummary:
+    """Write each batch as soon as it is valid, in one transaction, while the next batches
+    are validated; the first bad row stops the writing, the rest of the file is still
+    checked so that every bad row is reported, and the transaction rolls back."""
+    cipher = cipher_source() if file.has_plans else None
+    errors: list[RowError] = []
+    totals = ImportSummary(source, 0, 0, 0, 0, 0, 0)
+    estimate = file.estimated_rows
+    with db.transaction() as session, _large_page_cache(session, estimate):
+        bulk = _is_bulk_load(session, estimate)
+        with indexes_built_after(session, BULK_TABLES, enabled=bulk):
+            for records, batch_errors in file.batches():
+                errors += batch_errors
+                if not errors:
+                    done = write_records(session, cipher, source, records, index_after=False)
+                    totals = _added(totals, done)
+                progress("persons", min(totals.rows, estimate), estimate)
+        if errors:
+            raise ImportRejected(str(file.path), errors)
+        progress("persons", totals.rows, totals.rows)
+        _audit_import(session, actor, file.path, "csv", source, totals)
+    return totals
+
+
+def _added(a: ImportSummary, b: ImportSummary) -> ImportSummary:
+    return ImportSummary(
+        source=a.source,
+        rows=a.rows + b.rows,
+        created=a.created + b.created,
+        updated=a.updated + b.updated,
+        unchanged=a.unchanged + b.unchanged,
+        plans_written=a.plans_written + b.plans_written,
+        alerts_written=a.alerts_written + b.alerts_written,
+    )
+
+
+def _audit_import(
+    session: Session, actor: Actor, path: Path, fmt: str, source: str, summary: ImportSummary
+) -> None:
+    audit.record(
+        session,
+        actor,
+        "registry.import",
+        object_type="person",
+        reason=(
+            f"{path.name} ({fmt}, source {source}): {summary.created} created, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged"
+        ),
+    )
 
 
 @contextmanager
@@ -945,10 +1083,6 @@ def _large_page_cache(session: Session, rows: int) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(previous or -2000)}")
-
-
-def _as_dict(summary: ImportSummary) -> dict[str, Any]:
-    return {name: getattr(summary, name) for name in ImportSummary.__dataclass_fields__}
 
 
 # ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ result is the same registry, and a load that fails leaves the indexes in place."
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.models import Base, Person, PersonSearchKey
 from dispatch_desktop.services import registry
+from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
 from dispatch_desktop.services.normalize import normalize_address
@@ -76,3 +78,50 @@ def test_a_failed_bulk_load_leaves_nothing_and_keeps_the_indexes(
     assert _schema_matches(db)
     with db.uow() as session:
         assert session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def _csv(tmp_path: Path, rows: list[str]) -> Path:
+    header = ",".join(registry.CSV_COLUMNS)
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _row(i: int, dob: str | None = None) -> str:
+    return f"P-{i},Ana{i},,Reyes,{dob or f'19{50 + i % 50}-01-02'},F,,{i} Oak St,Olympia,WA,98501,"
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "worker-processes"])
+def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    monkeypatch.setattr(registry, "BATCH", 4)  # several batches in flight
+    monkeypatch.setattr(registry, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+    # Bad rows in the first and the last batch, and an id repeating one three batches back.
+    rows = [_row(i) for i in range(1, 18)]
+    rows[1] = _row(2, dob="1990-02-31")
+    rows[13] = rows[2].replace("Ana3", "Bea")
+    rows[16] = "P-17,Ana17,,Reyes"
+    with pytest.raises(registry.ImportRejected) as rejected:
+        registry.import_file(
+            ctx.db, lambda: ctx.cipher, ctx.actor, _csv(tmp_path, rows), source="county"
+        )
+    assert [(e.row, e.field) for e in rejected.value.errors] == [
+        (3, "dob"),
+        (15, "external_id"),
+        (18, "row"),
+    ]
+    with ctx.db.uow() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 0
+
+    summary = registry.import_file(
+        ctx.db,
+        lambda: ctx.cipher,
+        ctx.actor,
+        _csv(tmp_path, [_row(i) for i in range(1, 18)]),
+        source="county",
+    )
+    assert (summary.rows, summary.created) == (17, 17)
+    with ctx.db.uow() as session:
+        found = lookup_persons(session, PersonQuery(name="Ana9 Reyes", dob="1959"), now=NOW)
+    assert found[0].external_id == "P-9"
