@@ -95,9 +95,9 @@ def _timed(run: Callable[[], object], latencies: list[float], failures: list[int
 def timed_pipeline(latencies: list[float], failures: list[int]) -> ingest.InTransaction:
     """The default pipeline as the link runs it (in ingest's transactions), timed."""
 
-    def process(session: Session, ctx: AppContext, call_id: int, match: bool) -> object:
+    def process(session: Session, ctx: AppContext, call_id: int, change: ingest.Change) -> object:
         return _timed(
-            lambda: ingest.triage_in_session(session, ctx, call_id, match), latencies, failures
+            lambda: ingest.triage_in_session(session, ctx, call_id, change), latencies, failures
         )
 
     return ingest.InTransaction(process)

@@ -49,9 +49,18 @@ FEED_ETAG_KEY = "cad_feed.etag"
 Process = Callable[[AppContext, int], object]
 """What runs after a call is stored, in a transaction of its own: normally the pipeline."""
 
-SessionProcess = Callable[[Session, AppContext, int, bool], object]
+
+class Change(enum.Enum):
+    """What a document changed on its call since the call was last triaged."""
+
+    CREATED = "created"  # a new call, in this transaction: never triaged, nobody confirmed
+    PEOPLE = "people"  # its persons or place may have changed: look them up again
+    TEXT = "text"  # only its text: the registry lookup would find the same
+
+
+SessionProcess = Callable[[Session, AppContext, int, Change], object]
 """A pipeline run in ingest's own transaction, which commits it: (session, context, call
-id, whether the call's persons or place may have changed since they were last looked up)."""
+id, what the document changed)."""
 
 CALLS_PER_COMMIT = 20
 """Documents stored, triaged and marked processed in one transaction. A commit costs a
@@ -113,14 +122,19 @@ def default_process(ctx: AppContext, call_id: int) -> object:
 
 
 def triage_in_session(
-    session: Session, ctx: AppContext, call_id: int, match_persons: bool = True
+    session: Session, ctx: AppContext, call_id: int, change: Change = Change.PEOPLE
 ) -> object:
-    """The triage pipeline for one stored call, in the caller's transaction. Without
-    ``match_persons`` (an update that changed neither the persons nor the place of a call
-    already looked up) the registry lookup's earlier result stands."""
+    """The triage pipeline for one stored call, in the caller's transaction. After a change
+    of text alone, the registry lookup's earlier result stands."""
     from dispatch_desktop.services.pipeline import triage_in
 
-    return triage_in(session, ctx, call_id, match_persons=match_persons)
+    return triage_in(
+        session,
+        ctx,
+        call_id,
+        match_persons=change is not Change.TEXT,
+        new_call=change is Change.CREATED,
+    )
 
 
 def in_transaction_triage() -> InTransaction:
@@ -289,54 +303,76 @@ def _parse(raw: str | bytes | Mapping[str, Any] | Any) -> _Parsed:
     return _Parsed(document_id.strip(), last_update, record)
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """The document rows and calls a batch already has, read in one query each (and kept
+    up to date as the batch adds to them) instead of two queries per document."""
+
+    documents: dict[str, IngestedDocument]
+    calls: dict[str, Call]
+
+
+def _known(session: Session, ctx: AppContext, docs: Sequence[_Parsed]) -> _Known:
+    query = select(IngestedDocument).where(
+        IngestedDocument.document_id.in_(sorted({d.document_id for d in docs}))
+    )
+    if ctx.db.dialect == "postgresql":
+        query = query.with_for_update()
+    documents = {row.document_id: row for row in session.execute(query).scalars()}
+    externals = sorted({d.record.external_id for d in docs})
+    found = session.execute(select(Call).where(Call.external_id.in_(externals))).scalars()
+    return _Known(documents, {call.external_id: call for call in found if call.external_id})
+
+
 def _store_in(
     session: Session,
     ctx: AppContext,
     doc: _Parsed,
     kind: str,
     pipeline: InTransaction | None = None,
+    known: _Known | None = None,
 ) -> IngestResult:
     """Record one document in the caller's transaction: create, update or skip its call;
     with ``pipeline``, triage a created or updated call there too."""
     from dispatch_desktop.services.calls import create_call
 
     actor = link_actor(ctx, kind if kind != "eido" else "cad")
-    query = select(IngestedDocument).where(IngestedDocument.document_id == doc.document_id)
-    if ctx.db.dialect == "postgresql":
-        query = query.with_for_update()
-    seen = session.execute(query).scalar_one_or_none()
+    known = known or _known(session, ctx, [doc])
+    seen = known.documents.get(doc.document_id)
     if seen is not None and seen.last_update is not None:
         if doc.last_update == seen.last_update:
             return IngestResult(doc.document_id, IngestOutcome.DUPLICATE, seen.call_id)
         if doc.last_update < seen.last_update:
             return IngestResult(doc.document_id, IngestOutcome.STALE, seen.call_id)
-    # The document row is written first: on SQLite that write opens the transaction,
-    # so create_call's savepoint nests inside it instead of committing on its own.
     # An earlier version whose pipeline ran has had its persons and place looked up.
     looked_up = seen is not None and seen.status == str(DocStatus.PROCESSED)
+    # The document row is written first: on SQLite that write opens the transaction,
+    # so create_call's savepoint nests inside it instead of committing on its own.
     if seen is None:
-        seen = IngestedDocument(document_id=doc.document_id, kind=kind)
+        seen = known.documents[doc.document_id] = IngestedDocument(
+            document_id=doc.document_id, kind=kind
+        )
         session.add(seen)
     seen.last_update = doc.last_update
     seen.status = str(DocStatus.RECEIVED)
     seen.received_at = utcnow()
     seen.error = None
     session.flush()
-    existing = session.execute(
-        select(Call).where(Call.external_id == doc.record.external_id)
-    ).scalar_one_or_none()
+    existing = known.calls.get(doc.record.external_id)
     if existing is None:
         call_id = create_call(session, doc.record, actor)
+        known.calls[doc.record.external_id] = session.get_one(Call, call_id)
         outcome = IngestOutcome.CREATED
-        changed = True
+        change = Change.CREATED
     else:
-        changed = _apply_update(session, actor, existing, doc.record) or not looked_up
+        moved = _apply_update(session, actor, existing, doc.record)
+        change = Change.PEOPLE if moved or not looked_up else Change.TEXT
         call_id = existing.id
         outcome = IngestOutcome.UPDATED
     seen.call_id = call_id
     session.flush()
     if pipeline is not None:
-        _triage_stored(session, ctx, seen, call_id, pipeline.run, changed)
+        _triage_stored(session, ctx, seen, call_id, pipeline.run, change)
     return IngestResult(doc.document_id, outcome, call_id)
 
 
@@ -346,13 +382,13 @@ def _triage_stored(
     row: IngestedDocument,
     call_id: int,
     run: SessionProcess,
-    match_persons: bool = True,
+    change: Change = Change.PEOPLE,
 ) -> bool:
     """Triage a stored call in a savepoint of the caller's transaction and mark its document
     processed; if the pipeline fails, roll it back and keep why on the document."""
     try:
         with session.begin_nested():
-            run(session, ctx, call_id, match_persons)
+            run(session, ctx, call_id, change)
     except Exception as exc:
         # The call is stored and shows in the queue; it stays "received" and is retried.
         log.exception("pipeline failed for call %s (document %s)", call_id, row.document_id)
@@ -400,7 +436,8 @@ def _store_all(
     took one of them at the same moment), each on its own instead."""
     try:
         with ctx.db.transaction() as session, _reads_once(ctx, session, pipeline):
-            return [(i, _store_in(session, ctx, doc, kind, pipeline)) for i, doc in parsed]
+            known = _known(session, ctx, [doc for _i, doc in parsed])
+            return [(i, _store_in(session, ctx, doc, kind, pipeline, known)) for i, doc in parsed]
     except (IntegrityError, UserError):
         return [(i, _store_one(ctx, raws[i], doc, kind, pipeline)) for i, doc in parsed]
 

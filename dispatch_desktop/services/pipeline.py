@@ -161,6 +161,7 @@ def triage_in(
     steps: PipelineSteps | None = None,
     now: dt.datetime | None = None,
     match_persons: bool = True,
+    new_call: bool = False,
 ) -> tuple[str, ...]:
     """`triage_call` in the caller's transaction, which commits: the CAD link's ingest
     stores, triages and marks several documents in one commit. Open ``ctx.cipher`` before
@@ -168,9 +169,13 @@ def triage_in(
 
     ``match_persons=False`` keeps the registry matches already on the call: for a CAD
     update that changed neither its persons nor its place, the lookup would find the same.
+    ``new_call`` says the call was created in this transaction, so it has no earlier
+    classification and no person a dispatcher confirmed: neither is read.
     """
     steps = steps or default_steps()
-    return _triage_in(session, ctx, call_id, steps, now or utcnow(), match=match_persons)
+    return _triage_in(
+        session, ctx, call_id, steps, now or utcnow(), match=match_persons, new=new_call
+    )
 
 
 def _triage_in(
@@ -181,18 +186,19 @@ def _triage_in(
     now: dt.datetime,
     *,
     match: bool = True,
+    new: bool = False,
 ) -> tuple[str, ...]:
     call = session.get(Call, call_id)
     if call is None:
         raise UserError(f"There is no call with id {call_id}.")
-    previous = _latest_classification(session, call_id)
+    previous = None if new else _latest_classification(session, call_id)
     if match:
         steps.match_persons(session, ctx, call_id)
     session.flush()
     # Persons added to the call in this session (an update from CAD) are not in a
     # collection loaded before; the call's own columns are current in this session.
     session.expire(call, ["persons"])
-    known_plan = _confirmed_person_has_plan(session, ctx, call_id, now)
+    known_plan = not new and _confirmed_person_has_plan(session, ctx, call_id, now)
     classification = steps.classify(intake_of(call), known_plan)
     changes: list[str] = []
     if previous is None or _differs(previous[1], classification):

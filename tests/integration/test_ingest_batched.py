@@ -57,11 +57,11 @@ def test_a_page_is_stored_triaged_and_marked_processed(ctx: AppContext) -> None:
 def test_a_failed_triage_spares_the_other_calls_of_its_commit(ctx: AppContext) -> None:
     failing = _incident(1)
 
-    def run(session: Session, ctx: AppContext, call_id: int, match: bool) -> object:
+    def run(session: Session, ctx: AppContext, call_id: int, change: ingest.Change) -> object:
         call = session.get_one(Call, call_id)
         if call.external_id == failing:
             raise RuntimeError("classifier crashed")
-        return ingest.triage_in_session(session, ctx, call_id, match)
+        return ingest.triage_in_session(session, ctx, call_id, change)
 
     results = ingest.ingest_batch(ctx, _page(3), process=ingest.InTransaction(run))
     assert [r.outcome for r in results] == [ingest.IngestOutcome.CREATED] * 3
@@ -90,11 +90,13 @@ def test_a_crash_mid_commit_loses_nothing_and_the_page_again_duplicates_nothing(
     page = _page(5)
     seen: list[int] = []
 
-    def dies_on_the_fourth(session: Session, ctx: AppContext, call_id: int, match: bool) -> object:
+    def dies_on_the_fourth(
+        session: Session, ctx: AppContext, call_id: int, change: ingest.Change
+    ) -> object:
         seen.append(call_id)
         if len(seen) == 4:
             raise Killed
-        return ingest.triage_in_session(session, ctx, call_id, match)
+        return ingest.triage_in_session(session, ctx, call_id, change)
 
     with pytest.raises(Killed):
         ingest.ingest_batch(ctx, page, process=ingest.InTransaction(dies_on_the_fourth, 2))
@@ -148,7 +150,7 @@ def test_an_update_looks_up_again_only_when_its_persons_or_place_changed(
 
 
 def test_an_update_to_a_call_whose_triage_failed_runs_the_lookup(ctx: AppContext) -> None:
-    def crash(_session: Session, _ctx: AppContext, _call_id: int, _match: bool) -> object:
+    def crash(_session: Session, _ctx: AppContext, _call_id: int, _change: ingest.Change) -> object:
         raise RuntimeError("killed mid-pipeline")
 
     ingest.ingest_document(ctx, _doc(1), process=ingest.InTransaction(crash))
