@@ -309,7 +309,7 @@ class _Known:
     up to date as the batch adds to them) instead of two queries per document."""
 
     documents: dict[str, IngestedDocument]
-    calls: dict[str, Call]
+    calls: dict[str, Call | int]  # by external id: the call, or the id of one made here
 
 
 def _known(session: Session, ctx: AppContext, docs: Sequence[_Parsed]) -> _Known:
@@ -359,9 +359,10 @@ def _store_in(
     seen.error = None
     session.flush()
     existing = known.calls.get(doc.record.external_id)
+    if isinstance(existing, int):  # made by an earlier document of this batch
+        existing = session.get_one(Call, existing)
     if existing is None:
-        call_id = create_call(session, doc.record, actor)
-        known.calls[doc.record.external_id] = session.get_one(Call, call_id)
+        call_id = known.calls[doc.record.external_id] = create_call(session, doc.record, actor)
         outcome = IngestOutcome.CREATED
         change = Change.CREATED
     else:

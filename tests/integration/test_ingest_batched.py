@@ -158,3 +158,22 @@ def test_an_update_to_a_call_whose_triage_failed_runs_the_lookup(ctx: AppContext
     ingest.ingest_document(ctx, _doc(2, persons=[("Subject", "Danny Reyes", "1997-03-02", None)]))
     assert _lookups(ctx) == 1
     assert set(_statuses(ctx).values()) == {"processed"}
+
+
+def test_a_call_and_its_update_in_one_commit_make_one_call(ctx: AppContext) -> None:
+    results = ingest.ingest_batch(ctx, [_doc(1), _doc(2), _doc(1), _doc(2)])
+    assert [r.outcome for r in results] == [
+        ingest.IngestOutcome.CREATED,
+        ingest.IngestOutcome.UPDATED,
+        ingest.IngestOutcome.STALE,
+        ingest.IngestOutcome.DUPLICATE,
+    ]
+    (call,) = _calls_with_narrative(ctx)
+    assert "YELLING" in call
+    assert [name for name, _status in _persons(ctx)] == ["Danny Reyes", "Rosa Reyes"]
+    assert _lookups(ctx) == 2  # the update added a caller: looked up again
+
+
+def _calls_with_narrative(ctx: AppContext) -> list[str]:
+    with ctx.db.uow() as session:
+        return [n or "" for n in session.execute(select(Call.narrative)).scalars()]
