@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dispatch_desktop import __version__, commands
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.settings import load_settings
+from dispatch_desktop.services.policy import agency_time
+from dispatch_desktop.settings import Settings, load_settings
 
 log = logging.getLogger("dispatch_desktop")
 
@@ -39,6 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command is None:
+        from dispatch_desktop.app import run_console
+
+        return run_console(settings)
+    if getattr(args, "no_context", False):
+        return int(args.func(args, None))
+    ctx = AppContext.open(settings, migrate_schema=getattr(args, "migrate", True))
+    try:
+        return int(args.func(args, ctx))
+    finally:
+        ctx.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -50,17 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pathlib import Path
 
         settings = load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
-        if args.command is None:
-            from dispatch_desktop.app import run_console
-
-            return run_console(settings)
-        if getattr(args, "no_context", False):
-            return int(args.func(args, None))
-        ctx = AppContext.open(settings, migrate_schema=getattr(args, "migrate", True))
-        try:
-            return int(args.func(args, ctx))
-        finally:
-            ctx.close()
+        with agency_time(settings.policy_file):
+            return _run(args, settings)
     except UserError as exc:
         print(f"dispatch-desktop: {exc}", file=sys.stderr)
         return 2

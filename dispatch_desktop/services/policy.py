@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -425,6 +428,33 @@ def active_policy(policy_file: Path | None = None) -> Policy:
             holder = PolicyHolder(load_policy(policy_file))
             _holders[policy_file] = holder
         return holder.policy
+
+
+@contextmanager
+def agency_time(policy_file: Path | None = None) -> Iterator[None]:
+    """Show and print local times on the agency's wall clock: the policy's timezone.
+
+    Routing hours are read in that zone, so the console, the printed sheet and messages
+    such as "assigned at 14:03" must be too, whatever zone the workstation's OS is set to.
+    Sets the process timezone for the duration; an invalid policy changes nothing here
+    (opening the database reports it, in plain words).
+    """
+    try:
+        zone = active_policy(policy_file).timezone
+    except UserError:
+        yield
+        return
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
 
 
 def reload_policy(policy_file: Path | None = None) -> Policy:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -297,10 +298,15 @@ def test_cli_saves_by_call_number_and_refuses_unknown_calls(
     monkeypatch.setenv("DISPATCH_WORKSTATION", "CONSOLE-09")
     monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
     out = tmp_path / "sheet.pdf"
+    tz_before = os.environ.get("TZ")
     assert cli.main(["--db", db_url, "handoff", "2611-0042", "--out", str(out)]) == 0
     assert "saved to" in capsys.readouterr().out
     (page,) = hc.page_texts(out.read_bytes())
     assert "Daniel Reyes" in page and "workstation CONSOLE-09" in page
+    # On the agency's wall clock (the policy's America/Chicago), whatever the OS zone is;
+    # the zone is the process's own again afterwards.
+    assert "Received Fri Nov 27, 2026 20:40 CST" in page
+    assert os.environ.get("TZ") == tz_before
 
     assert cli.main(["--db", db_url, "handoff", str(built.call_id), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
