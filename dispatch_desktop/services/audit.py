@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.models import AuditEvent, utcnow
 from dispatch_desktop.models.domain import Actor
+from dispatch_desktop.services.db import begin_now
 
 GENESIS = "0" * 64
 AUDIT_LOCK_ID = 0x0A0D_17C4
@@ -63,10 +64,7 @@ def record(
     elif bind.dialect.name == "sqlite":
         # pysqlite begins a transaction only at the first write, so a head read before it
         # could predate another writer's commit; take the write lock before reading it.
-        connection = session.connection()
-        dbapi = connection.connection.dbapi_connection
-        if dbapi is not None and not dbapi.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        begin_now(session.connection(), immediate=True)
     previous = session.execute(
         select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).scalar_one_or_none()

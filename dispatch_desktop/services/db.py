@@ -45,22 +45,23 @@ def _sqlite_begin_before_savepoint(conn: Any, _name: str) -> None:
     hold a snapshot (and never block a later write). A SAVEPOINT taken before that first
     write would start a transaction of its own and commit on release, outside the unit of
     work. Open the real transaction first, so savepoints nest and roll back with it."""
-    begin_before_ddl(conn)
+    begin_now(conn)
 
 
-def begin_before_ddl(conn: Connection) -> None:
+def begin_now(conn: Connection, *, immediate: bool = False) -> None:
     """Open the transaction now, on SQLite, if no write has opened it yet.
 
     The sqlite3 module opens it only at the first INSERT, UPDATE or DELETE: a CREATE or
-    DROP issued before that runs on its own and stays even if the unit of work rolls back.
-    Call this before DDL that must roll back with the work around it. PostgreSQL needs
-    nothing: its transaction is open from the first statement.
+    DROP issued before that runs on its own and stays even if the unit of work rolls back,
+    and a read before it may predate another writer's commit. ``immediate`` also takes the
+    write lock, for a read that the following write depends on (the audit chain head).
+    PostgreSQL needs nothing: its transaction is open from the first statement.
     """
     if conn.dialect.name != "sqlite":
         return
     dbapi_conn = conn.connection.dbapi_connection
     if dbapi_conn is not None and not dbapi_conn.in_transaction:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 SQLITE_BUSY_SNAPSHOT = 517

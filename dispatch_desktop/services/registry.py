@@ -40,7 +40,7 @@ from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.models.records import Contact, PlanContent, PlanView
 from dispatch_desktop.services import audit, plans
 from dispatch_desktop.services.crypto import FieldCipher
-from dispatch_desktop.services.db import Database, begin_before_ddl
+from dispatch_desktop.services.db import Database, begin_now
 from dispatch_desktop.services.normalize import (
     NormalizedAddress,
     fold,
@@ -722,7 +722,7 @@ def indexes_built_after(
         yield
         return
     connection = session.connection()
-    begin_before_ddl(connection)
+    begin_now(connection)
     indexes = [
         index
         for model in models
