@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel, JaroWinkler
@@ -331,6 +332,8 @@ def _reordered(a: str, b: str) -> bool:
     return len(a) >= 4 and a != b and sorted(a) == sorted(b)
 
 
+# Pure functions of two names, asked about the same common names over and over.
+@lru_cache(maxsize=1 << 16)
 def _last_score(query: str, recorded: str) -> tuple[float, str]:
     """(points out of 4, explanation) for a surname."""
     if not query:
@@ -357,6 +360,7 @@ def _last_score(query: str, recorded: str) -> tuple[float, str]:
     return -1.5, "last name: different"
 
 
+@lru_cache(maxsize=1 << 16)
 def _first_score(query: str, recorded: str) -> tuple[float, str]:
     """(points out of 3, explanation) for a given name."""
     if not query:
