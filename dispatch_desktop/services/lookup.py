@@ -217,15 +217,40 @@ def _query_keys(q: _Prepared, *, wide: bool = False) -> dict[str, set[str]]:
     return keys
 
 
-def _key_hits(session: Session, keys: dict[str, set[str]], hits: Counter[int]) -> list[int]:
-    """Add the people the blocking keys find to ``hits``; the best-hit ids first."""
+def _preferred_values(q: _Prepared, keys: dict[str, set[str]]) -> list[str]:
+    """The year keys for the name as given and the birth year(s) the caller gave.
+
+    Year keys are also searched a year either side and under the formal forms of a
+    nickname; at state scale a common first name born within those years runs to
+    hundreds of people, and the name and year actually said must not lose the cut to
+    their neighbours on a tie.
+    """
+    if q.dob is None:
+        return []
+    stated = tuple(f"|{y}" for y in q.dob.years(q.today))
+    own = {phonetic(q.first)} | {phonetic(v) for v in surname_variants(q.last)}
+    return sorted(
+        value
+        for kind in ("fy", "ly")
+        for value in keys.get(kind, ())
+        if value.endswith(stated) and value.split("|", 1)[0] in own
+    )
+
+
+def _key_hits(
+    session: Session, keys: dict[str, set[str]], hits: Counter[int], preferred: list[str]
+) -> list[int]:
+    """Add the people the blocking keys find to ``hits``; the best-hit ids first.
+
+    ``preferred`` key values weigh one point more than others of their kind.
+    """
     if keys:
         clauses = [
             and_(PersonSearchKey.kind == kind, PersonSearchKey.value.in_(sorted(values)))
             for kind, values in keys.items()
         ]
         matched = (
-            select(PersonSearchKey.person_id, PersonSearchKey.kind)
+            select(PersonSearchKey.person_id, PersonSearchKey.kind, PersonSearchKey.value)
             .where(or_(*clauses))
             .limit(KEY_ROW_LIMIT)
             .subquery()
@@ -234,6 +259,7 @@ def _key_hits(session: Session, keys: dict[str, set[str]], hits: Counter[int]) -
         # comes before one hit by a single broad key.
         weight = func.sum(
             case((matched.c.kind == "nn", 3), (matched.c.kind == "li", 1), else_=2)
+            + case((matched.c.value.in_(preferred), 1), else_=0)
         ).label("weight")
         rows = session.execute(
             select(matched.c.person_id, weight)
@@ -248,7 +274,8 @@ def _key_hits(session: Session, keys: dict[str, set[str]], hits: Counter[int]) -
 
 def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> list[int]:
     hits: Counter[int] = Counter()
-    _key_hits(session, _query_keys(q, wide=wide), hits)
+    keys = _query_keys(q, wide=wide)
+    _key_hits(session, keys, hits, _preferred_values(q, keys))
     if wide:
         return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
     if q.phone:

@@ -152,3 +152,19 @@ def test_a_weak_possible_ranks_below_an_ordinary_one(registry_db: Database) -> N
     assert order[0] == "R-1"
     assert order.index("R-9") < order.index("R-8")
     assert any(note.startswith("weak:") for note in _only(candidates, "R-8").explanation)
+
+
+def test_the_stated_year_wins_the_candidate_cut_over_its_neighbours(db: Database) -> None:
+    # 300 Tylers born a year either side of 1998 come before him on file; his surname is
+    # misspelt, so only the first name and the year find him.
+    crowd = [
+        _person(f"T-{i}", "Tyler", f"Surname{chr(97 + i % 26)}{i}", f"{1997 + 2 * (i % 2)}-03-04")
+        for i in range(300)
+    ]
+    with db.transaction() as session:
+        registry.write_records(session, None, "county", crowd)
+        registry.write_records(
+            session, None, "county", [_person("T-X", "Tyler", "Ross", "1998-06-10")]
+        )
+    hit = _only(_find(db, first_name="Tyler", last_name="Rsos", dob="1998-06-11"), "T-X")
+    assert "first name: exact" in hit.explanation
