@@ -208,6 +208,9 @@ def _in_month(session: Session, prefix: str) -> ColumnElement[bool]:
     return number.like(f"{prefix}-%")
 
 
+_LAST_MADE = "calls.last_number_made"  # (transaction, number) in Session.info
+
+
 def _sequence(number: str | None, prefix: str) -> int | None:
     """The sequence of a call number of the month ``prefix`` ("2611-0042" -> 42), if it is one."""
     if number is None or not number.startswith(f"{prefix}-"):
@@ -227,6 +230,13 @@ def next_call_number(session: Session, when: dt.datetime, *, exact: bool = False
     (create_call retries) asks again with ``exact``, which reads every number of the month.
     """
     prefix = _number_prefix(when)
+    made = session.info.get(_LAST_MADE)
+    if not exact and made is not None and made[0] is session.get_transaction():
+        # This transaction numbered a call of the month a moment ago (the CAD link stores
+        # a batch in one): the next is the one after, and a clash still asks again.
+        last_prefix, last = made[1].partition("-")[::2]
+        if last_prefix == prefix and last.isdigit():
+            return f"{prefix}-{int(last) + 1:04d}"
     in_month = _in_month(session, prefix)
     numbers: Iterable[str | None]
     if exact:
@@ -278,6 +288,7 @@ def create_call(session: Session, record: IntakeRecord, actor: Actor) -> int:
                 ) from exc
             continue
         call = candidate
+        session.info[_LAST_MADE] = (session.get_transaction(), call.call_number)
         break
     if call is None:
         raise RuntimeError("could not allocate a call number after several attempts")

@@ -10,10 +10,12 @@ The key is the document's ``$id`` (the incident) and its ``lastUpdateTimeStamp``
 
 A document that cannot be read is recorded as an error row holding its raw text, so it is
 never lost and a supervisor can see it; the same broken bytes delivered again are recorded
-once. The pipeline (classify, match, recommend) runs after the call is committed; the row
-stays ``received`` until it has run, so a process killed in between picks it up again
-(`resume_unprocessed`). The pipeline writes only what changed, so running it twice is
-harmless.
+once. The default pipeline (classify, match, recommend) runs in the transaction that stores
+the call, in a savepoint, and marks the document ``processed`` there: several documents
+share a commit, and a crash loses a whole commit or nothing (the feed cursor has not moved
+past it). A pipeline that fails, or any other ``process`` (run after the store commits),
+leaves the row ``received``, so `resume_unprocessed` picks it up again. The pipeline writes
+only what changed, so running it twice is harmless.
 """
 
 from __future__ import annotations
@@ -346,18 +348,6 @@ def _store_in(
             return IngestResult(doc.document_id, IngestOutcome.STALE, seen.call_id)
     # An earlier version whose pipeline ran has had its persons and place looked up.
     looked_up = seen is not None and seen.status == str(DocStatus.PROCESSED)
-    # The document row is written first: on SQLite that write opens the transaction,
-    # so create_call's savepoint nests inside it instead of committing on its own.
-    if seen is None:
-        seen = known.documents[doc.document_id] = IngestedDocument(
-            document_id=doc.document_id, kind=kind
-        )
-        session.add(seen)
-    seen.last_update = doc.last_update
-    seen.status = str(DocStatus.RECEIVED)
-    seen.received_at = utcnow()
-    seen.error = None
-    session.flush()
     existing = known.calls.get(doc.record.external_id)
     if isinstance(existing, int):  # made by an earlier document of this batch
         existing = session.get_one(Call, existing)
@@ -370,34 +360,47 @@ def _store_in(
         change = Change.PEOPLE if moved or not looked_up else Change.TEXT
         call_id = existing.id
         outcome = IngestOutcome.UPDATED
+    # The pipeline's savepoint flushes what is pending when it starts, and a failure there
+    # would pass for the pipeline's own: the document row is written after it, so that
+    # another console taking the same document at this moment fails this flush instead.
+    error = (
+        None if pipeline is None else _triage_stored(session, ctx, call_id, pipeline.run, change)
+    )
+    if seen is None:
+        seen = known.documents[doc.document_id] = IngestedDocument(
+            document_id=doc.document_id, kind=kind
+        )
+        session.add(seen)
+    seen.last_update = doc.last_update
+    seen.received_at = utcnow()
     seen.call_id = call_id
+    _mark(seen, ran=pipeline is not None, error=error)
     session.flush()
-    if pipeline is not None:
-        _triage_stored(session, ctx, seen, call_id, pipeline.run, change)
     return IngestResult(doc.document_id, outcome, call_id)
+
+
+def _mark(row: IngestedDocument, *, ran: bool, error: str | None) -> None:
+    """Processed if the pipeline ran and did not fail; else received, with why it failed."""
+    row.status = str(DocStatus.PROCESSED if ran and error is None else DocStatus.RECEIVED)
+    row.error = error
 
 
 def _triage_stored(
     session: Session,
     ctx: AppContext,
-    row: IngestedDocument,
     call_id: int,
     run: SessionProcess,
     change: Change = Change.PEOPLE,
-) -> bool:
-    """Triage a stored call in a savepoint of the caller's transaction and mark its document
-    processed; if the pipeline fails, roll it back and keep why on the document."""
+) -> str | None:
+    """Triage a stored call in a savepoint of the caller's transaction; if the pipeline
+    fails, roll it back and return why (the call stays stored and in the queue)."""
     try:
         with session.begin_nested():
             run(session, ctx, call_id, change)
     except Exception as exc:
-        # The call is stored and shows in the queue; it stays "received" and is retried.
-        log.exception("pipeline failed for call %s (document %s)", call_id, row.document_id)
-        row.error = f"pipeline: {type(exc).__name__}: {exc}"[:2000]
-        return False
-    row.status = str(DocStatus.PROCESSED)
-    row.error = None
-    return True
+        log.exception("pipeline failed for call %s", call_id)
+        return f"pipeline: {type(exc).__name__}: {exc}"[:2000]
+    return None
 
 
 def _store_one(
@@ -570,7 +573,9 @@ def _run_in_transactions(
             ).scalars()
             for row in rows:
                 assert row.call_id is not None
-                ran += _triage_stored(session, ctx, row, row.call_id, pipeline.run)
+                error = _triage_stored(session, ctx, row.call_id, pipeline.run)
+                _mark(row, ran=True, error=error)
+                ran += error is None
     return ran
 
 

@@ -112,3 +112,20 @@ def test_a_unit_taken_out_between_pages_is_not_suggested_on_the_next_page(
     (second,) = ingest.ingest_batch(ctx, [_doc(incident=second_id, when=utc(2026, 11, 28, 4))])
     assert second.call_id is not None
     assert _suggested(ctx, second.call_id) and taken not in _suggested(ctx, second.call_id)
+
+
+def test_numbering_in_one_transaction_counts_on_and_steps_over_a_number_taken(
+    ctx: AppContext,
+) -> None:
+    with ctx.db.transaction() as session:
+
+        def create() -> str:
+            record = IntakeRecord(external_id="", nature_text="WELFARE CHECK", received_at=NOV)
+            return session.get_one(Call, calls.create_call(session, record, ctx.actor)).call_number
+
+        assert create() == "2611-0001"
+        assert create() == "2611-0002"
+        session.add(Call(call_number="2611-0003", source="manual", received_at=NOV,
+                         nature_text="TEST"))  # fmt: skip
+        session.flush()
+        assert create() == "2611-0004"
