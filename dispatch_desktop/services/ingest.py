@@ -41,6 +41,7 @@ from dispatch_desktop.models.domain import Actor, IntakeRecord, MatchStatus, Rol
 from dispatch_desktop.services import audit, intake
 from dispatch_desktop.services.cad_link import DropFolder, EidoFeed, LinkError
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.db import begin_now
 
 log = logging.getLogger(__name__)
 
@@ -420,8 +421,9 @@ def _store_one(
 def _reads_once(
     ctx: AppContext, session: Session, pipeline: InTransaction | None
 ) -> AbstractContextManager[None]:
-    """Several calls triaged in one SQLite transaction read the roster once: the
-    transaction's snapshot would return the same rows each time (see roster.read_once)."""
+    """Several calls triaged in one SQLite transaction, which holds the write lock from its
+    first read, read the roster once: each read would return the same rows (see
+    roster.read_once)."""
     if pipeline is None or ctx.db.dialect != "sqlite":
         return nullcontext()
     from dispatch_desktop.services.roster import read_once
@@ -440,6 +442,9 @@ def _store_all(
     took one of them at the same moment), each on its own instead."""
     try:
         with ctx.db.transaction() as session, _reads_once(ctx, session, pipeline):
+            # On SQLite, the write lock before the first read: what the batch reads (its
+            # documents, calls, the roster) cannot change under it before it writes.
+            begin_now(session.connection(), immediate=True)
             known = _known(session, ctx, [doc for _i, doc in parsed])
             return [(i, _store_in(session, ctx, doc, kind, pipeline, known)) for i, doc in parsed]
     except (IntegrityError, UserError):
@@ -562,6 +567,7 @@ def _run_in_transactions(
     ran = 0
     for start in range(0, len(document_ids), size):
         with ctx.db.transaction() as session, _reads_once(ctx, session, pipeline):
+            begin_now(session.connection(), immediate=True)
             rows = session.execute(
                 select(IngestedDocument)
                 .where(

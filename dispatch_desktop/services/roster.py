@@ -148,10 +148,10 @@ def read_once(session: Session) -> Iterator[None]:
     """Within this block, `unit_states` reads the roster from the database once.
 
     Only for a block that neither changes the roster nor could see another console change
-    it: the CAD link's SQLite transaction, which stores and triages several calls. An
-    SQLite transaction reads one snapshot from start to end (and its writes hold the only
-    write lock), so a second read would return the same rows; elsewhere each triage reads
-    afresh, so that a status change counts from the next recommendation.
+    it: the CAD link's SQLite transaction, which stores and triages several calls holding
+    the database's only write lock from its first read, so a second read would return the
+    same rows. Elsewhere each triage reads afresh, so that a status change counts from the
+    next recommendation.
     """
     session.info[_READ_ONCE] = None
     try:
