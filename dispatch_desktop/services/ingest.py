@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +42,9 @@ from dispatch_desktop.services import audit, intake
 from dispatch_desktop.services.cad_link import DropFolder, EidoFeed, LinkError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.db import begin_now
+
+if TYPE_CHECKING:
+    from dispatch_desktop.services.pipeline import PipelineSteps
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +128,12 @@ def default_process(ctx: AppContext, call_id: int) -> object:
 
 
 def triage_in_session(
-    session: Session, ctx: AppContext, call_id: int, change: Change = Change.PEOPLE
+    session: Session,
+    ctx: AppContext,
+    call_id: int,
+    change: Change = Change.PEOPLE,
+    *,
+    steps: PipelineSteps | None = None,
 ) -> object:
     """The triage pipeline for one stored call, in the caller's transaction. After a change
     of text alone, the registry lookup's earlier result stands."""
@@ -135,6 +143,7 @@ def triage_in_session(
         session,
         ctx,
         call_id,
+        steps=steps,
         match_persons=change is not Change.TEXT,
         new_call=change is Change.CREATED,
     )
