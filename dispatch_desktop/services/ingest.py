@@ -419,6 +419,7 @@ def _store_one(
     for _attempt in range(3):
         try:
             with ctx.db.transaction() as session:
+                begin_now(session.connection(), immediate=True)  # see _store_all
                 return _store_in(session, ctx, doc, kind, pipeline)
         except IntegrityError:
             continue  # another console stored this document first; look again

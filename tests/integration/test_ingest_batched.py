@@ -177,3 +177,36 @@ def test_a_call_and_its_update_in_one_commit_make_one_call(ctx: AppContext) -> N
 def _calls_with_narrative(ctx: AppContext) -> list[str]:
     with ctx.db.uow() as session:
         return [n or "" for n in session.execute(select(Call.narrative)).scalars()]
+
+
+def test_a_document_another_console_takes_mid_commit_is_taken_once(ctx: AppContext) -> None:
+    if ctx.db.dialect != "postgresql":
+        pytest.skip("on SQLite the other console waits for the write lock")
+    page = _page(2)
+    taken_by_other = _incident(1)
+    other_went: list[bool] = []
+
+    def run(session: Session, ctx: AppContext, call_id: int, change: ingest.Change) -> object:
+        if not other_went:
+            # While this console triages the first call, another stores the second document.
+            other_went.append(True)
+            with ctx.db.transaction() as other:
+                other.add(
+                    IngestedDocument(
+                        document_id=taken_by_other,
+                        kind="eido",
+                        status="processed",
+                        last_update=utc(2026, 11, 28, 3, 1),
+                    )
+                )
+        return ingest.triage_in_session(session, ctx, call_id, change)
+
+    results = ingest.ingest_batch(ctx, page, process=ingest.InTransaction(run))
+    assert [r.outcome for r in results] == [
+        ingest.IngestOutcome.CREATED,
+        ingest.IngestOutcome.DUPLICATE,
+    ]
+    with ctx.db.uow() as session:
+        external = session.execute(select(Call.external_id)).scalars().all()
+    assert external == [_incident(0)]  # the first call once, though its commit was redone
+    assert _statuses(ctx) == {_incident(0): "processed", taken_by_other: "processed"}
