@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -876,7 +877,8 @@ def _executemany(session: Session, table: str, rows: Sequence[dict[str, Any]]) -
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(marker for _ in columns)})"
     )
-    session.connection().exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+    values = itemgetter(*columns)
+    session.connection().exec_driver_sql(sql, [values(row) for row in rows])
 
 
 def _upsert_plan(
