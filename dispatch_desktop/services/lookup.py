@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel, JaroWinkler
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import and_, bindparam, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
@@ -239,45 +239,53 @@ def _preferred_values(q: _Prepared, keys: dict[str, set[str]]) -> list[str]:
 
 def _key_hits(
     session: Session, keys: dict[str, set[str]], hits: Counter[int], preferred: list[str]
-) -> list[int]:
-    """Add the people the blocking keys find to ``hits``; the best-hit ids first.
+) -> None:
+    """Add the people the blocking keys find to ``hits``, with their key weights.
 
-    ``preferred`` key values weigh one point more than others of their kind.
+    ``preferred`` key values weigh one point more than others of their kind. The values
+    are bound as expanding parameters: the statement is built and compiled once per set
+    of key kinds, not once per lookup.
     """
-    if keys:
-        clauses = [
-            and_(PersonSearchKey.kind == kind, PersonSearchKey.value.in_(sorted(values)))
-            for kind, values in keys.items()
-        ]
-        matched = (
-            select(PersonSearchKey.person_id, PersonSearchKey.kind, PersonSearchKey.value)
-            .where(or_(*clauses))
-            .limit(KEY_ROW_LIMIT)
-            .subquery()
+    if not keys:
+        return
+    kinds = sorted(keys)
+    clauses = [
+        and_(
+            PersonSearchKey.kind == kind,
+            PersonSearchKey.value.in_(bindparam(f"values_{kind}", expanding=True)),
         )
-        # Rank in the database: a person hit by several keys (name and year and DOB)
-        # comes before one hit by a single broad key.
-        weight = func.sum(
-            case((matched.c.kind == "nn", 3), (matched.c.kind == "li", 1), else_=2)
-            + case((matched.c.value.in_(preferred), 1), else_=0)
-        ).label("weight")
-        rows = session.execute(
-            select(matched.c.person_id, weight)
-            .group_by(matched.c.person_id)
-            .order_by(weight.desc(), matched.c.person_id)
-            .limit(MAX_CANDIDATES * 2)
-        ).all()
-        for person_id, points in rows:
-            hits[person_id] += int(points)
-    return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
+        for kind in kinds
+    ]
+    matched = (
+        select(PersonSearchKey.person_id, PersonSearchKey.kind, PersonSearchKey.value)
+        .where(or_(*clauses))
+        .limit(KEY_ROW_LIMIT)
+        .subquery()
+    )
+    # Rank in the database: a person hit by several keys (name and year and DOB) comes
+    # before one hit by a single broad key.
+    weight = func.sum(
+        case((matched.c.kind == "nn", 3), (matched.c.kind == "li", 1), else_=2)
+        + case((matched.c.value.in_(bindparam("preferred", expanding=True)), 1), else_=0)
+    ).label("weight")
+    rows = session.execute(
+        select(matched.c.person_id, weight)
+        .group_by(matched.c.person_id)
+        .order_by(weight.desc(), matched.c.person_id)
+        .limit(MAX_CANDIDATES * 2),
+        {"preferred": preferred, **{f"values_{kind}": sorted(keys[kind]) for kind in kinds}},
+    ).all()
+    for person_id, points in rows:
+        hits[person_id] += int(points)
 
 
-def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> list[int]:
+def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> list[tuple[int, int]]:
+    """(person id, key weight) of the best-hit candidates, the heaviest first."""
     hits: Counter[int] = Counter()
     keys = _query_keys(q, wide=wide)
     _key_hits(session, keys, hits, _preferred_values(q, keys))
     if wide:
-        return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
+        return hits.most_common(MAX_CANDIDATES)
     if q.phone:
         for (person_id,) in session.execute(
             select(PersonPhone.person_id).where(PersonPhone.e164 == q.phone).limit(500)
@@ -299,7 +307,7 @@ def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> lis
             .limit(500)
         ):
             hits[person_id] += 3
-    return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
+    return hits.most_common(MAX_CANDIDATES)
 
 
 # ---------------------------------------------------------------------------------------
@@ -325,22 +333,31 @@ _PERSON_COLUMNS = (
 )
 
 
-def _load(session: Session, ids: list[int]) -> list[_Stored]:
-    people = session.execute(select(*_PERSON_COLUMNS).where(Person.id.in_(ids))).all()
+def _load(session: Session, q: _Prepared, ids: list[int]) -> list[_Stored]:
+    """The candidates' names, DOB and aliases; their phones and addresses only when the
+    query has one to compare."""
+    people = session.execute(
+        select(*_PERSON_COLUMNS).where(Person.id.in_(bindparam("ids", expanding=True))),
+        {"ids": ids},
+    ).all()
     stored = {p.id: _Stored(p, set(), set(), []) for p in people}
-    # One round trip for phones, addresses and aliases. The ids are integers from the
-    # database, so they are inlined rather than bound one parameter each.
+    # One round trip for the child rows. The ids are integers from the database, so they
+    # are inlined rather than bound one parameter each.
     id_list = ",".join(str(int(i)) for i in ids)
-    children = session.execute(
-        text(
-            f"SELECT person_id, 'p', e164, '' FROM person_phone WHERE person_id IN ({id_list}) "
-            "UNION ALL SELECT person_id, 'a', normalized, '' FROM person_address "
-            f"WHERE person_id IN ({id_list}) "
-            "UNION ALL SELECT person_id, 'n', first_name, last_name FROM person_alias "
+    parts = [
+        "SELECT person_id, 'n', first_name, last_name FROM person_alias "
+        f"WHERE person_id IN ({id_list})"
+    ]
+    if q.phone:
+        parts.append(
+            f"SELECT person_id, 'p', e164, '' FROM person_phone WHERE person_id IN ({id_list})"
+        )
+    if q.building:
+        parts.append(
+            "SELECT person_id, 'a', normalized, '' FROM person_address "
             f"WHERE person_id IN ({id_list})"
         )
-    )
-    for pid, kind, value, extra in children.all():
+    for pid, kind, value, extra in session.execute(text(" UNION ALL ".join(parts))).all():
         if kind == "p":
             stored[pid].phones.add(value)
         elif kind == "a":
@@ -516,8 +533,13 @@ def _address_score(q: _Prepared, addresses: set[str]) -> tuple[float, str, bool]
     return 0.0, "address: not on file", False
 
 
+@lru_cache(maxsize=1 << 16)
+def _tokens(name: str | None) -> tuple[str, ...]:
+    return tuple(t for t in re.split(r"[\s-]+", fold(name)) if len(t) >= 2)
+
+
 def _name_tokens(*names: str | None) -> set[str]:
-    return {t for name in names for t in re.split(r"[\s-]+", fold(name)) if len(t) >= 2}
+    return {t for name in names for t in _tokens(name)}
 
 
 def _name_part_agreement(
@@ -529,13 +551,16 @@ def _name_part_agreement(
     resemblance does not.
     """
     recorded = _name_tokens(first, last, *(n for alias in aliases for n in alias))
-    best: tuple[float, str] = (0.0, "")
+    best = (0.0, "", "", "")
     for given in _name_tokens(q.first, q.last):
         for on_file in recorded:
             points, note = _first_score(given, on_file)
             if points > best[0]:
-                best = (points, f"'{given}' ~ '{on_file}' on file ({note.split(': ', 1)[1]})")
-    return best[1] if best[0] >= 2.0 else ""
+                best = (points, given, on_file, note)
+    points, given, on_file, note = best
+    if points < 2.0:
+        return ""
+    return f"'{given}' ~ '{on_file}' on file ({note.split(': ', 1)[1]})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -621,7 +646,7 @@ def _score_all(
         return []
     scored = []
     has_name = bool(q.first or q.last)
-    for stored in _load(session, ids):
+    for stored in _load(session, q, ids):
         result = _score(q, stored)
         if result.score < POSSIBLE:
             continue
@@ -642,7 +667,8 @@ def lookup_persons(
     """Ranked registry candidates for what a caller said; only probable and possible ones."""
     now = now or utcnow()
     q = _prepare(query, now)
-    ids = _candidate_ids(session, q)
+    ranked = _candidate_ids(session, q)
+    ids = [pid for pid, _ in ranked]
     scored = _score_all(session, q, ids)
     if (
         (q.first or q.last)
@@ -652,7 +678,7 @@ def lookup_persons(
         # Too few plausible people and none sure: the query may carry several errors at
         # once (a name typo AND a birth year a decade out). A second pass looks for those.
         seen = set(ids)
-        more = [pid for pid in _candidate_ids(session, q, wide=True) if pid not in seen]
+        more = [pid for pid, _ in _candidate_ids(session, q, wide=True) if pid not in seen]
         scored += _score_all(session, q, more)
     scored.sort(key=lambda item: (-item[0], item[2].id))
     results: list[PersonCandidate] = []

@@ -107,19 +107,25 @@ def formal_names(first: str) -> tuple[str, ...]:
     return tuple(sorted(_nicknamer().canonicals_of(fold(first).replace(" ", ""))))
 
 
+@lru_cache(maxsize=65536)
+def _canonicals(name: str) -> frozenset[str]:
+    return frozenset(_nicknamer().canonicals_of(name))
+
+
 @lru_cache(maxsize=131072)
 def nickname_relation(query: str, recorded: str) -> str | None:
     """Explain how two different first names are the same name, or None."""
     query, recorded = fold(query), fold(recorded)
     if not query or not recorded or query == recorded:
         return None
-    namer = _nicknamer()
-    if recorded in namer.canonicals_of(query):
+    of_query, of_recorded = _canonicals(query), _canonicals(recorded)
+    if recorded in of_query:
         return f"nickname of {recorded.title()}"
-    if query in namer.canonicals_of(recorded):
+    if query in of_recorded:
         return f"formal form of nickname {recorded.title()}"
-    if namer.canonicals_of(query) & namer.canonicals_of(recorded):
-        return f"both nicknames of {sorted(namer.canonicals_of(query) & namer.canonicals_of(recorded))[0].title()}"  # noqa: E501
+    shared = of_query & of_recorded
+    if shared:
+        return f"both nicknames of {sorted(shared)[0].title()}"
     return None
 
 
