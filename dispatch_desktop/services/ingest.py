@@ -187,22 +187,6 @@ def _text_of(raw: str | bytes | Mapping[str, Any]) -> str:
         return repr(raw)
 
 
-def _decode(raw: str | bytes | Mapping[str, Any] | Any) -> Mapping[str, Any]:
-    if isinstance(raw, bytes | str):
-        text = raw.decode("utf-8", errors="strict") if isinstance(raw, bytes) else raw
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from exc
-    else:
-        value = raw
-    if not isinstance(value, Mapping):
-        raise ValueError(f"an EIDO document is a JSON object, not {type(value).__name__}")
-    return value
-
-
 def keep_rejected(
     ctx: AppContext,
     *,
@@ -302,7 +286,7 @@ class _Parsed:
 
 def _parse(raw: str | bytes | Mapping[str, Any] | Any) -> _Parsed:
     """Decode and check one document; raises ValueError/UserError naming the problem."""
-    document = _decode(raw)
+    document = intake.load_eido_document(raw)
     document_id = document.get("$id")
     if not isinstance(document_id, str) or not document_id.strip():
         raise ValueError("the document has no $id")

@@ -384,12 +384,26 @@ def parse_eido(document: Mapping[str, Any]) -> IntakeRecord:
     )
 
 
-def parse_eido_json(text: str) -> IntakeRecord:
-    """An EIDO document from its JSON text."""
+def load_eido_document(raw: object) -> Mapping[str, Any]:
+    """An EIDO document as a JSON object, from its text, its bytes or already decoded."""
+    if not isinstance(raw, str | bytes):
+        if not isinstance(raw, Mapping):
+            raise IntakeError(f"an EIDO document is a JSON object, not {_type_name(raw)}")
+        return raw
     try:
-        document = json.loads(text)
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        value = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise IntakeError(f"not valid UTF-8 (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise IntakeError(
-            f"EIDO is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
-    return parse_eido(document)
+    if not isinstance(value, Mapping):
+        raise IntakeError(f"an EIDO document is a JSON object, not {_type_name(value)}")
+    return value
+
+
+def parse_eido_json(text: str) -> IntakeRecord:
+    """An EIDO document from its JSON text."""
+    return parse_eido(load_eido_document(text))

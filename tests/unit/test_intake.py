@@ -14,6 +14,7 @@ from dispatch_desktop.models.domain import CallPersonRole, IntakePerson
 from dispatch_desktop.services.intake import (
     MAX_NARRATIVE_CHARS,
     IntakeError,
+    load_eido_document,
     manual_intake,
     parse_eido,
     parse_eido_json,
@@ -184,3 +185,10 @@ def test_manual_entry() -> None:
     assert record.received_at is not None and record.external_id.startswith("manual-")
     with pytest.raises(IntakeError, match="enter a nature or a narrative"):
         manual_intake(nature=" ", narrative="")
+
+
+def test_an_eido_document_in_another_encoding_is_named_not_guessed() -> None:
+    latin1 = '{"$id": "doc-1", "notes": "se\xf1ora en crisis"}'.encode("latin-1")
+    with pytest.raises(IntakeError, match=r"not valid UTF-8 \(byte 29\)"):
+        load_eido_document(latin1)
+    assert load_eido_document(latin1.decode("latin-1").encode("utf-8"))["$id"] == "doc-1"
