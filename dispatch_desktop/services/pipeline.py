@@ -10,10 +10,12 @@ for example a deliberately slow one to prove the console never freezes.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
@@ -131,12 +133,42 @@ def _shown_detail(
         for p in detail.persons
         if p.person_id is not None and any(plan.shows_content for plan in p.plans)
     ]
-    if shown:
+    if shown and _first_view_in_window(session, ctx, call_id, shown):
         audit.record(
             session, ctx.actor, "plan.view", object_type="person", object_ids=shown,
             reason=f"call {call_id}",
         )  # fmt: skip
     return detail
+
+
+# The console redraws a call whenever another console changes it. One viewing of the same
+# plans on the same call by the same user, at the same workstation, is one audit event
+# per window; a refresh inside it is the same viewing, not a new access.
+PLAN_VIEW_WINDOW_SECONDS = 600.0
+_plan_views: dict[tuple[object, ...], float] = {}
+_plan_views_lock = threading.Lock()
+
+
+def _first_view_in_window(
+    session: Session, ctx: AppContext, call_id: int, shown: list[int]
+) -> bool:
+    """True when this viewing needs its audit event; the window starts once it commits."""
+    key = (
+        id(ctx.db.engine), ctx.actor.username, ctx.actor.workstation, call_id, tuple(sorted(shown))
+    )  # fmt: skip
+    with _plan_views_lock:
+        last = _plan_views.get(key)
+    if last is not None and time.monotonic() - last < PLAN_VIEW_WINDOW_SECONDS:
+        return False
+
+    def committed(_session: Session) -> None:
+        with _plan_views_lock:
+            if len(_plan_views) > 10_000:  # days of a busy console; old entries are stale
+                _plan_views.clear()
+            _plan_views[key] = time.monotonic()
+
+    event.listen(session, "after_commit", committed, once=True)
+    return True
 
 
 def triage_call(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import ClassificationRow, RecommendationRow
@@ -87,3 +88,33 @@ def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
     hidden = pipeline.reload_detail(auditor, call_id)
     assert hidden.persons[0].person_id == shown.persons[0].person_id
     assert not any(plan.shows_content for plan in hidden.persons[0].plans)
+
+
+def test_a_refresh_of_the_same_plans_is_the_same_viewing_in_the_audit_log(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from dispatch_desktop.models import AuditEvent
+
+    demo_scene.build_scene(ctx)
+    call_id = _new_call(ctx, 0)
+    person = pipeline.process_call(ctx, call_id).detail.persons[0]
+    with ctx.db.transaction() as session:
+        calls.confirm_match(session, ctx.actor, person.call_person_id)
+
+    def views() -> list[tuple[str, str]]:
+        with ctx.db.uow() as session:
+            rows = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.view"))
+            return [(e.username, e.workstation) for e in rows]
+
+    confirmed = len(views())  # confirming a match reveals the plan: audited there
+    for _ in range(3):  # another console's changes redraw the call
+        assert pipeline.reload_detail(ctx, call_id).persons[0].plans[0].shows_content
+    assert len(views()) == confirmed + 1
+    elsewhere = replace(ctx, actor=replace(ctx.actor, workstation="CONSOLE-99"))
+    pipeline.reload_detail(elsewhere, call_id)
+    assert views()[-1][1] == "CONSOLE-99" and len(views()) == confirmed + 2
+    monkeypatch.setattr(pipeline, "PLAN_VIEW_WINDOW_SECONDS", 0.0)
+    pipeline.reload_detail(ctx, call_id)
+    assert len(views()) == confirmed + 3
