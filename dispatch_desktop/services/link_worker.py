@@ -55,7 +55,9 @@ class LinkConfig:
     get_retries: int = 2
     page_size: int = 100
     send_batch: int = 100
-    pipeline_workers: int = 2  # calls triaged side by side within a page
+    # Threads triaging a page side by side; only for a custom ``process``: the default
+    # pipeline runs inside ingest's own transactions, one call after another.
+    pipeline_workers: int = 2
     # How long a stored call may wait for its pipeline before a round runs it again.
     resume_after_seconds: float = 60.0
     backoff: outbox.Backoff = field(default_factory=outbox.Backoff)
