@@ -580,16 +580,24 @@ def _run_in_transactions(
 
 
 def resume_unprocessed(
-    ctx: AppContext, *, process: Process | InTransaction = default_process
+    ctx: AppContext,
+    *,
+    process: Process | InTransaction = default_process,
+    received_before: dt.datetime | None = None,
 ) -> int:
-    """Run the pipeline for calls stored but not yet processed (after a crash). Returns the
-    number processed now."""
+    """Run the pipeline for calls stored but not yet processed (after a crash, or a triage
+    that failed). Returns the number processed now.
+
+    ``received_before`` leaves alone calls stored since then, whose pipeline may be running
+    right now, here or at another console.
+    """
+    query = select(IngestedDocument.document_id, IngestedDocument.call_id).where(
+        IngestedDocument.status == str(DocStatus.RECEIVED)
+    )
+    if received_before is not None:
+        query = query.where(IngestedDocument.received_at < received_before)
     with ctx.db.uow() as session:
-        pending = session.execute(
-            select(IngestedDocument.document_id, IngestedDocument.call_id)
-            .where(IngestedDocument.status == str(DocStatus.RECEIVED))
-            .order_by(IngestedDocument.id)
-        ).all()
+        pending = session.execute(query.order_by(IngestedDocument.id)).all()
     if isinstance(process, InTransaction):
         pipeline = process
     elif process is default_process:

@@ -168,8 +168,11 @@ class CadLinkWorker:
             # A pipeline that failed (a lock, a lost database) leaves its call "received";
             # without this it would wait for the next restart, untriaged.
             self._next_resume = time.monotonic() + self.config.resume_after_seconds
-            if self._has_stale_calls():
-                resumed = ingest.resume_unprocessed(self.ctx, process=self.process)
+            cutoff = utcnow() - dt.timedelta(seconds=self.config.resume_after_seconds)
+            if self._has_stale_calls(cutoff):
+                resumed = ingest.resume_unprocessed(
+                    self.ctx, process=self.process, received_before=cutoff
+                )
         inbound: ingest.BatchReport | None = None
         if self.feed is not None:
             inbound = ingest.poll_feed(
@@ -197,10 +200,9 @@ class CadLinkWorker:
             self.hub_schedule.done(now, hub)
         return RoundReport(resumed, inbound, outbound, hub, self.cad_monitor.status())
 
-    def _has_stale_calls(self) -> bool:
-        """Is a call stored longer ago than ``resume_after_seconds`` still unprocessed? Only
-        then is one stuck, rather than in a pipeline running now (here or at another console)."""
-        cutoff = utcnow() - dt.timedelta(seconds=self.config.resume_after_seconds)
+    def _has_stale_calls(self, cutoff: dt.datetime) -> bool:
+        """Is a call stored before ``cutoff`` still unprocessed? Only then is one stuck,
+        rather than in a pipeline running now (here or at another console)."""
         with self.ctx.db.uow() as session:
             stale = session.execute(
                 select(IngestedDocument.id)

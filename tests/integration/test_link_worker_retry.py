@@ -47,3 +47,40 @@ def test_a_failed_pipeline_is_run_again_once_it_has_waited_long_enough(ctx: AppC
     with ctx.db.uow() as session:
         classified = session.scalar(select(func.count(func.distinct(ClassificationRow.call_id))))
     assert classified == len(sim.incidents())
+
+
+def test_resume_leaves_alone_a_call_stored_since_the_cutoff(ctx: AppContext) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from dispatch_desktop.models import utcnow
+
+    runs: list[int] = []
+
+    def fails(ctx: AppContext, call_id: int) -> object:
+        runs.append(call_id)
+        raise RuntimeError("database is locked (simulated)")
+
+    with running(CadSimulator(stream=build_stream(2, seed=7, update_rate=0.0))) as sim:
+        worker = CadLinkWorker(ctx, fast_config(sim.url), process=fails)
+        worker.run_once()
+        worker.close()
+    first, _second = runs
+    # The first call has waited two minutes; the second was stored a moment ago, and its
+    # pipeline may be running at another console.
+    with ctx.db.transaction() as session:
+        session.execute(
+            update(IngestedDocument)
+            .where(IngestedDocument.call_id == first)
+            .values(received_at=utcnow() - dt.timedelta(minutes=2))
+        )
+    resumed: list[int] = []
+
+    def records(ctx: AppContext, call_id: int) -> object:
+        resumed.append(call_id)
+        return ingest.default_process(ctx, call_id)
+
+    cutoff = utcnow() - dt.timedelta(seconds=60)
+    assert ingest.resume_unprocessed(ctx, process=records, received_before=cutoff) == 1
+    assert resumed == [first]
