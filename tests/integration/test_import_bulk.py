@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import Base, Person, PersonSearchKey
-from dispatch_desktop.services import registry
+from dispatch_desktop.services import registry, registry_csv
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
@@ -95,8 +95,8 @@ def _row(i: int, dob: str | None = None) -> str:
 def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
     ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
 ) -> None:
-    monkeypatch.setattr(registry, "BATCH", 4)  # several batches in flight
-    monkeypatch.setattr(registry, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+    monkeypatch.setattr(registry_csv, "BATCH", 4)  # several batches in flight
+    monkeypatch.setattr(registry_csv, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
     # Bad rows in the first and the last batch, and an id repeating one three batches back.
     rows = [_row(i) for i in range(1, 18)]
     rows[1] = _row(2, dob="1990-02-31")
