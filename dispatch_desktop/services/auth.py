@@ -68,6 +68,7 @@ class Permission(StrEnum):
     EXPORT_AUDIT = "export_audit"
     VERIFY_AUDIT = "verify_audit"
     SUBJECT_ACCESS_EXPORT = "subject_access_export"
+    IMPORT_REGISTRY = "import_registry"
     MANAGE_USERS = "manage_users"
     UNLOCK_USERS = "unlock_users"
     CHANGE_POLICY = "change_policy"
@@ -100,6 +101,7 @@ _PERMISSION_TEXT: dict[Permission, str] = {
     Permission.EXPORT_AUDIT: "export the audit log",
     Permission.VERIFY_AUDIT: "verify the audit chain",
     Permission.SUBJECT_ACCESS_EXPORT: "export a person's own record",
+    Permission.IMPORT_REGISTRY: "import registry files from partner agencies",
     Permission.MANAGE_USERS: "manage user accounts",
     Permission.UNLOCK_USERS: "unlock user accounts",
     Permission.CHANGE_POLICY: "change routing policy or lexicon",
@@ -138,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_METRICS,
             Permission.VERIFY_AUDIT,
             Permission.SUBJECT_ACCESS_EXPORT,
+            Permission.IMPORT_REGISTRY,
         }
     ),
     Role.AUDITOR: frozenset(

@@ -35,7 +35,7 @@ from dispatch_desktop.models import (
 from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.models.records import Contact, PlanContent, PlanView
-from dispatch_desktop.services import audit, plans
+from dispatch_desktop.services import audit, auth, plans
 from dispatch_desktop.services.crypto import FieldCipher
 from dispatch_desktop.services.db import Database, begin_now
 from dispatch_desktop.services.normalize import (
@@ -670,6 +670,7 @@ def import_file(
     import time
 
     started = time.perf_counter()
+    auth.require(actor, auth.Permission.IMPORT_REGISTRY)
     if not source or len(source) > 64:
         raise UserError("The source name must be 1 to 64 characters.", fix="Pass --source NAME.")
     if fmt == "csv":

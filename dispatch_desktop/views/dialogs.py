@@ -39,6 +39,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F9", "Supervisor panel: review, dashboard, frequent utilizers (supervisors)"),
     ("Ctrl+Shift+A", "Audit log (auditors and administrators)"),
     ("Ctrl+L", "Lock the console now"),
+    ("Ctrl+Shift+I", "Import a registry file, CSV or FHIR (administrators)"),
     ("F1", "This list"),
 )
 

@@ -42,6 +42,7 @@ from dispatch_desktop.views.recommendation_card import RecommendationCard
 from dispatch_desktop.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from dispatch_desktop.views.registry_import import RegistryImport
     from dispatch_desktop.views.security.controller import SecurityController
 
 QUEUE_REFRESH_MS = 5000
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         # Set by the composition root (app.open_console) when sign-in is in force.
         self.security: SecurityController | None = None
         self.supervisor_window: QWidget | None = None
+        self.registry_import: RegistryImport | None = None
 
         self.queue = QueuePane(self)
         self.call_pane = CallPane(self)
@@ -241,6 +243,7 @@ class MainWindow(QMainWindow):
         self._shortcut("F9", self.show_supervisor_panel)
         self._shortcut("Ctrl+Shift+A", self.show_audit_viewer)
         self._shortcut("Ctrl+L", self.lock_console)
+        self._shortcut("Ctrl+Shift+I", self.import_registry_file)
 
     def _set_tab_order(self) -> None:
         # The workflow: find the call, read it, settle who it is, decide, assign, print.
@@ -349,6 +352,14 @@ class MainWindow(QMainWindow):
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.resize(1200, 700)
         viewer.show()
+
+    def import_registry_file(self) -> None:
+        """Ctrl+Shift+I: load a partner's CSV or FHIR file into the registry (administrators)."""
+        if self.registry_import is None:
+            from dispatch_desktop.views.registry_import import RegistryImport
+
+            self.registry_import = RegistryImport(self.ctx, self.runner, self)
+        self.registry_import.choose_and_start()
 
     def lock_console(self) -> None:
         if self.security is not None:

@@ -25,6 +25,7 @@ OnFailure = Callable[[BaseException], None]
 class Lane(StrEnum):
     DB = "db"
     NET = "net"
+    BULK = "bulk"  # long jobs (a registry import) that must not hold up the console's reads
 
 
 class _Relay(QObject):
@@ -89,9 +90,10 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pools = {Lane.DB: QThreadPool(self), Lane.NET: QThreadPool(self)}
+        self._pools = {lane: QThreadPool(self) for lane in Lane}
         self._pools[Lane.DB].setMaxThreadCount(1)
         self._pools[Lane.NET].setMaxThreadCount(4)
+        self._pools[Lane.BULK].setMaxThreadCount(1)
         self._relays: set[_Relay] = set()
 
     @property

@@ -19,6 +19,7 @@ from dispatch_desktop.models import (
     PersonSearchKey,
     PremiseAlert,
 )
+from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.models.records import PlanStatus
 from dispatch_desktop.services import plans, registry
 from dispatch_desktop.services.context import AppContext
@@ -29,8 +30,12 @@ HEADER = "external_id,first_name,middle_name,last_name,dob,sex,phone,street,city
 NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
 
 
+# Loading partner files is an administrator's job (the hub link runs as one too).
+ADMIN = Actor(username="admin1", role=Role.ADMINISTRATOR, workstation="ADMIN-01")
+
+
 def _import(ctx: AppContext, path: Path, *, source: str = "county", fmt: str = "csv"):  # type: ignore[no-untyped-def]
-    return registry.import_file(ctx.db, lambda: ctx.cipher, ctx.actor, path, source=source, fmt=fmt)
+    return registry.import_file(ctx.db, lambda: ctx.cipher, ADMIN, path, source=source, fmt=fmt)
 
 
 def _count(ctx: AppContext, model: type) -> int:
@@ -157,12 +162,22 @@ def test_progress_reaches_the_total(ctx: AppContext, tmp_path: Path) -> None:
     registry.import_file(
         ctx.db,
         lambda: ctx.cipher,
-        ctx.actor,
+        ADMIN,
         _write(tmp_path, GOOD),
         source="county",
         progress=lambda stage, done, total: seen.append((stage, done, total)),
     )
     assert ("persons", 1, 1) in seen
+
+
+def test_a_dispatcher_may_not_load_a_registry_file(ctx: AppContext, tmp_path: Path) -> None:
+    assert ctx.actor.role == Role.DISPATCHER
+    with pytest.raises(UserError, match="may not import registry files") as refused:
+        registry.import_file(
+            ctx.db, lambda: ctx.cipher, ctx.actor, _write(tmp_path, GOOD), source="county"
+        )
+    assert "administrator" in (refused.value.fix or "")
+    assert _count(ctx, Person) == 0
 
 
 def test_fhir_bundle_imports_patient_plan_consent_contact_and_flag(ctx: AppContext) -> None:

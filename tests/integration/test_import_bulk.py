@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import Base, Person, PersonSearchKey
+from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services import registry, registry_csv
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.db import Database
@@ -19,6 +20,7 @@ from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
 from dispatch_desktop.services.normalize import normalize_address
 
 NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
+ADMIN = Actor(username="admin1", role=Role.ADMINISTRATOR, workstation="ADMIN-01")
 
 
 def _records(count: int, start: int = 0) -> list[registry.PersonRecord]:
@@ -104,7 +106,7 @@ def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
     rows[16] = "P-17,Ana17,,Reyes"
     with pytest.raises(registry.ImportRejected) as rejected:
         registry.import_file(
-            ctx.db, lambda: ctx.cipher, ctx.actor, _csv(tmp_path, rows), source="county"
+            ctx.db, lambda: ctx.cipher, ADMIN, _csv(tmp_path, rows), source="county"
         )
     assert [(e.row, e.field) for e in rejected.value.errors] == [
         (3, "dob"),
@@ -117,7 +119,7 @@ def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
     summary = registry.import_file(
         ctx.db,
         lambda: ctx.cipher,
-        ctx.actor,
+        ADMIN,
         _csv(tmp_path, [_row(i) for i in range(1, 18)]),
         source="county",
     )

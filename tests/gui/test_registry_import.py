@@ -1,0 +1,82 @@
+"""An administrator loads a partner's file from the console: the progress dialog follows
+the import, the queue's lane stays free, and the outcome names the counts or every bad row."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from dispatch_desktop.models import Person
+from dispatch_desktop.models.domain import Role
+from dispatch_desktop.services import registry
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.views.main_window import MainWindow
+from dispatch_desktop.views.registry_import import RegistryImport
+
+HEADER = ",".join(registry.CSV_COLUMNS)
+
+
+def _file(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "county-bh.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _people(ctx: AppContext) -> int:
+    with ctx.db.uow() as session:
+        return int(session.scalar(select(func.count()).select_from(Person)) or 0)
+
+
+def _admin_window(qtbot: QtBot, ctx: AppContext) -> tuple[MainWindow, RegistryImport]:
+    admin = replace(ctx, actor=replace(ctx.actor, username="admin1", role=Role.ADMINISTRATOR))
+    window = MainWindow(admin)
+    qtbot.addWidget(window)
+    window.show()
+    importer = RegistryImport(admin, window.runner, window)
+    window.registry_import = importer
+    return window, importer
+
+
+def test_an_import_shows_its_progress_and_its_counts(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    _window, importer = _admin_window(qtbot, ctx)
+    rows = [
+        f"C-{i},Ana{i},,Reyes,1990-01-{1 + i % 28:02d},F,,{i} Oak St,Olympia,WA,98501,"
+        for i in range(40)
+    ]  # noqa: E501
+    seen: list[tuple[int, int]] = []
+    importer.progressed.connect(lambda _stage, done, total: seen.append((done, total)))
+    with qtbot.waitSignal(importer.done, timeout=30_000) as finished:
+        importer.start(_file(tmp_path, rows), "county-bh")
+        assert importer.dialog.isVisible() and "county-bh.csv" in importer.dialog.labelText()
+    assert finished.args[0].startswith("40 rows from county-bh")
+    assert "40 created" in importer.last_message
+    assert seen and seen[-1] == (40, 40)
+    assert not importer.dialog.isVisible()
+    assert _people(ctx) == 40
+
+
+def test_a_bad_file_names_every_bad_row_and_writes_nothing(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    _window, importer = _admin_window(qtbot, ctx)
+    rows = ["C-1,Ana,,Reyes,1990-02-31,F,,,,,,", "C-2,Bea,,Reyes,1990-01-01,F,,,,,,", "C-2,Bea,,Li"]
+    with qtbot.waitSignal(importer.done, timeout=30_000):
+        importer.start(_file(tmp_path, rows), "county-bh")
+    assert "nothing imported" in importer.last_message
+    assert "row 2, dob" in importer.last_message and "row 4, row" in importer.last_message
+    assert "Correct the rows named" in importer.last_message
+    assert _people(ctx) == 0
+
+
+def test_a_dispatcher_is_told_it_is_for_administrators(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.import_registry_file()  # Ctrl+Shift+I
+    assert window.registry_import is not None
+    assert window.registry_import.last_message == "Loading registry files is for administrators."
+    assert not window.registry_import.running
