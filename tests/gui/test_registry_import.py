@@ -47,7 +47,7 @@ def test_an_import_shows_its_progress_and_its_counts(
     rows = [
         f"C-{i},Ana{i},,Reyes,1990-01-{1 + i % 28:02d},F,,{i} Oak St,Olympia,WA,98501,"
         for i in range(40)
-    ]  # noqa: E501
+    ]
     seen: list[tuple[int, int]] = []
     importer.progressed.connect(lambda _stage, done, total: seen.append((done, total)))
     with qtbot.waitSignal(importer.done, timeout=30_000) as finished:
