@@ -38,6 +38,7 @@ from dispatch_desktop.models.domain import (
     Category,
     ClassificationResult,
     EvidenceSpan,
+    IntakePerson,
     IntakeRecord,
     MatchBand,
     MatchStatus,
@@ -249,6 +250,18 @@ def next_call_number(session: Session, when: dt.datetime, *, exact: bool = False
     return f"{prefix}-{highest + 1:04d}"
 
 
+def call_person(call_id: int, person: IntakePerson) -> CallPerson:
+    """A person as the call names them, not yet matched to the registry."""
+    return CallPerson(
+        call_id=call_id,
+        role=str(person.role),
+        name=person.name,
+        dob_text=person.dob,
+        phone=person.phone,
+        match_status=str(MatchStatus.NONE),
+    )
+
+
 def create_call(session: Session, record: IntakeRecord, actor: Actor) -> int:
     """Store an incoming call with its first note and persons; return its id.
 
@@ -295,16 +308,7 @@ def create_call(session: Session, record: IntakeRecord, actor: Actor) -> int:
     if record.narrative.strip():
         session.add(CallNote(call_id=call.id, author=actor.username, text=record.narrative))
     for person in record.persons:
-        session.add(
-            CallPerson(
-                call_id=call.id,
-                role=str(person.role),
-                name=person.name,
-                dob_text=person.dob,
-                phone=person.phone,
-                match_status=str(MatchStatus.NONE),
-            )
-        )
+        session.add(call_person(call.id, person))
     session.flush()
     audit.record(session, actor, "call.create", object_type="call", object_ids=[call.id])
     return call.id

@@ -36,9 +36,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models import AppMeta, Call, CallNote, CallPerson, IngestedDocument, utcnow
-from dispatch_desktop.models.domain import Actor, IntakeRecord, MatchStatus, Role
-from dispatch_desktop.services import audit, intake
+from dispatch_desktop.models import AppMeta, Call, CallNote, IngestedDocument, utcnow
+from dispatch_desktop.models.domain import Actor, IntakeRecord, Role
+from dispatch_desktop.services import audit, calls, intake
 from dispatch_desktop.services.cad_link import DropFolder, EidoFeed, LinkError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.db import begin_now
@@ -263,16 +263,7 @@ def _apply_update(session: Session, actor: Actor, call: Call, record: IntakeReco
     known = {(p.name.strip().lower(), p.role) for p in call.persons}
     new_persons = [p for p in record.persons if (p.name.strip().lower(), str(p.role)) not in known]
     for person in new_persons:
-        session.add(
-            CallPerson(
-                call_id=call.id,
-                role=str(person.role),
-                name=person.name,
-                dob_text=person.dob,
-                phone=person.phone,
-                match_status=str(MatchStatus.NONE),
-            )
-        )
+        session.add(calls.call_person(call.id, person))
     audit.record(session, actor, "call.update", object_type="call", object_ids=[call.id])
     return moved or bool(new_persons)
 
@@ -330,8 +321,6 @@ def _store_in(
 ) -> IngestResult:
     """Record one document in the caller's transaction: create, update or skip its call;
     with ``pipeline``, triage a created or updated call there too."""
-    from dispatch_desktop.services.calls import create_call
-
     actor = link_actor(ctx, kind if kind != "eido" else "cad")
     known = known or _known(session, ctx, [doc])
     seen = known.documents.get(doc.document_id)
@@ -346,7 +335,8 @@ def _store_in(
     if isinstance(existing, int):  # made by an earlier document of this batch
         existing = session.get_one(Call, existing)
     if existing is None:
-        call_id = known.calls[doc.record.external_id] = create_call(session, doc.record, actor)
+        call_id = calls.create_call(session, doc.record, actor)
+        known.calls[doc.record.external_id] = call_id
         outcome = IngestOutcome.CREATED
         change = Change.CREATED
     else:
