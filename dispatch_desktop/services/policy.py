@@ -444,6 +444,9 @@ def agency_time(policy_file: Path | None = None) -> Iterator[None]:
     except UserError:
         yield
         return
+    if not hasattr(time, "tzset"):  # Windows: the OS zone stands (set it to the agency's)
+        yield
+        return
     previous = os.environ.get("TZ")
     os.environ["TZ"] = zone
     time.tzset()
