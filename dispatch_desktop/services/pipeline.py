@@ -153,9 +153,8 @@ def _first_view_in_window(
     session: Session, ctx: AppContext, call_id: int, shown: list[int]
 ) -> bool:
     """True when this viewing needs its audit event; the window starts once it commits."""
-    key = (
-        id(ctx.db.engine), ctx.actor.username, ctx.actor.workstation, call_id, tuple(sorted(shown))
-    )  # fmt: skip
+    database = ctx.db.engine.url.render_as_string(hide_password=True)
+    key = (database, ctx.actor.username, ctx.actor.workstation, call_id, tuple(sorted(shown)))
     with _plan_views_lock:
         last = _plan_views.get(key)
     if last is not None and time.monotonic() - last < PLAN_VIEW_WINDOW_SECONDS:
