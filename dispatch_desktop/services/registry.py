@@ -249,7 +249,7 @@ class ImportSummary:
 
 
 # ---------------------------------------------------------------------------------------
-# Reading files (CSV in services/registry_csv.py, FHIR in services/registry_fhir.py)
+# Shared by the file readers (services/registry_csv.py, services/registry_fhir.py)
 
 
 def read_text_file(path: Path) -> str:
@@ -273,13 +273,6 @@ def start_of_day(value: dt.date | dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-
-
-def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
-    """Read and validate a whole CSV file; raise ImportRejected listing every bad row."""
-    from dispatch_desktop.services import registry_csv  # it builds this module's records
-
-    return registry_csv.parse_csv(path, today=today)
 
 
 # ---------------------------------------------------------------------------------------
@@ -923,7 +916,6 @@ __all__ = [
     "export_person",
     "import_file",
     "index_person",
-    "parse_csv",
     "parse_fhir",
     "person_keys",
     "write_records",

@@ -352,15 +352,3 @@ def _csv_plan(
         consent_part2=part2 in ("yes", "true", "1"),
         consent_effective=start_of_day(consent_effective or reviewed),
     )
-
-
-def parse_csv(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
-    """Read and validate a whole CSV file; raise ImportRejected listing every bad row."""
-    records: list[PersonRecord] = []
-    errors: list[RowError] = []
-    for batch_records, batch_errors in CsvFile(path, today).batches():
-        records += batch_records
-        errors += batch_errors
-    if errors:
-        raise ImportRejected(str(path), errors)
-    return records
