@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
-from dispatch_desktop.models import Base, Person, PersonSearchKey
+from dispatch_desktop.models import Base, Person, PersonAddress, PersonAlias, PersonSearchKey
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services import registry, registry_csv
 from dispatch_desktop.services.context import AppContext
@@ -50,24 +50,50 @@ def _schema_matches(db: Database) -> bool:
         return compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
+def _child_rows(db: Database, source: str) -> set[tuple[str, str, str]]:
+    """(external id, what, value) of every key, phone, address and alias of a source."""
+    queries = [
+        select(Person.external_id, PersonSearchKey.kind, PersonSearchKey.value).join(
+            PersonSearchKey, PersonSearchKey.person_id == Person.id
+        ),
+        select(Person.external_id, literal("address"), PersonAddress.normalized).join(
+            PersonAddress, PersonAddress.person_id == Person.id
+        ),
+        select(Person.external_id, literal("alias"), PersonAlias.first_name).join(
+            PersonAlias, PersonAlias.person_id == Person.id
+        ),
+    ]
+    with db.uow() as session:
+        return {
+            (ext, str(what), str(value))
+            for query in queries
+            for ext, what, value in session.execute(query.where(Person.source == source))
+        }
+
+
 def test_bulk_first_load_equals_a_row_by_row_load(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(registry, "BULK_MIN_ROWS", 100)
+    records = _records(400)
     with db.transaction() as session:
         assert registry._is_bulk_load(session, 400)
-        registry.write_records(session, None, "county", _records(400))
+        registry.write_records(session, None, "bulk", records)
     assert _schema_matches(db)  # every index dropped for the load is back
-    with db.uow() as session:
-        keys = session.scalar(select(func.count()).select_from(PersonSearchKey))
+    with db.transaction() as session:
         # A small import into that registry keeps the indexes live.
         assert not registry._is_bulk_load(session, 100)
+        registry.write_records(session, None, "live", records, index_after=False)
+    bulk, live = _child_rows(db, "bulk"), _child_rows(db, "live")
+    assert len(bulk) > 400 * 6
+    assert bulk == live
+    with db.uow() as session:
         found = lookup_persons(
             session, PersonQuery(first_name="Katherine", last_name="Owens", dob="1950-01-01"),
             now=NOW,
         )  # fmt: skip
-    assert keys and keys >= 400 * 6
-    assert found[0].external_id == "B-0"
+    assert {c.external_id for c in found[:2]} == {"B-0"}
+    assert {c.source for c in found[:2]} == {"bulk", "live"}
 
 
 def test_a_failed_bulk_load_leaves_nothing_and_keeps_the_indexes(
