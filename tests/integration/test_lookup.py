@@ -26,34 +26,9 @@ from dispatch_desktop.services.lookup import (
     lookup_premise_alerts,
 )
 from dispatch_desktop.services.normalize import normalize_address
-
-NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
-
-
-def _person(
-    ext: str,
-    first: str,
-    last: str,
-    dob: str | None,
-    *,
-    phone: str | None = None,
-    street: str | None = None,
-    aliases: tuple[tuple[str, str], ...] = (),
-) -> registry.PersonRecord:
-    address = normalize_address(street) if street else None
-    return registry.PersonRecord(
-        row=0,
-        external_id=ext,
-        first_name=first,
-        middle_name="",
-        last_name=last,
-        dob=dt.date.fromisoformat(dob) if dob else None,
-        sex=None,
-        phones=((phone, "+1" + "".join(c for c in phone if c.isdigit())),) if phone else (),
-        addresses=((street, address),) if street and address else (),
-        aliases=aliases,
-    )
-
+from tests.data.people import NOW
+from tests.data.people import find as _find
+from tests.data.people import person_record as _person
 
 REGISTRY = [
     _person("P-1", "William", "Johnson", "1991-04-12", phone="3605550101",
@@ -73,11 +48,6 @@ def registry_db(db: Database) -> Iterator[Database]:
     with db.transaction() as session:
         registry.write_records(session, None, "county", REGISTRY)
     yield db
-
-
-def _find(db: Database, **query: str) -> tuple[PersonCandidate, ...]:
-    with db.uow() as session:
-        return lookup_persons(session, PersonQuery(**query), now=NOW)
 
 
 def test_nickname_and_age_find_the_person_as_probable(registry_db: Database) -> None:

@@ -3,7 +3,6 @@ extra reach never makes a stranger look sure."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -11,27 +10,9 @@ import pytest
 from dispatch_desktop.models.domain import MatchBand
 from dispatch_desktop.services import registry
 from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.lookup import PersonCandidate, PersonQuery, lookup_persons
-from dispatch_desktop.services.normalize import normalize_address
-
-NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
-
-
-def _person(
-    ext: str, first: str, last: str, dob: str, street: str | None = None
-) -> registry.PersonRecord:
-    address = normalize_address(street) if street else None
-    return registry.PersonRecord(
-        row=0,
-        external_id=ext,
-        first_name=first,
-        middle_name="",
-        last_name=last,
-        dob=dt.date.fromisoformat(dob),
-        sex=None,
-        addresses=((street, address),) if street and address else (),
-    )
-
+from dispatch_desktop.services.lookup import PersonCandidate
+from tests.data.people import find as _find
+from tests.data.people import person_record as _person
 
 REGISTRY = [
     _person("R-1", "Katherine", "Owens", "1962-02-17"),
@@ -48,11 +29,6 @@ def registry_db(db: Database) -> Iterator[Database]:
     with db.transaction() as session:
         registry.write_records(session, None, "county", REGISTRY)
     yield db
-
-
-def _find(db: Database, **query: str) -> tuple[PersonCandidate, ...]:
-    with db.uow() as session:
-        return lookup_persons(session, PersonQuery(**query), now=NOW)
 
 
 def _only(candidates: tuple[PersonCandidate, ...], ext: str) -> PersonCandidate:
