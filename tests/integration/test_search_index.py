@@ -3,8 +3,6 @@ lookup never runs against keys the current code does not write."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import delete, func, select
@@ -13,29 +11,14 @@ from dispatch_desktop.models import AppMeta, Base, PersonSearchKey
 from dispatch_desktop.services import registry, search_index
 from dispatch_desktop.services.db import Database
 from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
-
-NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
+from tests.data.people import NOW, person_record
 
 
 def _records() -> list[registry.PersonRecord]:
     return [
-        registry.PersonRecord(
-            row=i,
-            external_id=f"X-{i}",
-            first_name=first,
-            middle_name="",
-            last_name=last,
-            dob=dt.date.fromisoformat(dob),
-            sex=None,
-            aliases=aliases,
-        )
-        for i, (first, last, dob, aliases) in enumerate(
-            [
-                ("Katherine", "Owens", "1962-02-17", ()),
-                ("Robert", "Garcia-Lopez", "1979-06-30", (("Bobby", "Lopez"),)),
-                ("Chloe", "Musolino", "1990-03-04", ()),
-            ]
-        )
+        person_record("X-0", "Katherine", "Owens", "1962-02-17"),
+        person_record("X-1", "Robert", "Garcia-Lopez", "1979-06-30", aliases=(("Bobby", "Lopez"),)),
+        person_record("X-2", "Chloe", "Musolino", "1990-03-04"),
     ]
 
 
