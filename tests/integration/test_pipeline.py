@@ -58,6 +58,16 @@ def test_reprocessing_an_unchanged_call_keeps_the_decision(ctx: AppContext) -> N
     assert units and all("cit" in u.capabilities or u.suggested for u in units)
 
 
+def _call_with_a_confirmed_plan(ctx: AppContext) -> int:
+    """A new call on the demo scene with its person confirmed, so a crisis plan shows."""
+    demo_scene.build_scene(ctx)
+    call_id = _new_call(ctx, 0)
+    person = pipeline.process_call(ctx, call_id).detail.persons[0]
+    with ctx.db.transaction() as session:
+        calls.confirm_match(session, ctx.actor, person.call_person_id)
+    return call_id
+
+
 def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
     ctx: AppContext,
 ) -> None:
@@ -66,11 +76,7 @@ def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
     from dispatch_desktop.models import AuditEvent
     from dispatch_desktop.models.domain import Role
 
-    demo_scene.build_scene(ctx)
-    call_id = _new_call(ctx, 0)
-    person = pipeline.process_call(ctx, call_id).detail.persons[0]
-    with ctx.db.transaction() as session:
-        calls.confirm_match(session, ctx.actor, person.call_person_id)
+    call_id = _call_with_a_confirmed_plan(ctx)
     shown = pipeline.reload_detail(ctx, call_id)
     assert shown.persons[0].plans[0].shows_content
     with ctx.db.uow() as session:
@@ -97,11 +103,7 @@ def test_a_refresh_of_the_same_plans_is_the_same_viewing_in_the_audit_log(
 
     from dispatch_desktop.models import AuditEvent
 
-    demo_scene.build_scene(ctx)
-    call_id = _new_call(ctx, 0)
-    person = pipeline.process_call(ctx, call_id).detail.persons[0]
-    with ctx.db.transaction() as session:
-        calls.confirm_match(session, ctx.actor, person.call_person_id)
+    call_id = _call_with_a_confirmed_plan(ctx)
 
     def views() -> list[tuple[str, str]]:
         with ctx.db.uow() as session:
