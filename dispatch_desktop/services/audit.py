@@ -14,12 +14,12 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.models import AuditEvent, utcnow
 from dispatch_desktop.models.domain import Actor
-from dispatch_desktop.services.db import begin_now
+from dispatch_desktop.services.db import serialize_writers
 
 GENESIS = "0" * 64
 AUDIT_LOCK_ID = 0x0A0D_17C4
@@ -58,13 +58,8 @@ def record(
     at: dt.datetime | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (it commits with the action it audits)."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_ID})
-    elif bind.dialect.name == "sqlite":
-        # pysqlite begins a transaction only at the first write, so a head read before it
-        # could predate another writer's commit; take the write lock before reading it.
-        begin_now(session.connection(), immediate=True)
+    # The chain head read here must still be the head when this event is written.
+    serialize_writers(session, AUDIT_LOCK_ID)
     previous = session.execute(
         select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).scalar_one_or_none()

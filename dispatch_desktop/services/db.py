@@ -64,6 +64,20 @@ def begin_now(conn: Connection, *, immediate: bool = False) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def serialize_writers(session: Session, lock_id: int) -> None:
+    """Run the rest of this transaction alone among the writers that take ``lock_id``.
+
+    For a read that the following write depends on (the audit chain head, a stamp two
+    consoles may race to write). PostgreSQL: a transaction-scoped advisory lock. SQLite:
+    the database's one write lock, taken now rather than at the first write.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id})
+    else:
+        begin_now(conn, immediate=True)
+
+
 SQLITE_BUSY_SNAPSHOT = 517
 
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AppMeta, Person, PersonAlias, PersonSearchKey
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.db import Database, serialize_writers
 from dispatch_desktop.services.registry import (
     BATCH,
     SEARCH_KEY_SCHEME,
@@ -26,7 +24,7 @@ from dispatch_desktop.services.registry import (
 )
 
 META_KEY = "search_key_scheme"
-REBUILD_LOCK_ID = 0x5EA2C4  # pg_advisory_xact_lock key: one rebuild at a time
+REBUILD_LOCK_ID = 0x5EA2C4  # PostgreSQL advisory lock: one rebuild at a time
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -95,29 +93,18 @@ def ensure_current(db: Database, progress: Progress | None = None) -> bool:
     """Rebuild the keys if they were written under another scheme; True if it did.
 
     An empty registry is stamped without work. A registry with no stamp predates the
-    stamp, so its keys are rebuilt too. Consoles starting together rebuild once: on
-    PostgreSQL an advisory lock orders them; on SQLite the loser's snapshot goes stale
-    and it looks again.
+    stamp, so its keys are rebuilt too. Consoles starting together rebuild once: the
+    first holds the writers' lock, and the others then find the stamp current.
     """
     with db.uow() as session:
         if stored_scheme(session) == SEARCH_KEY_SCHEME:
             return False
-    for _attempt in range(3):
-        try:
-            with db.transaction() as session:
-                if db.dialect == "postgresql":
-                    session.execute(select(func.pg_advisory_xact_lock(REBUILD_LOCK_ID)))
-                if stored_scheme(session) == SEARCH_KEY_SCHEME:
-                    return False
-                _stamp(session)  # first write: on SQLite this takes the write lock
-                session.flush()
-                if session.scalar(select(Person.id).limit(1)) is None:
-                    return False
-                rebuild(session, progress or _quiet)
-                return True
-        except StaleDataError:
-            continue
-    raise UserError(
-        "The person search index could not be rebuilt: the database stayed busy.",
-        fix="Close the other consoles on this database and start again.",
-    )
+    with db.transaction() as session:
+        serialize_writers(session, REBUILD_LOCK_ID)
+        if stored_scheme(session) == SEARCH_KEY_SCHEME:
+            return False
+        if session.scalar(select(Person.id).limit(1)) is None:
+            _stamp(session)
+            return False
+        rebuild(session, progress or _quiet)
+        return True

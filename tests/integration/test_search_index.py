@@ -22,12 +22,13 @@ def _records() -> list[registry.PersonRecord]:
     ]
 
 
-def _keys(db: Database) -> set[tuple[int, str, str]]:
+def _keys(db: Database) -> list[tuple[int, str, str]]:
+    """Every key row, sorted: a key written twice shows up twice."""
     with db.uow() as session:
         rows = session.execute(
             select(PersonSearchKey.person_id, PersonSearchKey.kind, PersonSearchKey.value)
         )
-        return {(pid, kind, value) for pid, kind, value in rows}
+        return sorted((pid, kind, value) for pid, kind, value in rows)
 
 
 def test_an_empty_registry_is_stamped_without_work(db: Database) -> None:
@@ -75,3 +76,17 @@ def test_a_registry_from_before_the_stamp_is_rebuilt(db: Database) -> None:
     assert search_index.ensure_current(db) is True
     with db.uow() as session:
         assert session.scalar(select(func.count()).select_from(PersonSearchKey)) > 0
+
+
+def test_consoles_starting_together_rebuild_once(db: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with db.transaction() as session:
+        registry.write_records(session, None, "county", _records())
+    written = _keys(db)
+    with db.transaction() as session:
+        session.merge(AppMeta(key=search_index.META_KEY, value="2026.10"))
+    with ThreadPoolExecutor(3) as pool:
+        rebuilt = list(pool.map(lambda _: search_index.ensure_current(db), range(3)))
+    assert sorted(rebuilt) == [False, False, True]
+    assert _keys(db) == written  # one set of keys, not two or three
