@@ -279,13 +279,13 @@ def _key_hits(
         hits[person_id] += int(points)
 
 
-def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> list[tuple[int, int]]:
-    """(person id, key weight) of the best-hit candidates, the heaviest first."""
+def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> list[int]:
+    """The best-hit candidates' person ids, the heaviest first."""
     hits: Counter[int] = Counter()
     keys = _query_keys(q, wide=wide)
     _key_hits(session, keys, hits, _preferred_values(q, keys))
     if wide:
-        return hits.most_common(MAX_CANDIDATES)
+        return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
     if q.phone:
         for (person_id,) in session.execute(
             select(PersonPhone.person_id).where(PersonPhone.e164 == q.phone).limit(500)
@@ -307,7 +307,7 @@ def _candidate_ids(session: Session, q: _Prepared, *, wide: bool = False) -> lis
             .limit(500)
         ):
             hits[person_id] += 3
-    return hits.most_common(MAX_CANDIDATES)
+    return [pid for pid, _ in hits.most_common(MAX_CANDIDATES)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -336,28 +336,23 @@ _PERSON_COLUMNS = (
 def _load(session: Session, q: _Prepared, ids: list[int]) -> list[_Stored]:
     """The candidates' names, DOB and aliases; their phones and addresses only when the
     query has one to compare."""
+    bound = {"ids": ids}
     people = session.execute(
-        select(*_PERSON_COLUMNS).where(Person.id.in_(bindparam("ids", expanding=True))),
-        {"ids": ids},
+        select(*_PERSON_COLUMNS).where(Person.id.in_(bindparam("ids", expanding=True))), bound
     ).all()
     stored = {p.id: _Stored(p, set(), set(), []) for p in people}
-    # One round trip for the child rows. The ids are integers from the database, so they
-    # are inlined rather than bound one parameter each.
-    id_list = ",".join(str(int(i)) for i in ids)
+    # One round trip for the child rows.
     parts = [
-        "SELECT person_id, 'n', first_name, last_name FROM person_alias "
-        f"WHERE person_id IN ({id_list})"
+        "SELECT person_id, 'n', first_name, last_name FROM person_alias WHERE person_id IN :ids"
     ]
     if q.phone:
-        parts.append(
-            f"SELECT person_id, 'p', e164, '' FROM person_phone WHERE person_id IN ({id_list})"
-        )
+        parts.append("SELECT person_id, 'p', e164, '' FROM person_phone WHERE person_id IN :ids")
     if q.building:
         parts.append(
-            "SELECT person_id, 'a', normalized, '' FROM person_address "
-            f"WHERE person_id IN ({id_list})"
+            "SELECT person_id, 'a', normalized, '' FROM person_address WHERE person_id IN :ids"
         )
-    for pid, kind, value, extra in session.execute(text(" UNION ALL ".join(parts))).all():
+    children = text(" UNION ALL ".join(parts)).bindparams(bindparam("ids", expanding=True))
+    for pid, kind, value, extra in session.execute(children, bound).all():
         if kind == "p":
             stored[pid].phones.add(value)
         elif kind == "a":
@@ -667,8 +662,7 @@ def lookup_persons(
     """Ranked registry candidates for what a caller said; only probable and possible ones."""
     now = now or utcnow()
     q = _prepare(query, now)
-    ranked = _candidate_ids(session, q)
-    ids = [pid for pid, _ in ranked]
+    ids = _candidate_ids(session, q)
     scored = _score_all(session, q, ids)
     if (
         (q.first or q.last)
@@ -678,7 +672,7 @@ def lookup_persons(
         # Too few plausible people and none sure: the query may carry several errors at
         # once (a name typo AND a birth year a decade out). A second pass looks for those.
         seen = set(ids)
-        more = [pid for pid, _ in _candidate_ids(session, q, wide=True) if pid not in seen]
+        more = [pid for pid in _candidate_ids(session, q, wide=True) if pid not in seen]
         scored += _score_all(session, q, more)
     scored.sort(key=lambda item: (-item[0], item[2].id))
     results: list[PersonCandidate] = []
