@@ -1,7 +1,8 @@
 """Fill and read the person registry: blocking keys, CSV and FHIR import, subject-access export.
 
-An import is all or nothing: every row is validated first, and any error (named by row
-number and field) rejects the whole file before anything is written. Rows are upserted by
+An import is all or nothing: every row is validated and the file is written in one
+transaction, so any error (named by row number and field) rejects the whole file and
+nothing of it is kept. Rows are upserted by
 (source, external_id), and a row identical to what is stored is left alone, so running the
 same file twice changes nothing. Writes are bulk statements, not ORM objects one by one,
 so a million rows fit in minutes.
@@ -655,10 +656,13 @@ def import_file(
     progress: Progress = _no_progress,
     today: dt.date | None = None,
 ) -> ImportSummary:
-    """Validate a whole file, then upsert it in one transaction; nothing is written on error.
+    """Validate a file and upsert it in one transaction; on any error nothing is kept.
 
-    ``cipher_source`` is called (before the write transaction opens) only when the file
-    carries plans or alerts, so a names-only import never touches the keyring.
+    A CSV is validated batch by batch while the valid batches before are written
+    (services/registry_csv.py); a FHIR bundle is validated whole first. Only an
+    administrator (IMPORT_REGISTRY) may import. ``cipher_source`` is called before the
+    write transaction opens, and only when the file can carry plans or alerts (plan
+    columns, or a bundle with them), so a names-only import never touches the keyring.
     """
     import time
 
