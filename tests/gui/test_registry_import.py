@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -73,10 +75,15 @@ def test_a_bad_file_names_every_bad_row_and_writes_nothing(
     assert _people(ctx) == 0
 
 
-def test_a_dispatcher_is_told_it_is_for_administrators(qtbot: QtBot, ctx: AppContext) -> None:
+def test_a_dispatcher_is_told_it_is_for_administrators(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: asked.append(a) or ("", ""))
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.import_registry_file()  # Ctrl+Shift+I
     assert window.registry_import is not None
     assert window.registry_import.last_message == "Loading registry files is for administrators."
+    assert not asked  # no file was asked for
     assert not window.registry_import.running
