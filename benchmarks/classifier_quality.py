@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from dispatch_desktop.services.classifier_quality import (
+from dispatch_desktop.services.intake.classifier_quality import (
     ALL_LABELS,
     BH,
     LabelledCall,

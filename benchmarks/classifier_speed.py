@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from dispatch_desktop.services.classifier import classify_call, default_lexicon
-from dispatch_desktop.services.classifier_quality import load_corpus
-from dispatch_desktop.services.intake import split_nature
+from dispatch_desktop.services.intake.classifier import classify_call, default_lexicon
+from dispatch_desktop.services.intake.classifier_quality import load_corpus
+from dispatch_desktop.services.intake.intake import split_nature
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "calls.jsonl"
 

@@ -27,12 +27,12 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.models import AppMeta, Call, ClassificationRow
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import metrics, migrate
-from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo import history, people
-from dispatch_desktop.services.demo.roster import build_roster, build_users
+from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.supervision import metrics
 from dispatch_desktop.settings import Settings
+from dispatch_desktop.tools.demo import history, people
+from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
 YEAR = metrics.Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
 OCTOBER = metrics.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -40,7 +40,7 @@ OCTOBER = metrics.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 
 def build(url: str, data_dir: Path, calls_per_day: int, persons: int) -> tuple[Database, int]:
     db = Database.from_url(url)
-    migrate.upgrade(db)
+    upgrade_schema(db)
     ctx = AppContext(
         settings=Settings(db_url=url, data_dir=data_dir, workstation="BENCH"),
         db=db,

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import keyring
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import handoff, handoff_pdf, migrate
-from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.handoff import handoff, handoff_pdf
+from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.settings import Settings
 from tests.data import handoff_calls
 from tests.memory_keyring import MemoryKeyring
@@ -84,7 +84,7 @@ def main() -> int:
             db_url=f"sqlite:///{tmp}/bench.db", data_dir=Path(tmp), workstation="BENCH-01"
         )
         db = Database.from_url(settings.database_url)
-        migrate.upgrade(db)
+        upgrade_schema(db)
         ctx = AppContext(
             settings=settings, db=db, actor=Actor("bench", Role.DISPATCHER, "BENCH-01")
         )

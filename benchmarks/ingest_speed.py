@@ -36,14 +36,15 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.models import AppMeta, Person
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import ingest, migrate, pipeline
-from dispatch_desktop.services.cad_link import EidoFeed, cad_remote
-from dispatch_desktop.services.cad_simulator import CadSimulator, registry_people
-from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo import people
-from dispatch_desktop.services.demo.roster import build_roster, build_users
+from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.dispatch import pipeline
+from dispatch_desktop.services.link import ingest
+from dispatch_desktop.services.link.cad_link import EidoFeed, cad_remote
+from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.settings import Settings
+from dispatch_desktop.tools.cad_simulator import CadSimulator, registry_people
+from dispatch_desktop.tools.demo import people
+from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
 TARGET = 50.0
 
@@ -52,7 +53,7 @@ def open_registry(cache: Path, persons: int) -> AppContext:
     cache.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{cache / f'registry-{persons}.db'}"
     db = Database.from_url(url)
-    migrate.upgrade(db)
+    upgrade_schema(db)
     ctx = AppContext(
         settings=Settings(db_url=url, data_dir=cache / "data", workstation="BENCH"),
         db=db,

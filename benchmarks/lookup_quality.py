@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dispatch_desktop.models.domain import MatchBand  # noqa: E402
-from dispatch_desktop.services import migrate, registry  # noqa: E402
-from dispatch_desktop.services.db import Database  # noqa: E402
-from dispatch_desktop.services.lookup import PersonQuery, lookup_persons  # noqa: E402
-from dispatch_desktop.services.normalize import normalize_address  # noqa: E402
+from dispatch_desktop.services.context import upgrade_schema  # noqa: E402
+from dispatch_desktop.services.platform.db import Database  # noqa: E402
+from dispatch_desktop.services.registry import registry  # noqa: E402
+from dispatch_desktop.services.registry.lookup import PersonQuery, lookup_persons  # noqa: E402
+from dispatch_desktop.services.registry.normalize import normalize_address  # noqa: E402
 
 SPLINK = ROOT.parent / "shared" / "eval" / "identity" / "splink_fake_1000.csv"
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
@@ -167,7 +168,7 @@ def febrl4() -> tuple[list[registry.PersonRecord], list[Query]]:
 def evaluate(name: str, records: list[registry.PersonRecord], queries: Iterable[Query]) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.from_url(f"sqlite:///{tmp}/quality.db")
-        migrate.upgrade(db)
+        upgrade_schema(db)
         with db.transaction() as session:
             registry.write_records(session, None, "eval", records)
         total = found5 = probable = probable_right = dob_only_wrong = 0

@@ -37,13 +37,16 @@ from sqlalchemy import select  # noqa: E402
 
 from dispatch_desktop.models import AppMeta, Person, PersonPhone  # noqa: E402
 from dispatch_desktop.models.domain import Actor, MatchBand, Role  # noqa: E402
-from dispatch_desktop.services import migrate, registry  # noqa: E402
-from dispatch_desktop.services.context import AppContext  # noqa: E402
-from dispatch_desktop.services.db import Database  # noqa: E402
-from dispatch_desktop.services.demo import people  # noqa: E402
-from dispatch_desktop.services.lookup import PersonQuery, lookup_persons  # noqa: E402
-from dispatch_desktop.services.normalize import formal_names  # noqa: E402
+from dispatch_desktop.services.context import (  # noqa: E402
+    AppContext,
+    upgrade_schema,
+)
+from dispatch_desktop.services.platform.db import Database  # noqa: E402
+from dispatch_desktop.services.registry import registry  # noqa: E402
+from dispatch_desktop.services.registry.lookup import PersonQuery, lookup_persons  # noqa: E402
+from dispatch_desktop.services.registry.normalize import formal_names  # noqa: E402
 from dispatch_desktop.settings import Settings  # noqa: E402
+from dispatch_desktop.tools.demo import people  # noqa: E402
 
 NICKNAMES = NickNamer()
 ACTOR = Actor(username="bench", role=Role.ADMINISTRATOR, workstation="bench")
@@ -52,7 +55,7 @@ NOW = dt.datetime.combine(people.TODAY, dt.time(12), tzinfo=dt.UTC)
 
 def _context(url: str, data_dir: Path) -> AppContext:
     db = Database.from_url(url)
-    migrate.upgrade(db)
+    upgrade_schema(db)
     with db.transaction() as session:
         # A demo database keeps its data key in a file, so no OS keyring is needed here.
         session.merge(AppMeta(key="demo", value="1"))

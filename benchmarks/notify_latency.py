@@ -1,7 +1,7 @@
 """Notification latency between consoles on one PostgreSQL (issue #11).
 
 One "console" commits changes to calls (an UPDATE each, as a decision or assignment
-would); another LISTENs through services/live.py. Prints p50/p95/max from commit to the
+would); another LISTENs through services/platform/live.py. Prints p50/p95/max from commit to the
 listener's callback. Target: p95 under 250 ms.
 
     .venv/bin/python benchmarks/notify_latency.py [--changes 300]
@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dispatch_desktop.models import Call
-from dispatch_desktop.services import migrate
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.live import ChangeEvent, PgChangeListener
+from dispatch_desktop.services.context import upgrade_schema
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.platform.live import ChangeEvent, PgChangeListener
 from tests.pg_cluster import PgCluster
 
 
@@ -35,7 +35,7 @@ def main() -> int:
         cluster.wait_ready()
         cluster.admin_sql("CREATE DATABASE notify_bench")
         db = Database.from_url(cluster.url("notify_bench"))
-        migrate.upgrade(db)
+        upgrade_schema(db)
         with db.transaction() as s:
             s.add_all(Call(call_number=f"2611-{i:04d}") for i in range(50))
         events: queue.Queue[ChangeEvent] = queue.Queue()

@@ -1,7 +1,7 @@
 """How many outbox messages a second reach CAD? Target: at least 200 messages/s to the
 simulator.
 
-Enqueues --messages routing-decision messages (as services/decisions.py writes them) in a
+Enqueues --messages routing-decision messages (as services/dispatch/decisions.py writes them) in a
 throwaway SQLite database, starts the CAD simulator on 127.0.0.1, and times the sender
 (claim a batch, POST each as an EIDO update with its idempotency key over one keep-alive
 requests.Session, mark the batch) until the outbox is empty. Checks that the simulator
@@ -25,10 +25,11 @@ import requests
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import OutboxMessage, utcnow
-from dispatch_desktop.services import migrate, outbox
-from dispatch_desktop.services.cad_link import CadOutbound, Remote, RemoteConfig, eido_update
-from dispatch_desktop.services.cad_simulator import CadSimulator
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.context import upgrade_schema
+from dispatch_desktop.services.dispatch import outbox
+from dispatch_desktop.services.link.cad_link import CadOutbound, Remote, RemoteConfig, eido_update
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.tools.cad_simulator import CadSimulator
 
 TARGET = 200.0
 
@@ -97,7 +98,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dd-outbox-") as tmp:
         db = Database.from_url(f"sqlite:///{Path(tmp) / 'outbox.db'}")
-        migrate.upgrade(db)
+        upgrade_schema(db)
         enqueue(db, args.messages, "bench")
         with CadSimulator(count=1) as sim:
             remote = Remote(RemoteConfig("CAD", sim.url))

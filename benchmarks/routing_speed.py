@@ -25,16 +25,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
-from dispatch_desktop.services import migrate
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo.roster import build_roster, build_users
-from dispatch_desktop.services.policy import load_policy, load_zones
-from dispatch_desktop.services.roster import roster_snapshot
-from dispatch_desktop.services.routing import build_situation, recommend_route
-from dispatch_desktop.services.routing_context import routing_fields_for_triage
+from dispatch_desktop.services.context import upgrade_schema
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.routing.policy import load_policy, load_zones
+from dispatch_desktop.services.routing.roster import roster_snapshot
+from dispatch_desktop.services.routing.routing import build_situation, recommend_route
+from dispatch_desktop.services.routing.routing_context import routing_fields_for_triage
+from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
 try:
-    from dispatch_desktop.services.classifier import classify_record
+    from dispatch_desktop.services.intake.classifier import classify_record
 except ImportError:  # the classifier lands separately; route from a fixed result meanwhile
     classify_record = None
 
@@ -124,7 +124,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.from_url(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        migrate.upgrade(db)
+        upgrade_schema(db)
         with db.transaction() as session:
             build_users(session)
             build_roster(session, random.Random(2611))

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from dispatch_desktop.models import CrisisPlan, Person, PremiseAlert, SupportContact
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import auth, crypto, keys, migrate
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.context import upgrade_schema
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import auth, crypto, keys
 
 ADMIN = Actor(username="bench", role=Role.ADMINISTRATOR, workstation="BENCH")
 
@@ -24,7 +25,7 @@ ADMIN = Actor(username="bench", role=Role.ADMINISTRATOR, workstation="BENCH")
 def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.from_url(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        migrate.upgrade(db)
+        upgrade_schema(db)
         store = crypto.DemoFileKekStore(Path(tmp))
         with db.transaction() as s:
             cipher = crypto.open_cipher(s, store)

@@ -56,20 +56,20 @@ def demo_db(persons: int, calls: int) -> tuple[Path, float]:
     sys.path.insert(0, str(ROOT))
     from dispatch_desktop.models import AppMeta
     from dispatch_desktop.models.domain import Actor, Role
-    from dispatch_desktop.services import calls as call_service
-    from dispatch_desktop.services import migrate, pipeline
-    from dispatch_desktop.services.context import AppContext
-    from dispatch_desktop.services.db import Database
-    from dispatch_desktop.services.demo import people
-    from dispatch_desktop.services.demo.roster import build_roster, build_users
+    from dispatch_desktop.services.context import AppContext, upgrade_schema
+    from dispatch_desktop.services.dispatch import calls as call_service
+    from dispatch_desktop.services.dispatch import pipeline
+    from dispatch_desktop.services.platform.db import Database
     from dispatch_desktop.settings import Settings
+    from dispatch_desktop.tools.demo import people
+    from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
     started = time.perf_counter()
     partial = OUT / f"startup-demo-{persons}.building.db"
     partial.unlink(missing_ok=True)
     url = f"sqlite:///{partial}"
     db = Database.from_url(url)
-    migrate.upgrade(db)
+    upgrade_schema(db)
     with db.transaction() as session:
         session.merge(AppMeta(key="demo", value="1"))
     actor = Actor("bench", Role.ADMINISTRATOR, "BENCH-01")

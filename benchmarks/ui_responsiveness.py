@@ -39,9 +39,11 @@ from dispatch_desktop.models.domain import (  # noqa: E402
     IntakeRecord,
     Role,
 )
-from dispatch_desktop.services import migrate  # noqa: E402
-from dispatch_desktop.services.context import AppContext  # noqa: E402
-from dispatch_desktop.services.db import Database  # noqa: E402
+from dispatch_desktop.services.context import (  # noqa: E402
+    AppContext,
+    upgrade_schema,
+)
+from dispatch_desktop.services.platform.db import Database  # noqa: E402
 from dispatch_desktop.settings import Settings  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
@@ -61,7 +63,7 @@ NARRATIVES = (
 
 def _context(url: str, data_dir: Path) -> AppContext:
     db = Database.from_url(url)
-    migrate.upgrade(db)
+    upgrade_schema(db)
     with db.transaction() as session:
         session.merge(AppMeta(key="demo", value="1"))
     return AppContext(settings=Settings(db_url=url, data_dir=data_dir), db=db, actor=ACTOR)
@@ -73,8 +75,8 @@ def registry_db(persons: int) -> Path:
     path = OUT / f"ui-registry-{persons}.db"
     if path.exists():
         return path
-    from dispatch_desktop.services.demo import people
-    from dispatch_desktop.services.demo.roster import build_roster, build_users
+    from dispatch_desktop.tools.demo import people
+    from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
     partial = OUT / f"ui-registry-{persons}.building.db"
     partial.unlink(missing_ok=True)
@@ -162,7 +164,7 @@ def main() -> int:
 
     from dispatch_desktop.app import build_window, qt_app, wait_until
     from dispatch_desktop.models.domain import MatchStatus
-    from dispatch_desktop.services import pipeline
+    from dispatch_desktop.services.dispatch import pipeline
     from dispatch_desktop.views.heartbeat import Heartbeat
 
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
@@ -259,7 +261,7 @@ def main() -> int:
     # Naive baseline: the pipeline in a slot, on the GUI thread.
     from PySide6.QtCore import QTimer
 
-    from dispatch_desktop.services import calls as call_service
+    from dispatch_desktop.services.dispatch import calls as call_service
 
     naive = Heartbeat(interval_ms=5)
     naive.start()

@@ -204,8 +204,8 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from dispatch_desktop.services import calls, pipeline
-    from dispatch_desktop.services.demo import scene as demo_scene
+    from dispatch_desktop.services.dispatch import calls, pipeline
+    from dispatch_desktop.tools.demo import scene as demo_scene
 
     app = qt_app()
     files: list[Path] = []

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dispatch_desktop import __version__, commands
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.policy import agency_time
+from dispatch_desktop.services.routing.policy import agency_time
 from dispatch_desktop.settings import Settings, load_settings
 
 log = logging.getLogger("dispatch_desktop")

@@ -21,9 +21,8 @@ import keyring
 import pytest
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import migrate
-from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.settings import Settings
 from tests.memory_keyring import MemoryKeyring
 from tests.pg_cluster import PgCluster
@@ -48,7 +47,7 @@ def pg_cluster() -> Iterator[PgCluster]:
     cluster.wait_ready()
     cluster.admin_sql("CREATE DATABASE dd_template")
     template = Database.from_url(cluster.url("dd_template"))
-    migrate.upgrade(template)
+    upgrade_schema(template)
     template.dispose()
     yield cluster
     cluster.stop()
@@ -58,7 +57,7 @@ def pg_cluster() -> Iterator[PgCluster]:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
     template = Database.from_url(f"sqlite:///{path}")
-    migrate.upgrade(template)
+    upgrade_schema(template)
     with template.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     template.dispose()

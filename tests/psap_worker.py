@@ -18,9 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models import Call
 from dispatch_desktop.models.domain import Actor, DecisionKind, Role
-from dispatch_desktop.services import claims, decisions, roster
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.policy import active_policy
+from dispatch_desktop.services.dispatch import claims, decisions
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.routing import roster
+from dispatch_desktop.services.routing.policy import active_policy
 
 # Noon in the agency's zone: most of the demo roster is on shift.
 NOW = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)

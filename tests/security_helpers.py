@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dispatch_desktop.services import auth
+from dispatch_desktop.services.security import auth
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
-from dispatch_desktop.services import audit_log
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.security import audit_log
 
 EXIT_BROKEN = 1
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import OutboxStatus
-from dispatch_desktop.services import ingest, outbox
-from dispatch_desktop.services.cad_link import LinkStatus
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.link_worker import CadLinkWorker, LinkConfig
+from dispatch_desktop.services.dispatch import outbox
+from dispatch_desktop.services.link import ingest
+from dispatch_desktop.services.link.cad_link import LinkStatus
+from dispatch_desktop.services.link.link_worker import CadLinkWorker, LinkConfig
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -102,7 +103,7 @@ def _fields(config: LinkConfig) -> dict[str, object]:
 
 
 def _round_line(report: object) -> str:
-    from dispatch_desktop.services.link_worker import RoundReport
+    from dispatch_desktop.services.link.link_worker import RoundReport
 
     assert isinstance(report, RoundReport)
     parts = [report.cad_status.describe()]

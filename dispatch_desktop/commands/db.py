@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from dispatch_desktop.commands import terminal_progress
-from dispatch_desktop.services import migrate
-from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.platform import migrate
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
     with terminal_progress() as progress:
-        revision = migrate.upgrade(ctx.db, progress=progress)
+        revision = upgrade_schema(ctx.db, progress=progress)
     print(f"{ctx.db.describe()}: schema at revision {revision}")
     return 0
 

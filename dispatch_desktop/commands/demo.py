@@ -6,7 +6,7 @@ import argparse
 
 from dispatch_desktop.commands import terminal_progress
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.demo import build_demo_county, has_demo_data
+from dispatch_desktop.tools.demo import build_demo_county, has_demo_data
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

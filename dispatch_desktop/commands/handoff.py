@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.handoff import print_handoff, resolve_call_id
+from dispatch_desktop.services.handoff.handoff import print_handoff, resolve_call_id
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

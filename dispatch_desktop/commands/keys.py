@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
-from dispatch_desktop.services import crypto, keys
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.security import crypto, keys
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -20,9 +20,9 @@ from typing import Any
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
-from dispatch_desktop.services.access import lookup_with_audit, require_reason
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.lookup import PersonQuery
+from dispatch_desktop.services.registry.access import lookup_with_audit, require_reason
+from dispatch_desktop.services.registry.lookup import PersonQuery
 
 FIELDS = ("name", "first_name", "last_name", "dob", "phone", "address")
 

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from dispatch_desktop.commands import terminal_progress
-from dispatch_desktop.services import registry
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.registry import registry
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

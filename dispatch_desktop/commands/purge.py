@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
-from dispatch_desktop.services import retention
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.security import retention
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.metrics import Period
-from dispatch_desktop.services.report import SUPPRESSED, headline, write_report
+from dispatch_desktop.services.supervision.metrics import Period
+from dispatch_desktop.services.supervision.report import SUPPRESSED, headline, write_report
 
 
 def parse_date(text: str) -> dt.date:

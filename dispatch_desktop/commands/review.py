@@ -10,8 +10,8 @@ from pathlib import Path
 from dispatch_desktop.commands.report import parse_date
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import review
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.supervision import review
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

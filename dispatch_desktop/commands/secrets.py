@@ -15,8 +15,8 @@ from dispatch_desktop.commands.users import (
     authorize_first,
     read_password,
 )
-from dispatch_desktop.services import audit, auth, secrets
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.security import audit, auth, secrets
 
 KNOWN = (secrets.CAD_TOKEN, secrets.HUB_TOKEN)
 

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services.cad_simulator import CadSimulator, Faults, registry_people
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.hub_sync import content_id
+from dispatch_desktop.services.link.hub_sync import content_id
+from dispatch_desktop.tools.cad_simulator import CadSimulator, Faults, registry_people
 
 
 def _rate(text: str) -> float:

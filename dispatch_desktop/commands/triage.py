@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import migrate, triage
-from dispatch_desktop.services.classifier import default_lexicon
-from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.lexicon import CompiledLexicon
-from dispatch_desktop.services.policy import Policy, active_policy
+from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.dispatch import triage
+from dispatch_desktop.services.intake.classifier import default_lexicon
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.routing.policy import Policy, active_policy
 from dispatch_desktop.settings import Settings, load_settings
 
 
@@ -60,7 +60,7 @@ class _LazyDatabase:
     def __call__(self) -> Database:
         if self._db is None:
             self._db = Database.from_url(self._settings.database_url)
-            migrate.upgrade(self._db)
+            upgrade_schema(self._db)
         return self._db
 
     def close(self) -> None:

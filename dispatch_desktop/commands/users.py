@@ -14,8 +14,8 @@ import sys
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import auth
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.security import auth
 
 
 def add_actor_options(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""Alembic environment: uses the engine handed over by services/migrate.py."""
+"""Alembic environment: uses the engine handed over by services/platform/migrate.py."""
 
 from __future__ import annotations
 

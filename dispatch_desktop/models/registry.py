@@ -1,7 +1,7 @@
 """The shared behavioral-health registry: persons, consents, crisis plans, alerts, encounters.
 
 Health content (plan bodies, diagnoses, safety notes, contacts, alert reasons) is stored
-only as AES-256-GCM ciphertext (``*_enc`` columns, see services/crypto.py). Plain columns
+only as AES-256-GCM ciphertext (``*_enc`` columns, see services/security/crypto.py). Plain columns
 hold what lookup and routing need to find a row, never what a plan says.
 """
 
@@ -172,7 +172,7 @@ class Consent(Base):
 
 
 class CrisisPlan(Base):
-    """A crisis plan. Its body is one encrypted JSON document (see services/crypto.py)."""
+    """A crisis plan. Its body is one encrypted JSON document (see services/security/crypto.py)."""
 
     __tablename__ = "crisis_plan"
     __table_args__ = (

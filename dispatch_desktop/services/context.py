@@ -8,9 +8,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import crypto, migrate, policy, secrets
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform import migrate
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.registry import search_index
+from dispatch_desktop.services.routing import policy
+from dispatch_desktop.services.security import crypto, secrets
 from dispatch_desktop.settings import Settings
+
+
+def upgrade_schema(
+    db: Database, revision: str = "head", progress: migrate.Progress | None = None
+) -> str | None:
+    """Bring the schema to ``revision``; return the revision now in force.
+
+    At head, the person search keys are brought in step with this release too
+    (registry/search_index.py): a registry indexed by an older release is re-indexed once.
+    """
+    current = migrate.upgrade(db, revision, progress)
+    if revision == "head":
+        search_index.ensure_current(db, progress)
+    return current
 
 
 @dataclass
@@ -26,7 +43,7 @@ class AppContext:
     ) -> AppContext:
         db = Database.from_url(secrets.database_url_with_password(settings.database_url))
         if migrate_schema:
-            migrate.upgrade(db)
+            upgrade_schema(db)
         ctx = cls(settings=settings, db=db, actor=actor or cli_actor(settings))
         if migrate_schema:
             # An invalid agency policy file stops here, in plain words, before any work.

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import ClassificationResult, EvidenceSpan
-from dispatch_desktop.services.calls import CallDetail
+from dispatch_desktop.services.dispatch.calls import CallDetail
 from dispatch_desktop.views import text as words
 
 

@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, Signal
 
 from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models.domain import DecisionKind, IntakeRecord, Route
-from dispatch_desktop.services import calls, pipeline
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch import calls, pipeline
 from dispatch_desktop.views.isolation import PipelineProcess
 from dispatch_desktop.views.tasks import TaskRunner
 
@@ -326,7 +326,7 @@ class ConsoleController(QObject):
         ctx = self.ctx
 
         def work() -> Path:
-            from dispatch_desktop.services.handoff import print_handoff
+            from dispatch_desktop.services.handoff.handoff import print_handoff
 
             print_handoff(ctx, detail.call_id, out, destination="file")
             return out
@@ -349,7 +349,7 @@ class ConsoleController(QObject):
         def work() -> list[bytes]:
             import io
 
-            from dispatch_desktop.services.handoff import print_handoff
+            from dispatch_desktop.services.handoff.handoff import print_handoff
             from dispatch_desktop.views.handoff_print import rasterise
 
             buffer = io.BytesIO()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import CallPersonRole, IntakePerson, IntakeRecord, Route
-from dispatch_desktop.services.pipeline import route_label
+from dispatch_desktop.services.dispatch.pipeline import route_label
 from dispatch_desktop.views.call_pane import plain_label
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (

@@ -1,7 +1,7 @@
 """Printing the handoff sheet from the console: print preview to the system printer, or
 save as PDF.
 
-The sheet is laid out by services/handoff_pdf.py (reportlab), on the task runner. For the
+The sheet is laid out by services/handoff/handoff_pdf.py (reportlab), on the task runner. For the
 preview its pages are rasterised off the GUI thread (poppler's ``pdftoppm``), then painted
 onto the QPrinter the preview dialog hands us, so what prints is what the PDF says.
 Every print, preview or save is audited by the handoff service.

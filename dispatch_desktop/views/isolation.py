@@ -13,8 +13,8 @@ import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from dispatch_desktop.services import pipeline
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch import pipeline
 
 
 class PipelineProcess:

@@ -68,7 +68,7 @@ class ConsoleLinks(QObject):
     # --- the change feed ----------------------------------------------------------------
 
     def _start_feed(self) -> None:
-        from dispatch_desktop.services import live
+        from dispatch_desktop.services.platform import live
 
         # PostgreSQL pushes each committed change (triggers from migration 0002, LISTEN
         # here); the embedded SQLite database is polled cheaply instead.
@@ -110,7 +110,7 @@ class ConsoleLinks(QObject):
         settings = self.ctx.settings
         if not (settings.cad_url or settings.cad_drop_folder or settings.hub_url):
             return
-        from dispatch_desktop.services.link_worker import CadLinkWorker, LinkConfig
+        from dispatch_desktop.services.link.link_worker import CadLinkWorker, LinkConfig
 
         config = LinkConfig.from_settings(settings)
         worker = CadLinkWorker(self.ctx, config)

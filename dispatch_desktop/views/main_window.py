@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import Role
-from dispatch_desktop.services import pipeline
-from dispatch_desktop.services.calls import CallDetail, QueueRow, UnitOption
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch import pipeline
+from dispatch_desktop.services.dispatch.calls import CallDetail, QueueRow, UnitOption
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views import theme
 from dispatch_desktop.views.call_pane import CallPane, plain_label
@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
         self.busy_label.setText("⏳ working…" if busy else "")
 
     def on_link_status_changed(self, status: object) -> None:
-        from dispatch_desktop.services.cad_link import LinkState, LinkStatus
+        from dispatch_desktop.services.link.cad_link import LinkState, LinkStatus
 
         if not isinstance(status, LinkStatus):
             return

@@ -22,8 +22,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
-from dispatch_desktop.services.calls import PersonMatch, QueueRow, UnitOption
-from dispatch_desktop.services.pipeline import route_label
+from dispatch_desktop.services.dispatch.calls import PersonMatch, QueueRow, UnitOption
+from dispatch_desktop.services.dispatch.pipeline import route_label
 from dispatch_desktop.views import text as words
 
 T = TypeVar("T")

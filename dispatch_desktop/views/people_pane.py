@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.models.domain import MatchStatus
 from dispatch_desktop.models.records import Contact, PlanStatus, PlanView
-from dispatch_desktop.services.calls import CallDetail, PersonMatch, PremiseAlertView
+from dispatch_desktop.services.dispatch.calls import CallDetail, PersonMatch, PremiseAlertView
 from dispatch_desktop.views.call_pane import plain_label
 from dispatch_desktop.views.models import MatchModel
 

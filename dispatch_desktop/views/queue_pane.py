@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.services.calls import QueueRow
+from dispatch_desktop.services.dispatch.calls import QueueRow
 from dispatch_desktop.views.models import ROW_ROLE, QueueModel
 
 

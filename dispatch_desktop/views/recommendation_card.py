@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import CallStatus, DecisionKind
-from dispatch_desktop.services.calls import CallDetail, UnitOption
-from dispatch_desktop.services.pipeline import route_label
+from dispatch_desktop.services.dispatch.calls import CallDetail, UnitOption
+from dispatch_desktop.services.dispatch.pipeline import route_label
 from dispatch_desktop.views.call_pane import plain_label
 from dispatch_desktop.views.models import UnitModel
 

@@ -14,8 +14,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import auth, registry
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.registry import registry
+from dispatch_desktop.services.security import auth
 from dispatch_desktop.views.tasks import Lane, TaskRunner
 
 _STAGES = {"validating": "checking the file…", "persons": "checking and writing persons…"}

@@ -25,9 +25,9 @@ from dispatch_desktop.models import (
     Unit,
 )
 from dispatch_desktop.models.records import Contact, PlanContent
-from dispatch_desktop.services import plans
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.crypto import FieldCipher
+from dispatch_desktop.services.registry import plans
+from dispatch_desktop.services.security.crypto import FieldCipher
 
 NOW = dt.datetime(2026, 11, 28, 2, 44, tzinfo=dt.UTC)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dispatch_desktop.services import registry
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.lookup import PersonCandidate, PersonQuery, lookup_persons
-from dispatch_desktop.services.normalize import normalize_address
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.registry import registry
+from dispatch_desktop.services.registry.lookup import PersonCandidate, PersonQuery, lookup_persons
+from dispatch_desktop.services.registry.normalize import normalize_address
 
 NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
 

@@ -7,9 +7,9 @@ import threading
 
 from pytestqt.qtbot import QtBot
 
-from dispatch_desktop.services.cad_simulator import CadSimulator
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.link_worker import CadLinkWorker
+from dispatch_desktop.services.link.link_worker import CadLinkWorker
+from dispatch_desktop.tools.cad_simulator import CadSimulator
 from dispatch_desktop.views.main_window import MainWindow
 from tests.integration.cad_support import fast_config
 

@@ -23,10 +23,10 @@ from dispatch_desktop.models.domain import (
     Role,
 )
 from dispatch_desktop.models.records import ConsentView, PlanContent, PlanStatus, PlanView
-from dispatch_desktop.services import calls, pipeline
-from dispatch_desktop.services.cad_link import LinkState, LinkStatus
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.demo import scene as demo_scene
+from dispatch_desktop.services.dispatch import calls, pipeline
+from dispatch_desktop.services.link.cad_link import LinkState, LinkStatus
+from dispatch_desktop.tools.demo import scene as demo_scene
 from dispatch_desktop.views.handoff_print import paint_pages, preview_available
 from dispatch_desktop.views.main_window import MainWindow
 from dispatch_desktop.views.people_pane import PeoplePane

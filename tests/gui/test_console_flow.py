@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from dispatch_desktop.models import AuditEvent, RoutingDecision
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
-from dispatch_desktop.services import pipeline
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.demo import scene as demo_scene
+from dispatch_desktop.services.dispatch import pipeline
+from dispatch_desktop.tools.demo import scene as demo_scene
 from dispatch_desktop.views.heartbeat import Heartbeat
 from dispatch_desktop.views.main_window import MainWindow
 

@@ -8,7 +8,7 @@ from keyring.backends.fail import Keyring as NoKeyring
 from pytestqt.qtbot import QtBot
 
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.demo import scene as demo_scene
+from dispatch_desktop.tools.demo import scene as demo_scene
 from dispatch_desktop.views.isolation import PipelineProcess
 from dispatch_desktop.views.main_window import MainWindow
 

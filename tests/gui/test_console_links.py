@@ -12,10 +12,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from dispatch_desktop.models.domain import Actor, DecisionKind, Role
-from dispatch_desktop.services import calls, pipeline
-from dispatch_desktop.services.cad_simulator import build_document
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.demo import scene as demo_scene
+from dispatch_desktop.services.dispatch import calls, pipeline
+from dispatch_desktop.tools.cad_simulator import build_document
+from dispatch_desktop.tools.demo import scene as demo_scene
 from dispatch_desktop.views.links import ConsoleLinks
 from dispatch_desktop.views.main_window import MainWindow
 

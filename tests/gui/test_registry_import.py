@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.models import Person
 from dispatch_desktop.models.domain import Role
-from dispatch_desktop.services import registry
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.registry import registry
 from dispatch_desktop.views.main_window import MainWindow
 from dispatch_desktop.views.registry_import import RegistryImport
 

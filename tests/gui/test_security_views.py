@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar
 from pytestqt.qtbot import QtBot
 
-from dispatch_desktop.services import auth
-from dispatch_desktop.services.audit_log import AuditEntry, AuditFilter
-from dispatch_desktop.services.session_lock import SessionLock
+from dispatch_desktop.services.security import auth
+from dispatch_desktop.services.security.audit_log import AuditEntry, AuditFilter
+from dispatch_desktop.services.security.session_lock import SessionLock
 from dispatch_desktop.views.security import (
     AuditTableModel,
     AuditViewer,

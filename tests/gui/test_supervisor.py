@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from dispatch_desktop.models import Review
 from dispatch_desktop.models.domain import Actor, Disposition, Role
-from dispatch_desktop.services import metrics, report
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.outcomes import OutcomeRecord
-from dispatch_desktop.services.utilizers import Threshold, frequent_utilizers
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.supervision import metrics, report
+from dispatch_desktop.services.supervision.outcomes import OutcomeRecord
+from dispatch_desktop.services.supervision.utilizers import Threshold, frequent_utilizers
 from dispatch_desktop.settings import Settings
 from dispatch_desktop.views.supervisor import SupervisorPanel
 from dispatch_desktop.views.supervisor.dashboard import DashboardView, preset_period
@@ -52,7 +52,7 @@ def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
 
 
 def test_models_pass_qtmodeltester(qtmodeltester, sup: AppContext) -> None:  # type: ignore[no-untyped-def]
-    from dispatch_desktop.services import review
+    from dispatch_desktop.services.supervision import review
 
     rows = review.review_queue(
         sup.db, SUPERVISOR, review.QueueFilter(start=at(10, 1, 0), end=at(11, 1, 0))

@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import Call, IngestedDocument, OutboxMessage
-from dispatch_desktop.services import outbox
-from dispatch_desktop.services.cad_simulator import CadSimulator
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.link_worker import CadLinkWorker, LinkConfig
+from dispatch_desktop.services.dispatch import outbox
+from dispatch_desktop.services.link.link_worker import CadLinkWorker, LinkConfig
+from dispatch_desktop.tools.cad_simulator import CadSimulator
 
 FAST_BACKOFF = outbox.Backoff(base_seconds=0.01, cap_seconds=0.05, max_attempts=50)
 

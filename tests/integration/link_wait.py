@@ -13,9 +13,9 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import IngestedDocument, OutboxMessage, utcnow
-from dispatch_desktop.services.cad_simulator import CadSimulator
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.link_worker import CadLinkWorker
+from dispatch_desktop.services.link.link_worker import CadLinkWorker
+from dispatch_desktop.tools.cad_simulator import CadSimulator
 
 
 def pending_summary(ctx: AppContext, sim: CadSimulator | None = None) -> str:

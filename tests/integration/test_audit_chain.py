@@ -6,8 +6,8 @@ from sqlalchemy import text
 
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor
-from dispatch_desktop.services import audit
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import audit
 
 
 def _fill(db: Database, actor: Actor, n: int = 5) -> None:

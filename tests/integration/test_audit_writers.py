@@ -15,8 +15,8 @@ from sqlalchemy import event, select
 
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor
-from dispatch_desktop.services import audit
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import audit
 
 
 def test_a_writer_that_commits_between_head_read_and_insert_does_not_fork_the_chain(

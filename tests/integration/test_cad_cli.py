@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dispatch_desktop.cli import main
-from dispatch_desktop.services.cad_simulator import CadSimulator, build_stream
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.tools.cad_simulator import CadSimulator, build_stream
 from tests.integration.cad_support import enqueue_messages, running
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.models import ClassificationRow, IngestedDocument
 from dispatch_desktop.models.domain import DecisionKind
-from dispatch_desktop.services import decisions
-from dispatch_desktop.services.cad_link import LinkState
-from dispatch_desktop.services.cad_simulator import CadSimulator, Faults, build_stream
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.link_worker import CadLinkWorker
+from dispatch_desktop.services.dispatch import decisions
+from dispatch_desktop.services.link.cad_link import LinkState
+from dispatch_desktop.services.link.link_worker import CadLinkWorker
+from dispatch_desktop.tools.cad_simulator import CadSimulator, Faults, build_stream
 from tests.integration.cad_support import (
     all_sent,
     assert_each_call_once_and_newest,

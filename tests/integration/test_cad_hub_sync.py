@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import IngestedDocument, Person
-from dispatch_desktop.services import hub_sync
-from dispatch_desktop.services.cad_link import LinkState, Remote, RemoteConfig
-from dispatch_desktop.services.cad_simulator import CadSimulator, Faults
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.link import hub_sync
+from dispatch_desktop.services.link.cad_link import LinkState, Remote, RemoteConfig
+from dispatch_desktop.tools.cad_simulator import CadSimulator, Faults
 from tests.integration.cad_support import running
 
 DATA = Path(__file__).resolve().parents[1] / "data"

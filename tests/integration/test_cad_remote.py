@@ -8,14 +8,14 @@ import datetime as dt
 import pytest
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import secrets
-from dispatch_desktop.services.cad_link import (
+from dispatch_desktop.services.link.cad_link import (
     LinkError,
     LinkMonitor,
     LinkState,
     Remote,
     RemoteConfig,
 )
+from dispatch_desktop.services.security import secrets
 from tests.integration.cad_support import utc
 
 

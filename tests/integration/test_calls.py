@@ -10,8 +10,8 @@ from sqlalchemy import select
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent, CallPerson
 from dispatch_desktop.models.domain import Actor, IntakePerson, IntakeRecord, MatchStatus
-from dispatch_desktop.services import calls
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.dispatch import calls
+from dispatch_desktop.services.platform.db import Database
 
 NOV = dt.datetime(2026, 11, 3, 14, 0, tzinfo=dt.UTC)
 

@@ -7,8 +7,8 @@ import pytest
 from dispatch_desktop.errors import ConflictError
 from dispatch_desktop.models import Call, User
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import claims
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.dispatch import claims
+from dispatch_desktop.services.platform.db import Database
 
 
 def test_second_claim_loses_and_names_the_holder(db: Database) -> None:

@@ -33,18 +33,18 @@ from dispatch_desktop.models.domain import (
     Route,
     SafetyFlag,
 )
-from dispatch_desktop.services import audit
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.decisions import (
+from dispatch_desktop.services.dispatch.decisions import (
     AssignmentResult,
     assign_unit,
     decide,
     latest_recommendation,
     recompute_for_call,
 )
-from dispatch_desktop.services.demo.roster import build_roster, build_users
-from dispatch_desktop.services.policy import load_policy
-from dispatch_desktop.services.routing_context import routing_fields_for_triage
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.routing.policy import load_policy
+from dispatch_desktop.services.routing.routing_context import routing_fields_for_triage
+from dispatch_desktop.services.security import audit
+from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
 POLICY = load_policy()
 LOCAL = ZoneInfo(POLICY.timezone)
@@ -315,7 +315,7 @@ def test_race_lost_after_the_version_check_writes_nothing(
     county: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both consoles pass the version check; the other one commits first."""
-    from dispatch_desktop.services import decisions
+    from dispatch_desktop.services.dispatch import decisions
 
     call_id = new_call(county, narrative="HEARING VOICES")
     rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)

@@ -14,12 +14,12 @@ from dispatch_desktop.models import (
     RecommendationRow,
     RoutingDecision,
 )
-from dispatch_desktop.services import metrics
-from dispatch_desktop.services.classifier import classify_call
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.demo import history
-from dispatch_desktop.services.demo.roster import build_roster, build_users
-from dispatch_desktop.services.policy import active_policy
+from dispatch_desktop.services.intake.classifier import classify_call
+from dispatch_desktop.services.routing.policy import active_policy
+from dispatch_desktop.services.supervision import metrics
+from dispatch_desktop.tools.demo import history
+from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
 
 def test_two_months_of_history(ctx: AppContext) -> None:

@@ -10,13 +10,17 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.models import Consent, CrisisPlan, Encounter, Person, PremiseAlert
 from dispatch_desktop.models.records import PlanStatus
-from dispatch_desktop.services import plans
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo.people import TODAY, generate
-from dispatch_desktop.services.lookup import PersonQuery, lookup_persons, lookup_premise_alerts
-from dispatch_desktop.services.migrate import upgrade
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.platform.migrate import upgrade
+from dispatch_desktop.services.registry import plans
+from dispatch_desktop.services.registry.lookup import (
+    PersonQuery,
+    lookup_persons,
+    lookup_premise_alerts,
+)
 from dispatch_desktop.settings import Settings
+from dispatch_desktop.tools.demo.people import TODAY, generate
 
 NOW = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
 

@@ -8,8 +8,8 @@ import pytest
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import CrisisPlan, Person
-from dispatch_desktop.services import crypto
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.security import crypto
 
 SECRET = "Speaks softly; afraid of dogs; Zyprexa since spring"
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from dispatch_desktop import cli
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent, Call, CallPerson, Encounter
-from dispatch_desktop.services import handoff
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.handoff import handoff
 from tests.data import handoff_calls as hc
 
 

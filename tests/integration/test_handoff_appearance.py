@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dispatch_desktop.services import handoff
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.handoff import handoff
 from tests.data import handoff_calls as hc
 
 DPI = 80

@@ -21,9 +21,9 @@ from dispatch_desktop.models import (
 )
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.models.records import PlanStatus
-from dispatch_desktop.services import plans, registry
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.lookup import lookup_premise_alerts
+from dispatch_desktop.services.registry import plans, registry
+from dispatch_desktop.services.registry.lookup import lookup_premise_alerts
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEADER = "external_id,first_name,middle_name,last_name,dob,sex,phone,street,city,state,zip,aliases"

@@ -13,11 +13,11 @@ from sqlalchemy import func, literal, select
 
 from dispatch_desktop.models import Base, Person, PersonAddress, PersonAlias, PersonSearchKey
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import registry, registry_csv
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
-from dispatch_desktop.services.normalize import normalize_address
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.registry import registry, registry_csv
+from dispatch_desktop.services.registry.lookup import PersonQuery, lookup_persons
+from dispatch_desktop.services.registry.normalize import normalize_address
 
 NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
 ADMIN = Actor(username="admin1", role=Role.ADMINISTRATOR, workstation="ADMIN-01")

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import select
 
 from dispatch_desktop.models import Call, CallNote, CallPerson, ClassificationRow, IngestedDocument
-from dispatch_desktop.services import ingest
-from dispatch_desktop.services.cad_link import DropFolder
-from dispatch_desktop.services.cad_simulator import build_document
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.link import ingest
+from dispatch_desktop.services.link.cad_link import DropFolder
+from dispatch_desktop.tools.cad_simulator import build_document
 from tests.integration.cad_support import utc
 
 INCIDENT = "urn:emergency:uid:incidentid:test0001:cad.demo-county.example"

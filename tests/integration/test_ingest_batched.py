@@ -18,8 +18,8 @@ from dispatch_desktop.models import (
     IngestedDocument,
     RecommendationRow,
 )
-from dispatch_desktop.services import ingest
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.link import ingest
 from tests.integration.cad_support import utc
 from tests.integration.test_ingest import _doc
 

@@ -9,10 +9,11 @@ from sqlalchemy import select, update
 
 from dispatch_desktop.models import Call, Unit
 from dispatch_desktop.models.domain import IntakeRecord
-from dispatch_desktop.services import calls, ingest
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo import scene as demo_scene
+from dispatch_desktop.services.dispatch import calls
+from dispatch_desktop.services.link import ingest
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.tools.demo import scene as demo_scene
 from tests.integration.cad_support import utc
 from tests.integration.test_ingest import _doc
 

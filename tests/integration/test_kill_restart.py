@@ -23,10 +23,11 @@ from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
 from dispatch_desktop.models import ClassificationRow, IngestedDocument, OutboxMessage
-from dispatch_desktop.services import audit, ingest
-from dispatch_desktop.services.cad_simulator import CadSimulator, build_stream
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.link_worker import CadLinkWorker
+from dispatch_desktop.services.link import ingest
+from dispatch_desktop.services.link.link_worker import CadLinkWorker
+from dispatch_desktop.services.security import audit
+from dispatch_desktop.tools.cad_simulator import CadSimulator, build_stream
 from tests.integration.cad_support import (
     all_sent,
     assert_each_call_once_and_newest,
@@ -45,10 +46,11 @@ import keyring
 from pathlib import Path
 from tests.memory_keyring import MemoryKeyring
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import ingest, outbox
+from dispatch_desktop.services.link import ingest
+from dispatch_desktop.services.dispatch import outbox
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.link_worker import CadLinkWorker
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.link.link_worker import CadLinkWorker
 from dispatch_desktop.settings import Settings
 from tests.integration.cad_support import FAST_BACKOFF, fast_config
 

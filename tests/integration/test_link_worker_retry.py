@@ -8,10 +8,10 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import ClassificationRow, IngestedDocument
-from dispatch_desktop.services import ingest
-from dispatch_desktop.services.cad_simulator import CadSimulator, build_stream
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.link_worker import CadLinkWorker
+from dispatch_desktop.services.link import ingest
+from dispatch_desktop.services.link.link_worker import CadLinkWorker
+from dispatch_desktop.tools.cad_simulator import CadSimulator, build_stream
 from tests.integration.cad_support import fast_config, ingested_all, running
 from tests.integration.link_wait import drive_until
 

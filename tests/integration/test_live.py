@@ -7,8 +7,8 @@ import queue
 import pytest
 
 from dispatch_desktop.models import Call
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.live import ChangeEvent, PgChangeListener, PollingChangeFeed
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.platform.live import ChangeEvent, PgChangeListener, PollingChangeFeed
 
 
 def test_committed_change_is_notified_and_rolled_back_one_is_not(db: Database) -> None:
@@ -80,7 +80,7 @@ def test_a_save_while_the_server_is_down_is_refused_in_plain_words(
 ) -> None:
     if db.dialect != "postgresql":
         pytest.skip("an embedded SQLite file cannot go away like a server")
-    from dispatch_desktop.services.db import DatabaseUnavailable
+    from dispatch_desktop.services.platform.db import DatabaseUnavailable
     from tests.pg_cluster import PgCluster
 
     cluster: PgCluster = request.getfixturevalue("pg_cluster")

@@ -15,17 +15,17 @@ from dispatch_desktop.cli import main as cli_main
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent, Call, CallPerson, PremiseAlert
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
-from dispatch_desktop.services import registry
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.lookup import (
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.registry import registry
+from dispatch_desktop.services.registry.lookup import (
     PersonCandidate,
     PersonQuery,
     lookup_for_call,
     lookup_persons,
     lookup_premise_alerts,
 )
-from dispatch_desktop.services.normalize import normalize_address
+from dispatch_desktop.services.registry.normalize import normalize_address
 from tests.data.people import NOW
 from tests.data.people import find as _find
 from tests.data.people import person_record as _person

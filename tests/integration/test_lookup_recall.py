@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from dispatch_desktop.models.domain import MatchBand
-from dispatch_desktop.services import registry
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.lookup import PersonCandidate
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.registry import registry
+from dispatch_desktop.services.registry.lookup import PersonCandidate
 from tests.data.people import find as _find
 from tests.data.people import person_record as _person
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import metrics
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.metrics import Count, Period
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.supervision import metrics
+from dispatch_desktop.services.supervision.metrics import Count, Period
 from tests.integration.supervisor_data import october_fixture
 
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from dispatch_desktop.services import migrate
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.context import upgrade_schema
+from dispatch_desktop.services.platform import migrate
+from dispatch_desktop.services.platform.db import Database
 from tests.pg_cluster import PgCluster
 
 
@@ -17,7 +18,7 @@ def test_concurrent_starts_migrate_once(pg_cluster: PgCluster) -> None:
     def start_console(_: int) -> str | None:
         db = Database.from_url(url)
         try:
-            return migrate.upgrade(db)
+            return upgrade_schema(db)
         finally:
             db.dispose()
 

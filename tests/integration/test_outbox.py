@@ -11,16 +11,16 @@ from sqlalchemy import func, select
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent, OutboxMessage
 from dispatch_desktop.models.domain import Actor, OutboxStatus, Role
-from dispatch_desktop.services import outbox
-from dispatch_desktop.services.cad_link import (
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch import outbox
+from dispatch_desktop.services.link.cad_link import (
     CadOutbound,
     LinkState,
     OutboundFormat,
     Remote,
     RemoteConfig,
 )
-from dispatch_desktop.services.cad_simulator import CadSimulator, Faults
-from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.tools.cad_simulator import CadSimulator, Faults
 from tests.integration.cad_support import (
     FAST_BACKOFF,
     all_sent,

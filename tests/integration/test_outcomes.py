@@ -14,10 +14,10 @@ from dispatch_desktop.models.domain import (
     Role,
     UseOfForce,
 )
-from dispatch_desktop.services import outcomes
-from dispatch_desktop.services.auth import PermissionDenied
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.outcomes import OutcomeInput
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security.auth import PermissionDenied
+from dispatch_desktop.services.supervision import outcomes
+from dispatch_desktop.services.supervision.outcomes import OutcomeInput
 from tests.integration.supervisor_data import CallSpec, add_call, at
 
 SUPERVISOR = Actor(username="tbrooks", role=Role.SUPERVISOR, workstation="SUP-1")

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.models import ClassificationRow, RecommendationRow
 from dispatch_desktop.models.domain import DecisionKind, MatchBand, Route, SafetyFlag
-from dispatch_desktop.services import calls, pipeline
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.demo import scene as demo_scene
+from dispatch_desktop.services.dispatch import calls, pipeline
+from dispatch_desktop.tools.demo import scene as demo_scene
 
 
 def _new_call(ctx: AppContext, index: int) -> int:

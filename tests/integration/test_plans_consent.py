@@ -6,8 +6,8 @@ import datetime as dt
 
 from dispatch_desktop.models import Consent, Person
 from dispatch_desktop.models.records import Contact, PlanContent, PlanStatus
-from dispatch_desktop.services import plans
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.registry import plans
 
 NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
 CONTENT = PlanContent(

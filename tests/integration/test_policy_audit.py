@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor
-from dispatch_desktop.services import policy
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.routing import policy
 
 
 def test_policy_change_is_audited_once(db: Database, actor: Actor) -> None:

@@ -25,9 +25,10 @@ from dispatch_desktop.models import (
     User,
 )
 from dispatch_desktop.models.domain import Actor, RecommendationResult, Role, Route
-from dispatch_desktop.services import audit, decisions
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo.roster import build_roster
+from dispatch_desktop.services.dispatch import decisions
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import audit
+from dispatch_desktop.tools.demo.roster import build_roster
 from tests.pg_cluster import PgCluster
 from tests.psap_worker import NOW, run_console
 

@@ -15,10 +15,10 @@ from dispatch_desktop.cli import main
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import report
-from dispatch_desktop.services.auth import PermissionDenied
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.metrics import Period
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security.auth import PermissionDenied
+from dispatch_desktop.services.supervision import report
+from dispatch_desktop.services.supervision.metrics import Period
 from tests.integration.supervisor_data import CallSpec, add_call, at, october_fixture
 
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -116,7 +116,7 @@ def test_cli_report(
 
 
 def test_headline_and_tables_never_show_a_withheld_value() -> None:
-    from dispatch_desktop.services.metrics import Count, Dashboard
+    from dispatch_desktop.services.supervision.metrics import Count, Dashboard
 
     dash = Dashboard(
         period=OCTOBER,
@@ -144,7 +144,7 @@ def test_headline_and_tables_never_show_a_withheld_value() -> None:
 
 
 def test_a_small_lead_count_is_not_the_difference_of_two_printed_figures() -> None:
-    from dispatch_desktop.services.metrics import Count, Dashboard
+    from dispatch_desktop.services.supervision.metrics import Count, Dashboard
 
     dash = Dashboard(
         period=OCTOBER, calls=900, bh_calls=100, volume=(), routing_mix=(),

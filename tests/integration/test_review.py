@@ -13,10 +13,10 @@ from sqlalchemy import select
 from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import review
-from dispatch_desktop.services.auth import PermissionDenied
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.review import Label, QueueFilter
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security.auth import PermissionDenied
+from dispatch_desktop.services.supervision import review
+from dispatch_desktop.services.supervision.review import Label, QueueFilter
 from tests.integration.supervisor_data import at, october_fixture
 
 SUPERVISOR = Actor(username="tbrooks", role=Role.SUPERVISOR, workstation="SUP-1")

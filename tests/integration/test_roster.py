@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from dispatch_desktop.models import Unit
 from dispatch_desktop.models.domain import Route
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo.roster import build_roster, build_users
-from dispatch_desktop.services.policy import load_policy, load_zones
-from dispatch_desktop.services.roster import (
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.routing.policy import load_policy, load_zones
+from dispatch_desktop.services.routing.roster import (
     read_roster_snapshot,
     roster_snapshot,
     unit_states,
 )
+from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
 POLICY = load_policy()
 ZONES = load_zones()

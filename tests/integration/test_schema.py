@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch_desktop.models import Assignment, Base, Call, Unit
-from dispatch_desktop.services import migrate
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform import migrate
+from dispatch_desktop.services.platform.db import Database
 
 
 def test_migrations_are_at_head_and_match_the_models(db: Database) -> None:

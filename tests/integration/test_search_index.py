@@ -8,9 +8,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import delete, func, select
 
 from dispatch_desktop.models import AppMeta, Base, PersonSearchKey
-from dispatch_desktop.services import registry, search_index
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.registry import registry, search_index
+from dispatch_desktop.services.registry.lookup import PersonQuery, lookup_persons
 from tests.data.people import NOW, person_record
 
 

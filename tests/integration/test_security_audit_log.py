@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import audit, audit_log
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import audit, audit_log
 
 AUDITOR = Actor(username="ravi", role=Role.AUDITOR, workstation="AUDIT-1")
 JORTIZ = Actor(username="jortiz", role=Role.DISPATCHER, workstation="CONSOLE-07")

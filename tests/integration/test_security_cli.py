@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from dispatch_desktop import cli
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import audit, auth
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import audit, auth
 from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 
 PASSWORD = "amber kettle orbit"

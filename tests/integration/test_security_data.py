@@ -19,8 +19,8 @@ from dispatch_desktop.models import (
     SupportContact,
 )
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import audit, crypto, keys, retention
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.security import audit, crypto, keys, retention
 
 ADMIN = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")
 PLAN_TEXT = "Hears voices when off olanzapine; calms with slow speech"

@@ -10,8 +10,8 @@ from keyring.backends import fail
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import auth, secrets
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import auth, secrets
 from tests.memory_keyring import MemoryKeyring
 from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from dispatch_desktop.models import AuditEvent, User
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import audit, audit_log, auth, crypto, keys, retention
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import audit, audit_log, auth, crypto, keys, retention
 from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 
 ADMIN = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")
@@ -144,7 +144,7 @@ def test_users_may_change_their_own_password_but_not_others(db: Database) -> Non
 
 
 def test_demo_users_can_sign_in_with_the_documented_passphrase(db: Database) -> None:
-    from dispatch_desktop.services.demo.roster import DEMO_USERS, build_users
+    from dispatch_desktop.tools.demo.roster import DEMO_USERS, build_users
 
     with db.transaction() as s:
         build_users(s)

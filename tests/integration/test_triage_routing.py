@@ -6,9 +6,9 @@ import datetime as dt
 import random
 
 from dispatch_desktop.models.domain import IntakeRecord
-from dispatch_desktop.services import triage
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.demo.roster import build_roster
+from dispatch_desktop.services.dispatch import triage
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.tools.demo.roster import build_roster
 
 SON = IntakeRecord(
     external_id="t1",

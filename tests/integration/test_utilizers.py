@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import utilizers
-from dispatch_desktop.services.db import Database
-from dispatch_desktop.services.utilizers import Threshold
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.supervision import utilizers
+from dispatch_desktop.services.supervision.utilizers import Threshold
 from tests.integration.supervisor_data import add_encounter, add_person, at, october_fixture
 
 SUPERVISOR = Actor(username="tbrooks", role=Role.SUPERVISOR, workstation="SUP-1")

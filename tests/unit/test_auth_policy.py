@@ -6,8 +6,8 @@ import pytest
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Role
-from dispatch_desktop.services import auth
-from dispatch_desktop.services.auth import PRIVILEGED, Permission
+from dispatch_desktop.services.security import auth
+from dispatch_desktop.services.security.auth import PRIVILEGED, Permission
 
 
 def _actor(role: Role) -> Actor:

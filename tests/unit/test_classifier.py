@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dispatch_desktop.models.domain import Category, IntakeRecord, SafetyFlag
-from dispatch_desktop.services.classifier import (
+from dispatch_desktop.services.intake.classifier import (
     MAX_EVIDENCE,
     classify_call,
     classify_record,

@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
-from dispatch_desktop.services.classifier import classify_call, default_lexicon
-from dispatch_desktop.services.classifier_quality import evaluate, from_result, load_corpus
-from dispatch_desktop.services.intake import split_nature
-from dispatch_desktop.services.lexicon import (
+from dispatch_desktop.services.intake.classifier import classify_call, default_lexicon
+from dispatch_desktop.services.intake.classifier_quality import evaluate, from_result, load_corpus
+from dispatch_desktop.services.intake.intake import split_nature
+from dispatch_desktop.services.intake.lexicon import (
     LexiconError,
     load_lexicon,
     read_lexicon_file,

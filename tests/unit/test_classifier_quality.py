@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
-from dispatch_desktop.services.classifier_quality import (
+from dispatch_desktop.services.intake.classifier_quality import (
     BH,
     QualityReport,
     classify_labelled,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import keyring
 
-from dispatch_desktop.services import secrets
-from dispatch_desktop.services.db import Database
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import secrets
 
 URL = "postgresql+psycopg://dispatch@db.psap.example:5432/dispatch"
 

@@ -16,8 +16,13 @@ import pytest
 from pypdf import PdfReader
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import handoff, handoff_pdf
-from dispatch_desktop.services.handoff import ContactLine, HandoffPerson, HandoffSheet, SafetyItem
+from dispatch_desktop.services.handoff import handoff, handoff_pdf
+from dispatch_desktop.services.handoff.sheet import (
+    ContactLine,
+    HandoffPerson,
+    HandoffSheet,
+    SafetyItem,
+)
 
 PRINTED_AT = dt.datetime(2026, 11, 28, 2, 44, tzinfo=dt.UTC)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from dispatch_desktop.models.domain import CallPersonRole, IntakePerson
-from dispatch_desktop.services.intake import (
+from dispatch_desktop.services.intake.intake import (
     MAX_NARRATIVE_CHARS,
     IntakeError,
     load_eido_document,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services.lookup import PersonQuery, lookup_persons
+from dispatch_desktop.services.registry.lookup import PersonQuery, lookup_persons
 
 NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatch_desktop.services.normalize import (
+from dispatch_desktop.services.registry.normalize import (
     DobQuery,
     _normalize_address,
     dob_difference,

@@ -11,7 +11,7 @@ import pytest
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Route
-from dispatch_desktop.services.policy import (
+from dispatch_desktop.services.routing.policy import (
     PolicyHolder,
     load_policy,
     load_zones,

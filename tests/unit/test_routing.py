@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dispatch_desktop.models.domain import Category, ClassificationResult, Route, SafetyFlag
-from dispatch_desktop.services.policy import Policy, load_policy, parse_policy
-from dispatch_desktop.services.routing import (
+from dispatch_desktop.services.routing.policy import Policy, load_policy, parse_policy
+from dispatch_desktop.services.routing.routing import (
     RoutingSituation,
     UnitOption,
     build_situation,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch_desktop.services.session_lock import LockReason, SessionLock
+from dispatch_desktop.services.security.session_lock import LockReason, SessionLock
 from dispatch_desktop.settings import Settings
 
 

@@ -46,7 +46,7 @@ $$ LANGUAGE plpgsql;
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
-        return  # SQLite consoles poll instead (services/live.py).
+        return  # SQLite consoles poll instead (services/platform/live.py).
     op.execute(FUNCTION)
     for table in TABLES:
         op.execute(

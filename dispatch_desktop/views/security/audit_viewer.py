@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.services.audit_log import AuditEntry, AuditFilter
+from dispatch_desktop.services.security.audit_log import AuditEntry, AuditFilter
 from dispatch_desktop.views.models import SORT_ROLE, Column, FrozenTableModel
 
 OUTCOMES = ("", "ok", "failed", "denied", "locked", "broken")

@@ -18,10 +18,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import audit_log, auth
-from dispatch_desktop.services.audit_log import AuditFilter
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.session_lock import SessionLock
+from dispatch_desktop.services.security import audit_log, auth
+from dispatch_desktop.services.security.audit_log import AuditFilter
+from dispatch_desktop.services.security.session_lock import SessionLock
 from dispatch_desktop.views.security.audit_viewer import AuditViewer
 from dispatch_desktop.views.security.lock_overlay import IdleWatcher, LockOverlay
 from dispatch_desktop.views.security.sign_in_dialog import SignInDialog

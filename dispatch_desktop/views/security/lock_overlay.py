@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.services.session_lock import LockReason, SessionLock
+from dispatch_desktop.services.security.session_lock import LockReason, SessionLock
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.services.auth import UseNotification
+from dispatch_desktop.services.security.auth import UseNotification
 
 
 class SignInDialog(QDialog):

@@ -1,4 +1,4 @@
-"""The program dashboard: QtCharts over the figures services/metrics.py computes.
+"""The program dashboard: QtCharts over the figures services/supervision/metrics.py computes.
 
 Each tile and chart has a "?" button: one click shows the figure's definition in the
 definition pane below. The figures table lists every figure exactly (this screen stays
@@ -43,10 +43,11 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Disposition, UseOfForce
-from dispatch_desktop.services import auth, metrics, report
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.metrics import DEFINITIONS, Dashboard, Period
-from dispatch_desktop.services.report import label
+from dispatch_desktop.services.security import auth
+from dispatch_desktop.services.supervision import metrics, report
+from dispatch_desktop.services.supervision.metrics import DEFINITIONS, Dashboard, Period
+from dispatch_desktop.services.supervision.report import label
 from dispatch_desktop.views.supervisor.lifetime import while_alive
 from dispatch_desktop.views.supervisor.models import FigureModel
 from dispatch_desktop.views.tasks import TaskRunner

@@ -6,8 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from dispatch_desktop.models.domain import EvidenceSpan
-from dispatch_desktop.services.report import label
-from dispatch_desktop.services.review import ReviewDetail
+from dispatch_desktop.services.supervision.report import label
+from dispatch_desktop.services.supervision.review import ReviewDetail
 from dispatch_desktop.views import text as words
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dispatch_desktop.services.report import ReportRow, label
-from dispatch_desktop.services.review import QueueRow
-from dispatch_desktop.services.utilizers import Utilizer
+from dispatch_desktop.services.supervision.report import ReportRow, label
+from dispatch_desktop.services.supervision.review import QueueRow
+from dispatch_desktop.services.supervision.utilizers import Utilizer
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.models import Column, FrozenTableModel
 
@@ -116,6 +116,6 @@ class FigureModel(FrozenTableModel[ReportRow]):
 
 
 def _definition(row: ReportRow) -> str:
-    from dispatch_desktop.services.metrics import DEFINITIONS
+    from dispatch_desktop.services.supervision.metrics import DEFINITIONS
 
     return DEFINITIONS[row.definition].text

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Disposition, UseOfForce
-from dispatch_desktop.services.outcomes import (
+from dispatch_desktop.services.supervision.outcomes import (
     MAX_MINUTES_ON_SCENE,
     OutcomeInput,
     OutcomeRecord,
     validate,
 )
-from dispatch_desktop.services.report import DISPOSITION_LABELS, FORCE_LABELS
+from dispatch_desktop.services.supervision.report import DISPOSITION_LABELS, FORCE_LABELS
 from dispatch_desktop.views import text as words
 
 UNKNOWN_MINUTES = -1

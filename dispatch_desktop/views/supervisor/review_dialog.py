@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
-from dispatch_desktop.services.review import MAX_COMMENT, Label, ReviewRecord
+from dispatch_desktop.services.supervision.review import MAX_COMMENT, Label, ReviewRecord
 from dispatch_desktop.views import text as words
 
 

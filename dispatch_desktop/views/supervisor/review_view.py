@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models.domain import Route
-from dispatch_desktop.services import outcomes, review
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.review import QueueFilter, QueueRow, ReviewDetail
+from dispatch_desktop.services.supervision import outcomes, review
+from dispatch_desktop.services.supervision.review import QueueFilter, QueueRow, ReviewDetail
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.supervisor.detail_html import detail_html
 from dispatch_desktop.views.supervisor.lifetime import while_alive

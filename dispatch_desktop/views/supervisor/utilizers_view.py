@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services import utilizers
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.metrics import DEFINITIONS
-from dispatch_desktop.services.utilizers import Threshold, Utilizer
+from dispatch_desktop.services.supervision import utilizers
+from dispatch_desktop.services.supervision.metrics import DEFINITIONS
+from dispatch_desktop.services.supervision.utilizers import Threshold, Utilizer
 from dispatch_desktop.views.models import SORT_ROLE
 from dispatch_desktop.views.supervisor.lifetime import while_alive
 from dispatch_desktop.views.supervisor.models import UtilizerModel

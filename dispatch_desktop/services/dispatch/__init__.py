@@ -1,0 +1,4 @@
+"""Dispatch.
+
+Calls, the triage pipeline, the dispatcher's decision and assignment, claims, the outbox.
+"""

@@ -1,0 +1,415 @@
+"""Is this a behavioral-health call, what kind, and is anyone in danger right now?
+
+`classify_call` is a pure function of the nature code or text, the narrative, whether a
+person on the call has a crisis plan, and the loaded lexicon (services/intake/lexicon.py). It
+scans each text once with the lexicon's combined regular expression and resolves
+NegEx-style scopes in the same pass, so its cost is linear in the length of the text.
+
+Rules in brief (docs/classifier.md has them in full):
+- a pre-trigger ("no", "denies", "possible", "UNK", "hx of") reaches the next few words,
+  up to a clause end (, . ; newline "but" ...); a post-trigger ("denied", "none", "in the
+  past") reaches back over the same clause;
+- negated and "unknown" indicators never raise a flag; "possible" ones do (safety first);
+  history counts for less toward BH and never raises a flag;
+- a "secured" phrase ("locked in the closet", "RP has the key") cancels the nearest weapon
+  in its sentence;
+- weak indicators (alcohol, "erratic") count for less in a crime or DV context.
+Every indicator that fired, negated or not, is kept as evidence, with its span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dispatch_desktop.models.domain import (
+    Category,
+    ClassificationResult,
+    EvidenceSpan,
+    IntakeRecord,
+    SafetyFlag,
+)
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, IndicatorSpec, load_lexicon
+from dispatch_desktop.settings import Settings
+
+# A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
+# dispatcher needs the first few of each, not a wall of highlights.
+MAX_SPANS_PER_INDICATOR = 10
+MAX_EVIDENCE = 200
+_SCOPE_CHARS = 80
+
+_NEGATED = "negated"
+_UNKNOWN = "unknown"
+_HISTORY = "history"
+_POSSIBLE = "possible"
+_SECURED = "secured"
+_QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
+_PRE_QUALIFIER = {
+    "negation_pre": _NEGATED,
+    "uncertain_pre": _POSSIBLE,
+    "unknown_pre": _UNKNOWN,
+    "history_pre": _HISTORY,
+}
+
+
+def lexicon_for(settings: Settings) -> CompiledLexicon:
+    """The lexicon an agency configured (`lexicon_file`, `nature_code_file`), else the default."""
+    return default_lexicon(settings.lexicon_file, settings.nature_code_file)
+
+
+@lru_cache(maxsize=8)
+def default_lexicon(
+    lexicon_path: Path | None = None, nature_codes_path: Path | None = None
+) -> CompiledLexicon:
+    """The compiled lexicon, loaded and validated once per pair of paths."""
+    return load_lexicon(lexicon_path, nature_codes_path)
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    spec: IndicatorSpec
+    source: str
+    negated: bool = False
+    qualifier: str = ""
+    # The span shown to the dispatcher can include its trigger ("NO WEAPONS").
+    show_start: int = -1
+    show_end: int = -1
+
+
+@dataclass(slots=True)
+class _Scan:
+    hits: list[_Hit] = field(default_factory=list)
+    crime: bool = False
+    seen: dict[tuple[str, bool, str], int] = field(default_factory=dict)
+
+    def keep(self, clause: list[_Hit]) -> None:
+        """Move a closed clause's hits (now final) into `hits`.
+
+        Hits that repeat an indicator with the same negation and qualifier change nothing
+        in the result once a few are kept, so a pasted log with thousands of repeats stays
+        cheap. Weapons are always kept: a later "locked in the safe" may still secure one.
+        """
+        seen = self.seen
+        for hit in clause:
+            key = (hit.spec.id, hit.negated, hit.qualifier)
+            count = seen.get(key, 0)
+            if count < MAX_SPANS_PER_INDICATOR or (hit.spec.weapon and not hit.negated):
+                self.hits.append(hit)
+                seen[key] = count + 1
+        clause.clear()
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(text[a:b].split())
+
+
+def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
+    """One pass over `text`: indicator hits with their scope qualifiers resolved."""
+    scope_words = lex.scoring.scope_words
+    punct = lex.punct.search
+    sentence_end = lex.sentence_end.search
+    # Active pre-triggers: (qualifier, trigger start, trigger end).
+    pre: list[tuple[str, int, int]] = []
+    clause: list[_Hit] = []
+    sentence_weapons: list[_Hit] = []
+    # "It is locked in a lockbox now." secures the gun named in the sentence before.
+    previous_weapons: list[_Hit] = []
+    secure_next = False
+    last_end = 0
+    # First cues of phrase families seen in this clause: family index -> (start, end).
+    first_cues: dict[int, tuple[int, int]] = {}
+
+    for start, end, entry in lex.events(text):
+        # Punctuation between the previous phrase and this one closes scopes: a comma
+        # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
+        if start > last_end and punct(text, last_end, start):
+            pre.clear()
+            first_cues.clear()
+            out.keep(clause)
+            if sentence_end(text, last_end, start):
+                if sentence_weapons:
+                    previous_weapons = sentence_weapons
+                sentence_weapons = []
+                secure_next = False
+        last_end = end
+        kind = entry.kind
+        spec = entry.indicator
+        hit_start = start
+        if kind == "cue":
+            spec = None
+            for family, is_then, family_spec, window in entry.cues:
+                if not is_then:
+                    first_cues[family] = (start, end)
+                elif family in first_cues:
+                    f_start, f_end = first_cues[family]
+                    if _words_between(text, f_end, start) <= window:
+                        spec, hit_start = family_spec, f_start
+                        del first_cues[family]  # one span per pairing
+            if spec is None:
+                continue
+            kind = "indicator"
+        if kind == "indicator":
+            assert spec is not None
+            start = hit_start
+            hit = _Hit(start, end, spec, source, show_start=start, show_end=end)
+            best = ""
+            for qual, t_start, t_end in pre:
+                if start - t_end > _SCOPE_CHARS or _words_between(text, t_end, start) > scope_words:
+                    continue
+                if qual == _NEGATED:
+                    hit.negated = True
+                    hit.show_start = min(hit.show_start, t_start)
+                elif _QUALIFIER_RANK[qual] > _QUALIFIER_RANK[best]:
+                    best = qual
+            hit.qualifier = best
+            if spec.crime_context and not hit.negated and best != _HISTORY:
+                out.crime = True
+            if spec.weapon and not hit.negated:
+                if secure_next:
+                    hit.qualifier = _SECURED
+                    secure_next = False
+                sentence_weapons.append(hit)
+            clause.append(hit)
+        elif kind in _PRE_QUALIFIER:
+            pre.append((_PRE_QUALIFIER[kind], start, end))
+        elif kind in ("negation_post", "history_post", "negation_any"):
+            for hit in reversed(clause):
+                if start - hit.end > _SCOPE_CHARS:
+                    break
+                if _words_between(text, hit.end, start) > scope_words:
+                    break
+                if kind == "history_post":
+                    if not hit.negated:
+                        hit.qualifier = _HISTORY
+                else:
+                    hit.negated = True
+                    hit.show_end = max(hit.show_end, end)
+            if kind == "negation_any":
+                pre.append((_NEGATED, start, end))
+        elif kind == "secured":
+            if any(q == _NEGATED for q, _, _ in pre):
+                continue  # "guns not locked up"
+            target = next(
+                (
+                    h
+                    for h in (*reversed(sentence_weapons), *reversed(previous_weapons))
+                    if h.qualifier != _SECURED
+                ),
+                None,
+            )
+            if target is not None:
+                target.qualifier = _SECURED
+            else:
+                secure_next = True
+        elif kind == "terminator":
+            pre.clear()
+            first_cues.clear()
+            out.keep(clause)
+        elif kind == "crime_context" and not any(q == _NEGATED for q, _, _ in pre):
+            out.crime = True
+        # kind == "ignore": a figure of speech, consumed so that nothing inside it fires.
+    out.keep(clause)
+
+
+def classify_call(
+    nature_code: str | IntakeRecord | None,
+    nature_text: str | None = None,
+    narrative: str = "",
+    *,
+    known_plan: bool = False,
+    lexicon: CompiledLexicon | None = None,
+) -> ClassificationResult:
+    """Classify one call from its nature code or text and its narrative (either may be empty).
+
+    `known_plan` is True when a person matched on the call has a crisis plan: it raises
+    the BH prior and adds evidence with source "registry". An `IntakeRecord` may be passed
+    in place of the nature code, for callers that hold one.
+    """
+    if isinstance(nature_code, IntakeRecord):
+        record = nature_code
+        nature_code, nature_text, narrative = (
+            record.nature_code,
+            record.nature_text,
+            record.narrative,
+        )
+    lex = lexicon if lexicon is not None else default_lexicon()
+    scoring = lex.scoring
+    scan = _Scan()
+    reasons: list[str] = []
+    prior = 0.0
+    nature_categories: set[Category] = set()
+    flags: set[SafetyFlag] = set()
+    nature_spans: list[EvidenceSpan] = []
+
+    resolved = lex.nature.lookup(nature_code) or lex.nature.lookup(nature_text)
+    if resolved is not None:
+        code, nature_spec = resolved
+        prior = nature_spec.prior
+        nature_categories.update(nature_spec.categories)
+        flags.update(nature_spec.flags)
+        scan.crime = scan.crime or nature_spec.crime
+        shown = nature_code or nature_text or code
+        if nature_spec.prior > 0 or nature_spec.flags:
+            nature_spans.append(
+                EvidenceSpan(0, len(shown), shown, f"nature_code:{code}", source="nature")
+            )
+            reasons.append(f"nature code {code} ({nature_spec.text})")
+    else:
+        nature_scanned = nature_text or nature_code
+        if nature_scanned:
+            _scan(nature_scanned, lex, "nature", scan)
+    if narrative:
+        _scan(narrative, lex, "narrative", scan)
+
+    contributions: dict[str, float] = {}
+    category_weight: dict[Category, float] = {}
+    current_categories: set[Category] = set(nature_categories)
+    for hit in scan.hits:
+        if hit.negated:
+            continue
+        spec = hit.spec
+        weight = spec.weight
+        if hit.qualifier == _HISTORY:
+            weight *= scoring.history_factor
+        elif hit.qualifier == _UNKNOWN:
+            weight *= scoring.unknown_factor
+        elif hit.qualifier == _POSSIBLE:
+            weight *= scoring.uncertain_factor
+        # Crime damping decides whether the call is BH; once it is, a drink mentioned in
+        # it still names the substance-use category.
+        bh_weight = weight * scoring.crime_damping if spec.weak and scan.crime else weight
+        if bh_weight > contributions.get(spec.id, 0.0):
+            contributions[spec.id] = bh_weight
+        if spec.category is not None:
+            if weight > category_weight.get(spec.category, 0.0):
+                category_weight[spec.category] = weight
+            if hit.qualifier in ("", _POSSIBLE) and weight >= scoring.category_min:
+                current_categories.add(spec.category)
+    if known_plan:
+        contributions["known_crisis_plan"] = scoring.known_plan_weight
+        reasons.append("a person on this call has a crisis plan")
+
+    remaining = 1.0 - prior
+    for weight in contributions.values():
+        remaining *= 1.0 - weight
+    score = round(1.0 - remaining, 4)
+    behavioral_health = score >= scoring.threshold
+    categories: set[Category] = set()
+    if behavioral_health:
+        categories = set(nature_categories)
+        categories.update(c for c, w in category_weight.items() if w >= scoring.category_min)
+        behavior_only = any(
+            not h.negated and h.spec.category is None and h.spec.weight > 0 and not h.spec.flags
+            for h in scan.hits
+        )
+        if not categories and behavior_only and scoring.default_category is not None:
+            categories.add(scoring.default_category)
+
+    suicide_now = Category.SUICIDE_RISK in current_categories
+    for hit in scan.hits:
+        if hit.negated or hit.qualifier in (_HISTORY, _UNKNOWN, _SECURED):
+            continue
+        spec = hit.spec
+        if spec.flag_requires is not None and spec.flag_requires not in current_categories:
+            continue
+        flags.update(spec.flags)
+    if SafetyFlag.WEAPON in flags and suicide_now:
+        # A suicidal person with a weapon at hand has the means at hand.
+        flags.add(SafetyFlag.IMMINENT_SELF_HARM)
+
+    evidence = _evidence(scan.hits, narrative, nature_code, nature_text)
+    if known_plan:
+        evidence.append(
+            EvidenceSpan(0, 0, "crisis plan on file", "known_crisis_plan", source="registry")
+        )
+    reasons = [*reasons, *_reasons(scan.hits, narrative, nature_code, nature_text)]
+    return ClassificationResult(
+        behavioral_health=behavioral_health,
+        score=score,
+        categories=frozenset(categories),
+        safety_flags=frozenset(flags),
+        evidence=(*nature_spans, *evidence),
+        lexicon_version=lex.version,
+        reasons=tuple(reasons),
+    )
+
+
+def classify_record(
+    record: IntakeRecord, *, known_plan: bool = False, lexicon: CompiledLexicon | None = None
+) -> ClassificationResult:
+    """`classify_call` on an intake record's nature code, nature text and narrative."""
+    return classify_call(
+        record.nature_code,
+        record.nature_text,
+        record.narrative,
+        known_plan=known_plan,
+        lexicon=lexicon,
+    )
+
+
+def _source_text(hit: _Hit, narrative: str, code: str | None, text: str | None) -> str:
+    # Nature spans index the nature text when there is one, else the code (see above).
+    return narrative if hit.source == "narrative" else (text or code or "")
+
+
+def _evidence(
+    hits: Iterable[_Hit], narrative: str, code: str | None, text: str | None
+) -> list[EvidenceSpan]:
+    out: list[EvidenceSpan] = []
+    per_key: dict[tuple[str, bool, str], int] = {}
+    for hit in hits:
+        key = (hit.spec.id, hit.negated, hit.qualifier)
+        seen = per_key.get(key, 0)
+        if seen >= MAX_SPANS_PER_INDICATOR:
+            continue
+        per_key[key] = seen + 1
+        source_text = _source_text(hit, narrative, code, text)
+        start, end = (hit.show_start, hit.show_end) if hit.negated else (hit.start, hit.end)
+        out.append(
+            EvidenceSpan(
+                start=start,
+                end=end,
+                text=source_text[start:end],
+                indicator=hit.spec.id,
+                negated=hit.negated,
+                source=hit.source,
+                qualifier="" if hit.negated else hit.qualifier,
+            )
+        )
+        if len(out) >= MAX_EVIDENCE:
+            break
+    return out
+
+
+def _reasons(hits: Iterable[_Hit], narrative: str, code: str | None, text: str | None) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    seen_keys: set[tuple[str, bool, str, str, str]] = set()
+    for hit in hits:
+        source_text = _source_text(hit, narrative, code, text)
+        key = (
+            hit.spec.id,
+            hit.negated,
+            hit.qualifier,
+            hit.source,
+            source_text[hit.show_start : hit.show_end],
+        )
+        if key in seen_keys:
+            continue
+        seen_keys.add(key)
+        if hit.negated:
+            shown = source_text[hit.show_start : hit.show_end]
+            reason = f"ruled out, {hit.spec.label}: '{shown}'"
+        else:
+            note = f" ({hit.qualifier})" if hit.qualifier else ""
+            reason = f"{hit.spec.label}{note}: '{source_text[hit.start : hit.end]}'"
+        if reason not in seen:
+            seen.add(reason)
+            out.append(reason)
+        if len(out) >= 20:
+            break
+    return out

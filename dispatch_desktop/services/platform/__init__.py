@@ -1,0 +1,4 @@
+"""Platform.
+
+The database, its migrations, and live updates between consoles.
+"""

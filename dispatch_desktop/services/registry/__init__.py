@@ -1,0 +1,4 @@
+"""Registry and lookup.
+
+The consent-based person registry, its imports, plans and fuzzy lookup.
+"""

@@ -1,0 +1,4 @@
+"""Routing.
+
+The agency's written policy, the unit roster, and the recommendation.
+"""

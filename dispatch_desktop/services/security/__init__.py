@@ -1,0 +1,4 @@
+"""Security.
+
+Sign-in and roles, the audit chain, field encryption and keys, secrets, retention.
+"""

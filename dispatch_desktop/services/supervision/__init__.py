@@ -1,0 +1,4 @@
+"""Supervision.
+
+Review of routing and overrides, outcomes, metrics, the program report, utilizers.
+"""
