@@ -204,7 +204,7 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from dispatch_desktop.services.dispatch import calls, pipeline
+    from dispatch_desktop.services.dispatch import calls, console, pipeline
     from dispatch_desktop.tools.demo import scene as demo_scene
 
     app = qt_app()
@@ -222,7 +222,7 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
             # Created last to first, so the welfare check tops the queue.
             ids = demo_scene.add_incoming_story_calls(ctx)
             welfare, bridge = ids[-1], ids[-2]
-            detail = pipeline.reload_detail(ctx, welfare)
+            detail = console.reload_detail(ctx, welfare)
             with ctx.db.transaction() as session:
                 calls.confirm_match(session, actor, detail.persons[0].call_person_id)
             pipeline.process_call(ctx, welfare)

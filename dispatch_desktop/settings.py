@@ -37,6 +37,8 @@ class Settings(BaseModel):
     policy_file: Path | None = None
     lexicon_file: Path | None = None
     nature_code_file: Path | None = None
+    zones_file: Path | None = Field(default=None, description="zones and drive times")
+    shifts_file: Path | None = Field(default=None, description="shift hours and labels")
     frequent_utilizer_min_encounters: int = Field(default=4, ge=1)
     frequent_utilizer_days: int = Field(default=90, ge=1)
     idle_lock_minutes: int = Field(default=30, ge=0, description="0 turns the lock off")

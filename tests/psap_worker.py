@@ -21,7 +21,7 @@ from dispatch_desktop.models.domain import Actor, DecisionKind, Role
 from dispatch_desktop.services.dispatch import claims, decisions
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing import roster
-from dispatch_desktop.services.routing.policy import active_policy
+from dispatch_desktop.services.routing.policy import load_policy
 
 # Noon in the agency's zone: most of the demo roster is on shift.
 NOW = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)
@@ -32,7 +32,7 @@ def run_console(url: str, index: int, seconds: float, out: Any) -> None:
     actor = Actor(
         username=f"console{index:02d}", role=Role.DISPATCHER, workstation=f"PSAP-{index:02d}"
     )
-    policy = active_policy()
+    policy = load_policy()
     db = Database.from_url(url, check=False)
     committed: dict[str, list[int]] = {"claims": [], "decisions": [], "assignments": []}
     counts = {"conflicts": 0, "refused": 0, "db_errors": 0}

@@ -1,13 +1,20 @@
-"""The non-Qt half of the composition root: settings, database, cipher and current actor.
+"""The non-Qt half of the composition root: settings, the agency's files, database, cipher
+and current actor.
 
-Both the CLI and the GUI build one `AppContext` and hand it to services.
+Both the CLI and the GUI build one `AppContext` and hand it to the use cases, which read
+the agency's files through `AppContext.agency` only (services/agency.py).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles, AgencySource
 from dispatch_desktop.services.platform import migrate
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.registry import search_index
@@ -36,6 +43,12 @@ class AppContext:
     db: Database
     actor: Actor
     _cipher: crypto.FieldCipher | None = field(default=None, repr=False)
+    _agency: AgencySource = field(init=False, repr=False)
+    _policy_recorded: str | None = field(default=None, init=False, repr=False)
+    _policy_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._agency = AgencySource(AgencyFiles.from_settings(self.settings))
 
     @classmethod
     def open(
@@ -47,11 +60,34 @@ class AppContext:
         ctx = cls(settings=settings, db=db, actor=actor or cli_actor(settings))
         if migrate_schema:
             # An invalid agency policy file stops here, in plain words, before any work.
+            # (Only the policy is read now; the lexicon loads off the GUI thread, at first use.)
+            in_force = policy.load_policy(settings.policy_file)
             with db.transaction() as session:
-                policy.record_policy_in_force(
-                    session, ctx.actor, policy.active_policy(settings.policy_file)
-                )
+                policy.record_policy_in_force(session, ctx.actor, in_force)
+            ctx._policy_recorded = in_force.version
         return ctx
+
+    @property
+    def agency(self) -> AgencyConfig:
+        """The agency's files in force: loaded at first use, and an edited file is picked
+        up at the next use, once it is valid (services/agency.py)."""
+        return self._agency.current()
+
+    def agency_for_call(self, session: Session) -> AgencyConfig:
+        """`agency`, for one call's work in ``session``: a policy version this context has
+        not routed by before is recorded, and audited as a change (old → new) when it is
+        new to the database, in that transaction."""
+        agency = self.agency
+        version = agency.policy.version
+        if version != self._policy_recorded:
+            with self._policy_lock:
+                policy.record_policy_in_force(session, self.actor, agency.policy)
+
+            def recorded(_session: Session) -> None:
+                self._policy_recorded = version
+
+            event.listen(session, "after_commit", recorded, once=True)
+        return agency
 
     @property
     def cipher(self) -> crypto.FieldCipher:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from dispatch_desktop.models import AuditEvent, RoutingDecision
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
+from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import pipeline
 from dispatch_desktop.tools.demo import scene as demo_scene
@@ -164,9 +165,11 @@ def test_slow_service_never_freezes_the_window(
     slow_seconds = 0.6
     real = pipeline.default_steps()
 
-    def slow_classify(record: IntakeRecord, known_plan: bool) -> ClassificationResult:
+    def slow_classify(
+        agency: AgencyConfig, record: IntakeRecord, known_plan: bool
+    ) -> ClassificationResult:
         time.sleep(slow_seconds)
-        return real.classify(record, known_plan)
+        return real.classify(agency, record, known_plan)
 
     win = window
     win.controller.steps = pipeline.PipelineSteps(
