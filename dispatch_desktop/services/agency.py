@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -264,8 +265,16 @@ def file_kind(path: Path) -> FileKind:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    except (yaml.YAMLError, UnicodeDecodeError):
-        data = None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text (byte {exc.start}).") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UserError(
+            f"{path} is not valid YAML{where}: {problem}.",
+            fix="Correct the file; nothing from it was applied.",
+        ) from exc
     if isinstance(data, dict):
         for key, kind in _KIND_BY_FIELD:
             if key in data:
@@ -299,16 +308,22 @@ def _data(kind: FileKind, path: Path | None) -> Mapping[str, Any]:
 
 _ITEM_KEYS = ("id", "code")
 _MISSING = object()
+_WHOLE_SECONDS = re.compile(r"^(\d\d:\d\d):00$")
 
 
-def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
+def _flatten(value: Any, path: str, out: dict[str, Any], items: dict[str, Any]) -> None:
+    """Leaf values by dotted path; ``items`` gets each list item that has an id or code,
+    by its path, so that an added or removed item is one difference, not one per field."""
     if isinstance(value, Mapping):
         for key, item in value.items():
-            _flatten(item, f"{path}.{key}" if path else str(key), out)
+            _flatten(item, f"{path}.{key}" if path else str(key), out, items)
     elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         for index, item in enumerate(value):
-            key = next((str(item[k]) for k in _ITEM_KEYS if k in item), str(index))
-            _flatten(item, f"{path}[{key}]", out)
+            key = next((str(item[k]) for k in _ITEM_KEYS if k in item), None)
+            where = f"{path}[{key if key is not None else index}]"
+            if key is not None:
+                items[where] = item
+            _flatten(item, where, out, items)
     else:
         out[path] = tuple(value) if isinstance(value, list) else value
 
@@ -316,25 +331,34 @@ def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
 def _show(value: Any) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(_show(v) for v in value) + "]"
-    return (
-        yaml.safe_dump(value, default_flow_style=True, width=1_000_000)
-        .strip()
-        .removesuffix("\n...")
-        .removesuffix("...")
-        .strip()
-    )
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "(none)"
+    return _WHOLE_SECONDS.sub(r"\1", str(value))
 
 
 def differences(kind: FileKind, default: Mapping[str, Any], edited: Mapping[str, Any]) -> list[str]:
-    """One line per field that differs from the default: changed, added or removed."""
+    """One line per difference from the default: a field changed, added or removed, or a
+    whole item (an indicator, route reason, shift...) added or removed."""
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    _flatten(default, "", before)
-    _flatten(edited, "", after)
+    old_items: dict[str, Any] = {}
+    new_items: dict[str, Any] = {}
+    _flatten(default, "", before, old_items)
+    _flatten(edited, "", after, new_items)
     lines = []
+    whole = sorted(old_items.keys() ^ new_items.keys())
+    for key in whole:
+        if key in new_items:
+            lines.append(f"{kind} {key}: added {_show(new_items[key])}")
+        else:
+            lines.append(f"{kind} {key}: removed")
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key, _MISSING), after.get(key, _MISSING)
-        if old == new:
+        if old == new or any(key.startswith(item + ".") for item in whole):
             continue
         if old is _MISSING:
             lines.append(f"{kind} {key}: added {_show(new)}")
@@ -348,7 +372,7 @@ def differences(kind: FileKind, default: Mapping[str, Any], edited: Mapping[str,
             lines.append(f"{kind} {key}: {'; '.join(parts) or 'reordered'}")
         else:
             lines.append(f"{kind} {key}: {_show(old)} → {_show(new)}")
-    return lines
+    return sorted(lines)
 
 
 @dataclass(frozen=True, slots=True)
