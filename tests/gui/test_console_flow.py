@@ -175,6 +175,8 @@ def test_slow_service_never_freezes_the_window(
     win.controller.steps = pipeline.PipelineSteps(
         classify=slow_classify, match_persons=real.match_persons, recommend=real.recommend
     )
+    # The agency's lexicon loads once at start (off the GUI thread); this measures the call.
+    qtbot.waitUntil(lambda: win.catalogue is not None, timeout=WAIT)
     heartbeat = Heartbeat(interval_ms=10)
     heartbeat.start()
     win.controller.create_call(demo_scene.STORY_CALLS[2])
