@@ -49,6 +49,7 @@ from dispatch_desktop.services.registry.normalize import (
     parse_name,
     phonetic,
     surname_variants,
+    written_cjk,
 )
 from dispatch_desktop.services.security.crypto import FieldCipher
 
@@ -115,6 +116,8 @@ class _Prepared:
     building: str | None
     address: str | None
     today: dt.date
+    written: str = ""  # a CJK name as written, family name first ("张伟"), else ""
+    reading: str = ""  # its reading in Latin letters ("zhangwei")
 
 
 def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
@@ -128,6 +131,9 @@ def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
         parts = parse_name(query.name)
         first, last = parts.first, parts.last
     normalized = normalize_address(query.address) if query.address else None
+    written = written_cjk(query.name) or written_cjk(
+        f"{query.last_name or ''}{query.first_name or ''}"
+    )
     prepared = _Prepared(
         first=first.replace(" ", ""),
         last=last,
@@ -136,6 +142,8 @@ def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
         building=normalized.building if normalized else None,
         address=normalized.normalized if normalized else None,
         today=now.date(),
+        written=written,
+        reading=fold(written).replace(" ", ""),
     )
     if not (prepared.first or prepared.last or prepared.dob or prepared.phone or prepared.building):
         raise UserError(
@@ -201,6 +209,10 @@ def _query_keys(q: _Prepared, *, wide: bool = False) -> dict[str, set[str]]:
                 f"{v[:2]}|{fc}" for v in surname_variants(q.last) for fc in own_first_codes
             } | {f"{v[:2]}|{fc}" for v in surname_variants(q.first) for fc in swapped_first}
         return keys
+    if q.written:
+        keys["cj"] = {q.written}
+        if q.reading:
+            keys["cr"] = {q.reading}
     if q.dob and q.dob.exact:
         # The date and its day/month swap. Other slips (a wrong digit) are bridged by the
         # name keys and scored later; as keys, their seventy-odd variants would pull in
@@ -265,7 +277,12 @@ def _key_hits(
     # Rank in the database: a person hit by several keys (name and year and DOB) comes
     # before one hit by a single broad key.
     weight = func.sum(
-        case((matched.c.kind == "nn", 3), (matched.c.kind == "li", 1), else_=2)
+        case(
+            (matched.c.kind == "cj", 4),
+            (matched.c.kind.in_(("nn", "cr")), 3),
+            (matched.c.kind == "li", 1),
+            else_=2,
+        )
         + case((matched.c.value.in_(bindparam("preferred", expanding=True)), 1), else_=0)
     ).label("weight")
     rows = session.execute(
@@ -558,6 +575,25 @@ def _name_part_agreement(
     return f"'{given}' ~ '{on_file}' on file ({note.split(': ', 1)[1]})"
 
 
+def _written_score(
+    q: _Prepared, first: str, last: str, possible: float, best: tuple[float, list[str]]
+) -> tuple[float, list[str]]:
+    """A CJK name compared whole, as written and by reading, whatever split was guessed.
+
+    The same reading written in other characters (张伟 and 章伟) may be another person,
+    so it agrees with the name but is not the whole name.
+    """
+    on_file = written_cjk(f"{last}{first}")
+    if not on_file:
+        return best
+    if on_file == q.written:
+        return possible, ["name: exact, as written"]
+    if fold(on_file).replace(" ", "") == q.reading:
+        # Read alike, so the Latin comparison calls it exact; the writing says otherwise.
+        return 0.75 * possible, [f"name: same reading ({q.reading}), written differently"]
+    return best
+
+
 @dataclass(frozen=True, slots=True)
 class _Scored:
     score: float
@@ -586,6 +622,8 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
             )
             if alias[0] > best[0]:
                 best = (alias[0] - 0.2, ["name: matches an alias on file", *alias[1]])
+        if q.written:
+            best = _written_score(q, p.first_name, p.last_name, name_possible, best)
         points += best[0]
         notes += best[1]
         name_agrees = name_possible >= 3.0 and best[0] >= 0.6 * name_possible
@@ -689,9 +727,8 @@ def lookup_persons(
                 person_id=person.id,
                 source=person.source,
                 external_id=person.external_id,
-                display_name=" ".join(
-                    part for part in (person.first_name, person.middle_name, person.last_name)
-                    if part
+                display_name=display_name(
+                    person.first_name, person.middle_name, person.last_name
                 ),
                 dob=person.dob,
                 score=round(score, 3),
@@ -700,6 +737,13 @@ def lookup_persons(
             )
         )  # fmt: skip
     return tuple(results)
+
+
+def display_name(first: str | None, middle: str | None, last: str | None) -> str:
+    """A name as its own script writes it: "William J Johnson", but "张伟" family first."""
+    if written_cjk(f"{last or ''}{first or ''}"):
+        return "".join(part for part in (last, first, middle) if part)
+    return " ".join(part for part in (first, middle, last) if part)
 
 
 # ---------------------------------------------------------------------------------------

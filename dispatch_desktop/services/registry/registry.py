@@ -42,6 +42,7 @@ from dispatch_desktop.services.registry.normalize import (
     fold,
     phonetic,
     surname_variants,
+    written_cjk,
 )
 from dispatch_desktop.services.registry.records import (
     ALERT_CONTEXT,
@@ -72,7 +73,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 # Bump whenever name_keys or person_keys change what they write: a registry indexed under
 # another scheme is rebuilt when it is next opened (services/registry/search_index.py).
-SEARCH_KEY_SCHEME = "2026.11-pi-pn"
+SEARCH_KEY_SCHEME = "2026.12-any-script-cj-cr"
 
 
 def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
@@ -80,9 +81,16 @@ def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
 
     ``pi`` (the surname's first two letters, the first initial and the birth year) and
     ``pn`` (those letters and the first name's code) find a misspelt surname whose phonetic
-    code has changed ("Owns" for "Owens"), with or without a DOB.
+    code has changed ("Owns" for "Owens"), with or without a DOB. A name in Chinese,
+    Japanese or Korean characters also gets ``cj`` (the whole name as written, family name
+    first) and ``cr`` (its reading in Latin letters), so that it is found however a
+    dispatcher splits it.
     """
     keys: set[tuple[str, str]] = set()
+    written = written_cjk(f"{last}{first}")
+    if written:
+        keys.add(("cj", written))
+        keys.add(("cr", fold(written).replace(" ", "")))
     first = fold(first).replace(" ", "")
     first_code = phonetic(first)
     initial = first[:1] or "_"
