@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +35,9 @@ from dispatch_desktop.models import (
 from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
 from dispatch_desktop.services.registry.normalize import (
+    UNPARSED,
     DobQuery,
+    address_as_text,
     age_on,
     dob_difference,
     dob_variants,
@@ -130,14 +132,25 @@ def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
     if query.name and not (first or last):
         parts = parse_name(query.name)
         first, last = parts.first, parts.last
-    normalized = normalize_address(query.address) if query.address else None
+    # An address the parser cannot read still matches the same text kept on file.
+    normalized = (
+        (normalize_address(query.address) or address_as_text(query.address))
+        if query.address
+        else None
+    )
     written = written_cjk(query.name) or written_cjk(
         f"{query.last_name or ''}{query.first_name or ''}"
     )
+    try:
+        dob = parse_dob_query(query.dob, now.date())
+    except ValueError as exc:
+        raise UserError(
+            f"The DOB {exc}.", fix="Give it as YYYY-MM-DD, M/D/YYYY, a year or an age."
+        ) from None
     prepared = _Prepared(
         first=first.replace(" ", ""),
         last=last,
-        dob=parse_dob_query(query.dob, now.date()),
+        dob=dob,
         phone=normalize_phone(query.phone) if query.phone else None,
         building=normalized.building if normalized else None,
         address=normalized.normalized if normalized else None,
@@ -514,7 +527,8 @@ def _dob_score(q: _Prepared, recorded: dt.date | None) -> tuple[float, str, bool
         if abs(q.dob.year - recorded.year) == 1:
             return 0.5, "DOB: year off by one", False
         return -3.0, "DOB: different year", False
-    assert q.dob.age is not None
+    if q.dob.age is None:
+        return 0.0, "", False
     age = age_on(recorded, q.today)
     if age == q.dob.age:
         return 2.5, "age matches", True
@@ -530,7 +544,8 @@ def _address_score(q: _Prepared, addresses: set[str]) -> tuple[float, str, bool]
     buildings = {a.split(" #", 1)[0] for a in addresses}
     if q.building in buildings:
         return 2.2, "address: same building, different unit", True
-    assert q.building is not None
+    if q.building is None or q.building.startswith(UNPARSED):
+        return 0.0, "address: not on file", False
     number = q.building.split(" ", 1)[0]
     best = max(
         (
@@ -762,7 +777,7 @@ def lookup_premise_alerts(
     An alert past its expiry is never returned: it is not current.
     """
     now = now or utcnow()
-    normalized = normalize_address(address)
+    normalized = normalize_address(address) or address_as_text(address)
     if normalized is None:
         return ()
     building = normalized.building
@@ -834,7 +849,12 @@ def lookup_for_call(
         try:
             candidates = lookup_persons(session, query, top=top, now=now)
         except UserError:
-            continue
+            # A date that does not exist says nothing; the name and phone still may.
+            query = replace(query, dob=None)
+            try:
+                candidates = lookup_persons(session, query, top=top, now=now)
+            except UserError:
+                continue
         results.append((row.id, candidates))
         if row.match_status in (MatchStatus.CONFIRMED, MatchStatus.REJECTED):
             continue

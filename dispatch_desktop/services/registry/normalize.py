@@ -280,6 +280,28 @@ class NormalizedAddress:
     state: str
     zip: str
 
+    @property
+    def parsed(self) -> bool:
+        """False for an address kept as text because the parser could not read it."""
+        return not self.normalized.startswith(UNPARSED)
+
+
+UNPARSED = "? "  # the mark of an address kept as text: "? PASEO CRISTAL"
+MAX_STREET = 250  # person_address.street holds 256
+
+
+def address_as_text(raw: str) -> NormalizedAddress | None:
+    """An address the parser cannot read ("paseo cristal", "508 b"), kept as cleaned text.
+
+    Partners' files are full of them; they still match the same text in a lookup. None
+    when nothing but punctuation is left.
+    """
+    text = _clean(raw).upper()[:MAX_STREET]
+    if not text:
+        return None
+    marked = f"{UNPARSED}{text}"
+    return NormalizedAddress(marked, marked, None, "", "", "")
+
 
 def _clean(value: str) -> str:
     return _SPACES.sub(" ", re.sub(r"[^A-Za-z0-9 ]", " ", fold_keep_digits(value))).strip()
@@ -392,22 +414,33 @@ _US = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 
 
 def parse_dob_query(text: str | None, today: dt.date) -> DobQuery | None:
-    """Read a DOB as a caller gives it: "1991-03-05", "3/5/1991", "1991", "34", "age 34"."""
+    """Read a DOB as a caller gives it: "1991-03-05", "3/5/1991", "1991", "34", "age 34".
+
+    None when it reads as none of those; ValueError for a date that does not exist
+    ("2000-02-30", "99/99/9999"), which must be said, not searched for as nothing.
+    """
     if text is None or not text.strip():
         return None
     value = text.strip()
     if m := _ISO.match(value):
-        return DobQuery(exact=_date_or_none(int(m[1]), int(m[2]), int(m[3])))
+        return DobQuery(exact=_real_date(value, int(m[1]), int(m[2]), int(m[3])))
     if m := _US.match(value):
         year = int(m[3])
         if year < 100:
             year += 1900 if year > today.year % 100 else 2000
-        return DobQuery(exact=_date_or_none(year, int(m[1]), int(m[2])))
+        return DobQuery(exact=_real_date(value, year, int(m[1]), int(m[2])))
     if re.fullmatch(r"\d{4}", value) and 1880 <= int(value) <= today.year:
         return DobQuery(year=int(value))
     if (m := _AGE.match(value)) and int(m[1]) <= 125:
         return DobQuery(age=int(m[1]))
     return None
+
+
+def _real_date(text: str, year: int, month: int, day: int) -> dt.date:
+    found = _date_or_none(year, month, day)
+    if found is None:
+        raise ValueError(f"{text!r} is not a real date")
+    return found
 
 
 def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
