@@ -563,16 +563,10 @@ def import_file(
         else:
             summary = _import_fhir(db, cipher_source, actor, path, source, progress, today, strict)
     except ImportRejected as exc:
-        with db.transaction() as session:
-            audit.record(
-                session,
-                actor,
-                "registry.import",
-                object_type="person",
-                outcome="failed",
-                reason=f"{path.name} ({fmt}, source {source}): {len(exc.errors)} error(s), "
-                "nothing imported",
-            )
+        _audit_failure(
+            db, actor, "registry.import",
+            f"{path.name} ({fmt}, source {source}): {len(exc.errors)} error(s), nothing imported",
+        )  # fmt: skip
         raise
     return replace(summary, seconds=time.perf_counter() - started)
 
@@ -828,20 +822,22 @@ def deliver_export(
             record = export_person(session, cipher, actor, source=source, external_id=external_id)
             write(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
-        with db.transaction() as session:
-            audit.record(
-                session,
-                actor,
-                "registry.export",
-                object_type="person",
-                outcome="failed",
-                reason=f"subject-access request for {source}/{external_id}: "
-                f"could not write {where}: {exc.strerror or exc}",
-            )
+        _audit_failure(
+            db, actor, "registry.export",
+            f"subject-access request for {source}/{external_id}: could not write {where}: "
+            f"{exc.strerror or exc}",
+        )  # fmt: skip
         raise UserError(
             f"Cannot write the record to {where}: {exc.strerror or exc}.",
             fix="Choose a folder that exists and a disk with room (--out FILE).",
         ) from None
+
+
+def _audit_failure(db: Database, actor: Actor, action: str, reason: str) -> None:
+    """Record that an import or export failed, in its own transaction (the work's own
+    transaction has rolled back)."""
+    with db.transaction() as session:
+        audit.record(session, actor, action, object_type="person", outcome="failed", reason=reason)
 
 
 def _plan_json(view: PlanView) -> dict[str, Any]:
