@@ -1,10 +1,10 @@
+# ruff: noqa: F811  (the `run` fixture is imported from test_security_cli)
 """Hostile and messy registry input (tests/data/hostile/registry/) through the commands an
 operator runs: import, lookup, export, report and audit export. No traceback; one line per
 bad record; good records processed; nothing lost; the failure audited."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -14,32 +14,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dispatch_desktop import cli
 from dispatch_desktop.models import AuditEvent, Person, PersonAddress
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
+from tests.integration.test_security_cli import run  # noqa: F401  (cli.main in-process)
 from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile" / "registry"
 REASON = "hostile input check"
 Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Run:
-    monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
-
-    def _run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = cli.main(["--db", db_url, *args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
 
 
 def _events(db: Database, action: str) -> list[AuditEvent]:
