@@ -470,12 +470,17 @@ def age_on(dob: dt.date, today: dt.date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
+def _digits(day: dt.date) -> str:
+    # strftime("%Y") does not pad years before 1000 on every platform.
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
 def dob_variants(dob: dt.date) -> tuple[dt.date, ...]:
     """Dates a clerk might have typed instead: day/month swapped, or one digit wrong."""
     found: set[dt.date] = set()
     if dob.day <= 12 and dob.day != dob.month:
         found.add(dt.date(dob.year, dob.day, dob.month))
-    digits = dob.strftime("%Y%m%d")
+    digits = _digits(dob)
     for i, old in enumerate(digits):
         for new in "0123456789":
             if new == old:
@@ -495,7 +500,7 @@ def dob_difference(query: dt.date, recorded: dt.date) -> str | None:
         return "exact"
     if (query.year, query.month, query.day) == (recorded.year, recorded.day, recorded.month):
         return "day/month swapped"
-    a, b = query.strftime("%Y%m%d"), recorded.strftime("%Y%m%d")
+    a, b = _digits(query), _digits(recorded)
     if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
         return "one digit differs"
     return None
