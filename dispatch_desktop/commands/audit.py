@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 
+from dispatch_desktop.commands import reader_may_leave, write_stdout
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.security import audit_log
@@ -70,7 +72,11 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
     )
     actor = acting_actor(args, ctx)
     if args.csv == "-":
-        audit_log.write_csv(audit_log.query_events(ctx.db, actor, flt, export=True), sys.stdout)
+        entries = audit_log.query_events(ctx.db, actor, flt, export=True)
+        with reader_may_leave(f"the {len(entries)} event(s)"):
+            text = io.StringIO()
+            audit_log.write_csv(entries, text)
+            write_stdout(text.getvalue())
         return 0
     path = Path(args.csv)
     count = audit_log.export_csv(ctx.db, actor, flt, path)

@@ -19,6 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from dispatch_desktop.errors import UserError
+from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.domain import Actor, Disposition, UseOfForce
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
@@ -557,6 +558,35 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
 # --------------------------------------------------------------------------- entry point
 
 
+EARLIEST = dt.date(1900, 1, 1)
+MAX_YEARS = 25  # by calendar month, with the period before it to compare: 600 buckets
+MAX_AHEAD_DAYS = 366
+
+
+def check_period(period: Period, today: dt.date) -> None:
+    """Refuse a period no program report can cover, in one line naming the fix.
+
+    The figures come bucketed by month, and compared with the period before; a century
+    of months, or a year 9999 whose next day does not exist, is a typo, not a report.
+    """
+    if period.first < EARLIEST:
+        raise UserError(
+            f"The report cannot start before {EARLIEST} (--from {period.first}).",
+            fix="Give a --from date in the program's years.",
+        )
+    if (period.last - today).days > MAX_AHEAD_DAYS:
+        raise UserError(
+            f"The report cannot end more than a year from today (--to {period.last}).",
+            fix="Give a --to date up to the end of the period you want, e.g. this month.",
+        )
+    if period.days > MAX_YEARS * 366:
+        raise UserError(
+            f"A report covers at most {MAX_YEARS} years; {period.first} to {period.last} is "
+            f"{period.days // 365} years.",
+            fix="Write one report for each span of up to 25 years.",
+        )
+
+
 def write_report(
     db: Database,
     actor: Actor,
@@ -581,6 +611,7 @@ def write_report(
         )
     if not out.parent.exists():
         raise UserError(f"The folder {out.parent} does not exist.", fix="Create it first.")
+    check_period(period, (now or utcnow()).date())
     dash = compute_dashboard(db, period, min_encounters=min_encounters, utilizer_days=utilizer_days)
     part = out.with_name(out.name + ".part")
     try:
