@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dispatch_desktop.services.supervision import report
-from dispatch_desktop.services.supervision.metrics import Count, Dashboard, OverrideRate, Period
+from dispatch_desktop.services.supervision.metrics import Dashboard, OverrideRate, Period
 
 
 def _what_a_reader_can_tell(counts: list[int]) -> dict[int, set[int]]:

@@ -672,6 +672,7 @@ def list_users(db: Database, actor: Actor) -> list[UserInfo]:
 
 # --------------------------------------------------------------------------- demo and banner
 
+
 def set_demo_passwords(session: Session, usernames: Iterable[str]) -> None:
     """Give the synthetic demo users one documented passphrase (docs/security.md).
 
