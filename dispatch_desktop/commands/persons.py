@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from dispatch_desktop.commands import terminal_progress
@@ -57,6 +58,10 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.out is None:
         print(text)
     else:
-        args.out.write_text(text + "\n", encoding="utf-8")
+        # A subject's whole record: owner-only (0600), like the database it came from.
+        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
         print(f"{args.out}: record of {args.source}/{args.external_id} written")
     return 0
