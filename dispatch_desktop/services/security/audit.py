@@ -19,6 +19,7 @@ written before the chain was keyed, or on a host with no keyring, are plain SHA-
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -91,6 +92,12 @@ def _key_store(session: Session) -> crypto.KekStore | None:
     return None
 
 
+@functools.cache
+def _warn_unkeyed() -> None:
+    """Once per process: `audit verify` counts such events, the log need not repeat it."""
+    log.warning("No OS keyring: audit events are chained without a key (docs/security.md)")
+
+
 def _has_keyed_events(session: Session) -> bool:
     first = select(AuditEvent.id).where(AuditEvent.mac_key_id.is_not(None)).limit(1)
     return session.execute(first).first() is not None
@@ -105,7 +112,7 @@ def audit_key(session: Session, *, create: bool = True) -> AuditKey | None:
     """
     store = _key_store(session)
     if store is None:
-        log.warning("No OS keyring: audit events are chained without a key")
+        _warn_unkeyed()
         return None
     name = f"audit-mac:{crypto.installation_id(session)}"
     secret = store.load(name)
