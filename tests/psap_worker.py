@@ -11,6 +11,7 @@ import random
 import time
 from typing import Any
 
+import keyring
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,12 +23,18 @@ from dispatch_desktop.services.dispatch import claims, decisions
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing import roster
 from dispatch_desktop.services.routing.policy import load_policy
+from tests.memory_keyring import MemoryKeyring
 
 # Noon in the agency's zone: most of the demo roster is on shift.
 NOW = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)
 
 
-def run_console(url: str, index: int, seconds: float, out: Any) -> None:
+def run_console(
+    url: str, index: int, seconds: float, out: Any, keys: list[tuple[tuple[str, str], str]]
+) -> None:
+    backend = MemoryKeyring()
+    backend.store.update(keys)
+    keyring.set_keyring(backend)
     rng = random.Random(index)
     actor = Actor(
         username=f"console{index:02d}", role=Role.DISPATCHER, workstation=f"PSAP-{index:02d}"

@@ -4,6 +4,7 @@ hand one person their whole record (subject-access request)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -63,7 +64,10 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
         if out is None:
             write_stdout(text)
         else:
-            with out.open("w", encoding="utf-8") as handle:
+            # A subject's whole record: owner-only (0600), like the database it came from.
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
 
     registry.deliver_export(
