@@ -19,6 +19,7 @@ Every indicator that fired, negated or not, is kept as evidence, with its span.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -199,6 +200,38 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     out.keep(clause)
 
 
+# "121C_PSYCH", "A12 - MENTAL": an agency's code in front of a known call type.
+_LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A-Za-z])")
+
+
+def _without_leading_code(text: str | None) -> str | None:
+    if not text:
+        return None
+    stripped = _LEADING_CODE.sub("", text, count=1)
+    return stripped if stripped != text else None
+
+
+def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: bool) -> None:
+    """Scan `text` with CAD abbreviations written out; drop words that name a place.
+
+    Hits keep spans in `text` as given, so the evidence shows what the dispatcher saw.
+    """
+    reader = lex.call_types
+    expanded = reader.expand(text, nature=nature)
+    scanned = expanded.text if expanded is not None else text
+    before = len(out.hits)
+    _scan(scanned, lex, source, out)
+    kept: list[_Hit] = []
+    for hit in out.hits[before:]:
+        if reader.is_place_name(scanned, hit.end):
+            continue
+        if expanded is not None:
+            hit.start, hit.end = expanded.original(hit.start, hit.end)
+            hit.show_start, hit.show_end = expanded.original(hit.show_start, hit.show_end)
+        kept.append(hit)
+    out.hits[before:] = kept
+
+
 def classify_call(
     nature_code: str | IntakeRecord | None,
     nature_text: str | None = None,
@@ -229,7 +262,12 @@ def classify_call(
     flags: set[SafetyFlag] = set()
     nature_spans: list[EvidenceSpan] = []
 
-    resolved = lex.nature.lookup(nature_code) or lex.nature.lookup(nature_text)
+    call_types = lex.call_types
+    resolved = (
+        lex.nature.lookup(nature_code)
+        or lex.nature.lookup(nature_text)
+        or lex.nature.lookup(_without_leading_code(nature_text or nature_code))
+    )
     if resolved is not None:
         code, nature_spec = resolved
         prior = nature_spec.prior
@@ -242,12 +280,27 @@ def classify_call(
                 EvidenceSpan(0, len(shown), shown, f"nature_code:{code}", source="nature")
             )
             reasons.append(f"nature code {code} ({nature_spec.text})")
-    else:
-        nature_scanned = nature_text or nature_code
-        if nature_scanned:
-            _scan(nature_scanned, lex, "nature", scan)
+    mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
+    if mpds is not None:
+        prior = max(prior, mpds.prior)
+        nature_categories.update(mpds.categories)
+        flags.update(mpds.flags)
+        nature_spans.append(
+            EvidenceSpan(mpds.start, mpds.end, mpds.text, f"mpds:{mpds.code}", source="nature")
+        )
+        reasons.append(f"MPDS determinant {mpds.code} ({mpds.text})")
+    # The call type's own words are read too: in place of an unknown code, and beside a
+    # known one when the CAD sent a text that is more than the code's name.
+    nature_scanned = nature_text or (None if resolved is not None else nature_code)
+    if nature_scanned and resolved is not None and lex.nature.lookup(nature_text) is not None:
+        nature_scanned = None
+    never_bh = any(call_types.never_bh(t) for t in (nature_code, nature_text) if t)
+    if resolved is not None and call_types.never_bh(resolved[1].text):
+        never_bh = True
+    if nature_scanned and not never_bh:
+        _read(nature_scanned, lex, "nature", scan, nature=True)
     if narrative:
-        _scan(narrative, lex, "narrative", scan)
+        _read(narrative, lex, "narrative", scan, nature=False)
 
     contributions: dict[str, float] = {}
     category_weight: dict[Category, float] = {}

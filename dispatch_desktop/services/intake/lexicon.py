@@ -10,8 +10,7 @@ that classifying a call is one linear scan of the text, whatever the size of the
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.services.intake.calltype import CallTypeReader, CallTypeSpec
+from dispatch_desktop.services.intake.phrases import (
+    ASCII_LOWER,
+    CASE_ALNUM_END,
+    normalize_term,
+    trie_regex,
+)
 
 
 class LexiconError(UserError):
@@ -128,6 +134,7 @@ class LexiconFile(_Strict):
     modifiers: ModifierSpec
     indicators: list[IndicatorSpec] = Field(min_length=1)
     families: list[FamilySpec] = Field(default_factory=list)
+    call_types: CallTypeSpec = CallTypeSpec()
 
 
 class NatureCodeSpec(_Strict):
@@ -253,51 +260,6 @@ Kind = Literal[
     "cue",
 ]
 
-_SEP = r"[\s\-]+"
-_ALNUM_END = r"(?![a-z0-9])"
-_CASE_ALNUM_END = r"(?![A-Za-z0-9])"
-# Only ASCII is folded, so that offsets in the folded text are offsets in the original.
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def normalize_term(text: str) -> str:
-    """The lookup key of a matched phrase: lower case, separators collapsed to a space."""
-    return " ".join(text.replace("-", " ").lower().split())
-
-
-def _trie_regex(terms: Iterable[str]) -> str:
-    trie: dict[str, Any] = {}
-    for term in terms:
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def render(node: dict[str, Any], last: str) -> str:
-        alts = []
-        # A wildcard is tried after every literal continuation, so that a longer listed
-        # phrase (often a figure of speech in `ignore`) beats "suicid*".
-        for ch in sorted((k for k in node if k), key=lambda c: (c == "*", c)):
-            if ch == " ":
-                head = _SEP
-            elif ch == "*":
-                head = r"[a-z]*"
-            else:
-                head = re.escape(ch)
-            alts.append(head + render(node[ch], ch))
-        if "" in node:
-            # The terminal goes last so that the longest phrase at a position wins.
-            if last.isalpha() and last != "s":
-                # A plural or third-person "s" is the same phrase: "goodbye notes".
-                alts.append("s?" + _ALNUM_END)
-            else:
-                alts.append(_ALNUM_END if (last.isalnum() or last == "*") else "")
-        if len(alts) == 1:
-            return alts[0]
-        return "(?:" + "|".join(alts) + ")"
-
-    return render(trie, "")
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -345,10 +307,11 @@ class CompiledLexicon:
     wildcard_entries: dict[str, Entry]
     nature: NatureCodeMap
     indicators: dict[str, IndicatorSpec] = field(default_factory=dict)
+    call_types: CallTypeReader = field(default_factory=lambda: CallTypeReader(CallTypeSpec()))
 
     def events(self, text: str) -> Iterator[tuple[int, int, Entry]]:
         """(start, end, entry) for every phrase in `text`, in order, not overlapping."""
-        folded = " " + text.translate(_ASCII_LOWER)
+        folded = " " + text.translate(ASCII_LOWER)
         cased: list[tuple[int, int, Entry]] = []
         if self.case_pattern is not None:
             cased = [
@@ -453,11 +416,11 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         # A phrase that is already a term keeps its meaning; cues only fill the gaps.
         entries.setdefault(key, Entry("cue", cues=tuple(roles)))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
-    pattern = re.compile(f"[^a-z0-9]({_trie_regex(trie_terms)})")
+    pattern = re.compile(f"[^a-z0-9]({trie_regex(trie_terms)})")
     case_pattern = None
     if case_entries:
         cs = "|".join(
-            re.escape(t) + (_CASE_ALNUM_END if t[-1].isalnum() else "")
+            re.escape(t) + (CASE_ALNUM_END if t[-1].isalnum() else "")
             for t in sorted(case_entries, key=len, reverse=True)
         )
         case_pattern = re.compile(f"[^A-Za-z0-9]({cs})")
@@ -482,6 +445,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             by_alias=by_alias,
         ),
         indicators={ind.id: ind for ind in lex.indicators},
+        call_types=CallTypeReader(lex.call_types),
     )
 
 

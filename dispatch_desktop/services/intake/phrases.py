@@ -1,0 +1,57 @@
+"""Phrase matching shared by the lexicon and the call-type reader.
+
+A list of phrases becomes one regular expression shaped as a character trie, run over
+ASCII-lower-cased text: one scan finds every phrase, the longest first at each place.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from typing import Any
+
+_SEP = r"[\s\-]+"
+_ALNUM_END = r"(?![a-z0-9])"
+CASE_ALNUM_END = r"(?![A-Za-z0-9])"
+# Only ASCII is folded, so that offsets in the folded text are offsets in the original.
+ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def normalize_term(text: str) -> str:
+    """The lookup key of a matched phrase: lower case, separators collapsed to a space."""
+    return " ".join(text.replace("-", " ").lower().split())
+
+
+def trie_regex(terms: Iterable[str]) -> str:
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def render(node: dict[str, Any], last: str) -> str:
+        alts = []
+        # A wildcard is tried after every literal continuation, so that a longer listed
+        # phrase (often a figure of speech in `ignore`) beats "suicid*".
+        for ch in sorted((k for k in node if k), key=lambda c: (c == "*", c)):
+            if ch == " ":
+                head = _SEP
+            elif ch == "*":
+                head = r"[a-z]*"
+            else:
+                head = re.escape(ch)
+            alts.append(head + render(node[ch], ch))
+        if "" in node:
+            # The terminal goes last so that the longest phrase at a position wins.
+            if last.isalpha() and last != "s":
+                # A plural or third-person "s" is the same phrase: "goodbye notes".
+                alts.append("s?" + _ALNUM_END)
+            else:
+                alts.append(_ALNUM_END if (last.isalnum() or last == "*") else "")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return render(trie, "")

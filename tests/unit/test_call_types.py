@@ -1,0 +1,141 @@
+"""Call types as any agency's CAD sends them: abbreviations, MPDS determinants, hold codes, names.
+
+The strings here are written in the styles of agencies whose tables are not in resources/,
+so they pass only if the call type's words are read, not looked up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.services.intake.classifier import classify_call
+
+BH = pytest.mark.parametrize
+
+
+def nature(text: str):  # type: ignore[no-untyped-def]
+    return classify_call(None, text, "")
+
+
+@BH(
+    "call_type",
+    [
+        "PSYCH PATIENT",
+        "EMOTIONALLY DISTURBED PERSON",
+        "EMOT DIST PERS",
+        "Mentl Disordr N/V",
+        "MENTAL SUBJ",
+        "121C_MENTAL",
+        "MH - NON VIOL",
+        "PSY EVAL",
+        "Crisis Intervention",
+        "BAKER ACT",
+        "ITA",
+        "9.39 MHL",
+        "ECO SERVICE",
+        "5150V",
+        "ABNORMAL BEHAVIOR",
+    ],
+)
+def test_mental_health_call_types_of_other_agencies(call_type: str) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert Category.MENTAL_HEALTH in result.categories
+
+
+@BH(
+    "call_type",
+    [
+        "ALARM - STATE HOSPITAL",
+        "BURG ALARM - RIVERSIDE BEHAVIORAL HEALTH CENTER",
+        "DISORDERLY",
+        "DISORDERLY CONDUCT",
+        "PROTECTIVE ORDER VIOL",
+        "VIOL PROT ORDER",
+        "TRAFFIC STOP",
+        "THEFT FROM VEH",
+        "SUSP VEH",
+        "10-4",
+        "PARKING - ASYLUM ST",
+    ],
+)
+def test_lookalike_call_types_are_not_bh(call_type: str) -> None:
+    result = nature(call_type)
+    assert not result.behavioral_health, (call_type, result.reasons)
+    assert SafetyFlag.VIOLENCE not in result.safety_flags
+
+
+def test_abbreviated_violent_mental_call_with_a_weapon() -> None:
+    result = nature("Mentl Disordr Viol w/Wpn")
+    assert result.behavioral_health
+    assert {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE} <= result.safety_flags
+    # The evidence shows the words as the CAD sent them, not their expansion.
+    for span in result.evidence:
+        assert "Mentl Disordr Viol w/Wpn"[span.start : span.end] == span.text
+    assert {"Wpn", "Viol"} <= {span.text for span in result.evidence}
+
+
+def test_non_violent_is_not_violence() -> None:
+    assert SafetyFlag.VIOLENCE not in nature("MENTAL DISORDER NON-VIOLENT").safety_flags
+
+
+def test_just_occurred_suicide_attempt() -> None:
+    result = nature("SUICIDE ATT - JUST OCC")
+    assert Category.SUICIDE_RISK in result.categories
+    assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
+
+
+@BH("code", ["25-B-4", "25B04", "25B4", "25 B 4", "MEDIC 25-B-4 JUMPER"])
+def test_mpds_jumper_in_every_written_form(code: str) -> None:
+    result = nature(code)
+    assert result.behavioral_health
+    assert Category.SUICIDE_RISK in result.categories
+    assert {SafetyFlag.IMMINENT_SELF_HARM, SafetyFlag.MEDICAL} <= result.safety_flags
+    assert any(e.indicator == "mpds:25-B-4" for e in result.evidence)
+    assert any("MPDS determinant 25-B-4" in r for r in result.reasons)
+
+
+def test_mpds_suffixes_and_overdose_protocol() -> None:
+    violent = nature("25-A-1V")
+    assert violent.behavioral_health and SafetyFlag.VIOLENCE in violent.safety_flags
+    overdose = nature("23C6")
+    assert Category.SUBSTANCE_USE in overdose.categories
+    assert SafetyFlag.MEDICAL in overdose.safety_flags
+    intentional = nature("23-B-1I")
+    assert Category.SUICIDE_RISK in intentional.categories
+    assert SafetyFlag.IMMINENT_SELF_HARM in intentional.safety_flags
+    lye = nature("23-C-7")  # acid or alkali: a poisoning, not a BH call
+    assert not lye.behavioral_health and SafetyFlag.MEDICAL in lye.safety_flags
+
+
+def test_other_mpds_protocols_are_ems_calls_not_bh() -> None:
+    chest_pain = nature("10-D-1")
+    assert not chest_pain.behavioral_health
+    assert SafetyFlag.MEDICAL in chest_pain.safety_flags
+    stabbing = nature("27-D-3")
+    assert {SafetyFlag.WEAPON, SafetyFlag.MEDICAL} <= stabbing.safety_flags
+
+
+def test_a_known_code_is_read_with_its_text() -> None:
+    # WELFARE is a known code; the CAD's text beside it says what kind of welfare call.
+    result = classify_call("WELFARE", "WELFARE CHECK - SUICIDAL MALE", "")
+    assert Category.SUICIDE_RISK in result.categories
+
+
+def test_place_names_in_a_narrative_are_not_evidence() -> None:
+    result = classify_call(
+        None, None, "Fight in the parking lot of the Asylum Street brewery, two males."
+    )
+    assert not result.behavioral_health
+    still = classify_call(None, None, "OD AT MOTEL 6 ROOM 12, NOT BREATHING")
+    assert still.behavioral_health and SafetyFlag.MEDICAL in still.safety_flags
+
+
+def test_narrative_shorthand_is_expanded_with_spans_kept() -> None:
+    text = "SUBJ THRTNG SUIC W/ KNF IN KITCHEN"
+    result = classify_call(None, None, text)
+    assert Category.SUICIDE_RISK in result.categories
+    assert SafetyFlag.WEAPON in result.safety_flags
+    for span in result.evidence:
+        assert text[span.start : span.end] == span.text
