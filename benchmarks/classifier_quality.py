@@ -1,19 +1,23 @@
-"""How good is the BH classifier? Precision, recall and F1 on the labelled corpus.
+"""How good is the BH classifier? Leave-one-writer-out first, then in-sample figures.
 
-Prints, for tests/data/calls.jsonl: the figures for `behavioral_health`, each category
-and each safety flag; the BH confusion table; every misclassified call; and the same
-figures for a naive keyword baseline (any word from a plain list), so the gain is visible.
+The quality figure: on the corpus written by independent writers (tests/data/corpus/,
+one file per writer, plus the project's own calls), each writer is scored by a model
+trained on all the others. Printed side by side on the same calls: the naive keyword
+baseline, the lexicon alone, the model alone, and the two combined; then how many calls
+that really carry a weapon, violence or imminent self-harm were recommended a route the
+policy excludes for it. After that, the in-sample figures for tests/data/calls.jsonl
+(a regression check only), with every misclassified call.
 
-    .venv/bin/python benchmarks/classifier_quality.py [--corpus FILE] [--quiet]
+    .venv/bin/python benchmarks/classifier_quality.py [--corpus FILE] [--quiet] [--no-lowo]
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
+from dispatch_desktop.cli import main as cli_main
 from dispatch_desktop.services.intake.classifier_quality import (
     ALL_LABELS,
     BH,
@@ -24,6 +28,7 @@ from dispatch_desktop.services.intake.classifier_quality import (
     evaluate,
     from_result,
     load_corpus,
+    naive_baseline,
 )
 from dispatch_desktop.services.intake.lexicon import load_lexicon
 
@@ -34,35 +39,8 @@ CORPUS = DATA / "calls.jsonl"
 HOLDOUT = DATA / "calls_holdout.jsonl"
 LEXICON = load_lexicon()  # the built-in lexicon and APCO nature codes
 
-# The baseline a first attempt would write: a plain list of words, no scope, no context.
-BASELINE_WORDS = {
-    "suicide_risk": "suicide suicidal kill himself herself die jump noose",
-    "mental_health": "mental psych psychotic voices meds schizophrenic bipolar crazy edp 5150"
-    " paranoid",
-    "substance_use": "drunk drinking intoxicated etoh drugs meth heroin fentanyl overdose od high",
-    "cognitive": "dementia alzheimers autism autistic senile",
-}
-BASELINE_FLAGS = {
-    "weapon": "gun guns knife knives weapon weapons rifle shotgun pistol handgun armed machete",
-    "violence": "hit hitting fight fighting assault punched attacking threatening kill",
-    "medical": "unresponsive breathing bleeding seizure unconscious overdose od pain",
-    "imminent_self_harm": "bridge roof ledge tracks jump pills noose hanging",
-}
-
-
-def _compile(words: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, words.split())) + r")\b", re.I)
-
-
-_BASE_CATS = {k: _compile(v) for k, v in BASELINE_WORDS.items()}
-_BASE_FLAGS = {k: _compile(v) for k, v in BASELINE_FLAGS.items()}
-
-
-def baseline(call: LabelledCall) -> Prediction:
-    text = f"{call.nature or ''} {call.narrative}"
-    cats = frozenset(k for k, rx in _BASE_CATS.items() if rx.search(text))
-    flags = frozenset(k for k, rx in _BASE_FLAGS.items() if rx.search(text))
-    return Prediction(bool(cats), cats, flags)
+baseline = naive_baseline
+FLAGS = ("weapon", "violence", "medical", "imminent_self_harm")
 
 
 def classifier(call: LabelledCall) -> Prediction:
@@ -101,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--quiet", action="store_true", help="do not list misclassified calls")
+    parser.add_argument("--no-lowo", action="store_true", help="skip leave-one-writer-out")
     args = parser.parse_args(argv)
+    if not args.no_lowo:
+        print("== leave-one-writer-out (the quality figure)")
+        cli_main(["classifier", "eval"])
+        print("\n== in-sample (a regression check only)")
     calls = load_corpus(args.corpus)
     non_bh = sum(not c.behavioral_health for c in calls)
     share = non_bh / len(calls)
@@ -121,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print_errors("misclassified by the classifier", ours)
     targets = [ours.scores[BH].f1 >= 0.95] + [
-        ours.scores[f].precision >= 0.95 and ours.scores[f].recall >= 0.95 for f in BASELINE_FLAGS
+        ours.scores[f].precision >= 0.95 and ours.scores[f].recall >= 0.95 for f in FLAGS
     ]
     verdict = "met" if all(targets) else "NOT met"
     print(f"\ntargets (BH F1 >= 0.95, every flag P and R >= 0.95): {verdict}")

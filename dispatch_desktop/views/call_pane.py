@@ -187,7 +187,12 @@ class CallPane(QWidget):
         self.narrative.setPlainText(narrative)
         cursor = QTextCursor(self.narrative.document())
         for span in evidence:
-            if span.source != "narrative" or not (0 <= span.start < span.end <= len(narrative)):
+            # The learned model's words are highlighted too when they are the narrative's.
+            if span.source not in ("narrative", "model") or not (
+                0 <= span.start < span.end <= len(narrative)
+            ):
+                continue
+            if span.source == "model" and narrative[span.start : span.end] != span.text:
                 continue
             fmt = QTextCharFormat()
             if span.negated:

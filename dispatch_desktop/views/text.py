@@ -133,6 +133,9 @@ def indicator_label(indicator: str) -> str:
     known = INDICATORS.get(indicator)
     if known is not None:
         return known[0]
+    if indicator.startswith("model:"):
+        label = indicator.split(":")[1].replace("_", " ")
+        return f"model: {label}"
     return indicator.replace("_", " ").replace(".", ": ")
 
 

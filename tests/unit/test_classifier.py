@@ -225,7 +225,8 @@ def test_huge_narrative_keeps_a_bounded_evidence_list() -> None:
 def test_result_records_the_lexicon_version_and_is_repeatable() -> None:
     a = narrative("hearing voices")
     assert a == narrative("hearing voices")
-    assert a.lexicon_version == LEXICON.version
+    assert LEXICON.model is not None
+    assert a.lexicon_version == f"{LEXICON.version}+model:{LEXICON.model.version}"
 
 
 def test_phrase_families_catch_paraphrases_in_order_and_close_together() -> None:

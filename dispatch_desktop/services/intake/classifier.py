@@ -31,6 +31,7 @@ from dispatch_desktop.models.domain import (
     SafetyFlag,
 )
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, IndicatorSpec
+from dispatch_desktop.services.intake.model import LinearModel
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.
@@ -364,15 +365,94 @@ def classify_call(
             EvidenceSpan(0, 0, "crisis plan on file", "known_crisis_plan", source="registry")
         )
     reasons = [*reasons, *_reasons(scan.hits, narrative, nature_code, nature_text)]
+    if lex.model is not None:
+        behavioral_health, score = _second_opinion(
+            lex.model,
+            nature_text or nature_code or "",
+            narrative,
+            behavioral_health=behavioral_health,
+            score=score,
+            categories=categories,
+            flags=flags,
+            evidence=evidence,
+            reasons=reasons,
+            ruled_out={f for h in scan.hits if h.negated for f in h.spec.flags},
+        )
+    version = lex.version if lex.model is None else f"{lex.version}+model:{lex.model.version}"
     return ClassificationResult(
         behavioral_health=behavioral_health,
         score=score,
         categories=frozenset(categories),
         safety_flags=frozenset(flags),
         evidence=(*nature_spans, *evidence),
-        lexicon_version=lex.version,
+        lexicon_version=version,
         reasons=tuple(reasons),
     )
+
+
+_MODEL_CATEGORIES = {c.value: c for c in Category}
+_MODEL_FLAGS = {f.value: f for f in SafetyFlag}
+
+
+def _second_opinion(
+    model: LinearModel,
+    nature: str,
+    narrative: str,
+    *,
+    behavioral_health: bool,
+    score: float,
+    categories: set[Category],
+    flags: set[SafetyFlag],
+    evidence: list[EvidenceSpan],
+    reasons: list[str],
+    ruled_out: set[SafetyFlag],
+) -> tuple[bool, float]:
+    """Let the model raise BH, a category or a flag the lexicon missed; it removes nothing.
+
+    A flag the call-taker ruled out in words ("no weapons seen") is not raised.
+
+    Each label it raises is explained by the words that contributed most to it.
+    """
+    probability = model.score(nature, narrative)
+    up = model.raised(probability)
+    raised: list[str] = []
+    if not behavioral_health and "behavioral_health" in up:
+        behavioral_health = True
+        score = max(score, round(probability["behavioral_health"], 4))
+        raised.append("behavioral_health")
+    if behavioral_health:
+        for label, category in _MODEL_CATEGORIES.items():
+            if category not in categories and label in up:
+                categories.add(category)
+                raised.append(label)
+        if not categories:
+            best = max(_MODEL_CATEGORIES, key=lambda label: probability[label])
+            categories.add(_MODEL_CATEGORIES[best])
+            raised.append(best)
+    for label, flag in _MODEL_FLAGS.items():
+        if flag not in flags and flag not in ruled_out and label in up:
+            flags.add(flag)
+            raised.append(label)
+    for label in raised:
+        words = []
+        for source, feature, _weight in model.explain(label, nature, narrative):
+            text = narrative if source == "narrative" else nature
+            shown = text[feature.start : feature.end]
+            words.append(f"'{shown}'")
+            evidence.append(
+                EvidenceSpan(
+                    feature.start,
+                    feature.end,
+                    shown,
+                    f"model:{label}" + (":nature" if source == "nature" else ""),
+                    source="model",
+                )
+            )
+        reasons.append(
+            f"model ({probability[label]:.2f}): {label.replace('_', ' ')}"
+            + (f", from {', '.join(words)}" if words else "")
+        )
+    return behavioral_health, score
 
 
 def _source_text(hit: _Hit, narrative: str, code: str | None, text: str | None) -> str:

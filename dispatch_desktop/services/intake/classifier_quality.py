@@ -9,14 +9,13 @@ the triage input format plus ``"expected": {"behavioral_health", "categories",
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
-from dispatch_desktop.services.intake import classifier, intake
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 
 BH = "behavioral_health"
 
@@ -30,6 +29,7 @@ class LabelledCall:
     categories: frozenset[str]
     safety_flags: frozenset[str]
     tags: tuple[str, ...] = ()
+    writer: str = ""
 
     def labels(self) -> frozenset[str]:
         bh = {BH} if self.behavioral_health else set()
@@ -83,25 +83,45 @@ ALL_LABELS: tuple[str, ...] = (
 
 
 def load_corpus(path: Path) -> list[LabelledCall]:
+    """Labelled calls from JSON lines: the corpus shape (``expected: {...}``) or the flat
+    shape `review export-labels` writes. A call's writer is its ``writer``, else the
+    file's name. A bad line is a `UserError` naming the file, the line and the field."""
     calls = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"Cannot read {path}: {exc}.", fix="Check the file.") from exc
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        obj: dict[str, Any] = json.loads(line)
-        expected = obj["expected"]
-        calls.append(
-            LabelledCall(
-                id=str(obj["id"]),
-                nature=obj.get("nature"),
-                narrative=obj.get("narrative", ""),
-                behavioral_health=bool(expected["behavioral_health"]),
-                categories=frozenset(Category(c).value for c in expected["categories"]),
+        where = f"{path}, line {n}"
+        try:
+            obj = json.loads(line)
+            expected = obj.get("expected", obj)
+            bh = expected["behavioral_health"]
+            if not isinstance(bh, bool):
+                raise ValueError("behavioral_health must be true or false")
+            nature = obj.get("nature") or obj.get("nature_text") or obj.get("nature_code")
+            narrative = obj.get("narrative") or ""
+            if not isinstance(narrative, str) or not isinstance(nature, str | None):
+                raise ValueError("nature and narrative must be text")
+            call = LabelledCall(
+                id=str(obj.get("id", f"{path.stem}-{n}")),
+                nature=nature,
+                narrative=narrative,
+                behavioral_health=bh,
+                categories=frozenset(Category(c).value for c in expected["categories"])
+                if bh
+                else frozenset(),
                 safety_flags=frozenset(SafetyFlag(f).value for f in expected["safety_flags"]),
                 tags=tuple(obj.get("tags", ())),
+                writer=str(obj.get("writer") or path.stem),
             )
-        )
-        if not calls[-1].narrative and not calls[-1].nature:
-            raise ValueError(f"{path}:{n}: a labelled call needs a nature or a narrative")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise UserError(f"{where}: {exc}.", fix="Correct the line.") from exc
+        if not call.narrative and not call.nature:
+            raise UserError(f"{where}: a labelled call needs a nature or a narrative.", fix="")
+        calls.append(call)
     return calls
 
 
@@ -117,6 +137,18 @@ def classify_labelled(call: LabelledCall, lexicon: CompiledLexicon) -> Classific
     """The classifier on a corpus call, splitting its nature field as the triage CLI does."""
     code, text = intake.split_nature(call.nature)
     return classifier.classify_call(code, text, call.narrative, lexicon=lexicon)
+
+
+def category_accuracy(
+    calls: Iterable[LabelledCall], predict: Callable[[LabelledCall], Prediction]
+) -> float:
+    """On BH calls: the share whose categories are predicted exactly."""
+    right = total = 0
+    for call in calls:
+        if call.behavioral_health:
+            total += 1
+            right += predict(call).categories == call.categories
+    return right / total if total else 1.0
 
 
 def evaluate(
@@ -142,3 +174,34 @@ def evaluate(
         if want != got:
             report.errors.append((call, pred))
     return report
+
+
+# The baseline a first attempt would write: a plain list of words, no scope, no context.
+BASELINE_WORDS = {
+    "suicide_risk": "suicide suicidal kill himself herself die jump noose",
+    "mental_health": "mental psych psychotic voices meds schizophrenic bipolar crazy edp 5150"
+    " paranoid",
+    "substance_use": "drunk drinking intoxicated etoh drugs meth heroin fentanyl overdose od high",
+    "cognitive": "dementia alzheimers autism autistic senile",
+}
+BASELINE_FLAGS = {
+    "weapon": "gun guns knife knives weapon weapons rifle shotgun pistol handgun armed machete",
+    "violence": "hit hitting fight fighting assault punched attacking threatening kill",
+    "medical": "unresponsive breathing bleeding seizure unconscious overdose od pain",
+    "imminent_self_harm": "bridge roof ledge tracks jump pills noose hanging",
+}
+
+
+def _compile(words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words.split())) + r")\b", re.I)
+
+
+_BASE_CATS = {k: _compile(v) for k, v in BASELINE_WORDS.items()}
+_BASE_FLAGS = {k: _compile(v) for k, v in BASELINE_FLAGS.items()}
+
+
+def naive_baseline(call: LabelledCall) -> Prediction:
+    text = f"{call.nature or ''} {call.narrative}"
+    cats = frozenset(k for k, rx in _BASE_CATS.items() if rx.search(text))
+    flags = frozenset(k for k, rx in _BASE_FLAGS.items() if rx.search(text))
+    return Prediction(bool(cats), cats, flags)

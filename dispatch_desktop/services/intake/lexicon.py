@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.calltype import CallTypeReader, CallTypeSpec
+from dispatch_desktop.services.intake.model import LinearModel, load_model
 from dispatch_desktop.services.intake.phrases import (
     ASCII_LOWER,
     CASE_ALNUM_END,
@@ -308,6 +309,8 @@ class CompiledLexicon:
     nature: NatureCodeMap
     indicators: dict[str, IndicatorSpec] = field(default_factory=dict)
     call_types: CallTypeReader = field(default_factory=lambda: CallTypeReader(CallTypeSpec()))
+    # The learned second opinion (services/intake/model.py), or None: the lexicon alone.
+    model: LinearModel | None = None
 
     def events(self, text: str) -> Iterator[tuple[int, int, Entry]]:
         """(start, end, entry) for every phrase in `text`, in order, not overlapping."""
@@ -450,9 +453,12 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
 
 
 def load_lexicon(
-    lexicon_path: Path | None = None, nature_codes_path: Path | None = None
+    lexicon_path: Path | None = None,
+    nature_codes_path: Path | None = None,
+    model_path: Path | None = None,
 ) -> CompiledLexicon:
     """Read, validate and compile; the packaged defaults when a path is None."""
-    return compile_lexicon(
+    compiled = compile_lexicon(
         read_lexicon_file(lexicon_path), read_nature_code_file(nature_codes_path)
     )
+    return replace(compiled, model=load_model(model_path))

@@ -1,0 +1,316 @@
+"""A learned second opinion beside the lexicon: a small linear model over words.
+
+The model scores BH, each category and each safety flag from the call type and the
+narrative. Its features are cheap to compute at call time: each word, each pair of
+neighbouring words, and the first four letters of longer words (CAD truncations:
+"thrtng", "suicdl"). Training (services/intake/training.py, `classifier train`) fits
+one logistic regression per label with scikit-learn and writes the weights to
+resources/classifier_model.json; this module reads that file and needs no scikit-learn.
+
+How it combines with the lexicon (docs/classifier.md):
+- it can raise BH, a category or a safety flag that the lexicon did not find, when its
+  probability reaches the label's `raise_at`; it never removes anything the lexicon found;
+- every label it raises is shown with its evidence: the words that contributed most,
+  as spans with `source="model"`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from dispatch_desktop.errors import UserError
+
+MODEL_RESOURCE = "classifier_model.json"
+LABELS = (
+    "behavioral_health",
+    "suicide_risk",
+    "mental_health",
+    "substance_use",
+    "cognitive",
+    "weapon",
+    "violence",
+    "medical",
+    "imminent_self_harm",
+)
+CATEGORY_LABELS = LABELS[1:5]
+FLAG_LABELS = LABELS[5:]
+PREFIX_LEN = 4
+# Only so much of a pasted log is read: the model's opinion is about the call, and its
+# cost must not grow with a 1 MB narrative.
+MAX_CHARS = 4000
+
+# Hyphenated words stay whole: "non-violent" is not "violent".
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'/-]*")
+
+
+# Words that say nothing alone, nor in pairs with each other ("of the", "he is"). Negations
+# ("no", "not", "denies") are not among them: "no weapons" is a feature.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "he",
+        "she",
+        "it",
+        "they",
+        "them",
+        "him",
+        "her",
+        "his",
+        "hers",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "who",
+        "whom",
+        "which",
+        "what",
+        "when",
+        "where",
+        "while",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "rp",
+        "states",
+        "says",
+        "said",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "just",
+        "also",
+        "very",
+        "so",
+        "then",
+        "than",
+        "now",
+        "up",
+        "out",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "again",
+        "per",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    name: str
+    start: int
+    end: int
+
+
+def features(text: str) -> Iterator[Feature]:
+    """The model's features in `text`, with the span each came from."""
+    lowered = text[:MAX_CHARS].lower()
+    previous: tuple[str, int] | None = None
+    for m in _TOKEN.finditer(lowered):
+        token = m.group(0).rstrip("'/-")
+        if not token:
+            continue
+        start, end = m.start(), m.start() + len(token)
+        stop = token in STOPWORDS
+        if not stop:
+            yield Feature("w:" + token, start, end)
+            if len(token) > PREFIX_LEN and not token.isdigit():
+                yield Feature("p:" + token[:PREFIX_LEN], start, end)
+        if previous is not None and not (stop and previous[0] in STOPWORDS):
+            yield Feature(f"b:{previous[0]} {token}", previous[1], end)
+        previous = (token, start)
+
+
+def feature_names(text: str) -> list[str]:
+    """The names `features` yields, without spans: the fast path for scoring."""
+    names: list[str] = []
+    previous = ""
+    for raw in _TOKEN.findall(text[:MAX_CHARS].lower()):
+        token = raw.rstrip("'/-")
+        if not token:
+            continue
+        stop = token in STOPWORDS
+        if not stop:
+            names.append("w:" + token)
+            if len(token) > PREFIX_LEN and not token.isdigit():
+                names.append("p:" + token[:PREFIX_LEN])
+        if previous and not (stop and previous in STOPWORDS):
+            names.append(f"b:{previous} {token}")
+        previous = token
+    return names
+
+
+def call_features(nature: str, narrative: str) -> Iterator[tuple[str, Feature]]:
+    """Features of a call: ("nature" | "narrative", feature)."""
+    for f in features(nature):
+        yield "nature", f
+    for f in features(narrative):
+        yield "narrative", f
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    version: str
+    data_sha256: str
+    raise_at: Mapping[str, float]
+    intercepts: Mapping[str, float]
+    # feature name -> ((label index, weight), ...)
+    weights: Mapping[str, tuple[tuple[int, float], ...]]
+    scores: Mapping[str, Any]
+
+    def score(self, nature: str, narrative: str) -> dict[str, float]:
+        """The probability of each label."""
+        totals = [self.intercepts[label] for label in LABELS]
+        weights = self.weights
+        for name in {*feature_names(nature), *feature_names(narrative)}:
+            row = weights.get(name)
+            if row is not None:
+                for index, weight in row:
+                    totals[index] += weight
+        return {
+            label: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+            for label, total in zip(LABELS, totals, strict=True)
+        }
+
+    def raised(self, probabilities: Mapping[str, float]) -> set[str]:
+        return {label for label, p in probabilities.items() if p >= self.raise_at.get(label, 1.01)}
+
+    def explain(
+        self, label: str, nature: str, narrative: str, *, top: int = 3
+    ) -> list[tuple[str, Feature, float]]:
+        """The features that pushed `label` up most, with their spans: (source, feature, weight)."""
+        index = LABELS.index(label)
+        found: dict[str, tuple[float, str, Feature]] = {}
+        for source, feature in call_features(nature, narrative):
+            if feature.name in found:
+                continue
+            for i, weight in self.weights.get(feature.name, ()):
+                if i == index and weight > 0:
+                    found[feature.name] = (weight, source, feature)
+        ranked = sorted(found.values(), key=lambda item: -item[0])[:top]
+        return [(source, feature, weight) for weight, source, feature in ranked]
+
+    def to_json(self) -> dict[str, Any]:
+        per_label: dict[str, dict[str, float]] = {label: {} for label in LABELS}
+        for name, row in self.weights.items():
+            for index, weight in row:
+                per_label[LABELS[index]][name] = weight
+        return {
+            "format": 1,
+            "version": self.version,
+            "data_sha256": self.data_sha256,
+            "labels": list(LABELS),
+            "raise_at": dict(self.raise_at),
+            "intercepts": dict(self.intercepts),
+            "scores": self.scores,
+            "weights": {label: dict(sorted(per_label[label].items())) for label in LABELS},
+        }
+
+
+def model_from_json(data: Mapping[str, Any], origin: str) -> LinearModel:
+    try:
+        if data.get("format") != 1 or list(data["labels"]) != list(LABELS):
+            raise ValueError("unknown format or labels")
+        rows: dict[str, list[tuple[int, float]]] = {}
+        for index, label in enumerate(LABELS):
+            for name, weight in data["weights"][label].items():
+                rows.setdefault(str(name), []).append((index, float(weight)))
+        return LinearModel(
+            version=str(data["version"]),
+            data_sha256=str(data["data_sha256"]),
+            raise_at={k: float(v) for k, v in data["raise_at"].items()},
+            intercepts={label: float(data["intercepts"][label]) for label in LABELS},
+            weights={name: tuple(row) for name, row in rows.items()},
+            scores=dict(data.get("scores", {})),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UserError(
+            f"{origin}: not a classifier model file ({exc}).",
+            fix="Rebuild it with `dispatch-desktop classifier train`, or remove the setting.",
+        ) from exc
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_model(path: Path | None = None) -> LinearModel | None:
+    """The model an agency configured, else the packaged one (None if none is shipped).
+
+    Loaded with the lexicon (lexicon.load_lexicon), so one AgencyConfig holds both.
+    """
+    if path is None:
+        ref = resources.files("dispatch_desktop") / "resources" / MODEL_RESOURCE
+        if not ref.is_file():
+            return None
+        text, origin = ref.read_text(encoding="utf-8"), f"resources/{MODEL_RESOURCE}"
+    else:
+        try:
+            text, origin = path.read_text(encoding="utf-8"), str(path)
+        except OSError as exc:
+            raise UserError(
+                f"Cannot read the classifier model {path}: {exc.strerror}.",
+                fix="Check the classifier_model_file setting.",
+            ) from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise UserError(
+            f"{origin}: not valid JSON ({exc}).", fix="Rebuild it with `classifier train`."
+        ) from exc
+    if not isinstance(data, dict):
+        raise UserError(f"{origin}: not a classifier model file.", fix="Rebuild it.")
+    return model_from_json(data, origin)

@@ -1,0 +1,156 @@
+"""The learned second opinion: trained reproducibly, raises with evidence, never removes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from dispatch_desktop.cli import main
+from dispatch_desktop.errors import UserError
+from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.services.intake.classifier import classify_call
+from dispatch_desktop.services.intake.classifier_quality import load_corpus
+from dispatch_desktop.services.intake.lexicon import load_lexicon
+from dispatch_desktop.services.intake.model import load_model
+from dispatch_desktop.services.intake.training import fit
+
+LEXICON = load_lexicon()
+
+# Plain-word psychosis the lexicon has no phrase for, written for this test only.
+ODD = [
+    "man keeps talking to the shopping carts and says they answer him",
+    "woman tells the clerk the pigeons are carrying messages for her",
+    "he says the streetlights are sending him signals through the window",
+    "neighbor insists the carts in the lot are whispering about him",
+    "she is arguing with the pigeons on the bench about the messages",
+    "guy says the traffic lights send him signals and he must obey",
+]
+PLAIN = [
+    "two cars collided at the light, minor damage, both drivers out",
+    "caller reports a broken window at the shop overnight",
+    "loose dog running in the street near the school",
+    "tree branch down across the road blocking one lane",
+    "caller locked out of her car at the grocery store",
+    "package stolen from the porch this afternoon",
+]
+
+
+def _row(i: int, writer: str, text: str, bh: bool) -> str:
+    expected = {
+        "behavioral_health": bh,
+        "categories": ["mental_health"] if bh else [],
+        "safety_flags": [],
+    }
+    return json.dumps(
+        {"id": f"{writer}-{i}", "writer": writer, "narrative": text, "expected": expected}
+    )
+
+
+def _corpus(tmp_path: Path) -> Path:
+    lines = [_row(i, "a" if i % 2 else "b", t, True) for i, t in enumerate(ODD)]
+    lines += [_row(100 + i, "a" if i % 2 else "b", t, False) for i, t in enumerate(PLAIN)]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_training_is_reproducible_and_records_its_data(tmp_path: Path) -> None:
+    data = _corpus(tmp_path)
+    first, second = tmp_path / "one.json", tmp_path / "two.json"
+    assert main(["classifier", "train", "--data", str(data), "--out", str(first)]) == 0
+    assert main(["classifier", "train", "--data", str(data), "--out", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    written = json.loads(first.read_text())
+    assert written["data_sha256"] and written["version"].startswith("lr1-")
+    assert "leave_one_writer_out" in written["scores"]
+
+
+def test_the_model_raises_bh_with_its_words_as_evidence(tmp_path: Path) -> None:
+    model = fit(load_corpus(_corpus(tmp_path)), version="test")
+    text = "older man in the lot talking to the carts, says they answer him"
+    lexicon = dataclasses.replace(LEXICON, model=None)
+    assert not classify_call(None, None, text, lexicon=lexicon).behavioral_health
+    both = dataclasses.replace(lexicon, model=model)
+    result = classify_call(None, None, text, lexicon=both)
+    assert result.behavioral_health
+    assert Category.MENTAL_HEALTH in result.categories
+    shown = [e for e in result.evidence if e.source == "model"]
+    assert shown, result.evidence
+    for span in shown:
+        assert text[span.start : span.end] == span.text
+    assert any(r.startswith("model (") for r in result.reasons)
+    assert "+model:test" in result.lexicon_version
+
+
+def test_the_model_never_removes_what_the_lexicon_found(tmp_path: Path) -> None:
+    model = fit(load_corpus(_corpus(tmp_path)), version="test")
+    both = dataclasses.replace(LEXICON, model=model)
+    result = classify_call(None, None, "MALE WAVING A KNIFE AT THE BUS STOP", lexicon=both)
+    assert SafetyFlag.WEAPON in result.safety_flags
+
+
+def test_labels_that_lower_a_flags_recall_are_refused(tmp_path: Path) -> None:
+    # "zorbit" is a weapon only the model knows (the lexicon has no such word): labels
+    # that call it harmless would cost the weapon flag recall on the fixed set.
+    def row(i: int, text: str, flags: list[str], **extra: object) -> str:
+        base = {"behavioral_health": False, "categories": [], "safety_flags": flags}
+        return json.dumps(
+            {"id": f"r{i}", "writer": "ab"[i % 2], "narrative": text, **extra, "expected": base}
+        )
+
+    data = tmp_path / "corpus.jsonl"
+    rows = [
+        row(i, f"subject waving a zorbit at people near stop {i}", ["weapon"]) for i in range(10)
+    ]
+    rows += [row(50 + i, text, []) for i, text in enumerate(PLAIN)]
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"s{i}",
+                    "narrative": f"subject waving a zorbit at people near stop {i % 10}",
+                    "behavioral_health": False,
+                    "categories": [],
+                    "safety_flags": [],
+                }
+            )
+            for i in range(60)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "model.json"
+    assert main(["classifier", "train", "--data", str(data), "--out", str(out)]) == 0
+    out.unlink()
+    argv = ["classifier", "train", "--data", str(data), "--with-labels", str(labels)]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_eval_prints_every_way_of_classifying_per_writer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classifier", "eval", "--data", str(_corpus(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    for method in ("naive", "lexicon", "model", "combined"):
+        assert method in out
+    assert "recommended" in out and "of" in out
+
+
+def test_the_shipped_model_names_its_data_and_scores() -> None:
+    model = load_model()
+    assert model is not None
+    assert len(model.data_sha256) == 64
+    assert model.scores["leave_one_writer_out"]["combined"]["bh_f1"] > 0.8
+
+
+def test_a_broken_model_file_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "model.json"
+    bad.write_text('{"format": 1, "labels": []}', encoding="utf-8")
+    with pytest.raises(UserError, match="not a classifier model file"):
+        load_model(bad)
