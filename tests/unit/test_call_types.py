@@ -10,12 +10,15 @@ import pytest
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
+from dispatch_desktop.services.intake.lexicon import load_lexicon
+
+LEXICON = load_lexicon()
 
 BH = pytest.mark.parametrize
 
 
 def nature(text: str):  # type: ignore[no-untyped-def]
-    return classify_call(None, text, "")
+    return classify_call(None, text, "", lexicon=LEXICON)
 
 
 @BH(
@@ -119,22 +122,25 @@ def test_other_mpds_protocols_are_ems_calls_not_bh() -> None:
 
 def test_a_known_code_is_read_with_its_text() -> None:
     # WELFARE is a known code; the CAD's text beside it says what kind of welfare call.
-    result = classify_call("WELFARE", "WELFARE CHECK - SUICIDAL MALE", "")
+    result = classify_call("WELFARE", "WELFARE CHECK - SUICIDAL MALE", "", lexicon=LEXICON)
     assert Category.SUICIDE_RISK in result.categories
 
 
 def test_place_names_in_a_narrative_are_not_evidence() -> None:
     result = classify_call(
-        None, None, "Fight in the parking lot of the Asylum Street brewery, two males."
+        None,
+        None,
+        "Fight in the parking lot of the Asylum Street brewery, two males.",
+        lexicon=LEXICON,
     )
     assert not result.behavioral_health
-    still = classify_call(None, None, "OD AT MOTEL 6 ROOM 12, NOT BREATHING")
+    still = classify_call(None, None, "OD AT MOTEL 6 ROOM 12, NOT BREATHING", lexicon=LEXICON)
     assert still.behavioral_health and SafetyFlag.MEDICAL in still.safety_flags
 
 
 def test_narrative_shorthand_is_expanded_with_spans_kept() -> None:
     text = "SUBJ THRTNG SUIC W/ KNF IN KITCHEN"
-    result = classify_call(None, None, text)
+    result = classify_call(None, None, text, lexicon=LEXICON)
     assert Category.SUICIDE_RISK in result.categories
     assert SafetyFlag.WEAPON in result.safety_flags
     for span in result.evidence:

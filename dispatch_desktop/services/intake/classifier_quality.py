@@ -16,6 +16,8 @@ from pathlib import Path
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
+from dispatch_desktop.services.intake import classifier, intake
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 
 BH = "behavioral_health"
 
