@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from dispatch_desktop.commands.users import acting_actor, add_actor_options
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.security import audit_log
 
@@ -40,14 +40,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exp.add_argument("--until", type=_date, help="before this UTC date/time")
     exp.add_argument("--user", default="", help="only this user name")
     exp.add_argument("--action", default="", help="only actions starting with this")
-    exp.add_argument("--outcome", default="", help="only this outcome (ok, failed, denied...)")
+    exp.add_argument("--outcome", default="", help="only this outcome (ok, failed, refused...)")
     exp.add_argument("--limit", type=int, default=audit_log.DEFAULT_LIMIT)
     add_actor_options(exp)
     exp.set_defaults(func=_export)
 
 
 def _verify(args: argparse.Namespace, ctx: AppContext) -> int:
-    report = audit_log.verify(ctx.db, acting_actor(args, ctx))
+    report = audit_log.verify(ctx.db, ctx.actor)
     if report.ok:
         print(f"Audit chain intact: {report.checked} event(s) verified.")
         return 0
@@ -68,7 +68,7 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
         outcome=args.outcome,
         limit=args.limit,
     )
-    actor = acting_actor(args, ctx)
+    actor = ctx.actor
     if args.csv == "-":
         audit_log.write_csv(audit_log.query_events(ctx.db, actor, flt, export=True), sys.stdout)
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.handoff.handoff import print_handoff, resolve_call_id
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--force", action="store_true", help="overwrite FILE.pdf when it already exists"
     )
+    add_actor_options(parser)
     parser.set_defaults(func=_handoff)
 
 

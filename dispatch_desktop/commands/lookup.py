@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
@@ -34,6 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--top", type=int, default=5, metavar="K", help="candidates a line (5)")
     parser.add_argument("--reason", metavar="TEXT",
                         help="why you look these persons up (required; audited)")  # fmt: skip
+    add_actor_options(parser)
     parser.set_defaults(func=_lookup)
 
 

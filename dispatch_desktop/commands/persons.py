@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from dispatch_desktop.commands import terminal_progress
+from dispatch_desktop.commands import add_actor_options, terminal_progress
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.registry import registry
 
@@ -19,11 +19,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("file", type=Path, help="CSV file, or FHIR Bundle JSON with --format fhir")
     imp.add_argument("--source", default=None, help="source agency name (default: file stem)")
     imp.add_argument("--format", choices=("csv", "fhir"), default="csv", dest="fmt")
+    add_actor_options(imp)
     imp.set_defaults(func=_import)
     exp = actions.add_parser("export", help="write one person's whole record as JSON")
     exp.add_argument("external_id", help="the person's id at the source")
     exp.add_argument("--source", required=True, help="the source agency name")
     exp.add_argument("--out", type=Path, default=None, help="output file (default: stdout)")
+    add_actor_options(exp)
     exp.set_defaults(func=_export)
 
 

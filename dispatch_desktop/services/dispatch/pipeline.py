@@ -220,6 +220,12 @@ def _triage_in(
     match: bool = True,
     new: bool = False,
 ) -> tuple[str, ...]:
+    from dispatch_desktop.services.security import auth
+
+    auth.require(
+        ctx.actor, auth.Permission.TAKE_CALLS, audit_in=session, action="call.triage",
+        object_type="call", object_ids=[call_id],
+    )  # fmt: skip
     call = session.get(Call, call_id)
     if call is None:
         raise UserError(f"There is no call with id {call_id}.")
@@ -388,6 +394,13 @@ def _recommend(
 
 
 def reload_detail(ctx: AppContext, call_id: int) -> calls.CallDetail:
+    """View a call: plan content only for a role that may view plans (audited)."""
+    from dispatch_desktop.services.security import auth
+
+    auth.require(
+        ctx.actor, auth.Permission.VIEW_CALLS, audit_in=ctx.db, action="call.view",
+        object_type="call", object_ids=[call_id],
+    )  # fmt: skip
     _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
         return _shown_detail(session, ctx, call_id)

@@ -21,7 +21,7 @@ from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit
-from dispatch_desktop.services.security.auth import Permission, authorize
+from dispatch_desktop.services.security.auth import Permission, require
 
 CSV_COLUMNS = (
     "id",
@@ -122,8 +122,8 @@ def query_events(
         stmt = stmt.where(AuditEvent.action.startswith(flt.action_prefix, autoescape=True))
     if flt.outcome:
         stmt = stmt.where(AuditEvent.outcome == flt.outcome)
+    require(actor, permission, audit_in=db, action=action, object_type="audit_event")
     with db.transaction() as session:
-        authorize(session, actor, permission, action, "audit_event")
         rows = session.execute(stmt).scalars().all()
         entries = [_entry(r) for r in rows]
         if flt.object_id:
@@ -181,8 +181,10 @@ def export_csv(db: Database, actor: Actor, flt: AuditFilter, path: Path) -> int:
 
 def verify(db: Database, actor: Actor) -> audit.ChainReport:
     """Check the whole chain; the check itself is recorded after it."""
-    with db.transaction() as session:
-        authorize(session, actor, Permission.VERIFY_AUDIT, "audit.verify", "audit_event")
+    require(
+        actor, Permission.VERIFY_AUDIT, audit_in=db, action="audit.verify",
+        object_type="audit_event",
+    )  # fmt: skip
     with db.uow() as session:
         report = audit.verify_chain(session)
     with db.transaction() as session:
