@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.security import auth, secrets
+from dispatch_desktop.services.security import auth
+from dispatch_desktop.services.security import secrets as keyring_secrets  # not commands.secrets
 
 
 @contextmanager
@@ -99,7 +100,7 @@ def sign_in(args: argparse.Namespace, ctx: AppContext) -> Actor:
         return auth.sign_in(ctx.db, args.as_user, password, workstation=workstation).actor
     account = ctx.settings.service_account
     if getattr(args, "service_account_ok", False) and account:
-        secret = secrets.get_secret(secrets.service_password_name(account))
+        secret = keyring_secrets.get_secret(keyring_secrets.service_password_name(account))
         return auth.sign_in(ctx.db, account, secret.reveal(), workstation=workstation).actor
     raise UserError(
         f"`dispatch-desktop {command_name(args)}` reads or changes protected data, "

@@ -7,9 +7,9 @@
 - ``cad errors``: inbound documents that could not be read, kept for inspection.
 - ``cad ingest FILE...``: ingest EIDO files by hand, exactly once each.
 
-Each runs as a signed-in user (``--as USER``); ``cad run`` and ``cad ingest`` without one
-run as the site's service account (``service_account`` in the settings, its password in
-the OS keyring), as the link does in production.
+Each runs as a signed-in user (``--as USER``). Without one, all but ``requeue`` (a person's
+decision, with a reason) run as the site's service account: ``service_account`` in the
+settings, its password in the OS keyring (``secrets set service_password:NAME``).
 """
 
 from __future__ import annotations
@@ -42,13 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run.set_defaults(func=_run)
 
     status = cad_sub.add_parser("status", help="outbox and ingest counts")
-    add_actor_options(status)
+    add_actor_options(status, service=True)
     status.set_defaults(func=_status)
 
     box = cad_sub.add_parser("outbox", help="list outbound messages, newest first")
     box.add_argument("--status", choices=[s.value for s in OutboxStatus], default=None)
     box.add_argument("--limit", type=int, default=50)
-    add_actor_options(box)
+    add_actor_options(box, service=True)
     box.set_defaults(func=_outbox)
 
     requeue = cad_sub.add_parser("requeue", help="send dead-letter messages again")
@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     errors = cad_sub.add_parser("errors", help="inbound documents that could not be ingested")
     errors.add_argument("--limit", type=int, default=50)
-    add_actor_options(errors)
+    add_actor_options(errors, service=True)
     errors.set_defaults(func=_errors)
 
     files = cad_sub.add_parser("ingest", help="ingest EIDO JSON files by hand")

@@ -395,7 +395,7 @@ def decide(
     message to CAD, in one transaction. Only the call's latest recommendation can be
     decided, and only once."""
     auth.require(
-        actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action="decision.record",
+        actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action=f"routing.{kind}",
         object_type="recommendation", object_ids=[recommendation_id],
     )  # fmt: skip
     policy = policy or active_policy()

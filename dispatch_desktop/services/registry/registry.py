@@ -655,7 +655,7 @@ def export_person(
     plans service, so consent status is reported alongside the content.
     """
     auth.require(
-        actor, auth.Permission.SUBJECT_ACCESS_EXPORT, audit_in=session, action="person.export",
+        actor, auth.Permission.SUBJECT_ACCESS_EXPORT, audit_in=session, action="registry.export",
         object_type="person", object_ids=[f"{source}/{external_id}"],
     )  # fmt: skip
     now = now or utcnow()
