@@ -9,6 +9,7 @@ from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.handoff.handoff import print_handoff, resolve_call_id
+from dispatch_desktop.services.security import auth
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +40,9 @@ def _handoff(args: argparse.Namespace, ctx: AppContext) -> int:
         raise UserError(f"{out} does not end in .pdf.", fix="Name the output FILE.pdf.")
     if out.exists() and not args.force:
         raise UserError(f"{out} already exists.", fix="Choose another name, or add --force.")
+    # Refused before the call number is looked up, so a refusal tells nothing about which
+    # calls exist; print_handoff checks again, as every use case does.
+    auth.require(ctx.actor, auth.Permission.PRINT_HANDOFF, audit_in=ctx.db, action="handoff.save")
     with ctx.db.uow() as session:
         call_id = resolve_call_id(session, args.call)
     done = print_handoff(ctx, call_id, out, page_size=args.page_size, destination="file")

@@ -24,6 +24,7 @@ from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.registry.access import lookup_with_audit, require_reason
 from dispatch_desktop.services.registry.lookup import PersonQuery
+from dispatch_desktop.services.security import auth
 
 FIELDS = ("name", "first_name", "last_name", "dob", "phone", "address")
 
@@ -80,6 +81,8 @@ def _one(
     query = PersonQuery(**{k: str(v) if v is not None else None for k, v in values.items()})
     try:
         candidates = lookup_with_audit(session, actor, query, reason=reason, top=top)
+    except auth.PermissionDenied:
+        raise  # the whole batch is refused, not each line
     except UserError as exc:
         return {"id": ident, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
     return {
