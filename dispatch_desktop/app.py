@@ -172,12 +172,12 @@ def _save(widget: QWidget, out: Path) -> Path:
 
 
 def render_screenshot(
-    settings: Settings, out: Path, *, width: int = 1600, height: int = 960
+    settings: Settings, out: Path, *, actor: Actor, width: int = 1600, height: int = 960
 ) -> Path:
-    """Render the main window on the configured database offscreen to a PNG."""
+    """Render the main window, as ``actor`` sees it, on the configured database offscreen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = qt_app()
-    ctx = AppContext.open(settings)
+    ctx = AppContext.open(settings, actor=actor)
     try:
         window = build_window(ctx, app, settings.theme)
         window.resize(width, height)

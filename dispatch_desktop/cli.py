@@ -3,7 +3,8 @@
 `dispatch-desktop` with no arguments opens the console. Subcommands live one module per
 group in dispatch_desktop/commands/; each module has ``register(subparsers)`` and sets
 ``func(args, ctx) -> int`` on its parsers. User errors print one line and exit 2; they
-never print a traceback.
+never print a traceback. A command that reads or changes protected data signs its user in
+first (``--as USER``; see commands.sign_in); the others run with no role at all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dispatch_desktop import __version__, commands
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.routing.policy import agency_time
+from dispatch_desktop.services.security import auth
 from dispatch_desktop.settings import Settings, load_settings
 
 log = logging.getLogger("dispatch_desktop")
@@ -49,9 +51,23 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return int(args.func(args, None))
     ctx = AppContext.open(settings, migrate_schema=getattr(args, "migrate", True))
     try:
+        if getattr(args, "signs_in", False) and not _first_administrator(args, ctx):
+            ctx.actor = commands.sign_in(args, ctx)
         return int(args.func(args, ctx))
     finally:
         ctx.close()
+
+
+def _first_administrator(args: argparse.Namespace, ctx: AppContext) -> bool:
+    """`users add --role administrator` with no --as, on a database with no administrator
+    yet: the one command that runs before anyone can sign in (auth.add_first_administrator
+    checks it again inside its transaction)."""
+    return (
+        getattr(args, "users_command", None) == "add"
+        and not args.as_user
+        and args.role == "administrator"
+        and not auth.administrator_exists(ctx.db)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

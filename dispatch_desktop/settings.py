@@ -49,6 +49,11 @@ class Settings(BaseModel):
     cad_outbound_format: Literal["eido", "json"] = "eido"
     link_client_cert: Path | None = Field(default=None, description="PEM cert+key for mTLS")
     hub_url: str | None = None
+    service_account: str | None = Field(
+        default=None,
+        description="console account the CAD link signs in as (`cad run`); its password is "
+        "kept in the OS keyring as service_password:NAME",
+    )
     theme: Literal["dark", "light"] = "dark"
     audit_checkpoint_file: Path | None = Field(
         default=None,

@@ -1,4 +1,5 @@
-"""Shared by the security tests: argon2id at a test-only cost, to spare the shared CPUs.
+"""Shared by the security tests: argon2id at a test-only cost, to spare the shared CPUs,
+and signing in on the command line (an account per role, the link's service account).
 
 The hashes stay argon2id; only time and memory cost drop. Import the fixture into a test
 module to apply it to every test there.
@@ -7,10 +8,17 @@ module to apply it to every test there.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
 
-from dispatch_desktop.services.security import auth
+from dispatch_desktop.models import User
+from dispatch_desktop.models.domain import Role
+from dispatch_desktop.services.platform import migrate
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import auth, secrets
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +26,47 @@ def cheap_argon2() -> Iterator[None]:
     auth.configure_hasher(time_cost=1, memory_kib=8 * 1024, parallelism=1)
     yield
     auth.configure_hasher()
+
+
+CLI_PASSWORD = "amber kettle orbit"
+"""The password of every account these helpers add (synthetic, test-only)."""
+
+
+def add_account(db: Database, username: str, role: Role | str) -> None:
+    """A console account with `CLI_PASSWORD`, hashed at the test-only cost."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    with db.transaction() as session:
+        if session.execute(select(User.id).where(User.username == username)).first() is None:
+            session.add(
+                User(
+                    username=username,
+                    display_name=f"T. {username}",
+                    role=str(role),
+                    password_hash=cheap.hash(CLI_PASSWORD),
+                )
+            )
+
+
+def sign_in_as(db_url: str, role: Role | str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Command-line options that sign in as a user of ``role`` (the password from
+    $DISPATCH_PASSWORD, as a script's would be)."""
+    db = Database.from_url(db_url)
+    try:
+        migrate.upgrade(db)
+        add_account(db, f"cli-{role}", role)
+    finally:
+        db.dispose()
+    monkeypatch.setenv("DISPATCH_PASSWORD", CLI_PASSWORD)
+    return ["--as", f"cli-{role}"]
+
+
+def service_account(db_url: str, settings_file: Path, name: str = "cadlink") -> None:
+    """The site's link service account: named in ``settings_file``, password in the keyring."""
+    db = Database.from_url(db_url)
+    try:
+        migrate.upgrade(db)
+        add_account(db, name, Role.SERVICE)
+    finally:
+        db.dispose()
+    settings_file.write_text(f'service_account = "{name}"\n', encoding="utf-8")
+    secrets.set_secret(secrets.service_password_name(name), CLI_PASSWORD)

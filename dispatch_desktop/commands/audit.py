@@ -13,8 +13,7 @@ import io
 import sys
 from pathlib import Path
 
-from dispatch_desktop.commands import reader_may_leave, write_stdout
-from dispatch_desktop.commands.users import acting_actor, add_actor_options
+from dispatch_desktop.commands import add_actor_options, reader_may_leave, write_stdout
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.link import audit_checkpoints
 from dispatch_desktop.services.security import audit_log
@@ -49,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exp.add_argument("--until", type=_date, help="before this UTC date/time")
     exp.add_argument("--user", default="", help="only this user name")
     exp.add_argument("--action", default="", help="only actions starting with this")
-    exp.add_argument("--outcome", default="", help="only this outcome (ok, failed, denied...)")
+    exp.add_argument("--outcome", default="", help="only this outcome (ok, failed, refused...)")
     exp.add_argument("--limit", type=int, default=audit_log.DEFAULT_LIMIT)
     add_actor_options(exp)
     exp.set_defaults(func=_export)
@@ -57,7 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _verify(args: argparse.Namespace, ctx: AppContext) -> int:
     checkpoints, also = audit_checkpoints.sinks(ctx)
-    report = audit_log.verify(ctx.db, acting_actor(args, ctx), checkpoints, also=also)
+    report = audit_log.verify(ctx.db, ctx.actor, checkpoints, also=also)
     if report.ok:
         against = (
             f" against the checkpoint of {report.checkpoint.at}"
@@ -90,7 +89,7 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
         outcome=args.outcome,
         limit=args.limit,
     )
-    actor = acting_actor(args, ctx)
+    actor = ctx.actor
     if args.csv == "-":
         entries = audit_log.query_events(ctx.db, actor, flt, export=True)
         with reader_may_leave(f"the {len(entries)} event(s)"):

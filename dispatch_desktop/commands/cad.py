@@ -6,6 +6,10 @@
 - ``cad requeue ID... --reason TEXT``: send dead letters again (audited).
 - ``cad errors``: inbound documents that could not be read, kept for inspection.
 - ``cad ingest FILE...``: ingest EIDO files by hand, exactly once each.
+
+Each runs as a signed-in user (``--as USER``). Without one, all but ``requeue`` (a person's
+decision, with a reason) run as the site's service account: ``service_account`` in the
+settings, its password in the OS keyring (``secrets set service_password:NAME``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import threading
 from pathlib import Path
 
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import OutboxStatus
 from dispatch_desktop.services.context import AppContext
@@ -33,28 +38,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run.add_argument("--interval", type=float, default=2.0, help="seconds between rounds (2)")
     run.add_argument("--url", default=None, help="CAD base URL (default: cad_url setting)")
     run.add_argument("--no-pipeline", action="store_true", help="store calls, do not triage")
+    add_actor_options(run, service=True)
     run.set_defaults(func=_run)
 
     status = cad_sub.add_parser("status", help="outbox and ingest counts")
+    add_actor_options(status, service=True)
     status.set_defaults(func=_status)
 
     box = cad_sub.add_parser("outbox", help="list outbound messages, newest first")
     box.add_argument("--status", choices=[s.value for s in OutboxStatus], default=None)
     box.add_argument("--limit", type=int, default=50)
+    add_actor_options(box, service=True)
     box.set_defaults(func=_outbox)
 
     requeue = cad_sub.add_parser("requeue", help="send dead-letter messages again")
     requeue.add_argument("ids", type=int, nargs="+", metavar="ID")
     requeue.add_argument("--reason", required=True, help="why (audited)")
+    add_actor_options(requeue)
     requeue.set_defaults(func=_requeue)
 
     errors = cad_sub.add_parser("errors", help="inbound documents that could not be ingested")
     errors.add_argument("--limit", type=int, default=50)
+    add_actor_options(errors, service=True)
     errors.set_defaults(func=_errors)
 
     files = cad_sub.add_parser("ingest", help="ingest EIDO JSON files by hand")
     files.add_argument("paths", type=Path, nargs="+", metavar="FILE")
     files.add_argument("--no-pipeline", action="store_true", help="store calls, do not triage")
+    add_actor_options(files, service=True)
     files.set_defaults(func=_ingest)
 
 

@@ -6,7 +6,7 @@ import argparse
 
 from dispatch_desktop.commands import terminal_progress
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.tools.demo import build_demo_county, has_demo_data
+from dispatch_desktop.tools.demo import build_demo_county, builder, has_demo_data
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _demo(args: argparse.Namespace, ctx: AppContext) -> int:
+    # No sign-in: there is nobody to sign in as yet, and the county goes only into an
+    # empty database, so no one's data is read or changed.
+    ctx.actor = builder(ctx.settings.workstation)
     if args.if_empty and has_demo_data(ctx):
         print(f"{ctx.db.describe()}: demo county already present")
         return 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.handoff.handoff import print_handoff, resolve_call_id
+from dispatch_desktop.services.security import auth
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,6 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--force", action="store_true", help="overwrite FILE.pdf when it already exists"
     )
+    add_actor_options(parser)
     parser.set_defaults(func=_handoff)
 
 
@@ -37,6 +40,9 @@ def _handoff(args: argparse.Namespace, ctx: AppContext) -> int:
         raise UserError(f"{out} does not end in .pdf.", fix="Name the output FILE.pdf.")
     if out.exists() and not args.force:
         raise UserError(f"{out} already exists.", fix="Choose another name, or add --force.")
+    # Refused before the call number is looked up, so a refusal tells nothing about which
+    # calls exist; print_handoff checks again, as every use case does.
+    auth.require(ctx.actor, auth.Permission.PRINT_HANDOFF, audit_in=ctx.db, action="handoff.save")
     with ctx.db.uow() as session:
         call_id = resolve_call_id(session, args.call)
     done = print_handoff(ctx, call_id, out, page_size=args.page_size, destination="file")

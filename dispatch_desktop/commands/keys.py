@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from dispatch_desktop.commands.users import acting_actor, add_actor_options
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.security import crypto, keys
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _rotate(args: argparse.Namespace, ctx: AppContext) -> int:
-    actor = acting_actor(args, ctx)
+    actor = ctx.actor
     with ctx.db.transaction() as session:
         store = crypto.choose_kek_store(session, ctx.settings.data_dir)
     result = keys.rotate_keys(ctx.db, actor, store)

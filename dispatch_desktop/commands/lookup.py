@@ -18,12 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dispatch_desktop.commands import reader_may_leave, write_stdout
+from dispatch_desktop.commands import add_actor_options, reader_may_leave, write_stdout
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.registry.access import lookup_with_audit, require_reason
 from dispatch_desktop.services.registry.lookup import PersonQuery
+from dispatch_desktop.services.security import auth
 
 FIELDS = ("name", "first_name", "last_name", "dob", "phone", "address")
 
@@ -35,6 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--top", type=int, default=5, metavar="K", help="candidates a line (5)")
     parser.add_argument("--reason", metavar="TEXT",
                         help="why you look these persons up (required; audited)")  # fmt: skip
+    add_actor_options(parser)
     parser.set_defaults(func=_lookup)
 
 
@@ -100,6 +102,8 @@ def _one(
     query = PersonQuery(**{k: str(v) if v is not None else None for k, v in values.items()})
     try:
         candidates = lookup_with_audit(session, actor, query, reason=reason, top=top)
+    except auth.PermissionDenied:
+        raise  # the whole batch is refused, not each line
     except UserError as exc:
         return {"id": ident, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
     return {

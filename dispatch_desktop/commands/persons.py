@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from dispatch_desktop.commands import terminal_progress, write_stdout
+from dispatch_desktop.commands import add_actor_options, terminal_progress, write_stdout
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.registry import registry
 
@@ -26,11 +26,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="refuse the file when an address cannot be parsed (default: keep it as given, "
         "flagged unparsed, with a warning)",
     )
+    add_actor_options(imp)
     imp.set_defaults(func=_import)
     exp = actions.add_parser("export", help="write one person's whole record as JSON")
     exp.add_argument("external_id", help="the person's id at the source")
     exp.add_argument("--source", required=True, help="the source agency name")
     exp.add_argument("--out", type=Path, default=None, help="output file (default: stdout)")
+    add_actor_options(exp)
     exp.set_defaults(func=_export)
 
 

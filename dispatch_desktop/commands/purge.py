@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from dispatch_desktop.commands.users import acting_actor, add_actor_options
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.security import retention
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _purge(args: argparse.Namespace, ctx: AppContext) -> int:
-    report = retention.purge_expired(ctx.db, acting_actor(args, ctx), dry_run=args.dry_run)
+    report = retention.purge_expired(ctx.db, ctx.actor, dry_run=args.dry_run)
     print(report.summary())
     if args.ids:
         for plan_id in report.plan_ids:

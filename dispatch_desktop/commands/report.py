@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from dispatch_desktop.commands.users import acting_actor, add_actor_options
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.supervision.metrics import Period
@@ -48,7 +48,7 @@ def _report(args: argparse.Namespace, ctx: AppContext) -> int:
     settings = ctx.settings
     dash = write_report(
         ctx.db,
-        acting_actor(args, ctx),
+        ctx.actor,
         Period(args.first, args.last),
         out,
         agency=settings.agency,

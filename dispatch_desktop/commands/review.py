@@ -7,8 +7,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.commands.report import parse_date
-from dispatch_desktop.commands.users import acting_actor, add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.supervision import review
@@ -42,7 +42,7 @@ def _export_labels(args: argparse.Namespace, ctx: AppContext) -> int:
         raise UserError(f"The folder {out.parent} does not exist.", fix="Create it first.")
     start = _midnight(args.first) if args.first else None
     end = _midnight(args.last + dt.timedelta(days=1)) if args.last else None
-    items = review.export_labels(ctx.db, acting_actor(args, ctx), start=start, end=end)
+    items = review.export_labels(ctx.db, ctx.actor, start=start, end=end)
     count = review.write_jsonl(items, out)
     print(f"{count} corrected labels written to {out}.")
     return 0

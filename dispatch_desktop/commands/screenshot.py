@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.services.context import AppContext
 
 
@@ -15,6 +16,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--out", required=True, type=Path, help="PNG file to write")
     parser.add_argument("--width", type=int, default=1600)
     parser.add_argument("--height", type=int, default=960)
+    add_actor_options(parser)
     parser.set_defaults(func=_screenshot)
 
     stories = sub.add_parser(
@@ -29,7 +31,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _screenshot(args: argparse.Namespace, ctx: AppContext) -> int:
     from dispatch_desktop.app import render_screenshot
 
-    out = render_screenshot(ctx.settings, args.out, width=args.width, height=args.height)
+    out = render_screenshot(
+        ctx.settings, args.out, actor=ctx.actor, width=args.width, height=args.height
+    )
     print(f"wrote {out}")
     return 0
 

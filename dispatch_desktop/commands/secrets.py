@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from dispatch_desktop.commands.users import (
-    acting_actor,
-    add_actor_options,
-    authorize_first,
-    read_password,
-)
+from dispatch_desktop.commands import add_actor_options, read_password
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.security import audit, auth, secrets
 
@@ -37,8 +32,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _set(args: argparse.Namespace, ctx: AppContext) -> int:
-    actor = acting_actor(args, ctx)
-    authorize_first(ctx, actor, auth.Permission.CHANGE_POLICY, "secret.set")
+    actor = ctx.actor
+    auth.require(
+        actor, auth.Permission.CHANGE_POLICY, audit_in=ctx.db, action="secret.set",
+        object_type="secret", object_ids=[args.name],
+    )  # fmt: skip
     value = read_password(args, f"Value for {args.name}: ")
     secrets.set_secret(args.name, value)
     with ctx.db.transaction() as session:
@@ -48,8 +46,11 @@ def _set(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _delete(args: argparse.Namespace, ctx: AppContext) -> int:
-    actor = acting_actor(args, ctx)
-    authorize_first(ctx, actor, auth.Permission.CHANGE_POLICY, "secret.delete")
+    actor = ctx.actor
+    auth.require(
+        actor, auth.Permission.CHANGE_POLICY, audit_in=ctx.db, action="secret.delete",
+        object_type="secret", object_ids=[args.name],
+    )  # fmt: skip
     removed = secrets.delete_secret(args.name)
     with ctx.db.transaction() as session:
         audit.record(

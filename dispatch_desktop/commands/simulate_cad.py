@@ -11,6 +11,7 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.link.hub_sync import content_id
 from dispatch_desktop.tools.cad_simulator import CadSimulator, Faults, registry_people
+from dispatch_desktop.tools.demo import is_demo_county
 
 
 def _rate(text: str) -> float:
@@ -55,8 +56,12 @@ def _simulate(args: argparse.Namespace, ctx: AppContext) -> int:
         raise UserError(f"Port {args.port} is not a port number.", fix="Use 1024 to 65535.")
     if not 1 <= args.count <= 1_000_000:
         raise UserError("The stream holds 1 to 1,000,000 incidents.", fix="Change --count.")
-    with ctx.db.uow() as session:
-        people = registry_people(session, seed=args.seed)
+    # Registry names go into the stream only from the synthetic demo county: a real
+    # registry's people are never sent over an unauthenticated local feed.
+    people = []
+    if is_demo_county(ctx):
+        with ctx.db.uow() as session:
+            people = registry_people(session, seed=args.seed)
     sim = CadSimulator(
         port=args.port,
         count=args.count,
@@ -80,7 +85,7 @@ def _simulate(args: argparse.Namespace, ctx: AppContext) -> int:
             f"Cannot listen on 127.0.0.1:{args.port}: {exc.strerror}.",
             fix="Stop the other program on that port, or pick another with --port.",
         ) from exc
-    source = f"{len(people)} registry persons" if people else "invented names (empty registry)"
+    source = f"{len(people)} demo registry persons" if people else "invented names"
     pace = f"{args.rate:g}/min" if args.rate else "all at once"
     print(
         f"CAD simulator on {sim.url} — {args.count} incidents from {source}, {pace}, "

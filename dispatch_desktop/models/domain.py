@@ -93,6 +93,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
+    SERVICE = "service"  # the CAD and hub link's account, never a person at a console
 
 
 class Disposition(StrEnum):

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles, AgencySource
 from dispatch_desktop.services.platform import migrate
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.registry import search_index
 from dispatch_desktop.services.routing import policy
-from dispatch_desktop.services.security import crypto, secrets
+from dispatch_desktop.services.security import auth, crypto, secrets
 from dispatch_desktop.settings import Settings
 
 
@@ -35,6 +35,15 @@ def upgrade_schema(
     if revision == "head":
         search_index.ensure_current(db, progress)
     return current
+
+
+def operator(settings: Settings) -> Actor:
+    """Whoever runs this process before anyone signs in: named in the audit log as the
+    operating-system user, with no role, so every use case refuses them. The console's
+    sign-in dialog, or the command line's ``--as USER``, replaces it."""
+    import getpass
+
+    return auth.anonymous_actor(f"os:{getpass.getuser()}", settings.workstation)
 
 
 @dataclass
@@ -57,7 +66,7 @@ class AppContext:
         db = Database.from_url(secrets.database_url_with_password(settings.database_url))
         if migrate_schema:
             upgrade_schema(db)
-        ctx = cls(settings=settings, db=db, actor=actor or cli_actor(settings))
+        ctx = cls(settings=settings, db=db, actor=actor or operator(settings))
         if migrate_schema:
             # An invalid agency policy file stops here, in plain words, before any work.
             # (Only the policy is read now; the lexicon loads off the GUI thread, at first use.)
@@ -104,18 +113,3 @@ class AppContext:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def cli_actor(settings: Settings) -> Actor:
-    """The actor for command-line work: the OS user at this workstation, as administrator.
-
-    The CLI is an operator tool on a locked-down host; every action is still audited
-    under this name.
-    """
-    import getpass
-
-    return Actor(
-        username=f"cli:{getpass.getuser()}",
-        role=Role.ADMINISTRATOR,
-        workstation=settings.workstation,
-    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -33,6 +33,9 @@ def user_message(exc: BaseException) -> str:
         return str(exc)
     log.error("console task failed: %r\n%s", exc, getattr(exc, "__traceback_text__", ""))
     return f"Something went wrong ({type(exc).__name__}); it has been logged. Try again."
+
+
+_T = TypeVar("_T")
 
 
 class ConsoleController(QObject):
@@ -361,10 +364,11 @@ class ConsoleController(QObject):
 
         self.runner.run(work, on_success=on_ready, on_failure=self._fail)
 
-    def _read(self, task: str, local: Callable[..., Any], *args: object) -> Any:
+    def _read(self, task: str, local: Callable[..., _T], *args: object) -> _T:
         """A read on the worker process when there is one, else on this worker thread."""
         if self.isolation is not None:
-            return self.isolation.run(task, *args)
+            # The worker process runs the same function (pipeline.PROCESS_TASKS[task]).
+            return cast(_T, self.isolation.run(task, *args))
         return local(self.ctx, *args)
 
     # --- failures -----------------------------------------------------------------------------

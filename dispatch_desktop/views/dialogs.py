@@ -203,7 +203,7 @@ class NewCallDialog(QDialog):
 
     def record(self) -> IntakeRecord:
         person = self.person.text().strip()
-        persons = ()
+        persons: tuple[IntakePerson, ...] = ()
         if person or self.phone.text().strip():
             persons = (
                 IntakePerson(

@@ -456,7 +456,11 @@ class MainWindow(QMainWindow):
         if choice == HandoffChoiceDialog.PRINT:
             title = f"handoff {detail.call_number}"
             self.statusBar().showMessage("Preparing the handoff sheet…", 5000)
-            self.controller.handoff_pages(lambda pages: open_print_preview(self, pages, title))
+
+            def preview(pages: list[bytes]) -> None:
+                open_print_preview(self, pages, title)
+
+            self.controller.handoff_pages(preview)
         elif choice == HandoffChoiceDialog.SAVE:
             default = self.ctx.settings.data_dir / f"handoff-{detail.call_number}.pdf"
             dialog = QFileDialog(self, "Save the handoff sheet", str(default), "PDF (*.pdf)")

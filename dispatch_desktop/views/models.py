@@ -8,13 +8,14 @@ colour is always paired with text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
@@ -129,7 +130,7 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
             column, order = self._order
             spec = self.columns[column]
             rows.sort(
-                key=(lambda r: spec.sort(r)) if spec.sort is not None else spec.text,  # type: ignore[misc]
+                key=(lambda r: spec.sort(r)) if spec.sort is not None else spec.text,
                 reverse=order == Qt.SortOrder.DescendingOrder,
             )
         return tuple(rows)
@@ -224,7 +225,7 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
             return None
         return self._value(row, column, int(role))
 
-    def multiData(self, index: AnyIndex, span: QModelRoleDataSpan) -> None:
+    def multiData(self, index: AnyIndex, span: QModelRoleDataSpan | QModelRoleData) -> None:
         """All the roles a delegate wants for one cell in one call into Python.
 
         Painting a cell asks for about eight roles; answering them together keeps a repaint
@@ -232,7 +233,8 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
         """
         row, column = index.row(), index.column()
         valid = index.isValid() and 0 <= row < len(self._rows) and 0 <= column < len(self.columns)
-        for role_data in span:
+        # PySide6 passes a span; its stubs do not say a span is iterable.
+        for role_data in cast(Iterable[QModelRoleData], span):
             value = self._value(row, column, role_data.role()) if valid else None
             if value is None:
                 role_data.clearData()
@@ -370,7 +372,9 @@ class QueueModel(FrozenTableModel[QueueRow]):
                 for texts, row in zip(self._text, self._rows, strict=True)
             ]
             self.dataChanged.emit(
-                self.index(0, col), self.index(len(self._rows) - 1, col), [Qt.DisplayRole]
+                self.index(0, col),
+                self.index(len(self._rows) - 1, col),
+                [Qt.ItemDataRole.DisplayRole],
             )
 
 

@@ -63,8 +63,8 @@ class RecommendationCard(QFrame):
         self.title = plain_label("Recommendation", self, name="paneTitle")
         self.route = plain_label("—", self, name="routeLabel")
         self.route.setAccessibleName("Recommended route")
-        self.actions = plain_label("", self, name="requiredActions")
-        self.actions.setAccessibleName("Required actions")
+        self.required_actions = plain_label("", self, name="requiredActions")
+        self.required_actions.setAccessibleName("Required actions")
         self.reasons = plain_label("", self)
         self.reasons.setAccessibleName("Reasons")
         self.alternatives = plain_label("", self, name="muted")
@@ -117,7 +117,7 @@ class RecommendationCard(QFrame):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.title)
         layout.addWidget(self.route)
-        layout.addWidget(self.actions)
+        layout.addWidget(self.required_actions)
         layout.addWidget(self.reasons)
         layout.addWidget(self.alternatives)
         layout.addWidget(self.policy)
@@ -144,16 +144,16 @@ class RecommendationCard(QFrame):
         rec = detail.recommendation if detail else None
         if rec is None:
             self.route.setText("…" if detail else "—")
-            self.actions.setText("Waiting for the recommendation." if detail else "")
+            self.required_actions.setText("Waiting for the recommendation." if detail else "")
             self.reasons.setText("")
             self.alternatives.setText("")
             self.policy.setText("")
         else:
             self.route.setText(self.route_label(rec.route).upper())
-            self.actions.setText(
+            self.required_actions.setText(
                 "Required: " + "; ".join(rec.actions) if rec.actions else "No required actions."
             )
-            restyle(self.actions, "requiredActions" if rec.actions else "muted")
+            restyle(self.required_actions, "requiredActions" if rec.actions else "muted")
             self.reasons.setText("Why: " + " ".join(rec.reasons))
             self.alternatives.setText(
                 "\n".join(

@@ -135,7 +135,7 @@ def test_accept_with_enter_and_safety_banner(qtbot: QtBot, window: MainWindow) -
     qtbot.waitUntil(lambda: win.card.accept_button.isEnabled(), timeout=WAIT)
     assert win.call_pane.safety_banner.isVisible()
     assert "IMMINENT SELF-HARM" in win.call_pane.safety_banner.text()
-    assert "stage EMS" in win.card.actions.text()
+    assert "stage EMS" in win.card.required_actions.text()
     win.card.accept_button.setFocus()
     qtbot.keyClick(win.card.accept_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Accepted" in win.card.decision.text(), timeout=WAIT)

@@ -7,6 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from dispatch_desktop.app import render_screenshot
+from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.settings import Settings
 from dispatch_desktop.views.main_window import MainWindow
@@ -20,9 +21,9 @@ def test_status_bar_shows_database_and_user(qtbot: QtBot, ctx: AppContext) -> No
     assert "jortiz" in window.user_label.text()
 
 
-def test_screenshot_writes_a_png(qtbot: QtBot, tmp_path: Path) -> None:
+def test_screenshot_writes_a_png(qtbot: QtBot, tmp_path: Path, actor: Actor) -> None:
     settings = Settings(data_dir=tmp_path, workstation="T")
-    out = render_screenshot(settings, tmp_path / "shot.png", width=800, height=500)
+    out = render_screenshot(settings, tmp_path / "shot.png", actor=actor, width=800, height=500)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -11,12 +11,14 @@ from dispatch_desktop.cli import main
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.tools.cad_simulator import CadSimulator, build_stream
 from tests.integration.cad_support import enqueue_messages, running
+from tests.security_helpers import service_account
 
 
 @pytest.fixture
 def cli(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "settings.toml"))
+    service_account(db_url, tmp_path / "settings.toml")  # the link runs as its account
     return ["--db", db_url]
 
 

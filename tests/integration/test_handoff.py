@@ -20,6 +20,7 @@ from dispatch_desktop.models import AuditEvent, Call, CallPerson, Encounter
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.handoff import handoff
 from tests.data import handoff_calls as hc
+from tests.security_helpers import sign_in_as
 
 
 def _print(ctx: AppContext, call_id: int, **kw: object) -> tuple[list[str], handoff.PrintedHandoff]:
@@ -297,20 +298,27 @@ def test_cli_saves_by_call_number_and_refuses_unknown_calls(
     monkeypatch.setenv("DISPATCH_DATA_DIR", str(ctx.settings.data_dir))
     monkeypatch.setenv("DISPATCH_WORKSTATION", "CONSOLE-09")
     monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
+    signed_in = sign_in_as(db_url, "dispatcher", monkeypatch)
     out = tmp_path / "sheet.pdf"
     tz_before = os.environ.get("TZ")
-    assert cli.main(["--db", db_url, "handoff", "2611-0042", "--out", str(out)]) == 0
+    assert cli.main(["--db", db_url, "handoff", "2611-0042", "--out", str(out), *signed_in]) == 0
     assert "saved to" in capsys.readouterr().out
     (page,) = hc.page_texts(out.read_bytes())
-    assert "Daniel Reyes" in page and "workstation CONSOLE-09" in page
+    assert (
+        "Daniel Reyes" in page and "workstation CONSOLE-09" in page and "cli-dispatcher" in page
+    )  # who printed it
     # On the agency's wall clock (the policy's America/Chicago), whatever the OS zone is;
     # the zone is the process's own again afterwards.
     assert "Received Fri Nov 27, 2026 20:40 CST" in page
     assert os.environ.get("TZ") == tz_before
 
-    assert cli.main(["--db", db_url, "handoff", str(built.call_id), "--out", str(out)]) == 2
+    assert (
+        cli.main(["--db", db_url, "handoff", str(built.call_id), "--out", str(out), *signed_in])
+        == 2
+    )
     assert "already exists" in capsys.readouterr().err
-    assert cli.main(["--db", db_url, "handoff", "2611-9999", "--out", str(tmp_path / "b.pdf")]) == 2
+    missing = ["handoff", "2611-9999", "--out", str(tmp_path / "b.pdf"), *signed_in]
+    assert cli.main(["--db", db_url, *missing]) == 2
     err = capsys.readouterr().err
     assert "No call '2611-9999'" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "b.pdf").exists()

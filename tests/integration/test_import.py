@@ -24,6 +24,7 @@ from dispatch_desktop.models.records import PlanStatus
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.registry import plans, registry
 from dispatch_desktop.services.registry.lookup import lookup_premise_alerts
+from tests.security_helpers import sign_in_as
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEADER = "external_id,first_name,middle_name,last_name,dob,sex,phone,street,city,state,zip,aliases"
@@ -215,7 +216,7 @@ def test_subject_access_export_holds_the_whole_record_and_is_audited(ctx: AppCon
     cipher = ctx.cipher
     with ctx.db.transaction() as s:
         record = registry.export_person(
-            s, cipher, ctx.actor, source="county", external_id="P-001", now=NOW
+            s, cipher, ADMIN, source="county", external_id="P-001", now=NOW
         )
     assert record["person"]["dob"] == "1991-04-12"
     assert record["aliases"] == [{"first_name": "Billy", "last_name": "Johnson", "kind": "aka"}]
@@ -229,34 +230,42 @@ def test_subject_access_export_holds_the_whole_record_and_is_audited(ctx: AppCon
         actions = s.scalars(select(AuditEvent.action)).all()
     assert "registry.export" in actions and "registry.import" in actions
     with ctx.db.transaction() as s, pytest.raises(UserError, match="No person"):
-        registry.export_person(s, cipher, ctx.actor, source="county", external_id="P-999")
+        registry.export_person(s, cipher, ADMIN, source="county", external_id="P-999")
 
 
 def test_persons_import_cli_prints_a_summary_and_exits_2_on_bad_file(
-    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     url = ctx.settings.database_url
+    admin = sign_in_as(url, "administrator", monkeypatch)
     good = _write(tmp_path, GOOD)
-    assert cli_main(["--db", url, "persons", "import", str(good), "--source", "county"]) == 0
+    assert (
+        cli_main(["--db", url, "persons", "import", str(good), "--source", "county", *admin]) == 0
+    )
     assert "1 created" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text(f"{HEADER}\nX-1,A,,B,1990-99-99,M,,,,,,\n")
-    assert cli_main(["--db", url, "persons", "import", str(bad)]) == 2
+    assert cli_main(["--db", url, "persons", "import", str(bad), *admin]) == 2
     err = capsys.readouterr().err
     assert "row 2, dob" in err and len(err.strip().splitlines()) == 1
 
 
 def test_persons_export_cli_writes_the_record_file(
-    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     _import(ctx, DATA / "persons_small.csv")
     url = ctx.settings.database_url
     out = tmp_path / "sar.json"
+    admin = sign_in_as(url, "administrator", monkeypatch)
     args = ["--db", url, "--settings", str(tmp_path / "none.toml")]
-    code = cli_main([*args, "persons", "export", "P-003", "--source", "county", "--out", str(out)])
+    code = cli_main(
+        [*args, "persons", "export", "P-003", "--source", "county", "--out", str(out), *admin]
+    )
     assert code == 0, capsys.readouterr().err
     record = json.loads(out.read_text())
     assert record["person"]["first_name"] == "Daniel"
     assert out.stat().st_mode & 0o777 == 0o600  # a subject's whole record: owner-only
-    assert cli_main([*args, "persons", "export", "P-404", "--source", "county"]) == 2
+    assert cli_main([*args, "persons", "export", "P-404", "--source", "county", *admin]) == 2
     assert "No person with external id 'P-404'" in capsys.readouterr().err

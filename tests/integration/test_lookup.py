@@ -29,6 +29,7 @@ from dispatch_desktop.services.registry.normalize import normalize_address
 from tests.data.people import NOW
 from tests.data.people import find as _find
 from tests.data.people import person_record as _person
+from tests.security_helpers import sign_in_as
 
 REGISTRY = [
     _person("P-1", "William", "Johnson", "1991-04-12", phone="3605550101",
@@ -230,8 +231,9 @@ def test_lookup_for_call_attaches_suggestions_and_leaves_confirmed_rows(
 
 
 def test_lookup_cli_contract(
-    registry_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+    registry_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     batch = tmp_path / "q.jsonl"
     batch.write_text(
         "\n".join(
@@ -243,10 +245,22 @@ def test_lookup_cli_contract(
         )
     )
     url = registry_db.engine.url.render_as_string(hide_password=False)
-    refused = cli_main(["--db", url, "lookup", "--batch", str(batch)])
+    dispatcher = sign_in_as(url, "dispatcher", monkeypatch)
+    refused = cli_main(["--db", url, "lookup", "--batch", str(batch), *dispatcher])
     assert refused == 2 and "reason for access" in capsys.readouterr().err
     code = cli_main(
-        ["--db", url, "lookup", "--batch", str(batch), "--top", "1", "--reason", "QA of registry"]
+        [
+            "--db",
+            url,
+            "lookup",
+            "--batch",
+            str(batch),
+            "--top",
+            "1",
+            *dispatcher,
+            "--reason",
+            "QA of registry",
+        ]
     )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 1  # one line could not be run

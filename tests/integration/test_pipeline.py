@@ -9,6 +9,7 @@ from dispatch_desktop.models import ClassificationRow, RecommendationRow
 from dispatch_desktop.models.domain import DecisionKind, MatchBand, Route, SafetyFlag
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls, console, pipeline
+from dispatch_desktop.services.security import auth
 from dispatch_desktop.tools.demo import scene as demo_scene
 
 
@@ -90,10 +91,13 @@ def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
     assert lookups and lookups[0].reason == f"call {call_id}"
     assert str(shown.persons[0].person_id) in lookups[0].object_ids
 
-    auditor = replace(ctx, actor=replace(ctx.actor, username="auditor", role=Role.AUDITOR))
-    hidden = console.reload_detail(auditor, call_id)
+    admin = replace(ctx, actor=replace(ctx.actor, username="admin", role=Role.ADMINISTRATOR))
+    hidden = console.reload_detail(admin, call_id)
     assert hidden.persons[0].person_id == shown.persons[0].person_id
     assert not any(plan.shows_content for plan in hidden.persons[0].plans)
+    auditor = replace(ctx, actor=replace(ctx.actor, username="auditor", role=Role.AUDITOR))
+    with pytest.raises(auth.PermissionDenied, match="may not view calls"):
+        console.reload_detail(auditor, call_id)
 
 
 def test_a_refresh_of_the_same_plans_is_the_same_viewing_in_the_audit_log(

@@ -20,6 +20,7 @@ from dispatch_desktop.services.security.auth import PermissionDenied
 from dispatch_desktop.services.supervision import report
 from dispatch_desktop.services.supervision.metrics import Period
 from tests.integration.supervisor_data import CallSpec, add_call, at, october_fixture
+from tests.security_helpers import sign_in_as
 
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 MANAGER = Actor(username="pmgr", role=Role.SUPERVISOR, workstation="DESK-2")
@@ -104,17 +105,21 @@ def test_bad_output_name_or_role(db: Database, tmp_path: Path) -> None:
 
 
 def test_cli_report(
-    db_url: str, fixture: dict[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+    db_url: str, fixture: dict[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     out = tmp_path / "oct.csv"
-    args = ["--db", db_url, "report", "--from", "2026-10-01", "--to", "2026-10-31", "--out"]
+    supervisor = sign_in_as(db_url, "supervisor", monkeypatch)
+    args = ["--db", db_url, "report", *supervisor, "--from", "2026-10-01", "--to", "2026-10-31"]
+    args.append("--out")
     assert main([*args, str(out)]) == 0
     printed = capsys.readouterr().out
     assert "BH calls: 7, 14% of all calls." in printed
     assert out.exists()
     assert main([*args, str(out)]) == 2  # exists, no --force
     assert "already exists" in capsys.readouterr().err
-    bad = ["--db", db_url, "report", "--from", "2026-10-31", "--to", "2026-10-01", "--out"]
+    bad = ["--db", db_url, "report", *supervisor, "--from", "2026-10-31", "--to", "2026-10-01"]
+    bad.append("--out")
     assert main([*bad, str(tmp_path / "x.pdf")]) == 2
     assert "before it starts" in capsys.readouterr().err
 

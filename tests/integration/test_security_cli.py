@@ -1,5 +1,6 @@
 """The security commands: users, audit verify (exit code on a broken chain), export, keys,
-purge. Run in-process through cli.main against both backends."""
+purge. Run in-process through cli.main against both backends, signed in as the
+administrator ``ops`` (password from $DISPATCH_PASSWORD, as a script would)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ def run(
 ):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("DISPATCH_PASSWORD", PASSWORD)
+    auth.add_user(
+        Database.from_url(db_url), ADMIN, "ops", "O. Perator", Role.ADMINISTRATOR, PASSWORD
+    )
 
     def _run(*args: str, stdin: str = "") -> tuple[int, str, str]:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
@@ -38,20 +43,23 @@ def run(
 
 def test_users_add_list_set_password_and_unlock(run, db: Database) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(
-        "users", "add", "dlee", "--name", "D. Lee", "--role", "dispatcher", "--password-stdin",
+        "users", "add", "dlee", "--name", "D. Lee", "--role", "dispatcher", "--as", "ops",
+        "--password-stdin",
         stdin=f"{PASSWORD}\n{PASSWORD}\n",
     )  # fmt: skip
     assert code == 0 and "Added dlee" in out
     assert PASSWORD not in out
 
     code, _, err = run(
-        "users", "add", "weak", "--name", "W", "--role", "dispatcher", "--password-stdin",
+        "users", "add", "weak", "--name", "W", "--role", "dispatcher", "--as", "ops",
+        "--password-stdin",
         stdin="password123\npassword123\n",
     )  # fmt: skip
     assert code == 2 and "commonly used passwords" in err
 
     code, _, err = run(
-        "users", "add", "typo", "--name", "T", "--role", "dispatcher", "--password-stdin",
+        "users", "add", "typo", "--name", "T", "--role", "dispatcher", "--as", "ops",
+        "--password-stdin",
         stdin=f"{PASSWORD}\n{PASSWORD}x\n",
     )  # fmt: skip
     assert code == 2 and "differ" in err
@@ -59,17 +67,17 @@ def test_users_add_list_set_password_and_unlock(run, db: Database) -> None:  # t
     for _ in range(5):
         with pytest.raises((auth.SignInFailed, auth.AccountLocked)):
             auth.sign_in(db, "dlee", "wrong guess here", workstation="C")
-    code, out, _ = run("users", "list")
+    code, out, _ = run("users", "list", "--as", "ops")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("dlee"))
     assert "locked" in row
 
-    code, out, _ = run("users", "unlock", "dlee", "--reason", "called in")
+    code, out, _ = run("users", "unlock", "dlee", "--reason", "called in", "--as", "ops")
     assert code == 0 and "Unlocked dlee" in out
     auth.sign_in(db, "dlee", PASSWORD, workstation="C")
 
     code, out, _ = run(
-        "users", "set-password", "dlee", "--password-stdin",
+        "users", "set-password", "dlee", "--as", "ops", "--password-stdin",
         stdin="violet harbor engine\nviolet harbor engine\n",
     )  # fmt: skip
     assert code == 0
@@ -80,14 +88,14 @@ def test_audit_verify_exits_nonzero_at_the_first_broken_link(run, db: Database) 
     with db.transaction() as s:
         for i in range(4):
             audit.record(s, ADMIN, "call.view", object_type="call", object_ids=[i])
-    code, out, _ = run("audit", "verify")
-    # The four, plus the CLI's first start recording the routing policy in force.
-    assert code == 0 and "intact" in out and "5 event(s)" in out
+    code, out, _ = run("audit", "verify", "--as", "ops")
+    # The four, the fixture adding ops, the first start recording the policy, the sign-in.
+    assert code == 0 and "intact" in out and "7 event(s)" in out
 
     with db.transaction() as s:
         target = s.execute(text("SELECT id FROM audit_event ORDER BY id LIMIT 1 OFFSET 2")).scalar()
         s.execute(text("UPDATE audit_event SET outcome = 'ok!' WHERE id = :i"), {"i": target})
-    code, out, err = run("audit", "verify")
+    code, out, err = run("audit", "verify", "--as", "ops")
     assert code == 1
     assert f"BROKEN at event {target}" in err and "changed" in err
 
@@ -120,7 +128,7 @@ def test_audit_export_csv_needs_an_auditor_and_writes_the_events(
         auth.sign_in(db, '=HYPERLINK("x")', "nope nope nope", workstation="C")
     target = tmp_path / "audit.csv"
 
-    code, _, err = run("audit", "export", "--csv", str(target))
+    code, _, err = run("audit", "export", "--csv", str(target), "--as", "ops")
     assert code == 2 and "may not export the audit log" in err and not target.exists()
 
     code, out, _ = run(
@@ -137,11 +145,11 @@ def test_audit_export_csv_needs_an_auditor_and_writes_the_events(
 
 
 def test_keys_rotate_and_purge_commands(run, db: Database) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = run("keys", "rotate")
+    code, out, _ = run("keys", "rotate", "--as", "ops")
     assert code == 0 and "Rotated to data key" in out
-    code, out, _ = run("purge", "--dry-run")
+    code, out, _ = run("purge", "--dry-run", "--as", "ops")
     assert code == 0 and "would remove 0 crisis plan(s)" in out
-    code, out, _ = run("purge")
+    code, out, _ = run("purge", "--as", "ops")
     assert code == 0 and "removed 0 crisis plan(s)" in out
 
 
@@ -153,12 +161,14 @@ def test_a_non_administrator_cannot_purge_from_the_cli(run, db: Database) -> Non
 
 def test_secrets_set_and_status_never_print_the_value(run, memory_keyring) -> None:  # type: ignore[no-untyped-def]
     token = "hubtok-5e1d0c9b7a"
-    code, out, err = run("secrets", "set", "hub_token", "--password-stdin", stdin=f"{token}\n")
+    code, out, err = run(
+        "secrets", "set", "hub_token", "--as", "ops", "--password-stdin", stdin=f"{token}\n"
+    )
     assert code == 0 and token not in out + err
     assert token in memory_keyring.store.values()
     code, out, _ = run("secrets", "status")
     assert "hub_token: stored" in out and "cad_token: not stored" in out and token not in out
-    code, out, _ = run("secrets", "delete", "hub_token")
+    code, out, _ = run("secrets", "delete", "hub_token", "--as", "ops")
     assert code == 0 and token not in memory_keyring.store.values()
 
 

@@ -77,12 +77,12 @@ def test_five_failures_in_15_minutes_lock_until_an_administrator_unlocks(db: Dat
     assert [e.outcome for e in _events(db, "auth.lockout")] == ["locked"]
 
     with pytest.raises(auth.PermissionDenied):
-        auth.unlock_user(db, Actor("tbrooks", Role.SUPERVISOR, "C"), "jortiz")
+        auth.unlock_user(db, Actor("tbrooks", Role.SUPERVISOR, "C"), "jortiz", reason="asked")
     auth.unlock_user(db, ADMIN, "jortiz", reason="verified by phone")
     signed = auth.sign_in(db, "jortiz", PASSWORD, workstation="C", now=T0 + dt.timedelta(hours=6))
     assert signed.actor.username == "jortiz"
     denied, unlock = _events(db, "user.unlock")
-    assert (denied.username, denied.outcome) == ("tbrooks", "denied")
+    assert (denied.username, denied.outcome) == ("tbrooks", "refused")
     assert unlock.outcome == "ok" and unlock.reason == "verified by phone"
 
 
@@ -166,7 +166,7 @@ def _store() -> crypto.KekStore:
 PRIVILEGED_CALLS: dict[str, PrivilegedCall] = {
     "user.add": lambda db, a: auth.add_user(db, a, "newuser", "N U", "dispatcher", PASSWORD),
     "user.set_password": lambda db, a: auth.set_password(db, a, "victim", "violet harbor engine"),
-    "user.unlock": lambda db, a: auth.unlock_user(db, a, "victim"),
+    "user.unlock": lambda db, a: auth.unlock_user(db, a, "victim", reason="identity checked"),
     "user.list": lambda db, a: auth.list_users(db, a),
     "retention.purge": lambda db, a: retention.purge_expired(db, a),
     "keys.rotate": lambda db, a: keys.rotate_keys(db, a, _store()),
@@ -182,12 +182,12 @@ def test_every_role_against_every_privileged_action(db: Database, role: Role, ac
     if role is Role.ADMINISTRATOR:
         call(db, actor)
         outcomes = [e.outcome for e in _events(db, action)]
-        assert outcomes and outcomes[-1] != "denied"
+        assert outcomes and outcomes[-1] != "refused"
     else:
         with pytest.raises(auth.PermissionDenied):
             call(db, actor)
         event = _events(db, action)[-1]
-        assert (event.username, event.outcome) == (actor.username, "denied")
+        assert (event.username, event.outcome) == (actor.username, "refused")
     with db.uow() as s:
         assert audit.verify_chain(s).ok
 

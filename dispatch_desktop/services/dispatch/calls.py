@@ -49,7 +49,7 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.models.records import PlanView
 from dispatch_desktop.services.registry.plans import read_plans
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, auth
 from dispatch_desktop.services.security.crypto import FieldCipher
 
 ALERT_CONTEXT = "premise_alert.reason"
@@ -268,6 +268,7 @@ def create_call(session: Session, record: IntakeRecord, actor: Actor) -> int:
     The caller commits. Two consoles numbering at once cannot collide: a clash on the
     unique number retries with the next one inside a savepoint.
     """
+    auth.require(actor, auth.Permission.TAKE_CALLS, audit_in=session, action="call.create")
     received = record.received_at or utcnow()
     if received.tzinfo is None:
         received = received.replace(tzinfo=dt.UTC)
@@ -323,6 +324,10 @@ def _external_id_taken(session: Session, external_id: str) -> bool:
 
 def add_note(session: Session, actor: Actor, call_id: int, text: str) -> None:
     """Append a note to the call's narrative (new information from the caller)."""
+    auth.require(
+        actor, auth.Permission.TAKE_CALLS, audit_in=session, action="call.note",
+        object_type="call", object_ids=[call_id],
+    )  # fmt: skip
     text = text.strip()
     if not text:
         raise UserError("The note is empty.")
@@ -713,6 +718,12 @@ def _premise_alerts(
 
 
 def _set_match(session: Session, actor: Actor, call_person_id: int, status: MatchStatus) -> None:
+    # Confirming shows the person's plan: a registry look-up, not just call work.
+    auth.require(
+        actor, auth.Permission.LOOKUP_PERSON, audit_in=session,
+        action=f"match.{'confirm' if status is MatchStatus.CONFIRMED else 'reject'}",
+        object_type="call_person", object_ids=[call_person_id],
+    )  # fmt: skip
     cp = session.get(CallPerson, call_person_id)
     if cp is None:
         raise UserError(f"Person {call_person_id} is not on any call.")

@@ -18,7 +18,7 @@ from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models import Assignment, Call, Unit, User, utcnow
 from dispatch_desktop.models.domain import Actor, CallStatus, UnitStatus
 from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, auth
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,10 @@ def claim_call(
     db: Database, call_id: int, *, actor: Actor, now: dt.datetime | None = None
 ) -> Claim:
     """Take a call for handling, atomically; raise ConflictError if another console has it."""
+    auth.require(
+        actor, auth.Permission.TAKE_CALLS, audit_in=db, action="call.claim", object_type="call",
+        object_ids=[call_id],
+    )  # fmt: skip
     when = now or utcnow()
     with db.transaction() as session:
         uid = _user_id(session, actor)

@@ -23,7 +23,7 @@ from dispatch_desktop.models.domain import DecisionKind, Route
 from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, auth
 
 
 def shown_detail(
@@ -34,8 +34,6 @@ def shown_detail(
     Crisis-plan content is decrypted only for a role allowed to view plans, and each time
     it is shown that is audited (person ids only, never content).
     """
-    from dispatch_desktop.services.security import auth
-
     may_view = auth.allowed(ctx.actor, auth.Permission.VIEW_PLAN)
     detail = calls.load_call_detail(
         session,
@@ -87,6 +85,11 @@ def _first_view_in_window(
 
 
 def reload_detail(ctx: AppContext, call_id: int) -> calls.CallDetail:
+    """View a call: plan content only for a role that may view plans (audited)."""
+    auth.require(
+        ctx.actor, auth.Permission.VIEW_CALLS, audit_in=ctx.db, action="call.view",
+        object_type="call", object_ids=[call_id],
+    )  # fmt: skip
     _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
         return shown_detail(session, ctx, call_id)

@@ -39,7 +39,6 @@ from dispatch_desktop.models.domain import (
     ClassificationResult,
     DecisionKind,
     RecommendationResult,
-    Role,
     Route,
     UnitStatus,
 )
@@ -50,7 +49,7 @@ from dispatch_desktop.services.routing.policy import Policy, ZoneMap
 from dispatch_desktop.services.routing.roster import UnitState, unit_state
 from dispatch_desktop.services.routing.routing import UnitOption, recommend_route
 from dispatch_desktop.services.routing.routing_context import situation_for_call
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, auth
 from dispatch_desktop.services.security.crypto import FieldCipher
 
 MAX_REASON_TEXT = 2000
@@ -394,8 +393,10 @@ def decide(
     """Record the dispatcher's accept or override of a recommendation, audited, with a
     message to CAD, in one transaction. Only the call's latest recommendation can be
     decided, and only once."""
-    if actor.role == Role.AUDITOR:
-        raise UserError("An auditor can review routing but not decide it.")
+    auth.require(
+        actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action=f"routing.{kind}",
+        object_type="recommendation", object_ids=[recommendation_id],
+    )  # fmt: skip
     when = now or utcnow()
     try:
         with db.transaction() as session:
@@ -549,8 +550,10 @@ def assign_unit(
     that is out of service, busy or off shift. If another console changed the call first,
     raises ConflictError naming who assigned it and when; nothing is written.
     """
-    if actor.role == Role.AUDITOR:
-        raise UserError("An auditor cannot assign units.")
+    auth.require(
+        actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action="call.assign",
+        object_type="call", object_ids=[call_id, unit_id],
+    )  # fmt: skip
     when = now or utcnow()
     try:
         with db.transaction() as session:

@@ -164,6 +164,12 @@ def _triage_in(
     match: bool = True,
     new: bool = False,
 ) -> tuple[str, ...]:
+    from dispatch_desktop.services.security import auth
+
+    auth.require(
+        ctx.actor, auth.Permission.TAKE_CALLS, audit_in=session, action="call.triage",
+        object_type="call", object_ids=[call_id],
+    )  # fmt: skip
     call = session.get(Call, call_id)
     if call is None:
         raise UserError(f"There is no call with id {call_id}.")

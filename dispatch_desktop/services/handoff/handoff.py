@@ -60,7 +60,7 @@ from dispatch_desktop.services.handoff.sheet import (
     format_date,
 )
 from dispatch_desktop.services.registry import plans
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, auth
 from dispatch_desktop.services.security.crypto import FieldCipher
 
 Destination = Literal["file", "printer", "preview"]
@@ -542,8 +542,12 @@ def print_handoff(
     ``destination`` picks the audit action: handoff.save, handoff.print or handoff.preview
     (a preview shows the sheet on screen, which is a view of health content too).
     """
-    cipher = ctx.cipher  # opened before the transaction: it may write its first key
     actor = ctx.actor
+    auth.require(
+        actor, auth.Permission.PRINT_HANDOFF, audit_in=ctx.db, action=_AUDIT_ACTIONS[destination],
+        object_type="call", object_ids=[f"call:{call_id}"],
+    )  # fmt: skip
+    cipher = ctx.cipher  # opened before the transaction: it may write its first key
     when = now or utcnow()
     size: PageSize = page_size or ctx.settings.page_size
     buffer = io.BytesIO()

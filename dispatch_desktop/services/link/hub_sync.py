@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AppMeta, IngestedDocument, utcnow
-from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.link import ingest
 from dispatch_desktop.services.link.cad_link import LinkError, Remote
@@ -59,7 +59,7 @@ class HubSyncReport:
 
 
 def hub_actor(ctx: AppContext) -> Actor:
-    return Actor(username="hub-link", role=Role.ADMINISTRATOR, workstation=ctx.settings.workstation)
+    return ingest.link_actor(ctx, "hub")
 
 
 def _cursor(ctx: AppContext) -> str | None:

@@ -113,10 +113,12 @@ class IngestResult:
 
 
 def link_actor(ctx: AppContext, source: str = "cad") -> Actor:
-    """Calls from CAD are created by the link, at this workstation, not by a person."""
-    return Actor(
-        username=f"{source}-link", role=Role.ADMINISTRATOR, workstation=ctx.settings.workstation
-    )
+    """Calls from CAD are created by the link, not by a person: the site's service account
+    when the link signed in as one (`cad run`), else the console's own link at this
+    workstation, with the service role either way."""
+    if ctx.actor.role == Role.SERVICE:
+        return ctx.actor
+    return Actor(username=f"{source}-link", role=Role.SERVICE, workstation=ctx.settings.workstation)
 
 
 def default_process(ctx: AppContext, call_id: int) -> object:

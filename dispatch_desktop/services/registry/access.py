@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.registry.lookup import PersonCandidate, PersonQuery, lookup_persons
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, auth
 
 MIN_REASON_LENGTH = 8
 
@@ -40,6 +40,10 @@ def lookup_with_audit(
     top: int = 5,
 ) -> tuple[PersonCandidate, ...]:
     """Look persons up and audit it in the caller's transaction (commit to keep both)."""
+    auth.require(
+        actor, auth.Permission.LOOKUP_PERSON, audit_in=session, action="person.lookup",
+        object_type="person",
+    )  # fmt: skip
     why = require_reason(reason, call_id=call_id)
     candidates = lookup_persons(session, query, top=top)
     audit.record(

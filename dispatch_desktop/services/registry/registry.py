@@ -551,7 +551,10 @@ def import_file(
     import time
 
     started = time.perf_counter()
-    auth.require(actor, auth.Permission.IMPORT_REGISTRY)
+    auth.require(
+        actor, auth.Permission.IMPORT_REGISTRY, audit_in=db, action="registry.import",
+        object_type="person",
+    )  # fmt: skip
     if not source or len(source) > 64:
         raise UserError("The source name must be 1 to 64 characters.", fix="Pass --source NAME.")
     if fmt not in ("csv", "fhir"):
@@ -696,6 +699,10 @@ def export_person(
     Plans are decrypted in full here (the person is entitled to their own record), via the
     plans service, so consent status is reported alongside the content.
     """
+    auth.require(
+        actor, auth.Permission.SUBJECT_ACCESS_EXPORT, audit_in=session, action="registry.export",
+        object_type="person", object_ids=[f"{source}/{external_id}"],
+    )  # fmt: skip
     now = now or utcnow()
     person = session.execute(
         select(Person)

@@ -26,7 +26,7 @@ from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, crypto
-from dispatch_desktop.services.security.auth import Permission, authorize
+from dispatch_desktop.services.security.auth import Permission, require
 
 CSV_COLUMNS = (
     "id",
@@ -127,8 +127,8 @@ def query_events(
         stmt = stmt.where(AuditEvent.action.startswith(flt.action_prefix, autoescape=True))
     if flt.outcome:
         stmt = stmt.where(AuditEvent.outcome == flt.outcome)
+    require(actor, permission, audit_in=db, action=action, object_type="audit_event")
     with db.transaction() as session:
-        authorize(session, actor, permission, action, "audit_event")
         rows = session.execute(stmt).scalars().all()
         entries = [_entry(r) for r in rows]
         if flt.object_id:
@@ -211,8 +211,11 @@ def verify(
     chain held, write a checkpoint that covers the check itself (so a truncation made
     after this verify is caught by the next). A broken chain gets no new checkpoint: it
     must not become the standard the next verify is held to."""
+    require(
+        actor, Permission.VERIFY_AUDIT, audit_in=db, action="audit.verify",
+        object_type="audit_event",
+    )  # fmt: skip
     with db.transaction() as session:
-        authorize(session, actor, Permission.VERIFY_AUDIT, "audit.verify", "audit_event")
         last = checkpoints.last(crypto.installation_id(session))
     with db.uow() as session:
         report = audit.verify_chain(session, checkpoint=last)

@@ -58,6 +58,7 @@ class Permission(StrEnum):
     """What a user may do. The privileged ones are marked in `PRIVILEGED`."""
 
     VIEW_CALLS = "view_calls"
+    TAKE_CALLS = "take_calls"  # enter or receive a call, claim it, triage it, add notes
     TRIAGE_CALLS = "triage_calls"  # accept/override a recommendation, assign units
     LOOKUP_PERSON = "lookup_person"
     VIEW_PLAN = "view_plan"
@@ -91,6 +92,7 @@ PRIVILEGED: frozenset[Permission] = frozenset(
 
 _PERMISSION_TEXT: dict[Permission, str] = {
     Permission.VIEW_CALLS: "view calls",
+    Permission.TAKE_CALLS: "take calls (enter, claim and triage them)",
     Permission.TRIAGE_CALLS: "accept, override or assign calls",
     Permission.LOOKUP_PERSON: "look up people in the registry",
     Permission.VIEW_PLAN: "view crisis plans",
@@ -113,22 +115,26 @@ _PERMISSION_TEXT: dict[Permission, str] = {
 
 _DISPATCH = {
     Permission.VIEW_CALLS,
+    Permission.TAKE_CALLS,
     Permission.TRIAGE_CALLS,
     Permission.LOOKUP_PERSON,
     Permission.VIEW_PLAN,
     Permission.PRINT_HANDOFF,
+    Permission.RECORD_OUTCOME,  # the dispatcher who worked the call records how it ended
 }
 
 # Least privilege (CJIS AC-6): administrators run the system but do not work calls or read
 # plans; auditors read the audit log and nothing clinical; supervisors may read it too,
-# since reviewing overrides needs who-did-what.
+# since reviewing overrides needs who-did-what. A service account (the CAD and hub link)
+# receives calls, triages them and imports hub files; it never decides, prints or reads plans.
+# docs/security.md's role table mirrors this; tests/integration/test_permission_matrix.py
+# checks every use case against that table.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISPATCHER: frozenset(_DISPATCH),
     Role.SUPERVISOR: frozenset(
         _DISPATCH
         | {
             Permission.REVIEW_CALLS,
-            Permission.RECORD_OUTCOME,
             Permission.VIEW_METRICS,
             Permission.VIEW_AUDIT,
             Permission.EXPORT_AUDIT,
@@ -152,6 +158,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_METRICS,
         }
     ),
+    Role.SERVICE: frozenset(
+        {
+            Permission.VIEW_CALLS,
+            Permission.TAKE_CALLS,
+            Permission.IMPORT_REGISTRY,
+        }
+    ),
 }
 
 
@@ -171,16 +184,71 @@ def roles_with(permission: Permission) -> list[Role]:
     return [role for role in Role if permission in ROLE_PERMISSIONS[role]]
 
 
-def require(actor: Actor, permission: Permission) -> None:
-    """Raise `PermissionDenied` unless the actor's role grants ``permission``."""
+REFUSED = "refused"
+"""The audit outcome of an operation the actor's role does not allow."""
+
+
+def require(
+    actor: Actor,
+    permission: Permission,
+    *,
+    audit_in: Database | Session | None = None,
+    action: str = "",
+    object_type: str = "",
+    object_ids: Iterable[object] = (),
+) -> None:
+    """Raise `PermissionDenied` unless the actor's role grants ``permission``.
+
+    Every use case calls this first, the one way permissions are checked. With ``audit_in``
+    the refusal is audited (outcome ``refused``) in a transaction of its own, committed
+    before the error is raised, so it survives the rollback of the caller's work. Call it
+    before the use case writes anything: on SQLite a caller's open write would make the
+    refusal's own transaction wait.
+    """
     if allowed(actor, permission):
         return
+    if audit_in is not None:
+        _audit_refusal(audit_in, actor, permission, action, object_type, object_ids)
     who = actor.display_name or actor.username
     needed = " or ".join(str(r) for r in roles_with(permission)) or "no role"
+    if str(actor.role) == NO_ROLE:
+        raise PermissionDenied(
+            f"Only a signed-in user may {_PERMISSION_TEXT[permission]}.",
+            fix=f"Sign in as a user with the {needed} role.",
+        )
     raise PermissionDenied(
         f"{who} ({actor.role}) may not {_PERMISSION_TEXT[permission]}.",
         fix=f"This needs the {needed} role.",
     )
+
+
+def _audit_refusal(
+    target: Database | Session,
+    actor: Actor,
+    permission: Permission,
+    action: str,
+    object_type: str,
+    object_ids: Iterable[object],
+) -> None:
+    bind = target.engine if isinstance(target, Database) else target.get_bind()
+    with Session(bind) as own, own.begin():
+        audit.record(
+            own, actor, action or f"{permission}.refused", object_type=object_type,
+            object_ids=object_ids, outcome=REFUSED, reason=f"needs {permission}",
+        )  # fmt: skip
+
+
+NO_ROLE = "none"
+"""The role of an actor nobody signed in as (an unknown name, a command line without --as)."""
+
+
+def anonymous_actor(username: str, workstation: str) -> Actor:
+    """Someone who has not signed in: the audit log names them, and no permission is theirs."""
+    return Actor(username=username[:64], role=cast(Role, NO_ROLE), workstation=workstation)
+
+
+def signed_in(actor: Actor) -> bool:
+    return str(actor.role) != NO_ROLE
 
 
 # --------------------------------------------------------------------------- passwords
@@ -379,7 +447,7 @@ def _user_actor(row: User, workstation: str) -> Actor:
 
 def _unknown_actor(username: str, workstation: str) -> Actor:
     # A name that matches no account has no role; the audit row still needs one.
-    return Actor(username=username[:64], role=cast(Role, "none"), workstation=workstation)
+    return anonymous_actor(username, workstation)
 
 
 def _find_user(session: Session, username: str, *, for_update: bool = False) -> User | None:
@@ -547,24 +615,11 @@ def confirm_privileged(
     now: dt.datetime | None = None,
 ) -> SignedIn:
     """Before a privileged action: check the role, then the password. Both are audited."""
-    require(actor, permission)
+    require(actor, permission, audit_in=db, action=f"{permission}.confirm")
     return reauthenticate(db, actor, password, provider=provider, now=now)
 
 
 # --------------------------------------------------------------------------- user admin
-
-
-def authorize(
-    session: Session, actor: Actor, permission: Permission, action: str, object_type: str = ""
-) -> None:
-    """`require`, inside a unit of work: a refusal is audited (and committed), then raised."""
-    if not allowed(actor, permission):
-        audit.record(
-            session, actor, action, object_type=object_type, outcome="denied",
-            reason=f"needs {permission}",
-        )  # fmt: skip
-        session.commit()
-    require(actor, permission)
 
 
 def _get_user(session: Session, username: str) -> User:
@@ -604,8 +659,8 @@ def add_user(
         raise UserError(
             f"Role {role!r} does not exist.", fix="Use " + ", ".join(str(r) for r in Role) + "."
         ) from exc
+    require(actor, Permission.MANAGE_USERS, audit_in=db, action="user.add", object_type="user")
     with db.transaction() as session:
-        authorize(session, actor, Permission.MANAGE_USERS, "user.add", "user")
         if _find_user(session, name) is not None:
             raise UserError(f"User {name} already exists.", fix="Choose another user name.")
         check_password(password, username=name, display_name=display_name, agency=agency)
@@ -622,6 +677,35 @@ def add_user(
         return _info(row)
 
 
+def administrator_exists(db: Database) -> bool:
+    """Whether any active administrator account exists (before the first, nobody can sign in
+    to add one)."""
+    with db.uow() as session:
+        found = session.execute(
+            select(User.id).where(User.role == str(Role.ADMINISTRATOR), User.active).limit(1)
+        ).first()
+        return found is not None
+
+
+def add_first_administrator(
+    db: Database, operator: Actor, username: str, display_name: str, password: str
+) -> UserInfo:
+    """Create the site's first administrator, as the operating-system operator who installs
+    it. Refused once any administrator exists: from then on an administrator signs in to add
+    users. Audited under the operator's name."""
+    first = Actor(
+        username=operator.username,
+        role=Role.ADMINISTRATOR,
+        workstation=operator.workstation,
+        display_name="first administrator set-up",
+    )
+    if administrator_exists(db):
+        require(
+            operator, Permission.MANAGE_USERS, audit_in=db, action="user.add", object_type="user"
+        )
+    return add_user(db, first, username, display_name, Role.ADMINISTRATOR, password)
+
+
 def set_password(
     db: Database,
     actor: Actor,
@@ -632,10 +716,13 @@ def set_password(
     agency: str = "",
 ) -> None:
     """Set a user's password: administrators for anyone, any user for themselves."""
+    if validate_username(username) != actor.username:
+        require(
+            actor, Permission.MANAGE_USERS, audit_in=db, action="user.set_password",
+            object_type="user", object_ids=[username],
+        )  # fmt: skip
     with db.transaction() as session:
         row = _get_user(session, username)
-        if row.username != actor.username:
-            authorize(session, actor, Permission.MANAGE_USERS, "user.set_password", "user")
         check_password(
             new_password, username=row.username, display_name=row.display_name, agency=agency
         )
@@ -647,10 +734,19 @@ def set_password(
         )  # fmt: skip
 
 
-def unlock_user(db: Database, actor: Actor, username: str, *, reason: str | None = None) -> None:
-    """Unlock a locked account and clear its failure count (administrators only)."""
+def unlock_user(db: Database, actor: Actor, username: str, *, reason: str) -> None:
+    """Unlock a locked account and clear its failure count (administrators only, with the
+    reason the audit log keeps)."""
+    require(
+        actor, Permission.UNLOCK_USERS, audit_in=db, action="user.unlock", object_type="user",
+        object_ids=[username],
+    )  # fmt: skip
+    if len((reason or "").strip()) < 3:
+        raise UserError(
+            f"Unlocking {username} needs a reason.",
+            fix='Say why, e.g. --reason "identity confirmed by supervisor".',
+        )
     with db.transaction() as session:
-        authorize(session, actor, Permission.UNLOCK_USERS, "user.unlock", "user")
         row = _get_user(session, username)
         was_locked = row.locked_at is not None
         row.locked_at = None
@@ -663,8 +759,8 @@ def unlock_user(db: Database, actor: Actor, username: str, *, reason: str | None
 
 def list_users(db: Database, actor: Actor) -> list[UserInfo]:
     """Every account, for administrators."""
+    require(actor, Permission.MANAGE_USERS, audit_in=db, action="user.list", object_type="user")
     with db.transaction() as session:
-        authorize(session, actor, Permission.MANAGE_USERS, "user.list", "user")
         rows = session.execute(select(User).order_by(User.username)).scalars().all()
         audit.record(session, actor, "user.list", object_type="user")
         return [_info(r) for r in rows]

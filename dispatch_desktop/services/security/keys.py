@@ -22,7 +22,7 @@ from dispatch_desktop.models import CrisisPlan, DataKey, PremiseAlert, SupportCo
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, crypto
-from dispatch_desktop.services.security.auth import Permission, authorize
+from dispatch_desktop.services.security.auth import Permission, require
 
 # (table, ciphertext column, AEAD context) for every encrypted column in the schema.
 ENCRYPTED_COLUMNS: tuple[tuple[Table, str, str], ...] = (
@@ -85,8 +85,10 @@ def rotate_keys(db: Database, actor: Actor, store: crypto.KekStore) -> KeyRotati
     Administrators only; audited. Returns the new cipher: anything holding the old one (the
     app context) must replace it, since the old keys are gone afterwards.
     """
+    require(
+        actor, Permission.ROTATE_KEYS, audit_in=db, action="keys.rotate", object_type="data_key"
+    )
     with db.transaction() as session:
-        authorize(session, actor, Permission.ROTATE_KEYS, "keys.rotate", "data_key")
         if session.get_bind().dialect.name == "sqlite":
             # Zero freed space, so old ciphertext and the old wrapped key do not linger.
             session.execute(text("PRAGMA secure_delete=ON"))

@@ -20,7 +20,7 @@ from dispatch_desktop.models import CrisisPlan, PremiseAlert, SupportContact, ut
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit
-from dispatch_desktop.services.security.auth import Permission, authorize
+from dispatch_desktop.services.security.auth import Permission, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +66,11 @@ def purge_expired(
     """
     now = now or utcnow()
     action = "retention.purge_dry_run" if dry_run else "retention.purge"
+    require(
+        actor, Permission.PURGE, audit_in=db, action=action,
+        object_type="crisis_plan,premise_alert",
+    )  # fmt: skip
     with db.transaction() as session:
-        authorize(session, actor, Permission.PURGE, action, "crisis_plan,premise_alert")
         if session.get_bind().dialect.name == "sqlite":
             session.execute(text("PRAGMA secure_delete=ON"))
         plan_ids = _expired_ids(session, CrisisPlan, now)

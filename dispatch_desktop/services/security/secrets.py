@@ -56,6 +56,11 @@ class Secret:
     __str__ = __repr__
 
 
+def service_password_name(account: str) -> str:
+    """The keyring entry name for a service account's password (the CAD link's account)."""
+    return f"service_password:{account}"
+
+
 def db_password_name(url: str) -> str:
     """The keyring entry name for a database URL's password: user@host:port/database."""
     parsed = make_url(url)

@@ -143,8 +143,11 @@ def record_outcome(
     if source not in SOURCES:
         raise ValueError(f"unknown outcome source {source!r}")
     # Dispatchers (who work the call) and supervisors record outcomes; CAD is trusted.
-    if source == "console" and not auth.allowed(actor, auth.Permission.TRIAGE_CALLS):
-        auth.require(actor, auth.Permission.RECORD_OUTCOME)
+    if source == "console":
+        auth.require(
+            actor, auth.Permission.RECORD_OUTCOME, audit_in=db, action="outcome.record",
+            object_type="call", object_ids=[call_id],
+        )  # fmt: skip
     clean = validate(data)
     try:
         return _write(db, actor, call_id, clean, expected_version, source)

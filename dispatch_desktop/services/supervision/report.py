@@ -667,7 +667,7 @@ def write_report(
 
     The file appears whole or not at all: it is written beside the target and renamed.
     """
-    auth.require(actor, auth.Permission.VIEW_METRICS)
+    auth.require(actor, auth.Permission.VIEW_METRICS, audit_in=db, action="report.export")
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise UserError(

@@ -225,7 +225,7 @@ def _queue_select(flt: QueueFilter) -> Any:
 
 def review_queue(db: Database, actor: Actor, flt: QueueFilter) -> tuple[QueueRow, ...]:
     """BH calls matching ``flt``: overrides first, then oldest first (at most 1,000)."""
-    auth.require(actor, auth.Permission.REVIEW_CALLS)
+    auth.require(actor, auth.Permission.REVIEW_CALLS, audit_in=db, action="review.queue")
     with db.uow() as session:
         rows = session.execute(_queue_select(flt)).all()
     return tuple(
@@ -311,7 +311,9 @@ def _decision_view(row: RoutingDecision) -> DecisionView:
 
 def review_detail(db: Database, actor: Actor, call_id: int) -> ReviewDetail:
     """The side-by-side detail of one call; audited as a view."""
-    auth.require(actor, auth.Permission.REVIEW_CALLS)
+    auth.require(
+        actor, auth.Permission.REVIEW_CALLS, audit_in=db, action="review.view", object_ids=[call_id]
+    )
     with db.transaction() as session:
         call = session.get(Call, call_id)
         if call is None:
@@ -470,7 +472,9 @@ def mark_reviewed(
     "Not appropriate" needs a comment. ``expected_version`` is None for a first review,
     or the version last read to change one.
     """
-    auth.require(actor, auth.Permission.REVIEW_CALLS)
+    auth.require(
+        actor, auth.Permission.REVIEW_CALLS, audit_in=db, action="review.mark", object_ids=[call_id]
+    )
     text = (comment or "").strip() or None
     if not appropriate and text is None:
         raise UserError(
@@ -499,7 +503,13 @@ def correct_label(
     db: Database, actor: Actor, call_id: int, correction: Label, *, expected_version: int
 ) -> ReviewRecord:
     """Correct the label of a call that has already been reviewed."""
-    auth.require(actor, auth.Permission.REVIEW_CALLS)
+    auth.require(
+        actor,
+        auth.Permission.REVIEW_CALLS,
+        audit_in=db,
+        action="review.correct",
+        object_ids=[call_id],
+    )
     clean = _validated_label(correction)
 
     def change(session: Session, row: Review | None) -> Review:
@@ -558,7 +568,7 @@ def export_labels(
     ``behavioral_health``, ``categories`` and ``safety_flags``; a field the supervisor did
     not correct keeps the classifier's value. Audited with the count exported.
     """
-    auth.require(actor, auth.Permission.REVIEW_CALLS)
+    auth.require(actor, auth.Permission.REVIEW_CALLS, audit_in=db, action="review.export_labels")
     with db.transaction() as session:
         rows = _label_rows(session, start, end)
         items = []

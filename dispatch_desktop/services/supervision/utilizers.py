@@ -79,7 +79,7 @@ def frequent_utilizers(
 
     Names are shown, so this is for supervisors and is audited.
     """
-    auth.require(actor, auth.Permission.REVIEW_CALLS)
+    auth.require(actor, auth.Permission.REVIEW_CALLS, audit_in=db, action="utilizers.view")
     start, end = _window(as_of, threshold)
     previous_start = start - dt.timedelta(days=threshold.days)
     in_window = (Encounter.occurred_at >= start) & (Encounter.occurred_at < end)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AppMeta, Person, Unit
+from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.security import audit
 from dispatch_desktop.tools.demo import history, people, scene
@@ -35,6 +36,22 @@ class DemoSummary:
 def has_demo_data(ctx: AppContext) -> bool:
     with ctx.db.uow() as session:
         return (session.scalar(select(func.count()).select_from(Unit)) or 0) > 0
+
+
+def is_demo_county(ctx: AppContext) -> bool:
+    """Whether this database was built by `build_demo_county`: wholly synthetic data."""
+    with ctx.db.uow() as session:
+        row = session.get(AppMeta, "demo")
+        return row is not None and row.value == "1"
+
+
+DEMO_BUILDER = "demo-builder"
+
+
+def builder(workstation: str) -> Actor:
+    """Who builds the demo county: a synthetic dispatcher, since the story calls are taken
+    and triaged as a console would. Only ever acts on an empty database."""
+    return Actor(username=DEMO_BUILDER, role=Role.DISPATCHER, workstation=workstation)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.services.security.audit_log import AuditEntry, AuditFilter
 from dispatch_desktop.views.models import SORT_ROLE, Column, FrozenTableModel
 
-OUTCOMES = ("", "ok", "failed", "denied", "locked", "broken")
+OUTCOMES = ("", "ok", "failed", "refused", "locked", "broken")
 PERIODS: tuple[tuple[str, dt.timedelta | None], ...] = (
     ("Last 24 hours", dt.timedelta(hours=24)),
     ("Last 7 days", dt.timedelta(days=7)),

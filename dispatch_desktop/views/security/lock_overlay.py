@@ -136,21 +136,22 @@ class LockOverlay(QWidget):
         self.unlock_button.clicked.connect(self.on_unlock_clicked)
         self.switch_button.clicked.connect(self.switch_user_requested)
         parent.installEventFilter(self)
+        self._covered = parent  # the window this overlay covers (parentWidget() may be None)
         self.hide()
 
     @property
     def is_locked(self) -> bool:
-        return self.isVisibleTo(self.parentWidget())
+        return self.isVisibleTo(self._covered)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self._covered and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._covered.rect())
         return False
 
     @Slot(str, str, str)
     def lock(self, username: str, display_name: str = "", reason: str = "idle") -> None:
         """Cover and hide the parent's content; idempotent."""
-        parent = self.parentWidget()
+        parent = self._covered
         if not self.is_locked:
             self._hidden = [
                 w
