@@ -183,6 +183,18 @@ def test_audit_model_passes_qtmodeltester(qtmodeltester) -> None:  # type: ignor
     qtmodeltester.check(model, force_py=True)
 
 
+def test_refused_and_locked_events_stand_out_in_red_beside_their_word() -> None:
+    model = AuditTableModel()
+    model.set_rows([_entry(1), _entry(2, "routing.accept", auth.REFUSED), _entry(3, "x", "locked")])
+    outcome = next(i for i, c in enumerate(model.columns) if c.title == "Outcome")
+    colours = {}
+    for row in range(model.rowCount()):
+        index = model.index(row, outcome)
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        colours[index.data()] = brush.color().name() if brush is not None else None
+    assert colours == {"ok": None, "refused": "#e05050", "locked": "#e05050"}
+
+
 def test_audit_viewer_shows_filters_and_requests_export(qtbot: QtBot, tmp_path: Path) -> None:
     viewer = AuditViewer()
     qtbot.addWidget(viewer)

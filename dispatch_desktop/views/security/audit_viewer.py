@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.services.security import auth
 from dispatch_desktop.services.security.audit_log import AuditEntry, AuditFilter
 from dispatch_desktop.views.models import SORT_ROLE, Column, FrozenTableModel
 
@@ -38,7 +39,14 @@ PERIODS: tuple[tuple[str, dt.timedelta | None], ...] = (
     ("All time", None),
 )
 
-_OUTCOME_COLOURS = {"failed": "#e0a030", "denied": "#e05050", "locked": "#e05050"}
+# "denied" is how refusals were recorded before auth.require audited them as "refused".
+_OUTCOME_COLOURS = {
+    "failed": "#e0a030",
+    auth.REFUSED: "#e05050",
+    "denied": "#e05050",
+    "locked": "#e05050",
+    "broken": "#e05050",
+}
 
 
 class AuditTableModel(FrozenTableModel[AuditEntry]):
