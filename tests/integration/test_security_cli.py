@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from dispatch_desktop import cli
 from dispatch_desktop.models.domain import Actor, Role
@@ -106,18 +106,23 @@ def test_audit_verify_catches_a_truncation_made_after_the_last_verify(
     with db.transaction() as s:
         for i in range(4):
             audit.record(s, ADMIN, "call.view", object_type="call", object_ids=[i])
-    code, out, _ = run("audit", "verify")
+    code, out, _ = run("audit", "verify", "--as", "ops")
     assert code == 0 and "no checkpoint" in out
-    # The checkpoint written after that verify covers its own audit.verify event.
+    # The checkpoint written after that verify covers its own audit.verify event (and the
+    # sign-in before it); `audit checkpoint` is a scheduler's command, with no sign-in.
     code, out, _ = run("audit", "checkpoint")
-    assert code == 0 and "6 event(s)" in out
+    assert code == 0 and "8 event(s)" in out
     assert (tmp_path / "data" / "audit-checkpoints.jsonl").exists()
 
-    with db.transaction() as s:  # the insider drops the newest event: the chain stays whole
-        s.execute(text("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)"))
-    code, _, err = run("audit", "verify")
+    # The insider drops the newest two events: the chain stays whole. (Signing in to verify
+    # appends one event, so a one-event truncation reads as a rewrite of the last event.)
+    with db.transaction() as s:
+        newest = s.execute(text("SELECT id FROM audit_event ORDER BY id DESC LIMIT 2")).scalars()
+        s.execute(text("DELETE FROM audit_event WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)), {"ids": list(newest)})  # fmt: skip
+    code, _, err = run("audit", "verify", "--as", "ops")
     assert code == 1
-    assert "truncated" in err and "recorded 6 event(s)" in err
+    assert "truncated" in err and "recorded 8 event(s)" in err and "only 7 remain" in err
 
 
 def test_audit_export_csv_needs_an_auditor_and_writes_the_events(
