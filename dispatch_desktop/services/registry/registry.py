@@ -544,7 +544,7 @@ def import_file(
 
     A CSV is validated batch by batch while the valid batches before are written
     (services/registry/registry_csv.py); a FHIR bundle is validated whole first. Only an
-    administrator (IMPORT_REGISTRY) may import. ``cipher_source`` is called before the
+    administrator or the link's service account (IMPORT_REGISTRY) may import. ``cipher_source`` is called before the
     write transaction opens, and only when the file can carry plans or alerts (plan
     columns, or a bundle with them), so a names-only import never touches the keyring.
     """
