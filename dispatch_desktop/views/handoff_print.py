@@ -59,7 +59,7 @@ def paint_pages(printer: QPrinter, pages: list[bytes]) -> None:
         for number, png in enumerate(pages):
             if number:
                 printer.newPage()
-            image = QImage.fromData(png, b"PNG")
+            image = QImage.fromData(png)  # the PNG signature names the format
             area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
             area.moveTo(0, 0)
             size = image.size().toSizeF().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
