@@ -544,9 +544,10 @@ def import_file(
 
     A CSV is validated batch by batch while the valid batches before are written
     (services/registry/registry_csv.py); a FHIR bundle is validated whole first. Only an
-    administrator or the link's service account (IMPORT_REGISTRY) may import. ``cipher_source`` is called before the
-    write transaction opens, and only when the file can carry plans or alerts (plan
-    columns, or a bundle with them), so a names-only import never touches the keyring.
+    administrator or the link's service account (IMPORT_REGISTRY) may import.
+    ``cipher_source`` is called before the write transaction opens, and only when the file
+    can carry plans or alerts (plan columns, or a bundle with them), so a names-only import
+    never touches the keyring.
     """
     import time
 
