@@ -57,7 +57,9 @@ def _add(args: argparse.Namespace, ctx: AppContext) -> int:
     actor = ctx.actor
     if not auth.signed_in(actor):
         password = _new_password(args, args.username)
-        info = auth.add_first_administrator(ctx.db, actor, args.username, args.name, password)
+        info = auth.add_first_administrator(
+            ctx.db, actor, args.username, args.name, password, agency=ctx.settings.agency
+        )
         print(f"Added {info.username} ({info.display_name}, {info.role}), the first administrator.")
         return 0
     # Refused (and audited) before asking for a password the actor could not use anyway.

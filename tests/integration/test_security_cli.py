@@ -84,6 +84,29 @@ def test_users_add_list_set_password_and_unlock(run, db: Database) -> None:  # t
     auth.sign_in(db, "dlee", "violet harbor engine", workstation="C")
 
 
+def test_the_first_administrator_is_added_without_signing_in_and_only_once(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text('agency = "Harbor County ECC"\n')
+
+    def add(name: str, password: str) -> tuple[int, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{password}\n{password}\n"))
+        code = cli.main(["--db", db_url, "users", "add", name, "--name", name.title(),
+                         "--role", "administrator", "--password-stdin"])  # fmt: skip
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    # The first administrator's password meets the same policy as any other's.
+    code, text_ = add("root", "harbor county ecc admin")
+    assert code == 2 and "agency" in text_
+    code, text_ = add("root", PASSWORD)
+    assert code == 0 and "the first administrator" in text_
+    code, text_ = add("second", "violet harbor engine")
+    assert code == 2 and "needs a signed-in user" in text_
+
+
 def test_audit_verify_exits_nonzero_at_the_first_broken_link(run, db: Database) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as s:
         for i in range(4):

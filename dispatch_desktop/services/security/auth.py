@@ -688,11 +688,18 @@ def administrator_exists(db: Database) -> bool:
 
 
 def add_first_administrator(
-    db: Database, operator: Actor, username: str, display_name: str, password: str
+    db: Database,
+    operator: Actor,
+    username: str,
+    display_name: str,
+    password: str,
+    *,
+    agency: str = "",
 ) -> UserInfo:
     """Create the site's first administrator, as the operating-system operator who installs
     it. Refused once any administrator exists: from then on an administrator signs in to add
-    users. Audited under the operator's name."""
+    users. Audited under the operator's name; the password policy is the same as for any
+    account (``agency``: the site's name, which it must not contain)."""
     first = Actor(
         username=operator.username,
         role=Role.ADMINISTRATOR,
@@ -703,7 +710,7 @@ def add_first_administrator(
         require(
             operator, Permission.MANAGE_USERS, audit_in=db, action="user.add", object_type="user"
         )
-    return add_user(db, first, username, display_name, Role.ADMINISTRATOR, password)
+    return add_user(db, first, username, display_name, Role.ADMINISTRATOR, password, agency=agency)
 
 
 def set_password(
