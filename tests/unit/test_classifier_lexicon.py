@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from pathlib import Path
 
 import pytest
 import yaml
 
-from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
 from dispatch_desktop.services.intake.classifier_quality import evaluate, from_result, load_corpus
 from dispatch_desktop.services.intake.intake import split_nature
 from dispatch_desktop.services.intake.lexicon import (
+    CompiledLexicon,
     LexiconError,
     load_lexicon,
     read_lexicon_file,
@@ -21,7 +24,8 @@ from dispatch_desktop.services.intake.lexicon import (
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "tests" / "data" / "reference"
-SAN_DIEGO = ROOT / "resources" / "agency-examples" / "san-diego-nature-codes.yaml"
+AGENCY_EXAMPLES = ROOT / "resources" / "agency-examples"
+SAN_DIEGO = AGENCY_EXAMPLES / "san-diego-nature-codes.yaml"
 LEXICON = ROOT / "resources" / "lexicon.yaml"
 
 
@@ -63,6 +67,82 @@ def test_san_diego_table_maps_every_code_and_classifies_its_bh_codes() -> None:
     assert not classify_call("459", None, "", lexicon=lex).behavioral_health
     # The APCO default does not know these codes: the agency map is what makes them work.
     assert not classify_call("FS", None, "", lexicon=load_lexicon()).behavioral_health
+
+
+def _published(name: str) -> list[str]:
+    """The first column of a reference call-type list, as the agency publishes it."""
+    text = (REFERENCE / "calltypes" / name).read_text(encoding="utf-8")
+    return [row[0].strip() for row in list(csv.reader(io.StringIO(text)))[1:] if row]
+
+
+def _nature(nature: str, lex: CompiledLexicon) -> ClassificationResult:
+    """Classify a call type the way intake does: one nature field, split into code or text."""
+    code, text = split_nature(nature)
+    return classify_call(code, text, "", lexicon=lex)
+
+
+def _labels(result: ClassificationResult) -> tuple[bool, set[Category], set[SafetyFlag]]:
+    return result.behavioral_health, set(result.categories), set(result.safety_flags)
+
+
+def test_seattle_table_maps_every_published_call_type_and_classifies_its_bh_ones() -> None:
+    lex = load_lexicon(nature_codes_path=AGENCY_EXAMPLES / "seattle-pd-call-types.yaml")
+    published = _published("seattle-pd-call-types.csv")
+    assert all(lex.nature.lookup(call_type) for call_type in published)
+    mh, sr, su = Category.MENTAL_HEALTH, Category.SUICIDE_RISK, Category.SUBSTANCE_USE
+    expected = {
+        "SUICIDE - IP/JO SUICIDAL PERSON AND ATTEMPTS": (True, {sr}, set()),
+        "PERSON IN BEHAVIORAL/EMOTIONAL CRISIS": (True, {mh}, set()),
+        "CRISIS COMPLAINT - GENERAL": (True, {mh}, set()),
+        "OVERDOSE - DRUG RELATED CASUALTY": (True, {su}, {SafetyFlag.MEDICAL}),
+        "FIGHT - IP - PHYSICAL (NO WEAPONS)": (False, set(), {SafetyFlag.VIOLENCE}),
+        "DUI - DRIVING UNDER INFLUENCE": (False, set(), set()),
+        "ALARM - COMM, HOLD-UP/PANIC (EXCEPT BANKS)": (False, set(), set()),
+        "DIST - DV - NO ASLT": (False, set(), set()),
+    }
+    for call_type, labels in expected.items():
+        assert _labels(_nature(call_type, lex)) == labels, call_type
+    # Seattle's own crisis call type names no BH word the default lexicon knows.
+    assert not _nature("CRISIS COMPLAINT - GENERAL", load_lexicon()).behavioral_health
+
+
+def test_dallas_table_reads_the_signal_and_the_feed_string() -> None:
+    lex = load_lexicon(nature_codes_path=AGENCY_EXAMPLES / "dallas-pd-call-types.yaml")
+    published = _published("dallas-pd-nature-of-call.csv")
+    assert all(lex.nature.lookup(nature) for nature in published)
+    for nature in ("46", "46 - CIT"):
+        assert _labels(_nature(nature, lex)) == (True, {Category.MENTAL_HEALTH}, set()), nature
+    weapon, violence = SafetyFlag.WEAPON, SafetyFlag.VIOLENCE
+    expected = {
+        "6X - Major Dist (Violence)": (False, set(), {violence}),
+        "DASF-Dist Active Shooter Foot": (False, set(), {weapon, violence}),
+        "DAEF": (False, set(), {weapon}),
+        "6M - Loud Music Disturbance": (False, set(), set()),
+        "09/01 - Theft": (False, set(), set()),
+    }
+    for nature, labels in expected.items():
+        assert _labels(_nature(nature, lex)) == labels, nature
+    assert not _nature("46 - CIT", load_lexicon()).behavioral_health
+
+
+def test_nemsis_table_maps_every_dispatch_reason_and_classifies_its_bh_ones() -> None:
+    lex = load_lexicon(nature_codes_path=AGENCY_EXAMPLES / "nemsis-dispatch-reasons.yaml")
+    published = _published("nemsis-edispatch01.csv")
+    assert len(published) == 50 and all(lex.nature.lookup(code) for code in published)
+    medical = SafetyFlag.MEDICAL
+    expected = {
+        "2301059": (True, {Category.MENTAL_HEALTH}, {medical}),
+        "2301053": (True, {Category.SUBSTANCE_USE}, {medical}),
+        "2301095": (True, {Category.SUBSTANCE_USE}, {medical}),
+        "2301093": (True, {Category.SUICIDE_RISK}, {medical, SafetyFlag.IMMINENT_SELF_HARM}),
+        "2301085": (False, set(), {medical}),
+        "2301021": (False, set(), {medical}),
+        "2301035": (False, set(), set()),
+        "2301063": (False, set(), {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE, medical}),
+    }
+    for code, labels in expected.items():
+        assert _labels(_nature(code, lex)) == labels, code
+    assert not _nature("2301059", load_lexicon()).behavioral_health
 
 
 def test_san_diego_labelled_calls() -> None:
