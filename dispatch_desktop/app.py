@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.platform.agency_share import AgencyFiles
 from dispatch_desktop.settings import Settings
 
 if TYPE_CHECKING:
@@ -115,13 +116,13 @@ def open_console(
     return Console(window, isolation, links, security)
 
 
-def run_console(settings: Settings) -> int:
+def run_console(settings: Settings, agency: AgencyFiles | None = None) -> int:
     """Open the console window and run the Qt event loop until it closes."""
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
     app = qt_app()
-    ctx = AppContext.open(settings)
+    ctx = AppContext.open(settings, agency_files=agency)
     console = open_console(ctx, app, settings.theme)
     app.aboutToQuit.connect(console.close)
     try:

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from dispatch_desktop import __version__, commands
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.context import AppContext, use_agency_files
+from dispatch_desktop.services.platform.agency_share import AgencyFiles
 from dispatch_desktop.services.routing.policy import agency_time
 from dispatch_desktop.settings import Settings, load_settings
 
@@ -40,14 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings, agency: AgencyFiles) -> int:
     if args.command is None:
         from dispatch_desktop.app import run_console
 
-        return run_console(settings)
+        return run_console(settings, agency)
     if getattr(args, "no_context", False):
         return int(args.func(args, None))
-    ctx = AppContext.open(settings, migrate_schema=getattr(args, "migrate", True))
+    ctx = AppContext.open(
+        settings, migrate_schema=getattr(args, "migrate", True), agency_files=agency
+    )
     try:
         return int(args.func(args, ctx))
     finally:
@@ -65,8 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pathlib import Path
 
         settings = load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+        if getattr(args, "raw_settings", False):
+            # doctor checks the share and the cache itself, and reports rather than stops.
+            return int(args.func(args, settings))
+        settings, agency = use_agency_files(settings)
         with agency_time(settings.policy_file):
-            return _run(args, settings)
+            return _run(args, settings, agency)
     except UserError as exc:
         print(f"dispatch-desktop: {exc}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.context import AppContext, upgrade_schema, use_agency_files
 from dispatch_desktop.services.dispatch import triage
 from dispatch_desktop.services.intake.classifier import default_lexicon
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
@@ -70,7 +70,9 @@ class _LazyDatabase:
 
 def _triage(args: argparse.Namespace, ctx: AppContext | None) -> int:
     # The agency's configured data files apply even though no database may be needed.
-    settings = load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+    settings, _ = use_agency_files(
+        load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+    )
     lexicon = default_lexicon(
         args.lexicon or settings.lexicon_file, args.nature_codes or settings.nature_code_file
     )
