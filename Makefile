@@ -42,8 +42,10 @@ $(DIST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,dist]'
 	@touch $(DIST_STAMP)
 
+# PYTHONPATH: freeze this tree's package even where the venv's editable install points at
+# another checkout (git worktrees sharing one venv).
 dist: $(DIST_STAMP)
-	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	PYTHONPATH=$(CURDIR) $(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 		packaging/dispatch-desktop.spec
 	@du -sh dist/dispatch-desktop
 

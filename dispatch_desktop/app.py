@@ -6,6 +6,7 @@ a dispatcher would, so the pictures in docs/ show the real screen.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from dispatch_desktop.views.links import ConsoleLinks
     from dispatch_desktop.views.main_window import MainWindow
     from dispatch_desktop.views.security.controller import SecurityController
+
+log = logging.getLogger(__name__)
 
 NO_DISPLAY_MESSAGE = (
     "No display is available, so the console cannot open a window here.\n"
@@ -108,12 +111,24 @@ def open_console(
         security.signed_in.connect(window.on_security_signed_in)
         window.security = security
     window.show()
+    _log_when_ready(window)
     if security is not None:
         security.start()
     # Started once the window is up, so the two do not compete for the CPU at start.
     QTimer.singleShot(WARM_DELAY_MS, isolation.warm)
     QTimer.singleShot(WARM_DELAY_MS, links.start)
     return Console(window, isolation, links, security)
+
+
+def _log_when_ready(window: MainWindow) -> None:
+    """Log once when the queue first shows: the moment a dispatcher can act. Support reads
+    it in the log (-v), and `benchmarks/startup.py --frozen` times the frozen build by it."""
+
+    def ready(rows: tuple[object, ...]) -> None:
+        window.controller.queue_loaded.disconnect(ready)
+        log.info("console ready: queue loaded with %d calls", len(rows))
+
+    window.controller.queue_loaded.connect(ready)
 
 
 def run_console(settings: Settings, agency: AgencyFiles | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -10,6 +11,7 @@ from dispatch_desktop.app import render_screenshot
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.settings import Settings
 from dispatch_desktop.views.main_window import MainWindow
+from tests.data.agency_release import publish
 
 
 def test_status_bar_shows_database_and_user(qtbot: QtBot, ctx: AppContext) -> None:
@@ -34,3 +36,27 @@ def test_database_outage_shows_in_the_status_bar(qtbot: QtBot, ctx: AppContext) 
     assert window.db_label.objectName() == "linkDegraded"
     window.on_database_state_changed("online", "listening")
     assert "reconnecting" not in window.db_label.text()
+
+
+def test_status_bar_says_which_agency_files_are_in_force(qtbot: QtBot, tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    publish(share, "2025.04")
+    settings = Settings(data_dir=tmp_path / "data", workstation="T", agency_share=share)
+    ctx = AppContext.open(settings)
+    try:
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        assert window.agency_label.text() == "Agency files 2025.04"
+        assert f"verified from {share}" in window.agency_label.toolTip()
+    finally:
+        ctx.close()
+
+    shutil.rmtree(share)  # the share goes offline before the next start
+    ctx = AppContext.open(settings)
+    try:
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        assert window.agency_label.text() == "Agency files 2025.04 (cached copy)"
+        assert "is not reachable" in window.agency_label.toolTip()
+    finally:
+        ctx.close()
