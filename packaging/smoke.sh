@@ -16,7 +16,7 @@ AS_USER=${AS_USER:-}
 DEMO_PASSPHRASE="demo county console"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dd-smoke.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_SMOKE:-}" ] || rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/home" "$WORK/bin" "$WORK/xdg" "$WORK/share"
 cp -a "$BUNDLE" "$WORK/app"  # relocated: nothing may point back at the build tree
 APP="$WORK/app/dispatch-desktop"

@@ -150,10 +150,11 @@ class MainWindow(QMainWindow):
         if agency is not None:
             # Which agency files route this console, and whether the share or the last good
             # copy supplied them: a supervisor checking a recommendation asks first.
-            self.agency_label.setText(
-                f"Agency files {agency.version}"
-                + (" (cached copy)" if agency.source == "cache" else "")
-            )
+            shared = agency.source in ("share", "cache")
+            text = f"Agency files {agency.version}" if shared else agency.version.capitalize()
+            if agency.source == "cache":
+                text += " (cached copy)"
+            self.agency_label.setText(text)
             self.agency_label.setToolTip(agency.describe())
             self.agency_label.setAccessibleName(agency.describe())
         self.shift_label = QLabel("", self)
