@@ -113,11 +113,15 @@ def _read_toml(path: Path) -> dict[str, object]:
         ) from exc
 
 
-def ignored_user_keys(user: dict[str, object], site_path: Path) -> list[str]:
-    """The keys of a user file that a site file takes away (empty without a site file)."""
+def _ignored(user: dict[str, object], site_path: Path) -> list[str]:
     if not site_path.exists():
         return []
     return sorted(key for key in user if key not in USER_KEYS)
+
+
+def ignored_user_keys(user_path: Path | None = None) -> list[str]:
+    """The keys of the user file that the site file takes away (none without a site file)."""
+    return _ignored(_read_toml(user_path or default_settings_path()), site_settings_path())
 
 
 def load_settings(path: Path | None = None, **overrides: object) -> Settings:
@@ -127,7 +131,7 @@ def load_settings(path: Path | None = None, **overrides: object) -> Settings:
     site_path = site_settings_path()
     values = _read_toml(site_path)
     user = _read_toml(path)
-    ignored = ignored_user_keys(user, site_path)
+    ignored = _ignored(user, site_path)
     if ignored:
         log.warning(
             "%s sets %s, which %s manages; ignored (a user file may set only %s).",

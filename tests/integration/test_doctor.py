@@ -214,3 +214,17 @@ def test_clock_line_reads_the_server_clock(db: Database) -> None:
         assert "database server" in check.detail
         skew = float(check.detail.split(" s ")[0])
         assert skew < dt.timedelta(seconds=doctor.MAX_CLOCK_SKEW_S).total_seconds()
+
+
+def test_a_user_file_overriding_the_site_is_a_warning_not_a_failure(
+    capsys: pytest.CaptureFixture[str], workstation: Path, db_url: str, tmp_path: Path
+) -> None:
+    site = tmp_path / "site" / "settings.toml"
+    site.parent.mkdir()
+    site.write_text('agency = "North County ECC"\n')
+    workstation.write_text('theme = "light"\nagency = "My own"\n')
+    code, lines = run_doctor(capsys, workstation, db_url)
+    assert code == 0
+    assert status(lines["settings"]) == "warn"
+    assert "sets agency, which the site file" in lines["settings"]
+    assert "may set only theme" in lines["settings"]

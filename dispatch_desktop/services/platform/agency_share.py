@@ -23,7 +23,6 @@ The result is the local paths of verified files: the caller points its loaders a
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -151,7 +150,11 @@ def _verify(
 
 
 def _replace_cache(share: Path, files: tuple[AgencyFile, ...], cache: Path) -> None:
-    """Copy the verified release into ``cache`` whole: a new folder, then one rename."""
+    """Copy the verified release into ``cache`` whole: a new folder, then one rename.
+
+    Each copy is checked against the checksum just verified, so a file replaced on the
+    share between the check and the copy is caught (ShareError), not cached.
+    """
     cache.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".agency-new-", dir=cache.parent))
     try:
@@ -160,6 +163,10 @@ def _replace_cache(share: Path, files: tuple[AgencyFile, ...], cache: Path) -> N
             target = staging / item.path.relative_to(share)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(item.path, target)
+            if sha256_of(target) != item.sha256:
+                raise ShareError(f"{item.path} changed while it was being copied")
+        if _read_manifest(staging)[0] != _read_manifest(share)[0]:
+            raise ShareError(f"{share / MANIFEST} changed while it was being copied")
         old = cache.with_name(cache.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if cache.exists():
@@ -168,6 +175,21 @@ def _replace_cache(share: Path, files: tuple[AgencyFile, ...], cache: Path) -> N
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _last_good_copy(
+    share: Path, cache: Path, validators: Mapping[str, Validator], problem: ShareError
+) -> AgencyFiles:
+    log.warning("Agency share %s not used: %s", share, problem)
+    try:
+        version, files = _verify(cache, validators)
+    except ShareError as cache_problem:
+        raise UserError(
+            f"The agency files on {share} cannot be used ({problem}) and there is "
+            f"no good cached copy ({cache_problem}).",
+            fix="Reconnect the share or republish the agency files with a correct manifest.",
+        ) from problem
+    return AgencyFiles(version, "cache", files, share, str(problem))
 
 
 def resolve_agency_files(
@@ -184,28 +206,17 @@ def resolve_agency_files(
     cache = data_dir / CACHE_FOLDER
     try:
         version, files = _verify(share, validators)
-    except ShareError as share_problem:
-        log.warning("Agency share %s not used: %s", share, share_problem)
-        try:
-            version, files = _verify(cache, validators)
-        except ShareError as cache_problem:
-            raise UserError(
-                f"The agency files on {share} cannot be used ({share_problem}) and there is "
-                f"no good cached copy ({cache_problem}).",
-                fix="Reconnect the share or republish the agency files with a correct manifest.",
-            ) from share_problem
-        return AgencyFiles(version, "cache", files, share, str(share_problem))
-    cached_version = None
-    with contextlib.suppress(ShareError):
-        cached_version, _ = _read_manifest(cache)
+    except ShareError as problem:
+        return _last_good_copy(share, cache, validators, problem)
     try:
         _replace_cache(share, files, cache)
+    except ShareError as problem:
+        return _last_good_copy(share, cache, validators, problem)
     except OSError as exc:
-        # The share's files are good; a full or read-only disk only loses the fallback.
+        # The share's files are good; a full or read-only local disk only loses the
+        # fallback copy, so this start uses them where they are.
         log.warning("Could not cache the agency files in %s: %s", cache, exc)
         return AgencyFiles(version, "share", files, share)
-    if cached_version != version:
-        log.info("Agency files %s cached (was %s)", version, cached_version or "none")
     local = tuple(
         AgencyFile(f.kind, f.version, f.sha256, cache / f.path.relative_to(share)) for f in files
     )
