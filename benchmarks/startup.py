@@ -10,9 +10,11 @@
 With ``--frozen`` it launches the frozen build instead (``make dist``: no Python, no venv,
 an empty environment) exactly as a dispatcher does, ``dispatch-desktop`` with no
 arguments, behind its sign-in dialog, and stops the clock at the log line the console
-writes when its queue has loaded (``console ready``).
+writes when its queue has loaded (``console ready``). ``--launch`` times
+``python -m dispatch_desktop`` the same way, to tell freezing's cost from the launch's.
 
-Run:   .venv/bin/python benchmarks/startup.py [--persons N] [--runs N] [--frozen [BUNDLE]]
+Run:   .venv/bin/python benchmarks/startup.py [--persons N] [--runs N]
+                                              [--frozen [BUNDLE] | --launch]
 """
 
 from __future__ import annotations
@@ -122,7 +124,9 @@ def run_child(path: Path) -> float:
     return elapsed
 
 
-def run_frozen(path: Path, program: Path) -> float:
+def run_launch(path: Path, command: list[str], extra_env: dict[str, str]) -> float:
+    """Launch the console as a dispatcher does (``command`` with no subcommand) and time
+    it to the ``console ready`` log line."""
     home = OUT / "frozen-home"
     home.mkdir(parents=True, exist_ok=True)
     env = {
@@ -134,10 +138,11 @@ def run_frozen(path: Path, program: Path) -> float:
         "DISPATCH_WORKSTATION": "BENCH-01",
         "DISPATCH_SITE_SETTINGS": str(OUT / "no-site-settings.toml"),
         "DISPATCH_SETTINGS": str(OUT / "no-user-settings.toml"),
+        **extra_env,
     }
     started = time.perf_counter()
     child = subprocess.Popen(
-        [str(program), "-v", "--db", f"sqlite:///{path}"],
+        [*command, "-v", "--db", f"sqlite:///{path}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -154,7 +159,7 @@ def run_frozen(path: Path, program: Path) -> float:
     child.terminate()
     child.wait(timeout=30)
     if elapsed is None:
-        raise SystemExit("the frozen console did not start:\n" + "".join(seen[-20:]))
+        raise SystemExit("the console did not start:\n" + "".join(seen[-20:]))
     return elapsed
 
 
@@ -171,6 +176,11 @@ def main() -> int:
         metavar="BUNDLE",
         help="time the frozen build in BUNDLE (default dist/dispatch-desktop, `make dist`)",
     )
+    parser.add_argument(
+        "--launch",
+        action="store_true",
+        help="time `python -m dispatch_desktop` exactly as --frozen times the bundle",
+    )
     args = parser.parse_args()
     path, built = demo_db(args.persons, args.calls)
     if built:
@@ -182,9 +192,17 @@ def main() -> int:
             raise SystemExit(f"{program} does not exist: run `make dist` first")
 
         def once() -> float:
-            return run_frozen(path, program)
+            return run_launch(path, [str(program)], {})
 
-        what = "frozen build, sign-in dialog up,"
+        what = "frozen build, launched, sign-in dialog up,"
+    elif args.launch:
+
+        def once() -> float:
+            return run_launch(
+                path, [sys.executable, "-m", "dispatch_desktop"], {"PYTHONPATH": str(ROOT)}
+            )
+
+        what = "Python, launched the same way,"
     else:
 
         def once() -> float:
