@@ -25,12 +25,14 @@ from dispatch_desktop.services.intake.classifier_quality import (
     from_result,
     load_corpus,
 )
+from dispatch_desktop.services.intake.lexicon import load_lexicon
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 CORPUS = DATA / "calls.jsonl"
 # Written after the lexicon was frozen and never used to tune it: the honest figure for
 # text the lexicon has not seen.
 HOLDOUT = DATA / "calls_holdout.jsonl"
+LEXICON = load_lexicon()  # the built-in lexicon and APCO nature codes
 
 # The baseline a first attempt would write: a plain list of words, no scope, no context.
 BASELINE_WORDS = {
@@ -64,7 +66,7 @@ def baseline(call: LabelledCall) -> Prediction:
 
 
 def classifier(call: LabelledCall) -> Prediction:
-    return from_result(classify_labelled(call))
+    return from_result(classify_labelled(call, LEXICON))
 
 
 def print_table(title: str, report: QualityReport) -> None:

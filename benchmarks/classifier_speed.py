@@ -19,16 +19,16 @@ import sys
 import time
 from pathlib import Path
 
-from dispatch_desktop.services.intake.classifier import classify_call, default_lexicon
+from dispatch_desktop.services.intake.classifier import classify_call
 from dispatch_desktop.services.intake.classifier_quality import load_corpus
 from dispatch_desktop.services.intake.intake import split_nature
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "calls.jsonl"
 
 
-def naive_classifier() -> object:
+def naive_classifier(lex: CompiledLexicon) -> object:
     """One compiled regex per term, each searched over the whole text: the obvious way."""
-    lex = default_lexicon()
     patterns = [
         re.compile(r"\b" + re.escape(term.rstrip("*")) + r"\b", re.I)
         for spec in lex.indicators.values()
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
-    lex = default_lexicon()
+    lex = load_lexicon()
     print(f"lexicon load and compile: {(time.perf_counter() - t0) * 1000:.0f} ms (once)")
     calls = [(*split_nature(c.nature), c.narrative) for c in load_corpus(CORPUS)]
     for code, text, narrative in calls[:50]:  # warm-up
@@ -107,14 +107,14 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = best_cpu
         print(f"1 MB narrative ({name}): {best * 1000:.0f} ms wall, {best_cpu * 1000:.0f} ms CPU")
 
-    naive = naive_classifier()
+    naive = naive_classifier(lex)
     sample = [c[2] for c in calls]
     t = time.perf_counter()
     for narrative in sample:
         naive(narrative)  # type: ignore[operator]
     naive_rate = len(sample) / (time.perf_counter() - t)
     print(
-        f"naive baseline (one regex per term, {len(default_lexicon().entries)} terms): "
+        f"naive baseline (one regex per term, {len(lex.entries)} terms): "
         f"{naive_rate:,.0f} calls/s; compiled lexicon is {rate / naive_rate:.1f}x faster"
     )
     ok = cpu_rate >= 5000 and cpu_p99 < 2.0 and max(results.values()) < 0.2

@@ -26,17 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
 from dispatch_desktop.services.context import upgrade_schema
+from dispatch_desktop.services.intake.classifier import classify_call
+from dispatch_desktop.services.intake.lexicon import load_lexicon
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import load_policy, load_zones
 from dispatch_desktop.services.routing.roster import roster_snapshot
 from dispatch_desktop.services.routing.routing import build_situation, recommend_route
 from dispatch_desktop.services.routing.routing_context import routing_fields_for_triage
 from dispatch_desktop.tools.demo.roster import build_roster, build_users
-
-try:
-    from dispatch_desktop.services.intake.classifier import classify_record
-except ImportError:  # the classifier lands separately; route from a fixed result meanwhile
-    classify_record = None
 
 TARGET_MS = 5.0
 NARRATIVES = (
@@ -54,7 +51,6 @@ NARRATIVES = (
     ("NOISE", "LOUD MUSIC FROM APT 4, ONGOING 2 HRS."),
     ("THEFT", "JUVENILE SHOPLIFTING, APPEARS HIGH, STAFF HOLDING HIM."),
 )
-FALLBACK = ClassificationResult(behavioral_health=True, score=0.8)
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -86,6 +82,7 @@ def main() -> int:
     args = parser.parse_args()
     policy = load_policy()
     zones = load_zones()
+    lexicon = load_lexicon()
     rng = random.Random(5)
     records = [
         IntakeRecord(external_id=f"B-{i}", nature_text=nature, narrative=text)
@@ -101,21 +98,21 @@ def main() -> int:
     ]
 
     def classify(record: IntakeRecord) -> ClassificationResult:
-        return classify_record(record) if classify_record else FALLBACK
+        return classify_call(record, lexicon=lexicon)
 
     def pure(i: int) -> object:
         record = records[i % len(records)]
         return routing_fields_for_triage(
-            classify(record), record, contexts[i % len(contexts)], policy=policy
+            classify(record), record, contexts[i % len(contexts)], policy=policy, zones=zones
         )
 
     def naive(i: int) -> object:
         record = records[i % len(records)]
         return routing_fields_for_triage(
-            classify(record), record, contexts[i % len(contexts)], policy=load_policy()
+            classify(record), record, contexts[i % len(contexts)], policy=load_policy(), zones=zones
         )
 
-    print(f"classifier: {'services.classifier.classify_record' if classify_record else 'none'}")
+    print("classifier: services.intake.classifier.classify_call")
     p99 = _report("classify + recommend (triage context)", _time(pure, args.runs))
     naive_p99 = _report(
         "naive: re-read policy YAML per call", _time(naive, max(50, args.runs // 20))

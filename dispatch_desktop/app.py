@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.platform.agency_share import AgencyFiles
+from dispatch_desktop.services.platform.agency_share import AgencyRelease
 from dispatch_desktop.settings import Settings
 
 if TYPE_CHECKING:
@@ -131,13 +131,13 @@ def _log_when_ready(window: MainWindow) -> None:
     window.controller.queue_loaded.connect(ready)
 
 
-def run_console(settings: Settings, agency: AgencyFiles | None = None) -> int:
+def run_console(settings: Settings, agency: AgencyRelease | None = None) -> int:
     """Open the console window and run the Qt event loop until it closes."""
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
     app = qt_app()
-    ctx = AppContext.open(settings, agency_files=agency)
+    ctx = AppContext.open(settings, agency_release=agency)
     console = open_console(ctx, app, settings.theme)
     app.aboutToQuit.connect(console.close)
     try:
@@ -220,7 +220,7 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from dispatch_desktop.services.dispatch import calls, pipeline
+    from dispatch_desktop.services.dispatch import calls, console, pipeline
     from dispatch_desktop.tools.demo import scene as demo_scene
 
     app = qt_app()
@@ -238,7 +238,7 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
             # Created last to first, so the welfare check tops the queue.
             ids = demo_scene.add_incoming_story_calls(ctx)
             welfare, bridge = ids[-1], ids[-2]
-            detail = pipeline.reload_detail(ctx, welfare)
+            detail = console.reload_detail(ctx, welfare)
             with ctx.db.transaction() as session:
                 calls.confirm_match(session, actor, detail.persons[0].call_person_id)
             pipeline.process_call(ctx, welfare)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dispatch_desktop import __version__, commands
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext, use_agency_files
-from dispatch_desktop.services.platform.agency_share import AgencyFiles
+from dispatch_desktop.services.platform.agency_share import AgencyRelease
 from dispatch_desktop.services.routing.policy import agency_time
 from dispatch_desktop.settings import Settings, load_settings
 
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace, settings: Settings, agency: AgencyFiles) -> int:
+def _run(args: argparse.Namespace, settings: Settings, agency: AgencyRelease) -> int:
     if args.command is None:
         from dispatch_desktop.app import run_console
 
@@ -49,7 +49,7 @@ def _run(args: argparse.Namespace, settings: Settings, agency: AgencyFiles) -> i
     if getattr(args, "no_context", False):
         return int(args.func(args, None))
     ctx = AppContext.open(
-        settings, migrate_schema=getattr(args, "migrate", True), agency_files=agency
+        settings, migrate_schema=getattr(args, "migrate", True), agency_release=agency
     )
     try:
         return int(args.func(args, ctx))

@@ -58,7 +58,8 @@ class Settings(BaseModel):
     policy_file: Path | None = None
     lexicon_file: Path | None = None
     nature_code_file: Path | None = None
-    zones_file: Path | None = None
+    zones_file: Path | None = Field(default=None, description="zones and drive times")
+    shifts_file: Path | None = Field(default=None, description="shift hours and labels")
     agency_share: Path | None = Field(
         default=None,
         description="shared folder with the agency files and their manifest.toml; "
@@ -75,12 +76,25 @@ class Settings(BaseModel):
     link_client_cert: Path | None = Field(default=None, description="PEM cert+key for mTLS")
     hub_url: str | None = None
     theme: Literal["dark", "light"] = "dark"
+    audit_checkpoint_file: Path | None = Field(
+        default=None,
+        description="append-only file of signed audit checkpoints; put it where the "
+        "database's writer cannot rewrite it (default: audit-checkpoints.jsonl in data_dir)",
+    )
+    audit_checkpoint_minutes: int = Field(default=60, ge=1)
+    retention_days_after_consent: int = Field(
+        default=365, ge=0, description="how long registry records are kept after consent ends"
+    )
 
     @property
     def database_url(self) -> str:
         if self.db_url:
             return self.db_url
         return f"sqlite:///{self.data_dir / 'dispatch.db'}"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
 
 
 def default_settings_path() -> Path:

@@ -48,7 +48,7 @@ run --version | grep -q "^dispatch-desktop " || fail "--version"
 
 step "site-managed settings and the agency share"
 # Fresh release on the "share", published by the frozen build itself.
-cp "$BUNDLE"/_internal/dispatch_desktop/resources/{routing_policy,lexicon,nature_codes,zones}.yaml \
+cp "$BUNDLE"/_internal/dispatch_desktop/resources/{routing_policy,lexicon,nature_codes,zones,shifts}.yaml \
   "$WORK/share/"
 run agency publish "$WORK/share" --version smoke-1
 mkdir -p "$WORK/xdg/dispatch-desktop"

@@ -11,6 +11,7 @@ import random
 import time
 from typing import Any
 
+import keyring
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,18 +22,24 @@ from dispatch_desktop.models.domain import Actor, DecisionKind, Role
 from dispatch_desktop.services.dispatch import claims, decisions
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing import roster
-from dispatch_desktop.services.routing.policy import active_policy
+from dispatch_desktop.services.routing.policy import load_policy
+from tests.memory_keyring import MemoryKeyring
 
 # Noon in the agency's zone: most of the demo roster is on shift.
 NOW = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)
 
 
-def run_console(url: str, index: int, seconds: float, out: Any) -> None:
+def run_console(
+    url: str, index: int, seconds: float, out: Any, keys: list[tuple[tuple[str, str], str]]
+) -> None:
+    backend = MemoryKeyring()
+    backend.store.update(keys)
+    keyring.set_keyring(backend)
     rng = random.Random(index)
     actor = Actor(
         username=f"console{index:02d}", role=Role.DISPATCHER, workstation=f"PSAP-{index:02d}"
     )
-    policy = active_policy()
+    policy = load_policy()
     db = Database.from_url(url, check=False)
     committed: dict[str, list[int]] = {"claims": [], "decisions": [], "assignments": []}
     counts = {"conflicts": 0, "refused": 0, "db_errors": 0}

@@ -2,7 +2,8 @@
 the shared folder.
 
 ``publish FOLDER --version V`` writes FOLDER/manifest.toml for the agency files found there
-under their usual names (routing_policy.yaml, lexicon.yaml, nature_codes.yaml, zones.yaml),
+under their usual names (routing_policy.yaml, lexicon.yaml, nature_codes.yaml, zones.yaml,
+shifts.yaml),
 after checking that each one is valid: what IT runs after copying a new release to the
 share. ``status`` says which release this workstation uses and where it came from.
 """
@@ -22,6 +23,7 @@ FILE_NAMES = {
     "lexicon": "lexicon.yaml",
     "nature_codes": "nature_codes.yaml",
     "zones": "zones.yaml",
+    "shifts": "shifts.yaml",
 }
 
 

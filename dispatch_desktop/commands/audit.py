@@ -1,18 +1,22 @@
 """`dispatch-desktop audit verify|export`: check the hash chain, export events as CSV.
 
-``verify`` exits 1 when the chain is broken and names the first broken event, so a
-scheduled job can alarm on it.
+``verify`` exits 1 when the chain is broken, or shorter than or different from the last
+signed checkpoint, and names the problem, so a scheduled job can alarm on it.
+``checkpoint`` writes a signed checkpoint to the checkpoint file (and CAD) now.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 
+from dispatch_desktop.commands import reader_may_leave, write_stdout
 from dispatch_desktop.commands.users import acting_actor, add_actor_options
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.link import audit_checkpoints
 from dispatch_desktop.services.security import audit_log
 
 EXIT_BROKEN = 1
@@ -30,9 +34,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("audit", help="audit log: verify the chain, export CSV")
     audit_sub = parser.add_subparsers(dest="audit_command", required=True)
 
-    ver = audit_sub.add_parser("verify", help="check the hash chain; exit 1 if it is broken")
+    ver = audit_sub.add_parser(
+        "verify", help="check the chain against the last checkpoint; exit 1 if it is broken"
+    )
     add_actor_options(ver)
     ver.set_defaults(func=_verify)
+
+    chk = audit_sub.add_parser("checkpoint", help="write a signed checkpoint now (for a scheduler)")
+    chk.set_defaults(func=_checkpoint)
 
     exp = audit_sub.add_parser("export", help="export events (newest first)")
     exp.add_argument("--csv", required=True, metavar="FILE", help="CSV file to write, - for stdout")
@@ -47,16 +56,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _verify(args: argparse.Namespace, ctx: AppContext) -> int:
-    report = audit_log.verify(ctx.db, acting_actor(args, ctx))
+    checkpoints, also = audit_checkpoints.sinks(ctx)
+    report = audit_log.verify(ctx.db, acting_actor(args, ctx), checkpoints, also=also)
     if report.ok:
-        print(f"Audit chain intact: {report.checked} event(s) verified.")
+        against = (
+            f" against the checkpoint of {report.checkpoint.at}"
+            if report.checkpoint
+            else f" (no checkpoint in {checkpoints.path} yet)"
+        )
+        print(f"Audit chain intact: {report.checked} event(s) verified{against}.")
         return 0
-    print(
-        f"Audit chain BROKEN at event {report.first_broken_id}: {report.problem}. "
-        f"{report.checked} event(s) before it verified.",
-        file=sys.stderr,
-    )
+    where = f" at event {report.first_broken_id}" if report.first_broken_id else ""
+    print(f"Audit chain BROKEN{where}: {report.problem}.", file=sys.stderr)
     return EXIT_BROKEN
+
+
+def _checkpoint(args: argparse.Namespace, ctx: AppContext) -> int:
+    checkpoints, also = audit_checkpoints.sinks(ctx)
+    checkpoint = audit_log.write_checkpoint(ctx.db, checkpoints, also=also)
+    print(
+        f"Checkpoint written: {checkpoint.count} event(s), head {checkpoint.head_hash[:16]}, "
+        f"to {checkpoints.path}."
+    )
+    return 0
 
 
 def _export(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -70,7 +92,11 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
     )
     actor = acting_actor(args, ctx)
     if args.csv == "-":
-        audit_log.write_csv(audit_log.query_events(ctx.db, actor, flt, export=True), sys.stdout)
+        entries = audit_log.query_events(ctx.db, actor, flt, export=True)
+        with reader_may_leave(f"the {len(entries)} event(s)"):
+            text = io.StringIO()
+            audit_log.write_csv(entries, text)
+            write_stdout(text.getvalue())
         return 0
     path = Path(args.csv)
     count = audit_log.export_csv(ctx.db, actor, flt, path)

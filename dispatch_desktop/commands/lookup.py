@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dispatch_desktop.commands import reader_may_leave, write_stdout
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
@@ -48,15 +49,30 @@ def _lookup(args: argparse.Namespace, ctx: AppContext) -> int:
             raise UserError(f"{args.batch}: no such file.", fix="Check the path.")
         lines = args.batch.read_text(encoding="utf-8-sig").splitlines()
     failures = 0
-    with ctx.db.transaction() as session:
+    with reader_may_leave("the lookup results"):
         for line_no, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            out = _one(session, ctx.actor, reason, line, line_no, args.top)
+            # Each line's lookup and its audit commit before its result is printed: a
+            # later line that fails, or a reader that stops, never un-audits a disclosure.
+            with ctx.db.transaction() as session:
+                out = _one(session, ctx.actor, reason, line, line_no, args.top)
             failures += "error" in out
-            print(json.dumps(out, ensure_ascii=False), flush=False)
-    sys.stdout.flush()
+            write_stdout(json.dumps(out, ensure_ascii=False) + "\n")
     return 1 if failures else 0
+
+
+def _small_int(text: str) -> int:
+    if len(text) > 18:
+        raise ValueError(f"a number of {len(text):,} digits; no field needs more than 18")
+    return int(text)
+
+
+def _fits(field: str, value: object) -> bool:
+    """Text, or a number where callers give one (an age or year, a phone); never true/false."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) and field in ("dob", "phone")
 
 
 def _one(
@@ -64,14 +80,20 @@ def _one(
 ) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        item = json.loads(line)
+        item = json.loads(line, parse_int=_small_int)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"line {line_no}: not JSON ({exc.msg})", "elapsed_ms": 0.0}
+    except ValueError as exc:  # a number no field needs
+        return {"id": None, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
+    except RecursionError:
+        return {"id": None, "error": f"line {line_no}: nested too deep", "elapsed_ms": 0.0}
     if not isinstance(item, dict):
         return {"id": None, "error": f"line {line_no}: not a JSON object", "elapsed_ms": 0.0}
     ident = item.get("id")
+    if not isinstance(ident, str | int | None) or isinstance(ident, bool):
+        ident = None
     values = {k: item.get(k) for k in FIELDS}
-    bad = [k for k, v in values.items() if v is not None and not isinstance(v, str | int)]
+    bad = [k for k, v in values.items() if v is not None and not _fits(k, v)]
     if bad:
         return {"id": ident, "error": f"line {line_no}: {', '.join(bad)} must be text",
                 "elapsed_ms": 0.0}  # fmt: skip

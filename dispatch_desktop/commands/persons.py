@@ -4,10 +4,11 @@ hand one person their whole record (subject-access request)."""
 from __future__ import annotations
 
 import argparse
-import json
+import os
+import sys
 from pathlib import Path
 
-from dispatch_desktop.commands import terminal_progress
+from dispatch_desktop.commands import terminal_progress, write_stdout
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.registry import registry
 
@@ -19,6 +20,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("file", type=Path, help="CSV file, or FHIR Bundle JSON with --format fhir")
     imp.add_argument("--source", default=None, help="source agency name (default: file stem)")
     imp.add_argument("--format", choices=("csv", "fhir"), default="csv", dest="fmt")
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the file when an address cannot be parsed (default: keep it as given, "
+        "flagged unparsed, with a warning)",
+    )
     imp.set_defaults(func=_import)
     exp = actions.add_parser("export", help="write one person's whole record as JSON")
     exp.add_argument("external_id", help="the person's id at the source")
@@ -38,25 +45,40 @@ def _import(args: argparse.Namespace, ctx: AppContext) -> int:
             source=source,
             fmt=args.fmt,
             progress=progress,
+            strict=args.strict,
         )
     print(
         f"{args.file}: {summary.rows} rows from {summary.source} in {summary.seconds:.1f} s — "
         f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.plans_written} plans and {summary.alerts_written} alerts written"
     )
+    if summary.warnings:
+        print(f"{args.file}: {summary.warning_line()}", file=sys.stderr)
     return 0
 
 
 def _export(args: argparse.Namespace, ctx: AppContext) -> int:
-    cipher = ctx.cipher
-    with ctx.db.transaction() as session:
-        record = registry.export_person(
-            session, cipher, ctx.actor, source=args.source, external_id=args.external_id
-        )
-    text = json.dumps(record, indent=2, ensure_ascii=False)
-    if args.out is None:
-        print(text)
-    else:
-        args.out.write_text(text + "\n", encoding="utf-8")
-        print(f"{args.out}: record of {args.source}/{args.external_id} written")
+    out: Path | None = args.out
+
+    def write(text: str) -> None:
+        if out is None:
+            write_stdout(text)
+        else:
+            # A subject's whole record: owner-only (0600), like the database it came from.
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+
+    registry.deliver_export(
+        ctx.db,
+        ctx.cipher,
+        ctx.actor,
+        source=args.source,
+        external_id=args.external_id,
+        write=write,
+        where=str(out) if out is not None else "standard output",
+    )
+    if out is not None:
+        print(f"{out}: record of {args.source}/{args.external_id} written")
     return 0

@@ -15,16 +15,15 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 from dispatch_desktop.errors import UserError
+from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles
 from dispatch_desktop.services.context import AppContext, upgrade_schema, use_agency_files
 from dispatch_desktop.services.dispatch import triage
-from dispatch_desktop.services.intake.classifier import default_lexicon
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.routing.policy import Policy, active_policy
 from dispatch_desktop.settings import Settings, load_settings
 
 
@@ -73,21 +72,25 @@ def _triage(args: argparse.Namespace, ctx: AppContext | None) -> int:
     settings, _ = use_agency_files(
         load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
     )
-    lexicon = default_lexicon(
-        args.lexicon or settings.lexicon_file, args.nature_codes or settings.nature_code_file
+    files = AgencyFiles.from_settings(settings)
+    agency = AgencyConfig.load(
+        replace(
+            files,
+            lexicon=args.lexicon or files.lexicon,
+            nature_codes=args.nature_codes or files.nature_codes,
+        )
     )
-    policy = active_policy(settings.policy_file)
     database = _LazyDatabase(settings)
     try:
         if args.file == "-":
-            return _run(sys.stdin.buffer, args.fmt, lexicon, policy, database)
+            return _run(sys.stdin.buffer, args.fmt, agency, database)
         path = Path(args.file)
         try:
             stream = path.open("rb")
         except OSError as exc:
             raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
         with stream:
-            return _run(stream, args.fmt, lexicon, policy, database)
+            return _run(stream, args.fmt, agency, database)
     finally:
         database.close()
 
@@ -95,8 +98,7 @@ def _triage(args: argparse.Namespace, ctx: AppContext | None) -> int:
 def _run(
     stream: BinaryIO,
     fmt: triage.InputFormat,
-    lexicon: CompiledLexicon,
-    policy: Policy,
+    agency: AgencyConfig,
     database: _LazyDatabase,
 ) -> int:
     summary = triage.TriageSummary()
@@ -104,9 +106,8 @@ def _run(
     for result in triage.triage_stream(
         _lines(stream),
         input_format=fmt,
-        lexicon=lexicon,
+        agency=agency,
         summary=summary,
-        policy=policy,
         database=database,
     ):
         out.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -96,7 +96,9 @@ def _add(args: argparse.Namespace, ctx: AppContext) -> int:
     actor = acting_actor(args, ctx)
     authorize_first(ctx, actor, auth.Permission.MANAGE_USERS, "user.add")
     password = _new_password(args, args.username)
-    info = auth.add_user(ctx.db, actor, args.username, args.name, args.role, password)
+    info = auth.add_user(
+        ctx.db, actor, args.username, args.name, args.role, password, agency=ctx.settings.agency
+    )
     print(f"Added {info.username} ({info.display_name}, {info.role}).")
     return 0
 
@@ -104,7 +106,9 @@ def _add(args: argparse.Namespace, ctx: AppContext) -> int:
 def _set_password(args: argparse.Namespace, ctx: AppContext) -> int:
     actor = acting_actor(args, ctx)
     password = _new_password(args, args.username)
-    auth.set_password(ctx.db, actor, args.username, password, reason=args.reason)
+    auth.set_password(
+        ctx.db, actor, args.username, password, reason=args.reason, agency=ctx.settings.agency
+    )
     print(f"Password for {args.username.strip().lower()} changed.")
     return 0
 

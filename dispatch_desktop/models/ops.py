@@ -61,6 +61,9 @@ class AuditEvent(Base):
     # Unique prev_hash keeps the chain linear: two writers can never fork it.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The audit key that signed ``hash`` (HMAC-SHA-256); NULL for a plain SHA-256 link,
+    # as written before the chain was keyed or on a host with no keyring.
+    mac_key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class OutboxMessage(Base):

@@ -1,13 +1,21 @@
-"""The non-Qt half of the composition root: settings, database, cipher and current actor.
+"""The non-Qt half of the composition root: settings, the agency's files, database, cipher
+and current actor.
 
-Both the CLI and the GUI build one `AppContext` and hand it to services.
+Both the CLI and the GUI build one `AppContext` and hand it to the use cases, which read
+the agency's files through `AppContext.agency` only (services/agency.py).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services import agency as agency_config
+from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles, AgencySource
 from dispatch_desktop.services.intake import lexicon
 from dispatch_desktop.services.platform import agency_share, migrate
 from dispatch_desktop.services.platform.db import Database
@@ -36,35 +44,38 @@ AGENCY_VALIDATORS: dict[str, agency_share.Validator] = {
     "lexicon": lexicon.read_lexicon_file,
     "nature_codes": lexicon.read_nature_code_file,
     "zones": policy.load_zones,
+    "shifts": agency_config.load_shifts,
 }
 SETTING_OF_KIND = {
     "policy": "policy_file",
     "lexicon": "lexicon_file",
     "nature_codes": "nature_code_file",
     "zones": "zones_file",
+    "shifts": "shifts_file",
 }
 
 
-def use_agency_files(settings: Settings) -> tuple[Settings, agency_share.AgencyFiles]:
-    """The settings pointed at the verified agency files in force, and which those are.
+def use_agency_files(settings: Settings) -> tuple[Settings, agency_share.AgencyRelease]:
+    """The settings pointed at the verified agency files in force, and which release.
 
     With ``agency_share`` set, the share's release (or the last good cached copy) replaces
-    the per-file settings; without it, the files named in settings (or the built-in ones)
-    stand. The returned settings have ``agency_share`` cleared: the share is read once
-    per process tree.
+    the per-file settings, so `AgencyFiles.from_settings` reads the verified local copies;
+    without it, the files named in settings (or the built-in ones) stand. The returned
+    settings have ``agency_share`` cleared: the share is read once per process tree.
     """
-    files = agency_share.resolve_agency_files(
+    release = agency_share.resolve_agency_files(
         settings.agency_share, settings.data_dir, AGENCY_VALIDATORS
     )
-    if files is None:
-        version = f"policy {policy.active_policy(settings.policy_file).version}"
-        source = "settings" if settings.policy_file or settings.lexicon_file else "built-in"
-        return settings, agency_share.AgencyFiles(version, source)
-    update: dict[str, object] = {SETTING_OF_KIND[item.kind]: item.path for item in files.files}
+    if release is None:
+        named = any(getattr(settings, name) for name in SETTING_OF_KIND.values())
+        return settings, agency_share.AgencyRelease(
+            "named in the settings" if named else "built-in", "local"
+        )
+    update: dict[str, object] = {SETTING_OF_KIND[f.kind]: f.path for f in release.files}
     # Resolved once: the pipeline's worker process gets these settings and reads the same
     # cached copies, rather than re-reading the share while this process uses them.
     update["agency_share"] = None
-    return settings.model_copy(update=update), files
+    return settings.model_copy(update=update), release
 
 
 @dataclass
@@ -72,8 +83,14 @@ class AppContext:
     settings: Settings
     db: Database
     actor: Actor
-    agency_files: agency_share.AgencyFiles | None = None
+    agency_release: agency_share.AgencyRelease | None = None
     _cipher: crypto.FieldCipher | None = field(default=None, repr=False)
+    _agency: AgencySource = field(init=False, repr=False)
+    _policy_recorded: str | None = field(default=None, init=False, repr=False)
+    _policy_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._agency = AgencySource(AgencyFiles.from_settings(self.settings))
 
     @classmethod
     def open(
@@ -82,12 +99,12 @@ class AppContext:
         *,
         actor: Actor | None = None,
         migrate_schema: bool = True,
-        agency_files: agency_share.AgencyFiles | None = None,
+        agency_release: agency_share.AgencyRelease | None = None,
     ) -> AppContext:
-        """``agency_files`` is what `use_agency_files` returned for ``settings``, when the
+        """``agency_release`` is what `use_agency_files` returned for ``settings``, when the
         caller has resolved them already (the CLI does, before it sets the agency clock)."""
-        if agency_files is None:
-            settings, agency_files = use_agency_files(settings)
+        if agency_release is None:
+            settings, agency_release = use_agency_files(settings)
         db = Database.from_url(secrets.database_url_with_password(settings.database_url))
         if migrate_schema:
             upgrade_schema(db)
@@ -95,15 +112,38 @@ class AppContext:
             settings=settings,
             db=db,
             actor=actor or cli_actor(settings),
-            agency_files=agency_files,
+            agency_release=agency_release,
         )
         if migrate_schema:
             # An invalid agency policy file stops here, in plain words, before any work.
+            # (Only the policy is read now; the lexicon loads off the GUI thread, at first use.)
+            in_force = policy.load_policy(settings.policy_file)
             with db.transaction() as session:
-                policy.record_policy_in_force(
-                    session, ctx.actor, policy.active_policy(settings.policy_file)
-                )
+                policy.record_policy_in_force(session, ctx.actor, in_force)
+            ctx._policy_recorded = in_force.version
         return ctx
+
+    @property
+    def agency(self) -> AgencyConfig:
+        """The agency's files in force: loaded at first use, and an edited file is picked
+        up at the next use, once it is valid (services/agency.py)."""
+        return self._agency.current()
+
+    def agency_for_call(self, session: Session) -> AgencyConfig:
+        """`agency`, for one call's work in ``session``: a policy version this context has
+        not routed by before is recorded, and audited as a change (old → new) when it is
+        new to the database, in that transaction."""
+        agency = self.agency
+        version = agency.policy.version
+        if version != self._policy_recorded:
+            with self._policy_lock:
+                policy.record_policy_in_force(session, self.actor, agency.policy)
+
+            def recorded(_session: Session) -> None:
+                self._policy_recorded = version
+
+            event.listen(session, "after_commit", recorded, once=True)
+        return agency
 
     @property
     def cipher(self) -> crypto.FieldCipher:

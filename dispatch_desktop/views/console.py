@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, Signal
 from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models.domain import DecisionKind, IntakeRecord, Route
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls, pipeline
+from dispatch_desktop.services.dispatch import calls, console, pipeline
+from dispatch_desktop.views import text as words
 from dispatch_desktop.views.isolation import PipelineProcess
 from dispatch_desktop.views.tasks import TaskRunner
 
@@ -64,6 +65,8 @@ class ConsoleController(QObject):
         self._queue_again = False
         # Set by the composition root: the pipeline then runs in a worker process.
         self.isolation: PipelineProcess | None = None
+        # The agency's route labels, once the console's catalogue has loaded.
+        self.route_label: Callable[[Route], str] = words.route_fallback
 
     # --- the queue -----------------------------------------------------------------------
 
@@ -76,7 +79,7 @@ class ConsoleController(QObject):
         self._queue_reading = True
 
         def work() -> tuple[calls.QueueRow, ...]:
-            return self._read("queue_rows", pipeline.queue_rows)
+            return self._read("queue_rows", console.queue_rows)
 
         def done(rows: tuple[calls.QueueRow, ...]) -> None:
             self._queue_reading = False
@@ -101,7 +104,7 @@ class ConsoleController(QObject):
         self._loading_call = call_id
 
         def work() -> calls.CallDetail:
-            return self._read("reload_detail", pipeline.reload_detail, call_id)
+            return self._read("reload_detail", console.reload_detail, call_id)
 
         self.runner.run(work, on_success=self._show, on_failure=self._fail)
 
@@ -123,7 +126,7 @@ class ConsoleController(QObject):
                 self.load_units()
 
         self.runner.run(
-            lambda: self._read("reload_detail", pipeline.reload_detail, call_id), on_success=done
+            lambda: self._read("reload_detail", console.reload_detail, call_id), on_success=done
         )
 
     def reload(self) -> None:
@@ -225,7 +228,7 @@ class ConsoleController(QObject):
             return
 
         def work() -> tuple[calls.UnitOption, ...]:
-            return self._read("unit_choices", pipeline.unit_choices, detail)
+            return self._read("unit_choices", console.unit_choices, detail)
 
         def done(units: tuple[calls.UnitOption, ...]) -> None:
             # A list computed for an older state of the call (before the decision, or for
@@ -272,8 +275,8 @@ class ConsoleController(QObject):
         rec_id = detail.recommendation_id
 
         def work() -> calls.CallDetail:
-            pipeline.decide(ctx, rec_id, kind, route, reason_code, reason_text)
-            return self._read("reload_detail", pipeline.reload_detail, detail.call_id)
+            console.decide(ctx, rec_id, kind, route, reason_code, reason_text)
+            return self._read("reload_detail", console.reload_detail, detail.call_id)
 
         def done(new: calls.CallDetail) -> None:
             self.detail = new
@@ -283,7 +286,7 @@ class ConsoleController(QObject):
             self.refresh_queue()
             verb = "accepted" if kind is DecisionKind.ACCEPT else "overridden"
             chosen = new.decided_route
-            label = pipeline.route_label(chosen) if chosen else ""
+            label = self.route_label(chosen) if chosen else ""
             self.message_posted.emit(f"Recommendation {verb}: {label}. Saved and audited.")
             if on_saved is not None:
                 on_saved()
@@ -297,8 +300,8 @@ class ConsoleController(QObject):
         ctx = self.ctx
 
         def work() -> calls.CallDetail:
-            pipeline.assign(ctx, detail.call_id, unit_id, seen_version=detail.version)
-            return self._read("reload_detail", pipeline.reload_detail, detail.call_id)
+            console.assign(ctx, detail.call_id, unit_id, seen_version=detail.version)
+            return self._read("reload_detail", console.reload_detail, detail.call_id)
 
         def done(new: calls.CallDetail) -> None:
             self.detail = new

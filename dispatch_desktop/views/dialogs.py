@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import CallPersonRole, IntakePerson, IntakeRecord, Route
-from dispatch_desktop.services.dispatch.pipeline import route_label
 from dispatch_desktop.views.call_pane import plain_label
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -60,6 +59,8 @@ class OverrideDialog(QDialog):
         reasons: Sequence[tuple[str, str]],
         submit: OverrideSubmit,
         parent: QWidget | None = None,
+        *,
+        route_label: Callable[[Route], str],
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Override the recommendation")

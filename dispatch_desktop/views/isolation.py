@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import pipeline
+from dispatch_desktop.services.dispatch import worker_process
 
 
 class PipelineProcess:
@@ -31,7 +31,9 @@ class PipelineProcess:
         """Start the worker and load its data now, in the background."""
         if self._closed:
             return
-        self._warming = self._pool.submit(pipeline.warm_process, self.ctx.settings, self.ctx.actor)
+        self._warming = self._pool.submit(
+            worker_process.warm_process, self.ctx.settings, self.ctx.actor
+        )
 
     def warmed(self) -> bool:
         return self._warming is None or self._warming.done()
@@ -39,7 +41,7 @@ class PipelineProcess:
     def run(self, task: str, *args: object) -> Any:
         """Runs on a task-runner worker thread: blocks it, never the GUI thread."""
         future = self._pool.submit(
-            pipeline.run_in_process, self.ctx.settings, self.ctx.actor, task, *args
+            worker_process.run_in_process, self.ctx.settings, self.ctx.actor, task, *args
         )
         return future.result()
 

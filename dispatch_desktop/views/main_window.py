@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.models.domain import Role
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import pipeline
+from dispatch_desktop.services.dispatch import console, pipeline
 from dispatch_desktop.services.dispatch.calls import CallDetail, QueueRow, UnitOption
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views import theme
@@ -121,9 +121,8 @@ class MainWindow(QMainWindow):
         self._refresh.start()
         # The queue first: it is what the dispatcher needs the moment the window opens.
         self.controller.refresh_queue()
-        self.catalogue: pipeline.ConsoleCatalogue | None = None
-        self.runner.run(pipeline.console_catalogue, on_success=self.on_runner_catalogue_loaded)
-        self.refresh_shift()
+        self.catalogue: console.ConsoleCatalogue | None = None
+        self.refresh_agency()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -146,22 +145,18 @@ class MainWindow(QMainWindow):
         self.user_label.setToolTip(f"Signed in as {actor.username} at {actor.workstation}")
         self.user_label.setAccessibleName(f"User {actor.username}, role {actor.role}")
         self.agency_label = QLabel(self)
-        agency = self.ctx.agency_files
-        if agency is not None:
+        release = self.ctx.agency_release
+        if release is not None:
             # Which agency files route this console, and whether the share or the last good
             # copy supplied them: a supervisor checking a recommendation asks first.
-            shared = agency.source in ("share", "cache")
-            text = f"Agency files {agency.version}" if shared else agency.version.capitalize()
-            if agency.source == "cache":
-                text += " (cached copy)"
-            self.agency_label.setText(text)
-            self.agency_label.setToolTip(agency.describe())
-            self.agency_label.setAccessibleName(agency.describe())
+            self.agency_label.setText(release.label())
+            self.agency_label.setToolTip(release.describe())
+            self.agency_label.setAccessibleName(release.describe())
         self.shift_label = QLabel("", self)
         self.shift_label.setAccessibleName("Shift")
         self._shift_timer = QTimer(self)
         self._shift_timer.setInterval(60_000)
-        self._shift_timer.timeout.connect(self.refresh_shift)
+        self._shift_timer.timeout.connect(self.refresh_agency)
         self._shift_timer.start()
         self.busy_label = QLabel("", self)
         self.busy_label.setAccessibleName("Working")
@@ -177,8 +172,14 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(widget)
         self.setStatusBar(bar)
 
-    def refresh_shift(self) -> None:
-        self.runner.run(pipeline.shift_name, on_success=self.shift_label.setText)
+    def refresh_agency(self) -> None:
+        """Re-read what the console shows from the agency's files: the shift on now, and
+        the routes, labels and override reasons of the policy in force."""
+        ctx = self.ctx
+        self.runner.run(lambda: console.shift_label(ctx), on_success=self.shift_label.setText)
+        self.runner.run(
+            lambda: console.console_catalogue(ctx), on_success=self.on_runner_catalogue_loaded
+        )
 
     def on_database_state_changed(self, state: str, detail: str) -> None:
         """The shared database went away (degraded) or came back (online)."""
@@ -434,6 +435,7 @@ class MainWindow(QMainWindow):
             self.catalogue.override_reasons,
             self.controller.override,
             self,
+            route_label=self.catalogue.route_label,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._forget_override_dialog)
@@ -495,6 +497,14 @@ class MainWindow(QMainWindow):
         previous = self.card.detail
         if previous == detail:
             return
+        rec = detail.recommendation
+        if (
+            rec is not None
+            and self.catalogue is not None
+            and rec.policy_version != self.catalogue.policy_version
+        ):
+            # Routed by a policy edited since: offer its routes, reasons and labels.
+            self.refresh_agency()
         self.call_pane.show_call(detail)
         self.people.show_call(detail)
         self.card.show_call(detail)
@@ -537,11 +547,17 @@ class MainWindow(QMainWindow):
         if self.controller.detail is not None:
             self.card.show_call(self.controller.detail)
 
-    def on_runner_catalogue_loaded(self, catalogue: pipeline.ConsoleCatalogue) -> None:
+    def on_runner_catalogue_loaded(self, catalogue: console.ConsoleCatalogue) -> None:
+        if catalogue == self.catalogue:
+            return
         self.catalogue = catalogue
         words.INDICATORS.update({k: (v.label, v.family) for k, v in catalogue.indicators.items()})
+        self.controller.route_label = catalogue.route_label
+        self.card.route_label = catalogue.route_label
+        self.queue.model.set_route_labels(catalogue.route_label)
         if self.controller.detail is not None:
             self.call_pane.show_call(self.controller.detail)
+            self.card.show_call(self.controller.detail)
 
     def on_runner_busy_changed(self, busy: bool) -> None:
         self.busy_label.setText("⏳ working…" if busy else "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -23,7 +23,6 @@ from PySide6.QtGui import QBrush, QColor
 
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
 from dispatch_desktop.services.dispatch.calls import PersonMatch, QueueRow, UnitOption
-from dispatch_desktop.services.dispatch.pipeline import route_label
 from dispatch_desktop.views import text as words
 
 T = TypeVar("T")
@@ -297,7 +296,7 @@ def _safety(row: QueueRow) -> str:
     return "  ".join(words.flag_badge(f) for f in row.safety_flags)
 
 
-def _route(row: QueueRow) -> str:
+def _route(row: QueueRow, route_label: Callable[[str], str]) -> str:
     if row.route is None:
         return ""
     label = route_label(row.route)
@@ -309,10 +308,29 @@ def _route(row: QueueRow) -> str:
 class QueueModel(FrozenTableModel[QueueRow]):
     """Incoming and active calls."""
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        # The agency's route labels (its policy), set once the console's catalogue loads.
+        self.route_label: Callable[[str], str] = words.route_fallback
+        self.columns = tuple(
+            replace(c, text=lambda r: _route(r, self.route_label)) if c.title == "Route" else c
+            for c in type(self).columns
+        )
+
+    def set_route_labels(self, route_label: Callable[[str], str]) -> None:
+        """Show routes under the agency's labels, and redraw the rows with them."""
+        self.route_label = route_label
+        cells = [self._cells(row) for row in self._rows]
+        self._text = [t for t, _s in cells]
+        self._sort = [s for _t, s in cells]
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self.columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def key(self, row: QueueRow) -> object:
         return row.call_id
 
-    columns = (
+    columns: Sequence[Column[QueueRow]] = (
         Column[QueueRow]("Call", lambda r: r.call_number),
         Column[QueueRow]("BH", _bh_badge, colour=_bh_colour),
         Column[QueueRow](
@@ -323,7 +341,7 @@ class QueueModel(FrozenTableModel[QueueRow]):
         ),
         Column[QueueRow]("Nature", lambda r: r.nature),
         Column[QueueRow]("Location", lambda r: r.location),
-        Column[QueueRow]("Route", _route),
+        Column[QueueRow]("Route", lambda r: ""),  # by the agency's labels: see __init__
         Column[QueueRow](
             "Time",
             lambda r: words.local_time(r.received_at),

@@ -4,6 +4,8 @@ alternatives; Accept, Override, the unit picker, Assign (with why it is disabled
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.models.domain import CallStatus, DecisionKind
+from dispatch_desktop.models.domain import CallStatus, DecisionKind, Route
 from dispatch_desktop.services.dispatch.calls import CallDetail, UnitOption
-from dispatch_desktop.services.dispatch.pipeline import route_label
+from dispatch_desktop.views import text as words
 from dispatch_desktop.views.call_pane import plain_label
 from dispatch_desktop.views.models import UnitModel
 
@@ -54,6 +56,8 @@ class RecommendationCard(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The agency's route labels (its policy), set once the console's catalogue loads.
+        self.route_label: Callable[[Route], str] = words.route_fallback
         self.setObjectName("recommendationCard")
         self.setAccessibleName("Recommendation")
         self.title = plain_label("Recommendation", self, name="paneTitle")
@@ -145,7 +149,7 @@ class RecommendationCard(QFrame):
             self.alternatives.setText("")
             self.policy.setText("")
         else:
-            self.route.setText(route_label(rec.route).upper())
+            self.route.setText(self.route_label(rec.route).upper())
             self.actions.setText(
                 "Required: " + "; ".join(rec.actions) if rec.actions else "No required actions."
             )
@@ -153,7 +157,8 @@ class RecommendationCard(QFrame):
             self.reasons.setText("Why: " + " ".join(rec.reasons))
             self.alternatives.setText(
                 "\n".join(
-                    f"Not {route_label(a.route)}: {a.ruled_out_because}" for a in rec.alternatives
+                    f"Not {self.route_label(a.route)}: {a.ruled_out_because}"
+                    for a in rec.alternatives
                 )
             )
             self.policy.setText(f"Policy {rec.policy_version}; rule {', '.join(rec.rule_ids)}")
@@ -162,7 +167,7 @@ class RecommendationCard(QFrame):
             self.decision.setText("Not decided yet." if rec else "")
         elif decided.kind == DecisionKind.OVERRIDE:
             self.decision.setText(
-                f"✔ Overridden to {route_label(decided.route)} by {decided.username} "
+                f"✔ Overridden to {self.route_label(decided.route)} by {decided.username} "
                 f"({decided.reason_code}: {decided.reason_text})"
             )
         else:

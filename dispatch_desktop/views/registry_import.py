@@ -103,7 +103,8 @@ class RegistryImport(QObject):
         self._finish(
             f"{s.rows:,} rows from {s.source} in {s.seconds:.1f} s: {s.created:,} created, "
             f"{s.updated:,} updated, {s.unchanged:,} unchanged; {s.plans_written:,} crisis "
-            f"plans and {s.alerts_written:,} premise alerts written.",
+            f"plans and {s.alerts_written:,} premise alerts written."
+            + (f"\n\n{s.warning_line()}" if s.warnings else ""),
             QMessageBox.Icon.Information,
         )
 

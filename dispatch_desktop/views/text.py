@@ -93,6 +93,11 @@ def flag_badge(flag: SafetyFlag) -> str:
     return _FLAG_SYMBOLS[flag]
 
 
+def route_fallback(route: str) -> str:
+    """A route's name until the agency's labels have loaded (they come from its policy)."""
+    return str(route).replace("_", " ")
+
+
 # indicator id -> (plain label, colour family), from the lexicon, loaded off the GUI thread.
 INDICATORS: dict[str, tuple[str, str]] = {}
 

@@ -14,6 +14,7 @@ FILES = {
     "lexicon": "lexicon.yaml",
     "nature_codes": "nature_codes.yaml",
     "zones": "zones.yaml",
+    "shifts": "shifts.yaml",
 }
 
 

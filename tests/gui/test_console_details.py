@@ -24,7 +24,7 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.models.records import ConsentView, PlanContent, PlanStatus, PlanView
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls, pipeline
+from dispatch_desktop.services.dispatch import calls, console, pipeline
 from dispatch_desktop.services.link.cad_link import LinkState, LinkStatus
 from dispatch_desktop.tools.demo import scene as demo_scene
 from dispatch_desktop.views.handoff_print import paint_pages, preview_available
@@ -42,7 +42,7 @@ def _decided_call(ctx: AppContext, index: int = 1) -> int:
         call_id = calls.create_call(session, demo_scene.STORY_CALLS[index], ctx.actor)
     detail = pipeline.process_call(ctx, call_id).detail
     assert detail.recommendation_id is not None
-    pipeline.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
+    console.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
     return call_id
 
 
@@ -70,11 +70,11 @@ def test_losing_the_race_to_assign_says_who_won(qtbot: QtBot, ctx: AppContext) -
     )
     with ctx.db.uow() as session:
         theirs = next(
-            u for u in pipeline.units_for(session, pipeline.reload_detail(ctx, call_id))
+            u for u in console.units_for(session, ctx.agency, console.reload_detail(ctx, call_id))
             if u.unit_id != mine.unit_id
         )  # fmt: skip
-    detail = pipeline.reload_detail(ctx, call_id)
-    pipeline.assign(other, call_id, theirs.unit_id, seen_version=detail.version)
+    detail = console.reload_detail(ctx, call_id)
+    console.assign(other, call_id, theirs.unit_id, seen_version=detail.version)
 
     win.assign_selected_unit()
     qtbot.waitUntil(win.error_banner.isVisible, timeout=WAIT)

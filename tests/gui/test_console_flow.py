@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from dispatch_desktop.models import AuditEvent, RoutingDecision
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
+from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import pipeline
 from dispatch_desktop.tools.demo import scene as demo_scene
@@ -164,14 +165,18 @@ def test_slow_service_never_freezes_the_window(
     slow_seconds = 0.6
     real = pipeline.default_steps()
 
-    def slow_classify(record: IntakeRecord, known_plan: bool) -> ClassificationResult:
+    def slow_classify(
+        agency: AgencyConfig, record: IntakeRecord, known_plan: bool
+    ) -> ClassificationResult:
         time.sleep(slow_seconds)
-        return real.classify(record, known_plan)
+        return real.classify(agency, record, known_plan)
 
     win = window
     win.controller.steps = pipeline.PipelineSteps(
         classify=slow_classify, match_persons=real.match_persons, recommend=real.recommend
     )
+    # The agency's lexicon loads once at start (off the GUI thread); this measures the call.
+    qtbot.waitUntil(lambda: win.catalogue is not None, timeout=WAIT)
     heartbeat = Heartbeat(interval_ms=10)
     heartbeat.start()
     win.controller.create_call(demo_scene.STORY_CALLS[2])

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_desktop.models.domain import Actor, DecisionKind, Role
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls, pipeline
+from dispatch_desktop.services.dispatch import calls, console, pipeline
 from dispatch_desktop.tools.cad_simulator import build_document
 from dispatch_desktop.tools.demo import scene as demo_scene
 from dispatch_desktop.views.links import ConsoleLinks
@@ -51,7 +51,7 @@ def test_a_decision_on_another_console_appears_here(
         actor=Actor("mchen", Role.DISPATCHER, "CONSOLE-02", display_name="M. Chen"),
     )
     assert detail.recommendation_id is not None
-    pipeline.decide(other, detail.recommendation_id, DecisionKind.ACCEPT)
+    console.decide(other, detail.recommendation_id, DecisionKind.ACCEPT)
     qtbot.waitUntil(lambda: "Accepted by mchen" in win.card.decision.text(), timeout=WAIT)
     assert not win.card.accept_button.isEnabled()
 

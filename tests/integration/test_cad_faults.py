@@ -144,7 +144,11 @@ def test_a_decision_on_a_cad_call_goes_back_to_cad_under_its_incident_id(
         stored = decisions.latest_recommendation(ctx.db, call_id)
         assert stored is not None
         decisions.decide(
-            ctx.db, stored.recommendation_id, actor=ctx.actor, kind=DecisionKind.ACCEPT
+            ctx.db,
+            stored.recommendation_id,
+            actor=ctx.actor,
+            kind=DecisionKind.ACCEPT,
+            policy=ctx.agency.policy,
         )
         drive(worker, lambda: all_sent(ctx))
         (update,) = sim.applied().values()

@@ -35,18 +35,22 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.services.dispatch.decisions import (
     AssignmentResult,
+    Decision,
+    StoredRecommendation,
     assign_unit,
     decide,
     latest_recommendation,
     recompute_for_call,
 )
 from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.routing.policy import load_policy
+from dispatch_desktop.services.routing.policy import load_policy, load_zones
 from dispatch_desktop.services.routing.routing_context import routing_fields_for_triage
 from dispatch_desktop.services.security import audit
 from dispatch_desktop.tools.demo.roster import build_roster, build_users
 
 POLICY = load_policy()
+ZONES = load_zones()
+AGENCY = {"policy": POLICY, "zones": ZONES}
 LOCAL = ZoneInfo(POLICY.timezone)
 AFTERNOON = dt.datetime(2026, 11, 28, 14, 3, tzinfo=LOCAL)
 ORTIZ = Actor(username="jortiz", role=Role.DISPATCHER, workstation="CONSOLE-07")
@@ -96,6 +100,23 @@ def call_version(db: Database, call_id: int) -> int:
         return session.execute(select(Call.version).where(Call.id == call_id)).scalar_one()
 
 
+def recompute(
+    db: Database, call_id: int, classification: ClassificationResult
+) -> StoredRecommendation:
+    """Recommend for the call by the built-in policy and zones, as at AFTERNOON."""
+    return recompute_for_call(
+        db, call_id, classification, actor=ORTIZ, policy=POLICY, zones=ZONES, now=AFTERNOON
+    )
+
+
+def accept(db: Database, rec: StoredRecommendation) -> Decision:
+    """J. Ortiz accepts the recommendation, at AFTERNOON."""
+    return decide(
+        db, rec.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, policy=POLICY,
+        now=AFTERNOON,
+    )  # fmt: skip
+
+
 def assign(
     db: Database, call_id: int, call_sign: str, *, actor: Actor = ORTIZ, seen: int | None = None
 ) -> AssignmentResult:
@@ -118,15 +139,13 @@ def count(db: Database, table: type) -> int:
 
 def test_scenario_mother_calls_co_responder_accept_assign(county: Database) -> None:
     call_id = new_call(county, narrative="ADULT SON OFF MEDS, HEARING VOICES. NO WEAPONS SEEN.")
-    rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
+    rec = recompute(county, call_id, VOICES)
     assert rec.recommendation.route is Route.CO_RESPONDER
     assert rec.recommendation.policy_version == POLICY.version
     assert rec.suggested_units[0].call_sign == "CR31"
     assert rec.recommendation.alternatives[0].route is Route.CIT
 
-    decision = decide(
-        county, rec.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, now=AFTERNOON
-    )
+    decision = accept(county, rec)
     assert decision.route is Route.CO_RESPONDER
     assert (decision.username, decision.workstation) == ("jortiz", "CONSOLE-07")
 
@@ -146,7 +165,7 @@ def test_bh_call_without_recommendation_or_decision_cannot_be_assigned(county: D
     call_id = new_call(county, narrative="HEARING VOICES")
     with pytest.raises(UserError, match="no routing recommendation"):
         assign(county, call_id, "3D1")
-    recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
+    recompute(county, call_id, VOICES)
     with pytest.raises(UserError, match="accept or override the co_responder recommendation"):
         assign(county, call_id, "3D1")
     assert count(county, Assignment) == 0
@@ -160,7 +179,7 @@ def test_non_bh_call_is_assigned_without_a_decision(county: Database) -> None:
 
 def test_override_needs_a_listed_reason_and_words(county: Database) -> None:
     call_id = new_call(county, narrative="WOMAN INJECTING IN THE ALLEY, ALERT, WALKING AROUND")
-    rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
+    rec = recompute(county, call_id, VOICES)
     assert rec.recommendation.route is Route.LEAD
     assert "notify case manager" in rec.recommendation.actions
 
@@ -197,7 +216,14 @@ def test_override_needs_a_listed_reason_and_words(county: Database) -> None:
         assert event.reason == "lead → cit (new_safety_info)"
         assert event.workstation == "CONSOLE-07"
     with pytest.raises(ConflictError, match=r"already overridden to cit by J\. Ortiz at 14:03"):
-        decide(county, rec.recommendation_id, actor=CHEN, kind=DecisionKind.ACCEPT, now=AFTERNOON)
+        decide(
+            county,
+            rec.recommendation_id,
+            actor=CHEN,
+            kind=DecisionKind.ACCEPT,
+            policy=POLICY,
+            now=AFTERNOON,
+        )
 
 
 def test_lead_participant_from_the_registry(county: Database) -> None:
@@ -212,16 +238,16 @@ def test_lead_participant_from_the_registry(county: Database) -> None:
                 call_id=call_id, name="Ann Example", person_id=person.id, match_status="confirmed"
             )
         )
-    rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
+    rec = recompute(county, call_id, VOICES)
     assert rec.recommendation.route is Route.LEAD
     assert any("active LEAD participant" in r for r in rec.recommendation.reasons)
 
 
 def test_new_information_recomputes_and_says_what_changed(county: Database) -> None:
     call_id = new_call(county, narrative="HEARING VOICES, PACING IN YARD")
-    first = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
-    decide(county, first.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, now=AFTERNOON)
-    same = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
+    first = recompute(county, call_id, VOICES)
+    accept(county, first)
+    same = recompute(county, call_id, VOICES)
     assert same.recommendation_id == first.recommendation_id and same.changes == ()
     assert same.decision is not None
 
@@ -233,7 +259,7 @@ def test_new_information_recomputes_and_says_what_changed(county: Database) -> N
         categories=frozenset({Category.MENTAL_HEALTH}),
         safety_flags=frozenset({SafetyFlag.WEAPON}),
     )
-    second = recompute_for_call(county, call_id, armed, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
+    second = recompute(county, call_id, armed)
     assert second.recommendation_id != first.recommendation_id
     assert second.changes[0] == "Route changed: co_responder → cit."
     assert "New required action: request backup." in second.changes
@@ -243,15 +269,15 @@ def test_new_information_recomputes_and_says_what_changed(county: Database) -> N
     with pytest.raises(UserError, match="accept or override the cit recommendation"):
         assign(county, call_id, "3D1")
     with pytest.raises(ConflictError, match="was recomputed at 14:03 \\(now cit\\)"):
-        decide(county, first.recommendation_id, actor=CHEN, kind=DecisionKind.ACCEPT)
+        decide(county, first.recommendation_id, actor=CHEN, kind=DecisionKind.ACCEPT, policy=POLICY)
     latest = latest_recommendation(county, call_id)
     assert latest is not None and latest.recommendation_id == second.recommendation_id
 
 
 def test_second_console_loses_the_race_with_a_clear_message(county: Database) -> None:
     call_id = new_call(county, narrative="HEARING VOICES")
-    rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
-    decide(county, rec.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, now=AFTERNOON)
+    rec = recompute(county, call_id, VOICES)
+    accept(county, rec)
     seen = call_version(county, call_id)  # both consoles opened the call at this version
     assign(county, call_id, "CR31", seen=seen)
     with pytest.raises(ConflictError, match=r"^Call 2611-0042 was assigned by J\. Ortiz at 14:03$"):
@@ -261,8 +287,8 @@ def test_second_console_loses_the_race_with_a_clear_message(county: Database) ->
 
 def test_unavailable_units_are_refused(county: Database) -> None:
     call_id = new_call(county, narrative="HEARING VOICES")
-    rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
-    decide(county, rec.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, now=AFTERNOON)
+    rec = recompute(county, call_id, VOICES)
+    accept(county, rec)
     with pytest.raises(UserError, match="3N1 is off shift"):
         assign(county, call_id, "3N1")
     with county.transaction() as session:
@@ -287,25 +313,27 @@ def test_triage_fields_from_context_and_from_the_database(county: Database) -> N
         received_at=AFTERNOON,
     )
     with_team = routing_fields_for_triage(
-        VOICES, record, {"co_responder_available": True, "now": "2026-11-28T14:00:00"}
+        VOICES, record, {"co_responder_available": True, "now": "2026-11-28T14:00:00"}, **AGENCY
     )
     assert with_team["route"] == "co_responder"
     assert with_team["alternatives"][0]["route"] == "cit"
     late = routing_fields_for_triage(
-        VOICES, record, {"co_responder_available": True, "now": "2026-11-28T04:30:00"}
+        VOICES, record, {"co_responder_available": True, "now": "2026-11-28T04:30:00"}, **AGENCY
     )
     assert late["route"] == "cit" and "outside program hours" in str(late["alternatives"])
-    lead = routing_fields_for_triage(VOICES, record, {"lead_participant": True})
+    lead = routing_fields_for_triage(VOICES, record, {"lead_participant": True}, **AGENCY)
     assert lead["route"] == "lead" and lead["actions"] == ["notify case manager"]
     with pytest.raises(UserError, match=r"context\.now"):
-        routing_fields_for_triage(VOICES, record, {"now": "yesterday"})
+        routing_fields_for_triage(VOICES, record, {"now": "yesterday"}, **AGENCY)
     with pytest.raises(UserError, match=r"context\.co_responder_available must be true or false"):
-        routing_fields_for_triage(VOICES, record, {"co_responder_available": "yes"})
+        routing_fields_for_triage(VOICES, record, {"co_responder_available": "yes"}, **AGENCY)
     # A context without routing facts (only the classifier's key) lets the database answer.
     at_night = {"known_plan": False, "now": "2026-11-28T04:30:00"}
-    assert routing_fields_for_triage(VOICES, record, at_night, db=county)["route"] == "cit"
+    assert (
+        routing_fields_for_triage(VOICES, record, at_night, db=county, **AGENCY)["route"] == "cit"
+    )
     # No context: the roster says whether any co-responder team is free (zone unknown).
-    from_db = routing_fields_for_triage(VOICES, record, None, db=county)
+    from_db = routing_fields_for_triage(VOICES, record, None, db=county, **AGENCY)
     assert from_db["route"] == "co_responder"
     assert set(from_db) == {"route", "actions", "reasons", "alternatives"}
     assert count(county, RecommendationRow) == 0  # triage stores nothing
@@ -318,8 +346,8 @@ def test_race_lost_after_the_version_check_writes_nothing(
     from dispatch_desktop.services.dispatch import decisions
 
     call_id = new_call(county, narrative="HEARING VOICES")
-    rec = recompute_for_call(county, call_id, VOICES, actor=ORTIZ, policy=POLICY, now=AFTERNOON)
-    decide(county, rec.recommendation_id, actor=ORTIZ, kind=DecisionKind.ACCEPT, now=AFTERNOON)
+    rec = recompute(county, call_id, VOICES)
+    accept(county, rec)
     seen = call_version(county, call_id)
     original = decisions._refuse_unassignable
     raced = []

@@ -16,7 +16,6 @@ from dispatch_desktop.models import (
 )
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.intake.classifier import classify_call
-from dispatch_desktop.services.routing.policy import active_policy
 from dispatch_desktop.services.supervision import metrics
 from dispatch_desktop.tools.demo import history
 from dispatch_desktop.tools.demo.roster import build_roster, build_users
@@ -51,11 +50,13 @@ def test_two_months_of_history(ctx: AppContext) -> None:
         # Overrides carry a reason code from the routing policy.
         codes = set(s.scalars(select(RoutingDecision.reason_code).where(
             RoutingDecision.kind == "override")))  # fmt: skip
-        assert codes and codes <= set(active_policy().override_codes())
+        assert codes and codes <= set(ctx.agency.policy.override_codes())
         # The stored label is what the real classifier says about the stored narrative.
         call = s.scalars(select(Call).order_by(Call.id).limit(1)).one()
         row = s.scalars(select(ClassificationRow).where(ClassificationRow.call_id == call.id)).one()
-        again = classify_call(call.nature_code, call.nature_text, call.narrative)
+        again = classify_call(
+            call.nature_code, call.nature_text, call.narrative, lexicon=ctx.agency.lexicon
+        )
         assert row.behavioral_health == again.behavioral_health
         assert s.scalar(select(func.count()).select_from(Outcome)) > 0.8 * bh
     dash = metrics.compute_dashboard(

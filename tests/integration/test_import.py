@@ -257,5 +257,6 @@ def test_persons_export_cli_writes_the_record_file(
     assert code == 0, capsys.readouterr().err
     record = json.loads(out.read_text())
     assert record["person"]["first_name"] == "Daniel"
+    assert out.stat().st_mode & 0o777 == 0o600  # a subject's whole record: owner-only
     assert cli_main([*args, "persons", "export", "P-404", "--source", "county"]) == 2
     assert "No person with external id 'P-404'" in capsys.readouterr().err

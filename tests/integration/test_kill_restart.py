@@ -120,6 +120,8 @@ def test_sigkill_mid_batch_then_restart_delivers_everything_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     _ = ctx.cipher  # the data key now exists; the child must share its key-encryption key
+    with ctx.db.transaction() as session:
+        audit.audit_key(session)  # and the audit key, as every console of a site does
     keys_file = tmp_path / "keys.json"
     keys_file.write_text(json.dumps([[list(k), v] for k, v in memory_keyring.store.items()]))
     keys = enqueue_messages(ctx, 60)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from dispatch_desktop.models import ClassificationRow, RecommendationRow
 from dispatch_desktop.models.domain import DecisionKind, MatchBand, Route, SafetyFlag
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls, pipeline
+from dispatch_desktop.services.dispatch import calls, console, pipeline
 from dispatch_desktop.tools.demo import scene as demo_scene
 
 
@@ -45,7 +45,7 @@ def test_reprocessing_an_unchanged_call_keeps_the_decision(ctx: AppContext) -> N
     assert SafetyFlag.IMMINENT_SELF_HARM in detail.classification.safety_flags
     assert detail.recommendation is not None and detail.recommendation.route is Route.CIT
     assert detail.recommendation_id is not None
-    pipeline.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
+    console.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
     again = pipeline.process_call(ctx, call_id)
     assert again.changes == ()
     assert again.detail.decision is not None and again.detail.decision.route is Route.CIT
@@ -54,7 +54,7 @@ def test_reprocessing_an_unchanged_call_keeps_the_decision(ctx: AppContext) -> N
         assert session.scalar(select(func.count()).select_from(RecommendationRow)) == 1
     units = []
     with ctx.db.uow() as session:
-        units = list(pipeline.units_for(session, again.detail))
+        units = list(console.units_for(session, ctx.agency, again.detail))
     assert units and all("cit" in u.capabilities or u.suggested for u in units)
 
 
@@ -77,7 +77,7 @@ def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
     from dispatch_desktop.models.domain import Role
 
     call_id = _call_with_a_confirmed_plan(ctx)
-    shown = pipeline.reload_detail(ctx, call_id)
+    shown = console.reload_detail(ctx, call_id)
     assert shown.persons[0].plans[0].shows_content
     with ctx.db.uow() as session:
         views = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.view")).all()
@@ -91,7 +91,7 @@ def test_plan_views_are_audited_and_only_roles_that_may_see_plans_see_them(
     assert str(shown.persons[0].person_id) in lookups[0].object_ids
 
     auditor = replace(ctx, actor=replace(ctx.actor, username="auditor", role=Role.AUDITOR))
-    hidden = pipeline.reload_detail(auditor, call_id)
+    hidden = console.reload_detail(auditor, call_id)
     assert hidden.persons[0].person_id == shown.persons[0].person_id
     assert not any(plan.shows_content for plan in hidden.persons[0].plans)
 
@@ -112,11 +112,11 @@ def test_a_refresh_of_the_same_plans_is_the_same_viewing_in_the_audit_log(
 
     confirmed = len(views())  # confirming a match reveals the plan: audited there
     for _ in range(3):  # another console's changes redraw the call
-        assert pipeline.reload_detail(ctx, call_id).persons[0].plans[0].shows_content
+        assert console.reload_detail(ctx, call_id).persons[0].plans[0].shows_content
     assert len(views()) == confirmed + 1
     elsewhere = replace(ctx, actor=replace(ctx.actor, workstation="CONSOLE-99"))
-    pipeline.reload_detail(elsewhere, call_id)
+    console.reload_detail(elsewhere, call_id)
     assert views()[-1][1] == "CONSOLE-99" and len(views()) == confirmed + 2
-    monkeypatch.setattr(pipeline, "PLAN_VIEW_WINDOW_SECONDS", 0.0)
-    pipeline.reload_detail(ctx, call_id)
+    monkeypatch.setattr(console, "PLAN_VIEW_WINDOW_SECONDS", 0.0)
+    console.reload_detail(ctx, call_id)
     assert len(views()) == confirmed + 3

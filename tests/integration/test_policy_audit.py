@@ -9,7 +9,7 @@ from dispatch_desktop.services.routing import policy
 
 
 def test_policy_change_is_audited_once(db: Database, actor: Actor) -> None:
-    current = policy.active_policy()
+    current = policy.load_policy()
     edited = current.model_copy(update={"version": "agency-2026.12-1"})
     with db.transaction() as s:
         assert policy.record_policy_in_force(s, actor, current)

@@ -11,8 +11,9 @@ import os
 import random
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
+import keyring
 import pytest
 from sqlalchemy import func, select
 
@@ -29,6 +30,7 @@ from dispatch_desktop.services.dispatch import decisions
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit
 from dispatch_desktop.tools.demo.roster import build_roster
+from tests.memory_keyring import MemoryKeyring
 from tests.pg_cluster import PgCluster
 from tests.psap_worker import NOW, run_console
 
@@ -71,7 +73,12 @@ def _run_consoles(db: Database, seconds: float, during: Any = None) -> list[dict
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     url = db.engine.url.render_as_string(hide_password=False)
-    procs = [ctx.Process(target=run_console, args=(url, i, seconds, out)) for i in range(CONSOLES)]
+    with db.transaction() as s:
+        audit.audit_key(s)  # each console holds the site's audit key in its keyring
+    keys = list(cast(MemoryKeyring, keyring.get_keyring()).store.items())
+    procs = [
+        ctx.Process(target=run_console, args=(url, i, seconds, out, keys)) for i in range(CONSOLES)
+    ]
     for p in procs:
         p.start()
     if during is not None:

@@ -56,6 +56,10 @@ def test_csv_holds_suppressed_aggregates_with_definitions(
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     by_figure = {(r["section"], r["figure"]): r for r in rows}
     assert by_figure[("Volume", "All calls")]["value"] == "50"
+    assert "BH calls divided by" not in by_figure[("Volume", "All calls")]["definition"]
+    assert by_figure[("Volume", "BH calls")]["definition"].startswith("Calls received")
+    days = [r for r in rows if r["section"] == "Volume by day"]
+    assert len(days) == 31 and days[0]["figure"] == "Day 2026-10-01"
     bh = by_figure[("Volume", "BH calls")]
     assert (bh["value"], bh["share"]) == ("7", "14%")
     cit = by_figure[("Routing mix", "CIT")]

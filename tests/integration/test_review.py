@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -61,16 +60,6 @@ def test_queue_filters(db: Database, ids: dict[str, int]) -> None:
     assert q(reviewed=False) == ["C2", "C4", "C5", "C12"]
     assert q(dispatcher="mchen") == ["C2"]
     assert q(start=at(10, 20, 0), end=at(10, 21, 0)) == ["C4"]
-
-
-def test_shift_window_night_crosses_midnight() -> None:
-    start, end = review.shift_window(dt.date(2026, 11, 27), "night")
-    assert (start, end) == (
-        dt.datetime(2026, 11, 27, 18, tzinfo=dt.UTC),
-        dt.datetime(2026, 11, 28, 6, tzinfo=dt.UTC),
-    )
-    with pytest.raises(UserError, match="shift"):
-        review.shift_window(dt.date(2026, 11, 27), "swing")
 
 
 def test_dispatchers_cannot_open_the_review_queue(db: Database, ids: dict[str, int]) -> None:

@@ -92,6 +92,26 @@ def test_audit_verify_exits_nonzero_at_the_first_broken_link(run, db: Database) 
     assert f"BROKEN at event {target}" in err and "changed" in err
 
 
+def test_audit_verify_catches_a_truncation_made_after_the_last_verify(
+    run, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as s:
+        for i in range(4):
+            audit.record(s, ADMIN, "call.view", object_type="call", object_ids=[i])
+    code, out, _ = run("audit", "verify")
+    assert code == 0 and "no checkpoint" in out
+    # The checkpoint written after that verify covers its own audit.verify event.
+    code, out, _ = run("audit", "checkpoint")
+    assert code == 0 and "6 event(s)" in out
+    assert (tmp_path / "data" / "audit-checkpoints.jsonl").exists()
+
+    with db.transaction() as s:  # the insider drops the newest event: the chain stays whole
+        s.execute(text("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)"))
+    code, _, err = run("audit", "verify")
+    assert code == 1
+    assert "truncated" in err and "recorded 6 event(s)" in err
+
+
 def test_audit_export_csv_needs_an_auditor_and_writes_the_events(
     run, db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -140,3 +160,20 @@ def test_secrets_set_and_status_never_print_the_value(run, memory_keyring) -> No
     assert "hub_token: stored" in out and "cad_token: not stored" in out and token not in out
     code, out, _ = run("secrets", "delete", "hub_token")
     assert code == 0 and token not in memory_keyring.store.values()
+
+
+def test_a_checkpoint_goes_to_cad_through_the_outbox_and_to_the_sites_file(
+    run, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    site_file = tmp_path / "worm" / "checkpoints.log"
+    (tmp_path / "none.toml").write_text(
+        f'cad_url = "http://127.0.0.1:9"\naudit_checkpoint_file = "{site_file}"\n'
+    )
+    code, out, _ = run("audit", "checkpoint")
+    assert code == 0 and str(site_file) in out
+    assert '"kind": "audit.checkpoint"' in site_file.read_text()
+    with db.uow() as s:
+        queued = s.execute(
+            text("SELECT destination, payload FROM outbox_message WHERE kind = 'audit.checkpoint'")
+        ).all()
+    assert len(queued) == 1 and queued[0][0] == "cad"

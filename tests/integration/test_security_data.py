@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import stat
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from dispatch_desktop.models import (
 )
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, crypto, keys, retention
 
 ADMIN = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")
@@ -209,3 +211,23 @@ def test_purged_ciphertext_is_wiped_from_the_sqlite_file(ctx: AppContext) -> Non
     retention.purge_expired(ctx.db, ADMIN, now=NOW)
     raw = _raw_bytes(ctx)
     assert not any(blob in raw for blob in blobs)
+
+
+def test_the_database_its_journal_and_the_demo_key_are_owner_only(tmp_path: Path) -> None:
+    """0600: another local account cannot copy the registry or the demo key."""
+    path = tmp_path / "site" / "dispatch.db"
+    database = Database.from_url(f"sqlite:///{path}")
+    with database.transaction() as s:
+        s.execute(text("CREATE TABLE t (x)"))
+        s.execute(text("INSERT INTO t VALUES (1)"))
+    store = crypto.DemoFileKekStore(tmp_path / "site")
+    store.save("kek:demo", b"k" * 32)
+    files = [path, path.with_name("dispatch.db-wal"), path.with_name("dispatch.db-shm")]
+    files += list((tmp_path / "site").glob("*.demo-key"))
+    assert len(files) == 4 and all(f.exists() for f in files)
+    for f in files:
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+    database.dispose()
+    path.chmod(0o644)  # made by an older release: tightened at the next start
+    Database.from_url(f"sqlite:///{path}").dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

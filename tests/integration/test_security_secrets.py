@@ -117,3 +117,13 @@ def test_the_redacting_filter_masks_a_secret_logged_by_mistake(
     finally:
         logger.removeFilter(flt)
     assert "oops" in caplog.text and TOKEN not in caplog.text and secrets.MASK in caplog.text
+
+
+def test_a_secret_the_keyring_does_not_keep_is_refused() -> None:
+    class Dropping(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            pass
+
+    keyring.set_keyring(Dropping())
+    with pytest.raises(UserError, match="did not keep cad_token"):
+        secrets.set_secret(secrets.CAD_TOKEN, TOKEN)

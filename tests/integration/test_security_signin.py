@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -201,13 +202,14 @@ def test_every_role_against_every_privileged_action(db: Database, role: Role, ac
     ],
 )
 def test_audit_log_access_by_role(
-    db: Database, role: Role, may_view: bool, may_verify: bool
+    db: Database, role: Role, may_view: bool, may_verify: bool, tmp_path: Path
 ) -> None:
     actor = Actor(username="x", role=role, workstation="C")
+    checkpoints = audit.CheckpointFile(tmp_path / "checkpoints.jsonl")
     for allowed, call in (
         (may_view, lambda: audit_log.query_events(db, actor)),
         (may_view, lambda: audit_log.query_events(db, actor, export=True)),
-        (may_verify, lambda: audit_log.verify(db, actor)),
+        (may_verify, lambda: audit_log.verify(db, actor, checkpoints)),
     ):
         if allowed:
             call()

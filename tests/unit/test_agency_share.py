@@ -17,7 +17,7 @@ from dispatch_desktop.settings import Settings
 from tests.data.agency_release import FILES, publish
 
 
-def resolve(share: Path, data: Path) -> agency_share.AgencyFiles:
+def resolve(share: Path, data: Path) -> agency_share.AgencyRelease:
     files = agency_share.resolve_agency_files(share, data, AGENCY_VALIDATORS)
     assert files is not None
     return files
@@ -100,4 +100,4 @@ def test_without_a_share_the_configured_files_stand(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     same, files = use_agency_files(settings)
     assert same == settings
-    assert files.source == "built-in" and files.version.startswith("policy ")
+    assert (files.source, files.version) == ("local", "built-in")

@@ -26,11 +26,17 @@ def _actor(role: Role) -> Actor:
         (" leading space ok?", "starts or ends with a space"),
         ("jortiz is my name", "user name"),
         ("x" * 300, "longer than 256"),
+        ("demo county console", "the demo passphrase"),
+        ("Demo-County-Console!", "the demo passphrase"),
+        ("my dispatch desktop 7", "the product's name"),
+        ("Lakeside ECC 2026!", "the agency's name"),
     ],
 )
 def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) -> None:
     with pytest.raises(auth.WeakPassword, match=reason):
-        auth.check_password(password, username="jortiz", display_name="J. Ortiz")
+        auth.check_password(
+            password, username="jortiz", display_name="J. Ortiz", agency="Lakeside ECC"
+        )
 
 
 @pytest.mark.parametrize(

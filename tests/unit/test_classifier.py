@@ -6,13 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatch_desktop.models.domain import Category, IntakeRecord, SafetyFlag
-from dispatch_desktop.services.intake.classifier import (
-    MAX_EVIDENCE,
-    classify_call,
-    classify_record,
-    default_lexicon,
-)
+from dispatch_desktop.models.domain import Category, ClassificationResult, IntakeRecord, SafetyFlag
+from dispatch_desktop.services.intake import classifier
+from dispatch_desktop.services.intake.classifier import MAX_EVIDENCE
+from dispatch_desktop.services.intake.lexicon import load_lexicon
+
+LEXICON = load_lexicon()  # the built-in lexicon and APCO nature codes
+
+
+def classify_call(*args: object, **kw: bool) -> ClassificationResult:
+    return classifier.classify_call(*args, lexicon=LEXICON, **kw)  # type: ignore[arg-type]
 
 
 def narrative(text: str, nature: str | None = None, **kw: bool):  # type: ignore[no-untyped-def]
@@ -208,8 +211,8 @@ def test_cognitive_calls() -> None:
 
 def test_an_intake_record_can_be_classified_directly() -> None:
     record = IntakeRecord(external_id="x", nature_code="EDP", narrative="hearing voices")
-    assert classify_call(record) == classify_record(record)
-    assert classify_record(record).behavioral_health
+    assert classify_call(record) == classify_call("EDP", None, "hearing voices")
+    assert classify_call(record).behavioral_health
 
 
 def test_huge_narrative_keeps_a_bounded_evidence_list() -> None:
@@ -222,7 +225,7 @@ def test_huge_narrative_keeps_a_bounded_evidence_list() -> None:
 def test_result_records_the_lexicon_version_and_is_repeatable() -> None:
     a = narrative("hearing voices")
     assert a == narrative("hearing voices")
-    assert a.lexicon_version == default_lexicon().version
+    assert a.lexicon_version == LEXICON.version
 
 
 def test_phrase_families_catch_paraphrases_in_order_and_close_together() -> None:

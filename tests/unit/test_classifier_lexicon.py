@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
-from dispatch_desktop.services.intake.classifier import classify_call, default_lexicon
+from dispatch_desktop.services.intake.classifier import classify_call
 from dispatch_desktop.services.intake.classifier_quality import evaluate, from_result, load_corpus
 from dispatch_desktop.services.intake.intake import split_nature
 from dispatch_desktop.services.intake.lexicon import (
@@ -61,7 +61,7 @@ def test_san_diego_table_maps_every_code_and_classifies_its_bh_codes() -> None:
     assert welfare.evidence[0].indicator == "nature_code:CW"
     assert not classify_call("459", None, "", lexicon=lex).behavioral_health
     # The APCO default does not know these codes: the agency map is what makes them work.
-    assert not classify_call("FS", None, "").behavioral_health
+    assert not classify_call("FS", None, "", lexicon=load_lexicon()).behavioral_health
 
 
 def test_san_diego_labelled_calls() -> None:
@@ -112,8 +112,7 @@ def test_bad_nature_code_file_is_refused_and_the_default_keeps_working(tmp_path:
     )
     with pytest.raises(LexiconError, match=r"line 4, field codes\.EDP\.prior"):
         load_lexicon(nature_codes_path=bad)
-    assert classify_call("EDP", None, "").behavioral_health
-    assert default_lexicon() is default_lexicon()
+    assert classify_call("EDP", None, "", lexicon=load_lexicon()).behavioral_health
 
 
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
@@ -127,7 +126,9 @@ def test_an_agency_can_add_its_own_term(tmp_path: Path) -> None:
     )
     lex = load_lexicon(_write(tmp_path, "lexicon.yaml", text))
     assert classify_call(None, None, "MEMORY PATIENT LOST", lexicon=lex).behavioral_health
-    assert not classify_call(None, None, "MEMORY PATIENT LOST").behavioral_health
+    assert not classify_call(
+        None, None, "MEMORY PATIENT LOST", lexicon=load_lexicon()
+    ).behavioral_health
 
 
 def test_a_family_must_name_an_indicator(tmp_path: Path) -> None:

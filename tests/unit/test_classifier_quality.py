@@ -16,6 +16,7 @@ from dispatch_desktop.services.intake.classifier_quality import (
     from_result,
     load_corpus,
 )
+from dispatch_desktop.services.intake.lexicon import load_lexicon
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "calls.jsonl"
 
@@ -34,7 +35,8 @@ FLAG_FLOOR = 0.95  # precision and recall, for every safety flag
 @pytest.fixture(scope="module")
 def report() -> QualityReport:
     calls = load_corpus(CORPUS)
-    return evaluate(calls, lambda call: from_result(classify_labelled(call)))
+    lexicon = load_lexicon()
+    return evaluate(calls, lambda call: from_result(classify_labelled(call, lexicon)))
 
 
 @pytest.mark.parametrize("label", sorted(F1_FLOORS))

@@ -12,7 +12,6 @@ import pytest
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Route
 from dispatch_desktop.services.routing.policy import (
-    PolicyHolder,
     load_policy,
     load_zones,
     parse_policy,
@@ -126,18 +125,6 @@ def test_broken_yaml_names_the_line() -> None:
     text = edited("label: CIT officer", "label: [CIT officer")
     with pytest.raises(UserError, match=r"not valid YAML at line \d+"):
         parse_policy(text)
-
-
-def test_failed_reload_keeps_the_policy_in_force(tmp_path: Path) -> None:
-    good = tmp_path / "policy.yaml"
-    good.write_text(edited('version: "default-2026.11-2"', 'version: "agency-7"'))
-    holder = PolicyHolder(load_policy(good))
-    good.write_text(edited("    route: lead\n", "    route: leed\n"))
-    with pytest.raises(UserError, match="version agency-7\\) stays in force"):
-        holder.reload(good)
-    assert holder.policy.version == "agency-7"
-    good.write_text(edited('version: "default-2026.11-2"', 'version: "agency-8"'))
-    assert holder.reload(good).version == "agency-8"
 
 
 def test_missing_agency_file_is_a_user_error(tmp_path: Path) -> None:

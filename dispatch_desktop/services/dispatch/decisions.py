@@ -46,7 +46,7 @@ from dispatch_desktop.models.domain import (
 from dispatch_desktop.services.dispatch import outbox
 from dispatch_desktop.services.dispatch.calls import recommendation_from_row
 from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.routing.policy import Policy, ZoneMap, active_policy, default_zones
+from dispatch_desktop.services.routing.policy import Policy, ZoneMap
 from dispatch_desktop.services.routing.roster import UnitState, unit_state
 from dispatch_desktop.services.routing.routing import UnitOption, recommend_route
 from dispatch_desktop.services.routing.routing_context import situation_for_call
@@ -293,22 +293,21 @@ def recompute_for_call(
     classification: ClassificationResult,
     *,
     actor: Actor,
-    policy: Policy | None = None,
-    zones: ZoneMap | None = None,
+    policy: Policy,
+    zones: ZoneMap,
     now: dt.datetime | None = None,
     classification_id: int | None = None,
     cipher: FieldCipher | None = None,
 ) -> StoredRecommendation:
     """Recommend for a stored call from what the database knows now, keep it, and report
     what changed since the previous recommendation (in one transaction)."""
-    policy = policy or active_policy()
     now = now or utcnow()
     with db.transaction() as session:
         situation = situation_for_call(
             session,
             call_id,
             policy=policy,
-            zones=zones or default_zones(),
+            zones=zones,
             now=now,
             cipher=cipher,
         )
@@ -389,13 +388,12 @@ def decide(
     route: Route | None = None,
     reason_code: str | None = None,
     reason_text: str | None = None,
-    policy: Policy | None = None,
+    policy: Policy,
     now: dt.datetime | None = None,
 ) -> Decision:
     """Record the dispatcher's accept or override of a recommendation, audited, with a
     message to CAD, in one transaction. Only the call's latest recommendation can be
     decided, and only once."""
-    policy = policy or active_policy()
     if actor.role == Role.AUDITOR:
         raise UserError("An auditor can review routing but not decide it.")
     when = now or utcnow()
@@ -542,7 +540,7 @@ def assign_unit(
     *,
     actor: Actor,
     seen_version: int,
-    policy: Policy | None = None,
+    policy: Policy,
     now: dt.datetime | None = None,
 ) -> AssignmentResult:
     """Assign a unit to a call, from the call as the dispatcher saw it (``seen_version``).
@@ -551,7 +549,6 @@ def assign_unit(
     that is out of service, busy or off shift. If another console changed the call first,
     raises ConflictError naming who assigned it and when; nothing is written.
     """
-    policy = policy or active_policy()
     if actor.role == Role.AUDITOR:
         raise UserError("An auditor cannot assign units.")
     when = now or utcnow()

@@ -22,10 +22,9 @@ from typing import Any, Literal
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
+from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.intake import classifier, intake
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.routing.policy import Policy
 from dispatch_desktop.services.routing.routing_context import (
     context_states_facts,
     routing_fields_for_triage,
@@ -70,8 +69,7 @@ def triage_record(
     record: IntakeRecord,
     context: Mapping[str, Any] | None = None,
     *,
-    lexicon: CompiledLexicon | None = None,
-    policy: Policy | None = None,
+    agency: AgencyConfig,
     database: DatabaseProvider | None = None,
 ) -> dict[str, Any]:
     """The full triage result for one call: classification, then routing.
@@ -86,12 +84,16 @@ def triage_record(
         record.nature_text,
         record.narrative,
         known_plan=bool(ctx.get("known_plan", False)),
-        lexicon=lexicon,
+        lexicon=agency.lexicon,
     )
     out: dict[str, Any] = {"id": record.external_id, **classification_json(result)}
     db = None if context_states_facts(ctx) or database is None else database()
     try:
-        out.update(routing_fields_for_triage(result, record, ctx, db=db, policy=policy))
+        out.update(
+            routing_fields_for_triage(
+                result, record, ctx, db=db, policy=agency.policy, zones=agency.zones
+            )
+        )
     except UserError as exc:
         return {"id": record.external_id, "error": str(exc)}
     return out
@@ -144,8 +146,7 @@ def _salvage_id(raw: bytes) -> Any:
 
 @dataclass(frozen=True)
 class TriageOptions:
-    lexicon: CompiledLexicon | None = None
-    policy: Policy | None = None
+    agency: AgencyConfig
     database: DatabaseProvider | None = None
 
 
@@ -166,8 +167,7 @@ def _one_jsonl(raw: bytes, line_no: int, opts: TriageOptions) -> dict[str, Any]:
     result = triage_record(
         parsed.record,
         parsed.context,
-        lexicon=opts.lexicon,
-        policy=opts.policy,
+        agency=opts.agency,
         database=opts.database,
     )
     return {**result, "line": line_no} if "error" in result else result
@@ -179,9 +179,7 @@ def _one_eido(doc: Any, line_no: int, opts: TriageOptions) -> dict[str, Any]:
     except intake.IntakeError as exc:
         rid = doc.get("$id") if isinstance(doc, dict) else None
         return _error(line_no, rid, str(exc))
-    result = triage_record(
-        record, {}, lexicon=opts.lexicon, policy=opts.policy, database=opts.database
-    )
+    result = triage_record(record, {}, agency=opts.agency, database=opts.database)
     return {**result, "line": line_no} if "error" in result else result
 
 
@@ -219,14 +217,13 @@ def triage_stream(
     lines: Iterable[bytes],
     *,
     input_format: InputFormat = "jsonl",
-    lexicon: CompiledLexicon | None = None,
+    agency: AgencyConfig,
     summary: TriageSummary | None = None,
-    policy: Policy | None = None,
     database: DatabaseProvider | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One result per input, in order; blank lines are skipped, bad ones become errors."""
     summary = summary if summary is not None else TriageSummary()
-    opts = TriageOptions(lexicon=lexicon, policy=policy, database=database)
+    opts = TriageOptions(agency=agency, database=database)
     if input_format == "eido":
         for line_no, doc, problem in _eido_documents(b"".join(lines)):
             summary.total += 1

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from dispatch_desktop.models.domain import (
     Category,
@@ -31,8 +29,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon, IndicatorSpec, load_lexicon
-from dispatch_desktop.settings import Settings
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, IndicatorSpec
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.
@@ -52,19 +49,6 @@ _PRE_QUALIFIER = {
     "unknown_pre": _UNKNOWN,
     "history_pre": _HISTORY,
 }
-
-
-def lexicon_for(settings: Settings) -> CompiledLexicon:
-    """The lexicon an agency configured (`lexicon_file`, `nature_code_file`), else the default."""
-    return default_lexicon(settings.lexicon_file, settings.nature_code_file)
-
-
-@lru_cache(maxsize=8)
-def default_lexicon(
-    lexicon_path: Path | None = None, nature_codes_path: Path | None = None
-) -> CompiledLexicon:
-    """The compiled lexicon, loaded and validated once per pair of paths."""
-    return load_lexicon(lexicon_path, nature_codes_path)
 
 
 @dataclass(slots=True)
@@ -221,7 +205,7 @@ def classify_call(
     narrative: str = "",
     *,
     known_plan: bool = False,
-    lexicon: CompiledLexicon | None = None,
+    lexicon: CompiledLexicon,
 ) -> ClassificationResult:
     """Classify one call from its nature code or text and its narrative (either may be empty).
 
@@ -236,7 +220,7 @@ def classify_call(
             record.nature_text,
             record.narrative,
         )
-    lex = lexicon if lexicon is not None else default_lexicon()
+    lex = lexicon
     scoring = lex.scoring
     scan = _Scan()
     reasons: list[str] = []
@@ -335,19 +319,6 @@ def classify_call(
         evidence=(*nature_spans, *evidence),
         lexicon_version=lex.version,
         reasons=tuple(reasons),
-    )
-
-
-def classify_record(
-    record: IntakeRecord, *, known_plan: bool = False, lexicon: CompiledLexicon | None = None
-) -> ClassificationResult:
-    """`classify_call` on an intake record's nature code, nature text and narrative."""
-    return classify_call(
-        record.nature_code,
-        record.nature_text,
-        record.narrative,
-        known_plan=known_plan,
-        lexicon=lexicon,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake import classifier, intake
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 
 BH = "behavioral_health"
 
@@ -112,10 +113,10 @@ def from_result(result: ClassificationResult) -> Prediction:
     )
 
 
-def classify_labelled(call: LabelledCall) -> ClassificationResult:
+def classify_labelled(call: LabelledCall, lexicon: CompiledLexicon) -> ClassificationResult:
     """The classifier on a corpus call, splitting its nature field as the triage CLI does."""
     code, text = intake.split_nature(call.nature)
-    return classifier.classify_call(code, text, call.narrative)
+    return classifier.classify_call(code, text, call.narrative, lexicon=lexicon)
 
 
 def evaluate(

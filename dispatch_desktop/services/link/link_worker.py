@@ -2,7 +2,8 @@
 
 `CadLinkWorker.run_once` does one round: resume calls stored but not processed (after a
 crash, or a pipeline that failed a while ago), poll the CAD feed or drop folder, send due
-outbox messages, and pull the hub when its schedule says so. `run` repeats it until
+outbox messages, pull the hub when its schedule says so, and write a signed audit
+checkpoint to CAD and the checkpoint file every ``audit_checkpoint_minutes``. `run` repeats it until
 stopped, bounded in rounds and time. The CLI (`dispatch-desktop cad run`) and the console
 both use it; the console runs `run_once` on its HTTP pool and listens to `cad_monitor` /
 `hub_monitor` for the status bar.
@@ -23,7 +24,7 @@ from sqlalchemy import select
 from dispatch_desktop.models import IngestedDocument, utcnow
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import outbox
-from dispatch_desktop.services.link import hub_sync, ingest
+from dispatch_desktop.services.link import audit_checkpoints, hub_sync, ingest
 from dispatch_desktop.services.link.cad_link import (
     CadOutbound,
     DropFolder,
@@ -62,6 +63,7 @@ class LinkConfig:
     # How long a stored call may wait for its pipeline before a round runs it again.
     resume_after_seconds: float = 60.0
     backoff: outbox.Backoff = field(default_factory=outbox.Backoff)
+    checkpoint_minutes: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LinkConfig:
@@ -71,6 +73,7 @@ class LinkConfig:
             hub_url=settings.hub_url,
             outbound_format=OutboundFormat(settings.cad_outbound_format),
             client_cert=settings.link_client_cert,
+            checkpoint_minutes=settings.audit_checkpoint_minutes,
         )
 
 
@@ -141,6 +144,7 @@ class CadLinkWorker:
         if config.hub_url:
             self.hub = _remote("Hub", config.hub_url, HUB_TOKEN, config, self.hub_monitor)
         self.hub_schedule = hub_sync.HubSchedule(config.hub_every_seconds)
+        self.checkpoint_schedule = audit_checkpoints.CheckpointSchedule(config.checkpoint_minutes)
         self._resumed = False
         self._next_resume = 0.0
         self._round_lock = threading.Lock()
@@ -199,6 +203,10 @@ class CadLinkWorker:
         if self.hub is not None and self.hub_schedule.due(now):
             hub = hub_sync.sync_once(self.ctx, self.hub)
             self.hub_schedule.done(now, hub)
+        if self.checkpoint_schedule.due(now):
+            # Before a failure can repeat every round: the next try is a schedule away.
+            self.checkpoint_schedule.done(now)
+            audit_checkpoints.publish(self.ctx)
         return RoundReport(resumed, inbound, outbound, hub, self.cad_monitor.status())
 
     def _has_stale_calls(self, cutoff: dt.datetime) -> bool:

@@ -1,12 +1,12 @@
 """Agency files from a shared folder: verified by version and checksum, last good copy cached.
 
 Every console of a site reads one agency policy. IT publishes the agency files (routing
-policy, lexicon, nature codes, zones) to a shared folder together with a manifest::
+policy, lexicon, nature codes, zones, shifts) to a shared folder with a manifest::
 
     # manifest.toml
     version = "2025.04"                 # the release of the agency files as a whole
     [[file]]
-    kind = "policy"                     # policy | lexicon | nature_codes | zones
+    kind = "policy"                     # policy | lexicon | nature_codes | zones | shifts
     path = "routing_policy.yaml"        # relative to the manifest
     version = "2025.04-1"
     sha256 = "9f2c…"
@@ -18,7 +18,8 @@ file fails, the last good cached copy stays in force and the reason is reported,
 outage of the share (or a half-copied release) never stops the console. With no cached copy
 either, the release cannot be used and the user gets one line naming the problem.
 
-The result is the local paths of verified files: the caller points its loaders at them.
+The result is the local paths of verified files: the caller points the settings at them,
+and services/agency.py loads them into the `AgencyConfig` like any agency's files.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from dispatch_desktop.errors import UserError
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.toml"
-KINDS = ("policy", "lexicon", "nature_codes", "zones")
+KINDS = ("policy", "lexicon", "nature_codes", "zones", "shifts")
 CACHE_FOLDER = "agency-cache"
 
 Validator = Callable[[Path], object]
@@ -54,11 +55,11 @@ class AgencyFile:
 
 
 @dataclass(frozen=True)
-class AgencyFiles:
-    """The agency files in force and where they came from."""
+class AgencyRelease:
+    """Which release of the agency files is in force, and where it came from."""
 
     version: str
-    source: str  # "share", "cache" or "built-in"
+    source: str  # "share", "cache" or "local" (the files named in settings, or built-in)
     files: tuple[AgencyFile, ...] = ()
     share: Path | None = None
     problem: str | None = None  # why the share's release is not the one in force
@@ -66,10 +67,17 @@ class AgencyFiles:
     def path(self, kind: str) -> Path | None:
         return next((f.path for f in self.files if f.kind == kind), None)
 
+    def label(self) -> str:
+        """A few words for the console's status bar."""
+        if self.source == "local":
+            return f"Agency files: {'built-in' if self.version == 'built-in' else 'local'}"
+        cached = " (cached copy)" if self.source == "cache" else ""
+        return f"Agency files {self.version}{cached}"
+
     def describe(self) -> str:
-        """One line for the status bar, About and doctor."""
-        if self.source == "built-in":
-            return f"Agency files: built-in ({self.version})"
+        """One line for the status bar's tooltip, `agency status` and doctor."""
+        if self.source == "local":
+            return f"Agency files: {self.version}"
         if self.source == "share":
             return f"Agency files {self.version}: verified from {self.share}"
         return f"Agency files {self.version}: last good copy (share not used: {self.problem})"
@@ -179,7 +187,7 @@ def _replace_cache(share: Path, files: tuple[AgencyFile, ...], cache: Path) -> N
 
 def _last_good_copy(
     share: Path, cache: Path, validators: Mapping[str, Validator], problem: ShareError
-) -> AgencyFiles:
+) -> AgencyRelease:
     log.warning("Agency share %s not used: %s", share, problem)
     try:
         version, files = _verify(cache, validators)
@@ -189,12 +197,12 @@ def _last_good_copy(
             f"no good cached copy ({cache_problem}).",
             fix="Reconnect the share or republish the agency files with a correct manifest.",
         ) from problem
-    return AgencyFiles(version, "cache", files, share, str(problem))
+    return AgencyRelease(version, "cache", files, share, str(problem))
 
 
 def resolve_agency_files(
     share: Path | None, data_dir: Path, validators: Mapping[str, Validator]
-) -> AgencyFiles | None:
+) -> AgencyRelease | None:
     """The verified agency files to use, or None when no share is configured.
 
     Prefers the share's release; falls back to the last good cached copy in
@@ -216,11 +224,11 @@ def resolve_agency_files(
         # The share's files are good; a full or read-only local disk only loses the
         # fallback copy, so this start uses them where they are.
         log.warning("Could not cache the agency files in %s: %s", cache, exc)
-        return AgencyFiles(version, "share", files, share)
+        return AgencyRelease(version, "share", files, share)
     local = tuple(
         AgencyFile(f.kind, f.version, f.sha256, cache / f.path.relative_to(share)) for f in files
     )
-    return AgencyFiles(version, "share", local, share)
+    return AgencyRelease(version, "share", local, share)
 
 
 def write_manifest(folder: Path, version: str, files: Mapping[str, str]) -> Path:

@@ -7,7 +7,9 @@ Connection problems become a `UserError` naming the problem and its fix.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,6 +101,22 @@ def _redacted(url: str) -> str:
         return "(unparseable URL)"
 
 
+def keep_private(path: Path) -> None:
+    """Make the SQLite file owner-only (0600) before SQLite opens it, and its -wal and -shm
+    too: SQLite gives those the database file's mode, and they hold the same records."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, stat.S_IRUSR | stat.S_IWUSR))
+        for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if part.exists() and stat.S_IMODE(part.stat().st_mode) & 0o077:
+                part.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    except OSError as exc:
+        raise UserError(
+            f"Cannot create or secure the database file {path}: {exc.strerror}.",
+            fix="Check that the data directory is yours and writable.",
+        ) from exc
+
+
 def create_db_engine(url: str, *, echo: bool = False, check: bool = True) -> Engine:
     """Build an engine for ``url`` and (by default) prove it can connect.
 
@@ -116,7 +134,7 @@ def create_db_engine(url: str, *, echo: bool = False, check: bool = True) -> Eng
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            keep_private(Path(database).expanduser())
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 5}
     elif parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":

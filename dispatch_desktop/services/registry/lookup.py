@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +35,9 @@ from dispatch_desktop.models import (
 from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
 from dispatch_desktop.services.registry.normalize import (
+    UNPARSED,
     DobQuery,
+    address_as_text,
     age_on,
     dob_difference,
     dob_variants,
@@ -49,6 +51,7 @@ from dispatch_desktop.services.registry.normalize import (
     parse_name,
     phonetic,
     surname_variants,
+    written_cjk,
 )
 from dispatch_desktop.services.security.crypto import FieldCipher
 
@@ -115,6 +118,8 @@ class _Prepared:
     building: str | None
     address: str | None
     today: dt.date
+    written: str = ""  # a CJK name as written, family name first ("张伟"), else ""
+    reading: str = ""  # its reading in Latin letters ("zhangwei")
 
 
 def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
@@ -127,15 +132,31 @@ def _prepare(query: PersonQuery, now: dt.datetime) -> _Prepared:
     if query.name and not (first or last):
         parts = parse_name(query.name)
         first, last = parts.first, parts.last
-    normalized = normalize_address(query.address) if query.address else None
+    # An address the parser cannot read still matches the same text kept on file.
+    normalized = (
+        (normalize_address(query.address) or address_as_text(query.address))
+        if query.address
+        else None
+    )
+    written = written_cjk(query.name) or written_cjk(
+        f"{query.last_name or ''}{query.first_name or ''}"
+    )
+    try:
+        dob = parse_dob_query(query.dob, now.date())
+    except ValueError as exc:
+        raise UserError(
+            f"The DOB {exc}.", fix="Give it as YYYY-MM-DD, M/D/YYYY, a year or an age."
+        ) from None
     prepared = _Prepared(
         first=first.replace(" ", ""),
         last=last,
-        dob=parse_dob_query(query.dob, now.date()),
+        dob=dob,
         phone=normalize_phone(query.phone) if query.phone else None,
         building=normalized.building if normalized else None,
         address=normalized.normalized if normalized else None,
         today=now.date(),
+        written=written,
+        reading=fold(written).replace(" ", ""),
     )
     if not (prepared.first or prepared.last or prepared.dob or prepared.phone or prepared.building):
         raise UserError(
@@ -201,6 +222,10 @@ def _query_keys(q: _Prepared, *, wide: bool = False) -> dict[str, set[str]]:
                 f"{v[:2]}|{fc}" for v in surname_variants(q.last) for fc in own_first_codes
             } | {f"{v[:2]}|{fc}" for v in surname_variants(q.first) for fc in swapped_first}
         return keys
+    if q.written:
+        keys["cj"] = {q.written}
+        if q.reading:
+            keys["cr"] = {q.reading}
     if q.dob and q.dob.exact:
         # The date and its day/month swap. Other slips (a wrong digit) are bridged by the
         # name keys and scored later; as keys, their seventy-odd variants would pull in
@@ -265,7 +290,12 @@ def _key_hits(
     # Rank in the database: a person hit by several keys (name and year and DOB) comes
     # before one hit by a single broad key.
     weight = func.sum(
-        case((matched.c.kind == "nn", 3), (matched.c.kind == "li", 1), else_=2)
+        case(
+            (matched.c.kind == "cj", 4),
+            (matched.c.kind.in_(("nn", "cr")), 3),
+            (matched.c.kind == "li", 1),
+            else_=2,
+        )
         + case((matched.c.value.in_(bindparam("preferred", expanding=True)), 1), else_=0)
     ).label("weight")
     rows = session.execute(
@@ -497,7 +527,8 @@ def _dob_score(q: _Prepared, recorded: dt.date | None) -> tuple[float, str, bool
         if abs(q.dob.year - recorded.year) == 1:
             return 0.5, "DOB: year off by one", False
         return -3.0, "DOB: different year", False
-    assert q.dob.age is not None
+    if q.dob.age is None:
+        return 0.0, "", False
     age = age_on(recorded, q.today)
     if age == q.dob.age:
         return 2.5, "age matches", True
@@ -513,7 +544,8 @@ def _address_score(q: _Prepared, addresses: set[str]) -> tuple[float, str, bool]
     buildings = {a.split(" #", 1)[0] for a in addresses}
     if q.building in buildings:
         return 2.2, "address: same building, different unit", True
-    assert q.building is not None
+    if q.building is None or q.building.startswith(UNPARSED):
+        return 0.0, "address: not on file", False
     number = q.building.split(" ", 1)[0]
     best = max(
         (
@@ -558,6 +590,25 @@ def _name_part_agreement(
     return f"'{given}' ~ '{on_file}' on file ({note.split(': ', 1)[1]})"
 
 
+def _written_score(
+    q: _Prepared, first: str, last: str, possible: float, best: tuple[float, list[str]]
+) -> tuple[float, list[str]]:
+    """A CJK name compared whole, as written and by reading, whatever split was guessed.
+
+    The same reading written in other characters (张伟 and 章伟) may be another person,
+    so it agrees with the name but is not the whole name.
+    """
+    on_file = written_cjk(f"{last}{first}")
+    if not on_file:
+        return best
+    if on_file == q.written:
+        return possible, ["name: exact, as written"]
+    if fold(on_file).replace(" ", "") == q.reading:
+        # Read alike, so the Latin comparison calls it exact; the writing says otherwise.
+        return 0.75 * possible, [f"name: same reading ({q.reading}), written differently"]
+    return best
+
+
 @dataclass(frozen=True, slots=True)
 class _Scored:
     score: float
@@ -586,6 +637,8 @@ def _score(q: _Prepared, s: _Stored) -> _Scored:
             )
             if alias[0] > best[0]:
                 best = (alias[0] - 0.2, ["name: matches an alias on file", *alias[1]])
+        if q.written:
+            best = _written_score(q, p.first_name, p.last_name, name_possible, best)
         points += best[0]
         notes += best[1]
         name_agrees = name_possible >= 3.0 and best[0] >= 0.6 * name_possible
@@ -689,9 +742,8 @@ def lookup_persons(
                 person_id=person.id,
                 source=person.source,
                 external_id=person.external_id,
-                display_name=" ".join(
-                    part for part in (person.first_name, person.middle_name, person.last_name)
-                    if part
+                display_name=display_name(
+                    person.first_name, person.middle_name, person.last_name
                 ),
                 dob=person.dob,
                 score=round(score, 3),
@@ -700,6 +752,13 @@ def lookup_persons(
             )
         )  # fmt: skip
     return tuple(results)
+
+
+def display_name(first: str | None, middle: str | None, last: str | None) -> str:
+    """A name as its own script writes it: "William J Johnson", but "张伟" family first."""
+    if written_cjk(f"{last or ''}{first or ''}"):
+        return "".join(part for part in (last, first, middle) if part)
+    return " ".join(part for part in (first, middle, last) if part)
 
 
 # ---------------------------------------------------------------------------------------
@@ -718,7 +777,7 @@ def lookup_premise_alerts(
     An alert past its expiry is never returned: it is not current.
     """
     now = now or utcnow()
-    normalized = normalize_address(address)
+    normalized = normalize_address(address) or address_as_text(address)
     if normalized is None:
         return ()
     building = normalized.building
@@ -790,7 +849,12 @@ def lookup_for_call(
         try:
             candidates = lookup_persons(session, query, top=top, now=now)
         except UserError:
-            continue
+            # A date that does not exist says nothing; the name and phone still may.
+            query = replace(query, dob=None)
+            try:
+                candidates = lookup_persons(session, query, top=top, now=now)
+            except UserError:
+                continue
         results.append((row.id, candidates))
         if row.match_status in (MatchStatus.CONFIRMED, MatchStatus.REJECTED):
             continue

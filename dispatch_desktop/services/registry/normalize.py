@@ -1,6 +1,9 @@
 """Normalize what callers and partner agencies say about a person into comparable forms.
 
-Names (nameparser, diacritics folded, compound surnames split), nickname relations (the
+Names in any script (NFKC and casefold, then transliterated to Latin letters with
+anyascii: Cyrillic, Greek, Chinese as pinyin, Korean as Revised Romanization, Japanese
+kana as romaji; compound surnames split; a Chinese, Japanese or Korean name written
+without a space split family name first), nickname relations (the
 `nicknames` package), phonetic codes (jellyfish NYSIIS), phones (phonenumbers, E.164),
 street addresses (usaddress, USPS-style abbreviations) and dates of birth that may be
 partial, swapped or only an age. Pure functions over plain values; no database.
@@ -17,6 +20,7 @@ from functools import lru_cache
 import jellyfish
 import phonenumbers
 import usaddress
+from anyascii import anyascii
 from nameparser import HumanName
 from nicknames import NickNamer
 
@@ -35,13 +39,18 @@ def _nicknamer() -> NickNamer:
 
 @lru_cache(maxsize=131072)
 def fold(text: str | None) -> str:
-    """Lower-case ASCII letters, spaces and hyphens only: "María O'Neil" -> "maria oneil"."""
+    """Lower-case ASCII letters, spaces and hyphens only, in any script.
+
+    "María O'Neil" -> "maria oneil", "Иван" -> "ivan", "张伟" -> "zhangwei" (the
+    pinyin reading), "김민준" -> "gimminjun", "やまだ" -> "yamada".
+    """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    ascii_only = ascii_only.replace("'", "").replace("’", "").replace(".", " ")
-    return _SPACES.sub(" ", _NON_NAME.sub(" ", ascii_only)).strip()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = anyascii(text).lower()
+    text = text.replace("'", "").replace(".", " ")
+    return _SPACES.sub(" ", _NON_NAME.sub(" ", text)).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +61,89 @@ class NameParts:
     suffix: str = ""
 
 
+# Han, kana and Hangul: names in these scripts are written family name first, often
+# without a space, and are matched exactly as written as well as by their reading.
+_CJK = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_NAME_SEPARATORS = re.compile(r"[\s\u00b7\u30fb,]+")  # spaces, middle dots, commas
+# Two-character Chinese family names (the common ones); any other is one character.
+_COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "令狐",
+        "慕容",
+        "司徒",
+        "夏侯",
+        "尉迟",
+        "公孙",
+        "长孙",
+        "宇文",
+        "轩辕",
+        "澹台",
+        "歐陽",
+        "司馬",
+        "諸葛",
+        "東方",
+        "長孫",
+        "軒轅",
+        "南宫",
+        "南宮",
+        "西门",
+        "西門",
+        "独孤",
+        "獨孤",
+        "端木",
+        "申屠",
+        "闻人",
+        "聞人",
+    ]
+)
+
+
+@lru_cache(maxsize=65536)
+def written_cjk(text: str | None) -> str:
+    """A name with Chinese, Japanese or Korean characters as written, for an exact match:
+    NFKC, casefolded, separators removed ("山田 太郎" -> "山田太郎"); "" for other names."""
+    if not text or not _CJK.search(text):
+        return ""
+    return _NAME_SEPARATORS.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _split_cjk(word: str) -> tuple[str, str]:
+    """(family, given) of a CJK name written without a space: "张伟" -> ("张", "伟").
+
+    A guess where the script does not mark it (a Japanese 佐藤健 is 佐藤 + 健); the
+    whole name is matched as written and by reading as well, so a wrong guess does not
+    lose the person.
+    """
+    if len(word) < 2:
+        return word, ""
+    if _HANGUL.search(word):
+        cut = 2 if len(word) >= 4 else 1
+    elif word[:2] in _COMPOUND_SURNAMES or len(word) >= 4:
+        cut = 2
+    else:
+        cut = 1
+    return word[:cut], word[cut:]
+
+
 def parse_name(text: str) -> NameParts:
-    """Split a free-text name ("Bill Jonson", "Johnson, William J.") into folded parts."""
+    """Split a free-text name ("Bill Jonson", "Johnson, William J.", "张伟") into folded parts."""
+    if written_cjk(text):
+        # Written family name first: "山田 太郎", "김 민준", or "张伟" with no space.
+        tokens = [t for t in _NAME_SEPARATORS.split(unicodedata.normalize("NFKC", text)) if t]
+        family, given = (
+            (tokens[0], "".join(tokens[1:])) if len(tokens) > 1 else _split_cjk(tokens[0])
+        )
+        return NameParts(first=fold(given), middle="", last=fold(family))
     human = HumanName(text or "")
     first, middle, last = fold(human.first), fold(human.middle), fold(human.last)
     if not last and first and not middle:
@@ -190,6 +280,28 @@ class NormalizedAddress:
     state: str
     zip: str
 
+    @property
+    def parsed(self) -> bool:
+        """False for an address kept as text because the parser could not read it."""
+        return not self.normalized.startswith(UNPARSED)
+
+
+UNPARSED = "? "  # the mark of an address kept as text: "? PASEO CRISTAL"
+MAX_STREET = 250  # person_address.street holds 256
+
+
+def address_as_text(raw: str) -> NormalizedAddress | None:
+    """An address the parser cannot read ("paseo cristal", "508 b"), kept as cleaned text.
+
+    Partners' files are full of them; they still match the same text in a lookup. None
+    when nothing but punctuation is left.
+    """
+    text = _clean(raw).upper()[:MAX_STREET]
+    if not text:
+        return None
+    marked = f"{UNPARSED}{text}"
+    return NormalizedAddress(marked, marked, None, "", "", "")
+
 
 def _clean(value: str) -> str:
     return _SPACES.sub(" ", re.sub(r"[^A-Za-z0-9 ]", " ", fold_keep_digits(value))).strip()
@@ -302,22 +414,33 @@ _US = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 
 
 def parse_dob_query(text: str | None, today: dt.date) -> DobQuery | None:
-    """Read a DOB as a caller gives it: "1991-03-05", "3/5/1991", "1991", "34", "age 34"."""
+    """Read a DOB as a caller gives it: "1991-03-05", "3/5/1991", "1991", "34", "age 34".
+
+    None when it reads as none of those; ValueError for a date that does not exist
+    ("2000-02-30", "99/99/9999"), which must be said, not searched for as nothing.
+    """
     if text is None or not text.strip():
         return None
     value = text.strip()
     if m := _ISO.match(value):
-        return DobQuery(exact=_date_or_none(int(m[1]), int(m[2]), int(m[3])))
+        return DobQuery(exact=_real_date(value, int(m[1]), int(m[2]), int(m[3])))
     if m := _US.match(value):
         year = int(m[3])
         if year < 100:
             year += 1900 if year > today.year % 100 else 2000
-        return DobQuery(exact=_date_or_none(year, int(m[1]), int(m[2])))
+        return DobQuery(exact=_real_date(value, year, int(m[1]), int(m[2])))
     if re.fullmatch(r"\d{4}", value) and 1880 <= int(value) <= today.year:
         return DobQuery(year=int(value))
     if (m := _AGE.match(value)) and int(m[1]) <= 125:
         return DobQuery(age=int(m[1]))
     return None
+
+
+def _real_date(text: str, year: int, month: int, day: int) -> dt.date:
+    found = _date_or_none(year, month, day)
+    if found is None:
+        raise ValueError(f"{text!r} is not a real date")
+    return found
 
 
 def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
@@ -347,12 +470,17 @@ def age_on(dob: dt.date, today: dt.date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
+def _digits(day: dt.date) -> str:
+    # strftime("%Y") does not pad years before 1000 on every platform.
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
 def dob_variants(dob: dt.date) -> tuple[dt.date, ...]:
     """Dates a clerk might have typed instead: day/month swapped, or one digit wrong."""
     found: set[dt.date] = set()
     if dob.day <= 12 and dob.day != dob.month:
         found.add(dt.date(dob.year, dob.day, dob.month))
-    digits = dob.strftime("%Y%m%d")
+    digits = _digits(dob)
     for i, old in enumerate(digits):
         for new in "0123456789":
             if new == old:
@@ -372,7 +500,7 @@ def dob_difference(query: dt.date, recorded: dt.date) -> str | None:
         return "exact"
     if (query.year, query.month, query.day) == (recorded.year, recorded.day, recorded.month):
         return "day/month swapped"
-    a, b = query.strftime("%Y%m%d"), recorded.strftime("%Y%m%d")
+    a, b = _digits(query), _digits(recorded)
     if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
         return "one digit differs"
     return None

@@ -8,6 +8,7 @@ this module, not one another.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,12 @@ from typing import Any
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import PLAN_FIELDS
 from dispatch_desktop.models.records import PlanContent
-from dispatch_desktop.services.registry.normalize import NormalizedAddress
+from dispatch_desktop.services.registry.normalize import (
+    MAX_STREET,
+    NormalizedAddress,
+    address_as_text,
+    normalize_address,
+)
 
 Progress = Callable[[str, int, int], None]
 ALERT_CONTEXT = "premise_alert.reason"
@@ -40,6 +46,23 @@ DEFAULT_SCOPE = tuple(name for name in PLAN_FIELDS if name != "diagnoses")
 
 # ---------------------------------------------------------------------------------------
 # Parsed records (the common shape of CSV rows and FHIR resources)
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.field}: {self.message}"
+
+
+def listed(items: Sequence[RowError]) -> str:
+    """The first ``MAX_ERRORS_SHOWN`` of them in one line, and how many more there are."""
+    shown = "; ".join(str(e) for e in items[:MAX_ERRORS_SHOWN])
+    more = len(items) - MAX_ERRORS_SHOWN
+    return shown + (f"; and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +104,7 @@ class PersonRecord:
     aliases: tuple[tuple[str, str], ...] = ()
     plan: PlanRecord | None = None
     alerts: tuple[AlertRecord, ...] = ()
+    warnings: tuple[RowError, ...] = ()  # kept, but worth a look (an unparsed address)
 
     def person_values(self) -> dict[str, Any]:
         return {
@@ -100,26 +124,13 @@ class PersonRecord:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.field}: {self.message}"
-
-
 class ImportRejected(UserError):
     """The file has errors; nothing was written. ``errors`` lists every one found."""
 
     def __init__(self, path: str, errors: Sequence[RowError]) -> None:
         self.errors = tuple(errors)
-        shown = "; ".join(str(e) for e in self.errors[:MAX_ERRORS_SHOWN])
-        more = len(self.errors) - MAX_ERRORS_SHOWN
-        tail = f"; and {more} more" if more > 0 else ""
         super().__init__(
-            f"{path}: {len(self.errors)} error(s), nothing imported: {shown}{tail}.",
+            f"{path}: {len(self.errors)} error(s), nothing imported: {listed(self.errors)}.",
             fix="Correct the rows named and run the import again.",
         )
 
@@ -134,6 +145,13 @@ class ImportSummary:
     plans_written: int
     alerts_written: int
     seconds: float = 0.0
+    warnings: tuple[RowError, ...] = ()  # rows kept with something to check
+
+    def warning_line(self) -> str:
+        """One line for the import report, or "" when there is nothing to check."""
+        if not self.warnings:
+            return ""
+        return f"{len(self.warnings)} warning(s), imported as given: {listed(self.warnings)}."
 
 
 # ---------------------------------------------------------------------------------------
@@ -149,6 +167,59 @@ def read_text_file(path: Path) -> str:
     except UnicodeDecodeError:
         # Exports from older county systems are often Windows-1252/Latin-1.
         return data.decode("cp1252", errors="replace")
+
+
+def street_address(
+    row: int,
+    field: str,
+    street: str,
+    *,
+    strict: bool,
+    errors: list[RowError],
+    warnings: list[RowError],
+) -> NormalizedAddress | None:
+    """A row's street address, parsed; or, when the parser cannot read it, kept as given
+    with a warning (an error with ``strict``). Messy addresses are normal in partners'
+    files and the address is optional, so one never costs the person their row."""
+    if len(street) > MAX_STREET:
+        errors.append(
+            RowError(row, field, f"is {len(street):,} characters; an address stops at {MAX_STREET}")
+        )
+        return None
+    normalized = normalize_address(street)
+    if normalized is not None:
+        return normalized
+    if strict:
+        errors.append(RowError(row, field, f"{street!r} could not be read as a street address"))
+        return None
+    kept = address_as_text(street)
+    if kept is None:
+        warnings.append(RowError(row, field, f"{street!r} has no letters or digits; left out"))
+    else:
+        warnings.append(
+            RowError(row, field, f"{street!r} could not be parsed; kept as given (unparsed)")
+        )
+    return kept
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str, *, name: bool = False) -> str | None:
+    """Why ``text`` cannot be stored ("contains NUL (U+0000)..."), or None when it can.
+
+    NUL, ESC, BEL and the other control characters are never part of a name or an
+    address; they come from a broken export or from someone probing the import. A name
+    refuses tabs and line breaks too.
+    """
+    found = (_CONTROL_IN_NAMES if name else _CONTROL).search(text)
+    if found is None:
+        return None
+    char = found[0]
+    label = {"\x00": "NUL", "\x1b": "ESC", "\x07": "BEL", "\t": "a tab", "\n": "a line break",
+             "\r": "a carriage return"}.get(char, "a control character")  # fmt: skip
+    return f"contains {label} (U+{ord(char):04X}); remove it from the source file"
 
 
 def end_of_day(value: dt.date | dt.datetime | None) -> dt.datetime | None:

@@ -11,6 +11,7 @@ so a million rows fit in minutes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -39,9 +40,11 @@ from dispatch_desktop.models.records import Contact, PlanView
 from dispatch_desktop.services.platform.db import Database, begin_now
 from dispatch_desktop.services.registry import plans, registry_fhir
 from dispatch_desktop.services.registry.normalize import (
+    UNPARSED,
     fold,
     phonetic,
     surname_variants,
+    written_cjk,
 )
 from dispatch_desktop.services.registry.records import (
     ALERT_CONTEXT,
@@ -72,7 +75,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 # Bump whenever name_keys or person_keys change what they write: a registry indexed under
 # another scheme is rebuilt when it is next opened (services/registry/search_index.py).
-SEARCH_KEY_SCHEME = "2026.11-pi-pn"
+SEARCH_KEY_SCHEME = "2026.12-any-script-cj-cr"
 
 
 def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
@@ -80,9 +83,16 @@ def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
 
     ``pi`` (the surname's first two letters, the first initial and the birth year) and
     ``pn`` (those letters and the first name's code) find a misspelt surname whose phonetic
-    code has changed ("Owns" for "Owens"), with or without a DOB.
+    code has changed ("Owns" for "Owens"), with or without a DOB. A name in Chinese,
+    Japanese or Korean characters also gets ``cj`` (the whole name as written, family name
+    first) and ``cr`` (its reading in Latin letters), so that it is found however a
+    dispatcher splits it.
     """
     keys: set[tuple[str, str]] = set()
+    written = written_cjk(f"{last}{first}")
+    if written:
+        keys.add(("cj", written))
+        keys.add(("cr", fold(written).replace(" ", "")))
     first = fold(first).replace(" ", "")
     first_code = phonetic(first)
     initial = first[:1] or "_"
@@ -148,9 +158,11 @@ def _building(normalized: str) -> str:
 # Writing
 
 
-def parse_fhir(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
+def parse_fhir(
+    path: Path, *, today: dt.date | None = None, strict: bool = False
+) -> list[PersonRecord]:
     """Read a FHIR R4 Bundle into person records (services/registry/registry_fhir.py)."""
-    return registry_fhir.parse_fhir(path, today=today)
+    return registry_fhir.parse_fhir(path, today=today, strict=strict)
 
 
 def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
@@ -214,7 +226,7 @@ def _child_rows(
     ]
     addresses = [
         {
-            "person_id": person_id, "raw": raw, "street": a.building, "unit": a.unit,
+            "person_id": person_id, "raw": raw[:512], "street": a.building, "unit": a.unit,
             "city": a.city, "state": a.state, "zip": a.zip, "normalized": a.normalized,
             "current": True,
         }
@@ -521,8 +533,14 @@ def import_file(
     fmt: str = "csv",
     progress: Progress = _no_progress,
     today: dt.date | None = None,
+    strict: bool = False,
 ) -> ImportSummary:
     """Validate a file and upsert it in one transaction; on any error nothing is kept.
+
+    A malformed row (a bad id, an impossible date, a field of the wrong kind, a control
+    character in a name) is an error. An address the parser cannot read is kept as given,
+    flagged unparsed, and listed in the summary's warnings; ``strict`` makes it an error.
+    A refused file is audited as a failed import, naming how many errors it had.
 
     A CSV is validated batch by batch while the valid batches before are written
     (services/registry/registry_csv.py); a FHIR bundle is validated whole first. Only an
@@ -536,20 +554,43 @@ def import_file(
     auth.require(actor, auth.Permission.IMPORT_REGISTRY)
     if not source or len(source) > 64:
         raise UserError("The source name must be 1 to 64 characters.", fix="Pass --source NAME.")
-    if fmt == "csv":
-        summary = _import_csv(db, cipher_source, actor, CsvFile(path, today), source, progress)
-        return replace(summary, seconds=time.perf_counter() - started)
-    if fmt != "fhir":
+    if fmt not in ("csv", "fhir"):
         raise UserError(f"Unknown import format {fmt!r}.", fix="Use csv or fhir.")
+    try:
+        if fmt == "csv":
+            file = CsvFile(path, today, strict=strict)
+            summary = _import_csv(db, cipher_source, actor, file, source, progress)
+        else:
+            summary = _import_fhir(db, cipher_source, actor, path, source, progress, today, strict)
+    except ImportRejected as exc:
+        _audit_failure(
+            db, actor, "registry.import",
+            f"{path.name} ({fmt}, source {source}): {len(exc.errors)} error(s), nothing imported",
+        )  # fmt: skip
+        raise
+    return replace(summary, seconds=time.perf_counter() - started)
+
+
+def _import_fhir(
+    db: Database,
+    cipher_source: Callable[[], FieldCipher],
+    actor: Actor,
+    path: Path,
+    source: str,
+    progress: Progress,
+    today: dt.date | None,
+    strict: bool,
+) -> ImportSummary:
     progress("validating", 0, 1)
-    records = parse_fhir(path, today=today)
+    records = parse_fhir(path, today=today, strict=strict)
     progress("validating", 1, 1)
     needs_cipher = any(r.plan is not None or r.alerts for r in records)
     cipher = cipher_source() if needs_cipher else None
     with db.transaction() as session, _large_page_cache(session, len(records)):
         summary = write_records(session, cipher, source, records, progress)
-        _audit_import(session, actor, path, fmt, source, summary)
-    return replace(summary, seconds=time.perf_counter() - started)
+        summary = replace(summary, warnings=tuple(w for r in records for w in r.warnings))
+        _audit_import(session, actor, path, "fhir", source, summary)
+    return summary
 
 
 def _import_csv(
@@ -565,6 +606,7 @@ def _import_csv(
     checked so that every bad row is reported, and the transaction rolls back."""
     cipher = cipher_source() if file.has_plans else None
     errors: list[RowError] = []
+    warnings: list[RowError] = []
     totals = ImportSummary(source, 0, 0, 0, 0, 0, 0)
     estimate = file.estimated_rows
     with db.transaction() as session, _large_page_cache(session, estimate):
@@ -572,6 +614,7 @@ def _import_csv(
         with indexes_built_after(session, BULK_TABLES, enabled=bulk):
             for records, batch_errors in file.batches():
                 errors += batch_errors
+                warnings += (w for r in records for w in r.warnings)
                 if not errors:
                     done = write_records(session, cipher, source, records, index_after=False)
                     totals = _added(totals, done)
@@ -579,6 +622,7 @@ def _import_csv(
         if errors:
             raise ImportRejected(str(file.path), errors)
         progress("persons", totals.rows, totals.rows)
+        totals = replace(totals, warnings=tuple(warnings))
         _audit_import(session, actor, file.path, "csv", source, totals)
     return totals
 
@@ -605,7 +649,8 @@ def _audit_import(
         object_type="person",
         reason=(
             f"{path.name} ({fmt}, source {source}): {summary.created} created, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged"
+            f"{summary.updated} updated, {summary.unchanged} unchanged, "
+            f"{len(summary.warnings)} warning(s)"
         ),
     )
 
@@ -702,7 +747,12 @@ def export_person(
             {"system": i.system, "value": i.value, "source": i.source} for i in person.identifiers
         ],
         "addresses": [
-            {"raw": a.raw, "normalized": a.normalized, "current": a.current}
+            {
+                "raw": a.raw,
+                "normalized": a.normalized,
+                "parsed": not a.normalized.startswith(UNPARSED),
+                "current": a.current,
+            }
             for a in person.addresses
         ],
         "phones": [{"raw": p.raw, "e164": p.e164, "kind": p.kind} for p in person.phones],
@@ -751,6 +801,45 @@ def export_person(
     return record
 
 
+def deliver_export(
+    db: Database,
+    cipher: FieldCipher,
+    actor: Actor,
+    *,
+    source: str,
+    external_id: str,
+    write: Callable[[str], None],
+    where: str,
+) -> None:
+    """Export one person's record as JSON through ``write`` (to ``where``), audited.
+
+    The record is written before the export's audit event commits. When the writing
+    fails (a missing folder, a full disk, a closed pipe) the export is audited as failed,
+    and the user gets one line naming the problem.
+    """
+    try:
+        with db.transaction() as session:
+            record = export_person(session, cipher, actor, source=source, external_id=external_id)
+            write(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        _audit_failure(
+            db, actor, "registry.export",
+            f"subject-access request for {source}/{external_id}: could not write {where}: "
+            f"{exc.strerror or exc}",
+        )  # fmt: skip
+        raise UserError(
+            f"Cannot write the record to {where}: {exc.strerror or exc}.",
+            fix="Choose a folder that exists and a disk with room (--out FILE).",
+        ) from None
+
+
+def _audit_failure(db: Database, actor: Actor, action: str, reason: str) -> None:
+    """Record that an import or export failed, in its own transaction (the work's own
+    transaction has rolled back)."""
+    with db.transaction() as session:
+        audit.record(session, actor, action, object_type="person", outcome="failed", reason=reason)
+
+
 def _plan_json(view: PlanView) -> dict[str, Any]:
     content = view.content
     body: dict[str, Any] | None = None
@@ -784,6 +873,7 @@ __all__ = [
     "PlanRecord",
     "Progress",
     "RowError",
+    "deliver_export",
     "export_person",
     "import_file",
     "index_person",

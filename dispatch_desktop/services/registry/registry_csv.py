@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import PLAN_FIELDS
@@ -21,7 +21,6 @@ from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.records import Contact, PlanContent
 from dispatch_desktop.services.registry.normalize import (
     NormalizedAddress,
-    normalize_address,
     normalize_phone,
     parse_dob_strict,
 )
@@ -35,9 +34,11 @@ from dispatch_desktop.services.registry.records import (
     PersonRecord,
     PlanRecord,
     RowError,
+    control_character,
     end_of_day,
     read_text_file,
     start_of_day,
+    street_address,
 )
 
 
@@ -49,6 +50,9 @@ _SEXES = {
     "": "", "m": "male", "male": "male", "f": "female", "female": "female", "x": "other",
     "other": "other", "u": "unknown", "unknown": "unknown",
 }  # fmt: skip
+
+
+_WIDTHS = {"phone": 64, "city": 128, "state": 32, "zip": 16}
 
 
 class _CsvRow(BaseModel):
@@ -74,13 +78,28 @@ class _CsvRow(BaseModel):
             raise ValueError("is empty; every row needs the source's id for the person")
         if len(value) > 128:
             raise ValueError("is longer than 128 characters")
+        if problem := control_character(value, name=True):
+            raise ValueError(problem)
         return value
 
-    @field_validator("first_name", "middle_name", "last_name")
+    @field_validator("first_name", "middle_name", "last_name", "aliases")
     @classmethod
-    def _name(cls, value: str) -> str:
-        if len(value) > 128:
-            raise ValueError(f"is {len(value):,} characters long; names stop at 128")
+    def _name(cls, value: str, info: ValidationInfo) -> str:
+        names = _split_list(value) if info.field_name == "aliases" else (value,)
+        longest = max(map(len, names), default=0)
+        if longest > 128:
+            raise ValueError(f"is {longest:,} characters long; names stop at 128")
+        if problem := control_character(value, name=True):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("phone", "city", "state", "zip")
+    @classmethod
+    def _short(cls, value: str, info: ValidationInfo) -> str:
+        # The registry's columns are this wide; longer is not a phone, city, state or zip.
+        limit = _WIDTHS[str(info.field_name)]
+        if len(value) > limit:
+            raise ValueError(f"is {len(value):,} characters long; the limit is {limit}")
         return value
 
     @field_validator("sex")
@@ -103,12 +122,15 @@ class CsvFile:
     """A CSV import file, read and checked up to its header, validated batch by batch.
 
     ``batches()`` yields each ``BATCH`` rows' valid records and row errors, in file order.
-    An external id that repeats one earlier in the file is an error of its own row.
+    An external id that repeats one earlier in the file is an error of its own row. An
+    address the parser cannot read is kept as given, with a warning on its record; with
+    ``strict`` it is an error of its row.
     """
 
-    def __init__(self, path: Path, today: dt.date | None = None) -> None:
+    def __init__(self, path: Path, today: dt.date | None = None, *, strict: bool = False) -> None:
         self.path = path
         self.today = today or utcnow().date()
+        self.strict = strict
         if not path.exists():
             raise UserError(f"{path}: no such file.", fix="Check the path.")
         csv.field_size_limit(64 * 1024 * 1024)
@@ -144,7 +166,7 @@ class CsvFile:
             yield batch
 
     def batches(self) -> Iterator[CsvBatch]:
-        parse = partial(_parse_csv_rows, self.header, self.today)
+        parse = partial(_parse_csv_rows, self.header, self.today, self.strict)
         parallel = self.estimated_rows >= PARALLEL_MIN_ROWS
         seen: dict[str, int] = {}
         for records, errors in _map_in_order(parse, self._raw_batches(), parallel=parallel):
@@ -164,7 +186,7 @@ class CsvFile:
             yield kept, sorted(errors, key=lambda e: e.row)
 
 
-def _parse_csv_rows(header: list[str], today: dt.date, rows: RawRows) -> CsvBatch:
+def _parse_csv_rows(header: list[str], today: dt.date, strict: bool, rows: RawRows) -> CsvBatch:
     """Validate one batch of rows (in a worker process, for a big file)."""
     plan_columns = [h for h in header if h.startswith("plan_")]
     errors: list[RowError] = []
@@ -176,7 +198,7 @@ def _parse_csv_rows(header: list[str], today: dt.date, rows: RawRows) -> CsvBatc
             )
             continue
         raw = dict(zip(header, values, strict=True))
-        record = _csv_record(row_no, raw, today, errors, plan_columns)
+        record = _csv_record(row_no, raw, today, errors, plan_columns, strict=strict)
         if record is not None:
             records.append(record)
     return records, errors
@@ -216,13 +238,18 @@ def _csv_record(
     today: dt.date,
     errors: list[RowError],
     plan_columns: Sequence[str] = (),
+    *,
+    strict: bool = False,
 ) -> PersonRecord | None:
     before = len(errors)
+    warnings: list[RowError] = []
     for name, value in raw.items():
         if len(value) > MAX_FIELD:
             errors.append(
                 RowError(row_no, name, f"is {len(value):,} characters; the limit is {MAX_FIELD:,}")
             )
+        elif problem := control_character(value):
+            errors.append(RowError(row_no, name, problem))
     if len(errors) > before:
         return None
     person_raw = {k: v for k, v in raw.items() if k in CSV_COLUMNS}
@@ -249,10 +276,10 @@ def _csv_record(
     addresses: tuple[tuple[str, NormalizedAddress], ...] = ()
     if row.street:
         raw_address = ", ".join(p for p in (row.street, row.city, row.state, row.zip) if p)
-        normalized = normalize_address(row.street)
-        if normalized is None:
-            errors.append(RowError(row_no, "street", f"{row.street!r} has no street in it"))
-        else:
+        normalized = street_address(
+            row_no, "street", row.street, strict=strict, errors=errors, warnings=warnings
+        )
+        if normalized is not None:
             located = replace(
                 normalized, city=row.city.upper(), state=row.state.upper(), zip=row.zip[:5]
             )
@@ -276,6 +303,7 @@ def _csv_record(
         addresses=addresses,
         aliases=aliases,
         plan=plan,
+        warnings=tuple(warnings),
     )
 
 

@@ -18,7 +18,6 @@ from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.records import Contact, PlanContent
 from dispatch_desktop.services.registry.normalize import (
     NormalizedAddress,
-    normalize_address,
     normalize_phone,
 )
 from dispatch_desktop.services.registry.records import (
@@ -28,33 +27,53 @@ from dispatch_desktop.services.registry.records import (
     PersonRecord,
     PlanRecord,
     RowError,
+    control_character,
     end_of_day,
-    read_text_file,
     start_of_day,
+    street_address,
 )
+
+MAX_DEPTH = 32  # a FHIR resource nests a dozen levels; deeper is not a registry record
+MAX_DIGITS = 18  # no number in these resources needs more
+REFERRING = {  # resource type -> the field naming its patient
+    "CarePlan": "subject",
+    "Flag": "subject",
+    "Consent": "patient",
+    "RelatedPerson": "patient",
+}
 
 # ---------------------------------------------------------------------------------------
 # FHIR R4
 
 
-def parse_fhir(path: Path, *, today: dt.date | None = None) -> list[PersonRecord]:
-    """Read a FHIR R4 Bundle of Patient, RelatedPerson, Flag, CarePlan and Consent."""
+def parse_fhir(
+    path: Path, *, today: dt.date | None = None, strict: bool = False
+) -> list[PersonRecord]:
+    """Read a FHIR R4 Bundle of Patient, RelatedPerson, Flag, CarePlan and Consent.
+
+    Refused whole, with one line per bad entry: a file that is not UTF-8 JSON (JSON is
+    UTF-8 by definition, so it is never guessed at as Latin-1), JSON nested deeper than any
+    resource or carrying a number longer than any field needs, a control character in a
+    text, and a resource that refers to a patient the bundle does not hold.
+    """
     from fhir.resources.R4B.bundle import Bundle
 
     today = today or utcnow().date()
     if not path.exists():
         raise UserError(f"{path}: no such file.", fix="Check the path.")
-    try:
-        document = json.loads(read_text_file(path))
-    except json.JSONDecodeError as exc:
-        raise ImportRejected(
-            str(path), [RowError(exc.lineno, "json", f"not valid JSON: {exc.msg}")]
-        ) from None
+    document = _read_json(path)
     if not isinstance(document, dict) or document.get("resourceType") != "Bundle":
         raise ImportRejected(str(path), [RowError(1, "resourceType", "the file is not a Bundle")])
+    entries = document.get("entry") or []
+    if not isinstance(entries, list):
+        raise ImportRejected(str(path), [RowError(1, "entry", "is not a list of entries")])
     errors: list[RowError] = []
     resources: list[tuple[int, Any]] = []
-    for index, entry in enumerate(document.get("entry") or [], start=1):
+    for index, entry in enumerate(entries, start=1):
+        problem = _json_problem(entry)
+        if problem is not None:
+            errors.append(RowError(index, *problem))
+            continue
         try:
             bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection",
                                             "entry": [entry]})  # fmt: skip
@@ -68,10 +87,77 @@ def parse_fhir(path: Path, *, today: dt.date | None = None) -> list[PersonRecord
             resources.append((index, resource))
     if errors:
         raise ImportRejected(f"{path} (entry numbers)", errors)
-    records = _fhir_records(resources, today, errors)
+    records = _fhir_records(resources, today, errors, strict=strict)
     if errors:
         raise ImportRejected(f"{path} (entry numbers)", errors)
     return records
+
+
+def _read_json(path: Path) -> Any:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRejected(
+            str(path),
+            [RowError(line, "encoding", f"byte 0x{data[exc.start]:02X} is not UTF-8; "
+                      "FHIR JSON is UTF-8, so save the file as UTF-8")],
+        ) from None  # fmt: skip
+    try:
+        return json.loads(
+            text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise ImportRejected(
+            str(path), [RowError(exc.lineno, "json", f"not valid JSON: {exc.msg}")]
+        ) from None
+    except _NumberRefused as exc:
+        raise ImportRejected(str(path), [RowError(1, "json", str(exc))]) from None
+    except RecursionError:
+        raise ImportRejected(
+            str(path), [RowError(1, "json", f"nested deeper than {MAX_DEPTH} levels")]
+        ) from None
+
+
+class _NumberRefused(ValueError):
+    pass
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _NumberRefused(f"a number of {len(text):,} digits; no field needs more than 18")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if len(text) > 64 or value in (float("inf"), float("-inf")):
+        raise _NumberRefused(f"the number {text[:20]}... is too large for any field")
+    return value
+
+
+def _no_constant(text: str) -> float:
+    raise _NumberRefused(f"{text} is not a JSON number")
+
+
+def _json_problem(entry: Any) -> tuple[str, str] | None:
+    """(where, what) of the first thing no resource may hold: nesting deeper than
+    ``MAX_DEPTH``, or a control character in a text (tabs and line breaks too in a name)."""
+    stack: list[tuple[Any, str, int]] = [(entry, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return where or "entry", f"nested deeper than {MAX_DEPTH} levels"
+        if isinstance(value, dict):
+            stack += ((v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack += ((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            problem = control_character(value, name=".name" in where or where.startswith("name"))
+            if problem:
+                return where, problem
+    return None
 
 
 def _ref_id(reference: Any) -> str:
@@ -89,11 +175,20 @@ def _texts(items: Any) -> tuple[str, ...]:
 
 
 def _fhir_records(
-    resources: list[tuple[int, Any]], today: dt.date, errors: list[RowError]
+    resources: list[tuple[int, Any]], today: dt.date, errors: list[RowError], *, strict: bool
 ) -> list[PersonRecord]:
     by_type: dict[str, list[tuple[int, Any]]] = {}
     for index, resource in resources:
         by_type.setdefault(resource.get_resource_type(), []).append((index, resource))
+    patients = {p.id for _i, p in by_type.get("Patient", []) if p.id}
+    for kind, field in REFERRING.items():
+        for index, resource in by_type.get(kind, []):
+            ref = _ref_id(getattr(resource, field))
+            if ref not in patients:
+                errors.append(
+                    RowError(index, f"{kind}.{field}", f"refers to Patient/{ref}, which is not "
+                             "in the bundle; add the Patient or remove the resource")
+                )  # fmt: skip
     consents: dict[str, _ConsentTerms] = {}
     for _index, consent in by_type.get("Consent", []):
         scope = tuple(
@@ -151,6 +246,12 @@ def _fhir_records(
         seen.add(pid)
         name = patient.name[0] if patient.name else None
         given = list(name.given or []) if name else []
+        names = [" ".join(n.given or []) for n in patient.name or ()] + [
+            n.family or "" for n in patient.name or ()
+        ]
+        if max(map(len, names), default=0) > 128:
+            errors.append(RowError(index, "Patient.name", "a name is longer than 128 characters"))
+            continue
         dob = patient.birthDate
         if isinstance(dob, dt.date) and (dob > today or today.year - dob.year > 125):
             errors.append(RowError(index, "Patient.birthDate", f"{dob} is impossible"))
@@ -168,9 +269,17 @@ def _fhir_records(
                 else:
                     phones.append((telecom.value, e164))
         addresses = []
+        warnings: list[RowError] = []
         for address in patient.address or ():
             street = " ".join(address.line or [])
-            normalized = normalize_address(street) if street else None
+            normalized = (
+                street_address(
+                    index, "Patient.address", street, strict=strict, errors=errors,
+                    warnings=warnings,
+                )
+                if street
+                else None
+            )  # fmt: skip
             if normalized is not None:
                 raw = ", ".join(
                     p for p in (street, address.city, address.state, address.postalCode) if p
@@ -202,6 +311,7 @@ def _fhir_records(
                 aliases=aliases,
                 plan=plan,
                 alerts=alerts,
+                warnings=tuple(warnings),
             )
         )
     return records

@@ -2,7 +2,8 @@
 
 A policy file is parsed and checked with pydantic before anything uses it. A wrong file
 raises a `UserError` naming the line and field of every problem, and the policy in force
-stays in force: `PolicyHolder.reload` swaps in a new policy only once it is entirely valid.
+stays in force: services/agency.py swaps in a new policy only once it is entirely valid.
+Nothing here caches a policy: the `AgencyConfig` in the app context holds the one in force.
 Safety floors that no agency may weaken (civilian-only routes never go to a call with a
 safety flag; LEAD never goes to a violent one) are part of validation, not of the router.
 """
@@ -13,7 +14,6 @@ import datetime as dt
 import heapq
 import os
 import re
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -328,7 +328,8 @@ def _describe_errors(exc: ValidationError, root: yaml.Node | None) -> list[str]:
     return problems
 
 
-def _parse_yaml(text: str, model: type[M], what: str, origin: str) -> M:
+def parse_yaml_model(text: str, model: type[M], what: str, origin: str) -> M:
+    """Validate YAML ``text`` as ``model``; a UserError names every bad line and field."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
@@ -355,7 +356,8 @@ def _parse_yaml(text: str, model: type[M], what: str, origin: str) -> M:
         ) from exc
 
 
-def _read(path: Path | None, default_name: str) -> tuple[str, str]:
+def read_agency_file(path: Path | None, default_name: str, setting: str) -> tuple[str, str]:
+    """(text, origin) of an agency file, or of the built-in resource when ``path`` is None."""
     if path is None:
         resource = resources.files("dispatch_desktop") / "resources" / default_name
         return resource.read_text(encoding="utf-8"), f"(built-in {default_name})"
@@ -363,71 +365,33 @@ def _read(path: Path | None, default_name: str) -> tuple[str, str]:
         return path.read_text(encoding="utf-8"), str(path)
     except FileNotFoundError as exc:
         raise UserError(
-            f"Routing file {path} does not exist.", fix="Check policy_file in settings."
+            f"Agency file {path} does not exist.", fix=f"Check {setting} in settings."
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"Routing file {path} cannot be read: {exc}.") from exc
+        raise UserError(
+            f"Agency file {path} cannot be read: {exc}.", fix=f"Check {setting} in settings."
+        ) from exc
 
 
 def parse_policy(text: str, origin: str = "(text)") -> Policy:
     """Validate policy YAML text; raise UserError naming every bad line and field."""
-    return _parse_yaml(text, Policy, "Routing policy", origin)
+    return parse_yaml_model(text, Policy, "Routing policy", origin)
 
 
 def load_policy(path: Path | None = None) -> Policy:
     """The policy in ``path``, or the built-in default when ``path`` is None."""
-    text, origin = _read(path, "routing_policy.yaml")
+    text, origin = read_agency_file(path, "routing_policy.yaml", "policy_file")
     return parse_policy(text, origin)
 
 
 def parse_zones(text: str, origin: str = "(text)") -> ZoneMap:
-    return ZoneMap.from_file(_parse_yaml(text, ZoneFile, "Zone map", origin))
+    return ZoneMap.from_file(parse_yaml_model(text, ZoneFile, "Zone map", origin))
 
 
 def load_zones(path: Path | None = None) -> ZoneMap:
-    """The zone map in ``path``, or the built-in demo county's zones."""
-    text, origin = _read(path, "zones.yaml")
+    """The zone map in ``path`` (settings ``zones_file``), or the built-in demo county's."""
+    text, origin = read_agency_file(path, "zones.yaml", "zones_file")
     return parse_zones(text, origin)
-
-
-class PolicyHolder:
-    """The policy in force. A failed reload leaves it unchanged and says why."""
-
-    def __init__(self, policy: Policy) -> None:
-        self._policy = policy
-        self._lock = threading.Lock()
-
-    @property
-    def policy(self) -> Policy:
-        return self._policy
-
-    def reload(self, path: Path | None) -> Policy:
-        try:
-            policy = load_policy(path)
-        except UserError as exc:
-            raise UserError(
-                f"{exc.message} The policy in force (version {self._policy.version}) "
-                "stays in force.",
-                fix=exc.fix,
-            ) from exc
-        with self._lock:
-            self._policy = policy
-        return policy
-
-
-_holders: dict[Path | None, PolicyHolder] = {}
-_zone_maps: dict[Path | None, ZoneMap] = {}
-_cache_lock = threading.Lock()
-
-
-def active_policy(policy_file: Path | None = None) -> Policy:
-    """The policy for ``policy_file`` (Settings.policy_file), loaded once per process."""
-    with _cache_lock:
-        holder = _holders.get(policy_file)
-        if holder is None:
-            holder = PolicyHolder(load_policy(policy_file))
-            _holders[policy_file] = holder
-        return holder.policy
 
 
 @contextmanager
@@ -440,7 +404,7 @@ def agency_time(policy_file: Path | None = None) -> Iterator[None]:
     (opening the database reports it, in plain words).
     """
     try:
-        zone = active_policy(policy_file).timezone
+        zone = load_policy(policy_file).timezone
     except UserError:
         yield
         return
@@ -460,24 +424,6 @@ def agency_time(policy_file: Path | None = None) -> Iterator[None]:
         time.tzset()
 
 
-def reload_policy(policy_file: Path | None = None) -> Policy:
-    """Re-read the agency's policy file; on error the previous policy stays in force."""
-    with _cache_lock:
-        holder = _holders.get(policy_file)
-    if holder is None:
-        return active_policy(policy_file)
-    return holder.reload(policy_file)
-
-
-def default_zones() -> ZoneMap:
-    with _cache_lock:
-        zones = _zone_maps.get(None)
-        if zones is None:
-            zones = load_zones(None)
-            _zone_maps[None] = zones
-        return zones
-
-
 POLICY_META_KEY = "policy_version_in_force"
 
 
@@ -485,7 +431,8 @@ def record_policy_in_force(session: Session, actor: Actor, policy: Policy) -> bo
     """Note the policy version this database now routes by; audit it when it changed.
 
     A policy changes by an agency editing its file; the first console that starts on the
-    new version records the change (old and new versions), so every change is traceable.
+    new version, or routes a call by it (services/agency.py re-reads an edited file), records
+    the change (old and new versions), so every change is traceable.
     Returns True when the version changed.
     """
     from dispatch_desktop.models import AppMeta

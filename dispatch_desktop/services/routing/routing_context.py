@@ -25,7 +25,7 @@ from dispatch_desktop.models.domain import (
     Route,
 )
 from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.routing.policy import Policy, ZoneMap, active_policy, default_zones
+from dispatch_desktop.services.routing.policy import Policy, ZoneMap
 from dispatch_desktop.services.routing.roster import roster_snapshot
 from dispatch_desktop.services.routing.routing import (
     RoutingSituation,
@@ -175,8 +175,8 @@ def routing_fields_for_triage(
     context: Mapping[str, Any] | None,
     *,
     db: Database | None = None,
-    policy: Policy | None = None,
-    zones: ZoneMap | None = None,
+    policy: Policy,
+    zones: ZoneMap,
     zone: str | None = None,
 ) -> dict[str, Any]:
     """The ``route``, ``actions``, ``reasons`` and ``alternatives`` of one triage line.
@@ -188,7 +188,6 @@ def routing_fields_for_triage(
     to judge shifts and program hours, else the call's received time, else now. Other keys
     (such as the classifier's ``known_plan``) are left alone.
     """
-    policy = policy or active_policy()
     ctx: Mapping[str, Any] = context or {}
     now = _context_now(ctx, record.received_at or utcnow())
     texts = [record.nature_code, record.nature_text, record.narrative]
@@ -205,9 +204,7 @@ def routing_fields_for_triage(
         )
     elif db is not None:
         with db.uow() as session:
-            roster = roster_snapshot(
-                session, zone=zone, now=now, policy=policy, zones=zones or default_zones()
-            )
+            roster = roster_snapshot(session, zone=zone, now=now, policy=policy, zones=zones)
             situation = build_situation(
                 policy,
                 texts=texts,

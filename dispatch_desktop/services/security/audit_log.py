@@ -1,5 +1,9 @@
 """Reading the audit log: filtered queries for the viewer, CSV export, and chain checks.
 
+`verify` checks the chain against the last signed checkpoint in the site's checkpoint
+file and writes a new one after it; `write_checkpoint` is the scheduled kind (the link
+worker, or `audit checkpoint` from a scheduler).
+
 Reading the log is itself audited (``audit.view``, ``audit.export``, ``audit.verify``), and
 each needs its permission: supervisors and auditors read and export, administrators and
 auditors verify. Results are frozen `AuditEntry` values, never rows.
@@ -9,18 +13,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, crypto
 from dispatch_desktop.services.security.auth import Permission, authorize
 
 CSV_COLUMNS = (
@@ -179,12 +184,38 @@ def export_csv(db: Database, actor: Actor, flt: AuditFilter, path: Path) -> int:
         raise UserError(f"Cannot write {path}: {exc.strerror}.") from exc
 
 
-def verify(db: Database, actor: Actor) -> audit.ChainReport:
-    """Check the whole chain; the check itself is recorded after it."""
+CheckpointSink = Callable[[Session, audit.Checkpoint], None]
+
+
+def write_checkpoint(
+    db: Database, checkpoints: audit.CheckpointFile, *, also: CheckpointSink | None = None
+) -> audit.Checkpoint:
+    """Sign the chain's head and length now; hand it to ``also`` (the outbox to CAD) in the
+    same transaction, and append it to the checkpoint file once that has committed."""
+    with db.transaction() as session:
+        checkpoint = audit.make_checkpoint(session)
+        if also is not None:
+            also(session, checkpoint)
+    checkpoints.append(checkpoint)
+    return checkpoint
+
+
+def verify(
+    db: Database,
+    actor: Actor,
+    checkpoints: audit.CheckpointFile,
+    *,
+    also: CheckpointSink | None = None,
+) -> audit.ChainReport:
+    """Check the whole chain against the last checkpoint; record the check; then, if the
+    chain held, write a checkpoint that covers the check itself (so a truncation made
+    after this verify is caught by the next). A broken chain gets no new checkpoint: it
+    must not become the standard the next verify is held to."""
     with db.transaction() as session:
         authorize(session, actor, Permission.VERIFY_AUDIT, "audit.verify", "audit_event")
+        last = checkpoints.last(crypto.installation_id(session))
     with db.uow() as session:
-        report = audit.verify_chain(session)
+        report = audit.verify_chain(session, checkpoint=last)
     with db.transaction() as session:
         audit.record(
             session,
@@ -193,6 +224,10 @@ def verify(db: Database, actor: Actor) -> audit.ChainReport:
             object_type="audit_event",
             object_ids=[report.first_broken_id] if report.first_broken_id else [],
             outcome="ok" if report.ok else "broken",
-            reason=f"{report.checked} event(s) checked",
+            reason=f"{report.checked} event(s) checked"
+            + (f"; against the checkpoint of {last.at}" if last else "; no checkpoint yet")
+            + ("" if report.ok else f"; {report.problem}"),
         )
+    if report.ok:
+        write_checkpoint(db, checkpoints, also=also)
     return report

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop import APP_NAME
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import SignInFailure, User, utcnow
 from dispatch_desktop.models.domain import Actor, Role
@@ -197,8 +198,23 @@ def common_passwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def password_problems(password: str, *, username: str = "", display_name: str = "") -> list[str]:
-    """Why ``password`` is refused, in the user's words; an empty list means it is fine."""
+# The synthetic demo county's one documented passphrase (docs/security.md): the policy
+# refuses it for any account, so the demo seeding sets it directly (set_demo_passwords).
+DEMO_PASSWORD = "demo county console"
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def password_problems(
+    password: str, *, username: str = "", display_name: str = "", agency: str = ""
+) -> list[str]:
+    """Why ``password`` is refused, in the user's words; an empty list means it is fine.
+
+    Besides the common-password list, it refuses what an insider guesses first: the
+    product's name, the agency's name and the published demo passphrase, however spaced.
+    """
     problems: list[str] = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"it is shorter than {MIN_PASSWORD_LENGTH} characters")
@@ -216,12 +232,22 @@ def password_problems(password: str, *, username: str = "", display_name: str = 
     names = [n.lower() for n in (username, *display_name.replace(".", " ").split()) if len(n) > 2]
     if any(name in lowered for name in names):
         problems.append("it contains your user name or your name")
+    letters = _letters(password)
+    guessable = [("the product's name", APP_NAME), ("the demo passphrase", DEMO_PASSWORD)]
+    guessable += [("the agency's name", agency)] if len(_letters(agency)) > 3 else []
+    for what, text in guessable:
+        if _letters(text) in letters:
+            problems.append(f"it contains {what}")
     return problems
 
 
-def check_password(password: str, *, username: str = "", display_name: str = "") -> None:
+def check_password(
+    password: str, *, username: str = "", display_name: str = "", agency: str = ""
+) -> None:
     """Raise `WeakPassword` naming every reason ``password`` is refused."""
-    problems = password_problems(password, username=username, display_name=display_name)
+    problems = password_problems(
+        password, username=username, display_name=display_name, agency=agency
+    )
     if problems:
         raise WeakPassword(
             "That password cannot be used: " + "; ".join(problems) + ".",
@@ -566,8 +592,11 @@ def add_user(
     display_name: str,
     role: Role | str,
     password: str,
+    *,
+    agency: str = "",
 ) -> UserInfo:
-    """Create an account (administrators only). The password must pass the policy."""
+    """Create an account (administrators only). The password must pass the policy
+    (``agency``: the site's name, which it must not contain)."""
     name = validate_username(username)
     try:
         role = Role(role)
@@ -579,7 +608,7 @@ def add_user(
         authorize(session, actor, Permission.MANAGE_USERS, "user.add", "user")
         if _find_user(session, name) is not None:
             raise UserError(f"User {name} already exists.", fix="Choose another user name.")
-        check_password(password, username=name, display_name=display_name)
+        check_password(password, username=name, display_name=display_name, agency=agency)
         row = User(
             username=name,
             display_name=display_name.strip() or name,
@@ -594,14 +623,22 @@ def add_user(
 
 
 def set_password(
-    db: Database, actor: Actor, username: str, new_password: str, *, reason: str | None = None
+    db: Database,
+    actor: Actor,
+    username: str,
+    new_password: str,
+    *,
+    reason: str | None = None,
+    agency: str = "",
 ) -> None:
     """Set a user's password: administrators for anyone, any user for themselves."""
     with db.transaction() as session:
         row = _get_user(session, username)
         if row.username != actor.username:
             authorize(session, actor, Permission.MANAGE_USERS, "user.set_password", "user")
-        check_password(new_password, username=row.username, display_name=row.display_name)
+        check_password(
+            new_password, username=row.username, display_name=row.display_name, agency=agency
+        )
         row.password_hash = hash_password(new_password)
         row.password_changed_at = utcnow()
         audit.record(
@@ -634,8 +671,6 @@ def list_users(db: Database, actor: Actor) -> list[UserInfo]:
 
 
 # --------------------------------------------------------------------------- demo and banner
-
-DEMO_PASSWORD = "demo county console"
 
 
 def set_demo_passwords(session: Session, usernames: Iterable[str]) -> None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from secrets import token_bytes, token_hex
 from typing import Any, Protocol
 
 import keyring
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop import APP_NAME
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AppMeta, DataKey
+from dispatch_desktop.services.security import secrets
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class KeyringKekStore:
             raise NoKeyring(str(exc)) from exc
 
     def describe(self) -> str:
-        return f"OS keyring ({type(keyring.get_keyring()).__name__})"
+        return f"OS keyring ({secrets.backend_description()})"
 
 
 class DemoFileKekStore:
@@ -100,12 +101,21 @@ class NoKeyring(Exception):
 
 
 def keyring_available() -> bool:
-    backend = keyring.get_keyring()
-    name = type(backend).__module__ + "." + type(backend).__name__
-    if "fail" in name or "null" in name.lower():
-        return False
-    # Plain-text backends from keyrings.alt are never acceptable for health data.
-    return "keyrings.alt" not in name
+    """The one keyring-usability check, shared with secrets: a real OS store, looking
+    inside keyring's chainer (an empty chainer keeps nothing)."""
+    return secrets.backend_usable()
+
+
+def save_verified(store: KekStore, name: str, key: bytes, *, what: str) -> None:
+    """Store ``key`` and read it back: a store that drops or alters writes is refused here,
+    before anything is encrypted or signed under a key that is kept nowhere."""
+    store.save(name, key)
+    if store.load(name) != key:
+        raise UserError(
+            f"The {what} could not be kept: {store.describe()} did not return it after "
+            "storing it, so nothing was written under it.",
+            fix="Unlock or repair the keyring (or configure a working backend) and retry.",
+        )
 
 
 @dataclass
@@ -130,7 +140,7 @@ class FieldCipher:
         return aead
 
     def encrypt(self, plaintext: bytes, context: str) -> bytes:
-        nonce = secrets.token_bytes(NONCE_BYTES)
+        nonce = token_bytes(NONCE_BYTES)
         return nonce + self._cipher(self.active_key_id).encrypt(nonce, plaintext, context.encode())
 
     def decrypt(self, blob: bytes, context: str, key_id: str) -> bytes:
@@ -161,7 +171,7 @@ def installation_id(session: Session) -> str:
     """A random id for this database, naming its KEK in the keyring."""
     value = _meta(session, "installation_id")
     if value is None:
-        value = secrets.token_hex(8)
+        value = token_hex(8)
         session.add(AppMeta(key="installation_id", value=value))
         session.flush()
     return value
@@ -179,7 +189,8 @@ def choose_kek_store(session: Session, data_dir: Path) -> KekStore:
         log.warning("No OS keyring: the demo database uses a demo key file in %s", data_dir)
         return DemoFileKekStore(data_dir)
     raise UserError(
-        "No OS keyring is available to hold the database encryption key.",
+        "No OS keyring is available to hold the database encryption key "
+        f"(the keyring backend is {secrets.backend_description()}); nothing was encrypted.",
         fix="Run on a desktop with a keyring (Credential Manager, Keychain or Secret Service).",
     )
 
@@ -223,8 +234,8 @@ def open_cipher(session: Session, store: KekStore) -> FieldCipher:
                 "This database's encryption key is missing from " + store.describe() + ".",
                 fix="Restore the key-encryption key, or use the console that created it.",
             )
-        kek = secrets.token_bytes(32)
-        store.save(kek_name, kek)
+        kek = token_bytes(32)
+        save_verified(store, kek_name, kek, what="database encryption key")
     if not rows:
         rows = [new_data_key(session, kek)]
     keys = {row.key_id: aes_key_unwrap(kek, row.wrapped or b"") for row in rows}
@@ -236,8 +247,8 @@ def open_cipher(session: Session, store: KekStore) -> FieldCipher:
 
 def new_data_key(session: Session, kek: bytes) -> DataKey:
     row = DataKey(
-        key_id=secrets.token_hex(8),
-        wrapped=aes_key_wrap(kek, secrets.token_bytes(32)),
+        key_id=token_hex(8),
+        wrapped=aes_key_wrap(kek, token_bytes(32)),
         active=True,
     )
     session.add(row)

@@ -64,8 +64,19 @@ def db_password_name(url: str) -> str:
 
 def _backend_names(backend: KeyringBackend) -> list[str]:
     inner = getattr(backend, "backends", None)
-    backends = list(inner) if inner else [backend]
+    # An empty chainer stores nothing: it has no names, so it is never usable.
+    backends = list(inner) if inner is not None else [backend]
     return [f"{type(b).__module__}.{type(b).__name__}" for b in backends]
+
+
+def backend_description(backend: KeyringBackend | None = None) -> str:
+    """The backend in words, naming what sits inside a chainer (an empty one says so)."""
+    backend = backend or keyring.get_keyring()
+    inner = getattr(backend, "backends", None)
+    if inner is None:
+        return type(backend).__name__
+    names = ", ".join(type(b).__name__ for b in inner) or "no backends"
+    return f"{type(backend).__name__} of {names}"
 
 
 def backend_usable(backend: KeyringBackend | None = None) -> bool:
@@ -137,8 +148,15 @@ def set_secret(name: str, value: str) -> None:
         )
     try:
         keyring.set_password(SERVICE, name, value)
+        kept = keyring.get_password(SERVICE, name) == value
     except keyring.errors.KeyringError as exc:
         raise UserError(f"The keyring refused to store {name}: {type(exc).__name__}.") from exc
+    if not kept:
+        raise UserError(
+            f"The keyring ({backend_description()}) did not keep {name}: it was not there "
+            "when read back.",
+            fix="Unlock or repair the keyring and store it again.",
+        )
     _remember(value)
     log.info("Stored %s in the OS keyring", name)
 

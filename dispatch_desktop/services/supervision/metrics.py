@@ -67,6 +67,16 @@ class Definition:
 
 
 DEFINITIONS: dict[str, Definition] = {
+    "all_calls": Definition(
+        "All calls",
+        "Every call received in the period, whatever its nature, BH or not.",
+    ),
+    "bh_calls": Definition(
+        "BH calls",
+        "Calls received in the period that are BH: the supervisor's corrected label when a "
+        "review corrected it, otherwise the latest classification. Its share is of all "
+        "calls received in the period.",
+    ),
     "bh_volume": Definition(
         "BH call volume",
         "Calls received in the period that are BH: the supervisor's corrected label when a "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from dispatch_desktop.errors import UserError
+from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.domain import Actor, Disposition, UseOfForce
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
@@ -86,13 +88,21 @@ def count_text(count: int) -> str:
     return SUPPRESSED if is_suppressed(count) else f"{count:,}"
 
 
+def percent_text(count: int, total: int) -> str:
+    """A whole percentage; a count that is not zero never rounds down to "0%"."""
+    if total == 0:
+        return "–"
+    share = 100 * count / total
+    return "<1%" if 0 < share < 0.5 else f"{share:.0f}%"
+
+
 def share_text(count: int, total: int) -> str:
     """A percentage, suppressed whenever the count or the total it reveals is small."""
     if total == 0:
         return "–"
     if is_suppressed(count) or is_suppressed(total):
         return SUPPRESSED
-    return f"{100 * count / total:.0f}%"
+    return percent_text(count, total)
 
 
 def mean_text(total: int, n: int, unit: str = "min") -> str:
@@ -106,14 +116,41 @@ def mean_text(total: int, n: int, unit: str = "min") -> str:
 WITHHELD = "withheld"
 
 
+def _pinned(hidden: dict[int, bool], counts: Sequence[int]) -> bool:
+    """Could a reader pin down one hidden cell from the group's total and the cells shown?
+
+    A reader knows a "<5" cell is 1 to 4 and a withheld one at least 5 (else it would read
+    "<5"), and that the hidden cells add up to the total less the cells shown.
+    """
+    if len(hidden) == 1:
+        return True
+    rest = sum(counts[i] for i in hidden)
+    bounds = {
+        i: (1, SUPPRESS_BELOW - 1) if small else (SUPPRESS_BELOW, rest)
+        for i, small in hidden.items()
+    }
+    for i, (low, high) in bounds.items():
+        others_low = sum(b[0] for j, b in bounds.items() if j != i)
+        others_high = sum(b[1] for j, b in bounds.items() if j != i)
+        if max(low, rest - others_high) == min(high, rest - others_low):
+            return True
+    return False
+
+
 def secondary_suppressed(counts: Sequence[int]) -> set[int]:
-    """Indexes of counts to withhold as well, so that a lone "<5" in a group whose total is
-    printed cannot be worked out by subtraction: the smallest other non-zero count."""
-    small = [i for i, n in enumerate(counts) if is_suppressed(n)]
-    if len(small) != 1:
+    """Indexes of counts to withhold as well (complementary suppression), so that no "<5"
+    in a group whose total is printed can be worked out from the cells shown and the total:
+    while some hidden cell could be pinned down, the smallest other non-zero count is
+    withheld too."""
+    hidden = {i: True for i, n in enumerate(counts) if is_suppressed(n)}
+    if not hidden:
         return set()
-    others = [(n, i) for i, n in enumerate(counts) if n > 0 and i not in small]
-    return {min(others)[1]} if others else set()
+    while _pinned(hidden, counts):
+        others = [(n, i) for i, n in enumerate(counts) if n > 0 and i not in hidden]
+        if not others:
+            break
+        hidden[min(others)[1]] = False
+    return {i for i, small in hidden.items() if not small}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +169,29 @@ def _exact(count: int) -> str:
 
 
 def _share(count: int, total: int) -> str:
-    return f"{100 * count / total:.0f}%" if total else "–"
+    return percent_text(count, total)
 
 
 def _mean(total: int, n: int, unit: str = "min") -> str:
     return f"{total / n:.0f} {unit}" if n else "–"
+
+
+def volume_rows(dash: Dashboard) -> list[ReportRow]:
+    """BH calls per day (periods up to 62 days) or per month, as the PDF's chart draws
+    them; the buckets add up to the BH calls row, so they are suppressed as one group."""
+    counts = [p.bh_calls for p in dash.volume]
+    withheld = secondary_suppressed(counts)
+    period = "Day" if dash.period.daily else "Month"
+    return [
+        ReportRow(
+            "Volume by " + period.lower(),
+            f"{period} {p.bucket}",
+            WITHHELD if i in withheld else count_text(p.bh_calls),
+            WITHHELD if i in withheld else share_text(p.bh_calls, dash.bh_calls),
+            "bh_volume",
+        )
+        for i, p in enumerate(dash.volume)
+    ]
 
 
 def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
@@ -148,21 +203,19 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
     def add(section: str, figure: str, value: str, share: str, key: str) -> None:
         rows.append(ReportRow(section, figure, value, share, key))
 
-    def grouped(counts: Sequence[int], total: int) -> list[tuple[str, str]]:
+    def grouped(
+        counts: Sequence[int], total: int, bases: Sequence[int] | None = None
+    ) -> list[tuple[str, str]]:
+        """A group of counts that add up to a printed total, each with its share of
+        ``total`` (or of its own base in ``bases``), complementarily suppressed."""
         withheld = secondary_suppressed(counts) if suppress else set()
         return [
-            (WITHHELD, WITHHELD) if i in withheld else (ct(n), sh(n, total))
-            for i, n in enumerate(counts)
+            (WITHHELD, WITHHELD) if i in withheld else (ct(n), sh(n, base))
+            for i, (n, base) in enumerate(zip(counts, bases or [total] * len(counts), strict=True))
         ]
 
-    add("Volume", "All calls", ct(dash.calls), "", "bh_share")
-    add(
-        "Volume",
-        "BH calls",
-        ct(dash.bh_calls),
-        sh(dash.bh_calls, dash.calls),
-        "bh_share",
-    )
+    add("Volume", "All calls", ct(dash.calls), "", "all_calls")
+    add("Volume", "BH calls", ct(dash.bh_calls), sh(dash.bh_calls, dash.calls), "bh_calls")
     mix_texts = grouped([c.count for c in dash.routing_mix], dash.bh_calls)
     for c, (value, share) in zip(dash.routing_mix, mix_texts, strict=True):
         add("Routing mix", label(c.key), value, share, "routing_mix")
@@ -174,14 +227,17 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
         sh(dash.overrides, dash.decisions),
         "override_rate",
     )
-    for r in dash.override_rates:
+    # The routes' overrides add up to the Overrides row: one group, suppressed as one.
+    rate_texts = grouped(
+        [r.overrides for r in dash.override_rates],
+        dash.overrides,
+        [r.decisions for r in dash.override_rates],
+    )
+    for r, (value, share) in zip(dash.override_rates, rate_texts, strict=True):
         add(
-            "Overrides",
-            f"Recommended {label(r.recommended_route)}: overridden",
-            ct(r.overrides),
-            sh(r.overrides, r.decisions),
+            "Overrides", f"Recommended {label(r.recommended_route)}: overridden", value, share,
             "override_rate",
-        )
+        )  # fmt: skip
     reason_texts = grouped([c.count for c in dash.override_reasons], dash.overrides)
     for c, (value, share) in zip(dash.override_reasons, reason_texts, strict=True):
         add("Overrides", f"Reason: {label(c.key)}", value, share, "override_rate")
@@ -333,13 +389,22 @@ def headline(dash: Dashboard) -> list[str]:
 # --------------------------------------------------------------------------- CSV
 
 
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+def csv_number(text: str) -> str:
+    """A count as a spreadsheet reads a number ("27757", not "27,757"); any other text
+    ("<5", "withheld", "12%") unchanged."""
+    return text.replace(",", "") if _GROUPED_NUMBER.fullmatch(text) else text
+
+
 def render_csv(dash: Dashboard, agency: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["agency", "period_from", "period_to", "section", "figure", "value", "share", "definition"]
     )
-    for row in report_rows(dash):
+    for row in [*report_rows(dash), *volume_rows(dash)]:
         writer.writerow(
             [
                 agency,
@@ -347,7 +412,7 @@ def render_csv(dash: Dashboard, agency: str) -> str:
                 dash.period.last.isoformat(),
                 row.section,
                 row.figure,
-                row.value,
+                csv_number(row.value),
                 row.share,
                 DEFINITIONS[row.definition].text,
             ]
@@ -557,6 +622,35 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
 # --------------------------------------------------------------------------- entry point
 
 
+EARLIEST = dt.date(1900, 1, 1)
+MAX_YEARS = 25  # by calendar month, with the period before it to compare: 600 buckets
+MAX_AHEAD_DAYS = 366
+
+
+def check_period(period: Period, today: dt.date) -> None:
+    """Refuse a period no program report can cover, in one line naming the fix.
+
+    The figures come bucketed by month, and compared with the period before; a century
+    of months, or a year 9999 whose next day does not exist, is a typo, not a report.
+    """
+    if period.first < EARLIEST:
+        raise UserError(
+            f"The report cannot start before {EARLIEST} (--from {period.first}).",
+            fix="Give a --from date in the program's years.",
+        )
+    if (period.last - today).days > MAX_AHEAD_DAYS:
+        raise UserError(
+            f"The report cannot end more than a year from today (--to {period.last}).",
+            fix="Give a --to date up to the end of the period you want, e.g. this month.",
+        )
+    if period.days > MAX_YEARS * 366:
+        raise UserError(
+            f"A report covers at most {MAX_YEARS} years; {period.first} to {period.last} is "
+            f"{period.days // 365} years.",
+            fix="Write one report for each span of up to 25 years.",
+        )
+
+
 def write_report(
     db: Database,
     actor: Actor,
@@ -581,6 +675,7 @@ def write_report(
         )
     if not out.parent.exists():
         raise UserError(f"The folder {out.parent} does not exist.", fix="Create it first.")
+    check_period(period, (now or utcnow()).date())
     dash = compute_dashboard(db, period, min_encounters=min_encounters, utilizer_days=utilizer_days)
     part = out.with_name(out.name + ".part")
     try:

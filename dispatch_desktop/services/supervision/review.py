@@ -44,17 +44,6 @@ from dispatch_desktop.services.supervision.outcomes import OutcomeRecord, get_ou
 
 MAX_COMMENT = 2000
 QUEUE_LIMIT = 1000
-# The demo roster's two 12-hour shifts; a night shift belongs to the date it starts on.
-SHIFTS: dict[str, tuple[int, int]] = {"day": (6, 18), "night": (18, 30)}
-
-
-def shift_window(day: dt.date, shift: str) -> tuple[dt.datetime, dt.datetime]:
-    """Start and end (exclusive) of ``shift`` ("day" or "night") starting on ``day``."""
-    if shift not in SHIFTS:
-        raise UserError(f"Unknown shift {shift!r}.", fix="Use 'day' or 'night'.")
-    first, last = SHIFTS[shift]
-    midnight = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    return midnight + dt.timedelta(hours=first), midnight + dt.timedelta(hours=last)
 
 
 @dataclass(frozen=True, slots=True)

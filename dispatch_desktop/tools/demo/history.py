@@ -44,8 +44,8 @@ from dispatch_desktop.models.domain import (
     UseOfForce,
 )
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.intake.classifier import classify_call, default_lexicon
-from dispatch_desktop.services.routing.policy import Policy, active_policy, time_in_window
+from dispatch_desktop.services.intake.classifier import classify_call
+from dispatch_desktop.services.routing.policy import Policy, time_in_window
 from dispatch_desktop.services.routing.routing import build_situation, recommend_route
 from dispatch_desktop.services.routing.routing_context import is_lead_participant
 from dispatch_desktop.services.security import audit
@@ -382,7 +382,7 @@ class _Classifier:
     """The real classifier, run once per distinct narrative."""
 
     def __init__(self, ctx: AppContext) -> None:
-        self.lexicon = default_lexicon(ctx.settings.lexicon_file, ctx.settings.nature_code_file)
+        self.lexicon = ctx.agency.lexicon
         self.cache: dict[tuple[str, str, str, bool], ClassificationResult] = {}
 
     def __call__(self, code: str, text: str, narrative: str, plan: bool) -> ClassificationResult:
@@ -423,7 +423,7 @@ def generate(
     """Write ``months`` months of calls ending the day before ``end``; returns the count."""
     if months <= 0:
         return 0
-    policy = active_policy(ctx.settings.policy_file)
+    policy = ctx.agency.policy
     classify = _Classifier(ctx)
     last = end - dt.timedelta(days=1)
     first_month = (end.year * 12 + end.month - 1) - months

@@ -82,8 +82,8 @@ class ReviewQueueView(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.shift = QComboBox(self)
         self.shift.addItem("Whole days", "")
-        self.shift.addItem("Day shift (from date)", "day")
-        self.shift.addItem("Night shift (from date)", "night")
+        for shift in ctx.agency.shifts.shifts:  # the agency's shift file
+            self.shift.addItem(f"{shift.label} {shift.hours()} (from date)", shift.id)
         self.route = QComboBox(self)
         self.route.addItem("Any route", "")
         for route in Route:
@@ -176,7 +176,7 @@ class ReviewQueueView(QWidget):
         last = _pydate(self.date_to.date())
         shift = self.shift.currentData()
         if shift:
-            start, end = review.shift_window(first, shift)
+            start, end = self.ctx.agency.shift_window(first, shift)
         else:
             if last < first:
                 raise UserError("The 'to' date is before the 'from' date.")

@@ -1,0 +1,197 @@
+# ruff: noqa: F811  (the `run` fixture is imported from test_security_cli)
+"""Hostile and messy registry input (tests/data/hostile/registry/) through the commands an
+operator runs: import, lookup, export, report and audit export. No traceback; one line per
+bad record; good records processed; nothing lost; the failure audited."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from dispatch_desktop.models import AuditEvent, Person, PersonAddress
+from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.security import audit, auth
+from tests.integration.test_security_cli import run  # noqa: F401  (cli.main in-process)
+from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
+
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile" / "registry"
+REASON = "hostile input check"
+Run = Callable[..., tuple[int, str, str]]
+
+
+def _events(db: Database, action: str) -> list[AuditEvent]:
+    with db.uow() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def _one_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_messy_addresses_are_kept_as_given_and_warned_by_row(run: Run, db: Database) -> None:
+    code, out, err = run("persons", "import", str(HOSTILE / "messy_addresses.csv"))
+    assert code == 0
+    assert "9 created" in out
+    warning = _one_line(err)
+    for row, street in [(3, "paseo cristal"), (4, "tee box ct"), (5, "508 b"),
+                        (6, "58-94 atlanta intl airport")]:  # fmt: skip
+        assert f"row {row}, street: '{street}' could not be parsed; kept as given" in warning
+    with db.uow() as s:
+        kept = dict(s.execute(select(PersonAddress.raw, PersonAddress.normalized)).all())
+    assert kept["paseo cristal"] == "? PASEO CRISTAL"
+    assert kept["123 Main St, Olympia, WA, 98501"] == "123 MAIN ST"
+    (event,) = _events(db, "registry.import")
+    assert event.outcome == "ok" and "4 warning(s)" in (event.reason or "")
+
+
+def test_strict_refuses_a_file_with_unparsed_addresses(run: Run, db: Database) -> None:
+    code, _, err = run("persons", "import", "--strict", str(HOSTILE / "messy_addresses.csv"))
+    assert code == 2
+    line = _one_line(err)
+    assert "4 error(s), nothing imported" in line
+    assert "row 4, street: 'tee box ct' could not be read as a street address" in line
+    with db.uow() as s:
+        assert s.scalar(select(Person.id).limit(1)) is None
+    (event,) = _events(db, "registry.import")
+    assert event.outcome == "failed"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "expected"),
+    [
+        ("malformed_rows.csv", "csv", [
+            "row 3, first_name: contains NUL (U+0000)", "row 4, first_name: contains ESC",
+            "row 5, first_name: contains BEL", "row 6, external_id: is empty",
+            "row 7, dob: '1975-02-30' is not a real date", "row 8, sex: 'yes'",
+        ]),
+        ("orphan_careplan.json", "fhir", [
+            "row 2, CarePlan.subject: refers to Patient/NOT-HERE, which is not in the bundle",
+        ]),
+        ("control_in_name.json", "fhir", ["row 2, resource.name[0].given[0]: contains ESC"]),
+        ("latin1.json", "fhir", ["byte 0xF1 is not UTF-8"]),
+        ("deep_nesting.json", "fhir", ["nested deeper than 32 levels"]),
+        ("huge_integer.json", "fhir", ["a number of 5,000 digits"]),
+    ],
+)  # fmt: skip
+def test_malformed_records_refuse_the_file_in_one_line_naming_each_and_are_audited(
+    run: Run, db: Database, name: str, fmt: str, expected: list[str]
+) -> None:
+    code, out, err = run("persons", "import", "--format", fmt, str(HOSTILE / name))
+    assert code == 2 and out == ""
+    line = _one_line(err)
+    assert f"{len(expected)} error(s), nothing imported" in line
+    for fragment in expected:
+        assert fragment in line
+    with db.uow() as s:
+        assert s.scalar(select(Person.id).limit(1)) is None
+    (event,) = _events(db, "registry.import")
+    assert event.outcome == "failed"
+
+
+def test_hostile_lookup_lines_get_one_error_each_and_good_ones_are_answered_and_audited(
+    run: Run, db: Database
+) -> None:
+    assert run("persons", "import", str(HOSTILE / "messy_addresses.csv"))[0] == 0
+    code, out, err = run("lookup", "--batch", str(HOSTILE / "lookups.jsonl"), "--reason", REASON)
+    assert code == 1 and "Traceback" not in err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 9
+    answered = {line["id"]: line["candidates"] for line in lines if "candidates" in line}
+    assert answered["q1"][0]["external_id"] == "H-1"
+    assert answered["q6"][0]["external_id"] == "H-6"  # 张伟, found by name
+    assert answered["q7"][0]["external_id"] == "H-2"  # "paseo cristal", kept as text
+    errors = [line["error"] for line in lines if "error" in line]
+    assert errors == [
+        "line 2: The DOB '99/99/9999' is not a real date. — "
+        "Give it as YYYY-MM-DD, M/D/YYYY, a year or an age.",
+        "line 3: The DOB '2000-02-30' is not a real date. — "
+        "Give it as YYYY-MM-DD, M/D/YYYY, a year or an age.",
+        "line 4: name must be text",
+        "line 5: a number of 5,000 digits; no field needs more than 18",
+        "line 8: nested too deep",
+        "line 9: not JSON (Expecting value)",
+    ]
+    assert len(_events(db, "person.lookup")) == 3
+
+
+@pytest.mark.parametrize("target", ["missing/folder/record.json", "/dev/full"])
+def test_a_failed_export_ends_in_one_line_and_is_audited_as_failed(
+    run: Run, db: Database, tmp_path: Path, target: str
+) -> None:
+    assert run("persons", "import", str(HOSTILE / "messy_addresses.csv"))[0] == 0
+    out_path = target if target.startswith("/") else str(tmp_path / target)
+    code, _, err = run("persons", "export", "H-2", "--source", "messy_addresses",
+                       "--out", out_path)  # fmt: skip
+    assert code == 2
+    line = _one_line(err)
+    assert f"Cannot write the record to {out_path}" in line
+    (event,) = _events(db, "registry.export")
+    assert event.outcome == "failed"
+
+
+def test_an_export_records_an_unparsed_address_as_such(
+    run: Run, db: Database, tmp_path: Path
+) -> None:
+    assert run("persons", "import", str(HOSTILE / "messy_addresses.csv"))[0] == 0
+    out = tmp_path / "h2.json"
+    code, _, _ = run("persons", "export", "H-2", "--source", "messy_addresses", "--out", str(out))
+    assert code == 0
+    (address,) = json.loads(out.read_text(encoding="utf-8"))["addresses"]
+    assert (address["raw"], address["parsed"]) == ("paseo cristal", False)
+    (event,) = _events(db, "registry.export")
+    assert event.outcome == "ok"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("1960-01-01", "2026-11-30", "A report covers at most 25 years"),
+        ("2026-01-01", "9999-12-31", "cannot end more than a year from today"),
+        ("0001-01-01", "2026-01-01", "cannot start before 1900-01-01"),
+    ],
+)
+def test_report_periods_no_report_can_cover_end_in_one_line(
+    run: Run, tmp_path: Path, first: str, last: str, expected: str
+) -> None:
+    out = tmp_path / "report.csv"
+    code, _, err = run("report", "--from", first, "--to", last, "--out", str(out))
+    assert code == 2
+    assert expected in _one_line(err)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_audit_export_to_a_pipe_that_closes_early_ends_in_one_line(
+    db: Database, db_url: str, tmp_path: Path
+) -> None:
+    admin = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")
+    auth.add_user(db, admin, "ravi", "R. Auditor", Role.AUDITOR, "amber kettle orbit")
+    with db.transaction() as s:
+        for n in range(1500):  # more than a pipe buffer holds
+            audit.record(s, admin, "person.lookup", object_ids=[n], reason="x" * 60)
+    env = {"DISPATCH_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path),
+           "PATH": "/usr/bin:/bin", "DISPATCH_SETTINGS": str(tmp_path / "none.toml")}  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "dispatch_desktop", "--db", db_url, "audit", "export",
+         "--csv", "-", "--limit", "2000", "--as", "ravi", "--password-stdin"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    child.stdin.write(b"amber kettle orbit\n")
+    child.stdin.close()
+    assert child.stdout.readline().startswith(b"id,")
+    child.stdout.close()  # `| head -1`
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 2
+    assert "Standard output was closed before all of the" in _one_line(err)
