@@ -146,6 +146,14 @@ def run_console(settings: Settings, agency: AgencyRelease | None = None) -> int:
         ctx.close()
 
 
+def show_error_window(message: str) -> None:
+    """Say why the console cannot open, in a message box (no terminal to print to)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    qt_app()
+    QMessageBox.critical(None, "Dispatch Desktop cannot open", message)
+
+
 def wait_until(condition: Callable[[], bool], timeout_s: float = 30.0) -> bool:
     """Run the event loop until ``condition()`` holds (for offscreen rendering and
     benchmarks, never inside a slot). Returns whether it held before the timeout."""

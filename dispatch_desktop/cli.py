@@ -75,7 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         with agency_time(settings.policy_file):
             return _run(args, settings, agency)
     except UserError as exc:
-        print(f"dispatch-desktop: {exc}", file=sys.stderr)
+        if sys.stderr is None and args.command is None:
+            # The windowed program (the Start-menu entry on Windows) has no terminal: a
+            # console that cannot open says why in a window instead of vanishing.
+            from dispatch_desktop.app import show_error_window
+
+            show_error_window(str(exc))
+        else:
+            print(f"dispatch-desktop: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("dispatch-desktop: interrupted", file=sys.stderr)

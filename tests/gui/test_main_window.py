@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from dispatch_desktop.app import render_screenshot
@@ -60,3 +61,30 @@ def test_status_bar_says_which_agency_files_are_in_force(qtbot: QtBot, tmp_path:
         assert "is not reachable" in window.agency_label.toolTip()
     finally:
         ctx.close()
+
+
+def test_windowed_program_says_in_a_window_why_the_console_cannot_open(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The Start-menu program on Windows has no terminal (sys.stderr is None)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from dispatch_desktop import cli
+
+    seen: list[str] = []
+    tries = iter(range(100))  # bounded: a stray timer must not outlive the test
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.accept()
+        elif next(tries, None) is not None:
+            QTimer.singleShot(20, read_and_close)
+
+    monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("sys.stderr", None)
+    QTimer.singleShot(20, read_and_close)
+    assert cli.main(["--db", "not a url"]) == 2
+    assert len(seen) == 1 and "is not a valid URL" in seen[0]
