@@ -76,3 +76,9 @@ def test_an_unknown_key_in_the_site_file_is_named(
     with pytest.raises(UserError, match=r"agency_shared: unknown setting") as raised:
         load_settings(tmp_path / "none.toml")
     assert str(site) in str(raised.value)
+
+
+def test_the_site_file_the_msi_installs_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "packaging" / "windows" / "settings.toml"
+    monkeypatch.setenv("DISPATCH_SITE_SETTINGS", str(shipped))
+    assert load_settings(shipped.with_name("absent-user.toml")).agency == "Demo County ECC"
