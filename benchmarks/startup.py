@@ -7,7 +7,14 @@
    runner: the moment a dispatcher could act. The parent times launch to that moment.
 3. Repeats a few times and prints each run, the median and the best. Target: < 2 s.
 
+With ``--frozen`` it launches the frozen build instead (``make dist``: no Python, no venv,
+an empty environment) exactly as a dispatcher does, ``dispatch-desktop`` with no
+arguments, behind its sign-in dialog, and stops the clock at the log line the console
+writes when its queue has loaded (``console ready``). ``--launch`` times
+``python -m dispatch_desktop`` the same way, to tell freezing's cost from the launch's.
+
 Run:   .venv/bin/python benchmarks/startup.py [--persons N] [--runs N]
+                                              [--frozen [BUNDLE] | --launch]
 """
 
 from __future__ import annotations
@@ -117,20 +124,95 @@ def run_child(path: Path) -> float:
     return elapsed
 
 
+def run_launch(path: Path, command: list[str], extra_env: dict[str, str]) -> float:
+    """Launch the console as a dispatcher does (``command`` with no subcommand) and time
+    it to the ``console ready`` log line."""
+    home = OUT / "frozen-home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {
+        "HOME": str(home),  # the remembered layout (QSettings) lives here
+        "PATH": "/nonexistent",  # no Python, no tools
+        "LANG": "C.UTF-8",
+        "QT_QPA_PLATFORM": "offscreen",
+        "DISPATCH_DATA_DIR": str(OUT),
+        "DISPATCH_WORKSTATION": "BENCH-01",
+        "DISPATCH_SITE_SETTINGS": str(OUT / "no-site-settings.toml"),
+        "DISPATCH_SETTINGS": str(OUT / "no-user-settings.toml"),
+        **extra_env,
+    }
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [*command, "-v", "--db", f"sqlite:///{path}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert child.stderr is not None
+    elapsed = None
+    seen: list[str] = []
+    for line in child.stderr:
+        seen.append(line)
+        if "console ready" in line:
+            elapsed = time.perf_counter() - started
+            break
+    child.terminate()
+    child.wait(timeout=30)
+    if elapsed is None:
+        raise SystemExit("the console did not start:\n" + "".join(seen[-20:]))
+    return elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--frozen",
+        nargs="?",
+        const=ROOT / "dist" / "dispatch-desktop",
+        type=Path,
+        metavar="BUNDLE",
+        help="time the frozen build in BUNDLE (default dist/dispatch-desktop, `make dist`)",
+    )
+    parser.add_argument(
+        "--launch",
+        action="store_true",
+        help="time `python -m dispatch_desktop` exactly as --frozen times the bundle",
+    )
     args = parser.parse_args()
     path, built = demo_db(args.persons, args.calls)
     if built:
         print(f"built the demo county ({args.persons:,} persons, {args.calls} calls) "
               f"in {built:.0f} s")  # fmt: skip
-    run_child(path)  # let the OS cache the files, as after a reboot and login
-    times = [run_child(path) for _ in range(args.runs)]
+    if args.frozen:
+        program = args.frozen / "dispatch-desktop"
+        if not program.exists():
+            raise SystemExit(f"{program} does not exist: run `make dist` first")
+
+        def once() -> float:
+            return run_launch(path, [str(program)], {})
+
+        what = "frozen build, launched, sign-in dialog up,"
+    elif args.launch:
+
+        def once() -> float:
+            return run_launch(
+                path, [sys.executable, "-m", "dispatch_desktop"], {"PYTHONPATH": str(ROOT)}
+            )
+
+        what = "Python, launched the same way,"
+    else:
+
+        def once() -> float:
+            return run_child(path)
+
+        what = "Python"
+    once()  # let the OS cache the files, as after a reboot and login
+    times = [once() for _ in range(args.runs)]
     print(
-        f"cold start to interactive window ({args.persons:,}-person demo county, "
+        f"cold start to interactive window ({what} {args.persons:,}-person demo county, "
         f"{args.calls} calls in the queue), {args.runs} runs: "
         + ", ".join(f"{t:.2f}" for t in times)
         + " s"

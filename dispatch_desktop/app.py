@@ -6,6 +6,7 @@ a dispatcher would, so the pictures in docs/ show the real screen.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.platform.agency_share import AgencyRelease
 from dispatch_desktop.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from dispatch_desktop.views.links import ConsoleLinks
     from dispatch_desktop.views.main_window import MainWindow
     from dispatch_desktop.views.security.controller import SecurityController
+
+log = logging.getLogger(__name__)
 
 NO_DISPLAY_MESSAGE = (
     "No display is available, so the console cannot open a window here.\n"
@@ -107,6 +111,7 @@ def open_console(
         security.signed_in.connect(window.on_security_signed_in)
         window.security = security
     window.show()
+    _log_when_ready(window)
     if security is not None:
         security.start()
     # Started once the window is up, so the two do not compete for the CPU at start.
@@ -115,19 +120,38 @@ def open_console(
     return Console(window, isolation, links, security)
 
 
-def run_console(settings: Settings) -> int:
+def _log_when_ready(window: MainWindow) -> None:
+    """Log once when the queue first shows: the moment a dispatcher can act. Support reads
+    it in the log (-v), and `benchmarks/startup.py --frozen` times the frozen build by it."""
+
+    def ready(rows: tuple[object, ...]) -> None:
+        window.controller.queue_loaded.disconnect(ready)
+        log.info("console ready: queue loaded with %d calls", len(rows))
+
+    window.controller.queue_loaded.connect(ready)
+
+
+def run_console(settings: Settings, agency: AgencyRelease | None = None) -> int:
     """Open the console window and run the Qt event loop until it closes."""
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
     app = qt_app()
-    ctx = AppContext.open(settings)
+    ctx = AppContext.open(settings, agency_release=agency)
     console = open_console(ctx, app, settings.theme)
     app.aboutToQuit.connect(console.close)
     try:
         return int(app.exec())
     finally:
         ctx.close()
+
+
+def show_error_window(message: str) -> None:
+    """Say why the console cannot open, in a message box (no terminal to print to)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    qt_app()
+    QMessageBox.critical(None, "Dispatch Desktop cannot open", message)
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float = 30.0) -> bool:

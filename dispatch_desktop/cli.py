@@ -18,7 +18,8 @@ from collections.abc import Sequence
 
 from dispatch_desktop import __version__, commands
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.context import AppContext, use_agency_files
+from dispatch_desktop.services.platform.agency_share import AgencyRelease
 from dispatch_desktop.services.routing.policy import agency_time
 from dispatch_desktop.services.security import auth
 from dispatch_desktop.settings import Settings, load_settings
@@ -42,14 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings, agency: AgencyRelease) -> int:
     if args.command is None:
         from dispatch_desktop.app import run_console
 
-        return run_console(settings)
+        return run_console(settings, agency)
     if getattr(args, "no_context", False):
         return int(args.func(args, None))
-    ctx = AppContext.open(settings, migrate_schema=getattr(args, "migrate", True))
+    ctx = AppContext.open(
+        settings, migrate_schema=getattr(args, "migrate", True), agency_release=agency
+    )
     try:
         if getattr(args, "signs_in", False) and not _first_administrator(args, ctx):
             ctx.actor = commands.sign_in(args, ctx)
@@ -81,10 +84,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pathlib import Path
 
         settings = load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+        if getattr(args, "raw_settings", False):
+            # doctor checks the share and the cache itself, and reports rather than stops.
+            return int(args.func(args, settings))
+        settings, agency = use_agency_files(settings)
         with agency_time(settings.policy_file):
-            return _run(args, settings)
+            return _run(args, settings, agency)
     except UserError as exc:
-        print(f"dispatch-desktop: {exc}", file=sys.stderr)
+        if sys.stderr is None and args.command is None:
+            # The windowed program (the Start-menu entry on Windows) has no terminal: a
+            # console that cannot open says why in a window instead of vanishing.
+            from dispatch_desktop.app import show_error_window
+
+            show_error_window(str(exc))
+        else:
+            print(f"dispatch-desktop: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("dispatch-desktop: interrupted", file=sys.stderr)

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles
-from dispatch_desktop.services.context import AppContext, upgrade_schema
+from dispatch_desktop.services.context import AppContext, upgrade_schema, use_agency_files
 from dispatch_desktop.services.dispatch import triage
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.settings import Settings, load_settings
@@ -69,7 +69,9 @@ class _LazyDatabase:
 
 def _triage(args: argparse.Namespace, ctx: AppContext | None) -> int:
     # The agency's configured data files apply even though no database may be needed.
-    settings = load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+    settings, _ = use_agency_files(
+        load_settings(Path(args.settings) if args.settings else None, db_url=args.db)
+    )
     files = AgencyFiles.from_settings(settings)
     agency = AgencyConfig.load(
         replace(

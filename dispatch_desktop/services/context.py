@@ -14,8 +14,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.models.domain import Actor
+from dispatch_desktop.services import agency as agency_config
 from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles, AgencySource
-from dispatch_desktop.services.platform import migrate
+from dispatch_desktop.services.intake import lexicon
+from dispatch_desktop.services.platform import agency_share, migrate
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.registry import search_index
 from dispatch_desktop.services.routing import policy
@@ -46,11 +48,51 @@ def operator(settings: Settings) -> Actor:
     return auth.anonymous_actor(f"os:{getpass.getuser()}", settings.workstation)
 
 
+AGENCY_VALIDATORS: dict[str, agency_share.Validator] = {
+    "policy": policy.load_policy,
+    "lexicon": lexicon.read_lexicon_file,
+    "nature_codes": lexicon.read_nature_code_file,
+    "zones": policy.load_zones,
+    "shifts": agency_config.load_shifts,
+}
+SETTING_OF_KIND = {
+    "policy": "policy_file",
+    "lexicon": "lexicon_file",
+    "nature_codes": "nature_code_file",
+    "zones": "zones_file",
+    "shifts": "shifts_file",
+}
+
+
+def use_agency_files(settings: Settings) -> tuple[Settings, agency_share.AgencyRelease]:
+    """The settings pointed at the verified agency files in force, and which release.
+
+    With ``agency_share`` set, the share's release (or the last good cached copy) replaces
+    the per-file settings, so `AgencyFiles.from_settings` reads the verified local copies;
+    without it, the files named in settings (or the built-in ones) stand. The returned
+    settings have ``agency_share`` cleared: the share is read once per process tree.
+    """
+    release = agency_share.resolve_agency_files(
+        settings.agency_share, settings.data_dir, AGENCY_VALIDATORS
+    )
+    if release is None:
+        named = any(getattr(settings, name) for name in SETTING_OF_KIND.values())
+        return settings, agency_share.AgencyRelease(
+            "named in the settings" if named else "built-in", "local"
+        )
+    update: dict[str, object] = {SETTING_OF_KIND[f.kind]: f.path for f in release.files}
+    # Resolved once: the pipeline's worker process gets these settings and reads the same
+    # cached copies, rather than re-reading the share while this process uses them.
+    update["agency_share"] = None
+    return settings.model_copy(update=update), release
+
+
 @dataclass
 class AppContext:
     settings: Settings
     db: Database
     actor: Actor
+    agency_release: agency_share.AgencyRelease | None = None
     _cipher: crypto.FieldCipher | None = field(default=None, repr=False)
     _agency: AgencySource = field(init=False, repr=False)
     _policy_recorded: str | None = field(default=None, init=False, repr=False)
@@ -61,12 +103,26 @@ class AppContext:
 
     @classmethod
     def open(
-        cls, settings: Settings, *, actor: Actor | None = None, migrate_schema: bool = True
+        cls,
+        settings: Settings,
+        *,
+        actor: Actor | None = None,
+        migrate_schema: bool = True,
+        agency_release: agency_share.AgencyRelease | None = None,
     ) -> AppContext:
+        """``agency_release`` is what `use_agency_files` returned for ``settings``, when the
+        caller has resolved them already (the CLI does, before it sets the agency clock)."""
+        if agency_release is None:
+            settings, agency_release = use_agency_files(settings)
         db = Database.from_url(secrets.database_url_with_password(settings.database_url))
         if migrate_schema:
             upgrade_schema(db)
-        ctx = cls(settings=settings, db=db, actor=actor or operator(settings))
+        ctx = cls(
+            settings=settings,
+            db=db,
+            actor=actor or operator(settings),
+            agency_release=agency_release,
+        )
         if migrate_schema:
             # An invalid agency policy file stops here, in plain words, before any work.
             # (Only the policy is read now; the lexicon loads off the GUI thread, at first use.)

@@ -144,6 +144,14 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"{who} · {actor.role}", self)
         self.user_label.setToolTip(f"Signed in as {actor.username} at {actor.workstation}")
         self.user_label.setAccessibleName(f"User {actor.username}, role {actor.role}")
+        self.agency_label = QLabel(self)
+        release = self.ctx.agency_release
+        if release is not None:
+            # Which agency files route this console, and whether the share or the last good
+            # copy supplied them: a supervisor checking a recommendation asks first.
+            self.agency_label.setText(release.label())
+            self.agency_label.setToolTip(release.describe())
+            self.agency_label.setAccessibleName(release.describe())
         self.shift_label = QLabel("", self)
         self.shift_label.setAccessibleName("Shift")
         self._shift_timer = QTimer(self)
@@ -156,10 +164,11 @@ class MainWindow(QMainWindow):
         self.busy_label.setFixedWidth(
             self.busy_label.fontMetrics().horizontalAdvance("⏳ working…") + 16
         )
-        for label in (self.db_label, self.user_label, self.shift_label, self.busy_label):
+        labels = (self.db_label, self.agency_label, self.user_label, self.shift_label)
+        for label in (*labels, self.busy_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
         bar.addWidget(self.busy_label)
-        for widget in (self.link_label, self.db_label, self.user_label, self.shift_label):
+        for widget in (self.link_label, *labels):
             bar.addPermanentWidget(widget)
         self.setStatusBar(bar)
 

@@ -11,7 +11,7 @@ import importlib.resources
 from string import Template
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from dispatch_desktop.views import text as words
@@ -34,11 +34,23 @@ def _stylesheet(name: str, point_size: int) -> str:
     )
 
 
+def ensure_console_font() -> None:
+    """Make DejaVu Sans available: the copy shipped in resources/fonts when the workstation
+    has none (Windows consoles do not), so every console draws the same glyphs and widths."""
+    if "DejaVu Sans" in QFontDatabase.families():
+        return
+    folder = importlib.resources.files("dispatch_desktop") / "resources" / "fonts"
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with importlib.resources.as_file(folder / name) as path:
+            QFontDatabase.addApplicationFont(str(path))
+
+
 class ThemeManager:
     """Holds the current theme and font size; applies them to the whole application."""
 
     def __init__(self, app: QApplication, default_theme: str = "dark") -> None:
         self._app = app
+        ensure_console_font()
         store = settings_store()
         theme = str(store.value("ui/theme", default_theme))
         self.theme = theme if theme in THEMES else "dark"

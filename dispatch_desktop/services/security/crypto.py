@@ -25,7 +25,7 @@ import keyring
 import keyring.errors
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -193,6 +193,34 @@ def choose_kek_store(session: Session, data_dir: Path) -> KekStore:
         f"(the keyring backend is {secrets.backend_description()}); nothing was encrypted.",
         fix="Run on a desktop with a keyring (Credential Manager, Keychain or Secret Service).",
     )
+
+
+def check_data_key(session: Session, store: KekStore) -> str:
+    """Whether this database's data keys can be opened, without creating anything.
+
+    Returns what was found; raises UserError when the key-encryption key is missing from
+    ``store`` or does not unwrap the data keys (the registry could not be read).
+    """
+    rows = session.execute(select(DataKey)).scalars().all()
+    installation = _meta(session, "installation_id")
+    if not rows or installation is None:
+        return "no data key yet: the first use creates it"
+    kek = store.load(f"kek:{installation}")
+    if kek is None:
+        raise UserError(
+            "This database's encryption key is missing from " + store.describe() + ".",
+            fix="Restore the key-encryption key, or use the console that created it.",
+        )
+    try:
+        for row in rows:
+            aes_key_unwrap(kek, row.wrapped or b"")
+    except InvalidUnwrap as exc:
+        raise UserError(
+            "The key-encryption key in " + store.describe() + " does not open this "
+            "database's data keys.",
+            fix="Restore the key this database was created with.",
+        ) from exc
+    return f"{len(rows)} data key(s) open with the key in {store.describe()}"
 
 
 def open_cipher(session: Session, store: KekStore) -> FieldCipher:
