@@ -42,6 +42,7 @@ from dispatch_desktop import __version__
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import utcnow
 from dispatch_desktop.services.dispatch.outbox import Delivery, DeliveryResult, Outcome
+from dispatch_desktop.services.intake import strict
 from dispatch_desktop.services.security import secrets
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class LinkStatus:
     last_good_at: dt.datetime | None = None
     last_error: str | None = None
     consecutive_failures: int = 0
+    set_aside: int = 0  # documents set aside since a supervisor last acknowledged them
 
     @property
     def stale(self) -> bool:
@@ -78,14 +80,23 @@ class LinkStatus:
         def clock(when: dt.datetime) -> str:
             return when.astimezone(tz).strftime("%H:%M")
 
+        aside = (
+            f"{self.set_aside} document{'s' if self.set_aside != 1 else ''} set aside"
+            if self.set_aside
+            else ""
+        )
         if self.state is LinkState.ONLINE:
             return f"{self.name} link online"
         if self.state is LinkState.DEGRADED:
+            if self.last_error is None and aside:
+                return f"{self.name} link degraded: {aside}"
             detail = f": {self.last_error}" if self.last_error else ""
-            return f"{self.name} link degraded since {clock(self.since)}{detail}"
+            more = f"; {aside}" if aside else ""
+            return f"{self.name} link degraded since {clock(self.since)}{detail}{more}"
+        more = f"; {aside}" if aside else ""
         if self.last_good_at is None:
-            return f"{self.name} link offline (no message received yet)"
-        return f"{self.name} link offline since {clock(self.since)}"
+            return f"{self.name} link offline (no message received yet){more}"
+        return f"{self.name} link offline since {clock(self.since)}{more}"
 
 
 Listener = Callable[[LinkStatus], None]
@@ -136,7 +147,7 @@ class LinkMonitor:
         with self._lock:
             old = self._status
             slow = seconds > self._slow
-            state = LinkState.DEGRADED if slow else LinkState.ONLINE
+            state = LinkState.DEGRADED if slow or old.set_aside else LinkState.ONLINE
             error = f"slow answer ({seconds:.1f} s)" if slow else None
             new = replace(
                 old,
@@ -145,6 +156,27 @@ class LinkMonitor:
                 last_good_at=now,
                 last_error=error,
                 consecutive_failures=0,
+            )
+            self._status = new
+        self._notify(old, new)
+        return new
+
+    def record_set_aside(self, count: int) -> LinkStatus:
+        """How many documents are set aside and not yet acknowledged: while any are, a link
+        that answers well is degraded, not online."""
+        now = self._clock()
+        with self._lock:
+            old = self._status
+            state = old.state
+            if count and state is LinkState.ONLINE:
+                state = LinkState.DEGRADED
+            elif not count and state is LinkState.DEGRADED and old.last_error is None:
+                state = LinkState.ONLINE
+            new = replace(
+                old,
+                state=state,
+                since=old.since if old.state is state else now,
+                set_aside=count,
             )
             self._status = new
         self._notify(old, new)
@@ -169,7 +201,11 @@ class LinkMonitor:
         return new
 
     def _notify(self, old: LinkStatus, new: LinkStatus) -> None:
-        if old.state is new.state and old.last_error == new.last_error:
+        if (old.state, old.last_error, old.set_aside) == (
+            new.state,
+            new.last_error,
+            new.set_aside,
+        ):
             return
         with self._lock:
             listeners = list(self._listeners)
@@ -382,8 +418,10 @@ class EidoFeed:
             self.remote.monitor.record_failure(message)
             raise LinkError(message, status=response.status_code)
         try:
-            body = response.json()
-        except ValueError as exc:
+            # Bounded, and one document at a time: a document nested too deeply or holding
+            # a huge number is left in its place for ingest to set aside, not the page.
+            body = strict.loads_page(response.content, list_key="documents")
+        except strict.InputError as exc:
             # A cut-off answer: count it against the link and fetch the page again later.
             message = "the feed's answer was cut off or is not JSON"
             self.remote.monitor.record_failure(message)
@@ -442,7 +480,8 @@ class DropFolder:
                     entries.append((mtime, Path(entry.path)))
         for _mtime, path in sorted(entries)[:limit]:
             try:
-                raw = path.read_bytes()
+                with path.open("rb") as stream:  # a bigger file is refused for its size
+                    raw = stream.read(strict.MAX_DOCUMENT_BYTES + 1)
             except FileNotFoundError:
                 continue  # another console took it
             yield DroppedFile(path, raw.decode("utf-8", errors="replace"))

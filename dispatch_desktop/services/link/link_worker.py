@@ -181,6 +181,7 @@ class CadLinkWorker:
             )
         elif self.drop is not None:
             inbound = ingest.ingest_drop_folder(self.ctx, self.drop, process=self.process)
+        self.refresh_set_aside()
         outbound: outbox.SendReport | None = None
         if self.transport is not None:
             exchange = self.config.read_timeout + self.config.connect_timeout
@@ -200,6 +201,14 @@ class CadLinkWorker:
             hub = hub_sync.sync_once(self.ctx, self.hub)
             self.hub_schedule.done(now, hub)
         return RoundReport(resumed, inbound, outbound, hub, self.cad_monitor.status())
+
+    def refresh_set_aside(self) -> None:
+        """Show documents set aside and not yet acknowledged on each link's status."""
+        with self.ctx.db.uow() as session:
+            cad = ingest.set_aside_count(session)
+            hub = ingest.set_aside_count(session, hub=True) if self.hub is not None else 0
+        self.cad_monitor.record_set_aside(cad)
+        self.hub_monitor.record_set_aside(hub)
 
     def _has_stale_calls(self, cutoff: dt.datetime) -> bool:
         """Is a call stored before ``cutoff`` still unprocessed? Only then is one stuck,
