@@ -10,6 +10,11 @@ Sending never holds a database transaction open across the network: due messages
 posted, then marked in another short transaction. A process killed mid-send leaves claimed
 rows that become due again when their lease expires.
 
+Messages about different incidents go out side by side, on several connections (``lanes``);
+messages about one incident go in the order they were written: a message is not claimed
+while an earlier one of its incident is still pending, and a failure holds back the rest
+of its incident for that round only. A slow reply holds its own incident, never the queue.
+
 Failures back off exponentially with jitter; after ``max_attempts`` a message moves to the
 dead-letter state, which the supervisor sees (`list_messages`, `counts`) and can requeue.
 """
@@ -20,8 +25,10 @@ import datetime as dt
 import enum
 import hashlib
 import random
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -160,6 +167,8 @@ def claim_due(
 ) -> list[Delivery]:
     """Claim up to ``limit`` due messages: count the attempt and lease them.
 
+    Oldest first, and never a message whose incident has an earlier message still pending
+    (waiting for its retry, or in flight): within an incident, CAD gets them in order.
     On PostgreSQL, ``FOR UPDATE SKIP LOCKED`` lets several consoles send side by side
     without taking each other's messages; SQLite has a single writer anyway.
     """
@@ -169,15 +178,14 @@ def claim_due(
             select(OutboxMessage)
             .where(
                 OutboxMessage.status == str(OutboxStatus.PENDING),
-                OutboxMessage.next_attempt_at <= now,
                 OutboxMessage.destination.in_(list(destinations)),
             )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
+            .order_by(OutboxMessage.id)
+            .limit(max(limit * 20, 2000))
         )
         if db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        rows = session.execute(query).scalars().all()
+        rows = _in_incident_order(session.execute(query).scalars().all(), now, limit)
         incidents = _incident_ids(session, rows)
         lease = now + dt.timedelta(seconds=lease_seconds)
         claimed: list[Delivery] = []
@@ -197,6 +205,32 @@ def claim_due(
                 )
             )
     return claimed
+
+
+def incident_key(payload: Mapping[str, Any]) -> str | None:
+    """Which incident a message is about (its call), for ordering; None if no call."""
+    number = payload.get("call_number") or payload.get("call_id")
+    return None if number is None else str(number)
+
+
+def _in_incident_order(
+    rows: Sequence[OutboxMessage], now: dt.datetime, limit: int
+) -> list[OutboxMessage]:
+    """The due rows (oldest first) that no earlier pending row of their incident holds back."""
+    held: set[str] = set()
+    due: list[OutboxMessage] = []
+    for row in rows:
+        key = incident_key(row.payload)
+        if key is not None and key in held:
+            continue
+        if row.next_attempt_at > now:
+            if key is not None:
+                held.add(key)
+            continue
+        due.append(row)
+        if len(due) >= limit:
+            break
+    return due
 
 
 def _incident_ids(session: Session, rows: Sequence[OutboxMessage]) -> dict[str, str]:
@@ -266,13 +300,17 @@ def send_due(
     request_seconds: float = 15.0,
     rng: random.Random | None = None,
     now: Callable[[], dt.datetime] = utcnow,
+    lanes: int = 1,
 ) -> SendReport:
     """Deliver one round of due messages through the transport for their destination.
 
-    Stops the round at the first UNREACHABLE result and releases the rest untouched. A
-    message is sent only while its lease has at least ``request_seconds`` (the longest one
-    exchange can take) to run, so no other console can claim it while it is in flight;
-    the rest of the batch is released for the next round.
+    Incidents go out side by side on up to ``lanes`` threads (the transport must be
+    thread-safe: one `requests.Session` is); each incident's messages go in order on one
+    lane, and one to be retried holds back the rest of its incident (they are released
+    without spending an attempt; a refused one goes dead and does not). The round stops at the first UNREACHABLE
+    result and releases the rest untouched. A message is sent only while its lease has at
+    least ``request_seconds`` (the longest one exchange can take) to run, so no other
+    console can claim it while it is in flight; the rest is released for the next round.
     """
     backoff = backoff or Backoff()
     started = time.monotonic()
@@ -281,19 +319,34 @@ def send_due(
     )
     if not claimed:
         return SendReport()
-    results: list[tuple[Delivery, DeliveryResult | None]] = []
-    stop = False
-    for delivery in claimed:
-        if stop or time.monotonic() - started > lease_seconds - request_seconds:
-            stop = True
-            results.append((delivery, None))
-            continue
-        result = transports[delivery.destination](delivery)
-        results.append((delivery, result))
-        stop = result.outcome is Outcome.UNREACHABLE
+    results: dict[int, DeliveryResult | None] = {}
+    unreachable = threading.Event()
+
+    def send_incident(group: list[Delivery]) -> None:
+        for index, delivery in enumerate(group):
+            late = time.monotonic() - started > lease_seconds - request_seconds
+            if unreachable.is_set() or late:
+                results.update((d.id, None) for d in group[index:])
+                return
+            result = transports[delivery.destination](delivery)
+            results[delivery.id] = result
+            if result.outcome is Outcome.UNREACHABLE:
+                unreachable.set()
+            if result.outcome in (Outcome.RETRY, Outcome.UNREACHABLE):
+                # It will be sent again: what follows it in its incident waits for it.
+                results.update((d.id, None) for d in group[index + 1 :])
+                return
+
+    groups = _by_incident(claimed)
+    if lanes > 1 and len(groups) > 1:
+        with ThreadPoolExecutor(min(lanes, len(groups)), thread_name_prefix="outbox") as pool:
+            list(pool.map(send_incident, groups))
+    else:
+        for group in groups:
+            send_incident(group)
     report = _record_results(
         db,
-        results,
+        [(d, results.get(d.id)) for d in claimed],
         now=now(),
         backoff=backoff,
         rng=rng,
@@ -307,6 +360,17 @@ def send_due(
         released=report.released,
         errors=report.errors,
     )
+
+
+def _by_incident(claimed: Sequence[Delivery]) -> list[list[Delivery]]:
+    """The claimed messages as one list per incident, each in the order it was written."""
+    groups: dict[object, list[Delivery]] = {}
+    for delivery in claimed:
+        key = incident_key(delivery.payload)
+        groups.setdefault(key if key is not None else ("message", delivery.id), []).append(
+            delivery
+        )
+    return list(groups.values())
 
 
 @dataclass(frozen=True, slots=True)

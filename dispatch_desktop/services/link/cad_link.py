@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
 from dispatch_desktop import __version__
 from dispatch_desktop.errors import UserError
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+POOL_CONNECTIONS = 16
 
 
 class LinkState(enum.StrEnum):
@@ -291,7 +293,10 @@ class Remote:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        self.session.mount(self._root(), HTTPAdapter(max_retries=retry, pool_maxsize=4))
+        # Enough keep-alive connections for the outbox's lanes and the feed side by side.
+        self.session.mount(
+            self._root(), HTTPAdapter(max_retries=retry, pool_maxsize=POOL_CONNECTIONS)
+        )
 
     def _root(self) -> str:
         parts = urlsplit(self.config.base_url)
@@ -327,10 +332,20 @@ class Remote:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
+        deadline: float | None = None,
     ) -> requests.Response:
-        """One exchange. Raises LinkError on no answer or a server error; 4xx is returned."""
+        """One exchange. Raises LinkError on no answer or a server error; 4xx is returned.
+
+        ``deadline`` bounds the whole exchange (connect, send and the answer) in seconds;
+        without it, the connect and read timeouts bound each step."""
         all_headers = {**self._auth_headers(), **(headers or {})}
         started = time.monotonic()
+        read_limit = self.config.read_timeout if deadline is None else deadline
+        timeout: tuple[float, float] | Timeout = (self.config.connect_timeout, read_limit)
+        if deadline is not None:
+            timeout = Timeout(
+                connect=min(self.config.connect_timeout, deadline), read=deadline, total=deadline
+            )
         try:
             response = self.session.request(
                 method,
@@ -338,7 +353,7 @@ class Remote:
                 params=params,
                 headers=all_headers,
                 json=json_body,
-                timeout=(self.config.connect_timeout, self.config.read_timeout),
+                timeout=timeout,
             )
         except requests.exceptions.ConnectionError as exc:
             # ConnectTimeout is a ConnectionError too; a ReadTimeout is not.
@@ -347,7 +362,7 @@ class Remote:
             self.monitor.record_failure(message)
             raise LinkError(message, unreachable=unreachable) from exc
         except requests.exceptions.Timeout as exc:
-            message = f"no answer within {self.config.read_timeout:g} s"
+            message = f"no answer within {read_limit:g} s"
             self.monitor.record_failure(message)
             raise LinkError(message) from exc
         except requests.exceptions.RequestException as exc:
@@ -586,6 +601,9 @@ class CadOutbound:
     path: str = "eido/updates"
     fmt: OutboundFormat = OutboundFormat.EIDO
     agency: Agency = field(default_factory=Agency)
+    # The longest one POST may take, all told: a reply later than this is retried (the
+    # receiver drops the resend by its key), so one slow reply cannot hold its lane long.
+    deadline: float | None = 5.0
 
     def __call__(self, delivery: Delivery) -> DeliveryResult:
         body = (
@@ -599,6 +617,7 @@ class CadOutbound:
                 self.path,
                 headers={IDEMPOTENCY_HEADER: delivery.idempotency_key},
                 json_body=body,
+                deadline=self.deadline,
             )
         except LinkError as exc:
             outcome = Outcome.UNREACHABLE if exc.unreachable else Outcome.RETRY
