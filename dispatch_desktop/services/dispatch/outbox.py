@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import Call, OutboxMessage, utcnow
 from dispatch_desktop.models.domain import Actor, OutboxStatus, Role
-from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.platform.db import Database, begin_now
 from dispatch_desktop.services.security import audit
 
 MAX_KEY_LENGTH = 128
@@ -107,7 +107,7 @@ class Backoff:
     """Exponential backoff with jitter: attempt n waits between half and all of
     ``min(cap, base * 2**(n-1))`` seconds, so many consoles do not retry in step."""
 
-    base_seconds: float = 2.0
+    base_seconds: float = 1.0
     cap_seconds: float = 300.0
     max_attempts: int = 12
 
@@ -155,6 +155,7 @@ class SendReport:
     dead: int = 0
     released: int = 0
     errors: tuple[str, ...] = field(default=())
+    unreachable: bool = False  # the round stopped because the remote did not answer
 
 
 def claim_due(
@@ -174,18 +175,34 @@ def claim_due(
     """
     now = now or utcnow()
     with db.transaction() as session:
+        # On SQLite, the write lock before the read: two senders (lanes, or consoles) must
+        # not both read a message as due and both claim it.
+        begin_now(session.connection(), immediate=True)
+        pending = (
+            OutboxMessage.status == str(OutboxStatus.PENDING),
+            OutboxMessage.destination.in_(list(destinations)),
+        )
         query = (
             select(OutboxMessage)
-            .where(
-                OutboxMessage.status == str(OutboxStatus.PENDING),
-                OutboxMessage.destination.in_(list(destinations)),
-            )
+            .where(*pending, OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.id)
-            .limit(max(limit * 20, 2000))
+            .limit(limit)
         )
         if db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        rows = _in_incident_order(session.execute(query).scalars().all(), now, limit)
+        due = session.execute(query).scalars().all()
+        waiting = (
+            session.execute(
+                select(OutboxMessage.id, OutboxMessage.payload).where(
+                    *pending,
+                    OutboxMessage.next_attempt_at > now,
+                    OutboxMessage.id < max(row.id for row in due),
+                )
+            ).all()
+            if due
+            else []
+        )
+        rows = _in_incident_order(due, [(i, p) for i, p in waiting])
         incidents = _incident_ids(session, rows)
         lease = now + dt.timedelta(seconds=lease_seconds)
         claimed: list[Delivery] = []
@@ -214,23 +231,22 @@ def incident_key(payload: Mapping[str, Any]) -> str | None:
 
 
 def _in_incident_order(
-    rows: Sequence[OutboxMessage], now: dt.datetime, limit: int
+    due: Sequence[OutboxMessage], waiting: Sequence[tuple[int, Mapping[str, Any]]]
 ) -> list[OutboxMessage]:
-    """The due rows (oldest first) that no earlier pending row of their incident holds back."""
-    held: set[str] = set()
-    due: list[OutboxMessage] = []
-    for row in rows:
+    """The due rows (oldest first) that no earlier pending row of their incident holds
+    back: one ``waiting`` (for its retry, or in flight), or a due one held back itself."""
+    first_waiting: dict[str, int] = {}
+    for row_id, payload in waiting:
+        key = incident_key(payload)
+        if key is not None:
+            first_waiting[key] = min(row_id, first_waiting.get(key, row_id))
+    taken: list[OutboxMessage] = []
+    for row in due:
         key = incident_key(row.payload)
-        if key is not None and key in held:
-            continue
-        if row.next_attempt_at > now:
-            if key is not None:
-                held.add(key)
-            continue
-        due.append(row)
-        if len(due) >= limit:
-            break
-    return due
+        if key is not None and first_waiting.get(key, row.id) < row.id:
+            continue  # its earlier message goes first; so do those after it
+        taken.append(row)
+    return taken
 
 
 def _incident_ids(session: Session, rows: Sequence[OutboxMessage]) -> dict[str, str]:
@@ -301,18 +317,81 @@ def send_due(
     rng: random.Random | None = None,
     now: Callable[[], dt.datetime] = utcnow,
     lanes: int = 1,
+    idle_seconds: float = 0.1,
 ) -> SendReport:
     """Deliver one round of due messages through the transport for their destination.
 
-    Incidents go out side by side on up to ``lanes`` threads (the transport must be
-    thread-safe: one `requests.Session` is); each incident's messages go in order on one
-    lane, and one to be retried holds back the rest of its incident (they are released
-    without spending an attempt; a refused one goes dead and does not). The round stops at the first UNREACHABLE
-    result and releases the rest untouched. A message is sent only while its lease has at
-    least ``request_seconds`` (the longest one exchange can take) to run, so no other
-    console can claim it while it is in flight; the rest is released for the next round.
+    With one lane: claim up to ``limit`` messages, send them, mark them. With ``lanes``
+    > 1, that many threads (the transport must be thread-safe: one `requests.Session` is)
+    each claim a share, send, mark and claim again, so a slow reply holds its own lane and
+    incident while the others go on, taking messages written meanwhile too; the round ends
+    when no lane has work (or after ``lease_seconds``).
+
+    Each incident's messages go in order, and one to be retried holds back the rest of its
+    incident (released without spending an attempt; a refused one goes dead and does not).
+    The round stops at the first UNREACHABLE result and releases the rest untouched. A
+    message is sent only while its lease has at least ``request_seconds`` (the longest one
+    exchange can take) to run, so no other console can claim it while it is in flight.
     """
     backoff = backoff or Backoff()
+    if lanes <= 1:
+        return _send_batch(db, transports, limit, backoff, lease_seconds, request_seconds, rng, now)
+    # A few messages a claim: a slow reply holds up no more than the few claimed with it.
+    share = max(1, min(limit // lanes, 4))
+    lock = threading.Lock()
+    busy = [0]
+    reports: list[SendReport] = []
+    stop = threading.Event()
+    round_ends = time.monotonic() + lease_seconds
+
+    def lane() -> None:
+        while not stop.is_set() and time.monotonic() < round_ends:
+            with lock:
+                busy[0] += 1
+            try:
+                report = _send_batch(
+                    db, transports, share, backoff, lease_seconds, request_seconds, rng, now
+                )
+            finally:
+                with lock:
+                    busy[0] -= 1
+            if report.claimed:
+                with lock:
+                    reports.append(report)
+            if report.unreachable:
+                stop.set()
+            elif not report.claimed:
+                with lock:
+                    others_busy = busy[0] > 0
+                if not others_busy:
+                    return
+                stop.wait(idle_seconds)  # another lane may yet release or write more
+
+    with ThreadPoolExecutor(lanes, thread_name_prefix="outbox") as pool:
+        for future in [pool.submit(lane) for _ in range(lanes)]:
+            future.result()
+    return SendReport(
+        claimed=sum(r.claimed for r in reports),
+        delivered=sum(r.delivered for r in reports),
+        retried=sum(r.retried for r in reports),
+        dead=sum(r.dead for r in reports),
+        released=sum(r.released for r in reports),
+        errors=tuple(e for r in reports for e in r.errors),
+        unreachable=stop.is_set(),
+    )
+
+
+def _send_batch(
+    db: Database,
+    transports: Mapping[str, Transport],
+    limit: int,
+    backoff: Backoff,
+    lease_seconds: float,
+    request_seconds: float,
+    rng: random.Random | None,
+    now: Callable[[], dt.datetime],
+) -> SendReport:
+    """Claim up to ``limit`` due messages, send them (each incident in order), mark them."""
     started = time.monotonic()
     claimed = claim_due(
         db, destinations=transports.keys(), now=now(), limit=limit, lease_seconds=lease_seconds
@@ -320,30 +399,20 @@ def send_due(
     if not claimed:
         return SendReport()
     results: dict[int, DeliveryResult | None] = {}
-    unreachable = threading.Event()
-
-    def send_incident(group: list[Delivery]) -> None:
+    unreachable = False
+    for group in _by_incident(claimed):
         for index, delivery in enumerate(group):
             late = time.monotonic() - started > lease_seconds - request_seconds
-            if unreachable.is_set() or late:
+            if unreachable or late:
                 results.update((d.id, None) for d in group[index:])
-                return
+                break
             result = transports[delivery.destination](delivery)
             results[delivery.id] = result
-            if result.outcome is Outcome.UNREACHABLE:
-                unreachable.set()
+            unreachable = result.outcome is Outcome.UNREACHABLE
             if result.outcome in (Outcome.RETRY, Outcome.UNREACHABLE):
                 # It will be sent again: what follows it in its incident waits for it.
                 results.update((d.id, None) for d in group[index + 1 :])
-                return
-
-    groups = _by_incident(claimed)
-    if lanes > 1 and len(groups) > 1:
-        with ThreadPoolExecutor(min(lanes, len(groups)), thread_name_prefix="outbox") as pool:
-            list(pool.map(send_incident, groups))
-    else:
-        for group in groups:
-            send_incident(group)
+                break
     report = _record_results(
         db,
         [(d, results.get(d.id)) for d in claimed],
@@ -359,6 +428,7 @@ def send_due(
         dead=report.dead,
         released=report.released,
         errors=report.errors,
+        unreachable=unreachable,
     )
 
 
@@ -367,9 +437,7 @@ def _by_incident(claimed: Sequence[Delivery]) -> list[list[Delivery]]:
     groups: dict[object, list[Delivery]] = {}
     for delivery in claimed:
         key = incident_key(delivery.payload)
-        groups.setdefault(key if key is not None else ("message", delivery.id), []).append(
-            delivery
-        )
+        groups.setdefault(key if key is not None else ("message", delivery.id), []).append(delivery)
     return list(groups.values())
 
 

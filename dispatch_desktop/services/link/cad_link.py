@@ -353,7 +353,8 @@ class Remote:
                 params=params,
                 headers=all_headers,
                 json=json_body,
-                timeout=timeout,
+                # requests passes a urllib3 Timeout through as it is (its stubs omit it).
+                timeout=timeout,  # type: ignore[arg-type]
             )
         except requests.exceptions.ConnectionError as exc:
             # ConnectTimeout is a ConnectionError too; a ReadTimeout is not.
@@ -603,7 +604,7 @@ class CadOutbound:
     agency: Agency = field(default_factory=Agency)
     # The longest one POST may take, all told: a reply later than this is retried (the
     # receiver drops the resend by its key), so one slow reply cannot hold its lane long.
-    deadline: float | None = 5.0
+    deadline: float | None = 3.0
 
     def __call__(self, delivery: Delivery) -> DeliveryResult:
         body = (

@@ -480,12 +480,11 @@ def ingest_batch(
     batched = _batched(process)
     if parsed and batched is not None:
         _ = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
-        size = max(1, batched.per_commit)
-        for start in range(0, len(parsed), size):
-            for index, result in _store_all(ctx, raws, parsed[start : start + size], kind, batched):
-                results[index] = result
-    elif parsed:
-        for index, result in _store_all(ctx, raws, parsed, kind, None):
+    # A page is stored a few documents a commit, so that the write lock is never held long
+    # (on SQLite, the outbox's sender and the console wait for it).
+    size = max(1, batched.per_commit if batched is not None else CALLS_PER_COMMIT)
+    for start in range(0, len(parsed), size):
+        for index, result in _store_all(ctx, raws, parsed[start : start + size], kind, batched):
             results[index] = result
     done = [r for r in results if r is not None]
     if process is not None and not isinstance(process, InTransaction) and batched is None:

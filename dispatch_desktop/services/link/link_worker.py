@@ -59,7 +59,7 @@ class LinkConfig:
     # Connections sending the outbox side by side (one incident each, in order within it),
     # and the longest one POST may take before it is retried.
     send_lanes: int = 8
-    send_deadline: float = 5.0
+    send_deadline: float = 3.0
     # How often the sender looks for new messages when it runs on its own thread (`run`).
     send_idle_seconds: float = 0.25
     # Threads triaging a page side by side; only for a custom ``process``: the default
