@@ -282,6 +282,7 @@ def build_document(
                 **prologue,
                 "standardPrimaryCallType": "emergency",
                 "direction": "incoming",
+                "callStateRegistryText": "callAnswered",
                 "callStartTimestamp": stamp,
                 "locationReference": [{"$ref": location_id}],
                 "personReference": person_refs,

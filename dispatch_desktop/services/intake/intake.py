@@ -298,7 +298,7 @@ def _niem_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, bool | int | float):
-        raise IntakeError(f"a name or date must be text, not {_type_name(value)}")
+        raise IntakeError(f"must be text, not {_type_name(value)}")
     if isinstance(value, list) and value:
         return _niem_text(value[0])
     if isinstance(value, Mapping):
@@ -321,16 +321,22 @@ def _eido_person(
         role = CallPersonRole.OTHER
     niem = comp.get("ncPersonComponent")
     name_obj = _pick(niem, "PersonName")
-    name = _niem_text(_pick(name_obj, "PersonFullName"))
-    if not name:
-        given = _niem_text(_pick(name_obj, "PersonGivenName"))
-        middle = _niem_text(_pick(name_obj, "PersonMiddleName"))
-        surname = _niem_text(_pick(name_obj, "PersonSurName"))
-        name = " ".join(p for p in (given, middle, surname) if p) or None
     where = f"personComponent[{index}].ncPersonComponent"
-    dob = _niem_text(_pick(_pick(niem, "PersonBirthDate"), "Date", "DateRepresentation"))
-    if dob is None:
-        dob = _niem_text(_pick(niem, "PersonBirthDate"))
+    try:
+        name = _niem_text(_pick(name_obj, "PersonFullName"))
+        if not name:
+            given = _niem_text(_pick(name_obj, "PersonGivenName"))
+            middle = _niem_text(_pick(name_obj, "PersonMiddleName"))
+            surname = _niem_text(_pick(name_obj, "PersonSurName"))
+            name = " ".join(p for p in (given, middle, surname) if p) or None
+    except IntakeError as exc:
+        raise IntakeError(f"{where}.PersonName {exc}") from None
+    try:
+        dob = _niem_text(_pick(_pick(niem, "PersonBirthDate"), "Date", "DateRepresentation"))
+        if dob is None:
+            dob = _niem_text(_pick(niem, "PersonBirthDate"))
+    except IntakeError as exc:
+        raise IntakeError(f"{where}.PersonBirthDate {exc}") from None
     callback = comp.get("callBackReference")
     ref = callback.get("$ref") if isinstance(callback, Mapping) else None
     phone = phones.get(ref) if isinstance(ref, str) else None
@@ -408,9 +414,8 @@ def parse_eido(document: Mapping[str, Any]) -> IntakeRecord:
         _timestamp(c.get("callStartTimestamp"), f"callComponent[{i}].callStartTimestamp")
         for i, c in enumerate(calls)
     ]
-    received = next((t for t in starts if t is not None), None) or _timestamp(
-        document.get("lastUpdateTimeStamp"), "lastUpdateTimeStamp"
-    )
+    updated = _timestamp(document.get("lastUpdateTimeStamp"), "lastUpdateTimeStamp")
+    received = next((t for t in starts if t is not None), None) or updated
     return IntakeRecord(
         external_id=external_id.strip(),
         nature_code=code.upper() if code else None,

@@ -115,7 +115,7 @@ def _constant_marked(text: str) -> Poison:
 def _decode_text(data: str | bytes, what: str, limit: int) -> str:
     if len(data) > limit:
         unit = "bytes" if isinstance(data, bytes) else "characters"
-        raise InputError(f"{what} is {len(data):,} {unit}; the limit is {limit:,}")
+        raise InputError(f"{what} is larger than the limit of {limit:,} {unit}")
     if isinstance(data, str):
         return data
     try:

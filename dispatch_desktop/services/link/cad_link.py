@@ -523,6 +523,7 @@ class Agency:
 
     agency_id: str = "bh-console.demo-county.example"
     element_id: str = "dispatch-desktop.demo-county.example"
+    role: str = "Supporting"
 
 
 def _iso(when: dt.datetime) -> str:
@@ -561,7 +562,14 @@ def eido_update(delivery: Delivery, agency: Agency | None = None) -> dict[str, A
         "eidoVersion": "1.0",
         "issuingElementIdentification": agency.element_id,
         "agencyComponent": [
-            {"$id": agency.agency_id, **prologue, "agencyType": ["psap"]},
+            {
+                "$id": agency.agency_id,
+                **prologue,
+                # Required by NENA's schema; the console informs the incident, it does
+                # not own it (values from NENA's Agency Role registry).
+                "agencyRoleDescriptionRegistryText": [agency.role],
+                "agencyType": ["psap"],
+            },
         ],
         "incidentComponent": {
             "$id": incident,
