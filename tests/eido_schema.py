@@ -42,8 +42,8 @@ _COUNTS = ("minItems", "maxItems", "minLength", "maxLength")
 
 
 def _numbers_as_numbers(node: Any) -> Any:
-    """The schema writes some counts as text (``minItems: 1,`` is the string "1,"); a validator wants
-    numbers. Nothing else is changed."""
+    """The schema writes some counts as text (``minItems: 1,`` is the string "1,"); a
+    validator wants numbers. Nothing else is changed."""
     if isinstance(node, dict):
         return {
             k: int(v.strip(" ,")) if k in _COUNTS and isinstance(v, str) else _numbers_as_numbers(v)
