@@ -89,7 +89,7 @@ def test_an_impossible_date_names_the_field(value: str) -> None:
 
 @pytest.mark.parametrize("value", ["no", "false", 0, 1, None, [], "true"])
 def test_a_boolean_is_true_or_false_only(value: object) -> None:
-    with pytest.raises(strict.InputError, match="^context.known_plan must be true or false"):
+    with pytest.raises(strict.InputError, match=r"^context\.known_plan must be true or false"):
         strict.parse_bool(value, "context.known_plan")
 
 
