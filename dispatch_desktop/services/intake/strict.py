@@ -179,7 +179,9 @@ def loads_bounded(
 
 # -- a feed page: one poisonous document must not cost the others --------------------------
 
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
+# Strings whole, and runs of opening or closing brackets as one token each, so that even
+# 5 MB of "[" is one step.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]+|[\]}]+|[,:]')
 
 
 def loads_page(data: str | bytes, *, list_key: str, what: str = "the page") -> Any:
@@ -221,52 +223,61 @@ def loads_page(data: str | bytes, *, list_key: str, what: str = "the page") -> A
 
 
 def _item_spans(text: str, list_key: str) -> list[tuple[int, int]] | None:
-    """(start, end) of each item of the top-level object's ``list_key`` array."""
+    """(start, end) of each item of the top-level object's ``list_key`` array; None if
+    the text does not close that array."""
+    wanted = json.dumps(list_key)
     depth = 0
     key: str | None = None
     last_string: str | None = None
     in_list = False
     item_start: int | None = None
     spans: list[tuple[int, int]] = []
+
+    def close_item(at: int) -> None:
+        nonlocal item_start
+        start = item_start if item_start is not None else _bare_value_start(text, at)
+        if start is not None:
+            spans.append((start, at))
+        item_start = None
+
     for match in _TOKEN.finditer(text):
         token = match.group()
-        if token[0] == '"':
+        first = token[0]
+        if first == '"':
             if depth == 1:
                 last_string = token
+            elif in_list and depth == 2 and item_start is None:
+                item_start = match.start()
+        elif first == ":":
+            if depth == 1:
+                key = last_string
+        elif first == ",":
+            if in_list and depth == 2:
+                close_item(match.start())
+        elif first in "[{":
             if in_list and depth == 2 and item_start is None:
                 item_start = match.start()
-            continue
-        if token == ":" and depth == 1:
-            key = last_string
-            continue
-        if token in "[{":
-            if in_list and depth == 2 and item_start is None:
-                item_start = match.start()
-            depth += 1
-            if depth == 2 and token == "[" and key == json.dumps(list_key):
+            if depth == 1 and first == "[" and key == wanted and not in_list:
                 in_list = True
                 item_start = None
-            continue
-        if token in "]}" or token == ",":
-            if in_list and depth == 2:
-                start = item_start if item_start is not None else _first_value(text, match)
-                if start is not None:
-                    spans.append((start, match.start()))
-                item_start = None
-            if token != ",":
-                depth -= 1
-                if in_list and depth == 1:
-                    return spans
+                depth += 1
+                if len(token) > 1:  # the first item opens in the same run
+                    item_start = match.start() + 1
+                    depth += len(token) - 1
+                continue
+            depth += len(token)
+        else:  # a run of closing brackets
+            if in_list and depth - len(token) < 2:
+                close_item(match.start() + (depth - 2))  # where the list's "]" is
+                return spans
+            depth -= len(token)
     return None
 
 
-def _first_value(text: str, match: re.Match[str]) -> int | None:
-    """Where a bare value (number, true, null) before ``match`` starts, if there is one."""
-    i = match.start()
-    j = i
-    while j > 0 and text[j - 1] not in "[,":
-        j -= 1
-    return j if text[j:i].strip() else None
+def _bare_value_start(text: str, end: int) -> int | None:
+    """Where a bare value (a number, true, null) that ends at ``end`` starts, if any."""
+    start = max(text.rfind("[", 0, end), text.rfind(",", 0, end)) + 1
+    return start if text[start:end].strip() else None
 
 
 # -- dates and times -----------------------------------------------------------------------
