@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import contextlib
+
 from dispatch_desktop.services.dispatch import triage
 from dispatch_desktop.services.intake import intake, strict
 from dispatch_desktop.tools.cad_simulator import build_stream
@@ -72,10 +74,8 @@ def timed(run: Callable[[bytes], None], data: bytes, repeat: int) -> list[float]
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        try:
+        with contextlib.suppress(intake.IntakeError):
             run(data)
-        except intake.IntakeError:
-            pass
         times.append((time.perf_counter() - started) * 1000)
     return times
 
