@@ -12,6 +12,7 @@ with the reason and the ids it returned.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -21,6 +22,7 @@ from typing import Any
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.intake import strict
 from dispatch_desktop.services.registry.access import lookup_with_audit, require_reason
 from dispatch_desktop.services.registry.lookup import PersonQuery
 
@@ -48,13 +50,15 @@ def _lookup(args: argparse.Namespace, ctx: AppContext) -> int:
             raise UserError(f"{args.batch}: no such file.", fix="Check the path.")
         lines = args.batch.read_text(encoding="utf-8-sig").splitlines()
     failures = 0
-    with ctx.db.transaction() as session:
-        for line_no, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        # One transaction a line: what a line disclosed is audited before it is printed,
+        # whatever a later line does.
+        with ctx.db.transaction() as session:
             out = _one(session, ctx.actor, reason, line, line_no, args.top)
-            failures += "error" in out
-            print(json.dumps(out, ensure_ascii=False), flush=False)
+        failures += "error" in out
+        print(json.dumps(out, ensure_ascii=False), flush=False)
     sys.stdout.flush()
     return 1 if failures else 0
 
@@ -64,17 +68,27 @@ def _one(
 ) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"line {line_no}: not JSON ({exc.msg})", "elapsed_ms": 0.0}
+        item = strict.loads_bounded(line, what="the line")
+    except strict.InputError as exc:
+        return {"id": None, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
     if not isinstance(item, dict):
         return {"id": None, "error": f"line {line_no}: not a JSON object", "elapsed_ms": 0.0}
     ident = item.get("id")
     values = {k: item.get(k) for k in FIELDS}
-    bad = [k for k, v in values.items() if v is not None and not isinstance(v, str | int)]
+    bad = [
+        k
+        for k, v in values.items()
+        if v is not None and (not isinstance(v, str | int) or isinstance(v, bool))
+    ]
     if bad:
         return {"id": ident, "error": f"line {line_no}: {', '.join(bad)} must be text",
                 "elapsed_ms": 0.0}  # fmt: skip
+    dob = values["dob"]
+    if isinstance(dob, str) and strict.looks_like_date(dob):
+        try:
+            strict.parse_date(dob, "dob", latest=dt.date.today())
+        except strict.InputError as exc:
+            return {"id": ident, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
     query = PersonQuery(**{k: str(v) if v is not None else None for k, v in values.items()})
     try:
         candidates = lookup_with_audit(session, actor, query, reason=reason, top=top)

@@ -180,3 +180,43 @@ def test_triage_eido_takes_the_good_documents_of_a_hostile_array(tmp_path: Path)
     assert {r["id"] for r in results if "error" not in r} == good_ids
     assert sum("error" in r for r in results) == len(BAD) - len(NOT_JSON)
     assert len(results) == len(texts)
+
+
+def test_a_lookup_batch_answers_a_bad_line_in_one_line_and_audits_every_disclosure(
+    cli: list[str], ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dispatch_desktop.services.registry import registry
+    from tests.integration.test_lookup import REGISTRY
+
+    with ctx.db.transaction() as session:
+        registry.write_records(session, None, "county", REGISTRY)
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "name": "Danny Reyes", "dob": "29"}),
+                json.dumps({"id": "b", "name": "Robert Smith", "dob": "99/99/9999"}),
+                json.dumps({"id": "c", "name": "Robert Smith", "dob": "2000-02-30"}),
+                json.dumps({"id": "d", "name": True}),
+                '{"id": "e", "name": "Robert Smith", "n": ' + "9" * 5000 + "}",
+                json.dumps({"id": "f", "first_name": "Robert", "last_name": "Smith"}),
+            ]
+        )
+    )
+    code = main([*cli, "lookup", "--batch", str(batch), "--reason", "QA of registry"])
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert [line.get("id") for line in lines] == ["a", "b", "c", "d", None, "f"]
+    assert (
+        lines[1]["error"] == "line 2: dob '99/99/9999' is not a real date (month must be in 1..12)"
+    )
+    assert lines[2]["error"].startswith("line 3: dob '2000-02-30' is not a real date")
+    assert lines[3]["error"] == "line 4: name must be text"
+    assert "a number of 5,000 characters" in lines[4]["error"]
+    assert lines[0]["candidates"] and lines[5]["candidates"]
+    with ctx.db.uow() as session:
+        audited = session.execute(
+            select(AuditEvent.reason).where(AuditEvent.action == "person.lookup")
+        ).all()
+    assert len(audited) == 2  # the two lines that disclosed anything
