@@ -40,10 +40,11 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import Call, OutboxMessage, utcnow
 from dispatch_desktop.models.domain import Actor, OutboxStatus, Role
-from dispatch_desktop.services.platform.db import Database, begin_now
+from dispatch_desktop.services.platform.db import Database, serialize_writers
 from dispatch_desktop.services.security import audit
 
 MAX_KEY_LENGTH = 128
+CLAIM_LOCK_ID = 0x0B0C_1A17  # PostgreSQL advisory lock: one claim of due messages at a time
 DEFAULT_DESTINATION = "cad"
 
 
@@ -170,14 +171,15 @@ def claim_due(
 
     Oldest first, and never a message whose incident has an earlier message still pending
     (waiting for its retry, or in flight): within an incident, CAD gets them in order.
-    On PostgreSQL, ``FOR UPDATE SKIP LOCKED`` lets several consoles send side by side
-    without taking each other's messages; SQLite has a single writer anyway.
+    Claims are serialised (they are short: no network inside), so several consoles and
+    lanes send side by side without taking each other's messages.
     """
     now = now or utcnow()
     with db.transaction() as session:
-        # On SQLite, the write lock before the read: two senders (lanes, or consoles) must
-        # not both read a message as due and both claim it.
-        begin_now(session.connection(), immediate=True)
+        # One claim at a time (lanes and consoles alike; an advisory lock on PostgreSQL,
+        # the write lock on SQLite), taken before the read: two senders must neither claim
+        # one message nor each take a different message of one call out of order.
+        serialize_writers(session, CLAIM_LOCK_ID)
         pending = (
             OutboxMessage.status == str(OutboxStatus.PENDING),
             OutboxMessage.destination.in_(list(destinations)),
@@ -189,7 +191,7 @@ def claim_due(
             .limit(limit)
         )
         if db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
+            query = query.with_for_update()  # a row being marked is waited for, not skipped
         due = session.execute(query).scalars().all()
         waiting = (
             session.execute(
