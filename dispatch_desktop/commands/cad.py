@@ -4,7 +4,8 @@
 - ``cad status``: outbox counts, documents that could not be ingested, link settings.
 - ``cad outbox [--status dead]``: the messages, newest first (the supervisor's list).
 - ``cad requeue ID... --reason TEXT``: send dead letters again (audited).
-- ``cad errors``: inbound documents that could not be read, kept for inspection.
+- ``cad errors``: inbound documents set aside (could not be read), kept for inspection.
+- ``cad acknowledge``: a supervisor has seen them; the link is no longer degraded for them.
 - ``cad ingest FILE...``: ingest EIDO files by hand, exactly once each.
 
 Each runs as a signed-in user (``--as USER``). Without one, all but ``requeue`` (a person's
@@ -23,9 +24,11 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import OutboxStatus
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import outbox
+from dispatch_desktop.services.intake import strict
 from dispatch_desktop.services.link import ingest
 from dispatch_desktop.services.link.cad_link import LinkStatus
 from dispatch_desktop.services.link.link_worker import CadLinkWorker, LinkConfig
+from dispatch_desktop.services.security import auth
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,6 +64,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     errors.add_argument("--limit", type=int, default=50)
     add_actor_options(errors, service=True)
     errors.set_defaults(func=_errors)
+
+    ack = cad_sub.add_parser(
+        "acknowledge", help="mark the documents set aside as seen (the link is then online)"
+    )
+    ack.add_argument("--note", default="", help="what was done about them (audited)")
+    add_actor_options(ack)
+    ack.set_defaults(func=_acknowledge)
 
     files = cad_sub.add_parser("ingest", help="ingest EIDO JSON files by hand")
     files.add_argument("paths", type=Path, nargs="+", metavar="FILE")
@@ -135,6 +145,7 @@ def _status(args: argparse.Namespace, ctx: AppContext) -> int:
     with ctx.db.uow() as session:
         counts = outbox.counts(session)
         errors = ingest.list_errors(session, limit=1000)
+        aside = ingest.set_aside_count(session)
     since, _etag = ingest.feed_cursor(ctx)
     print(f"CAD: {settings.cad_url or settings.cad_drop_folder or 'not configured'}")
     print(f"hub: {settings.hub_url or 'not configured'}")
@@ -143,7 +154,14 @@ def _status(args: argparse.Namespace, ctx: AppContext) -> int:
     ) else ""  # fmt: skip
     print(f"outbox: {counts.pending} pending, {counts.sent} sent, {counts.dead} dead{oldest}")
     print(f"feed position: {since or 'start'}; documents rejected: {len(errors)}")
-    return 1 if counts.dead else 0
+    if aside:
+        print(
+            f"link: degraded: {aside} document{'s' if aside != 1 else ''} set aside "
+            "(see `cad errors`; a supervisor runs `cad acknowledge` once they are dealt with)"
+        )
+    else:
+        print("link: no documents set aside")
+    return 1 if counts.dead or aside else 0
 
 
 def _outbox(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -178,12 +196,23 @@ def _errors(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
+def _acknowledge(args: argparse.Namespace, ctx: AppContext) -> int:
+    auth.require(
+        ctx.actor, auth.Permission.REVIEW_CALLS, audit_in=ctx.db, action="ingest.acknowledge"
+    )
+    with ctx.db.transaction() as session:
+        seen = ingest.acknowledge_set_aside(session, ctx.actor, note=args.note)
+    print(f"{seen} document(s) set aside acknowledged" if seen else "nothing to acknowledge")
+    return 0
+
+
 def _ingest(args: argparse.Namespace, ctx: AppContext) -> int:
     process = None if args.no_pipeline else ingest.default_process
     failed = 0
     for path in args.paths:
         try:
-            data = path.read_bytes()
+            with path.open("rb") as stream:  # no more than a document may hold, and one byte
+                data = stream.read(strict.MAX_DOCUMENT_BYTES + 1)
         except OSError as exc:
             raise UserError(f"Cannot read {path}: {exc.strerror}.") from exc
         result = ingest.ingest_document(ctx, data, process=process)

@@ -12,6 +12,7 @@ with the reason and the ids it returned.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -22,6 +23,7 @@ from dispatch_desktop.commands import add_actor_options, reader_may_leave, write
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.intake import strict
 from dispatch_desktop.services.registry.access import lookup_with_audit, require_reason
 from dispatch_desktop.services.registry.lookup import PersonQuery
 from dispatch_desktop.services.security import auth
@@ -64,12 +66,6 @@ def _lookup(args: argparse.Namespace, ctx: AppContext) -> int:
     return 1 if failures else 0
 
 
-def _small_int(text: str) -> int:
-    if len(text) > 18:
-        raise ValueError(f"a number of {len(text):,} digits; no field needs more than 18")
-    return int(text)
-
-
 def _fits(field: str, value: object) -> bool:
     """Text, or a number where callers give one (an age or year, a phone); never true/false."""
     if isinstance(value, str):
@@ -82,13 +78,9 @@ def _one(
 ) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        item = json.loads(line, parse_int=_small_int)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"line {line_no}: not JSON ({exc.msg})", "elapsed_ms": 0.0}
-    except ValueError as exc:  # a number no field needs
+        item = strict.loads_bounded(line, what="the line")
+    except strict.InputError as exc:
         return {"id": None, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
-    except RecursionError:
-        return {"id": None, "error": f"line {line_no}: nested too deep", "elapsed_ms": 0.0}
     if not isinstance(item, dict):
         return {"id": None, "error": f"line {line_no}: not a JSON object", "elapsed_ms": 0.0}
     ident = item.get("id")
@@ -99,6 +91,12 @@ def _one(
     if bad:
         return {"id": ident, "error": f"line {line_no}: {', '.join(bad)} must be text",
                 "elapsed_ms": 0.0}  # fmt: skip
+    dob = values["dob"]
+    if isinstance(dob, str) and strict.looks_like_date(dob):
+        try:
+            strict.parse_date(dob, "dob", latest=dt.date.today())
+        except strict.InputError as exc:
+            return {"id": ident, "error": f"line {line_no}: {exc}", "elapsed_ms": 0.0}
     query = PersonQuery(**{k: str(v) if v is not None else None for k, v in values.items()})
     try:
         candidates = lookup_with_audit(session, actor, query, reason=reason, top=top)

@@ -5,7 +5,8 @@ with the noise real callers add, narratives in call-taker style, updates that ad
 call), accepts outbound messages and counts their idempotency keys, and serves registry
 files for hub sync. With faults on, it answers some requests with 500 or 503, answers
 late, cuts a reply short, repeats documents, delivers updates out of order and mixes in
-documents that are not valid EIDO.
+documents that are not valid EIDO (cut off, no ``$id``, a time that cannot exist such as
+``0001-01-01T00:00:00+14:00``, JSON nested 3,000 levels deep, a 5,000-digit number).
 
 Endpoints:
 
@@ -40,6 +41,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy.orm import Session
+
+from dispatch_desktop.services.intake.strict import RawJson
 
 LOOPBACK = "127.0.0.1"
 AGENCY = "cad.demo-county.example"
@@ -279,6 +282,7 @@ def build_document(
                 **prologue,
                 "standardPrimaryCallType": "emergency",
                 "direction": "incoming",
+                "callStateRegistryText": "callAnswered",
                 "callStartTimestamp": stamp,
                 "locationReference": [{"$ref": location_id}],
                 "personReference": person_refs,
@@ -297,7 +301,7 @@ class StreamItem:
 
     incident: str | None  # None for a malformed document
     version: int
-    body: Any  # a dict, or a str that is not a valid EIDO document
+    body: Any  # a dict, a str that is not a valid EIDO document, or hostile RawJson
 
 
 def build_stream(
@@ -366,9 +370,18 @@ def build_stream(
     return items
 
 
+HOSTILE_TIMESTAMPS = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")
+
+
 def _malformed(rng: random.Random, good: dict[str, Any]) -> Any:
     text = json.dumps(good)
-    kind = rng.randrange(4)
+    kind = rng.randrange(7)
+    if kind == 4:  # a time that cannot be turned into UTC
+        return {**good, "lastUpdateTimeStamp": rng.choice(HOSTILE_TIMESTAMPS)}
+    if kind == 5:  # JSON nested 3,000 levels deep
+        return RawJson("[" * 3000 + "]" * 3000)
+    if kind == 6:  # a 5,000-digit number
+        return RawJson(text[:-1] + ', "x-count": ' + "9" * 5000 + "}")
     if kind == 0:
         return text[: rng.randrange(10, len(text) - 10)]  # cut off mid-document
     if kind == 1:
@@ -395,6 +408,7 @@ class SimulatorState:
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     lock: threading.Lock = field(default_factory=threading.Lock)
     applied: dict[str, Any] = field(default_factory=dict)
+    applied_at: dict[str, float] = field(default_factory=dict)  # time.time() of first apply
     post_counts: Counter[str] = field(default_factory=Counter)
     feed_requests: int = 0
     faults_injected: Counter[str] = field(default_factory=Counter)
@@ -513,10 +527,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
         since = max(0, since)
         end = min(visible, since + limit)
-        documents = [item.body for item in state.stream[since:end]]
-        payload = json.dumps(
-            {"documents": documents, "next": state.token(end), "more": end < visible}
-        ).encode("utf-8")
+        # A hostile document (RawJson) goes on the wire as it is: json.dumps could not
+        # even write one nested 3,000 levels deep.
+        documents = ", ".join(
+            item.body.text if isinstance(item.body, RawJson) else json.dumps(item.body)
+            for item in state.stream[since:end]
+        )
+        more = "true" if end < visible else "false"
+        payload = (
+            f'{{"documents": [{documents}], "next": {json.dumps(state.token(end))}, '
+            f'"more": {more}}}'
+        ).encode()
         with state.lock:
             truncate = state.roll(state.faults.truncate_rate, "truncate")
         if truncate and len(payload) > 20:
@@ -582,6 +603,7 @@ class _Handler(BaseHTTPRequestHandler):
             duplicate = key in state.applied
             if not duplicate:
                 state.applied[key] = body
+                state.applied_at[key] = time.time()
             lose_reply = state.roll(state.faults.post_lost_reply_rate, "lost_reply")
         if lose_reply:
             # Applied, but the client never hears so: it will send again.
@@ -712,6 +734,11 @@ class CadSimulator:
     def applied(self) -> dict[str, Any]:
         with self.state.lock:
             return dict(self.state.applied)
+
+    def applied_at(self) -> dict[str, float]:
+        """When each key was first applied (``time.time()``), in the order applied."""
+        with self.state.lock:
+            return dict(self.state.applied_at)
 
     def post_counts(self) -> Counter[str]:
         with self.state.lock:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHANGE_DEBOUNCE_MS = 60
+SEND_INTERVAL_MS = 1000
 
 
 class ConsoleLinks(QObject):
@@ -47,6 +48,10 @@ class ConsoleLinks(QObject):
         )
         self._poll = QTimer(self)
         self._poll.timeout.connect(self.on_poll_timeout)
+        # The outbox goes on its own timer: a decision never waits behind a slow feed.
+        self._send = QTimer(self)
+        self._send.setInterval(SEND_INTERVAL_MS)
+        self._send.timeout.connect(self.on_send_timeout)
 
     def start(self) -> None:
         if self._stopped:
@@ -57,6 +62,7 @@ class ConsoleLinks(QObject):
     def stop(self) -> None:
         self._stopped = True
         self._poll.stop()
+        self._send.stop()
         for unsubscribe in self._unsubscribe:
             if callable(unsubscribe):
                 unsubscribe()
@@ -120,6 +126,7 @@ class ConsoleLinks(QObject):
         emit(worker.cad_monitor.status())
         self._poll.setInterval(int(config.poll_seconds * 1000))
         self._poll.start()
+        self._send.start()
         self.on_poll_timeout()
 
     def on_poll_timeout(self) -> None:
@@ -128,11 +135,17 @@ class ConsoleLinks(QObject):
         if run_once is None:
             return
         self.window.runner.run(
-            run_once,
+            lambda: run_once(send=False),
             lane=Lane.NET,
             on_success=self.on_worker_round_done,
             on_failure=self.on_worker_round_failed,
         )
+
+    def on_send_timeout(self) -> None:
+        send_once = getattr(self._worker, "send_once", None)
+        if send_once is None:
+            return
+        self.window.runner.run(send_once, lane=Lane.NET, on_failure=self.on_worker_round_failed)
 
     def on_worker_round_done(self, report: object) -> None:
         self.link_round_done.emit(report)

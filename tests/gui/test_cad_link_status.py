@@ -52,3 +52,38 @@ def test_link_drop_shows_offline_and_stale_banner_then_clears(
     finally:
         worker.close()
         sim.stop()
+
+
+def test_documents_set_aside_show_until_a_supervisor_acknowledges_them(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from dispatch_desktop.models.domain import Actor, Role
+    from dispatch_desktop.services.intake.strict import RawJson
+    from dispatch_desktop.services.link import ingest
+    from dispatch_desktop.tools.cad_simulator import StreamItem, build_stream
+
+    good = build_stream(2, seed=9, update_rate=0.0)
+    hostile = [
+        StreamItem(None, 0, RawJson("[" * 3000 + "]" * 3000)),
+        StreamItem(None, 0, {**good[0].body, "lastUpdateTimeStamp": "0001-01-01T00:00:00+14:00"}),
+    ]
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    sim = CadSimulator(stream=[good[0], *hostile, good[1]]).start()
+    worker = CadLinkWorker(ctx, fast_config(sim.url, page_size=10), process=None)
+    worker.cad_monitor.subscribe(window.link_status_changed.emit)
+    try:
+        _round(worker)
+        qtbot.waitUntil(
+            lambda: "CAD link degraded: 2 documents set aside" in window.link_label.text(),
+            timeout=5000,
+        )
+        supervisor = Actor(username="tbrooks", role=Role.SUPERVISOR, workstation="SUP-01")
+        with ctx.db.transaction() as session:
+            ingest.acknowledge_set_aside(session, supervisor, note="CAD vendor told")
+        _round(worker)
+        qtbot.waitUntil(lambda: "CAD link online" in window.link_label.text(), timeout=5000)
+    finally:
+        worker.close()
+        sim.stop()

@@ -15,6 +15,7 @@ from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import outbox
 from dispatch_desktop.services.link.link_worker import CadLinkWorker, LinkConfig
 from dispatch_desktop.tools.cad_simulator import CadSimulator
+from tests.eido_schema import eido_errors
 
 FAST_BACKOFF = outbox.Backoff(base_seconds=0.01, cap_seconds=0.05, max_attempts=50)
 
@@ -108,6 +109,10 @@ def assert_each_message_applied_once(sim: CadSimulator, keys: set[str]) -> None:
     applied = sim.applied()
     assert set(applied) == keys
     assert all(n >= 1 for n in sim.post_counts().values())
+    # Every EIDO update CAD received validates against NENA's schema.
+    for key, body in applied.items():
+        if isinstance(body, dict) and "eidoVersion" in body:
+            assert eido_errors(body) == [], key
 
 
 def enqueue_messages(ctx: AppContext, n: int, *, prefix: str = "decision") -> set[str]:

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from dispatch_desktop.models import ClassificationRow, IngestedDocument
-from dispatch_desktop.models.domain import DecisionKind
+from dispatch_desktop.models.domain import Actor, DecisionKind, Role
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import decisions
+from dispatch_desktop.services.link import ingest
 from dispatch_desktop.services.link.cad_link import LinkState
 from dispatch_desktop.services.link.link_worker import CadLinkWorker
 from dispatch_desktop.tools.cad_simulator import CadSimulator, Faults, build_stream
@@ -68,6 +69,15 @@ def test_faults_end_with_each_call_once_and_each_message_once(ctx: AppContext, f
         assert injected["truncate"] > 0 and LinkState.DEGRADED in states
     elif fault == "lost_replies":
         assert injected["lost_reply"] > 0 and stats["resent"] > 0
+    elif fault == "malformed_documents":
+        # Set aside, the link says so until a supervisor has seen them.
+        status = worker.cad_monitor.status()
+        assert states[-1] is LinkState.DEGRADED and status.set_aside > 0
+        assert "documents set aside" in status.describe()
+        supervisor = Actor(username="tbrooks", role=Role.SUPERVISOR, workstation="SUP-01")
+        with ctx.db.transaction() as session:
+            assert ingest.acknowledge_set_aside(session, supervisor) == status.set_aside
+        worker.refresh_set_aside()
     assert states[-1] is LinkState.ONLINE
 
 

@@ -10,6 +10,11 @@ Sending never holds a database transaction open across the network: due messages
 posted, then marked in another short transaction. A process killed mid-send leaves claimed
 rows that become due again when their lease expires.
 
+Messages about different incidents go out side by side, on several connections (``lanes``);
+messages about one incident go in the order they were written: a message is not claimed
+while an earlier one of its incident is still pending, and a failure holds back the rest
+of its incident for that round only. A slow reply holds its own incident, never the queue.
+
 Failures back off exponentially with jitter; after ``max_attempts`` a message moves to the
 dead-letter state, which the supervisor sees (`list_messages`, `counts`) and can requeue.
 """
@@ -20,8 +25,10 @@ import datetime as dt
 import enum
 import hashlib
 import random
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -33,10 +40,11 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import Call, OutboxMessage, utcnow
 from dispatch_desktop.models.domain import Actor, OutboxStatus, Role
-from dispatch_desktop.services.platform.db import Database
+from dispatch_desktop.services.platform.db import Database, serialize_writers
 from dispatch_desktop.services.security import audit
 
 MAX_KEY_LENGTH = 128
+CLAIM_LOCK_ID = 0x0B0C_1A17  # PostgreSQL advisory lock: one claim of due messages at a time
 DEFAULT_DESTINATION = "cad"
 
 
@@ -100,7 +108,7 @@ class Backoff:
     """Exponential backoff with jitter: attempt n waits between half and all of
     ``min(cap, base * 2**(n-1))`` seconds, so many consoles do not retry in step."""
 
-    base_seconds: float = 2.0
+    base_seconds: float = 1.0
     cap_seconds: float = 300.0
     max_attempts: int = 12
 
@@ -148,6 +156,7 @@ class SendReport:
     dead: int = 0
     released: int = 0
     errors: tuple[str, ...] = field(default=())
+    unreachable: bool = False  # the round stopped because the remote did not answer
 
 
 def claim_due(
@@ -160,24 +169,42 @@ def claim_due(
 ) -> list[Delivery]:
     """Claim up to ``limit`` due messages: count the attempt and lease them.
 
-    On PostgreSQL, ``FOR UPDATE SKIP LOCKED`` lets several consoles send side by side
-    without taking each other's messages; SQLite has a single writer anyway.
+    Oldest first, and never a message whose incident has an earlier message still pending
+    (waiting for its retry, or in flight): within an incident, CAD gets them in order.
+    Claims are serialised (they are short: no network inside), so several consoles and
+    lanes send side by side without taking each other's messages.
     """
     now = now or utcnow()
     with db.transaction() as session:
+        # One claim at a time (lanes and consoles alike; an advisory lock on PostgreSQL,
+        # the write lock on SQLite), taken before the read: two senders must neither claim
+        # one message nor each take a different message of one call out of order.
+        serialize_writers(session, CLAIM_LOCK_ID)
+        pending = (
+            OutboxMessage.status == str(OutboxStatus.PENDING),
+            OutboxMessage.destination.in_(list(destinations)),
+        )
         query = (
             select(OutboxMessage)
-            .where(
-                OutboxMessage.status == str(OutboxStatus.PENDING),
-                OutboxMessage.next_attempt_at <= now,
-                OutboxMessage.destination.in_(list(destinations)),
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .where(*pending, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
             .limit(limit)
         )
         if db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = session.execute(query).scalars().all()
+            query = query.with_for_update()  # a row being marked is waited for, not skipped
+        due = session.execute(query).scalars().all()
+        waiting = (
+            session.execute(
+                select(OutboxMessage.id, OutboxMessage.payload).where(
+                    *pending,
+                    OutboxMessage.next_attempt_at > now,
+                    OutboxMessage.id < max(row.id for row in due),
+                )
+            ).all()
+            if due
+            else []
+        )
+        rows = _in_incident_order(due, [(i, p) for i, p in waiting])
         incidents = _incident_ids(session, rows)
         lease = now + dt.timedelta(seconds=lease_seconds)
         claimed: list[Delivery] = []
@@ -197,6 +224,31 @@ def claim_due(
                 )
             )
     return claimed
+
+
+def incident_key(payload: Mapping[str, Any]) -> str | None:
+    """Which incident a message is about (its call), for ordering; None if no call."""
+    number = payload.get("call_number") or payload.get("call_id")
+    return None if number is None else str(number)
+
+
+def _in_incident_order(
+    due: Sequence[OutboxMessage], waiting: Sequence[tuple[int, Mapping[str, Any]]]
+) -> list[OutboxMessage]:
+    """The due rows (oldest first) that no earlier pending row of their incident holds
+    back: one ``waiting`` (for its retry, or in flight), or a due one held back itself."""
+    first_waiting: dict[str, int] = {}
+    for row_id, payload in waiting:
+        key = incident_key(payload)
+        if key is not None:
+            first_waiting[key] = min(row_id, first_waiting.get(key, row_id))
+    taken: list[OutboxMessage] = []
+    for row in due:
+        key = incident_key(row.payload)
+        if key is not None and first_waiting.get(key, row.id) < row.id:
+            continue  # its earlier message goes first; so do those after it
+        taken.append(row)
+    return taken
 
 
 def _incident_ids(session: Session, rows: Sequence[OutboxMessage]) -> dict[str, str]:
@@ -266,34 +318,106 @@ def send_due(
     request_seconds: float = 15.0,
     rng: random.Random | None = None,
     now: Callable[[], dt.datetime] = utcnow,
+    lanes: int = 1,
+    idle_seconds: float = 0.1,
 ) -> SendReport:
     """Deliver one round of due messages through the transport for their destination.
 
-    Stops the round at the first UNREACHABLE result and releases the rest untouched. A
+    With one lane: claim up to ``limit`` messages, send them, mark them. With ``lanes``
+    > 1, that many threads (the transport must be thread-safe: one `requests.Session` is)
+    each claim a share, send, mark and claim again, so a slow reply holds its own lane and
+    incident while the others go on, taking messages written meanwhile too; the round ends
+    when no lane has work (or after ``lease_seconds``).
+
+    Each incident's messages go in order, and one to be retried holds back the rest of its
+    incident (released without spending an attempt; a refused one goes dead and does not).
+    The round stops at the first UNREACHABLE result and releases the rest untouched. A
     message is sent only while its lease has at least ``request_seconds`` (the longest one
-    exchange can take) to run, so no other console can claim it while it is in flight;
-    the rest of the batch is released for the next round.
+    exchange can take) to run, so no other console can claim it while it is in flight.
     """
     backoff = backoff or Backoff()
+    if lanes <= 1:
+        return _send_batch(db, transports, limit, backoff, lease_seconds, request_seconds, rng, now)
+    # A few messages a claim: a slow reply holds up no more than the few claimed with it.
+    share = max(1, min(limit // lanes, 4))
+    lock = threading.Lock()
+    busy = [0]
+    reports: list[SendReport] = []
+    stop = threading.Event()
+    round_ends = time.monotonic() + lease_seconds
+
+    def lane() -> None:
+        while not stop.is_set() and time.monotonic() < round_ends:
+            with lock:
+                busy[0] += 1
+            try:
+                report = _send_batch(
+                    db, transports, share, backoff, lease_seconds, request_seconds, rng, now
+                )
+            finally:
+                with lock:
+                    busy[0] -= 1
+            if report.claimed:
+                with lock:
+                    reports.append(report)
+            if report.unreachable:
+                stop.set()
+            elif not report.claimed:
+                with lock:
+                    others_busy = busy[0] > 0
+                if not others_busy:
+                    return
+                stop.wait(idle_seconds)  # another lane may yet release or write more
+
+    with ThreadPoolExecutor(lanes, thread_name_prefix="outbox") as pool:
+        for future in [pool.submit(lane) for _ in range(lanes)]:
+            future.result()
+    return SendReport(
+        claimed=sum(r.claimed for r in reports),
+        delivered=sum(r.delivered for r in reports),
+        retried=sum(r.retried for r in reports),
+        dead=sum(r.dead for r in reports),
+        released=sum(r.released for r in reports),
+        errors=tuple(e for r in reports for e in r.errors),
+        unreachable=stop.is_set(),
+    )
+
+
+def _send_batch(
+    db: Database,
+    transports: Mapping[str, Transport],
+    limit: int,
+    backoff: Backoff,
+    lease_seconds: float,
+    request_seconds: float,
+    rng: random.Random | None,
+    now: Callable[[], dt.datetime],
+) -> SendReport:
+    """Claim up to ``limit`` due messages, send them (each incident in order), mark them."""
     started = time.monotonic()
     claimed = claim_due(
         db, destinations=transports.keys(), now=now(), limit=limit, lease_seconds=lease_seconds
     )
     if not claimed:
         return SendReport()
-    results: list[tuple[Delivery, DeliveryResult | None]] = []
-    stop = False
-    for delivery in claimed:
-        if stop or time.monotonic() - started > lease_seconds - request_seconds:
-            stop = True
-            results.append((delivery, None))
-            continue
-        result = transports[delivery.destination](delivery)
-        results.append((delivery, result))
-        stop = result.outcome is Outcome.UNREACHABLE
+    results: dict[int, DeliveryResult | None] = {}
+    unreachable = False
+    for group in _by_incident(claimed):
+        for index, delivery in enumerate(group):
+            late = time.monotonic() - started > lease_seconds - request_seconds
+            if unreachable or late:
+                results.update((d.id, None) for d in group[index:])
+                break
+            result = transports[delivery.destination](delivery)
+            results[delivery.id] = result
+            unreachable = result.outcome is Outcome.UNREACHABLE
+            if result.outcome in (Outcome.RETRY, Outcome.UNREACHABLE):
+                # It will be sent again: what follows it in its incident waits for it.
+                results.update((d.id, None) for d in group[index + 1 :])
+                break
     report = _record_results(
         db,
-        results,
+        [(d, results.get(d.id)) for d in claimed],
         now=now(),
         backoff=backoff,
         rng=rng,
@@ -306,7 +430,17 @@ def send_due(
         dead=report.dead,
         released=report.released,
         errors=report.errors,
+        unreachable=unreachable,
     )
+
+
+def _by_incident(claimed: Sequence[Delivery]) -> list[list[Delivery]]:
+    """The claimed messages as one list per incident, each in the order it was written."""
+    groups: dict[object, list[Delivery]] = {}
+    for delivery in claimed:
+        key = incident_key(delivery.payload)
+        groups.setdefault(key if key is not None else ("message", delivery.id), []).append(delivery)
+    return list(groups.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ or, where the context does not state the facts, from the database's roster and r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,7 +22,7 @@ from typing import Any, Literal
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import ClassificationResult, IntakeRecord
 from dispatch_desktop.services.agency import AgencyConfig
-from dispatch_desktop.services.intake import classifier, intake
+from dispatch_desktop.services.intake import classifier, intake, strict
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.routing_context import (
     context_states_facts,
@@ -136,8 +135,8 @@ def _decode_line(raw: bytes) -> str:
 def _salvage_id(raw: bytes) -> Any:
     """The id of a line that failed, if it can be read at all, so the error can name it."""
     try:
-        obj = json.loads(raw.decode("utf-8", errors="replace"))
-    except (ValueError, RecursionError):
+        obj = strict.loads_bounded(raw.decode("utf-8", errors="replace"))
+    except strict.InputError:
         return None
     if isinstance(obj, dict):
         return obj.get("id") or obj.get("$id")
@@ -154,13 +153,7 @@ def _one_jsonl(raw: bytes, line_no: int, opts: TriageOptions) -> dict[str, Any]:
     if len(raw) > MAX_LINE_BYTES:
         return _error(line_no, None, f"line is {len(raw):,} bytes; the limit is {MAX_LINE_BYTES:,}")
     try:
-        text = _decode_line(raw)
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise intake.IntakeError(f"not valid JSON (column {exc.colno}: {exc.msg})") from None
-        except RecursionError:
-            raise intake.IntakeError("not valid JSON (nested too deeply)") from None
+        obj = strict.loads_bounded(raw, what="the line", max_bytes=MAX_LINE_BYTES)
         parsed = intake.triage_input_from_json(obj)
     except intake.IntakeError as exc:
         return _error(line_no, _salvage_id(raw), str(exc))
@@ -175,7 +168,7 @@ def _one_jsonl(raw: bytes, line_no: int, opts: TriageOptions) -> dict[str, Any]:
 
 def _one_eido(doc: Any, line_no: int, opts: TriageOptions) -> dict[str, Any]:
     try:
-        record = intake.parse_eido(doc)
+        record = intake.parse_eido(intake.load_eido_document(doc))
     except intake.IntakeError as exc:
         rid = doc.get("$id") if isinstance(doc, dict) else None
         return _error(line_no, rid, str(exc))
@@ -190,13 +183,15 @@ def _eido_documents(data: bytes) -> Iterator[tuple[int, Any, str | None]]:
         text = _decode_line(data)
     except intake.IntakeError:
         text = None
-    if text is not None:
+    if text is not None and text.strip():
         try:
-            whole = json.loads(text)
-        except (ValueError, RecursionError):
-            whole = None
+            # One document or an array of them, decoded so that a document breaking a
+            # bound (depth, a huge number) is refused alone, not the whole input.
+            whole = strict.loads_page('{"d":' + text + "\n}", list_key="d", what="the input")
+        except strict.InputError:
+            pass
         else:
-            docs = whole if isinstance(whole, list) else [whole]
+            docs = whole["d"] if isinstance(whole["d"], list) else [whole["d"]]
             for i, doc in enumerate(docs, start=1):
                 yield i, doc, None
             return
@@ -204,13 +199,9 @@ def _eido_documents(data: bytes) -> Iterator[tuple[int, Any, str | None]]:
         if not raw.strip():
             continue
         try:
-            yield i, json.loads(_decode_line(raw)), None
+            yield i, strict.loads_bounded(raw, what="the EIDO document"), None
         except intake.IntakeError as exc:
-            yield i, None, f"EIDO document {exc}"
-        except json.JSONDecodeError as exc:
-            yield i, None, f"EIDO is not valid JSON (column {exc.colno}: {exc.msg})"
-        except RecursionError:
-            yield i, None, "EIDO is not valid JSON (nested too deeply)"
+            yield i, None, f"EIDO document: {exc}"
 
 
 def triage_stream(

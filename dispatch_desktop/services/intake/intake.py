@@ -6,15 +6,17 @@ nature code and text, narrative, location, callers and subjects, and time.
 
 Parsing is lenient about what is missing (NENA's own sample has no incident or notes
 component) and strict about what is wrong: a component of the wrong type, a narrative
-with control characters or too large to be a narrative, raises `IntakeError` with a
-message that says which field and why. Nothing here touches the database.
+with control characters or too large to be a narrative, a date that does not exist, a
+boolean that is not true/false, raises `IntakeError` with a message that says which field
+(as a path such as ``personComponent[0].ncPersonComponent.PersonBirthDate``) and why.
+JSON is decoded within bounds (size, depth, number length) before anything else looks at
+it (services/intake/strict.py). Nothing here touches the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,18 +24,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dispatch_desktop.models.domain import CallPersonRole, IntakePerson, IntakeRecord
+from dispatch_desktop.services.intake import strict
 
 # A narrative is typed by a call-taker; anything bigger than this is a pasted log or a
 # runaway feed, and is refused rather than silently cut.
 MAX_NARRATIVE_CHARS = 2 * 1024 * 1024
 MAX_FIELD_CHARS = 2_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TAG = re.compile(r"<[^>]{0,2000}>")
+# A tag ends at the first ">" and never spans another "<": a run of "<" costs one step each.
+_TAG = re.compile(r"<[^<>]{0,2000}>")
 _CODE_LIKE = re.compile(r"^[A-Za-z0-9\-_/]{1,12}$")
 
 
-class IntakeError(ValueError):
-    """An incoming call that cannot be read, with the field and the reason."""
+IntakeError = strict.InputError
+"""An incoming call that cannot be read, with the field and the reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +68,20 @@ def _check_text(value: Any, name: str, *, limit: int = MAX_FIELD_CHARS) -> str |
     return text or None
 
 
-def _type_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", bool: "true/false", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
+_type_name = strict.type_name
+
+
+def _check_dob(value: Any, name: str) -> str | None:
+    """A birth date as given by a caller: a real date (kept as YYYY-MM-DD), or a year or an
+    age ("1991", "34", "age 34"), which the person lookup reads; anything else is refused."""
+    text = _check_text(value, name)
+    if text is None:
+        return None
+    if strict.looks_like_date(text):
+        return strict.parse_date(text, name, latest=dt.date.today()).isoformat()
+    if re.fullmatch(r"(?:age\s*)?\d{1,4}", text, re.IGNORECASE):
+        return text
+    raise IntakeError(f"{name} {text[:40]!r} is not a date (use YYYY-MM-DD)")
 
 
 def split_nature(nature: str | None) -> tuple[str | None, str | None]:
@@ -127,10 +141,27 @@ def _person_from_json(value: Any, index: int) -> IntakePerson:
         raise IntakeError(f"{where}.role '{role_text}' is not one of {choices}") from None
     return IntakePerson(
         name=name,
-        dob=_check_text(value.get("dob"), f"{where}.dob"),
+        dob=_check_dob(value.get("dob"), f"{where}.dob"),
         phone=_check_text(value.get("phone"), f"{where}.phone"),
         role=role,
     )
+
+
+CONTEXT_FLAGS = (
+    "known_plan",
+    "lead_participant",
+    "co_responder_available",
+    "mobile_crisis_available",
+)
+
+
+def _check_context(context: Mapping[str, Any]) -> None:
+    """The context's facts mean what they say: flags are true/false, ``now`` is a time."""
+    for key in CONTEXT_FLAGS:
+        if context.get(key) is not None:
+            strict.parse_bool(context[key], f"context.{key}")
+    if context.get("now") is not None:
+        strict.parse_datetime(context["now"], "context.now", assume_utc=True)
 
 
 def triage_input_from_json(obj: Any) -> TriageInput:
@@ -161,6 +192,7 @@ def triage_input_from_json(obj: Any) -> TriageInput:
     context = {} if context is None else context
     if not isinstance(context, Mapping):
         raise IntakeError(f"context must be an object, not {_type_name(context)}")
+    _check_context(context)
     record = IntakeRecord(
         external_id=str(raw_id),
         nature_code=code,
@@ -265,6 +297,8 @@ def _pick(obj: Any, *names: str) -> Any:
 def _niem_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
+    if isinstance(value, bool | int | float):
+        raise IntakeError(f"must be text, not {_type_name(value)}")
     if isinstance(value, list) and value:
         return _niem_text(value[0])
     if isinstance(value, Mapping):
@@ -287,23 +321,30 @@ def _eido_person(
         role = CallPersonRole.OTHER
     niem = comp.get("ncPersonComponent")
     name_obj = _pick(niem, "PersonName")
-    name = _niem_text(_pick(name_obj, "PersonFullName"))
-    if not name:
-        given = _niem_text(_pick(name_obj, "PersonGivenName"))
-        middle = _niem_text(_pick(name_obj, "PersonMiddleName"))
-        surname = _niem_text(_pick(name_obj, "PersonSurName"))
-        name = " ".join(p for p in (given, middle, surname) if p) or None
-    dob = _niem_text(_pick(_pick(niem, "PersonBirthDate"), "Date", "DateRepresentation"))
-    if dob is None:
-        dob = _niem_text(_pick(niem, "PersonBirthDate"))
+    where = f"personComponent[{index}].ncPersonComponent"
+    try:
+        name = _niem_text(_pick(name_obj, "PersonFullName"))
+        if not name:
+            given = _niem_text(_pick(name_obj, "PersonGivenName"))
+            middle = _niem_text(_pick(name_obj, "PersonMiddleName"))
+            surname = _niem_text(_pick(name_obj, "PersonSurName"))
+            name = " ".join(p for p in (given, middle, surname) if p) or None
+    except IntakeError as exc:
+        raise IntakeError(f"{where}.PersonName {exc}") from None
+    try:
+        dob = _niem_text(_pick(_pick(niem, "PersonBirthDate"), "Date", "DateRepresentation"))
+        if dob is None:
+            dob = _niem_text(_pick(niem, "PersonBirthDate"))
+    except IntakeError as exc:
+        raise IntakeError(f"{where}.PersonBirthDate {exc}") from None
     callback = comp.get("callBackReference")
     ref = callback.get("$ref") if isinstance(callback, Mapping) else None
     phone = phones.get(ref) if isinstance(ref, str) else None
     if not name and not phone:
         return None
     return IntakePerson(
-        name=_check_text(name, f"personComponent[{index}] name") or "",
-        dob=_check_text(dob, f"personComponent[{index}] birth date"),
+        name=_check_text(name, f"{where}.PersonName") or "",
+        dob=_check_dob(dob, f"{where}.PersonBirthDate"),
         phone=phone,
         role=role,
     )
@@ -321,14 +362,11 @@ def _callback_phones(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return phones
 
 
-def _timestamp(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
+def _timestamp(value: Any, name: str) -> dt.datetime | None:
+    """A time CAD sent, in UTC; absent is None, anything unreadable is refused by name."""
+    if value is None:
         return None
-    try:
-        stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    return strict.parse_datetime(value, name, assume_utc=True)
 
 
 def parse_eido(document: Mapping[str, Any]) -> IntakeRecord:
@@ -355,6 +393,11 @@ def parse_eido(document: Mapping[str, Any]) -> IntakeRecord:
             continue
         if not isinstance(comment, str):
             raise IntakeError(f"EIDO notesComponent[{i}].notesActionComments must be text")
+        if len(comment) > MAX_NARRATIVE_CHARS:  # before any work on it
+            raise IntakeError(
+                f"EIDO notesComponent[{i}].notesActionComments is {len(comment):,} "
+                f"characters; the limit is {MAX_NARRATIVE_CHARS:,}"
+            )
         notes.append(_notes_text(comment))
     narrative = _check_text(
         "\n".join(n for n in notes if n), "narrative", limit=MAX_NARRATIVE_CHARS
@@ -367,10 +410,12 @@ def parse_eido(document: Mapping[str, Any]) -> IntakeRecord:
         if (p := _eido_person(comp, phones, i)) is not None
     ]
     calls = _components(document, "callComponent")
-    received = next(
-        (t for c in calls if (t := _timestamp(c.get("callStartTimestamp"))) is not None),
-        None,
-    ) or _timestamp(document.get("lastUpdateTimeStamp"))
+    starts = [
+        _timestamp(c.get("callStartTimestamp"), f"callComponent[{i}].callStartTimestamp")
+        for i, c in enumerate(calls)
+    ]
+    updated = _timestamp(document.get("lastUpdateTimeStamp"), "lastUpdateTimeStamp")
+    received = next((t for t in starts if t is not None), None) or updated
     return IntakeRecord(
         external_id=external_id.strip(),
         nature_code=code.upper() if code else None,
@@ -385,20 +430,15 @@ def parse_eido(document: Mapping[str, Any]) -> IntakeRecord:
 
 
 def load_eido_document(raw: object) -> Mapping[str, Any]:
-    """An EIDO document as a JSON object, from its text, its bytes or already decoded."""
-    if not isinstance(raw, str | bytes):
-        if not isinstance(raw, Mapping):
-            raise IntakeError(f"an EIDO document is a JSON object, not {_type_name(raw)}")
-        return raw
-    try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        value = json.loads(text)
-    except UnicodeDecodeError as exc:
-        raise IntakeError(f"not valid UTF-8 (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise IntakeError(
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
+    """An EIDO document as a JSON object, from its text, its bytes, the raw JSON a feed
+    page held, or already decoded; within the bounds of services/intake/strict.py."""
+    if isinstance(raw, strict.RawJson):
+        raw = strict.loads_bounded(raw.text)
+    if isinstance(raw, str | bytes):
+        value = strict.loads_bounded(raw)
+    else:
+        strict.check_value(raw)
+        value = raw
     if not isinstance(value, Mapping):
         raise IntakeError(f"an EIDO document is a JSON object, not {_type_name(value)}")
     return value

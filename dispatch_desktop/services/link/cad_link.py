@@ -37,17 +37,20 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
 from dispatch_desktop import __version__
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import utcnow
 from dispatch_desktop.services.dispatch.outbox import Delivery, DeliveryResult, Outcome
+from dispatch_desktop.services.intake import strict
 from dispatch_desktop.services.security import secrets
 
 log = logging.getLogger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+POOL_CONNECTIONS = 16
 
 
 class LinkState(enum.StrEnum):
@@ -66,6 +69,7 @@ class LinkStatus:
     last_good_at: dt.datetime | None = None
     last_error: str | None = None
     consecutive_failures: int = 0
+    set_aside: int = 0  # documents set aside since a supervisor last acknowledged them
 
     @property
     def stale(self) -> bool:
@@ -78,14 +82,23 @@ class LinkStatus:
         def clock(when: dt.datetime) -> str:
             return when.astimezone(tz).strftime("%H:%M")
 
+        aside = (
+            f"{self.set_aside} document{'s' if self.set_aside != 1 else ''} set aside"
+            if self.set_aside
+            else ""
+        )
         if self.state is LinkState.ONLINE:
             return f"{self.name} link online"
         if self.state is LinkState.DEGRADED:
+            if self.last_error is None and aside:
+                return f"{self.name} link degraded: {aside}"
             detail = f": {self.last_error}" if self.last_error else ""
-            return f"{self.name} link degraded since {clock(self.since)}{detail}"
+            more = f"; {aside}" if aside else ""
+            return f"{self.name} link degraded since {clock(self.since)}{detail}{more}"
+        more = f"; {aside}" if aside else ""
         if self.last_good_at is None:
-            return f"{self.name} link offline (no message received yet)"
-        return f"{self.name} link offline since {clock(self.since)}"
+            return f"{self.name} link offline (no message received yet){more}"
+        return f"{self.name} link offline since {clock(self.since)}{more}"
 
 
 Listener = Callable[[LinkStatus], None]
@@ -136,7 +149,7 @@ class LinkMonitor:
         with self._lock:
             old = self._status
             slow = seconds > self._slow
-            state = LinkState.DEGRADED if slow else LinkState.ONLINE
+            state = LinkState.DEGRADED if slow or old.set_aside else LinkState.ONLINE
             error = f"slow answer ({seconds:.1f} s)" if slow else None
             new = replace(
                 old,
@@ -145,6 +158,27 @@ class LinkMonitor:
                 last_good_at=now,
                 last_error=error,
                 consecutive_failures=0,
+            )
+            self._status = new
+        self._notify(old, new)
+        return new
+
+    def record_set_aside(self, count: int) -> LinkStatus:
+        """How many documents are set aside and not yet acknowledged: while any are, a link
+        that answers well is degraded, not online."""
+        now = self._clock()
+        with self._lock:
+            old = self._status
+            state = old.state
+            if count and state is LinkState.ONLINE:
+                state = LinkState.DEGRADED
+            elif not count and state is LinkState.DEGRADED and old.last_error is None:
+                state = LinkState.ONLINE
+            new = replace(
+                old,
+                state=state,
+                since=old.since if old.state is state else now,
+                set_aside=count,
             )
             self._status = new
         self._notify(old, new)
@@ -169,7 +203,11 @@ class LinkMonitor:
         return new
 
     def _notify(self, old: LinkStatus, new: LinkStatus) -> None:
-        if old.state is new.state and old.last_error == new.last_error:
+        if (old.state, old.last_error, old.set_aside) == (
+            new.state,
+            new.last_error,
+            new.set_aside,
+        ):
             return
         with self._lock:
             listeners = list(self._listeners)
@@ -255,7 +293,10 @@ class Remote:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        self.session.mount(self._root(), HTTPAdapter(max_retries=retry, pool_maxsize=4))
+        # Enough keep-alive connections for the outbox's lanes and the feed side by side.
+        self.session.mount(
+            self._root(), HTTPAdapter(max_retries=retry, pool_maxsize=POOL_CONNECTIONS)
+        )
 
     def _root(self) -> str:
         parts = urlsplit(self.config.base_url)
@@ -291,10 +332,20 @@ class Remote:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
+        deadline: float | None = None,
     ) -> requests.Response:
-        """One exchange. Raises LinkError on no answer or a server error; 4xx is returned."""
+        """One exchange. Raises LinkError on no answer or a server error; 4xx is returned.
+
+        ``deadline`` bounds the whole exchange (connect, send and the answer) in seconds;
+        without it, the connect and read timeouts bound each step."""
         all_headers = {**self._auth_headers(), **(headers or {})}
         started = time.monotonic()
+        read_limit = self.config.read_timeout if deadline is None else deadline
+        timeout: tuple[float, float] | Timeout = (self.config.connect_timeout, read_limit)
+        if deadline is not None:
+            timeout = Timeout(
+                connect=min(self.config.connect_timeout, deadline), read=deadline, total=deadline
+            )
         try:
             response = self.session.request(
                 method,
@@ -302,7 +353,8 @@ class Remote:
                 params=params,
                 headers=all_headers,
                 json=json_body,
-                timeout=(self.config.connect_timeout, self.config.read_timeout),
+                # requests passes a urllib3 Timeout through as it is (its stubs omit it).
+                timeout=timeout,  # type: ignore[arg-type]
             )
         except requests.exceptions.ConnectionError as exc:
             # ConnectTimeout is a ConnectionError too; a ReadTimeout is not.
@@ -311,7 +363,7 @@ class Remote:
             self.monitor.record_failure(message)
             raise LinkError(message, unreachable=unreachable) from exc
         except requests.exceptions.Timeout as exc:
-            message = f"no answer within {self.config.read_timeout:g} s"
+            message = f"no answer within {read_limit:g} s"
             self.monitor.record_failure(message)
             raise LinkError(message) from exc
         except requests.exceptions.RequestException as exc:
@@ -382,8 +434,10 @@ class EidoFeed:
             self.remote.monitor.record_failure(message)
             raise LinkError(message, status=response.status_code)
         try:
-            body = response.json()
-        except ValueError as exc:
+            # Bounded, and one document at a time: a document nested too deeply or holding
+            # a huge number is left in its place for ingest to set aside, not the page.
+            body = strict.loads_page(response.content, list_key="documents")
+        except strict.InputError as exc:
             # A cut-off answer: count it against the link and fetch the page again later.
             message = "the feed's answer was cut off or is not JSON"
             self.remote.monitor.record_failure(message)
@@ -442,7 +496,8 @@ class DropFolder:
                     entries.append((mtime, Path(entry.path)))
         for _mtime, path in sorted(entries)[:limit]:
             try:
-                raw = path.read_bytes()
+                with path.open("rb") as stream:  # a bigger file is refused for its size
+                    raw = stream.read(strict.MAX_DOCUMENT_BYTES + 1)
             except FileNotFoundError:
                 continue  # another console took it
             yield DroppedFile(path, raw.decode("utf-8", errors="replace"))
@@ -468,6 +523,7 @@ class Agency:
 
     agency_id: str = "bh-console.demo-county.example"
     element_id: str = "dispatch-desktop.demo-county.example"
+    role: str = "Supporting"
 
 
 def _iso(when: dt.datetime) -> str:
@@ -506,7 +562,14 @@ def eido_update(delivery: Delivery, agency: Agency | None = None) -> dict[str, A
         "eidoVersion": "1.0",
         "issuingElementIdentification": agency.element_id,
         "agencyComponent": [
-            {"$id": agency.agency_id, **prologue, "agencyType": ["psap"]},
+            {
+                "$id": agency.agency_id,
+                **prologue,
+                # Required by NENA's schema; the console informs the incident, it does
+                # not own it (values from NENA's Agency Role registry).
+                "agencyRoleDescriptionRegistryText": [agency.role],
+                "agencyType": ["psap"],
+            },
         ],
         "incidentComponent": {
             "$id": incident,
@@ -547,6 +610,9 @@ class CadOutbound:
     path: str = "eido/updates"
     fmt: OutboundFormat = OutboundFormat.EIDO
     agency: Agency = field(default_factory=Agency)
+    # The longest one POST may take, all told: a reply later than this is retried (the
+    # receiver drops the resend by its key), so one slow reply cannot hold its lane long.
+    deadline: float | None = 3.0
 
     def __call__(self, delivery: Delivery) -> DeliveryResult:
         body = (
@@ -560,6 +626,7 @@ class CadOutbound:
                 self.path,
                 headers={IDEMPOTENCY_HEADER: delivery.idempotency_key},
                 json_body=body,
+                deadline=self.deadline,
             )
         except LinkError as exc:
             outcome = Outcome.UNREACHABLE if exc.unreachable else Outcome.RETRY

@@ -31,8 +31,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
@@ -40,10 +40,10 @@ from dispatch_desktop.models import AppMeta, Call, CallNote, IngestedDocument, u
 from dispatch_desktop.models.domain import Actor, IntakeRecord, Role
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls
-from dispatch_desktop.services.intake import intake
+from dispatch_desktop.services.intake import intake, strict
 from dispatch_desktop.services.link.cad_link import DropFolder, EidoFeed, LinkError
 from dispatch_desktop.services.platform.db import begin_now
-from dispatch_desktop.services.security import audit
+from dispatch_desktop.services.security import audit, auth
 
 if TYPE_CHECKING:
     from dispatch_desktop.services.dispatch.pipeline import PipelineSteps
@@ -53,6 +53,13 @@ log = logging.getLogger(__name__)
 MAX_KEPT_PAYLOAD = 1_000_000  # characters of a broken document kept for the supervisor
 FEED_CURSOR_KEY = "cad_feed.since"
 FEED_ETAG_KEY = "cad_feed.etag"
+ACKNOWLEDGED_KEY = "ingest.acknowledged_error_id"
+HUB_KIND = "hub"
+
+POISON = (ValueError, TypeError, KeyError, OverflowError, RecursionError, UserError, DataError)
+"""What one document can cause that is its own fault, never the link's or the database's:
+it is set aside with the reason and the rest of the page goes on. A lost connection or a
+locked database is none of these; it fails the round and the page is fetched again."""
 
 Process = Callable[[AppContext, int], object]
 """What runs after a call is stored, in a transaction of its own: normally the pipeline."""
@@ -164,15 +171,10 @@ def _batched(process: Process | InTransaction | None) -> InTransaction | None:
 
 
 def parse_timestamp(value: object) -> dt.datetime:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("lastUpdateTimeStamp is missing")
-    try:
-        stamp = dt.datetime.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValueError(f"lastUpdateTimeStamp {value[:40]!r} is not an ISO 8601 time") from exc
-    if stamp.tzinfo is None:
-        raise ValueError(f"lastUpdateTimeStamp {value[:40]!r} has no time zone")
-    return stamp.astimezone(dt.UTC)
+    """The document's version: an ISO 8601 time with its zone, in UTC, in a sane range."""
+    if value is None:
+        raise strict.InputError("lastUpdateTimeStamp is missing")
+    return strict.parse_datetime(value, "lastUpdateTimeStamp")
 
 
 def to_intake(document: Mapping[str, Any]) -> IntakeRecord:
@@ -181,14 +183,16 @@ def to_intake(document: Mapping[str, Any]) -> IntakeRecord:
 
 
 def _text_of(raw: str | bytes | Mapping[str, Any]) -> str:
+    if isinstance(raw, strict.RawJson):
+        return raw.text
     if isinstance(raw, bytes):
         return raw.decode("utf-8", errors="replace")
     if isinstance(raw, str):
         return raw
     try:
         return json.dumps(raw, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return repr(raw)
+    except (TypeError, ValueError, RecursionError):
+        return repr(raw)[:MAX_KEPT_PAYLOAD]
 
 
 def keep_rejected(
@@ -401,8 +405,9 @@ def _store_one(
                 return _store_in(session, ctx, doc, kind, pipeline)
         except IntegrityError:
             continue  # another console stored this document first; look again
-        except UserError as exc:
-            return _record_error(ctx, raw, str(exc), kind)
+        except POISON as exc:
+            log.warning("document %s could not be stored", doc.document_id, exc_info=True)
+            return _record_error(ctx, raw, f"could not be stored: {_reason(exc)}", kind)
     raise RuntimeError(f"could not store document {doc.document_id!r}")
 
 
@@ -435,7 +440,8 @@ def _store_all(
             begin_now(session.connection(), immediate=True)
             known = _known(session, ctx, [doc for _i, doc in parsed])
             return [(i, _store_in(session, ctx, doc, kind, pipeline, known)) for i, doc in parsed]
-    except (IntegrityError, UserError):
+    except (IntegrityError, *POISON):
+        # One document spoils the batch (or another console took one): each on its own.
         return [(i, _store_one(ctx, raws[i], doc, kind, pipeline)) for i, doc in parsed]
 
 
@@ -471,17 +477,16 @@ def ingest_batch(
     for index, raw in enumerate(raws):
         try:
             parsed.append((index, _parse(raw)))
-        except (ValueError, TypeError, KeyError, UserError) as exc:
-            results[index] = _record_error(ctx, raw, str(exc), kind)
+        except POISON as exc:
+            results[index] = _record_error(ctx, raw, _reason(exc), kind)
     batched = _batched(process)
     if parsed and batched is not None:
         _ = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
-        size = max(1, batched.per_commit)
-        for start in range(0, len(parsed), size):
-            for index, result in _store_all(ctx, raws, parsed[start : start + size], kind, batched):
-                results[index] = result
-    elif parsed:
-        for index, result in _store_all(ctx, raws, parsed, kind, None):
+    # A page is stored a few documents a commit, so that the write lock is never held long
+    # (on SQLite, the outbox's sender and the console wait for it).
+    size = max(1, batched.per_commit if batched is not None else CALLS_PER_COMMIT)
+    for start in range(0, len(parsed), size):
+        for index, result in _store_all(ctx, raws, parsed[start : start + size], kind, batched):
             results[index] = result
     done = [r for r in results if r is not None]
     if process is not None and not isinstance(process, InTransaction) and batched is None:
@@ -492,6 +497,15 @@ def ingest_batch(
         }
         _run_pipelines(ctx, to_run, process, workers=workers)
     return done
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(exc, DataError):
+        return "a value the database cannot hold"
+    return text or type(exc).__name__
 
 
 def _with_external_id(record: IntakeRecord, external_id: str) -> IntakeRecord:
@@ -629,6 +643,49 @@ def list_errors(session: Session, *, limit: int = 100) -> tuple[IngestErrorView,
         )
         for row in rows
     )
+
+
+def set_aside_count(session: Session, *, hub: bool = False) -> int:
+    """Documents set aside (from CAD, or with ``hub`` from the hub) that no supervisor has
+    acknowledged yet: while there are any, the link shows as degraded."""
+    acknowledged = int(_meta(session, ACKNOWLEDGED_KEY) or 0)
+    kind = IngestedDocument.kind == HUB_KIND if hub else IngestedDocument.kind != HUB_KIND
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(IngestedDocument)
+            .where(
+                IngestedDocument.status == str(DocStatus.ERROR),
+                IngestedDocument.id > acknowledged,
+                kind,
+            )
+        )
+        or 0
+    )
+
+
+def acknowledge_set_aside(session: Session, actor: Actor, *, note: str = "") -> int:
+    """A supervisor has seen the documents set aside so far (`list_errors`): the link is no
+    longer degraded for them. Audited; returns how many were acknowledged."""
+    auth.require(actor, auth.Permission.REVIEW_CALLS)
+    acknowledged = int(_meta(session, ACKNOWLEDGED_KEY) or 0)
+    rows = session.execute(
+        select(IngestedDocument.id, IngestedDocument.document_id).where(
+            IngestedDocument.status == str(DocStatus.ERROR), IngestedDocument.id > acknowledged
+        )
+    ).all()
+    if not rows:
+        return 0
+    _set_meta(session, ACKNOWLEDGED_KEY, str(max(row_id for row_id, _doc in rows)))
+    audit.record(
+        session,
+        actor,
+        "ingest.acknowledge",
+        object_type="ingested_document",
+        object_ids=[row_id for row_id, _doc in rows][:500],
+        reason=note.strip()[:200] or f"{len(rows)} document(s) set aside, seen",
+    )
+    return len(rows)
 
 
 @dataclass(frozen=True, slots=True)

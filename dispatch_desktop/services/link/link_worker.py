@@ -57,6 +57,12 @@ class LinkConfig:
     get_retries: int = 2
     page_size: int = 100
     send_batch: int = 100
+    # Connections sending the outbox side by side (one incident each, in order within it),
+    # and the longest one POST may take before it is retried.
+    send_lanes: int = 8
+    send_deadline: float = 3.0
+    # How often the sender looks for new messages when it runs on its own thread (`run`).
+    send_idle_seconds: float = 0.25
     # Threads triaging a page side by side; only for a custom ``process``: the default
     # pipeline runs inside ingest's own transactions, one call after another.
     pipeline_workers: int = 2
@@ -138,7 +144,9 @@ class CadLinkWorker:
             outbound_path = (
                 "eido/updates" if config.outbound_format is OutboundFormat.EIDO else "json/updates"
             )
-            self.transport = CadOutbound(self.cad, outbound_path, config.outbound_format)
+            self.transport = CadOutbound(
+                self.cad, outbound_path, config.outbound_format, deadline=config.send_deadline
+            )
         self.drop = DropFolder(config.drop_folder) if config.drop_folder else None
         self.hub: Remote | None = None
         if config.hub_url:
@@ -148,17 +156,40 @@ class CadLinkWorker:
         self._resumed = False
         self._next_resume = 0.0
         self._round_lock = threading.Lock()
+        self._send_lock = threading.Lock()
 
-    def run_once(self) -> RoundReport:
-        """One round. Safe to call from a timer: a round still running makes this one a no-op."""
+    def run_once(self, *, send: bool = True) -> RoundReport:
+        """One round. Safe to call from a timer: a round still running makes this one a no-op.
+        With ``send`` false the outbox is left to `send_once`, run on its own timer."""
         if not self._round_lock.acquire(blocking=False):
             return RoundReport(0, None, None, None, self.cad_monitor.status())
         try:
-            return self._round()
+            return self._round(send=send)
         finally:
             self._round_lock.release()
 
-    def _round(self) -> RoundReport:
+    def send_once(self) -> outbox.SendReport | None:
+        """One round of the outbox alone (a no-op while another is running): decisions do
+        not wait behind a slow feed or hub."""
+        if self.transport is None or not self._send_lock.acquire(blocking=False):
+            return None
+        try:
+            exchange = self.config.send_deadline + self.config.connect_timeout
+            return outbox.send_due(
+                self.ctx.db,
+                {"cad": self.transport},
+                limit=self.config.send_batch,
+                backoff=self.config.backoff,
+                # Long enough for a few exchanges; short enough that a crashed console's
+                # claims come back within a minute on a shared database.
+                lease_seconds=3 * exchange + 5,
+                request_seconds=exchange,
+                lanes=self.config.send_lanes,
+            )
+        finally:
+            self._send_lock.release()
+
+    def _round(self, *, send: bool = True) -> RoundReport:
         resumed = 0
         if not self._resumed:
             if self.ctx.db.dialect == "sqlite":
@@ -185,19 +216,8 @@ class CadLinkWorker:
             )
         elif self.drop is not None:
             inbound = ingest.ingest_drop_folder(self.ctx, self.drop, process=self.process)
-        outbound: outbox.SendReport | None = None
-        if self.transport is not None:
-            exchange = self.config.read_timeout + self.config.connect_timeout
-            outbound = outbox.send_due(
-                self.ctx.db,
-                {"cad": self.transport},
-                limit=self.config.send_batch,
-                backoff=self.config.backoff,
-                # Long enough for a few exchanges; short enough that a crashed console's
-                # claims come back within a minute on a shared database.
-                lease_seconds=3 * exchange + 5,
-                request_seconds=exchange,
-            )
+        self.refresh_set_aside()
+        outbound = self.send_once() if send else None
         hub: hub_sync.HubSyncReport | None = None
         now = utcnow()
         if self.hub is not None and self.hub_schedule.due(now):
@@ -208,6 +228,14 @@ class CadLinkWorker:
             self.checkpoint_schedule.done(now)
             audit_checkpoints.publish(self.ctx)
         return RoundReport(resumed, inbound, outbound, hub, self.cad_monitor.status())
+
+    def refresh_set_aside(self) -> None:
+        """Show documents set aside and not yet acknowledged on each link's status."""
+        with self.ctx.db.uow() as session:
+            cad = ingest.set_aside_count(session)
+            hub = ingest.set_aside_count(session, hub=True) if self.hub is not None else 0
+        self.cad_monitor.record_set_aside(cad)
+        self.hub_monitor.record_set_aside(hub)
 
     def _has_stale_calls(self, cutoff: dt.datetime) -> bool:
         """Is a call stored before ``cutoff`` still unprocessed? Only then is one stuck,
@@ -231,7 +259,39 @@ class CadLinkWorker:
         max_seconds: float | None = None,
         on_round: Callable[[RoundReport], None] | None = None,
     ) -> int:
-        """Rounds until ``stop`` is set (or the bounds are reached); returns rounds run."""
+        """Rounds until ``stop`` is set (or the bounds are reached); returns rounds run.
+
+        The outbox is also sent from a thread of its own, every ``send_idle_seconds`` while
+        it is empty and at once while it is not, so a decision reaches CAD within a second
+        or so even while a round waits on a slow feed."""
+        done = threading.Event()
+        sender = threading.Thread(
+            target=self._send_until, args=(stop, done), name="outbox-sender", daemon=True
+        )
+        sender.start()
+        try:
+            return self._rounds(stop, max_rounds, max_seconds, on_round)
+        finally:
+            done.set()
+            sender.join()
+
+    def _send_until(self, stop: threading.Event, done: threading.Event) -> None:
+        while not (stop.is_set() or done.is_set()):
+            try:
+                report = self.send_once()
+            except Exception:
+                log.exception("outbox round failed")
+                report = None
+            if report is None or not report.claimed or report.released:
+                done.wait(self.config.send_idle_seconds)
+
+    def _rounds(
+        self,
+        stop: threading.Event,
+        max_rounds: int | None,
+        max_seconds: float | None,
+        on_round: Callable[[RoundReport], None] | None,
+    ) -> int:
         started = time.monotonic()
         rounds = 0
         while not stop.is_set():
