@@ -191,7 +191,11 @@ def test_triage_eido_takes_the_good_documents_of_a_hostile_array(tmp_path: Path)
 
 
 def test_a_lookup_batch_answers_a_bad_line_in_one_line_and_audits_every_disclosure(
-    cli: list[str], ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli: list[str],
+    ctx: AppContext,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from dispatch_desktop.services.registry import registry
     from tests.integration.test_lookup import REGISTRY
@@ -211,7 +215,8 @@ def test_a_lookup_batch_answers_a_bad_line_in_one_line_and_audits_every_disclosu
             ]
         )
     )
-    code = main([*cli, "lookup", "--batch", str(batch), "--reason", "QA of registry"])
+    dispatcher = sign_in_as(cli[1], Role.DISPATCHER, monkeypatch)
+    code = main([*cli, "lookup", "--batch", str(batch), "--reason", "QA of registry", *dispatcher])
     captured = capsys.readouterr()
     assert code == 1 and "Traceback" not in captured.err
     lines = [json.loads(line) for line in captured.out.splitlines()]
