@@ -216,3 +216,40 @@ def test_a_change_elsewhere_reloads_the_tab_on_screen(
     # What the live feed does when another console commits a change:
     with qtbot.waitSignal(review.queue_loaded, timeout=10_000):
         panel.refresh_current()
+
+
+def test_focus_count_line_and_a_conflict_that_stays_until_dismissed(
+    qtbot: QtBot, sup: AppContext, runner: TaskRunner
+) -> None:
+    from dispatch_desktop.models import User
+    from dispatch_desktop.services.supervision import review
+
+    view = _queue(qtbot, sup, runner)
+    # Focus starts in the table, and comes back to it after a dialog.
+    assert view.focusWidget() is view.table
+    qtbot.keyClick(view.table, Qt.Key.Key_N)
+    view.review_dialog.reject()
+    assert view.focusWidget() is view.table
+    # The count line speaks in the singular for one.
+    rows = view.model.rows
+    assert "BH calls" in view.status.text()
+    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+        view.on_runner_queue_loaded(rows[:1])
+    assert view.status.text().startswith("1 BH call ·")
+    # Another supervisor reviews the same call first: named by display name, and the
+    # notice survives the reload that follows.
+    with sup.db.transaction() as session:
+        session.add(
+            User(username="jsmith", display_name="J. Smith", role="supervisor", password_hash="x")
+        )
+    other = Actor(username="jsmith", role=Role.SUPERVISOR, workstation="SUP-2")
+    review.mark_reviewed(sup.db, other, rows[0].call_id, appropriate=False, comment="seen")
+    with qtbot.waitSignal(view.problem_reported, timeout=10_000):
+        view.mark_appropriate()
+    assert view.notice.isVisible()
+    assert "reviewed by J. Smith" in view.notice.text()
+    qtbot.waitUntil(lambda: runner.idle, timeout=10_000)
+    assert view.notice.isVisible()
+    view.dismiss_button.click()
+    assert not view.notice.isVisible()
+    assert view.focusWidget() is view.table

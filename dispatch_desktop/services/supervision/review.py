@@ -29,6 +29,7 @@ from dispatch_desktop.models import (
     Review,
     RoutingDecision,
     Unit,
+    User,
     utcnow,
 )
 from dispatch_desktop.models.domain import (
@@ -406,12 +407,19 @@ def _validated_label(label: Label) -> Label:
     return Label(bool(label.behavioral_health), categories, flags)
 
 
-def _check_version(row: Review | None, expected: int | None, number: str) -> None:
+def _display_name(session: Session, username: str) -> str:
+    """A reviewer as supervisors know them ("T. Brooks"), not their login."""
+    name = session.scalar(select(User.display_name).where(User.username == username))
+    return name or username
+
+
+def _check_version(session: Session, row: Review | None, expected: int | None, number: str) -> None:
     if row is None and expected is not None:
         raise ConflictError(f"The review of call {number} was removed since you opened it.")
     if row is not None and row.version != expected:
+        when = row.reviewed_at.astimezone().strftime("%H:%M")
         raise ConflictError(
-            f"Call {number} was reviewed by {row.reviewer} at {row.reviewed_at:%H:%M}.",
+            f"Call {number} was reviewed by {_display_name(session, row.reviewer)} at {when}.",
             fix="Reload it to see their review, then change it if needed.",
         )
 
@@ -438,7 +446,7 @@ def _save_review(
             if number is None:
                 raise UserError(f"There is no call with id {call_id}.")
             row = session.scalar(select(Review).where(Review.call_id == call_id))
-            _check_version(row, expected_version, number)
+            _check_version(session, row, expected_version, number)
             row = change(session, row)
             session.flush()
             audit.record(
@@ -451,8 +459,12 @@ def _save_review(
             )
             return _review_record(row)
     except (StaleDataError, IntegrityError) as exc:
+        # Another supervisor committed between our read and our write: name them.
+        with db.uow() as session:
+            row = session.scalar(select(Review).where(Review.call_id == call_id))
+            who = _display_name(session, row.reviewer) if row is not None else "someone else"
         raise ConflictError(
-            f"Call {call_id} was reviewed by someone else at the same moment.",
+            f"Call {call_id} was reviewed by {who} at the same moment.",
             fix="Reload it to see their review.",
         ) from exc
 

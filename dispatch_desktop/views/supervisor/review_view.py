@@ -74,6 +74,7 @@ class ReviewQueueView(QWidget):
         self.runner = runner
         self.detail: ReviewDetail | None = None
         self._select_after_load: int | None = None
+        self._focused_once = False
         today = today or dt.datetime.now(dt.UTC).date()
         self.date_from = QDateEdit(_qdate(today - dt.timedelta(days=1)), self)
         self.date_to = QDateEdit(_qdate(today), self)
@@ -147,6 +148,18 @@ class ReviewQueueView(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("ReviewStatus")
         actions.addWidget(self.status)
+        # A conflict (another supervisor saved first) stays on screen until dismissed:
+        # the count line below it is rewritten by every reload.
+        self.notice = QLabel(self)
+        self.notice.setObjectName("ReviewConflict")
+        self.notice.setWordWrap(True)
+        self.dismiss_button = QPushButton("&Dismiss", self)
+        self.dismiss_button.clicked.connect(self.dismiss_notice)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.dismiss_button)
+        self.notice.hide()
+        self.dismiss_button.hide()
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
@@ -155,6 +168,7 @@ class ReviewQueueView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
+        layout.addLayout(notice_row)
         layout.addLayout(actions)
 
         for key, slot in (("A", self.mark_appropriate), ("N", self.mark_not_appropriate),
@@ -220,7 +234,8 @@ class ReviewQueueView(QWidget):
         pending = sum(1 for r in rows if not r.reviewed)
         more = " (the first 1,000: narrow the filters)" if len(rows) >= review.QUEUE_LIMIT else ""
         self.status.setText(
-            f"{len(rows)} BH calls{more} · {overrides} overrides · {pending} to review"
+            f"{_count(len(rows), 'BH call')}{more} · {_count(overrides, 'override')} · "
+            f"{pending} to review"
         )
         target = self._select_after_load
         self._select_after_load = None
@@ -229,6 +244,9 @@ class ReviewQueueView(QWidget):
             row = 0
         if row >= 0:
             self.select_row(row)
+            if not self._focused_once:
+                self._focused_once = True
+                self.table.setFocus()  # a supervisor starts in the table, keyboard first
         else:
             self.detail = None
             self.detail_view.setHtml("<p><i>No BH calls match the filters.</i></p>")
@@ -315,6 +333,7 @@ class ReviewQueueView(QWidget):
             parent=self,
         )
         dialog.review_entered.connect(lambda entry: self._save_review(detail, entry, advance=False))
+        dialog.finished.connect(self._back_to_table)
         dialog.open()
         self.review_dialog = dialog
 
@@ -366,6 +385,7 @@ class ReviewQueueView(QWidget):
             )
 
         dialog.outcome_entered.connect(save)
+        dialog.finished.connect(self._back_to_table)
         dialog.open()
         self.outcome_dialog = dialog
 
@@ -385,4 +405,24 @@ class ReviewQueueView(QWidget):
         )
         self.problem_reported.emit(str(exc))
         if isinstance(exc, ConflictError):
+            self.notice.setText(
+                f"<span style='color:{words.COLOURS['danger']}'>{html.escape(str(exc))}</span>"
+            )
+            self.notice.show()
+            self.dismiss_button.show()
             self.refresh()  # show what the other writer saved
+
+    @Slot()
+    def dismiss_notice(self) -> None:
+        self.notice.hide()
+        self.dismiss_button.hide()
+        self.table.setFocus()
+
+    @Slot(int)
+    def _back_to_table(self, _result: int = 0) -> None:
+        self.table.setFocus()
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 BH call", "2 BH calls", "0 overrides"."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
