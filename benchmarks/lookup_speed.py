@@ -282,7 +282,7 @@ def main() -> int:
         target = _context(f"sqlite:///{workdir / 'import.db'}", workdir / "data2")
         started = time.perf_counter()
         summary = registry.import_file(
-            target.db, lambda: target.cipher, ACTOR, csv_path, source="bench"
+            target.db, lambda: target.cipher, ACTOR, csv_path, source="bench", retention_days=365
         )
         seconds = time.perf_counter() - started
         print(

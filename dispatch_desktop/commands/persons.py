@@ -28,10 +28,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_actor_options(imp)
     imp.set_defaults(func=_import)
-    exp = actions.add_parser("export", help="write one person's whole record as JSON")
+    exp = actions.add_parser(
+        "export",
+        help="write one person's whole record as JSON: plans with diagnoses, calls, and who "
+        "accessed it",
+    )
     exp.add_argument("external_id", help="the person's id at the source")
     exp.add_argument("--source", required=True, help="the source agency name")
     exp.add_argument("--out", type=Path, default=None, help="output file (default: stdout)")
+    exp.add_argument(
+        "--reason",
+        required=True,
+        metavar="TEXT",
+        help="the subject's request, in a few words (required; recorded in the audit log)",
+    )
     add_actor_options(exp)
     exp.set_defaults(func=_export)
 
@@ -45,6 +55,7 @@ def _import(args: argparse.Namespace, ctx: AppContext) -> int:
             ctx.actor,
             args.file,
             source=source,
+            retention_days=ctx.settings.retention_days_after_consent,
             fmt=args.fmt,
             progress=progress,
             strict=args.strict,
@@ -78,6 +89,7 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
         ctx.actor,
         source=args.source,
         external_id=args.external_id,
+        reason=args.reason,
         write=write,
         where=str(out) if out is not None else "standard output",
     )

@@ -83,7 +83,7 @@ class RegistryImport(QObject):
         def work() -> registry.ImportSummary:
             return registry.import_file(
                 ctx.db, lambda: ctx.cipher, ctx.actor, path, source=source, fmt=fmt,
-                progress=emit,
+                progress=emit, retention_days=ctx.settings.retention_days_after_consent,
             )  # fmt: skip
 
         self._runner.run(work, on_success=self._on_success, on_failure=self._on_failure,

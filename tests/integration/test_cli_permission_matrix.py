@@ -39,7 +39,10 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
         ["persons", "import", "people.csv", "--source", "matrix"],
         {"administrator", "service"},
     ),
-    "persons export": (["persons", "export", "P-1", "--source", "matrix"], {"administrator"}),
+    "persons export": (
+        ["persons", "export", "P-1", "--source", "matrix", "--reason", "matrix check"],
+        {"administrator"},
+    ),
     "handoff": (["handoff", "1", "--out", "out.pdf"], {"dispatcher", "supervisor"}),
 }
 

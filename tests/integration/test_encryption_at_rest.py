@@ -98,7 +98,9 @@ def test_a_keyring_that_drops_writes_gets_no_encrypted_data(
     dropping.store.update(memory_keyring.store)
     keyring.set_keyring(dropping)
     with pytest.raises(UserError) as refused:
-        registry.import_file(ctx.db, lambda: ctx.cipher, ADMIN, PERSONS, source="county")
+        registry.import_file(
+            ctx.db, lambda: ctx.cipher, ADMIN, PERSONS, source="county", retention_days=365
+        )
     message = str(refused.value)
     assert "DroppingKeyring" in message and "encryption key could not be kept" in message
     assert "\n" not in message

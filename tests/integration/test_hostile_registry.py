@@ -136,7 +136,7 @@ def test_a_failed_export_ends_in_one_line_and_is_audited_as_failed(
     assert run("persons", "import", str(HOSTILE / "messy_addresses.csv"), *OPS)[0] == 0
     out_path = target if target.startswith("/") else str(tmp_path / target)
     code, _, err = run("persons", "export", "H-2", "--source", "messy_addresses",
-                       "--out", out_path, *OPS)  # fmt: skip
+                       "--out", out_path, "--reason", "letter of 3 Dec", *OPS)  # fmt: skip
     assert code == 2
     line = _one_line(err)
     assert f"Cannot write the record to {out_path}" in line
@@ -150,7 +150,8 @@ def test_an_export_records_an_unparsed_address_as_such(
     assert run("persons", "import", str(HOSTILE / "messy_addresses.csv"), *OPS)[0] == 0
     out = tmp_path / "h2.json"
     code, _, _ = run(
-        "persons", "export", "H-2", "--source", "messy_addresses", "--out", str(out), *OPS
+        "persons", "export", "H-2", "--source", "messy_addresses", "--out", str(out),
+        "--reason", "letter of 3 Dec", *OPS,
     )  # fmt: skip
     assert code == 0
     (address,) = json.loads(out.read_text(encoding="utf-8"))["addresses"]

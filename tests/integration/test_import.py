@@ -13,6 +13,9 @@ from dispatch_desktop.cli import main as cli_main
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import (
     AuditEvent,
+    Call,
+    CallPerson,
+    Consent,
     CrisisPlan,
     Person,
     PersonPhone,
@@ -22,6 +25,7 @@ from dispatch_desktop.models import (
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.models.records import PlanStatus
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch import calls
 from dispatch_desktop.services.registry import plans, registry
 from dispatch_desktop.services.registry.lookup import lookup_premise_alerts
 from tests.security_helpers import sign_in_as
@@ -36,7 +40,9 @@ ADMIN = Actor(username="admin1", role=Role.ADMINISTRATOR, workstation="ADMIN-01"
 
 
 def _import(ctx: AppContext, path: Path, *, source: str = "county", fmt: str = "csv"):  # type: ignore[no-untyped-def]
-    return registry.import_file(ctx.db, lambda: ctx.cipher, ADMIN, path, source=source, fmt=fmt)
+    return registry.import_file(
+        ctx.db, lambda: ctx.cipher, ADMIN, path, source=source, fmt=fmt, retention_days=365
+    )
 
 
 def _count(ctx: AppContext, model: type) -> int:
@@ -166,6 +172,7 @@ def test_progress_reaches_the_total(ctx: AppContext, tmp_path: Path) -> None:
         ADMIN,
         _write(tmp_path, GOOD),
         source="county",
+        retention_days=365,
         progress=lambda stage, done, total: seen.append((stage, done, total)),
     )
     assert ("persons", 1, 1) in seen
@@ -175,7 +182,12 @@ def test_a_dispatcher_may_not_load_a_registry_file(ctx: AppContext, tmp_path: Pa
     assert ctx.actor.role == Role.DISPATCHER
     with pytest.raises(UserError, match="may not import registry files") as refused:
         registry.import_file(
-            ctx.db, lambda: ctx.cipher, ctx.actor, _write(tmp_path, GOOD), source="county"
+            ctx.db,
+            lambda: ctx.cipher,
+            ctx.actor,
+            _write(tmp_path, GOOD),
+            source="county",
+            retention_days=365,
         )
     assert "administrator" in (refused.value.fix or "")
     assert _count(ctx, Person) == 0
@@ -211,26 +223,90 @@ def test_invalid_fhir_is_rejected_with_entry_and_field(ctx: AppContext, tmp_path
     assert _count(ctx, Person) == 0 and _count(ctx, PremiseAlert) == 0
 
 
-def test_subject_access_export_holds_the_whole_record_and_is_audited(ctx: AppContext) -> None:
-    _import(ctx, DATA / "persons_small.csv")
+DISPATCHER = Actor(username="jortiz", role=Role.DISPATCHER, workstation="CONSOLE-07")
+REQUEST = "letter of 2026-11-20, ref SAR-114"
+
+
+def _seed_calls(ctx: AppContext, person_id: int) -> None:
+    """Two calls the person was matched to (one confirmed by a dispatcher, which the audit
+    log records as a plan view) and one whose match was rejected (someone else)."""
+    with ctx.db.transaction() as s:
+        for number, nature, role, status in (
+            ("26-000101", "Welfare check", "subject", "suggested"),
+            ("26-000102", "Suicidal person", "subject", "suggested"),
+            ("26-000103", "Noise complaint", "caller", "rejected"),
+        ):
+            call = Call(
+                call_number=number, nature_code=nature.split()[0].upper(), nature_text=nature,
+                received_at=NOW - dt.timedelta(days=3) + dt.timedelta(hours=len(number)),
+            )  # fmt: skip
+            call.persons.append(
+                CallPerson(role=role, name="W Johnson", person_id=person_id, match_status=status)
+            )
+            s.add(call)
+    with ctx.db.transaction() as s:
+        confirmed = s.scalars(
+            select(CallPerson.id).join(Call).where(Call.call_number == "26-000102")
+        ).one()
+        calls.confirm_match(s, DISPATCHER, confirmed)
+
+
+def _with_diagnosis(tmp_path: Path) -> Path:
+    """persons_small.csv with a diagnosis on P-001's plan."""
+    header, *rows = (DATA / "persons_small.csv").read_text(encoding="utf-8").splitlines()
+    rows = [f"{r},Schizoaffective disorder" if r.startswith("P-001,") else f"{r}," for r in rows]
+    return _write(tmp_path, *rows, header=f"{header},plan_diagnoses")
+
+
+def test_subject_access_export_holds_the_whole_record_and_is_audited(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    _import(ctx, _with_diagnosis(tmp_path))
     cipher = ctx.cipher
+    with ctx.db.uow() as s:
+        person_id = s.scalars(select(Person.id).where(Person.external_id == "P-001")).one()
+    _seed_calls(ctx, person_id)
     with ctx.db.transaction() as s:
         record = registry.export_person(
-            s, cipher, ADMIN, source="county", external_id="P-001", now=NOW
+            s, cipher, ADMIN, source="county", external_id="P-001", reason=REQUEST, now=NOW
         )
     assert record["person"]["dob"] == "1991-04-12"
     assert record["aliases"] == [{"first_name": "Billy", "last_name": "Johnson", "kind": "aka"}]
     assert record["phones"][0]["e164"] == "+13605550101"
-    assert record["crisis_plans"][0]["content"]["triggers"] == [
-        "Raised voices",
-        "Uniforms close in",
+    (plan,) = record["crisis_plans"]
+    assert plan["content"]["triggers"] == ["Raised voices", "Uniforms close in"]
+    # Responders never see the diagnoses (outside the default consent scope); the subject does.
+    assert plan["content"]["diagnoses"] == ["Schizoaffective disorder"]
+    assert record["diagnoses"] == ["Schizoaffective disorder"]
+    assert plan["withheld_from_responders"] == ["diagnoses"]
+    assert [(c["call_number"], c["nature"], c["role"]) for c in record["calls"]] == [
+        ("26-000101", "Welfare check", "subject"),
+        ("26-000102", "Suicidal person", "subject"),
     ]
+    assert record["calls"][0]["received_at"].startswith("2026-11-2")
+    accesses = [(a["user"], a["action"]) for a in record["access_log"]]
+    assert ("jortiz", "plan.view") in accesses  # the dispatcher who confirmed the match
+    assert accesses[-1] == ("admin1", "registry.export")  # this export, too
+    assert all(a["at"] for a in record["access_log"])
     json.dumps(record)  # the whole record serialises
     with ctx.db.uow() as s:
-        actions = s.scalars(select(AuditEvent.action)).all()
-    assert "registry.export" in actions and "registry.import" in actions
+        (export,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "registry.export"))
+    assert export.reason == f"subject-access request: {REQUEST}"
     with ctx.db.transaction() as s, pytest.raises(UserError, match="No person"):
-        registry.export_person(s, cipher, ADMIN, source="county", external_id="P-999")
+        registry.export_person(
+            s, cipher, ADMIN, source="county", external_id="P-999", reason=REQUEST
+        )
+
+
+def test_a_subject_access_export_without_a_reason_is_refused(ctx: AppContext) -> None:
+    _import(ctx, DATA / "persons_small.csv")
+    with ctx.db.transaction() as s, pytest.raises(UserError, match="needs a reason") as refused:
+        registry.export_person(
+            s, ctx.cipher, ADMIN, source="county", external_id="P-001", reason="  "
+        )
+    assert "--reason" in (refused.value.fix or "")
+    with ctx.db.uow() as s:
+        assert "registry.export" not in s.scalars(select(AuditEvent.action)).all()
 
 
 def test_persons_import_cli_prints_a_summary_and_exits_2_on_bad_file(
@@ -260,12 +336,61 @@ def test_persons_export_cli_writes_the_record_file(
     out = tmp_path / "sar.json"
     admin = sign_in_as(url, "administrator", monkeypatch)
     args = ["--db", url, "--settings", str(tmp_path / "none.toml")]
-    code = cli_main(
-        [*args, "persons", "export", "P-003", "--source", "county", "--out", str(out), *admin]
-    )
+    export = [*args, "persons", "export", "--source", "county", "--reason", REQUEST, *admin]
+    code = cli_main([*export, "P-003", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
     record = json.loads(out.read_text())
     assert record["person"]["first_name"] == "Daniel"
     assert out.stat().st_mode & 0o777 == 0o600  # a subject's whole record: owner-only
-    assert cli_main([*args, "persons", "export", "P-404", "--source", "county", *admin]) == 2
+    with ctx.db.uow() as s:
+        (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "registry.export"))
+    assert event.reason == f"subject-access request: {REQUEST}"
+    assert cli_main([*export, "P-404"]) == 2
     assert "No person with external id 'P-404'" in capsys.readouterr().err
+
+
+PLAN_HEADER = f"{HEADER},plan_summary,plan_what_helps,consent_expires"
+
+
+def test_a_plan_whose_consent_ended_long_ago_is_purged_and_a_current_one_stays(
+    ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The retention period comes from the site settings (90 days here): a consent that
+    ended in 2016 is long past it, one that ended 30 days ago is still inside it."""
+    today = dt.datetime.now(dt.UTC).date()
+    ended_lately = (today - dt.timedelta(days=30)).isoformat()
+    people = _write(
+        tmp_path,
+        "R-2016,Old,,Plan,1970-01-01,M,,1 Elm St,Olympia,WA,98501,,Ended,Calm voice,2016-03-01",
+        "R-NOW,Current,,Plan,1971-01-01,F,,2 Elm St,Olympia,WA,98501,,Current,Calm voice,"
+        f"{(today + dt.timedelta(days=200)).isoformat()}",
+        "R-LATE,Lately,,Plan,1972-01-01,F,,3 Elm St,Olympia,WA,98501,,Late,Calm voice,"
+        f"{ended_lately}",
+        header=PLAN_HEADER,
+    )
+    url = ctx.settings.database_url
+    site = tmp_path / "settings.toml"
+    site.write_text("retention_days_after_consent = 90\n", encoding="utf-8")
+    admin = sign_in_as(url, "administrator", monkeypatch)
+    args = ["--db", url, "--settings", str(site)]
+    assert cli_main([*args, "persons", "import", str(people), "--source", "county", *admin]) == 0
+    with ctx.db.uow() as s:
+        retention = s.execute(
+            select(CrisisPlan.external_id, CrisisPlan.retain_until, Consent.expires_at).join(
+                Consent, CrisisPlan.consent_id == Consent.id
+            )
+        ).all()
+    assert {plan: kept - ended for plan, kept, ended in retention} == {
+        "R-2016-plan": dt.timedelta(days=90),
+        "R-NOW-plan": dt.timedelta(days=90),
+        "R-LATE-plan": dt.timedelta(days=90),
+    }
+    capsys.readouterr()
+    assert cli_main([*args, "purge", *admin]) == 0
+    assert "removed 1 crisis plan(s)" in capsys.readouterr().out
+    with ctx.db.uow() as s:
+        left = set(s.scalars(select(CrisisPlan.external_id)))
+        people_left = _count(ctx, Person)
+    assert left == {"R-NOW-plan", "R-LATE-plan"}
+    assert people_left == 3  # the person stays findable; only the plan went

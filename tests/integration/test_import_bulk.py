@@ -132,7 +132,12 @@ def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
     rows[16] = "P-17,Ana17,,Reyes"
     with pytest.raises(registry.ImportRejected) as rejected:
         registry.import_file(
-            ctx.db, lambda: ctx.cipher, ADMIN, _csv(tmp_path, rows), source="county"
+            ctx.db,
+            lambda: ctx.cipher,
+            ADMIN,
+            _csv(tmp_path, rows),
+            source="county",
+            retention_days=365,
         )
     assert [(e.row, e.field) for e in rejected.value.errors] == [
         (3, "dob"),
@@ -148,6 +153,7 @@ def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
         ADMIN,
         _csv(tmp_path, [_row(i) for i in range(1, 18)]),
         source="county",
+        retention_days=365,
     )
     assert (summary.rows, summary.created) == (17, 17)
     with ctx.db.uow() as session:

@@ -142,7 +142,12 @@ def _export(c: County, a: Actor) -> object:
     cipher = c.ctx.cipher
     with c.ctx.db.transaction() as session:
         return registry.export_person(
-            session, cipher, a, source=c.person.source, external_id=c.person.external_id
+            session,
+            cipher,
+            a,
+            source=c.person.source,
+            external_id=c.person.external_id,
+            reason="matrix: subject request",
         )
 
 
@@ -193,7 +198,7 @@ USE_CASES: dict[str, tuple[auth.Permission, str, UseCase]] = {
     "import": (
         auth.Permission.IMPORT_REGISTRY, "registry.import",
         lambda c, a: registry.import_file(
-            c.ctx.db, lambda: c.ctx.cipher, a, PERSONS_CSV, source="matrix"
+            c.ctx.db, lambda: c.ctx.cipher, a, PERSONS_CSV, source="matrix", retention_days=365
         ),
     ),
     "subject-access export": (auth.Permission.SUBJECT_ACCESS_EXPORT, "registry.export", _export),

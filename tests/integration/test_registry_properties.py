@@ -52,7 +52,9 @@ def test_any_csv_row_imports_or_is_refused_in_one_line_and_an_imported_row_is_fo
         writer.writerow(["external_id", "first_name", "last_name", "dob", "street"])
         writer.writerow([ext, first, last, dob, street])
     try:
-        summary = registry.import_file(db, lambda: None, ADMIN, path, source="fuzz")  # type: ignore[arg-type, return-value]
+        summary = registry.import_file(
+            db, lambda: None, ADMIN, path, source="fuzz", retention_days=365
+        )  # type: ignore[arg-type, return-value]
     except registry.ImportRejected as refused:
         assert refused.errors and all(e.row >= 2 for e in refused.errors)
         assert "\n" not in str(refused) and "Traceback" not in str(refused)

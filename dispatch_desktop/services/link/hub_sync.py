@@ -124,8 +124,9 @@ def _import(ctx: AppContext, file_id: str, fmt: str, content: bytes) -> HubFileR
         path = Path(handle.name)
     try:
         summary = registry.import_file(
-            ctx.db, lambda: ctx.cipher, hub_actor(ctx), path, source=HUB_SOURCE, fmt=fmt
-        )
+            ctx.db, lambda: ctx.cipher, hub_actor(ctx), path, source=HUB_SOURCE, fmt=fmt,
+            retention_days=ctx.settings.retention_days_after_consent,
+        )  # fmt: skip
     except UserError as exc:
         message = str(exc).replace(str(path), file_id)
         _record(

@@ -21,11 +21,19 @@ def require_reason(reason: str | None, *, call_id: int | None) -> str:
     """The reason to log: the call when there is one, else the user's own words."""
     if call_id is not None:
         return f"call {call_id}"
+    return stated_reason(reason, "A person lookup outside an active call")
+
+
+def stated_reason(
+    reason: str | None, what: str, example: str = "subject-access request 114"
+) -> str:
+    """The user's reason for an access, in a few words, or a UserError saying ``what``
+    needs one."""
     text = (reason or "").strip()
     if len(text) < MIN_REASON_LENGTH:
         raise UserError(
-            "A person lookup outside an active call needs a reason for access.",
-            fix="Say why in a few words (for example: --reason 'subject-access request 114').",
+            f"{what} needs a reason for access (at least {MIN_REASON_LENGTH} characters).",
+            fix=f"Say why in a few words (for example: --reason '{example}').",
         )
     return text
 

@@ -157,15 +157,29 @@ _WITHHELD = {PlanStatus.NO_CONSENT, PlanStatus.CONSENT_EXPIRED, PlanStatus.CONSE
 
 
 def view_plan(
-    cipher: FieldCipher, plan: CrisisPlan, now: dt.datetime, review_days: int = 365
+    cipher: FieldCipher,
+    plan: CrisisPlan,
+    now: dt.datetime,
+    review_days: int = 365,
+    *,
+    for_subject: bool = False,
 ) -> PlanView:
-    """The plan as it may be shown now: decrypted only when a consent is in force."""
+    """The plan as it may be shown now: decrypted only when a consent is in force.
+
+    ``for_subject``: the plan as its own subject receives it (a subject-access request):
+    the whole content whatever the consent, with ``hidden_fields`` still naming what
+    responders are not shown.
+    """
     consent = plan.consent
     status = plan_status(plan, consent, now, review_days)
     content: PlanContent | None = None
     hidden: tuple[str, ...] = PLAN_FIELDS
-    if status not in _WITHHELD and consent is not None:
-        content, hidden = _restrict(_decrypt(cipher, plan), consent.scope)
+    shown = status not in _WITHHELD and consent is not None
+    whole = _decrypt(cipher, plan) if shown or for_subject else None
+    if shown and consent is not None and whole is not None:
+        content, hidden = _restrict(whole, consent.scope)
+    if for_subject:
+        content = whole
     return PlanView(
         plan_id=plan.id,
         person_id=plan.person_id,
@@ -185,8 +199,11 @@ def read_plans(
     person_id: int,
     now: dt.datetime,
     review_days: int = 365,
+    *,
+    for_subject: bool = False,
 ) -> tuple[PlanView, ...]:
-    """All of a person's plans, newest review first, each as consent allows."""
+    """All of a person's plans, newest review first, each as consent allows (or whole, for
+    the subject's own request: see `view_plan`)."""
     rows = (
         session.execute(
             select(CrisisPlan)
@@ -196,7 +213,7 @@ def read_plans(
         .scalars()
         .all()
     )
-    views = [view_plan(cipher, row, now, review_days) for row in rows]
+    views = [view_plan(cipher, row, now, review_days, for_subject=for_subject) for row in rows]
     order = {PlanStatus.CURRENT: 0, PlanStatus.STALE: 1, PlanStatus.EXPIRED: 2}
     views.sort(
         key=lambda v: (order.get(v.status, 3), -(v.last_reviewed or dt.date.min).toordinal())

@@ -19,12 +19,16 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import String, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session, selectinload
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import (
     PLAN_FIELDS,
+    AuditEvent,
+    Call,
+    CallPerson,
     Consent,
     CrisisPlan,
     Person,
@@ -35,10 +39,11 @@ from dispatch_desktop.models import (
     PremiseAlert,
 )
 from dispatch_desktop.models.base import utcnow
-from dispatch_desktop.models.domain import Actor
+from dispatch_desktop.models.domain import Actor, MatchStatus
 from dispatch_desktop.models.records import Contact, PlanView
 from dispatch_desktop.services.platform.db import Database, begin_now
 from dispatch_desktop.services.registry import plans, registry_fhir
+from dispatch_desktop.services.registry.access import stated_reason
 from dispatch_desktop.services.registry.normalize import (
     UNPARSED,
     fold,
@@ -324,11 +329,14 @@ def write_records(
     progress: Progress = _no_progress,
     *,
     index_after: bool | None = None,
+    retention_days: int | None = None,
 ) -> ImportSummary:
     """Upsert validated records in the caller's transaction (which it does not commit).
 
     ``index_after``: build the child tables' indexes after inserting (True), keep them live
     (False), or choose by how much the load grows the registry (None).
+    ``retention_days`` (Settings.retention_days_after_consent) sets each plan's and
+    alert's ``retain_until`` (see `retain_until`); records with plans or alerts need it.
     """
     total = len(records)
     stored = _stored_fingerprints(session, source, [r.external_id for r in records])
@@ -374,16 +382,16 @@ def write_records(
     progress("persons", total, total)
     plans_written = alerts_written = 0
     with_extras = [r for r in records if r.plan is not None or r.alerts]
-    if with_extras and cipher is None:
-        raise ValueError("plans and alerts need the field cipher")
+    if with_extras and (cipher is None or retention_days is None):
+        raise ValueError("plans and alerts need the field cipher and the retention period")
     for record in with_extras:
-        assert cipher is not None
+        assert cipher is not None and retention_days is not None
         if record.plan is not None:
             plans_written += _upsert_plan(
-                session, cipher, source, ids[record.external_id], record.plan
+                session, cipher, source, ids[record.external_id], record.plan, retention_days
             )
         for alert in record.alerts:
-            alerts_written += _upsert_alert(session, cipher, source, alert)
+            alerts_written += _upsert_alert(session, cipher, source, alert, retention_days)
     return ImportSummary(
         source=source,
         rows=total,
@@ -431,14 +439,36 @@ def _executemany(session: Session, table: str, rows: Sequence[dict[str, Any]]) -
     session.connection().exec_driver_sql(sql, [values(row) for row in rows])
 
 
+def retain_until(
+    consent_end: dt.datetime | None, expires_at: dt.datetime | None, retention_days: int
+) -> dt.datetime | None:
+    """When a plan or alert may be purged: the agency's retention period after its consent
+    ends (expiry or revocation, whichever is first), or after its own expiry when the
+    consent has no end. With neither, it is kept until a partner sends an end."""
+    end = consent_end if consent_end is not None else expires_at
+    return None if end is None else end + dt.timedelta(days=retention_days)
+
+
+def _consent_end(record: PlanRecord) -> dt.datetime | None:
+    ends = [e for e in (record.consent_expires, record.consent_revoked) if e is not None]
+    return min(ends, default=None)
+
+
 def _upsert_plan(
-    session: Session, cipher: FieldCipher, source: str, person_id: int, record: PlanRecord
+    session: Session,
+    cipher: FieldCipher,
+    source: str,
+    person_id: int,
+    record: PlanRecord,
+    retention_days: int,
 ) -> int:
     """Write a plan and its consent; returns 1 if anything was written.
 
     Plan bodies are ciphertext, so an unchanged plan is recognised by its review date,
     expiry and consent terms: partners bump the review date whenever they edit a plan.
+    An unchanged plan still gets the retention date the current period gives it.
     """
+    keep_until = retain_until(_consent_end(record), record.expires_at, retention_days)
     existing = session.execute(
         select(CrisisPlan)
         .where(CrisisPlan.source == source, CrisisPlan.external_id == record.external_id)
@@ -459,6 +489,7 @@ def _upsert_plan(
             and existing.expires_at == record.expires_at
             and existing.person_id == person_id
         ):
+            existing.retain_until = keep_until
             return 0
     consent = Consent(
         person_id=person_id,
@@ -482,6 +513,7 @@ def _upsert_plan(
                 consent_id=consent.id,
                 last_reviewed=record.last_reviewed,
                 expires_at=record.expires_at,
+                retain_until=keep_until,
             )
         )
     else:
@@ -490,13 +522,18 @@ def _upsert_plan(
         existing.consent_id = consent.id
         existing.last_reviewed = record.last_reviewed
         existing.expires_at = record.expires_at
+        existing.retain_until = keep_until
     session.flush()
     return 1
 
 
-def _upsert_alert(session: Session, cipher: FieldCipher, source: str, alert: AlertRecord) -> int:
+def _upsert_alert(
+    session: Session, cipher: FieldCipher, source: str, alert: AlertRecord, retention_days: int
+) -> int:
     # premise_alert has no external id column: a source keeps one alert per address and
-    # category, so that triple is what a re-import matches on.
+    # category, so that triple is what a re-import matches on. An alert carries no consent
+    # of its own, so its retention runs from its expiry.
+    keep_until = retain_until(None, alert.expires_at, retention_days)
     existing = session.execute(
         select(PremiseAlert).where(
             PremiseAlert.source == source,
@@ -505,6 +542,7 @@ def _upsert_alert(session: Session, cipher: FieldCipher, source: str, alert: Ale
         )
     ).scalar_one_or_none()
     if existing is not None and existing.expires_at == alert.expires_at:
+        existing.retain_until = keep_until
         return 0
     if existing is None:
         existing = PremiseAlert(
@@ -519,6 +557,7 @@ def _upsert_alert(session: Session, cipher: FieldCipher, source: str, alert: Ale
     existing.reason_enc = cipher.encrypt_json(alert.reason, ALERT_CONTEXT)
     existing.key_id = cipher.active_key_id
     existing.expires_at = alert.expires_at
+    existing.retain_until = keep_until
     session.flush()
     return 1
 
@@ -530,6 +569,7 @@ def import_file(
     path: Path,
     *,
     source: str,
+    retention_days: int,
     fmt: str = "csv",
     progress: Progress = _no_progress,
     today: dt.date | None = None,
@@ -547,7 +587,9 @@ def import_file(
     administrator or the link's service account (IMPORT_REGISTRY) may import.
     ``cipher_source`` is called before the write transaction opens, and only when the file
     can carry plans or alerts (plan columns, or a bundle with them), so a names-only import
-    never touches the keyring.
+    never touches the keyring. Each plan and alert is kept ``retention_days``
+    (Settings.retention_days_after_consent) after its consent ends (`retain_until`), after
+    which `purge` removes it.
     """
     import time
 
@@ -563,9 +605,11 @@ def import_file(
     try:
         if fmt == "csv":
             file = CsvFile(path, today, strict=strict)
-            summary = _import_csv(db, cipher_source, actor, file, source, progress)
+            summary = _import_csv(db, cipher_source, actor, file, source, progress, retention_days)
         else:
-            summary = _import_fhir(db, cipher_source, actor, path, source, progress, today, strict)
+            summary = _import_fhir(
+                db, cipher_source, actor, path, source, progress, today, strict, retention_days
+            )
     except ImportRejected as exc:
         _audit_failure(
             db, actor, "registry.import",
@@ -584,6 +628,7 @@ def _import_fhir(
     progress: Progress,
     today: dt.date | None,
     strict: bool,
+    retention_days: int,
 ) -> ImportSummary:
     progress("validating", 0, 1)
     records = parse_fhir(path, today=today, strict=strict)
@@ -591,7 +636,9 @@ def _import_fhir(
     needs_cipher = any(r.plan is not None or r.alerts for r in records)
     cipher = cipher_source() if needs_cipher else None
     with db.transaction() as session, _large_page_cache(session, len(records)):
-        summary = write_records(session, cipher, source, records, progress)
+        summary = write_records(
+            session, cipher, source, records, progress, retention_days=retention_days
+        )
         summary = replace(summary, warnings=tuple(w for r in records for w in r.warnings))
         _audit_import(session, actor, path, "fhir", source, summary)
     return summary
@@ -604,6 +651,7 @@ def _import_csv(
     file: CsvFile,
     source: str,
     progress: Progress,
+    retention_days: int,
 ) -> ImportSummary:
     """Write each batch as soon as it is valid, in one transaction, while the next batches
     are validated; the first bad row stops the writing, the rest of the file is still
@@ -620,7 +668,10 @@ def _import_csv(
                 errors += batch_errors
                 warnings += (w for r in records for w in r.warnings)
                 if not errors:
-                    done = write_records(session, cipher, source, records, index_after=False)
+                    done = write_records(
+                        session, cipher, source, records,
+                        index_after=False, retention_days=retention_days,
+                    )  # fmt: skip
                     totals = _added(totals, done)
                 progress("persons", min(totals.rows, estimate), estimate)
         if errors:
@@ -693,17 +744,22 @@ def export_person(
     *,
     source: str,
     external_id: str,
+    reason: str,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """One person's whole record, for a subject-access request, and audit that it left.
 
-    Plans are decrypted in full here (the person is entitled to their own record), via the
-    plans service, so consent status is reported alongside the content.
+    The subject is entitled to their own record, so plans are decrypted whole, diagnoses
+    included, whatever a responder's consent scope withholds (``withheld_from_responders``
+    names those fields). The record also lists the calls the person was matched to and
+    every audited access to it (this export included). ``reason`` (the request, in the
+    user's words) is required and goes into the audit event.
     """
     auth.require(
         actor, auth.Permission.SUBJECT_ACCESS_EXPORT, audit_in=session, action="registry.export",
         object_type="person", object_ids=[f"{source}/{external_id}"],
     )  # fmt: skip
+    why = stated_reason(reason, "A subject-access export", "request 2026-114 by letter")
     now = now or utcnow()
     person = session.execute(
         select(Person)
@@ -722,7 +778,15 @@ def export_person(
             f"No person with external id {external_id!r} from source {source!r}.",
             fix="Check the id and --source.",
         )
-    plan_views = plans.read_plans(session, cipher, person.id, now)
+    audit.record(
+        session,
+        actor,
+        "registry.export",
+        object_type="person",
+        object_ids=[person.id],
+        reason=f"subject-access request: {why}",
+    )
+    plan_views = plans.read_plans(session, cipher, person.id, now, for_subject=True)
     buildings = {a.normalized for a in person.addresses} | {
         _building(a.normalized) for a in person.addresses
     }
@@ -797,16 +861,65 @@ def export_person(
             }
             for e in sorted(person.encounters, key=lambda e: e.occurred_at)
         ],
+        "diagnoses": sorted(
+            {d for view in plan_views if view.content for d in view.content.diagnoses}
+        ),
+        "calls": _calls_of(session, person.id),
+        "access_log": _accesses_of(session, person.id, f"{source}/{external_id}"),
     }
-    audit.record(
-        session,
-        actor,
-        "registry.export",
-        object_type="person",
-        object_ids=[person.id],
-        reason="subject-access request",
-    )
     return record
+
+
+def _calls_of(session: Session, person_id: int) -> list[dict[str, Any]]:
+    """The calls the person was matched to (a match a dispatcher rejected was someone else)."""
+    rows = session.execute(
+        select(
+            Call.call_number, Call.received_at, Call.nature_code, Call.nature_text,
+            CallPerson.role, CallPerson.match_status,
+        )
+        .join(CallPerson, CallPerson.call_id == Call.id)
+        .where(
+            CallPerson.person_id == person_id,
+            CallPerson.match_status != str(MatchStatus.REJECTED),
+        )
+        .order_by(Call.received_at, Call.id)
+    ).all()  # fmt: skip
+    return [
+        {
+            "call_number": r.call_number,
+            "received_at": _iso(r.received_at),
+            "nature_code": r.nature_code,
+            "nature": r.nature_text,
+            "role": r.role,
+            "match": r.match_status,
+        }
+        for r in rows
+    ]
+
+
+def _accesses_of(session: Session, person_id: int, source_key: str) -> list[dict[str, Any]]:
+    """Every audit event that names the person: look-ups, plan views, handoff prints,
+    exports, and refused attempts. Person events carry the plain id, a handoff print
+    ``person:ID``, a refused export ``source/external_id``."""
+    ids = {str(person_id), f"person:{person_id}", source_key}
+    # A text match narrows the scan; the exact test on the parsed list below decides.
+    text = sql_cast(AuditEvent.object_ids, String)
+    rows = session.execute(
+        select(AuditEvent).where(or_(*(text.like(f'%"{i}"%') for i in ids))).order_by(AuditEvent.id)
+    ).scalars()
+    return [
+        {
+            "at": _iso(e.at),
+            "user": e.username,
+            "role": e.role,
+            "workstation": e.workstation,
+            "action": e.action,
+            "outcome": e.outcome,
+        }
+        for e in rows
+        if f"person:{person_id}" in e.object_ids
+        or (e.object_type == "person" and ({str(person_id), source_key} & set(e.object_ids)))
+    ]
 
 
 def deliver_export(
@@ -816,10 +929,12 @@ def deliver_export(
     *,
     source: str,
     external_id: str,
+    reason: str,
     write: Callable[[str], None],
     where: str,
 ) -> None:
-    """Export one person's record as JSON through ``write`` (to ``where``), audited.
+    """Export one person's record as JSON through ``write`` (to ``where``), audited with
+    the request's ``reason``.
 
     The record is written before the export's audit event commits. When the writing
     fails (a missing folder, a full disk, a closed pipe) the export is audited as failed,
@@ -827,13 +942,15 @@ def deliver_export(
     """
     try:
         with db.transaction() as session:
-            record = export_person(session, cipher, actor, source=source, external_id=external_id)
+            record = export_person(
+                session, cipher, actor, source=source, external_id=external_id, reason=reason
+            )
             write(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         _audit_failure(
             db, actor, "registry.export",
-            f"subject-access request for {source}/{external_id}: could not write {where}: "
-            f"{exc.strerror or exc}",
+            f"subject-access request for {source}/{external_id} ({reason.strip()}): "
+            f"could not write {where}: {exc.strerror or exc}",
         )  # fmt: skip
         raise UserError(
             f"Cannot write the record to {where}: {exc.strerror or exc}.",
@@ -864,7 +981,7 @@ def _plan_json(view: PlanView) -> dict[str, Any]:
         "last_reviewed": _iso(view.last_reviewed),
         "expires_at": _iso(view.expires_at),
         "content": body,
-        "withheld_fields": list(view.hidden_fields),
+        "withheld_from_responders": list(view.hidden_fields),
     }
 
 

@@ -151,7 +151,10 @@ def add_story_people(ctx: AppContext) -> None:
         ),
     ]
     with ctx.db.transaction() as session:
-        registry.write_records(session, cipher, SOURCE, people)
+        registry.write_records(
+            session, cipher, SOURCE, people,
+            retention_days=ctx.settings.retention_days_after_consent,
+        )  # fmt: skip
 
 
 STORY_CALLS: tuple[IntakeRecord, ...] = (
