@@ -117,14 +117,12 @@ def test_hostile_lookup_lines_get_one_error_each_and_good_ones_are_answered_and_
     assert answered["q7"][0]["external_id"] == "H-2"  # "paseo cristal", kept as text
     errors = [line["error"] for line in lines if "error" in line]
     assert errors == [
-        "line 2: The DOB '99/99/9999' is not a real date. — "
-        "Give it as YYYY-MM-DD, M/D/YYYY, a year or an age.",
-        "line 3: The DOB '2000-02-30' is not a real date. — "
-        "Give it as YYYY-MM-DD, M/D/YYYY, a year or an age.",
+        "line 2: dob '99/99/9999' is not a real date (month must be in 1..12)",
+        "line 3: dob '2000-02-30' is not a real date (day is out of range for month)",
         "line 4: name must be text",
-        "line 5: a number of 5,000 digits; no field needs more than 18",
-        "line 8: nested too deep",
-        "line 9: not JSON (Expecting value)",
+        "line 5: the line holds a number of 5,000 characters; numbers are at most 40 characters",
+        "line 8: the line is nested more than 64 levels deep",
+        "line 9: not valid JSON (line 1, column 1: Expecting value)",
     ]
     assert len(_events(db, "person.lookup")) == 3
 
