@@ -193,12 +193,16 @@ def claim_due(
         if db.dialect == "postgresql":
             query = query.with_for_update()  # a row being marked is waited for, not skipped
         due = session.execute(query).scalars().all()
+        # Every other pending message older than the newest due one holds back its
+        # incident: not only those whose retry time is still ahead. One whose retry a lane
+        # recorded after this claim's `now` was read (its time now passed, but not in `due`
+        # above, read before that record committed) must hold its incident back too.
         waiting = (
             session.execute(
                 select(OutboxMessage.id, OutboxMessage.payload).where(
                     *pending,
-                    OutboxMessage.next_attempt_at > now,
                     OutboxMessage.id < max(row.id for row in due),
+                    OutboxMessage.id.not_in([row.id for row in due]),
                 )
             ).all()
             if due
