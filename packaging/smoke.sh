@@ -65,7 +65,7 @@ run demo --persons 500 | tee "$WORK/demo.txt"
 grep -q "500 persons" "$WORK/demo.txt" || fail "demo"
 
 step "screenshot --out"
-run screenshot --out "$WORK/console.png"
+signed_in screenshot --out "$WORK/console.png"
 [ "$(head -c 8 "$WORK/console.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] \
   || fail "screenshot is not a PNG"
 [ "$(stat -c %s "$WORK/console.png")" -gt 20000 ] || fail "screenshot is too small to show the console"
