@@ -328,8 +328,9 @@ class WeakPassword(UserError):
 
 
 def configure_hasher(*, time_cost: int = 3, memory_kib: int = 65_536, parallelism: int = 4) -> None:
-    """Set the argon2id cost of new hashes. The defaults are RFC 9106's second choice; a
-    lower cost suits only tests. Existing hashes are upgraded at their next sign-in."""
+    """Test hook: set the argon2id cost of new hashes. The defaults are RFC 9106's second
+    choice, which the app uses as loaded; tests lower the cost to stay fast. Existing
+    hashes are upgraded at their next sign-in."""
     global _hasher
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
     _decoy_hash.cache_clear()
