@@ -36,7 +36,7 @@ def test_an_empty_registry_is_stamped_without_work(db: Database) -> None:
         session.execute(delete(AppMeta).where(AppMeta.key == search_index.META_KEY))
     assert search_index.ensure_current(db) is False
     with db.uow() as session:
-        assert search_index.stored_scheme(session) == registry.SEARCH_KEY_SCHEME
+        assert search_index.stored_scheme(session) == search_index.SEARCH_KEY_SCHEME
     assert search_index.ensure_current(db) is False
 
 
@@ -61,7 +61,7 @@ def test_keys_from_an_older_release_are_rebuilt_and_lookup_finds_the_person(
     assert stages[-1] == ("search keys", 3, 3)
     with db.uow() as session:
         found = lookup_persons(session, query, now=NOW)
-        assert search_index.stored_scheme(session) == registry.SEARCH_KEY_SCHEME
+        assert search_index.stored_scheme(session) == search_index.SEARCH_KEY_SCHEME
     assert [c.external_id for c in found][:1] == ["X-0"]
     assert search_index.ensure_current(db) is False  # once only
     with db.engine.connect() as conn:  # the indexes dropped for the fill are all back

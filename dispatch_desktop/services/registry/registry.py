@@ -78,9 +78,8 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 # Blocking keys
 
 
-# Bump whenever name_keys or person_keys change what they write: a registry indexed under
-# another scheme is rebuilt when it is next opened (services/registry/search_index.py).
-SEARCH_KEY_SCHEME = "2026.12-any-script-cj-cr"
+# Bump search_index.SEARCH_KEY_SCHEME whenever name_keys or person_keys change what they
+# write: a registry indexed under another scheme is rebuilt when it is next opened.
 
 
 def name_keys(first: str, last: str, year: int | None) -> set[tuple[str, str]]:
@@ -990,7 +989,6 @@ __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_SCOPE",
     "PLAN_COLUMNS",
-    "SEARCH_KEY_SCHEME",
     "AlertRecord",
     "ImportRejected",
     "ImportSummary",

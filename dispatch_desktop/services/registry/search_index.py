@@ -10,18 +10,22 @@ lookup runs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.models import AppMeta, Person, PersonAlias, PersonSearchKey
 from dispatch_desktop.services.platform.db import Database, serialize_writers
-from dispatch_desktop.services.registry.registry import (
-    BATCH,
-    SEARCH_KEY_SCHEME,
-    Progress,
-    indexes_built_after,
-    person_keys,
-)
+
+if TYPE_CHECKING:
+    from dispatch_desktop.services.registry.records import Progress
+
+# Bump whenever registry.name_keys or registry.person_keys change what they write: a
+# registry indexed under another scheme is rebuilt when it is next opened. The check runs
+# at every start, so this module loads the key functions (and the name and address
+# libraries behind them) only for a rebuild.
+SEARCH_KEY_SCHEME = "2026.12-any-script-cj-cr"
 
 META_KEY = "search_key_scheme"
 REBUILD_LOCK_ID = 0x5EA2C4  # PostgreSQL advisory lock: one rebuild at a time
@@ -49,12 +53,17 @@ def rebuild(session: Session, progress: Progress = _quiet) -> int:
 
     People are read in id order a batch at a time, so memory stays flat at state scale.
     """
+    from dispatch_desktop.services.registry.registry import indexes_built_after
+
     total = session.scalar(select(func.count()).select_from(Person)) or 0
     with indexes_built_after(session, [PersonSearchKey]):
         return _refill(session, total, progress)
 
 
 def _refill(session: Session, total: int, progress: Progress) -> int:
+    from dispatch_desktop.services.registry.records import BATCH
+    from dispatch_desktop.services.registry.registry import person_keys
+
     session.execute(delete(PersonSearchKey))
     written = done = 0
     last_id = 0
