@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import contextlib
 
+from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles
 from dispatch_desktop.services.dispatch import triage
 from dispatch_desktop.services.intake import intake, strict
 from dispatch_desktop.tools.cad_simulator import build_stream
@@ -54,9 +55,14 @@ def eido_document(data: bytes) -> None:
     intake.parse_eido(intake.load_eido_document(data))
 
 
+AGENCY = AgencyConfig.load(AgencyFiles())  # the built-in files
+
+
 def triage_line(data: bytes) -> None:
     # A blank line (5 MB of spaces) is skipped, as blank lines are; anything else is an error.
-    assert all("error" in result for result in triage.triage_stream([data]))
+    results = triage.triage_stream([data], agency=AGENCY)
+    if not all("error" in result for result in results):
+        raise SystemExit("a hostile line was triaged instead of refused")
 
 
 def feed_page(data: bytes) -> None:
