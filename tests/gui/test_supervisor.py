@@ -244,8 +244,9 @@ def test_focus_count_line_and_a_conflict_that_stays_until_dismissed(
         )
     other = Actor(username="jsmith", role=Role.SUPERVISOR, workstation="SUP-2")
     review.mark_reviewed(sup.db, other, rows[0].call_id, appropriate=False, comment="seen")
+    # The keyboard still works after the dialog: A marks the call from the table.
     with qtbot.waitSignal(view.problem_reported, timeout=10_000):
-        view.mark_appropriate()
+        qtbot.keyClick(view.table, Qt.Key.Key_A)
     assert view.notice.isVisible()
     assert "reviewed by J. Smith" in view.notice.text()
     qtbot.waitUntil(lambda: runner.idle, timeout=10_000)

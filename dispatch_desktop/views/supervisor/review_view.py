@@ -420,6 +420,10 @@ class ReviewQueueView(QWidget):
 
     @Slot(int)
     def _back_to_table(self, _result: int = 0) -> None:
+        # The review window takes the keyboard back as well as the focus: its shortcuts
+        # (A, N, L, O) answer only in the active window, and a window system without a
+        # window manager leaves the closed dialog active.
+        self.window().activateWindow()
         self.table.setFocus()
 
 
