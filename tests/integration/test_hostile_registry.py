@@ -267,4 +267,22 @@ def test_audit_export_to_a_pipe_that_closes_early_ends_in_one_line(
     # its own line, apart from the one line about the pipe.
     no_keyring = "No OS keyring: audit events are chained without a key"
     err = "".join(line for line in err.splitlines(True) if no_keyring not in line)
-    assert "Standard output was closed before all of the" in _one_line(err)
+    assert "Standard output was closed before all of the events" in _one_line(err)
+    (export,) = _events(db, "audit.export")
+    assert export.outcome == "failed" and "could not write to standard output" in (
+        export.reason or ""
+    )
+
+
+@pytest.mark.parametrize("target", ["missing/folder/audit.csv", "/dev/full"])
+def test_a_failed_audit_export_ends_in_one_line_and_is_audited_as_failed(
+    run: Run, db: Database, db_url: str, tmp_path: Path, target: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    auditor = sign_in_as(db_url, Role.AUDITOR, monkeypatch)
+    out_path = target if target.startswith("/") else str(tmp_path / target)
+    code, _, err = run("audit", "export", "--csv", out_path, *auditor)
+    assert code == 1
+    assert f"Cannot write {out_path}" in _one_line(err)
+    (event,) = _events(db, "audit.export")
+    assert event.outcome == "failed" and f"could not write to {out_path}" in (event.reason or "")
