@@ -425,3 +425,30 @@ def test_a_plan_whose_consent_ended_long_ago_is_purged_and_a_current_one_stays(
         people_left = _count(ctx, Person)
     assert left == {"R-NOW-plan", "R-LATE-plan"}
     assert people_left == 3  # the person stays findable; only the plan went
+
+
+def test_a_flag_on_a_patient_with_no_address_is_set_aside_and_the_patient_kept(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "N-1", "birthDate": "1980-01-01",
+                          "name": [{"given": ["Nia"], "family": "Okoro"}]}},
+            {"resource": {"resourceType": "Flag", "id": "fl-1", "status": "active",
+                          "code": {"text": "Dog"}, "subject": {"reference": "Patient/N-1"}}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "flag.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    summary = _import(ctx, path, fmt="fhir")
+    (aside,) = summary.set_aside
+    assert (aside.row, aside.record_id) == (2, "Flag/fl-1")
+    assert "row 2, Flag.subject: the patient has no address to flag" in str(aside)
+    assert (summary.created, summary.alerts_written) == (1, 0)
+    with ctx.db.uow() as s:
+        (event,) = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "registry.import.set_aside")
+        )
+    assert event.object_ids == ["Flag/fl-1"] and event.outcome == "error"

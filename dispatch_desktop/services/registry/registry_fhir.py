@@ -412,7 +412,10 @@ def _fhir_alert(
     errors: list[RowError],
 ) -> AlertRecord | None:
     if not addresses:
-        errors.append(RowError(index, "Flag.subject", "the patient has no address to flag"))
+        flag_id = _entry_id({"resource": {"resourceType": "Flag", "id": flag.id}})
+        errors.append(
+            RowError(index, "Flag.subject", "the patient has no address to flag", flag_id)
+        )
         return None
     raw, normalized = addresses[0]
     category = next(
