@@ -135,7 +135,7 @@ def run_console(settings: Settings, agency: AgencyRelease | None = None) -> int:
     """Open the console window and run the Qt event loop until it closes."""
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
-        return 2
+        return 1
     app = qt_app()
     ctx = AppContext.open(settings, agency_release=agency)
     console = open_console(ctx, app, settings.theme)

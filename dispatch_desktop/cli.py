@@ -2,8 +2,11 @@
 
 `dispatch-desktop` with no arguments opens the console. Subcommands live one module per
 group in dispatch_desktop/commands/; each module has ``register(subparsers)`` and sets
-``func(args, ctx) -> int`` on its parsers. User errors print one line and exit 2; they
-never print a traceback. A command that reads or changes protected data signs its user in
+``func(args, ctx) -> int`` on its parsers. A command that fails exits 1 with one line
+naming the problem and its fix (a UserError); it never prints a traceback. A command line
+argparse cannot parse (an unknown option, a missing argument) exits 2 with argparse's usage
+message: that is argparse's convention, and it tells a script "you called me wrong" apart
+from "it failed". A command that reads or changes protected data signs its user in
 first (``--as USER``; see commands.sign_in); the others run with no role at all.
 """
 
@@ -99,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_error_window(str(exc))
         else:
             print(f"dispatch-desktop: {exc}", file=sys.stderr)
-        return 2
+        return 1
     except KeyboardInterrupt:
         print("dispatch-desktop: interrupted", file=sys.stderr)
         return 130

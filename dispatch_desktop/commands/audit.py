@@ -91,11 +91,14 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
     )
     actor = ctx.actor
     if args.csv == "-":
-        entries = audit_log.query_events(ctx.db, actor, flt, export=True)
-        with reader_may_leave(f"the {len(entries)} event(s)"):
+
+        def write(entries: list[audit_log.AuditEntry]) -> None:
             text = io.StringIO()
             audit_log.write_csv(entries, text)
             write_stdout(text.getvalue())
+
+        with reader_may_leave("the events"):
+            audit_log.export_events(ctx.db, actor, flt, write, where="standard output")
         return 0
     path = Path(args.csv)
     count = audit_log.export_csv(ctx.db, actor, flt, path)

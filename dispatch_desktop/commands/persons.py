@@ -16,15 +16,20 @@ from dispatch_desktop.services.registry import registry
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("persons", help="import persons and plans, or export one record")
     actions = parser.add_subparsers(dest="persons_command", metavar="ACTION", required=True)
-    imp = actions.add_parser("import", help="import a CSV or FHIR R4 Bundle (all or nothing)")
+    imp = actions.add_parser(
+        "import",
+        help="import a CSV or FHIR R4 Bundle; malformed rows are set aside and listed, the "
+        "rest is imported (exit 1 when any row was set aside)",
+    )
     imp.add_argument("file", type=Path, help="CSV file, or FHIR Bundle JSON with --format fhir")
     imp.add_argument("--source", default=None, help="source agency name (default: file stem)")
     imp.add_argument("--format", choices=("csv", "fhir"), default="csv", dest="fmt")
     imp.add_argument(
         "--strict",
         action="store_true",
-        help="refuse the file when an address cannot be parsed (default: keep it as given, "
-        "flagged unparsed, with a warning)",
+        help="all or nothing: refuse the whole file when any row is malformed or an address "
+        "cannot be parsed (default: set malformed rows aside, and keep such an address as "
+        "given, flagged unparsed, with a warning)",
     )
     add_actor_options(imp)
     imp.set_defaults(func=_import)
@@ -60,13 +65,13 @@ def _import(args: argparse.Namespace, ctx: AppContext) -> int:
             progress=progress,
             strict=args.strict,
         )
-    print(
-        f"{args.file}: {summary.rows} rows from {summary.source} in {summary.seconds:.1f} s — "
-        f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
-        f"{summary.plans_written} plans and {summary.alerts_written} alerts written"
-    )
-    if summary.warnings:
-        print(f"{args.file}: {summary.warning_line()}", file=sys.stderr)
+    print(f"{args.file}: {summary.report_line()}")
+    for line in summary.detail_lines():
+        print(f"{args.file}: {line}", file=sys.stderr)
+    if summary.set_aside:
+        # The last line names the problem and its fix, like every failing command's.
+        print(f"{args.file}: {summary.set_aside_line()}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,9 +1,11 @@
 """Load a partner's registry file from the console (Ctrl+Shift+I, administrators).
 
-The import itself is `services.registry.import_file`: validated, all or nothing, audited.
-Here it runs off the GUI thread in a lane of its own, so the queue keeps refreshing, with a
-progress dialog fed from the import's progress callback. The outcome (the counts, or every
-bad row named) is shown in a message box and kept in ``last_message`` for tests.
+The import itself is `services.registry.import_file`: validated, in one transaction,
+audited; a malformed row is set aside and the rest imported. Here it runs off the GUI
+thread in a lane of its own, so the queue keeps refreshing, with a progress dialog fed
+from the import's progress callback. The outcome (the counts, each row set aside and each
+warning, or why the file was refused) is shown in a message box and kept in
+``last_message`` and ``last_details``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dispatch_desktop.services.registry import registry
 from dispatch_desktop.services.security import auth
 from dispatch_desktop.views.tasks import Lane, TaskRunner
 
+SHOWN_LINES = 20  # rows set aside and warnings shown in the outcome's text; all are in details
 _STAGES = {"validating": "checking the file…", "persons": "checking and writing persons…"}
 
 
@@ -37,9 +40,10 @@ class RegistryImport(QObject):
         self.running = False
         self._what = ""
         self.last_message = ""
+        self.last_details = ""
         self.dialog = QProgressDialog(parent)
         self.dialog.setWindowTitle("Registry import")
-        self.dialog.setCancelButton(None)  # all or nothing: it finishes or rolls back
+        self.dialog.setCancelButton(None)  # one transaction: it finishes or rolls back
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(0)
         self.dialog.setAutoClose(False)
@@ -99,14 +103,15 @@ class RegistryImport(QObject):
 
     def _on_success(self, result: object) -> None:
         assert isinstance(result, registry.ImportSummary)
-        s = result
-        self._finish(
-            f"{s.rows:,} rows from {s.source} in {s.seconds:.1f} s: {s.created:,} created, "
-            f"{s.updated:,} updated, {s.unchanged:,} unchanged; {s.plans_written:,} crisis "
-            f"plans and {s.alerts_written:,} premise alerts written."
-            + (f"\n\n{s.warning_line()}" if s.warnings else ""),
-            QMessageBox.Icon.Information,
-        )
+        lines = result.detail_lines()
+        shown = "\n".join(lines[:SHOWN_LINES])
+        if len(lines) > SHOWN_LINES:
+            shown += f"\n… and {len(lines) - SHOWN_LINES:,} more under Show Details."
+        text = result.report_line() + (f"\n\n{shown}" if shown else "")
+        if result.set_aside:
+            text += f"\n\n{result.set_aside_line()}."
+        icon = QMessageBox.Icon.Warning if result.set_aside else QMessageBox.Icon.Information
+        self._finish(text, icon, details="\n".join(lines))
 
     def _on_failure(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):
@@ -115,13 +120,18 @@ class RegistryImport(QObject):
             text = f"The import failed and nothing was written: {exc}"
         self._finish(text, QMessageBox.Icon.Warning)
 
-    def _finish(self, text: str, icon: QMessageBox.Icon) -> None:
+    def _finish(self, text: str, icon: QMessageBox.Icon, details: str = "") -> None:
         self.running = False
         self.dialog.reset()
         self.dialog.hide()
         self.last_message = text
         box = QMessageBox(icon, "Registry import", text, QMessageBox.StandardButton.Ok,
                           self._parent)  # fmt: skip
+        if details:
+            # Every row set aside and every warning, however many: the text above shows
+            # the first few.
+            box.setDetailedText(details)
+        self.last_details = details
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.done.emit(text)

@@ -87,5 +87,5 @@ def test_windowed_program_says_in_a_window_why_the_console_cannot_open(
     monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path))
     monkeypatch.setattr("sys.stderr", None)
     QTimer.singleShot(20, read_and_close)
-    assert cli.main(["--db", "not a url"]) == 2
+    assert cli.main(["--db", "not a url"]) == 1
     assert len(seen) == 1 and "is not a valid URL" in seen[0]

@@ -62,15 +62,36 @@ def test_an_import_shows_its_progress_and_its_counts(
     assert _people(ctx) == 40
 
 
-def test_a_bad_file_names_every_bad_row_and_writes_nothing(
+def test_bad_rows_are_each_named_and_the_good_ones_imported(
     qtbot: QtBot, ctx: AppContext, tmp_path: Path
 ) -> None:
     _window, importer = _admin_window(qtbot, ctx)
-    rows = ["C-1,Ana,,Reyes,1990-02-31,F,,,,,,", "C-2,Bea,,Reyes,1990-01-01,F,,,,,,", "C-2,Bea,,Li"]
+    rows = ["C-1,Ana,,Reyes,1990-02-31,F,,,,,,", "C-2,Bea,,Reyes,1990-01-01,F,,,,,,", "C-2,Bea,,Li",
+            "C-3,Cy,,Reyes,1990-01-01,F,,paseo cristal,,,,"]  # fmt: skip
     with qtbot.waitSignal(importer.done, timeout=30_000):
         importer.start(_file(tmp_path, rows), "county-bh")
+    lines = importer.last_message.splitlines()
+    assert "2 created" in lines[0] and "2 set aside" in lines[0]
+    assert [line.split(",")[0] for line in lines[2:5]] == [
+        "set aside: row 2",
+        "set aside: row 4",
+        "warning: row 5",
+    ]
+    assert "2 row(s) set aside, not imported" in lines[-1] and "correct them" in lines[-1]
+    assert importer.last_details.count("\n") == 2  # every line, for Show Details
+    assert _people(ctx) == 2
+
+
+def test_a_file_that_cannot_be_read_writes_nothing_and_says_why(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    _window, importer = _admin_window(qtbot, ctx)
+    path = tmp_path / "county-bh.csv"
+    path.write_text("id,name\nC-1,Ana\n", encoding="utf-8")
+    with qtbot.waitSignal(importer.done, timeout=30_000):
+        importer.start(path, "county-bh")
     assert "nothing imported" in importer.last_message
-    assert "row 2, dob" in importer.last_message and "row 4, row" in importer.last_message
+    assert "unknown column(s) id, name" in importer.last_message
     assert "Correct the rows named" in importer.last_message
     assert _people(ctx) == 0
 

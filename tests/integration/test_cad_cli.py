@@ -56,14 +56,14 @@ def test_cad_run_once_against_the_simulator_sends_the_outbox(
 def test_cad_run_without_a_link_says_how_to_configure_one(
     cli: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([*cli, "cad", "run", "--once"]) == 2
+    assert main([*cli, "cad", "run", "--once"]) == 1
     assert "No CAD link is configured" in capsys.readouterr().err
 
 
 def test_simulate_cad_refuses_a_bad_port(
     cli: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([*cli, "simulate-cad", "--port", "70000", "--duration", "0"]) == 2
+    assert main([*cli, "simulate-cad", "--port", "70000", "--duration", "0"]) == 1
     assert "is not a port number" in capsys.readouterr().err
 
 

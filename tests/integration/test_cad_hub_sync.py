@@ -28,7 +28,7 @@ def _hub(url: str) -> Remote:
     return Remote(RemoteConfig("Hub", url, read_timeout=1.0, connect_timeout=0.5, get_retries=1))
 
 
-def test_hub_files_are_imported_once_and_a_bad_one_is_kept_not_applied(
+def test_hub_files_are_imported_once_and_a_bad_row_is_set_aside_with_its_file_kept(
     ctx: AppContext, tmp_path: Path
 ) -> None:
     good_csv = shutil.copy(DATA / "persons_small.csv", tmp_path / "county.csv")
@@ -52,9 +52,9 @@ def test_hub_files_are_imported_once_and_a_bad_one_is_kept_not_applied(
             ("bundle-1", True),
         ]
         rejected = report.files[1].message
-        assert "row 3, dob" in rejected and "nothing imported" in rejected
+        assert "1 created" in rejected and "1 row(s) set aside: row 3, dob" in rejected
         count = _persons(ctx)
-        assert count >= 7  # six CSV rows and the bundle's patient(s); none from bad.csv
+        assert count >= 8  # six CSV rows, the bundle's patient(s), and bad.csv's good row
         again = hub_sync.sync_once(ctx, hub)
         assert again.files == ()  # nothing new after the stored since-token
         hub.close()
@@ -70,8 +70,8 @@ def test_hub_files_are_imported_once_and_a_bad_one_is_kept_not_applied(
         ("hub:bad-1", "error"),
         ("hub:bundle-1", "processed"),
     ]
-    assert "not a date" in (rows[1][2] or "")  # the rejected file is kept for the supervisor
-    assert "Lopez" not in names and _persons(ctx) == count
+    assert "not a date" in (rows[1][2] or "")  # the file is kept for the supervisor
+    assert "Lopez" in names and "Perez" not in names and _persons(ctx) == count
 
 
 def test_hub_errors_leave_the_token_and_the_next_pull_takes_the_files(

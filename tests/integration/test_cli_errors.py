@@ -31,7 +31,7 @@ def run_cli(*args: str, env_dir: Path) -> subprocess.CompletedProcess[str]:
 )
 def test_bad_database_url(tmp_path: Path, url: str, expected: str) -> None:
     res = run_cli("--db", url, "db", "current", env_dir=tmp_path)
-    assert res.returncode == 2
+    assert res.returncode == 1
     assert expected in res.stderr
     assert "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
@@ -41,7 +41,7 @@ def test_corrupt_sqlite_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database, just text" * 200)
     res = run_cli("--db", f"sqlite:///{bad}", "db", "current", env_dir=tmp_path)
-    assert res.returncode == 2
+    assert res.returncode == 1
     assert "damaged or is not a database" in res.stderr
     assert "Traceback" not in res.stderr
 
@@ -58,7 +58,7 @@ def test_locked_sqlite_file(tmp_path: Path) -> None:
     finally:
         holder.rollback()
         holder.close()
-    assert res.returncode == 2
+    assert res.returncode == 1
     assert "locked" in res.stderr
     assert "Traceback" not in res.stderr
 
@@ -67,7 +67,7 @@ def test_unknown_setting_in_file(tmp_path: Path) -> None:
     f = tmp_path / "settings.toml"
     f.write_text("colour = 'blue'\n")
     res = run_cli("--settings", str(f), "db", "current", env_dir=tmp_path)
-    assert res.returncode == 2
+    assert res.returncode == 1
     assert "colour: unknown setting" in res.stderr
 
 
@@ -80,5 +80,5 @@ def test_upgrade_then_current(tmp_path: Path) -> None:
 
 def test_no_display_message(tmp_path: Path) -> None:
     res = run_cli("--db", f"sqlite:///{tmp_path / 'x.db'}", env_dir=tmp_path)
-    assert res.returncode == 2
+    assert res.returncode == 1
     assert "xvfb-run" in res.stderr and "screenshot" in res.stderr

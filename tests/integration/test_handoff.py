@@ -314,11 +314,11 @@ def test_cli_saves_by_call_number_and_refuses_unknown_calls(
 
     assert (
         cli.main(["--db", db_url, "handoff", str(built.call_id), "--out", str(out), *signed_in])
-        == 2
+        == 1
     )
     assert "already exists" in capsys.readouterr().err
     missing = ["handoff", "2611-9999", "--out", str(tmp_path / "b.pdf"), *signed_in]
-    assert cli.main(["--db", db_url, *missing]) == 2
+    assert cli.main(["--db", db_url, *missing]) == 1
     err = capsys.readouterr().err
     assert "No call '2611-9999'" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "b.pdf").exists()

@@ -40,62 +40,125 @@ def _one_line(err: str) -> str:
     return lines[0]
 
 
+def _lines(err: str) -> list[str]:
+    assert "Traceback" not in err
+    # A host with no OS keyring logs one warning about the audit key; it is not the report.
+    return [line for line in err.strip().splitlines() if not line.startswith("WARNING ")]
+
+
+def _persons(db: Database) -> set[str]:
+    with db.uow() as s:
+        return set(s.scalars(select(Person.external_id)))
+
+
 def test_messy_addresses_are_kept_as_given_and_warned_by_row(run: Run, db: Database) -> None:
-    code, out, err = run("persons", "import", str(HOSTILE / "messy_addresses.csv"), *OPS)
+    path = HOSTILE / "messy_addresses.csv"
+    code, out, err = run("persons", "import", str(path), *OPS)
     assert code == 0
-    assert "9 created" in out
-    warning = _one_line(err)
-    for row, street in [(3, "paseo cristal"), (4, "tee box ct"), (5, "508 b"),
-                        (6, "58-94 atlanta intl airport")]:  # fmt: skip
-        assert f"row {row}, street: '{street}' could not be parsed; kept as given" in warning
+    assert "9 created" in out and "set aside" not in out
+    warnings = _lines(err)
+    assert warnings == [
+        f"{path}: warning: row {row}, street: '{street}' could not be parsed; kept as given "
+        "(unparsed)"
+        for row, street in [(3, "paseo cristal"), (4, "tee box ct"), (5, "508 b"),
+                            (6, "58-94 atlanta intl airport")]
+    ]  # fmt: skip
     with db.uow() as s:
         kept = dict(s.execute(select(PersonAddress.raw, PersonAddress.normalized)).all())
     assert kept["paseo cristal"] == "? PASEO CRISTAL"
     assert kept["123 Main St, Olympia, WA, 98501"] == "123 MAIN ST"
     (event,) = _events(db, "registry.import")
     assert event.outcome == "ok" and "4 warning(s)" in (event.reason or "")
+    assert _events(db, "registry.import.set_aside") == []
 
 
 def test_strict_refuses_a_file_with_unparsed_addresses(run: Run, db: Database) -> None:
     code, _, err = run("persons", "import", "--strict", str(HOSTILE / "messy_addresses.csv"), *OPS)
-    assert code == 2
+    assert code == 1
     line = _one_line(err)
     assert "4 error(s), nothing imported" in line
     assert "row 4, street: 'tee box ct' could not be read as a street address" in line
-    with db.uow() as s:
-        assert s.scalar(select(Person.id).limit(1)) is None
+    assert _persons(db) == set()
     (event,) = _events(db, "registry.import")
     assert event.outcome == "failed"
 
 
-@pytest.mark.parametrize(
-    ("name", "fmt", "expected"),
-    [
-        ("malformed_rows.csv", "csv", [
-            "row 3, first_name: contains NUL (U+0000)", "row 4, first_name: contains ESC",
-            "row 5, first_name: contains BEL", "row 6, external_id: is empty",
-            "row 7, dob: '1975-02-30' is not a real date", "row 8, sex: 'yes'",
-        ]),
-        ("orphan_careplan.json", "fhir", [
-            "row 2, CarePlan.subject: refers to Patient/NOT-HERE, which is not in the bundle",
-        ]),
-        ("control_in_name.json", "fhir", ["row 2, resource.name[0].given[0]: contains ESC"]),
-        ("latin1.json", "fhir", ["byte 0xF1 is not UTF-8"]),
-        ("deep_nesting.json", "fhir", ["nested deeper than 32 levels"]),
-        ("huge_integer.json", "fhir", ["a number of 5,000 digits"]),
-    ],
-)  # fmt: skip
-def test_malformed_records_refuse_the_file_in_one_line_naming_each_and_are_audited(
-    run: Run, db: Database, name: str, fmt: str, expected: list[str]
+MALFORMED = [
+    ("malformed_rows.csv", "csv", {"B-1", "B-8"}, [
+        "row 3, first_name: contains NUL (U+0000)", "row 4, first_name: contains ESC",
+        "row 5, first_name: contains BEL", "row 6, external_id: is empty",
+        "row 7, dob: '1975-02-30' is not a real date", "row 8, sex: 'yes'",
+    ]),
+    ("orphan_careplan.json", "fhir", {"F-1"}, [
+        "row 2, CarePlan.subject: refers to Patient/NOT-HERE, which is not in the bundle",
+    ]),
+    ("control_in_name.json", "fhir", {"F-2"}, [
+        "row 2, resource.name[0].given[0]: contains ESC",
+        "row 3, CarePlan.subject: refers to Patient/F-3, whose entry 2 is set aside",
+    ]),
+    ("deep_nesting.json", "fhir", {"F-6", "F-7"}, [
+        "row 2, entry: the entry is nested more than 32 levels deep",
+    ]),
+    ("huge_integer.json", "fhir", {"F-8"}, [
+        "row 2, entry: the entry holds a number of 5,000 characters",
+    ]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "fmt", "good", "expected"), MALFORMED)
+def test_malformed_records_are_set_aside_one_line_each_and_audited_and_the_rest_imported(
+    run: Run, db: Database, name: str, fmt: str, good: set[str], expected: list[str]
 ) -> None:
-    code, out, err = run("persons", "import", "--format", fmt, str(HOSTILE / name), *OPS)
-    assert code == 2 and out == ""
+    path = HOSTILE / name
+    code, out, err = run("persons", "import", "--format", fmt, str(path), *OPS)
+    assert code == 1
+    assert f"{len(good)} created, 0 updated, 0 unchanged, {len(expected)} set aside" in out
+    *report, last = _lines(err)
+    listed = [line for line in report if ": warning: " not in line]
+    assert len(listed) == len(expected)  # one line per bad record, in file order
+    for line, fragment in zip(listed, expected, strict=True):
+        assert line.startswith(f"{path}: set aside: row ") and fragment in line
+    assert f"{len(expected)} row(s) set aside, not imported" in last and "correct them" in last
+    assert _persons(db) == good  # the good records are imported, nothing else
+    (event,) = _events(db, "registry.import")
+    assert event.outcome == "ok" and f"{len(expected)} set aside" in (event.reason or "")
+    aside = _events(db, "registry.import.set_aside")
+    assert [e.outcome for e in aside] == ["error"] * len(expected)
+    for event, fragment in zip(aside, expected, strict=True):
+        row_and_field = fragment.split(":", 1)[0]
+        assert f"{name} ({fmt}, source {path.stem}): {row_and_field}:" in (event.reason or "")
+
+
+def test_a_set_aside_row_is_audited_by_id_and_reason_never_by_its_values(
+    run: Run, db: Database
+) -> None:
+    run("persons", "import", str(HOSTILE / "malformed_rows.csv"), *OPS)
+    reasons = {
+        tuple(e.object_ids): e.reason or "" for e in _events(db, "registry.import.set_aside")
+    }
+    assert set(reasons) == {("B-2",), ("B-3",), ("B-4",), (), ("B-6",), ("B-7",)}
+    assert "row 7, dob: (value) is not a real date" in reasons[("B-6",)]
+    every = " ".join(reasons.values())
+    for value in ("Nul", "Esc", "Bell", "Impossible", "1975-02-30", "yes"):
+        assert value not in every
+
+
+def test_strict_refuses_a_file_with_malformed_rows_whole(run: Run, db: Database) -> None:
+    code, out, err = run("persons", "import", "--strict", str(HOSTILE / "malformed_rows.csv"), *OPS)
+    assert code == 1 and out == ""
     line = _one_line(err)
-    assert f"{len(expected)} error(s), nothing imported" in line
-    for fragment in expected:
-        assert fragment in line
-    with db.uow() as s:
-        assert s.scalar(select(Person.id).limit(1)) is None
+    assert "6 error(s), nothing imported" in line and "row 7, dob: '1975-02-30'" in line
+    assert _persons(db) == set()
+    (event,) = _events(db, "registry.import")
+    assert event.outcome == "failed"
+
+
+def test_a_file_that_is_not_utf8_is_refused_in_one_line_and_audited(run: Run, db: Database) -> None:
+    code, out, err = run("persons", "import", "--format", "fhir", str(HOSTILE / "latin1.json"),
+                         *OPS)  # fmt: skip
+    assert code == 1 and out == ""
+    assert "byte 0xF1 is not UTF-8" in _one_line(err)
+    assert _persons(db) == set()
     (event,) = _events(db, "registry.import")
     assert event.outcome == "failed"
 
@@ -135,7 +198,7 @@ def test_a_failed_export_ends_in_one_line_and_is_audited_as_failed(
     out_path = target if target.startswith("/") else str(tmp_path / target)
     code, _, err = run("persons", "export", "H-2", "--source", "messy_addresses",
                        "--out", out_path, "--reason", "letter of 3 Dec", *OPS)  # fmt: skip
-    assert code == 2
+    assert code == 1
     line = _one_line(err)
     assert f"Cannot write the record to {out_path}" in line
     (event,) = _events(db, "registry.export")
@@ -171,7 +234,7 @@ def test_report_periods_no_report_can_cover_end_in_one_line(
 ) -> None:
     out = tmp_path / "report.csv"
     code, _, err = run("report", "--from", first, "--to", last, "--out", str(out), *OPS)
-    assert code == 2
+    assert code == 1
     assert expected in _one_line(err)
     assert not out.exists()
 
@@ -199,9 +262,27 @@ def test_audit_export_to_a_pipe_that_closes_early_ends_in_one_line(
     assert child.stdout.readline().startswith(b"id,")
     child.stdout.close()  # `| head -1`
     err = child.stderr.read().decode()
-    assert child.wait(timeout=120) == 2
+    assert child.wait(timeout=120) == 1
     # This child has no OS keyring (as the test host has none): that is warned about once, on
     # its own line, apart from the one line about the pipe.
     no_keyring = "No OS keyring: audit events are chained without a key"
     err = "".join(line for line in err.splitlines(True) if no_keyring not in line)
-    assert "Standard output was closed before all of the" in _one_line(err)
+    assert "Standard output was closed before all of the events" in _one_line(err)
+    (export,) = _events(db, "audit.export")
+    assert export.outcome == "failed" and "could not write to standard output" in (
+        export.reason or ""
+    )
+
+
+@pytest.mark.parametrize("target", ["missing/folder/audit.csv", "/dev/full"])
+def test_a_failed_audit_export_ends_in_one_line_and_is_audited_as_failed(
+    run: Run, db: Database, db_url: str, tmp_path: Path, target: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    auditor = sign_in_as(db_url, Role.AUDITOR, monkeypatch)
+    out_path = target if target.startswith("/") else str(tmp_path / target)
+    code, _, err = run("audit", "export", "--csv", out_path, *auditor)
+    assert code == 1
+    assert f"Cannot write {out_path}" in _one_line(err)
+    (event,) = _events(db, "audit.export")
+    assert event.outcome == "failed" and f"could not write to {out_path}" in (event.reason or "")

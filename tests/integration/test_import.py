@@ -1,4 +1,5 @@
-"""CSV and FHIR import: all or nothing, idempotent, every bad row named; and the export."""
+"""CSV and FHIR import: bad rows set aside and named, the rest imported (all or nothing with
+``strict``), idempotent; and the export."""
 
 from __future__ import annotations
 
@@ -39,10 +40,12 @@ NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)
 ADMIN = Actor(username="admin1", role=Role.ADMINISTRATOR, workstation="ADMIN-01")
 
 
-def _import(ctx: AppContext, path: Path, *, source: str = "county", fmt: str = "csv"):  # type: ignore[no-untyped-def]
+def _import(ctx: AppContext, path: Path, *, source: str = "county", fmt: str = "csv",  # type: ignore[no-untyped-def]
+            strict: bool = False):  # fmt: skip
     return registry.import_file(
-        ctx.db, lambda: ctx.cipher, ADMIN, path, source=source, fmt=fmt, retention_days=365
-    )
+        ctx.db, lambda: ctx.cipher, ADMIN, path, source=source, fmt=fmt, retention_days=365,
+        strict=strict,
+    )  # fmt: skip
 
 
 def _count(ctx: AppContext, model: type) -> int:
@@ -102,24 +105,37 @@ def test_changed_row_updates_only_that_person(ctx: AppContext, tmp_path: Path) -
     assert phones == ["+13605550199"]
 
 
-@pytest.mark.parametrize(
-    ("rows", "where"),
-    [
-        ((GOOD, "G-2,Ben,,Okafor,1985-05-06,M,,,,"), "row 3, row: has 10 columns"),
-        ((GOOD, "G-2,Ben,,Okafor,06/05/1985,M,,,,,,"), "row 3, dob: '06/05/1985'"),
-        ((GOOD, "G-2,Ben,,Okafor,1985-02-30,M,,,,,,"), "row 3, dob: '1985-02-30' is not a real"),
-        ((GOOD, "G-2,Ben,,Okafor,2099-01-01,M,,,,,,"), "row 3, dob: '2099-01-01' is in the future"),
-        ((GOOD, "G-2,Ben,,Okafor,1985-01-01,Q,,,,,,"), "row 3, sex"),
-        ((GOOD, "G-2,Ben,,Okafor,1985-01-01,M,phone me,,,,,"), "row 3, phone"),
-        ((GOOD, GOOD.replace("Ana", "Anne")), "row 3, external_id: 'G-1' repeats row 2"),
-        ((GOOD, ",Ben,,Okafor,1985-01-01,M,,,,,,"), "row 3, external_id"),
-    ],
-)
-def test_one_bad_row_rejects_the_whole_file_naming_row_and_field(
+BAD_ROWS = [
+    ((GOOD, "G-2,Ben,,Okafor,1985-05-06,M,,,,"), "row 3, row: has 10 columns"),
+    ((GOOD, "G-2,Ben,,Okafor,06/05/1985,M,,,,,,"), "row 3, dob: '06/05/1985'"),
+    ((GOOD, "G-2,Ben,,Okafor,1985-02-30,M,,,,,,"), "row 3, dob: '1985-02-30' is not a real"),
+    ((GOOD, "G-2,Ben,,Okafor,2099-01-01,M,,,,,,"), "row 3, dob: '2099-01-01' is in the future"),
+    ((GOOD, "G-2,Ben,,Okafor,1985-01-01,Q,,,,,,"), "row 3, sex"),
+    ((GOOD, "G-2,Ben,,Okafor,1985-01-01,M,phone me,,,,,"), "row 3, phone"),
+    ((GOOD, GOOD.replace("Ana", "Anne")), "row 3, external_id: 'G-1' repeats row 2"),
+    ((GOOD, ",Ben,,Okafor,1985-01-01,M,,,,,,"), "row 3, external_id"),
+]
+
+
+@pytest.mark.parametrize(("rows", "where"), BAD_ROWS)
+def test_one_bad_row_is_set_aside_naming_row_and_field_and_the_rest_imported(
+    ctx: AppContext, tmp_path: Path, rows: tuple[str, ...], where: str
+) -> None:
+    summary = _import(ctx, _write(tmp_path, *rows))
+    (aside,) = summary.set_aside
+    assert aside.row == 3 and where in str(aside)
+    assert (summary.rows, summary.created) == (1, 1)
+    with ctx.db.uow() as s:
+        assert s.scalars(select(Person.external_id)).all() == ["G-1"]
+    assert _count(ctx, PersonSearchKey) > 0
+
+
+@pytest.mark.parametrize(("rows", "where"), BAD_ROWS)
+def test_strict_rejects_the_whole_file_for_one_bad_row_naming_row_and_field(
     ctx: AppContext, tmp_path: Path, rows: tuple[str, ...], where: str
 ) -> None:
     with pytest.raises(registry.ImportRejected) as caught:
-        _import(ctx, _write(tmp_path, *rows))
+        _import(ctx, _write(tmp_path, *rows), strict=True)
     assert where in str(caught.value)
     assert "nothing imported" in str(caught.value)
     assert _count(ctx, Person) == 0
@@ -128,17 +144,18 @@ def test_one_bad_row_rejects_the_whole_file_naming_row_and_field(
 
 def test_every_bad_row_is_reported_not_just_the_first(ctx: AppContext, tmp_path: Path) -> None:
     rows = [f"B-{i},X,,Y,1985-13-0{i},M,,,,,," for i in range(1, 4)]
+    summary = _import(ctx, _write(tmp_path, GOOD, *rows))
+    assert [(a.row, a.record_id) for a in summary.set_aside] == [(3, "B-1"), (4, "B-2"), (5, "B-3")]
     with pytest.raises(registry.ImportRejected) as caught:
-        _import(ctx, _write(tmp_path, GOOD, *rows))
+        _import(ctx, _write(tmp_path, GOOD, *rows), strict=True)
     assert [e.row for e in caught.value.errors] == [3, 4, 5]
 
 
 def test_a_10_mb_field_is_a_row_error_not_a_crash(ctx: AppContext, tmp_path: Path) -> None:
     huge = "x" * (10 * 1024 * 1024)
-    with pytest.raises(registry.ImportRejected) as caught:
-        _import(ctx, _write(tmp_path, GOOD, f"G-2,Ben,,{huge},1985-05-06,M,,,,,,"))
-    assert "row 3, last_name: is 10,485,760 characters" in str(caught.value)
-    assert _count(ctx, Person) == 0
+    summary = _import(ctx, _write(tmp_path, GOOD, f"G-2,Ben,,{huge},1985-05-06,M,,,,,,"))
+    assert "row 3, last_name: is 10,485,760 characters" in str(summary.set_aside[0])
+    assert _count(ctx, Person) == 1
 
 
 def test_bom_and_latin1_files_import_with_accents_intact(ctx: AppContext, tmp_path: Path) -> None:
@@ -210,13 +227,21 @@ def test_fhir_bundle_imports_patient_plan_consent_contact_and_flag(ctx: AppConte
     assert (again.unchanged, again.plans_written, again.alerts_written) == (1, 0, 0)
 
 
-def test_invalid_fhir_is_rejected_with_entry_and_field(ctx: AppContext, tmp_path: Path) -> None:
+def test_invalid_fhir_entries_are_set_aside_with_entry_and_field(
+    ctx: AppContext, tmp_path: Path
+) -> None:
     bundle = json.loads((DATA / "fhir_bundle.json").read_text())
     bundle["entry"][0]["resource"]["birthDate"] = "not-a-date"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bundle))
     with pytest.raises(registry.ImportRejected, match=r"row 1, .*birthDate"):
-        _import(ctx, path, fmt="fhir")
+        _import(ctx, path, fmt="fhir", strict=True)
+    summary = _import(ctx, path, fmt="fhir")
+    # The patient's entry is set aside, and with it each resource that refers to the patient.
+    assert "row 1, resource.birthDate" in str(summary.set_aside[0])
+    assert all("whose entry 1 is set aside" in str(a) for a in summary.set_aside[1:])
+    assert len(summary.set_aside) == len(bundle["entry"])
+    assert _count(ctx, Person) == 0 and _count(ctx, PremiseAlert) == 0
     path.write_text("{ not json")
     with pytest.raises(registry.ImportRejected, match="not valid JSON"):
         _import(ctx, path, fmt="fhir")
@@ -309,7 +334,7 @@ def test_a_subject_access_export_without_a_reason_is_refused(ctx: AppContext) ->
         assert "registry.export" not in s.scalars(select(AuditEvent.action)).all()
 
 
-def test_persons_import_cli_prints_a_summary_and_exits_2_on_bad_file(
+def test_persons_import_cli_prints_a_summary_and_exits_1_when_a_row_is_set_aside(
     ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
@@ -321,10 +346,16 @@ def test_persons_import_cli_prints_a_summary_and_exits_2_on_bad_file(
     )
     assert "1 created" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
-    bad.write_text(f"{HEADER}\nX-1,A,,B,1990-99-99,M,,,,,,\n")
-    assert cli_main(["--db", url, "persons", "import", str(bad), *admin]) == 2
-    err = capsys.readouterr().err
-    assert "row 2, dob" in err and len(err.strip().splitlines()) == 1
+    bad.write_text(f"{HEADER}\nX-1,A,,B,1990-99-99,M,,,,,,\n{GOOD.replace('G-1', 'X-2')}\n")
+    assert cli_main(["--db", url, "persons", "import", str(bad), *admin]) == 1
+    out, err = capsys.readouterr()
+    assert "1 created, 0 updated, 0 unchanged, 1 set aside" in out
+    listed, last = err.strip().splitlines()
+    assert listed.startswith(f"{bad}: set aside: row 2, dob: '1990-99-99'")
+    assert "1 row(s) set aside, not imported" in last and "import the file again" in last
+    assert cli_main(["--db", url, "persons", "import", "--strict", str(bad), *admin]) == 1
+    line = capsys.readouterr().err.strip()
+    assert "nothing imported" in line and "row 2, dob" in line and "\n" not in line
 
 
 def test_persons_export_cli_writes_the_record_file(
@@ -345,7 +376,7 @@ def test_persons_export_cli_writes_the_record_file(
     with ctx.db.uow() as s:
         (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "registry.export"))
     assert event.reason == f"subject-access request: {REQUEST}"
-    assert cli_main([*export, "P-404"]) == 2
+    assert cli_main([*export, "P-404"]) == 1
     assert "No person with external id 'P-404'" in capsys.readouterr().err
 
 
@@ -394,3 +425,30 @@ def test_a_plan_whose_consent_ended_long_ago_is_purged_and_a_current_one_stays(
         people_left = _count(ctx, Person)
     assert left == {"R-NOW-plan", "R-LATE-plan"}
     assert people_left == 3  # the person stays findable; only the plan went
+
+
+def test_a_flag_on_a_patient_with_no_address_is_set_aside_and_the_patient_kept(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "N-1", "birthDate": "1980-01-01",
+                          "name": [{"given": ["Nia"], "family": "Okoro"}]}},
+            {"resource": {"resourceType": "Flag", "id": "fl-1", "status": "active",
+                          "code": {"text": "Dog"}, "subject": {"reference": "Patient/N-1"}}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "flag.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    summary = _import(ctx, path, fmt="fhir")
+    (aside,) = summary.set_aside
+    assert (aside.row, aside.record_id) == (2, "Flag/fl-1")
+    assert "row 2, Flag.subject: the patient has no address to flag" in str(aside)
+    assert (summary.created, summary.alerts_written) == (1, 0)
+    with ctx.db.uow() as s:
+        (event,) = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "registry.import.set_aside")
+        )
+    assert event.object_ids == ["Flag/fl-1"] and event.outcome == "error"

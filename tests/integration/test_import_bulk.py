@@ -11,7 +11,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, literal, select
 
-from dispatch_desktop.models import Base, Person, PersonAddress, PersonAlias, PersonSearchKey
+from dispatch_desktop.models import (
+    AuditEvent,
+    Base,
+    Person,
+    PersonAddress,
+    PersonAlias,
+    PersonSearchKey,
+)
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.platform.db import Database
@@ -120,7 +127,7 @@ def _row(i: int, dob: str | None = None) -> str:
 
 
 @pytest.mark.parametrize("parallel", [False, True], ids=["inline", "worker-processes"])
-def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
+def test_validation_in_worker_processes_imports_the_same_and_sets_aside_the_same(
     ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
 ) -> None:
     monkeypatch.setattr(registry_csv, "BATCH", 4)  # several batches in flight
@@ -130,6 +137,7 @@ def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
     rows[1] = _row(2, dob="1990-02-31")
     rows[13] = rows[2].replace("Ana3", "Bea")
     rows[16] = "P-17,Ana17,,Reyes"
+    bad = [(3, "dob"), (15, "external_id"), (18, "row")]
     with pytest.raises(registry.ImportRejected) as rejected:
         registry.import_file(
             ctx.db,
@@ -138,14 +146,21 @@ def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
             _csv(tmp_path, rows),
             source="county",
             retention_days=365,
+            strict=True,
         )
-    assert [(e.row, e.field) for e in rejected.value.errors] == [
-        (3, "dob"),
-        (15, "external_id"),
-        (18, "row"),
-    ]
+    assert [(e.row, e.field) for e in rejected.value.errors] == bad
     with ctx.db.uow() as session:
         assert session.scalar(select(func.count()).select_from(Person)) == 0
+
+    partial = registry.import_file(
+        ctx.db, lambda: ctx.cipher, ADMIN, _csv(tmp_path, rows), source="county",
+        retention_days=365,
+    )  # fmt: skip
+    assert [(a.row, a.errors[0].field) for a in partial.set_aside] == bad
+    assert [a.record_id for a in partial.set_aside] == ["P-2", "P-3", "P-17"]
+    assert (partial.rows, partial.created) == (14, 14)
+    with ctx.db.uow() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 14
 
     summary = registry.import_file(
         ctx.db,
@@ -155,7 +170,39 @@ def test_validation_in_worker_processes_imports_the_same_and_rejects_the_same(
         source="county",
         retention_days=365,
     )
-    assert (summary.rows, summary.created) == (17, 17)
+    # The corrected file adds the three rows set aside and leaves the others as they are.
+    assert (summary.rows, summary.created, summary.unchanged) == (17, 3, 14)
     with ctx.db.uow() as session:
         found = lookup_persons(session, PersonQuery(name="Ana9 Reyes", dob="1959"), now=NOW)
     assert found[0].external_id == "P-9"
+
+
+def test_an_import_that_dies_after_some_good_batches_leaves_nothing(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction: the good rows of a file with rows set aside are kept whole or not at
+    all. The process dying while the third batch is written (here: the write failing) leaves
+    neither the batches written before nor the audit of the rows set aside."""
+    monkeypatch.setattr(registry_csv, "BATCH", 4)
+    rows = [_row(i) for i in range(1, 18)]
+    rows[1] = _row(2, dob="1990-02-31")
+    written = registry.write_records
+    calls: list[int] = []
+
+    def dies_on_the_third(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 3:
+            raise MemoryError("the process dies here")
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(registry, "write_records", dies_on_the_third)
+    with pytest.raises(MemoryError):
+        registry.import_file(
+            ctx.db, lambda: ctx.cipher, ADMIN, _csv(tmp_path, rows), source="county",
+            retention_days=365,
+        )  # fmt: skip
+    with ctx.db.uow() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 0
+        assert session.scalar(select(func.count()).select_from(PersonSearchKey)) == 0
+        actions = set(session.scalars(select(AuditEvent.action)))
+    assert not actions & {"registry.import", "registry.import.set_aside"}

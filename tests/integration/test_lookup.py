@@ -247,7 +247,7 @@ def test_lookup_cli_contract(
     url = registry_db.engine.url.render_as_string(hide_password=False)
     dispatcher = sign_in_as(url, "dispatcher", monkeypatch)
     refused = cli_main(["--db", url, "lookup", "--batch", str(batch), *dispatcher])
-    assert refused == 2 and "reason for access" in capsys.readouterr().err
+    assert refused == 1 and "reason for access" in capsys.readouterr().err
     code = cli_main(
         [
             "--db",

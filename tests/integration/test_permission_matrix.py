@@ -213,7 +213,7 @@ USE_CASES: dict[str, tuple[auth.Permission, str, UseCase]] = {
     ),
     "export audit": (
         auth.Permission.EXPORT_AUDIT, "audit.export",
-        lambda c, a: audit_log.query_events(c.ctx.db, a, export=True),
+        lambda c, a: audit_log.export_events(c.ctx.db, a, audit_log.AuditFilter(), len, where=""),
     ),
     "verify audit": (auth.Permission.VERIFY_AUDIT, "audit.verify", _verify_audit),
     "list users": (

@@ -116,11 +116,11 @@ def test_cli_report(
     printed = capsys.readouterr().out
     assert "BH calls: 7, 14% of all calls." in printed
     assert out.exists()
-    assert main([*args, str(out)]) == 2  # exists, no --force
+    assert main([*args, str(out)]) == 1  # exists, no --force
     assert "already exists" in capsys.readouterr().err
     bad = ["--db", db_url, "report", *supervisor, "--from", "2026-10-31", "--to", "2026-10-01"]
     bad.append("--out")
-    assert main([*bad, str(tmp_path / "x.pdf")]) == 2
+    assert main([*bad, str(tmp_path / "x.pdf")]) == 1
     assert "before it starts" in capsys.readouterr().err
 
 

@@ -55,14 +55,14 @@ def test_users_add_list_set_password_and_unlock(run, db: Database) -> None:  # t
         "--password-stdin",
         stdin="password123\npassword123\n",
     )  # fmt: skip
-    assert code == 2 and "commonly used passwords" in err
+    assert code == 1 and "commonly used passwords" in err
 
     code, _, err = run(
         "users", "add", "typo", "--name", "T", "--role", "dispatcher", "--as", "ops",
         "--password-stdin",
         stdin=f"{PASSWORD}\n{PASSWORD}x\n",
     )  # fmt: skip
-    assert code == 2 and "differ" in err
+    assert code == 1 and "differ" in err
 
     for _ in range(5):
         with pytest.raises((auth.SignInFailed, auth.AccountLocked)):
@@ -100,11 +100,11 @@ def test_the_first_administrator_is_added_without_signing_in_and_only_once(
 
     # The first administrator's password meets the same policy as any other's.
     code, text_ = add("root", "harbor county ecc admin")
-    assert code == 2 and "agency" in text_
+    assert code == 1 and "agency" in text_
     code, text_ = add("root", PASSWORD)
     assert code == 0 and "the first administrator" in text_
     code, text_ = add("second", "violet harbor engine")
-    assert code == 2 and "needs a signed-in user" in text_
+    assert code == 1 and "needs a signed-in user" in text_
 
 
 def test_audit_verify_exits_nonzero_at_the_first_broken_link(run, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -157,7 +157,7 @@ def test_audit_export_csv_needs_an_auditor_and_writes_the_events(
     target = tmp_path / "audit.csv"
 
     code, _, err = run("audit", "export", "--csv", str(target), "--as", "ops")
-    assert code == 2 and "may not export the audit log" in err and not target.exists()
+    assert code == 1 and "may not export the audit log" in err and not target.exists()
 
     code, out, _ = run(
         "audit", "export", "--csv", str(target), "--action", "auth.", "--as", "ravi",
@@ -184,7 +184,7 @@ def test_keys_rotate_and_purge_commands(run, db: Database) -> None:  # type: ign
 def test_a_non_administrator_cannot_purge_from_the_cli(run, db: Database) -> None:  # type: ignore[no-untyped-def]
     auth.add_user(db, ADMIN, "tb", "T. Brooks", Role.SUPERVISOR, PASSWORD)
     code, _, err = run("purge", "--as", "tb", "--password-stdin", stdin=f"{PASSWORD}\n")
-    assert code == 2 and "may not purge" in err
+    assert code == 1 and "may not purge" in err
 
 
 def test_secrets_set_and_status_never_print_the_value(run, memory_keyring) -> None:  # type: ignore[no-untyped-def]

@@ -208,7 +208,10 @@ def test_audit_log_access_by_role(
     checkpoints = audit.CheckpointFile(tmp_path / "checkpoints.jsonl")
     for allowed, call in (
         (may_view, lambda: audit_log.query_events(db, actor)),
-        (may_view, lambda: audit_log.query_events(db, actor, export=True)),
+        (
+            may_view,
+            lambda: audit_log.export_events(db, actor, audit_log.AuditFilter(), len, where=""),
+        ),
         (may_verify, lambda: audit_log.verify(db, actor, checkpoints)),
     ):
         if allowed:

@@ -116,14 +116,14 @@ def test_agency_nature_codes(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nagency: x\ncodes: {}\n", encoding="utf-8")
     res = run_triage("--nature-codes", str(bad), "-", stdin=data, env_dir=tmp_path)
-    assert res.returncode == 2
+    assert res.returncode == 1
     assert b"line 3, field codes" in res.stderr
     assert b"Traceback" not in res.stderr
 
 
 def test_missing_input_file(tmp_path: Path) -> None:
     res = run_triage(str(tmp_path / "nope.jsonl"), env_dir=tmp_path)
-    assert res.returncode == 2
+    assert res.returncode == 1
     assert b"Cannot read" in res.stderr
 
 

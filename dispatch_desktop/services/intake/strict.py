@@ -184,13 +184,16 @@ def loads_bounded(
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]+|[\]}]+|[,:]')
 
 
-def loads_page(data: str | bytes, *, list_key: str, what: str = "the page") -> Any:
+def loads_page(
+    data: str | bytes, *, list_key: str, what: str = "the page", max_bytes: int = MAX_PAGE_BYTES
+) -> Any:
     """A page ``{list_key: [document, ...], ...}`` decoded so that each document that
     breaks a bound becomes a `Poison` marker or its `RawJson`, for its own check later.
+    (A registry's FHIR bundle is such a page too, its entries the documents.)
 
     Raises `InputError` only when the page itself cannot be read (cut off, not JSON).
     """
-    text = _decode_text(data, what, MAX_PAGE_BYTES)
+    text = _decode_text(data, what, max_bytes)
     try:
         return json.loads(
             text,

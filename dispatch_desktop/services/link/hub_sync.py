@@ -4,12 +4,15 @@ The hub lists change files (FHIR R4 bundles or the registry CSV) after a since-t
 ``GET hub/changes?since=<token>`` -> ``{"files": [{"id", "format", "path"}], "next"}``.
 Each file is downloaded and handed to the registry's own validated import
 (services/registry.import_file), so a hub file obeys exactly the rules of a file an
-administrator imports by hand: validated whole, rejected whole with row and field named,
-never half-applied.
+administrator imports by hand: its malformed rows are set aside with row and field named,
+its good rows are imported in one transaction, and a file that cannot be read at all is
+rejected whole.
 
-Each file is taken once (an ``ingested_document`` row of kind ``hub``). A rejected file is
-recorded as an error with its text kept, and the sync moves on; the registry import is an
-idempotent upsert, so a crash between import and record repeats nothing harmful.
+Each file is taken once (an ``ingested_document`` row of kind ``hub``). A rejected file, or
+one with rows set aside, is recorded as an error with its text kept (`cad errors`; the hub
+link reads degraded until a supervisor acknowledges it), and the sync moves on; the
+registry import is an idempotent upsert, so a crash between import and record repeats
+nothing harmful.
 """
 
 from __future__ import annotations
@@ -140,8 +143,16 @@ def _import(ctx: AppContext, file_id: str, fmt: str, content: bytes) -> HubFileR
     finally:
         path.unlink(missing_ok=True)
     message = f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged"
-    _record(ctx, document_id, ok=True, message=message, payload=None)
-    return HubFileResult(file_id, True, message)
+    if summary.set_aside:
+        # The good rows are in; the file is kept, as a document set aside, for the
+        # supervisor to see which rows were not and why.
+        message += f"; {len(summary.set_aside)} row(s) set aside: " + "; ".join(
+            str(row) for row in summary.set_aside
+        )
+    ok = not summary.set_aside
+    payload = None if ok else content.decode("utf-8", errors="replace")
+    _record(ctx, document_id, ok=ok, message=message, payload=payload)
+    return HubFileResult(file_id, ok, message)
 
 
 def sync_once(ctx: AppContext, hub: Remote, *, max_files: int = 50) -> HubSyncReport:

@@ -53,9 +53,50 @@ class RowError:
     row: int
     field: str
     message: str
+    record_id: str = ""  # the row's external id, when it has a readable one (for the audit)
 
     def __str__(self) -> str:
         return f"row {self.row}, {self.field}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A row (or FHIR entry) left out of an import, with every reason found for it."""
+
+    row: int
+    record_id: str
+    errors: tuple[RowError, ...]
+
+    def __str__(self) -> str:
+        return "; ".join(str(e) for e in self.errors)
+
+    def audit_reason(self) -> str:
+        """The reasons without the values quoted in them: a set-aside row's audit event
+        names the row and the fields, never a name, a phone or a plan's words."""
+        return "; ".join(
+            f"row {e.row}, {e.field}: {_QUOTED.sub('(value)', e.message)}" for e in self.errors
+        )
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_SAFE_ID = re.compile(r"[\w.:/@+-]{1,128}")
+
+
+def safe_record_id(value: object) -> str:
+    """An external id fit to name a set-aside row in the audit log, or "" when it is not
+    (empty, too long, or holding characters no id has)."""
+    return value if isinstance(value, str) and _SAFE_ID.fullmatch(value) else ""
+
+
+def set_aside(errors: Sequence[RowError]) -> tuple[SetAside, ...]:
+    """The errors grouped by row, one `SetAside` a row, in row order."""
+    by_row: dict[int, list[RowError]] = {}
+    for error in sorted(errors, key=lambda e: e.row):
+        by_row.setdefault(error.row, []).append(error)
+    return tuple(
+        SetAside(row, next((e.record_id for e in found if e.record_id), ""), tuple(found))
+        for row, found in by_row.items()
+    )
 
 
 def listed(items: Sequence[RowError]) -> str:
@@ -125,7 +166,8 @@ class PersonRecord:
 
 
 class ImportRejected(UserError):
-    """The file has errors; nothing was written. ``errors`` lists every one found."""
+    """The file cannot be read at all (not UTF-8, not JSON, a bad header), or with
+    ``--strict`` has any error: nothing was written. ``errors`` lists every one found."""
 
     def __init__(self, path: str, errors: Sequence[RowError]) -> None:
         self.errors = tuple(errors)
@@ -146,12 +188,32 @@ class ImportSummary:
     alerts_written: int
     seconds: float = 0.0
     warnings: tuple[RowError, ...] = ()  # rows kept with something to check
+    set_aside: tuple[SetAside, ...] = ()  # malformed rows left out; the rest was imported
 
-    def warning_line(self) -> str:
-        """One line for the import report, or "" when there is nothing to check."""
-        if not self.warnings:
+    def report_line(self) -> str:
+        """What the import did, in one line."""
+        aside = f", {len(self.set_aside):,} set aside" if self.set_aside else ""
+        return (
+            f"{self.rows:,} rows from {self.source} in {self.seconds:.1f} s — "
+            f"{self.created:,} created, {self.updated:,} updated, {self.unchanged:,} "
+            f"unchanged{aside}; {self.plans_written:,} plans and {self.alerts_written:,} "
+            "alerts written"
+        )
+
+    def detail_lines(self) -> list[str]:
+        """The import report's lines to read: each row set aside, then each warning."""
+        return [f"set aside: {row}" for row in self.set_aside] + [
+            f"warning: {w}" for w in self.warnings
+        ]
+
+    def set_aside_line(self) -> str:
+        """The problem and its fix in one line, or "" when no row was set aside."""
+        if not self.set_aside:
             return ""
-        return f"{len(self.warnings)} warning(s), imported as given: {listed(self.warnings)}."
+        return (
+            f"{len(self.set_aside):,} row(s) set aside, not imported (listed above); correct "
+            "them and import the file again (rows already imported stay as they are)"
+        )
 
 
 # ---------------------------------------------------------------------------------------

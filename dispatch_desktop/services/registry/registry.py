@@ -1,7 +1,8 @@
 """Fill and read the person registry: blocking keys, CSV and FHIR import, subject-access export.
 
-An import is all or nothing: every row is validated and the file is written in one
-transaction, so any error (named by row number and field) rejects the whole file and
+An import validates every row and writes the good ones in one transaction. A malformed
+row is set aside (named by row number and field, and audited); the rest is imported.
+With ``strict`` the import is all or nothing: any error rejects the whole file and
 nothing of it is kept. Rows are upserted by
 (source, external_id), and a row identical to what is stored is left alone, so running the
 same file twice changes nothing. Writes are bulk statements, not ORM objects one by one,
@@ -14,7 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
@@ -64,6 +65,8 @@ from dispatch_desktop.services.registry.records import (
     PlanRecord,
     Progress,
     RowError,
+    SetAside,
+    set_aside,
 )
 from dispatch_desktop.services.registry.registry_csv import CsvFile
 from dispatch_desktop.services.security import audit, auth
@@ -160,13 +163,6 @@ def _building(normalized: str) -> str:
 
 # ---------------------------------------------------------------------------------------
 # Writing
-
-
-def parse_fhir(
-    path: Path, *, today: dt.date | None = None, strict: bool = False
-) -> list[PersonRecord]:
-    """Read a FHIR R4 Bundle into person records (services/registry/registry_fhir.py)."""
-    return registry_fhir.parse_fhir(path, today=today, strict=strict)
 
 
 def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
@@ -574,21 +570,30 @@ def import_file(
     today: dt.date | None = None,
     strict: bool = False,
 ) -> ImportSummary:
-    """Validate a file and upsert it in one transaction; on any error nothing is kept.
+    """Validate a file and upsert its good rows in one transaction.
 
     A malformed row (a bad id, an impossible date, a field of the wrong kind, a control
-    character in a name) is an error. An address the parser cannot read is kept as given,
-    flagged unparsed, and listed in the summary's warnings; ``strict`` makes it an error.
-    A refused file is audited as a failed import, naming how many errors it had.
+    character in a name; in a FHIR bundle, a bad entry, or a resource whose patient is not
+    in the bundle or was set aside) is set aside: the summary's ``set_aside`` names it
+    with every reason, one audit event a row records its id, row number and reasons (never
+    its values), and the rest of the file is imported. An address the parser cannot read
+    is kept as given, flagged unparsed, and listed in the summary's warnings.
 
-    A CSV is validated batch by batch while the valid batches before are written
-    (services/registry/registry_csv.py); a FHIR bundle is validated whole first. Only an
-    administrator or the link's service account (IMPORT_REGISTRY) may import.
-    ``cipher_source`` is called before the write transaction opens, and only when the file
-    can carry plans or alerts (plan columns, or a bundle with them), so a names-only import
-    never touches the keyring. Each plan and alert is kept ``retention_days``
-    (Settings.retention_days_after_consent) after its consent ends (`retain_until`), after
-    which `purge` removes it.
+    ``strict`` keeps the file whole or not at all: any bad row or unparsed address
+    refuses the file (`ImportRejected`, every error named), and nothing is kept. A file
+    that cannot be read at all (not UTF-8, not JSON, a bad header) is refused either way.
+    A refused file is audited as a failed import, naming how many errors it had. The
+    import is one transaction: a killed import leaves nothing of the file, never part of
+    its good rows.
+
+    A CSV is validated batch by batch (in worker processes, for a big file) while the
+    batches before are written (services/registry/registry_csv.py); a FHIR bundle is
+    validated whole first. Only an administrator or the link's service account
+    (IMPORT_REGISTRY) may import. ``cipher_source`` is called before the write transaction
+    opens, and only when the file can carry plans or alerts (plan columns, or a bundle
+    with them), so a names-only import never touches the keyring. Each plan and alert is
+    kept ``retention_days`` (Settings.retention_days_after_consent) after its consent ends
+    (`retain_until`), after which `purge` removes it.
     """
     import time
 
@@ -601,64 +606,82 @@ def import_file(
         raise UserError("The source name must be 1 to 64 characters.", fix="Pass --source NAME.")
     if fmt not in ("csv", "fhir"):
         raise UserError(f"Unknown import format {fmt!r}.", fix="Use csv or fhir.")
+    where = _Where(actor, path, fmt, source)
     try:
         if fmt == "csv":
             file = CsvFile(path, today, strict=strict)
-            summary = _import_csv(db, cipher_source, actor, file, source, progress, retention_days)
+            summary = _import_csv(db, cipher_source, where, file, progress, retention_days)
         else:
             summary = _import_fhir(
-                db, cipher_source, actor, path, source, progress, today, strict, retention_days
+                db, cipher_source, where, progress, today, strict, retention_days
             )
     except ImportRejected as exc:
         _audit_failure(
             db, actor, "registry.import",
-            f"{path.name} ({fmt}, source {source}): {len(exc.errors)} error(s), nothing imported",
+            f"{where}: {len(exc.errors)} error(s), nothing imported",
         )  # fmt: skip
         raise
     return replace(summary, seconds=time.perf_counter() - started)
 
 
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Who imports which file, for the audit events."""
+
+    actor: Actor
+    path: Path
+    fmt: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.path.name} ({self.fmt}, source {self.source})"
+
+
 def _import_fhir(
     db: Database,
     cipher_source: Callable[[], FieldCipher],
-    actor: Actor,
-    path: Path,
-    source: str,
+    where: _Where,
     progress: Progress,
     today: dt.date | None,
     strict: bool,
     retention_days: int,
 ) -> ImportSummary:
     progress("validating", 0, 1)
-    records = parse_fhir(path, today=today, strict=strict)
+    records, errors = registry_fhir.read_fhir(where.path, today=today, strict=strict)
     progress("validating", 1, 1)
+    if errors and strict:
+        raise ImportRejected(f"{where.path} (entry numbers)", errors)
     needs_cipher = any(r.plan is not None or r.alerts for r in records)
     cipher = cipher_source() if needs_cipher else None
     with db.transaction() as session, _large_page_cache(session, len(records)):
         summary = write_records(
-            session, cipher, source, records, progress, retention_days=retention_days
+            session, cipher, where.source, records, progress, retention_days=retention_days
         )
-        summary = replace(summary, warnings=tuple(w for r in records for w in r.warnings))
-        _audit_import(session, actor, path, "fhir", source, summary)
+        summary = replace(
+            summary,
+            warnings=tuple(w for r in records for w in r.warnings),
+            set_aside=set_aside(errors),
+        )
+        _audit_import(session, where, summary)
     return summary
 
 
 def _import_csv(
     db: Database,
     cipher_source: Callable[[], FieldCipher],
-    actor: Actor,
+    where: _Where,
     file: CsvFile,
-    source: str,
     progress: Progress,
     retention_days: int,
 ) -> ImportSummary:
-    """Write each batch as soon as it is valid, in one transaction, while the next batches
-    are validated; the first bad row stops the writing, the rest of the file is still
-    checked so that every bad row is reported, and the transaction rolls back."""
+    """Write each batch's good rows as soon as they are valid, in one transaction, while
+    the next batches are validated. With ``strict`` the first bad row stops the writing,
+    the rest of the file is still checked so that every bad row is reported, and the
+    transaction rolls back."""
     cipher = cipher_source() if file.has_plans else None
     errors: list[RowError] = []
     warnings: list[RowError] = []
-    totals = ImportSummary(source, 0, 0, 0, 0, 0, 0)
+    totals = ImportSummary(where.source, 0, 0, 0, 0, 0, 0)
     estimate = file.estimated_rows
     with db.transaction() as session, _large_page_cache(session, estimate):
         bulk = _is_bulk_load(session, estimate)
@@ -666,18 +689,18 @@ def _import_csv(
             for records, batch_errors in file.batches():
                 errors += batch_errors
                 warnings += (w for r in records for w in r.warnings)
-                if not errors:
+                if not (file.strict and errors):
                     done = write_records(
-                        session, cipher, source, records,
+                        session, cipher, where.source, records,
                         index_after=False, retention_days=retention_days,
                     )  # fmt: skip
                     totals = _added(totals, done)
                 progress("persons", min(totals.rows, estimate), estimate)
-        if errors:
+        if errors and file.strict:
             raise ImportRejected(str(file.path), errors)
         progress("persons", totals.rows, totals.rows)
-        totals = replace(totals, warnings=tuple(warnings))
-        _audit_import(session, actor, file.path, "csv", source, totals)
+        totals = replace(totals, warnings=tuple(warnings), set_aside=set_aside(errors))
+        _audit_import(session, where, totals)
     return totals
 
 
@@ -693,20 +716,30 @@ def _added(a: ImportSummary, b: ImportSummary) -> ImportSummary:
     )
 
 
-def _audit_import(
-    session: Session, actor: Actor, path: Path, fmt: str, source: str, summary: ImportSummary
-) -> None:
+def _audit_import(session: Session, where: _Where, summary: ImportSummary) -> None:
+    """The import, and each row it set aside (its id and reasons), in the import's own
+    transaction: they commit together or not at all."""
     audit.record(
         session,
-        actor,
+        where.actor,
         "registry.import",
         object_type="person",
         reason=(
-            f"{path.name} ({fmt}, source {source}): {summary.created} created, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged, "
+            f"{where}: {summary.created} created, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {len(summary.set_aside)} set aside, "
             f"{len(summary.warnings)} warning(s)"
         ),
     )
+    for row in summary.set_aside:
+        audit.record(
+            session,
+            where.actor,
+            "registry.import.set_aside",
+            object_type="person",
+            object_ids=[row.record_id] if row.record_id else [],
+            outcome="error",
+            reason=f"{where}: {row.audit_reason()}"[:500],
+        )
 
 
 @contextmanager
@@ -996,11 +1029,11 @@ __all__ = [
     "PlanRecord",
     "Progress",
     "RowError",
+    "SetAside",
     "deliver_export",
     "export_person",
     "import_file",
     "index_person",
-    "parse_fhir",
     "person_keys",
     "write_records",
 ]

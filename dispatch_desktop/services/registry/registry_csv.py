@@ -1,7 +1,7 @@
 """CSV import for the registry: the columns documented in the README, validated row by row
 into the same `PersonRecord` values the FHIR import makes (services/registry/registry.py writes
-both, all or nothing). A big file is validated in worker processes a few batches ahead of
-the writer."""
+both, setting malformed rows aside). A big file is validated in worker processes a few
+batches ahead of the writer."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from dispatch_desktop.services.registry.records import (
     control_character,
     end_of_day,
     read_text_file,
+    safe_record_id,
     start_of_day,
     street_address,
 )
@@ -121,7 +122,8 @@ PARALLEL_MIN_ROWS = 20_000
 class CsvFile:
     """A CSV import file, read and checked up to its header, validated batch by batch.
 
-    ``batches()`` yields each ``BATCH`` rows' valid records and row errors, in file order.
+    ``batches()`` yields each ``BATCH`` rows' valid records and row errors, in file order
+    (the errors carry the row's external id when it has a readable one).
     An external id that repeats one earlier in the file is an error of its own row. An
     address the parser cannot read is kept as given, with a warning on its record; with
     ``strict`` it is an error of its row.
@@ -178,6 +180,7 @@ class CsvFile:
                             record.row,
                             "external_id",
                             f"{record.external_id!r} repeats row {seen[record.external_id]}",
+                            safe_record_id(record.external_id),
                         )
                     )
                     continue
@@ -191,16 +194,24 @@ def _parse_csv_rows(header: list[str], today: dt.date, strict: bool, rows: RawRo
     plan_columns = [h for h in header if h.startswith("plan_")]
     errors: list[RowError] = []
     records: list[PersonRecord] = []
+    id_at = header.index("external_id")
     for row_no, values in rows:
         if len(values) != len(header):
+            found = values[id_at].strip() if id_at < len(values) else ""
             errors.append(
-                RowError(row_no, "row", f"has {len(values)} columns, the header has {len(header)}")
-            )
+                RowError(
+                    row_no, "row", f"has {len(values)} columns, the header has {len(header)}",
+                    safe_record_id(found),
+                )
+            )  # fmt: skip
             continue
         raw = dict(zip(header, values, strict=True))
+        before = len(errors)
         record = _csv_record(row_no, raw, today, errors, plan_columns, strict=strict)
         if record is not None:
             records.append(record)
+        elif record_id := safe_record_id(raw["external_id"].strip()):
+            errors[before:] = [replace(e, record_id=record_id) for e in errors[before:]]
     return records, errors
 
 

@@ -109,13 +109,22 @@ def _describe(flt: AuditFilter) -> str:
     return "filter: " + (", ".join(parts) or "none")
 
 
-def query_events(
-    db: Database, actor: Actor, flt: AuditFilter | None = None, *, export: bool = False
-) -> list[AuditEntry]:
-    """Events matching ``flt``, newest first. Audited as a view (or an export)."""
+def query_events(db: Database, actor: Actor, flt: AuditFilter | None = None) -> list[AuditEntry]:
+    """Events matching ``flt``, newest first, audited as a view (`export_events` for an
+    export)."""
     flt = flt or AuditFilter()
-    action = "audit.export" if export else "audit.view"
-    permission = Permission.EXPORT_AUDIT if export else Permission.VIEW_AUDIT
+    require(actor, Permission.VIEW_AUDIT, audit_in=db, action="audit.view",
+            object_type="audit_event")  # fmt: skip
+    with db.transaction() as session:
+        entries = _matching(session, flt)
+        audit.record(
+            session, actor, "audit.view", object_type="audit_event",
+            reason=f"{_describe(flt)}; {len(entries)} event(s)",
+        )  # fmt: skip
+    return entries
+
+
+def _matching(session: Session, flt: AuditFilter) -> list[AuditEntry]:
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(flt.limit)
     if flt.since is not None:
         stmt = stmt.where(AuditEvent.at >= flt.since)
@@ -127,19 +136,44 @@ def query_events(
         stmt = stmt.where(AuditEvent.action.startswith(flt.action_prefix, autoescape=True))
     if flt.outcome:
         stmt = stmt.where(AuditEvent.outcome == flt.outcome)
-    require(actor, permission, audit_in=db, action=action, object_type="audit_event")
-    with db.transaction() as session:
-        rows = session.execute(stmt).scalars().all()
-        entries = [_entry(r) for r in rows]
-        if flt.object_id:
-            entries = [e for e in entries if flt.object_id in e.object_ids]
-        audit.record(
-            session,
-            actor,
-            action,
-            object_type="audit_event",
-            reason=f"{_describe(flt)}; {len(entries)} event(s)",
-        )
+    entries = [_entry(r) for r in session.execute(stmt).scalars().all()]
+    if flt.object_id:
+        entries = [e for e in entries if flt.object_id in e.object_ids]
+    return entries
+
+
+def export_events(
+    db: Database,
+    actor: Actor,
+    flt: AuditFilter,
+    write: Callable[[list[AuditEntry]], object],
+    *,
+    where: str,
+) -> list[AuditEntry]:
+    """Events matching ``flt`` handed to ``write`` (to ``where``), audited as an export.
+
+    The events are written before the export's audit event commits. When the writing
+    fails (a missing folder, a full disk, a reader that stopped reading) the export is
+    audited as failed, naming why, and the OSError goes on to the caller.
+    """
+    require(actor, Permission.EXPORT_AUDIT, audit_in=db, action="audit.export",
+            object_type="audit_event")  # fmt: skip
+    to = f" to {where}" if where else ""
+    try:
+        with db.transaction() as session:
+            entries = _matching(session, flt)
+            write(entries)
+            audit.record(
+                session, actor, "audit.export", object_type="audit_event",
+                reason=f"{_describe(flt)}; {len(entries)} event(s){to}",
+            )  # fmt: skip
+    except OSError as exc:
+        with db.transaction() as session:
+            audit.record(
+                session, actor, "audit.export", object_type="audit_event", outcome="failed",
+                reason=f"{_describe(flt)}; could not write{to}: {exc.strerror or exc}",
+            )  # fmt: skip
+        raise
     return entries
 
 
@@ -175,11 +209,15 @@ def write_csv(entries: Iterable[AuditEntry], stream: TextIO) -> int:
 
 
 def export_csv(db: Database, actor: Actor, flt: AuditFilter, path: Path) -> int:
-    """Query (audited as an export) and write ``path``; return the number of events."""
-    entries = query_events(db, actor, flt, export=True)
-    try:
+    """Query (audited as an export) and write ``path``; return the number of events. A
+    file that cannot be written is one line, and the export is audited as failed."""
+
+    def write(entries: list[AuditEntry]) -> None:
         with path.open("w", encoding="utf-8", newline="") as handle:
-            return write_csv(entries, handle)
+            write_csv(entries, handle)
+
+    try:
+        return len(export_events(db, actor, flt, write, where=str(path)))
     except OSError as exc:
         raise UserError(f"Cannot write {path}: {exc.strerror}.") from exc
 
