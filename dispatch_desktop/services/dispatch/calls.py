@@ -2,8 +2,8 @@
 
 Everything here takes a session and plain values and returns frozen values (`QueueRow`,
 `UnitOption`), so the views can show the queue without ever holding a session; one call
-read in full is a `CallSnapshot` (snapshot.py). Call
-numbers are "YYMM-NNNN": the month the call was received, then a sequence within it.
+read in full is a `CallSnapshot` (snapshot.py). Call numbers are "YYMM-NNNN": the month
+the call was received, then a sequence within it.
 """
 
 from __future__ import annotations
