@@ -42,12 +42,13 @@ def repository(session: Session, ctx: AppContext, now: dt.datetime | None = None
 def shown_snapshot(repo: CallRepository, ctx: AppContext, call_id: int) -> CallSnapshot:
     """The call as this user may see it, in the repository's transaction.
 
-    Crisis-plan content shows only for a role allowed to view plans, and each time it is
+    Crisis-plan content and alert reasons show only for a role allowed to view plans (the
+    pipeline's repository reads plans to route whoever runs it), and each time a plan is
     shown that is audited (person ids only, never content).
     """
-    snapshot = repo.snapshot(
-        call_id, plans_shown=auth.allowed(ctx.actor, auth.Permission.VIEW_PLAN)
-    )
+    if repo.cipher is not None and not auth.allowed(ctx.actor, auth.Permission.VIEW_PLAN):
+        repo = CallRepository(repo.session, None, now=repo.now, review_days=repo.review_days)
+    snapshot = repo.snapshot(call_id)
     shown = [
         p.person_id
         for p in snapshot.persons

@@ -341,9 +341,8 @@ class CallRepository:
         return lookup_premise_alerts(self.session, self.cipher, location, now=self.now)
 
     def snapshot(self, call_id: int, *, plans_shown: bool = True) -> CallSnapshot:
-        """The call in full. ``plans_shown=False`` leaves plans and alert reasons out even
-        though this repository read them (the pipeline reads plans to route a call whose
-        reader may not see them)."""
+        """The call in full. ``plans_shown=False`` leaves persons' plans out and decrypts
+        none (supervisor review compares routing, it does not read plans)."""
         session = self.session
         call = get_call(session, call_id)
         cls = _latest(session, ClassificationRow, call_id)
@@ -358,7 +357,6 @@ class CallRepository:
             .where(Assignment.call_id == call_id, Assignment.cleared_at.is_(None))
             .order_by(Assignment.id)
         ).all()
-        shown = self if plans_shown else CallRepository(session, None, now=self.now)
         return CallSnapshot(
             call_id=call.id,
             call_number=call.call_number,
@@ -385,11 +383,11 @@ class CallRepository:
                 )
                 for a, sign in assignments
             ),
-            persons=tuple(shown._person_match(cp) for cp in call.persons),
-            premise_alerts=shown.premise_alerts(call.location),
+            persons=tuple(self._person_match(cp, plans_shown) for cp in call.persons),
+            premise_alerts=self.premise_alerts(call.location),
         )
 
-    def _person_match(self, cp: CallPerson) -> PersonMatch:
+    def _person_match(self, cp: CallPerson, plans_shown: bool) -> PersonMatch:
         person = self.session.get(Person, cp.person_id) if cp.person_id is not None else None
         status = MatchStatus(cp.match_status)
         plans: tuple[PlanView, ...] = ()
@@ -397,7 +395,7 @@ class CallRepository:
         # Plan content is shown only once the dispatcher confirms who this is: a suggested
         # match may be the wrong person, and their plan is not ours to read.
         if person is not None and status is MatchStatus.CONFIRMED:
-            plans = self.plans(person.id)
+            plans = self.plans(person.id) if plans_shown else ()
             encounters = encounter_counts(self.session, person.id, self.now)
         registry_name = ""
         if person is not None:

@@ -320,7 +320,7 @@ def review_detail(
         if call is None:
             raise UserError(f"There is no call with id {call_id}.")
         repo = CallRepository(session, cipher if may_view else None, review_days=review_days)
-        snapshot = repo.snapshot(call_id)
+        snapshot = repo.snapshot(call_id, plans_shown=False)
         cls = snapshot.classification
         decisions = session.scalars(
             select(RoutingDecision)
