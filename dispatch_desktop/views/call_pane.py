@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import ClassificationResult, EvidenceSpan
-from dispatch_desktop.services.dispatch.calls import CallDetail
+from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
 from dispatch_desktop.views import text as words
 
 
@@ -79,7 +79,7 @@ def evidence_legend(evidence: tuple[EvidenceSpan, ...]) -> str:
 
 
 class CallPane(QWidget):
-    """Shows one `CallDetail`. Emits ``note_submitted`` with text typed into the note line."""
+    """Shows one `CallSnapshot`. Emits ``note_submitted`` with text typed into the note line."""
 
     note_submitted = Signal(str)
 
@@ -140,9 +140,9 @@ class CallPane(QWidget):
         row.addWidget(self.note_edit, 1)
         row.addWidget(add)
         layout.addLayout(row)
-        self.detail: CallDetail | None = None
+        self.detail: CallSnapshot | None = None
 
-    def show_call(self, detail: CallDetail) -> None:
+    def show_call(self, detail: CallSnapshot) -> None:
         same_call = self.detail is not None and self.detail.call_id == detail.call_id
         self.detail = detail
         if not same_call:

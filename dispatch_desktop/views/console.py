@@ -3,7 +3,7 @@ result comes back as a past-tense signal the widgets listen to.
 
 Widgets never open sessions and never call services: they call a method here, which
 wraps the service call in a unit of work on the task runner's database lane. The
-controller keeps the call on screen as a frozen `CallDetail` and nothing more.
+controller keeps the call on screen as a frozen `CallSnapshot` and nothing more.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models.domain import DecisionKind, IntakeRecord, Route
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls, console, pipeline
+from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.isolation import PipelineProcess
 from dispatch_desktop.views.tasks import TaskRunner
@@ -40,12 +41,12 @@ _T = TypeVar("_T")
 
 class ConsoleController(QObject):
     queue_loaded = Signal(object)  # tuple[QueueRow, ...]
-    call_loaded = Signal(object)  # CallDetail
+    call_loaded = Signal(object)  # CallSnapshot
     call_changed = Signal(object)  # tuple[str, ...]: what a re-process changed
     call_created = Signal(int)
     units_loaded = Signal(object)  # tuple[UnitOption, ...]
-    decision_saved = Signal(object)  # CallDetail
-    unit_assigned = Signal(object)  # CallDetail
+    decision_saved = Signal(object)  # CallSnapshot
+    unit_assigned = Signal(object)  # CallSnapshot
     handoff_printed = Signal(str)  # where it went
     message_posted = Signal(str)  # a line for the status bar
     error_raised = Signal(str)  # a problem the dispatcher must see
@@ -62,7 +63,7 @@ class ConsoleController(QObject):
         self.ctx = ctx
         self.runner = runner
         self.steps = steps
-        self.detail: calls.CallDetail | None = None
+        self.detail: CallSnapshot | None = None
         self._loading_call: int | None = None
         self._queue_reading = False
         self._queue_again = False
@@ -106,7 +107,7 @@ class ConsoleController(QObject):
             return
         self._loading_call = call_id
 
-        def work() -> calls.CallDetail:
+        def work() -> CallSnapshot:
             return self._read("reload_detail", console.reload_detail, call_id)
 
         self.runner.run(work, on_success=self._show, on_failure=self._fail)
@@ -119,7 +120,7 @@ class ConsoleController(QObject):
             return
         call_id = detail.call_id
 
-        def done(new: calls.CallDetail) -> None:
+        def done(new: CallSnapshot) -> None:
             if self.detail is None or self.detail.call_id != call_id or new == self.detail:
                 return
             decided_elsewhere = self.detail.decision != new.decision
@@ -160,7 +161,7 @@ class ConsoleController(QObject):
 
         self.runner.run(work, on_success=done, on_failure=self._fail)
 
-    def _show(self, detail: calls.CallDetail) -> None:
+    def _show(self, detail: CallSnapshot) -> None:
         # A slow answer for a call the dispatcher has left must not replace the one shown.
         if self._loading_call is not None and detail.call_id != self._loading_call:
             return
@@ -277,11 +278,11 @@ class ConsoleController(QObject):
         ctx = self.ctx
         rec_id = detail.recommendation_id
 
-        def work() -> calls.CallDetail:
+        def work() -> CallSnapshot:
             console.decide(ctx, rec_id, kind, route, reason_code, reason_text)
             return self._read("reload_detail", console.reload_detail, detail.call_id)
 
-        def done(new: calls.CallDetail) -> None:
+        def done(new: CallSnapshot) -> None:
             self.detail = new
             self.units_loaded.emit(())
             self.decision_saved.emit(new)
@@ -302,11 +303,11 @@ class ConsoleController(QObject):
             return
         ctx = self.ctx
 
-        def work() -> calls.CallDetail:
+        def work() -> CallSnapshot:
             console.assign(ctx, detail.call_id, unit_id, seen_version=detail.version)
             return self._read("reload_detail", console.reload_detail, detail.call_id)
 
-        def done(new: calls.CallDetail) -> None:
+        def done(new: CallSnapshot) -> None:
             self.detail = new
             self.unit_assigned.emit(new)
             self.call_loaded.emit(new)

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.models.domain import Role
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import console, pipeline
-from dispatch_desktop.services.dispatch.calls import CallDetail, QueueRow, UnitOption
+from dispatch_desktop.services.dispatch.calls import QueueRow, UnitOption
+from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views import theme
 from dispatch_desktop.views.call_pane import CallPane, plain_label
@@ -461,7 +462,7 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self._on_handoff_choice(dialog.choice, detail))
         dialog.open()
 
-    def _on_handoff_choice(self, choice: int, detail: CallDetail) -> None:
+    def _on_handoff_choice(self, choice: int, detail: CallSnapshot) -> None:
         if choice == HandoffChoiceDialog.PRINT:
             title = f"handoff {detail.call_number}"
             self.statusBar().showMessage("Preparing the handoff sheet…", 5000)
@@ -497,7 +498,7 @@ class MainWindow(QMainWindow):
     def on_controller_call_created(self, call_id: int) -> None:
         self.queue.select_call(call_id, notify=False)
 
-    def on_controller_call_loaded(self, detail: CallDetail) -> None:
+    def on_controller_call_loaded(self, detail: CallSnapshot) -> None:
         previous = self.card.detail
         if previous == detail:
             return
@@ -516,7 +517,7 @@ class MainWindow(QMainWindow):
         if previous is None or previous.call_id != detail.call_id or previous != detail:
             self._focus_next_step(detail)
 
-    def _focus_next_step(self, detail: CallDetail) -> None:
+    def _focus_next_step(self, detail: CallSnapshot) -> None:
         # Focus lands where the next action is, unless the dispatcher is typing.
         focus = QApplication.focusWidget()
         if isinstance(focus, (QLineEdit, QPlainTextEdit)) and not focus.isReadOnly():
@@ -535,10 +536,10 @@ class MainWindow(QMainWindow):
     def on_controller_units_loaded(self, units: tuple[UnitOption, ...]) -> None:
         self.card.show_units(units)
 
-    def on_controller_decision_saved(self, detail: CallDetail) -> None:
+    def on_controller_decision_saved(self, detail: CallSnapshot) -> None:
         self.controller.load_units()
 
-    def on_controller_unit_assigned(self, detail: CallDetail) -> None:
+    def on_controller_unit_assigned(self, detail: CallSnapshot) -> None:
         self.card.print_button.setFocus()
 
     def on_controller_message_posted(self, message: str) -> None:

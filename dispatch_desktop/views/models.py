@@ -23,7 +23,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
-from dispatch_desktop.services.dispatch.calls import PersonMatch, QueueRow, UnitOption
+from dispatch_desktop.services.dispatch.calls import QueueRow, UnitOption
+from dispatch_desktop.services.dispatch.snapshot import PersonMatch
 from dispatch_desktop.views import text as words
 
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.models.domain import MatchStatus
 from dispatch_desktop.models.records import Contact, PlanStatus, PlanView
-from dispatch_desktop.services.dispatch.calls import CallDetail, PersonMatch, PremiseAlertView
+from dispatch_desktop.services.dispatch.snapshot import CallSnapshot, PersonMatch, PremiseAlertView
 from dispatch_desktop.views.call_pane import plain_label
 from dispatch_desktop.views.models import MatchModel
 
@@ -97,14 +97,11 @@ def plan_full(plan: PlanView) -> str:
 def alerts_text(alerts: tuple[PremiseAlertView, ...]) -> str:
     if not alerts:
         return "No premise alerts at this address."
-    lines = []
-    for alert in alerts:
-        if alert.expired:
-            until = alert.expires_at.date().isoformat() if alert.expires_at else ""
-            lines.append(f"(expired {until}, not current) {alert.category}: {alert.reason}")
-        else:
-            lines.append(f"⚑ {alert.category.upper()}: {alert.reason} — {alert.source}")
-    return "\n".join(lines)
+    # Only current alerts reach the call (the snapshot's one rule); one whose consent is
+    # not in force says so in place of its reason.
+    return "\n".join(
+        f"⚑ {alert.category.upper()}: {alert.reason} — {alert.source}" for alert in alerts
+    )
 
 
 def encounters_text(person: PersonMatch) -> str:
@@ -178,9 +175,9 @@ class PeoplePane(QWidget):
         layout.addWidget(self.encounters)
         layout.addWidget(self.alerts)
         layout.addStretch(0)
-        self.detail: CallDetail | None = None
+        self.detail: CallSnapshot | None = None
 
-    def show_call(self, detail: CallDetail) -> None:
+    def show_call(self, detail: CallSnapshot) -> None:
         keep = self.selected()
         self.detail = detail
         self.model.set_rows(detail.persons)

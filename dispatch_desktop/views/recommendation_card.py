@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import CallStatus, DecisionKind, Route
-from dispatch_desktop.services.dispatch.calls import CallDetail, UnitOption
+from dispatch_desktop.services.dispatch.calls import UnitOption
+from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.call_pane import plain_label
 from dispatch_desktop.views.models import UnitModel
@@ -33,7 +34,7 @@ def restyle(widget: QWidget, name: str) -> None:
         widget.style().polish(widget)
 
 
-def assign_block_reason(detail: CallDetail | None, unit: UnitOption | None) -> str | None:
+def assign_block_reason(detail: CallSnapshot | None, unit: UnitOption | None) -> str | None:
     """Why Assign is disabled, in words; None when it may be pressed."""
     if detail is None:
         return "No call selected."
@@ -134,10 +135,10 @@ class RecommendationCard(QFrame):
         row2.addStretch(1)
         layout.addLayout(row2)
         layout.addWidget(self.assign_hint)
-        self.detail: CallDetail | None = None
+        self.detail: CallSnapshot | None = None
         self.show_call(None)
 
-    def show_call(self, detail: CallDetail | None) -> None:
+    def show_call(self, detail: CallSnapshot | None) -> None:
         if detail is None or self.detail is None or detail.call_id != self.detail.call_id:
             self.units_model.set_rows(())
         self.detail = detail

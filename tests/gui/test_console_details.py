@@ -25,6 +25,7 @@ from dispatch_desktop.models.domain import (
 from dispatch_desktop.models.records import ConsentView, PlanContent, PlanStatus, PlanView
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls, console, pipeline
+from dispatch_desktop.services.dispatch.snapshot import CallSnapshot, PersonMatch
 from dispatch_desktop.services.link.cad_link import LinkState, LinkStatus
 from dispatch_desktop.tools.demo import scene as demo_scene
 from dispatch_desktop.views.handoff_print import paint_pages, preview_available
@@ -124,7 +125,7 @@ def test_a_dropped_cad_link_turns_the_status_bar_amber(qtbot: QtBot, ctx: AppCon
     assert not win.call_pane.stale_banner.isVisible()
 
 
-def _detail_with_plan(status: PlanStatus) -> calls.CallDetail:
+def _detail_with_plan(status: PlanStatus) -> CallSnapshot:
     plan = PlanView(
         plan_id=1,
         person_id=7,
@@ -136,14 +137,14 @@ def _detail_with_plan(status: PlanStatus) -> calls.CallDetail:
         content=PlanContent(what_helps=("Speak slowly",), safety_notes=("No weapons",)),
         hidden_fields=("diagnoses",),
     )
-    person = calls.PersonMatch(
+    person = PersonMatch(
         call_person_id=1, role="subject", name_on_call="Danny Reyes", dob_on_call=None,
         phone_on_call=None, status=MatchStatus.CONFIRMED, band=MatchBand.PROBABLE, score=0.9,
         explanation=(), person_id=7, registry_name="Daniel Reyes", registry_dob=None,
         preferred_name=None, pronouns=None, language=None, plans=(plan,),
         encounters_90d=(("ems", 2), ("law_enforcement", 1)),
     )  # fmt: skip
-    return calls.CallDetail(
+    return CallSnapshot(
         call_id=1, call_number="2611-0001", version=1,
         received_at=dt.datetime(2026, 11, 28, tzinfo=dt.UTC), source="cad",
         status=CallStatus.ACTIVE, nature_code=None, nature_text="WELFARE CHECK", narrative="",

@@ -15,7 +15,8 @@ from dispatch_desktop.models.domain import (
     Route,
     SafetyFlag,
 )
-from dispatch_desktop.services.dispatch.calls import PersonMatch, QueueRow, UnitOption
+from dispatch_desktop.services.dispatch.calls import QueueRow, UnitOption
+from dispatch_desktop.services.dispatch.snapshot import PersonMatch
 from dispatch_desktop.views.models import MatchModel, QueueModel, UnitModel
 
 NOW = dt.datetime(2026, 11, 28, 2, 40, tzinfo=dt.UTC)

@@ -22,6 +22,7 @@ from dispatch_desktop.models import AuditEvent, Call, ClassificationRow, Recomme
 from dispatch_desktop.models.domain import Actor, DecisionKind, IntakeRecord, Route
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls, console, pipeline
+from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
 from dispatch_desktop.services.link import ingest
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.settings import Settings
@@ -72,7 +73,7 @@ def make_ctx(tmp_path: Path, db: Database, actor: Actor, settings: Settings) -> 
     yield make
 
 
-def console_call(ctx: AppContext, record: IntakeRecord) -> calls.CallDetail:
+def console_call(ctx: AppContext, record: IntakeRecord) -> CallSnapshot:
     """A call typed in at the console and run through the console's pipeline."""
     record = replace(record, external_id=f"K-{uuid.uuid4().hex[:8]}")
     with ctx.db.transaction() as session:

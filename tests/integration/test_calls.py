@@ -11,6 +11,7 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent, CallPerson
 from dispatch_desktop.models.domain import Actor, IntakePerson, IntakeRecord, MatchStatus
 from dispatch_desktop.services.dispatch import calls
+from dispatch_desktop.services.dispatch.snapshot import CallRepository
 from dispatch_desktop.services.platform.db import Database
 
 NOV = dt.datetime(2026, 11, 3, 14, 0, tzinfo=dt.UTC)
@@ -37,7 +38,7 @@ def test_calls_are_numbered_by_month(db: Database, actor: Actor) -> None:
         )
     with db.uow() as session:
         numbers = {
-            calls.load_call_detail(session, None, i).call_number for i in (first, second, december)
+            CallRepository(session, None).snapshot(i).call_number for i in (first, second, december)
         }
     assert numbers == {"2611-0001", "2611-0002", "2612-0001"}
 
@@ -47,7 +48,7 @@ def test_a_call_keeps_its_persons_and_shows_in_the_queue(db: Database, actor: Ac
         call_id = calls.create_call(session, _record("a"), actor)
         calls.add_note(session, actor, call_id, "NOW PACING IN YARD")
     with db.uow() as session:
-        detail = calls.load_call_detail(session, None, call_id)
+        detail = CallRepository(session, None).snapshot(call_id)
         queue = calls.list_queue(session)
         events = session.execute(select(AuditEvent.action)).scalars().all()
     assert detail.persons[0].name_on_call == "Danny Reyes"
@@ -85,13 +86,13 @@ def test_confirm_and_reject_are_audited_without_names(db: Database, actor: Actor
     with db.transaction() as session:
         calls.confirm_match(session, actor, cp_id)
     with db.uow() as session:
-        assert calls.load_call_detail(session, None, call_id).persons[0].status is (
+        assert CallRepository(session, None).snapshot(call_id).persons[0].status is (
             MatchStatus.CONFIRMED
         )
     with db.transaction() as session:
         calls.reject_match(session, actor, cp_id)
     with db.uow() as session:
-        detail = calls.load_call_detail(session, None, call_id)
+        detail = CallRepository(session, None).snapshot(call_id)
         events = session.execute(select(AuditEvent)).scalars().all()
     assert detail.persons[0].status is MatchStatus.REJECTED
     actions = [e.action for e in events]

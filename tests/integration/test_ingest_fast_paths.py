@@ -11,6 +11,7 @@ from dispatch_desktop.models import Call, Unit
 from dispatch_desktop.models.domain import IntakeRecord
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls
+from dispatch_desktop.services.dispatch.snapshot import CallRepository
 from dispatch_desktop.services.link import ingest
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.tools.demo import scene as demo_scene
@@ -51,7 +52,7 @@ def test_numbering_starts_at_one_and_counts_up(ctx: AppContext) -> None:
 
 def _suggested(ctx: AppContext, call_id: int) -> tuple[int, ...]:
     with ctx.db.uow() as session:
-        detail = calls.load_call_detail(session, None, call_id)
+        detail = CallRepository(session, None).snapshot(call_id)
     assert detail.recommendation is not None
     return detail.recommendation.suggested_unit_ids
 

@@ -215,8 +215,11 @@ def test_lookup_for_call_attaches_suggestions_and_leaves_confirmed_rows(
         s.flush()
         call_id = call.id
     with ctx.db.transaction() as s:
-        result = lookup_for_call(s, cipher, call_id, now=NOW)
-    assert [a.reason for a in result.alerts] == ["Large dog"]
+        lookup_for_call(s, call_id, now=NOW)
+        # The call's address now finds its alert, as the call's snapshot shows it.
+        assert [a.reason for a in lookup_premise_alerts(s, cipher, "9 Elm St", now=NOW)] == [
+            "Large dog"
+        ]
     with ctx.db.uow() as s:
         rows = s.scalars(select(CallPerson).order_by(CallPerson.id)).all()
         location = s.scalar(select(Call.location_normalized))

@@ -29,6 +29,7 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls, claims, console, decisions, pipeline
+from dispatch_desktop.services.dispatch.snapshot import get_call
 from dispatch_desktop.services.handoff.handoff import print_handoff
 from dispatch_desktop.services.link import audit_checkpoints
 from dispatch_desktop.services.registry import access, registry
@@ -126,7 +127,7 @@ def _assign(c: County, a: Actor) -> object:
         c.ctx.db, c.recommendation, actor=dispatcher, kind=DecisionKind.ACCEPT, policy=policy
     )
     with c.ctx.db.uow() as session:
-        version = calls._get_call(session, c.fresh_call).version
+        version = get_call(session, c.fresh_call).version
     return decisions.assign_unit(
         c.ctx.db, c.fresh_call, c.free_unit, actor=a, seen_version=version, policy=policy
     )

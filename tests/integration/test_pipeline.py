@@ -35,7 +35,8 @@ def test_mother_calls_about_her_son(ctx: AppContext) -> None:
     plan = second.detail.persons[0].plans[0]
     assert plan.content is not None and "Speak slowly" in plan.content.what_helps[0]
     assert any(e.source == "registry" for e in second.detail.classification.evidence)  # type: ignore[union-attr]
-    assert second.detail.premise_alerts and not second.detail.premise_alerts[0].expired
+    alerts = second.detail.premise_alerts
+    assert alerts and "approach calmly" in alerts[0].reason and not alerts[0].withheld
 
 
 def test_reprocessing_an_unchanged_call_keeps_the_decision(ctx: AppContext) -> None:

@@ -1,8 +1,9 @@
-"""Calls as the console sees them: create, number, list, read in full, and confirm matches.
+"""Calls as the console lists them: create, number, list the queue, and confirm matches.
 
 Everything here takes a session and plain values and returns frozen values (`QueueRow`,
-`CallDetail`...), so the views can show a call without ever holding a session. Call
-numbers are "YYMM-NNNN": the month the call was received, then a sequence within it.
+`UnitOption`), so the views can show the queue without ever holding a session; one call
+read in full is a `CallSnapshot` (snapshot.py). Call numbers are "YYMM-NNNN": the month
+the call was received, then a sequence within it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,9 +24,6 @@ from dispatch_desktop.models import (
     CallNote,
     CallPerson,
     ClassificationRow,
-    Encounter,
-    Person,
-    PremiseAlert,
     RecommendationRow,
     RoutingDecision,
     Unit,
@@ -37,27 +34,23 @@ from dispatch_desktop.models.domain import (
     CallStatus,
     Category,
     ClassificationResult,
-    EvidenceSpan,
     IntakePerson,
     IntakeRecord,
-    MatchBand,
     MatchStatus,
-    RecommendationResult,
     Route,
-    RouteAlternative,
     SafetyFlag,
 )
-from dispatch_desktop.models.records import PlanView
-from dispatch_desktop.services.registry.plans import read_plans
+from dispatch_desktop.services.dispatch.snapshot import (
+    aware,
+    evidence_json,
+    get_call,
+    known,
+    nature,
+    newest_ids,
+)
 from dispatch_desktop.services.security import audit, auth
-from dispatch_desktop.services.security.crypto import FieldCipher
 
-ALERT_CONTEXT = "premise_alert.reason"
-ENCOUNTER_WINDOW_DAYS = 90
 _NUMBER_RETRIES = 8
-
-_E = TypeVar("_E", Category, SafetyFlag)
-_R = TypeVar("_R", ClassificationRow, RecommendationRow, RoutingDecision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,67 +72,6 @@ class QueueRow:
 
 
 @dataclass(frozen=True, slots=True)
-class PersonMatch:
-    """A person named on the call and what the registry made of them."""
-
-    call_person_id: int
-    role: str
-    name_on_call: str
-    dob_on_call: str | None
-    phone_on_call: str | None
-    status: MatchStatus
-    band: MatchBand | None
-    score: float | None
-    explanation: tuple[str, ...]
-    person_id: int | None
-    registry_name: str
-    registry_dob: dt.date | None
-    preferred_name: str | None
-    pronouns: str | None
-    language: str | None
-    plans: tuple[PlanView, ...]
-    encounters_90d: tuple[tuple[str, int], ...]  # (system, count), largest first
-
-    @property
-    def age(self) -> int | None:
-        if self.registry_dob is None:
-            return None
-        today = dt.date.today()
-        born = self.registry_dob
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-@dataclass(frozen=True, slots=True)
-class PremiseAlertView:
-    alert_id: int
-    category: str
-    reason: str
-    source: str
-    expires_at: dt.datetime | None
-    expired: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionView:
-    decision_id: int
-    recommendation_id: int
-    kind: str  # accept | override
-    route: Route
-    reason_code: str | None
-    reason_text: str | None
-    username: str
-    decided_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AssignmentView:
-    unit_id: int
-    call_sign: str
-    assigned_by: str
-    assigned_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
 class UnitOption:
     """A unit the dispatcher may pick, with why it is (or is not) suggested."""
 
@@ -151,45 +83,6 @@ class UnitOption:
     status: str
     members: str
     suggested: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CallDetail:
-    """Everything the console shows about one call, as plain values."""
-
-    call_id: int
-    call_number: str
-    version: int
-    received_at: dt.datetime
-    source: str
-    status: CallStatus
-    nature_code: str | None
-    nature_text: str | None
-    narrative: str
-    location: str | None
-    cross_street: str | None
-    zone: str | None
-    classification: ClassificationResult | None
-    recommendation_id: int | None
-    recommendation: RecommendationResult | None
-    decision: DecisionView | None
-    assignments: tuple[AssignmentView, ...]
-    persons: tuple[PersonMatch, ...]
-    premise_alerts: tuple[PremiseAlertView, ...]
-
-    @property
-    def nature(self) -> str:
-        return _nature(self.nature_code, self.nature_text)
-
-    @property
-    def decided_route(self) -> Route | None:
-        return self.decision.route if self.decision is not None else None
-
-
-def _nature(code: str | None, text: str | None) -> str:
-    if code and text:
-        return f"{code} {text}"
-    return code or text or "(no nature)"
 
 
 # --- creating and numbering calls ---------------------------------------------------------
@@ -331,17 +224,10 @@ def add_note(session: Session, actor: Actor, call_id: int, text: str) -> None:
     text = text.strip()
     if not text:
         raise UserError("The note is empty.")
-    call = _get_call(session, call_id)
+    call = get_call(session, call_id)
     call.narrative = f"{call.narrative}\n{text}" if call.narrative else text
     session.add(CallNote(call_id=call_id, author=actor.username, text=text))
     audit.record(session, actor, "call.note", object_type="call", object_ids=[call_id])
-
-
-def _get_call(session: Session, call_id: int) -> Call:
-    call = session.get(Call, call_id)
-    if call is None:
-        raise UserError(f"Call {call_id} does not exist.")
-    return call
 
 
 # --- classification and recommendation rows <-> values ------------------------------------
@@ -354,74 +240,12 @@ def save_classification(session: Session, call_id: int, result: ClassificationRe
         score=result.score,
         categories=sorted(str(c) for c in result.categories),
         safety_flags=sorted(str(f) for f in result.safety_flags),
-        evidence=[_span_json(span) for span in result.evidence],
+        evidence=evidence_json(result.evidence),
         lexicon_version=result.lexicon_version,
     )
     session.add(row)
     session.flush()
     return row.id
-
-
-def _span_json(span: EvidenceSpan) -> dict[str, Any]:
-    return {
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
-        "indicator": span.indicator,
-        "negated": span.negated,
-        "source": span.source,
-        "qualifier": span.qualifier,
-    }
-
-
-def classification_from_row(row: ClassificationRow) -> ClassificationResult:
-    return ClassificationResult(
-        behavioral_health=row.behavioral_health,
-        score=row.score,
-        categories=frozenset(_known(Category, row.categories)),
-        safety_flags=frozenset(_known(SafetyFlag, row.safety_flags)),
-        evidence=tuple(
-            EvidenceSpan(
-                start=int(e["start"]),
-                end=int(e["end"]),
-                text=str(e.get("text", "")),
-                indicator=str(e.get("indicator", "")),
-                negated=bool(e.get("negated", False)),
-                source=str(e.get("source", "narrative")),
-                qualifier=str(e.get("qualifier", "")),
-            )
-            for e in row.evidence
-        ),
-        lexicon_version=row.lexicon_version,
-    )
-
-
-def _known(kind: type[_E], values: Iterable[str]) -> list[_E]:
-    members = {m.value: m for m in kind}
-    return [members[v] for v in values if v in members]
-
-
-def recommendation_from_row(row: RecommendationRow) -> RecommendationResult:
-    suggested: list[int] = []
-    for unit in row.suggested_units:
-        unit_id = unit.get("unit_id", unit.get("id")) if isinstance(unit, dict) else unit
-        if isinstance(unit_id, int):
-            suggested.append(unit_id)
-    return RecommendationResult(
-        route=Route(row.route),
-        actions=tuple(row.actions),
-        reasons=tuple(row.reasons),
-        alternatives=tuple(
-            RouteAlternative(
-                route=Route(a["route"]), ruled_out_because=str(a.get("ruled_out_because", ""))
-            )
-            for a in row.alternatives
-            if a.get("route") in Route._value2member_map_
-        ),
-        rule_ids=tuple(row.rule_ids),
-        policy_version=row.policy_version,
-        suggested_unit_ids=tuple(suggested),
-    )
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -462,18 +286,18 @@ def list_queue(
                 ClassificationRow.behavioral_health,
                 ClassificationRow.categories,
                 ClassificationRow.safety_flags,
-            ).where(ClassificationRow.id.in_(_newest_ids(ClassificationRow, ids)))
+            ).where(ClassificationRow.id.in_(newest_ids(ClassificationRow, ids)))
         ):
             classified[call_id] = (bh, categories, flags)
         for call_id, route in session.execute(
             select(RecommendationRow.call_id, RecommendationRow.route).where(
-                RecommendationRow.id.in_(_newest_ids(RecommendationRow, ids))
+                RecommendationRow.id.in_(newest_ids(RecommendationRow, ids))
             )
         ):
             routes[call_id] = route
         for call_id, route in session.execute(
             select(RoutingDecision.call_id, RoutingDecision.route).where(
-                RoutingDecision.id.in_(_newest_ids(RoutingDecision, ids))
+                RoutingDecision.id.in_(newest_ids(RoutingDecision, ids))
             )
         ):
             decided[call_id] = route
@@ -486,40 +310,19 @@ def list_queue(
             QueueRow(
                 call_id=call.id,
                 call_number=call.call_number,
-                received_at=_aware(call.received_at),
-                nature=_nature(call.nature_code, call.nature_text),
+                received_at=aware(call.received_at),
+                nature=nature(call.nature_code, call.nature_text),
                 location=call.location or "",
                 status=CallStatus(call.status),
                 behavioral_health=cls[0] if cls else None,
-                categories=tuple(_known(Category, cls[1])) if cls else (),
-                safety_flags=tuple(_known(SafetyFlag, cls[2])) if cls else (),
+                categories=tuple(known(Category, cls[1])) if cls else (),
+                safety_flags=tuple(known(SafetyFlag, cls[2])) if cls else (),
                 route=Route(shown_route) if shown_route else None,
                 decided=call.id in decided,
                 units=tuple(units.get(call.id, ())),
             )
         )
     return tuple(rows)
-
-
-def _newest_ids(table: type[_R], call_ids: Sequence[int]) -> Any:
-    """The id of each call's newest row in ``table`` (a subquery)."""
-    return (
-        select(func.max(table.id))
-        .where(table.call_id.in_(call_ids))
-        .group_by(table.call_id)
-        .scalar_subquery()
-    )
-
-
-def _latest_by_call(session: Session, table: type[_R], call_ids: Sequence[int]) -> dict[int, _R]:
-    if not call_ids:
-        return {}
-    rows = (
-        session.execute(select(table).where(table.id.in_(_newest_ids(table, call_ids))))
-        .scalars()
-        .all()
-    )
-    return {row.call_id: row for row in rows}
 
 
 def _open_units(session: Session, call_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -535,183 +338,6 @@ def _open_units(session: Session, call_ids: Sequence[int]) -> dict[int, list[str
     for call_id, call_sign in rows:
         found[call_id].append(call_sign)
     return found
-
-
-def _aware(when: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
-
-
-# --- one call in full ---------------------------------------------------------------------
-
-
-def load_call_detail(
-    session: Session,
-    cipher: FieldCipher | None,
-    call_id: int,
-    *,
-    now: dt.datetime | None = None,
-    review_days: int = 365,
-) -> CallDetail:
-    """The call with its classification, recommendation, decision, persons and alerts.
-
-    Plans are read through `read_plans`, so consent filtering applies; with no cipher
-    (nothing encrypted is needed yet) plans and alert reasons are left out.
-    """
-    now = now or utcnow()
-    call = _get_call(session, call_id)
-    cls = _latest_by_call(session, ClassificationRow, [call_id]).get(call_id)
-    rec = _latest_by_call(session, RecommendationRow, [call_id]).get(call_id)
-    decision = _latest_by_call(session, RoutingDecision, [call_id]).get(call_id)
-    if decision is not None and rec is not None and decision.recommendation_id != rec.id:
-        # A recomputed recommendation supersedes the decision taken on an older one.
-        decision = None
-    assignments = session.execute(
-        select(Assignment, Unit.call_sign)
-        .join(Unit, Unit.id == Assignment.unit_id)
-        .where(Assignment.call_id == call_id, Assignment.cleared_at.is_(None))
-        .order_by(Assignment.id)
-    ).all()
-    return CallDetail(
-        call_id=call.id,
-        call_number=call.call_number,
-        version=call.version,
-        received_at=_aware(call.received_at),
-        source=call.source,
-        status=CallStatus(call.status),
-        nature_code=call.nature_code,
-        nature_text=call.nature_text,
-        narrative=call.narrative,
-        location=call.location,
-        cross_street=call.cross_street,
-        zone=call.zone,
-        classification=classification_from_row(cls) if cls else None,
-        recommendation_id=rec.id if rec else None,
-        recommendation=recommendation_from_row(rec) if rec else None,
-        decision=_decision_view(decision) if decision else None,
-        assignments=tuple(
-            AssignmentView(
-                unit_id=a.unit_id,
-                call_sign=sign,
-                assigned_by=a.assigned_by,
-                assigned_at=_aware(a.assigned_at),
-            )
-            for a, sign in assignments
-        ),
-        persons=tuple(_person_match(session, cipher, cp, now, review_days) for cp in call.persons),
-        premise_alerts=_premise_alerts(session, cipher, call.location_normalized, now),
-    )
-
-
-def _decision_view(row: RoutingDecision) -> DecisionView:
-    return DecisionView(
-        decision_id=row.id,
-        recommendation_id=row.recommendation_id,
-        kind=row.kind,
-        route=Route(row.route),
-        reason_code=row.reason_code,
-        reason_text=row.reason_text,
-        username=row.username,
-        decided_at=_aware(row.decided_at),
-    )
-
-
-def _person_match(
-    session: Session,
-    cipher: FieldCipher | None,
-    cp: CallPerson,
-    now: dt.datetime,
-    review_days: int,
-) -> PersonMatch:
-    person = session.get(Person, cp.person_id) if cp.person_id is not None else None
-    status = MatchStatus(cp.match_status)
-    plans: tuple[PlanView, ...] = ()
-    encounters: tuple[tuple[str, int], ...] = ()
-    # Plan content is shown only once the dispatcher confirms who this is: a suggested
-    # match may be the wrong person, and their plan is not ours to read.
-    if person is not None and status is MatchStatus.CONFIRMED:
-        if cipher is not None:
-            plans = read_plans(session, cipher, person.id, now, review_days)
-        encounters = encounter_counts(session, person.id, now)
-    registry_name = ""
-    if person is not None:
-        registry_name = " ".join(
-            p for p in (person.first_name, person.middle_name, person.last_name) if p
-        )
-    return PersonMatch(
-        call_person_id=cp.id,
-        role=cp.role,
-        name_on_call=cp.name,
-        dob_on_call=cp.dob_text,
-        phone_on_call=cp.phone,
-        status=status,
-        band=_band(cp.match_band),
-        score=cp.match_score,
-        explanation=tuple(cp.match_explanation or ()),
-        person_id=cp.person_id,
-        registry_name=registry_name,
-        registry_dob=person.dob if person else None,
-        preferred_name=person.preferred_name if person else None,
-        pronouns=person.pronouns if person else None,
-        language=person.language if person else None,
-        plans=plans,
-        encounters_90d=encounters,
-    )
-
-
-def _band(value: str | None) -> MatchBand | None:
-    if value is None or value not in MatchBand._value2member_map_:
-        return None
-    return MatchBand(value)
-
-
-def encounter_counts(
-    session: Session, person_id: int, now: dt.datetime, days: int = ENCOUNTER_WINDOW_DAYS
-) -> tuple[tuple[str, int], ...]:
-    """Encounters by system in the last ``days`` days, largest count first."""
-    since = now - dt.timedelta(days=days)
-    rows = session.execute(
-        select(Encounter.system, func.count())
-        .where(Encounter.person_id == person_id, Encounter.occurred_at >= since)
-        .group_by(Encounter.system)
-    ).all()
-    return tuple(sorted(((str(s), int(n)) for s, n in rows), key=lambda r: (-r[1], r[0])))
-
-
-def _premise_alerts(
-    session: Session, cipher: FieldCipher | None, normalized: str | None, now: dt.datetime
-) -> tuple[PremiseAlertView, ...]:
-    if not normalized:
-        return ()
-    rows = (
-        session.execute(
-            select(PremiseAlert)
-            .where(PremiseAlert.address_normalized == normalized)
-            .order_by(PremiseAlert.id)
-        )
-        .scalars()
-        .all()
-    )
-    views: list[PremiseAlertView] = []
-    for row in rows:
-        reason = "(reason withheld)"
-        if cipher is not None:
-            decoded = cipher.decrypt_json(row.reason_enc, ALERT_CONTEXT, row.key_id)
-            reason = str(decoded.get("reason", "")) if isinstance(decoded, dict) else str(decoded)
-        expires = _aware(row.expires_at) if row.expires_at else None
-        views.append(
-            PremiseAlertView(
-                alert_id=row.id,
-                category=row.category,
-                reason=reason,
-                source=row.source,
-                expires_at=expires,
-                expired=expires is not None and expires <= now,
-            )
-        )
-    # Current alerts first; expired ones stay visible but never look current.
-    views.sort(key=lambda v: v.expired)
-    return tuple(views)
 
 
 # --- matches --------------------------------------------------------------------------------
@@ -764,11 +390,3 @@ def confirm_match(session: Session, actor: Actor, call_person_id: int) -> None:
 def reject_match(session: Session, actor: Actor, call_person_id: int) -> None:
     """The dispatcher says the suggested registry person is not the one (audited)."""
     _set_match(session, actor, call_person_id, MatchStatus.REJECTED)
-
-
-def has_confirmed_plan(detail: CallDetail) -> bool:
-    """Whether a confirmed person on the call has a crisis plan the console may show."""
-    return any(
-        p.status is MatchStatus.CONFIRMED and any(v.shows_content for v in p.plans)
-        for p in detail.persons
-    )

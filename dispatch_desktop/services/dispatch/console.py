@@ -23,36 +23,43 @@ from dispatch_desktop.models.domain import DecisionKind, Route
 from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls
+from dispatch_desktop.services.dispatch.snapshot import CallRepository, CallSnapshot
 from dispatch_desktop.services.security import audit, auth
 
 
-def shown_detail(
-    session: Session, ctx: AppContext, call_id: int, now: dt.datetime | None = None
-) -> calls.CallDetail:
-    """The call detail as this user may see it, in the caller's transaction.
-
-    Crisis-plan content is decrypted only for a role allowed to view plans, and each time
-    it is shown that is audited (person ids only, never content).
-    """
+def repository(session: Session, ctx: AppContext, now: dt.datetime | None = None) -> CallRepository:
+    """A call repository for this user: plans are decrypted only for a role allowed to view
+    them (with no cipher, nothing is)."""
     may_view = auth.allowed(ctx.actor, auth.Permission.VIEW_PLAN)
-    detail = calls.load_call_detail(
+    return CallRepository(
         session,
         ctx.cipher if may_view else None,
-        call_id,
         now=now,
         review_days=ctx.settings.plan_review_days,
     )
+
+
+def shown_snapshot(repo: CallRepository, ctx: AppContext, call_id: int) -> CallSnapshot:
+    """The call as this user may see it, in the repository's transaction.
+
+    Crisis-plan content and alert reasons show only for a role allowed to view plans (the
+    pipeline's repository reads plans to route whoever runs it), and each time a plan is
+    shown that is audited (person ids only, never content).
+    """
+    if repo.cipher is not None and not auth.allowed(ctx.actor, auth.Permission.VIEW_PLAN):
+        repo = CallRepository(repo.session, None, now=repo.now, review_days=repo.review_days)
+    snapshot = repo.snapshot(call_id)
     shown = [
         p.person_id
-        for p in detail.persons
+        for p in snapshot.persons
         if p.person_id is not None and any(plan.shows_content for plan in p.plans)
     ]
-    if shown and _first_view_in_window(session, ctx, call_id, shown):
+    if shown and _first_view_in_window(repo.session, ctx, call_id, shown):
         audit.record(
-            session, ctx.actor, "plan.view", object_type="person", object_ids=shown,
+            repo.session, ctx.actor, "plan.view", object_type="person", object_ids=shown,
             reason=f"call {call_id}",
         )  # fmt: skip
-    return detail
+    return snapshot
 
 
 # The console redraws a call whenever another console changes it. One viewing of the same
@@ -84,7 +91,7 @@ def _first_view_in_window(
     return True
 
 
-def reload_detail(ctx: AppContext, call_id: int) -> calls.CallDetail:
+def reload_detail(ctx: AppContext, call_id: int) -> CallSnapshot:
     """View a call: plan content only for a role that may view plans (audited)."""
     auth.require(
         ctx.actor, auth.Permission.VIEW_CALLS, audit_in=ctx.db, action="call.view",
@@ -92,7 +99,7 @@ def reload_detail(ctx: AppContext, call_id: int) -> calls.CallDetail:
     )  # fmt: skip
     _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
-        return shown_detail(session, ctx, call_id)
+        return shown_snapshot(repository(session, ctx), ctx, call_id)
 
 
 def decide(
@@ -135,7 +142,7 @@ def assign(ctx: AppContext, call_id: int, unit_id: int, *, seen_version: int) ->
 def units_for(
     session: Session,
     agency: AgencyConfig,
-    detail: calls.CallDetail,
+    detail: CallSnapshot,
     *,
     now: dt.datetime | None = None,
 ) -> tuple[calls.UnitOption, ...]:
@@ -233,6 +240,6 @@ def queue_rows(ctx: AppContext) -> tuple[calls.QueueRow, ...]:
         return calls.list_queue(session)
 
 
-def unit_choices(ctx: AppContext, detail: calls.CallDetail) -> tuple[calls.UnitOption, ...]:
+def unit_choices(ctx: AppContext, detail: CallSnapshot) -> tuple[calls.UnitOption, ...]:
     with ctx.db.uow() as session:
         return units_for(session, ctx.agency, detail)

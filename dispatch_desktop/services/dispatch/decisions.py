@@ -43,7 +43,7 @@ from dispatch_desktop.models.domain import (
     UnitStatus,
 )
 from dispatch_desktop.services.dispatch import outbox
-from dispatch_desktop.services.dispatch.calls import recommendation_from_row
+from dispatch_desktop.services.dispatch.snapshot import recommendation_from_row
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import Policy, ZoneMap
 from dispatch_desktop.services.routing.roster import UnitState, unit_state

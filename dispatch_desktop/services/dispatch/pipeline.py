@@ -22,19 +22,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models import Call, CallPerson, ClassificationRow, utcnow
+from dispatch_desktop.models import Call, ClassificationRow, utcnow
 from dispatch_desktop.models.domain import (
     CallPersonRole,
     CallStatus,
     ClassificationResult,
     IntakePerson,
     IntakeRecord,
-    MatchStatus,
 )
 from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls
-from dispatch_desktop.services.dispatch.console import shown_detail
+from dispatch_desktop.services.dispatch.console import shown_snapshot
+from dispatch_desktop.services.dispatch.snapshot import (
+    CallRepository,
+    CallSnapshot,
+    classification_from_row,
+)
 from dispatch_desktop.services.security import audit
 
 # The lookup, routing and decision services (and their libraries) are imported where they
@@ -48,10 +52,11 @@ MatchPersons = Callable[[Session, AppContext, int], None]
 """Attach registry matches (band, score, explanation) to the call's persons."""
 
 Recommend = Callable[
-    [Session, AppContext, AgencyConfig, int, ClassificationResult, int], tuple[str, ...]
+    [CallRepository, AppContext, AgencyConfig, int, ClassificationResult, int], tuple[str, ...]
 ]
 """Recommend by the agency's policy and store a route for (call id, classification,
-classification row id); return what changed since the previous recommendation."""
+classification row id), reading the call through the run's repository (so a plan already
+read is not decrypted again); return what changed since the previous recommendation."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class PipelineSteps:
 class ProcessResult:
     """The call after processing, and what changed since the last time it was processed."""
 
-    detail: calls.CallDetail
+    detail: CallSnapshot
     changes: tuple[str, ...] = field(default=())
 
 
@@ -105,14 +110,23 @@ def process_call(
 
     A new classification row is written only when it differs from the latest one, and the
     decisions service keeps an unchanged recommendation's row, so re-processing an
-    unchanged call keeps the dispatcher's decision.
+    unchanged call keeps the dispatcher's decision. One `CallRepository` serves the whole
+    run: whether a plan is known, the LEAD check and the snapshot shown at the end read
+    each crisis plan once.
     """
     now = now or utcnow()
     _ = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
-        changes = _triage_in(session, ctx, call_id, steps or default_steps(), now)
-        detail = shown_detail(session, ctx, call_id, now)
+        repo = _repository(session, ctx, now)
+        changes = _triage_in(repo, ctx, call_id, steps or default_steps())
+        detail = shown_snapshot(repo, ctx, call_id)
     return ProcessResult(detail=detail, changes=changes)
+
+
+def _repository(session: Session, ctx: AppContext, now: dt.datetime) -> CallRepository:
+    # The pipeline reads plans to classify and route whoever runs it (the CAD link's
+    # service account too); what the snapshot shows is then filtered by the reader's role.
+    return CallRepository(session, ctx.cipher, now=now, review_days=ctx.settings.plan_review_days)
 
 
 def triage_call(
@@ -149,22 +163,22 @@ def triage_in(
     classification and no person a dispatcher confirmed: neither is read.
     """
     steps = steps or default_steps()
-    return _triage_in(
-        session, ctx, call_id, steps, now or utcnow(), match=match_persons, new=new_call
-    )
+    repo = _repository(session, ctx, now or utcnow())
+    return _triage_in(repo, ctx, call_id, steps, match=match_persons, new=new_call)
 
 
 def _triage_in(
-    session: Session,
+    repo: CallRepository,
     ctx: AppContext,
     call_id: int,
     steps: PipelineSteps,
-    now: dt.datetime,
     *,
     match: bool = True,
     new: bool = False,
 ) -> tuple[str, ...]:
     from dispatch_desktop.services.security import auth
+
+    session = repo.session
 
     auth.require(
         ctx.actor, auth.Permission.TAKE_CALLS, audit_in=session, action="call.triage",
@@ -181,7 +195,7 @@ def _triage_in(
     # Persons added to the call in this session (an update from CAD) are not in a
     # collection loaded before; the call's own columns are current in this session.
     session.expire(call, ["persons"])
-    known_plan = not new and _confirmed_person_has_plan(session, ctx, call_id, now)
+    known_plan = not new and repo.confirmed_person_has_plan(call_id)
     classification = steps.classify(agency, intake_of(call), known_plan)
     changes: list[str] = []
     if previous is None or _differs(previous[1], classification):
@@ -190,9 +204,7 @@ def _triage_in(
             changes.extend(_classification_changes(previous[1], classification))
     else:
         classification_id = previous[0]
-    changes.extend(
-        steps.recommend(session, ctx, agency, call_id, classification, classification_id)
-    )
+    changes.extend(steps.recommend(repo, ctx, agency, call_id, classification, classification_id))
     if call.status == CallStatus.INCOMING:
         call.status = str(CallStatus.ACTIVE)
     session.flush()
@@ -208,28 +220,7 @@ def _latest_classification(
         .order_by(ClassificationRow.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    return (row.id, calls.classification_from_row(row)) if row is not None else None
-
-
-def _confirmed_person_has_plan(
-    session: Session, ctx: AppContext, call_id: int, now: dt.datetime
-) -> bool:
-    person_ids = session.execute(
-        select(CallPerson.person_id).where(
-            CallPerson.call_id == call_id,
-            CallPerson.match_status == str(MatchStatus.CONFIRMED),
-            CallPerson.person_id.is_not(None),
-        )
-    ).scalars()
-    from dispatch_desktop.services.registry.plans import current_plan, read_plans
-
-    for person_id in person_ids:
-        if person_id is None:
-            continue
-        views = read_plans(session, ctx.cipher, person_id, now, ctx.settings.plan_review_days)
-        if current_plan(views) is not None:
-            return True
-    return False
+    return (row.id, classification_from_row(row)) if row is not None else None
 
 
 def _differs(old: ClassificationResult, new: ClassificationResult) -> bool:
@@ -281,7 +272,7 @@ def _classify(agency: AgencyConfig, record: IntakeRecord, known_plan: bool) -> C
 def _match_persons(session: Session, ctx: AppContext, call_id: int) -> None:
     from dispatch_desktop.services.registry import lookup
 
-    found = lookup.lookup_for_call(session, ctx.cipher, call_id)
+    found = lookup.lookup_for_call(session, call_id)
     person_ids = sorted({c.person_id for _, candidates in found.persons for c in candidates})
     if found.persons:
         # Every registry lookup is audited; inside a call, the call is the reason for access.
@@ -296,7 +287,7 @@ def _match_persons(session: Session, ctx: AppContext, call_id: int) -> None:
 
 
 def _recommend(
-    session: Session,
+    repo: CallRepository,
     ctx: AppContext,
     agency: AgencyConfig,
     call_id: int,
@@ -308,16 +299,16 @@ def _recommend(
     from dispatch_desktop.services.routing.routing_context import situation_for_call
 
     situation = situation_for_call(
-        session,
+        repo.session,
         call_id,
         policy=agency.policy,
         zones=agency.zones,
         now=utcnow(),
-        cipher=ctx.cipher,
+        plans=repo.plans,
     )
     result = recommend_route(classification, situation, agency.policy)
     stored = decisions.store_recommendation(
-        session,
+        repo.session,
         ctx.actor,
         call_id,
         result,

@@ -1,10 +1,11 @@
 """The printed handoff sheet for responders: safety first, then what helps, as consent allows.
 
-Two stages keep printing honest. `gather_handoff` reads the call, its confirmed persons and
-their plans (through `plans.read_plans`, so consent scope, expiry and revocation apply) and
-returns a frozen `HandoffSheet` holding only what may be printed. `render_handoff_pdf`
-(services/handoff/handoff_pdf.py) lays
-that value out with reportlab; it reads no database and decides nothing about consent.
+Two stages keep printing honest. `gather_handoff` reads the call's `CallSnapshot` (the
+same one the console shows: confirmed persons with their plans read through
+`plans.read_plans`, so consent scope, expiry and revocation apply, and the premise alerts
+under the one rule) and returns a frozen `HandoffSheet` holding only what may be printed.
+`render_handoff_pdf` (services/handoff/handoff_pdf.py) lays that value out with reportlab;
+it reads no database and decides nothing about consent.
 `print_handoff` does both and writes the audit event (ids only, never health content).
 """
 
@@ -29,12 +30,8 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import (
     Assignment,
     Call,
-    CallPerson,
     ClassificationRow,
-    Consent,
     Encounter,
-    Person,
-    PremiseAlert,
     RecommendationRow,
     RoutingDecision,
     Unit,
@@ -49,6 +46,12 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.models.records import Contact, PlanContent, PlanStatus, PlanView
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch.snapshot import (
+    CallRepository,
+    CallSnapshot,
+    PersonMatch,
+    PremiseAlertView,
+)
 from dispatch_desktop.services.handoff import handoff_pdf
 from dispatch_desktop.services.handoff.sheet import (
     RECENT_CONTACT_DAYS,
@@ -70,7 +73,6 @@ _AUDIT_ACTIONS: dict[str, str] = {
     "printer": "handoff.print",
     "preview": "handoff.preview",
 }
-PREMISE_REASON_CONTEXT = "premise_alert.reason"
 
 # The band lists the most dangerous things first.
 _FLAG_LABELS: dict[str, str] = {
@@ -206,6 +208,7 @@ def gather_handoff(
     call = session.get(Call, call_id)
     if call is None:
         raise UserError(f"No call with id {call_id}.")
+    snapshot = CallRepository(session, cipher, now=now, review_days=review_days).snapshot(call_id)
     classification = session.execute(
         select(ClassificationRow)
         .where(ClassificationRow.call_id == call_id)
@@ -217,15 +220,13 @@ def gather_handoff(
     safety: list[SafetyItem] = []
     if classification is not None:
         safety.extend(_flag_items(classification.safety_flags))
-    alert_items, alerts_part2 = _premise_items(session, cipher, call, now)
-    safety.extend(alert_items)
-    part2 |= alerts_part2
+    safety.extend(_premise_items(snapshot.premise_alerts))
+    part2 |= any(alert.part2 for alert in snapshot.premise_alerts)
 
     persons: list[HandoffPerson] = []
-    for call_person, person in _confirmed_persons(session, call_id):
-        views = plans.read_plans(session, cipher, person.id, now, review_days)
-        handoff_person, notes = _person(call_person, person, views, now)
-        counts = _encounter_counts(session, person.id, call_id, now, encounter_days)
+    for person_id, person in _confirmed_persons(snapshot):
+        handoff_person, notes = _person(person_id, person, now)
+        counts = _encounter_counts(session, person_id, call_id, now, encounter_days)
         handoff_person = _with(
             handoff_person, encounter_counts=counts, encounter_days=encounter_days
         )
@@ -269,56 +270,28 @@ def _flag_items(flags: Iterable[str]) -> list[SafetyItem]:
     return items
 
 
-def _premise_items(
-    session: Session, cipher: FieldCipher, call: Call, now: dt.datetime
-) -> tuple[list[SafetyItem], bool]:
-    if not call.location_normalized:
-        return [], False
-    alerts = (
-        session.execute(
-            select(PremiseAlert).where(
-                PremiseAlert.address_normalized == call.location_normalized,
-                (PremiseAlert.expires_at.is_(None)) | (PremiseAlert.expires_at > now),
-            )
-        )
-        .scalars()
-        .all()
-    )
+def _premise_items(alerts: Sequence[PremiseAlertView]) -> list[SafetyItem]:
     rank = {name: i for i, name in enumerate(_PREMISE_ORDER)}
-    alerts = sorted(alerts, key=lambda a: (rank.get(a.category, len(rank)), a.id))
     items: list[SafetyItem] = []
-    part2 = False
-    for alert in alerts:
+    for alert in sorted(alerts, key=lambda a: (rank.get(a.category, len(rank)), a.alert_id)):
         label = _PREMISE_LABELS.get(alert.category, f"PREMISE ALERT: {alert.category.upper()}")
-        consent = session.get(Consent, alert.consent_id) if alert.consent_id else None
-        if alert.consent_id is not None and (consent is None or not consent.is_active(now)):
-            # The alert's existence is safety information; its reason is the consent's.
-            items.append(SafetyItem(label, "details withheld: consent not in force", "premise"))
-            continue
-        reason = cipher.decrypt_json(alert.reason_enc, PREMISE_REASON_CONTEXT, alert.key_id)
-        items.append(SafetyItem(label, str(reason) if reason else None, "premise"))
-        part2 |= bool(reason) and consent is not None and consent.part2
-    return items, part2
+        # The alert's existence is safety information; its reason is the consent's.
+        items.append(SafetyItem(label, alert.reason or None, "premise"))
+    return items
 
 
-def _confirmed_persons(session: Session, call_id: int) -> list[tuple[CallPerson, Person]]:
-    rows = session.execute(
-        select(CallPerson, Person)
-        .join(Person, Person.id == CallPerson.person_id)
-        .where(
-            CallPerson.call_id == call_id,
-            CallPerson.match_status == MatchStatus.CONFIRMED,
-        )
-        .order_by(CallPerson.id)
-    ).all()
+def _confirmed_persons(snapshot: CallSnapshot) -> list[tuple[int, PersonMatch]]:
+    """(registry person id, person) for each person the dispatcher confirmed."""
     seen: set[int] = set()
-    result: list[tuple[CallPerson, Person]] = []
-    for call_person, person in rows:
-        if person.id not in seen:  # the same person named twice prints once
-            seen.add(person.id)
-            result.append((call_person, person))
+    result: list[tuple[int, PersonMatch]] = []
+    for person in snapshot.persons:
+        if person.status is not MatchStatus.CONFIRMED or person.person_id is None:
+            continue
+        if person.person_id not in seen:  # the same person named twice prints once
+            seen.add(person.person_id)
+            result.append((person.person_id, person))
     # The subject first: the sheet is about them, not the caller.
-    result.sort(key=lambda pair: pair[0].role != "subject")
+    result.sort(key=lambda pair: pair[1].role != "subject")
     return result
 
 
@@ -328,8 +301,8 @@ def _age(dob: dt.date | None, today: dt.date) -> int | None:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
-def _full_name(person: Person) -> str:
-    parts = (person.first_name, person.middle_name, person.last_name, person.suffix)
+def _full_name(person: PersonMatch) -> str:
+    parts = (person.registry_name, person.suffix)
     return " ".join(p.strip() for p in parts if p and p.strip()) or "(name not recorded)"
 
 
@@ -349,19 +322,17 @@ def _contact_line(contact: Contact) -> ContactLine:
 
 
 def _person(
-    call_person: CallPerson,
-    person: Person,
-    views: Sequence[PlanView],
-    now: dt.datetime,
+    person_id: int, person: PersonMatch, now: dt.datetime
 ) -> tuple[HandoffPerson, list[SafetyItem]]:
+    views = person.plans
     name = _full_name(person)
     base = HandoffPerson(
-        call_person_id=call_person.id,
-        person_id=person.id,
-        role=call_person.role,
+        call_person_id=person.call_person_id,
+        person_id=person_id,
+        role=person.role,
         name=name,
-        dob=person.dob,
-        age=_age(person.dob, now.date()),
+        dob=person.registry_dob,
+        age=_age(person.registry_dob, now.date()),
         description=person.description,
         preferred_name=person.preferred_name,
         pronouns=person.pronouns,

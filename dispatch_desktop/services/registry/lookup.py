@@ -26,6 +26,7 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import (
     Call,
     CallPerson,
+    Consent,
     Person,
     PersonAddress,
     PersonPhone,
@@ -99,14 +100,26 @@ class PersonCandidate:
         return "; ".join(self.explanation)
 
 
+CONSENT_NOT_IN_FORCE = "details withheld: consent not in force"
+REASON_WITHHELD = "(reason withheld)"
+
+
 @dataclass(frozen=True, slots=True)
 class PremiseAlertView:
+    """A current alert at a call's address, as consent allows.
+
+    An alert whose consent is not in force still shows that it exists (its category is
+    safety information) but never its reason: ``reason`` then says the details are withheld.
+    """
+
     alert_id: int
     address: str
     category: str
     reason: str
     source: str
     expires_at: dt.datetime | None
+    withheld: bool = False  # the reason is not shown (consent not in force, or no cipher)
+    part2: bool = False  # the reason shown is a 42 CFR Part 2 disclosure
 
 
 @dataclass(frozen=True, slots=True)
@@ -767,14 +780,18 @@ def display_name(first: str | None, middle: str | None, last: str | None) -> str
 
 def lookup_premise_alerts(
     session: Session,
-    cipher: FieldCipher,
+    cipher: FieldCipher | None,
     address: str,
     *,
     now: dt.datetime | None = None,
 ) -> tuple[PremiseAlertView, ...]:
-    """Current alerts at an address: the building's, and every unit's in it.
+    """Current alerts at an address, under the one rule every reader of a call uses.
 
-    An alert past its expiry is never returned: it is not current.
+    The building's alerts, and the unit's: a call to one flat does not see another flat's
+    alert, a call to the building sees every unit's. An alert past its expiry is never
+    returned: it is not current. An alert whose consent is not in force shows its category
+    with "details withheld: consent not in force", never its reason. With no cipher (the
+    reader may not see registry content) every reason is withheld.
     """
     now = now or utcnow()
     normalized = normalize_address(address) or address_as_text(address)
@@ -782,7 +799,8 @@ def lookup_premise_alerts(
         return ()
     building = normalized.building
     rows = session.execute(
-        select(PremiseAlert)
+        select(PremiseAlert, Consent)
+        .outerjoin(Consent, Consent.id == PremiseAlert.consent_id)
         .where(
             or_(
                 PremiseAlert.address_normalized == building,
@@ -794,20 +812,34 @@ def lookup_premise_alerts(
             or_(PremiseAlert.expires_at.is_(None), PremiseAlert.expires_at > now),
         )
         .order_by(PremiseAlert.id)
-    ).scalars()
+    ).all()
     views = []
-    for row in rows:
+    for row, consent in rows:
         if normalized.unit and row.address_normalized not in (building, normalized.normalized):
             # A call to one flat does not need another flat's alert.
             continue
+        in_force = row.consent_id is None or (consent is not None and consent.is_active(now))
+        if not in_force:
+            reason, withheld = CONSENT_NOT_IN_FORCE, True
+        elif cipher is None:
+            reason, withheld = REASON_WITHHELD, True
+        else:
+            decoded = cipher.decrypt_json(row.reason_enc, ALERT_CONTEXT, row.key_id)
+            reason = str(decoded.get("reason", "")) if isinstance(decoded, dict) else str(decoded)
+            withheld = False
+        expires = row.expires_at
         views.append(
             PremiseAlertView(
                 alert_id=row.id,
                 address=row.address_raw,
                 category=row.category,
-                reason=str(cipher.decrypt_json(row.reason_enc, ALERT_CONTEXT, row.key_id)),
+                reason=reason,
                 source=row.source,
-                expires_at=row.expires_at,
+                expires_at=expires.replace(tzinfo=dt.UTC)
+                if expires is not None and expires.tzinfo is None
+                else expires,
+                withheld=withheld,
+                part2=not withheld and consent is not None and consent.part2,
             )
         )
     return tuple(views)
@@ -817,18 +849,16 @@ def lookup_premise_alerts(
 class CallLookupResult:
     call_id: int
     persons: tuple[tuple[int, tuple[PersonCandidate, ...]], ...]  # (call_person_id, candidates)
-    alerts: tuple[PremiseAlertView, ...]
 
 
 def lookup_for_call(
     session: Session,
-    cipher: FieldCipher,
     call_id: int,
     *,
     now: dt.datetime | None = None,
     top: int = 5,
 ) -> CallLookupResult:
-    """Run person and premise lookups from a call and attach the best match to each person.
+    """Run person lookups from a call and attach the best match to each person.
 
     The top candidate is stored on its CallPerson row as ``suggested`` with its score, band
     and explanation; a row a dispatcher has confirmed or rejected is left alone. The caller
@@ -871,9 +901,8 @@ def lookup_for_call(
             row.match_score = None
             row.match_band = None
             row.match_explanation = []
-    alerts = lookup_premise_alerts(session, cipher, call.location, now=now) if call.location else ()
     normalized = normalize_address(call.location) if call.location else None
     if normalized is not None:
         call.location_normalized = normalized.normalized
     session.flush()
-    return CallLookupResult(call_id=call_id, persons=tuple(results), alerts=alerts)
+    return CallLookupResult(call_id=call_id, persons=tuple(results))

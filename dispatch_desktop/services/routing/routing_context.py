@@ -9,7 +9,7 @@ either states those facts in its ``context`` or lets this module read them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from dispatch_desktop.models.domain import (
     RecommendationResult,
     Route,
 )
+from dispatch_desktop.models.records import PlanView
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import Policy, ZoneMap
 from dispatch_desktop.services.routing.roster import roster_snapshot
@@ -41,6 +42,9 @@ _CONTEXT_AVAILABILITY: dict[str, Route] = {
 }
 _CONTEXT_FACTS = frozenset({*_CONTEXT_AVAILABILITY, "lead_participant"})
 
+PlansOf = Callable[[int], Sequence[PlanView]]
+"""A registry person's crisis plans, as consent allows (by person id)."""
+
 
 def context_states_facts(context: Mapping[str, Any] | None) -> bool:
     """True when a triage ``context`` states the routing facts itself (no database needed)."""
@@ -54,11 +58,14 @@ def is_lead_participant(
     *,
     cipher: FieldCipher | None = None,
     now: dt.datetime | None = None,
+    plans: PlansOf | None = None,
 ) -> bool:
     """Is any of these registry persons an active LEAD participant?
 
     A LEAD identifier in the registry answers without decrypting anything; with a cipher,
-    a current crisis plan whose consent covers ``lead_status`` answers too.
+    a current crisis plan whose consent covers ``lead_status`` answers too. ``plans`` hands
+    over plans the caller already read (the pipeline's call repository), so nothing is
+    decrypted here a second time.
     """
     ids = sorted(set(person_ids))
     if not ids:
@@ -71,13 +78,21 @@ def is_lead_participant(
     ).first()
     if found is not None:
         return True
-    if cipher is None:
-        return False
     from dispatch_desktop.services.registry.plans import current_plan, read_plans
 
-    when = now or utcnow()
+    plans_of = plans
+    if plans_of is None:
+        if cipher is None:
+            return False
+        when = now or utcnow()
+        key = cipher
+
+        def read(person_id: int) -> Sequence[PlanView]:
+            return read_plans(session, key, person_id, when)
+
+        plans_of = read
     for person_id in ids:
-        plan = current_plan(read_plans(session, cipher, person_id, when))
+        plan = current_plan(plans_of(person_id))
         if plan is not None and plan.content is not None and plan.content.lead_participant:
             return True
     return False
@@ -91,9 +106,11 @@ def situation_for_call(
     zones: ZoneMap,
     now: dt.datetime,
     cipher: FieldCipher | None = None,
+    plans: PlansOf | None = None,
 ) -> RoutingSituation:
     """The routing situation of a stored call: its text and notes, its zone, the confirmed
-    persons' LEAD status and the roster at ``now``."""
+    persons' LEAD status (from ``plans`` when the caller already read them, else decrypted
+    with ``cipher``) and the roster at ``now``."""
     call = session.get(Call, call_id)
     if call is None:
         raise LookupError(f"call {call_id} does not exist")
@@ -115,7 +132,9 @@ def situation_for_call(
         texts=[call.nature_code, call.nature_text, call.narrative, *notes],
         now=now,
         zone=call.zone,
-        lead_participant=is_lead_participant(session, person_ids, policy, cipher=cipher, now=now),
+        lead_participant=is_lead_participant(
+            session, person_ids, policy, cipher=cipher, now=now, plans=plans
+        ),
         available_routes=roster.available_routes,
         suggestions=roster.suggestions,
     )

@@ -39,8 +39,10 @@ from dispatch_desktop.models.domain import (
     EvidenceSpan,
     SafetyFlag,
 )
+from dispatch_desktop.services.dispatch.snapshot import CallRepository, PremiseAlertView
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
+from dispatch_desktop.services.security.crypto import FieldCipher
 from dispatch_desktop.services.supervision.outcomes import OutcomeRecord, get_outcome
 
 MAX_COMMENT = 2000
@@ -151,6 +153,7 @@ class ReviewDetail:
     outcome: OutcomeRecord | None
     review: ReviewRecord | None
     other_decisions: tuple[DecisionView, ...] = field(default=())
+    premise_alerts: tuple[PremiseAlertView, ...] = field(default=())
 
 
 def _latest(model: Any, call_id_column: Any) -> Any:
@@ -283,22 +286,6 @@ def _review_record(row: Review) -> ReviewRecord:
     )
 
 
-def _evidence(items: Iterable[dict[str, Any]]) -> tuple[EvidenceSpan, ...]:
-    spans = []
-    for item in items:
-        spans.append(
-            EvidenceSpan(
-                start=int(item.get("start", 0)),
-                end=int(item.get("end", 0)),
-                text=str(item.get("text", "")),
-                indicator=str(item.get("indicator", "")),
-                negated=bool(item.get("negated", False)),
-                source=str(item.get("source", "narrative")),
-            )
-        )
-    return tuple(spans)
-
-
 def _decision_view(row: RoutingDecision) -> DecisionView:
     return DecisionView(
         kind=row.kind,
@@ -310,21 +297,31 @@ def _decision_view(row: RoutingDecision) -> DecisionView:
     )
 
 
-def review_detail(db: Database, actor: Actor, call_id: int) -> ReviewDetail:
-    """The side-by-side detail of one call; audited as a view."""
+def review_detail(
+    db: Database,
+    actor: Actor,
+    call_id: int,
+    *,
+    cipher: FieldCipher | None = None,
+    review_days: int = 365,
+) -> ReviewDetail:
+    """The side-by-side detail of one call; audited as a view.
+
+    The classification, its evidence and the premise alerts come from the call's
+    `CallSnapshot`, as the console shows them; alert reasons need ``cipher`` and a role
+    that may see registry content.
+    """
     auth.require(
         actor, auth.Permission.REVIEW_CALLS, audit_in=db, action="review.view", object_ids=[call_id]
     )
+    may_view = auth.allowed(actor, auth.Permission.VIEW_PLAN)
     with db.transaction() as session:
         call = session.get(Call, call_id)
         if call is None:
             raise UserError(f"There is no call with id {call_id}.")
-        cls = session.scalars(
-            select(ClassificationRow)
-            .where(ClassificationRow.call_id == call_id)
-            .order_by(ClassificationRow.id.desc())
-            .limit(1)
-        ).first()
+        repo = CallRepository(session, cipher if may_view else None, review_days=review_days)
+        snapshot = repo.snapshot(call_id, plans_shown=False)
+        cls = snapshot.classification
         decisions = session.scalars(
             select(RoutingDecision)
             .where(RoutingDecision.call_id == call_id)
@@ -355,9 +352,13 @@ def review_detail(db: Database, actor: Actor, call_id: int) -> ReviewDetail:
             classification=None
             if cls is None
             else ClassificationView(
-                label=Label(cls.behavioral_health, tuple(cls.categories), tuple(cls.safety_flags)),
+                label=Label(
+                    cls.behavioral_health,
+                    tuple(sorted(str(c) for c in cls.categories)),
+                    tuple(sorted(str(f) for f in cls.safety_flags)),
+                ),
                 score=cls.score,
-                evidence=_evidence(cls.evidence),
+                evidence=cls.evidence,
                 lexicon_version=cls.lexicon_version,
             ),
             recommendation=None
@@ -377,6 +378,7 @@ def review_detail(db: Database, actor: Actor, call_id: int) -> ReviewDetail:
             outcome=None,
             review=None if review is None else _review_record(review),
             other_decisions=tuple(_decision_view(d) for d in decisions[1:]),
+            premise_alerts=snapshot.premise_alerts,
         )
     outcome = get_outcome(db, call_id)
     return ReviewDetail(**{**_fields(detail), "outcome": outcome})

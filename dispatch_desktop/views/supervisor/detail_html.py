@@ -59,6 +59,8 @@ def detail_html(d: ReviewDetail) -> str:
         ]
     else:
         left.append(f"<p>{escape(d.narrative)}</p>")
+    alerts = [f"{a.category.upper()}: {a.reason}" for a in d.premise_alerts]
+    left.append("<p><b>Premise alerts</b></p>" + _list(alerts))
     middle = ["<h3>Recommendation</h3>"]
     if r is not None:
         middle += [

@@ -271,9 +271,15 @@ class ReviewQueueView(QWidget):
         self._enable_actions()
         if row is None:
             return
-        db, actor = self.ctx.db, self.ctx.actor
+        ctx = self.ctx
         self.runner.run(
-            lambda: review.review_detail(db, actor, row.call_id),
+            lambda: review.review_detail(
+                ctx.db,
+                ctx.actor,
+                row.call_id,
+                cipher=ctx.cipher,
+                review_days=ctx.settings.plan_review_days,
+            ),
             on_success=while_alive(self, self.on_runner_detail_loaded),
             on_failure=while_alive(self, self.on_task_failed),
         )
