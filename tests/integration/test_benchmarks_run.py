@@ -41,6 +41,7 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ),
     ("notify_latency.py", ["--changes", "10"], "p95"),
     ("outbox_speed.py", ["--messages", "30", "--decisions", "10"], "msg/s"),
+    ("pipeline_speed.py", ["--runs", "2"], "per call"),
     ("routing_speed.py", ["--runs", "1"], "median"),
     ("startup.py", ["--persons", "300", "--calls", "10", "--runs", "1"], "median"),
     (
