@@ -57,7 +57,8 @@ def test_models_pass_qtmodeltester(qtmodeltester, sup: AppContext) -> None:  # t
     rows = review.review_queue(
         sup.db, SUPERVISOR, review.QueueFilter(start=at(10, 1, 0), end=at(11, 1, 0))
     )
-    queue = ReviewQueueModel()
+    labels = report.Labels.of(sup.agency)
+    queue = ReviewQueueModel(labels)
     queue.set_rows(rows)
     qtmodeltester.check(queue)
     users = UtilizerModel()
@@ -69,7 +70,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, sup: AppContext) -> None:  # t
     dash = metrics.compute_dashboard(
         sup.db, metrics.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     )
-    figures.set_rows(report.report_rows(dash, suppress=False))
+    figures.set_rows(report.report_rows(dash, labels, suppress=False))
     qtmodeltester.check(figures)
     assert figures.rowCount() > 20
 
@@ -253,3 +254,30 @@ def test_focus_count_line_and_a_conflict_that_stays_until_dismissed(
     view.dismiss_button.click()
     assert not view.notice.isVisible()
     assert view.focusWidget() is view.table
+
+
+def test_review_table_names_routes_as_the_agency_policy_does(
+    qtbot: QtBot, settings: Settings, db: Database, tmp_path: Path, runner: TaskRunner
+) -> None:
+    from dispatch_desktop.models import utcnow
+    from tests.integration.test_agency_files import CRISIS_OFFICER, cit_call, renamed_cit_policy
+
+    policy = tmp_path / "agency-policy.yaml"
+    policy.write_text(renamed_cit_policy(), encoding="utf-8")
+    agency_settings = settings.model_copy(update={"policy_file": policy})
+    dispatcher = Actor(username="jortiz", role=Role.DISPATCHER, workstation="CONSOLE-07")
+    call_id = cit_call(AppContext(settings=agency_settings, db=db, actor=dispatcher))
+    sup = AppContext(settings=agency_settings, db=db, actor=SUPERVISOR)
+    view = ReviewQueueView(sup, runner, today=utcnow().date())
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+        view.refresh()
+    row = view.model.row_of_call(call_id)
+    titles = [c.title for c in view.model.columns]
+    dispatched = view.model.index(row, titles.index("Dispatched")).data()
+    assert dispatched == CRISIS_OFFICER
+    assert view.route.itemText(view.route.findData("cit")) == CRISIS_OFFICER
+    assert f"Accepted: {CRISIS_OFFICER}" in view.detail_view.toPlainText() or (
+        f"OVERRIDE: {CRISIS_OFFICER}" in view.detail_view.toPlainText()
+    )
