@@ -185,6 +185,11 @@ def test_manual_entry() -> None:
     assert record.received_at is not None and record.external_id.startswith("manual-")
     with pytest.raises(IntakeError, match="enter a nature or a narrative"):
         manual_intake(nature=" ", narrative="")
+    # The person typed in the dialog is held to the same rules as one from CAD.
+    with pytest.raises(IntakeError, match="DOB / age '1990-02-31'"):
+        manual_intake(narrative="x", persons=(IntakePerson(name="Danny", dob="1990-02-31"),))
+    with pytest.raises(IntakeError, match="phone contains the control character U\\+001B"):
+        manual_intake(narrative="x", persons=(IntakePerson(name="Danny", phone="555\x1b"),))
 
 
 def test_an_eido_document_in_another_encoding_is_named_not_guessed() -> None:
