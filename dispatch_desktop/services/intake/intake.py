@@ -455,8 +455,3 @@ def load_eido_document(raw: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise IntakeError(f"an EIDO document is a JSON object, not {_type_name(value)}")
     return value
-
-
-def parse_eido_json(text: str) -> IntakeRecord:
-    """An EIDO document from its JSON text."""
-    return parse_eido(load_eido_document(text))
