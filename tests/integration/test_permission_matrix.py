@@ -206,7 +206,7 @@ USE_CASES: dict[str, tuple[auth.Permission, str, UseCase]] = {
     "subject-access export": (auth.Permission.SUBJECT_ACCESS_EXPORT, "registry.export", _export),
     "purge": (
         auth.Permission.PURGE, "retention.purge",
-        lambda c, a: retention.purge_expired(c.ctx.db, a),
+        lambda c, a: retention.purge_expired(c.ctx.db, a, review_days=365),
     ),
     "report": (auth.Permission.VIEW_METRICS, "report.export", _report),
     "view audit": (
