@@ -257,27 +257,24 @@ def test_focus_count_line_and_a_conflict_that_stays_until_dismissed(
 
 
 def test_review_table_names_routes_as_the_agency_policy_does(
-    qtbot: QtBot, settings: Settings, db: Database, tmp_path: Path, runner: TaskRunner
+    qtbot: QtBot, sup: AppContext, tmp_path: Path, runner: TaskRunner
 ) -> None:
-    from dispatch_desktop.models import utcnow
-    from tests.integration.test_agency_files import CRISIS_OFFICER, cit_call, renamed_cit_policy
-
-    policy = tmp_path / "agency-policy.yaml"
-    policy.write_text(renamed_cit_policy(), encoding="utf-8")
-    agency_settings = settings.model_copy(update={"policy_file": policy})
-    dispatcher = Actor(username="jortiz", role=Role.DISPATCHER, workstation="CONSOLE-07")
-    call_id = cit_call(AppContext(settings=agency_settings, db=db, actor=dispatcher))
-    sup = AppContext(settings=agency_settings, db=db, actor=SUPERVISOR)
-    view = ReviewQueueView(sup, runner, today=utcnow().date())
-    qtbot.addWidget(view)
-    view.show()
-    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
-        view.refresh()
-    row = view.model.row_of_call(call_id)
-    titles = [c.title for c in view.model.columns]
-    dispatched = view.model.index(row, titles.index("Dispatched")).data()
-    assert dispatched == CRISIS_OFFICER
-    assert view.route.itemText(view.route.findData("cit")) == CRISIS_OFFICER
-    assert f"Accepted: {CRISIS_OFFICER}" in view.detail_view.toPlainText() or (
-        f"OVERRIDE: {CRISIS_OFFICER}" in view.detail_view.toPlainText()
+    """The agency calls its CIT route "Crisis Intervention Officer": so does the review."""
+    default = Path(__file__).resolve().parents[2] / "resources" / "routing_policy.yaml"
+    renamed = default.read_text(encoding="utf-8").replace(
+        "label: CIT officer", "label: Crisis Intervention Officer", 1
     )
+    policy = tmp_path / "agency-policy.yaml"
+    policy.write_text(renamed, encoding="utf-8")
+    settings = sup.settings.model_copy(update={"policy_file": policy})
+    agency = AppContext(settings=settings, db=sup.db, actor=SUPERVISOR)
+    view = _queue(qtbot, agency, runner)
+    titles = [c.title for c in view.model.columns]
+    c3 = next(r for r in view.model.rows if r.call_number == "C3")  # cit → cit
+    row = view.model.row_of_call(c3.call_id)
+    for column in ("Recommended", "Dispatched"):
+        assert view.model.index(row, titles.index(column)).data() == "Crisis Intervention Officer"
+    assert view.route.itemText(view.route.findData("cit")) == "Crisis Intervention Officer"
+    view.select_row(row)
+    qtbot.waitUntil(lambda: view.detail is not None and view.detail.call_number == "C3")
+    assert "Accepted: Crisis Intervention Officer" in view.detail_view.toPlainText()
