@@ -94,7 +94,12 @@ def main() -> int:
         with db.uow() as session:
             for name, call_id in calls.items():
                 sheets[name] = handoff.gather_handoff(
-                    session, ctx.cipher, call_id, now=handoff_calls.NOW, actor=ctx.actor
+                    session,
+                    ctx.cipher,
+                    call_id,
+                    now=handoff_calls.NOW,
+                    actor=ctx.actor,
+                    route_label=ctx.agency.route_label,
                 )
 
         def render(name: str) -> Callable[[], object]:

@@ -57,17 +57,13 @@ def open_registry(cache: Path, persons: int) -> AppContext:
     settings = Settings(db_url=url, data_dir=cache / "data", workstation="BENCH")
     # The link ingests and triages as the site's service account, as `cad run` does; the
     # registry is built by an administrator.
-    link = AppContext(
-        settings=settings, db=db, actor=Actor("cad-link", Role.SERVICE, "BENCH")
-    )
+    link = AppContext(settings=settings, db=db, actor=Actor("cad-link", Role.SERVICE, "BENCH"))
     with db.uow() as session:
         have = session.scalar(select(func.count()).select_from(Person)) or 0
     if have >= persons:
         print(f"registry: {have:,} persons (cached in {cache})")
         return link
-    ctx = AppContext(
-        settings=settings, db=db, actor=Actor("bench", Role.ADMINISTRATOR, "BENCH")
-    )
+    ctx = AppContext(settings=settings, db=db, actor=Actor("bench", Role.ADMINISTRATOR, "BENCH"))
     if have:
         raise SystemExit(f"{url} holds {have:,} persons, not {persons:,}: remove it first")
     started = time.perf_counter()

@@ -12,12 +12,12 @@ import time
 from typing import Any
 
 import keyring
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch_desktop.errors import ConflictError, UserError
-from dispatch_desktop.models import Call
+from dispatch_desktop.models import Call, RecommendationRow
 from dispatch_desktop.models.domain import Actor, DecisionKind, Role
 from dispatch_desktop.services.dispatch import claims, decisions
 from dispatch_desktop.services.platform.db import Database
@@ -59,10 +59,14 @@ def run_console(
                 break
             claim = claims.claim_call(db, call_id, actor=actor, now=NOW)
             committed["claims"].append(call_id)
-            rec = decisions.latest_recommendation(db, call_id)
-            assert rec is not None
+            with db.uow() as s:
+                recommendation_id = s.execute(
+                    select(func.max(RecommendationRow.id)).where(
+                        RecommendationRow.call_id == call_id
+                    )
+                ).scalar_one()
             decision = decisions.decide(
-                db, rec.recommendation_id, actor=actor, kind=DecisionKind.ACCEPT,
+                db, recommendation_id, actor=actor, kind=DecisionKind.ACCEPT,
                 policy=policy, now=NOW,
             )  # fmt: skip
             committed["decisions"].append(decision.decision_id)

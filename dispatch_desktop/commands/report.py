@@ -10,7 +10,12 @@ from dispatch_desktop.commands import add_actor_options
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.supervision.metrics import Period
-from dispatch_desktop.services.supervision.report import SUPPRESSED, headline, write_report
+from dispatch_desktop.services.supervision.report import (
+    SUPPRESSED,
+    Labels,
+    headline,
+    write_report,
+)
 
 
 def parse_date(text: str) -> dt.date:
@@ -46,17 +51,19 @@ def _report(args: argparse.Namespace, ctx: AppContext) -> int:
     if out.exists() and not args.force:
         raise UserError(f"{out} already exists.", fix="Choose another name, or add --force.")
     settings = ctx.settings
+    labels = Labels.of(ctx.agency)
     dash = write_report(
         ctx.db,
         ctx.actor,
         Period(args.first, args.last),
         out,
+        labels=labels,
         agency=settings.agency,
         min_encounters=settings.frequent_utilizer_min_encounters,
         utilizer_days=settings.frequent_utilizer_days,
         page_size=settings.page_size,
     )
     print(f"Program report {args.first} to {args.last} saved to {out}.")
-    for line in headline(dash):
+    for line in headline(dash, labels):
         print(f"  {line}")
     return 0

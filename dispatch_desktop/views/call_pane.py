@@ -43,7 +43,9 @@ def _utf16(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
 
 
-def classification_summary(result: ClassificationResult | None) -> str:
+def classification_summary(
+    result: ClassificationResult | None, indicators: words.Indicators
+) -> str:
     if result is None:
         return "Classifying…"
     if not result.behavioral_health:
@@ -57,24 +59,21 @@ def classification_summary(result: ClassificationResult | None) -> str:
         reason = " — " + result.reasons[0]
     elif positive:
         first = positive[0]
-        reason = f" — {words.indicator_label(first.indicator)}: \u201c{first.text}\u201d"
+        label = words.indicator_label(first.indicator, indicators)
+        reason = f" — {label}: \u201c{first.text}\u201d"
     return f"BH: {cats} (score {result.score:.2f}){reason}"
 
 
-def evidence_legend(evidence: tuple[EvidenceSpan, ...]) -> str:
+def evidence_legend(evidence: tuple[EvidenceSpan, ...], indicators: words.Indicators) -> str:
     lines = []
     # Negated indicators first: "not a flag" is what a dispatcher must not misread.
     for span in sorted(evidence, key=lambda e: not e.negated):
         where = "" if span.source == "narrative" else f" [{span.source}]"
+        label = words.indicator_label(span.indicator, indicators)
         if span.negated:
-            lines.append(
-                f"⊘ \u201c{span.text}\u201d — negated {words.indicator_label(span.indicator)}: "
-                f"not a flag{where}"
-            )
+            lines.append(f"⊘ \u201c{span.text}\u201d — negated {label}: not a flag{where}")
         else:
-            lines.append(
-                f"● \u201c{span.text}\u201d — {words.indicator_label(span.indicator)}{where}"
-            )
+            lines.append(f"● \u201c{span.text}\u201d — {label}{where}")
     return "\n".join(lines) if lines else "No evidence highlighted."
 
 
@@ -85,6 +84,8 @@ class CallPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The agency lexicon's indicator labels, set once the console's catalogue loads.
+        self.indicators: words.Indicators = {}
         self.header = plain_label("No call selected. F2 takes a new call.", self, name="callHeader")
         self.header.setAccessibleName("Call header")
         self.location = plain_label("", self)
@@ -158,7 +159,7 @@ class CallPane(QWidget):
             where += f"  ·  zone {detail.zone}"
         self.location.setText(where)
         result = detail.classification
-        self.classification.setText(classification_summary(result))
+        self.classification.setText(classification_summary(result, self.indicators))
         flags = sorted(result.safety_flags) if result is not None else []
         if flags:
             self.safety_banner.setText(
@@ -168,7 +169,8 @@ class CallPane(QWidget):
         else:
             self.safety_banner.hide()
         self._show_narrative(detail.narrative, result.evidence if result else ())
-        self.legend.setPlainText(evidence_legend(result.evidence) if result else "")
+        legend = evidence_legend(result.evidence, self.indicators) if result else ""
+        self.legend.setPlainText(legend)
 
     def show_changes(self, changes: tuple[str, ...]) -> None:
         if not changes:
@@ -200,12 +202,13 @@ class CallPane(QWidget):
                 fmt.setFontItalic(True)
                 fmt.setForeground(QColor(words.COLOURS["negated"]))
             else:
-                family = words.indicator_family(span.indicator)
+                family = words.indicator_family(span.indicator, self.indicators)
                 fmt.setBackground(QColor(words.HIGHLIGHTS[family]))
                 fmt.setFontWeight(700)
                 fmt.setFontUnderline(True)
             fmt.setToolTip(
-                ("negated: " if span.negated else "") + words.indicator_label(span.indicator)
+                ("negated: " if span.negated else "")
+                + words.indicator_label(span.indicator, self.indicators)
             )
             cursor.setPosition(_utf16(narrative, span.start))
             cursor.setPosition(_utf16(narrative, span.end), QTextCursor.MoveMode.KeepAnchor)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.models.domain import CallPersonRole, IntakePerson, IntakeRecord, Route
+from dispatch_desktop.services.intake import intake
 from dispatch_desktop.views.call_pane import plain_label
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -201,34 +201,53 @@ class NewCallDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(560, 460)
 
+        self._record: IntakeRecord | None = None
+
     def record(self) -> IntakeRecord:
-        person = self.person.text().strip()
+        """The call as typed, checked by the intake service (set once accepted)."""
+        if self._record is None:
+            raise RuntimeError("record() before the dialog was accepted")
+        return self._record
+
+    def on_buttons_accepted(self) -> None:
+        """Check what was typed with the intake service's rules. A problem shows as the
+        service's one line, the field it names gets the focus, and everything typed stays."""
+        person = self.person.text()
         persons: tuple[IntakePerson, ...] = ()
-        if person or self.phone.text().strip():
+        if person.strip() or self.phone.text().strip():
             persons = (
                 IntakePerson(
                     name=person,
-                    dob=self.dob.text().strip() or None,
-                    phone=self.phone.text().strip() or None,
+                    dob=self.dob.text() or None,
+                    phone=self.phone.text() or None,
                     role=CallPersonRole.SUBJECT,
                 ),
             )
-        return IntakeRecord(
-            external_id=f"manual-{uuid.uuid4()}",
-            nature_text=self.nature.text().strip() or None,
-            narrative=self.narrative.toPlainText().strip(),
-            location=self.location.text().strip() or None,
-            cross_street=self.cross.text().strip() or None,
-            persons=persons,
-            source="manual",
-        )
-
-    def on_buttons_accepted(self) -> None:
-        if not (self.nature.text().strip() or self.narrative.toPlainText().strip()):
-            self.error.setText("Type the nature or what the caller reports.")
-            self.nature.setFocus()
+        try:
+            self._record = intake.manual_intake(
+                nature=self.nature.text(),
+                narrative=self.narrative.toPlainText(),
+                location=self.location.text(),
+                cross_street=self.cross.text(),
+                persons=persons,
+            )
+        except intake.IntakeError as exc:
+            message = str(exc)
+            self.error.setText(message[:1].upper() + message[1:] + ".")
+            self._field_named_in(message).setFocus()
             return
         self.accept()
+
+    def _field_named_in(self, message: str) -> QWidget:
+        fields: tuple[tuple[str, QWidget], ...] = (
+            ("narrative", self.narrative),
+            ("location", self.location),
+            ("cross street", self.cross),
+            ("person", self.person),
+            ("DOB", self.dob),
+            ("phone", self.phone),
+        )
+        return next((widget for name, widget in fields if message.startswith(name)), self.nature)
 
 
 class ShortcutsDialog(QDialog):

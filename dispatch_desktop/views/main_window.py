@@ -31,7 +31,6 @@ from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import console, pipeline
 from dispatch_desktop.services.dispatch.calls import QueueRow, UnitOption
 from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
-from dispatch_desktop.views import text as words
 from dispatch_desktop.views import theme
 from dispatch_desktop.views.call_pane import CallPane, plain_label
 from dispatch_desktop.views.console import ConsoleController
@@ -556,7 +555,7 @@ class MainWindow(QMainWindow):
         if catalogue == self.catalogue:
             return
         self.catalogue = catalogue
-        words.INDICATORS.update({k: (v.label, v.family) for k, v in catalogue.indicators.items()})
+        self.call_pane.indicators = catalogue.indicators
         self.controller.route_label = catalogue.route_label
         self.card.route_label = catalogue.route_label
         self.queue.model.set_route_labels(catalogue.route_label)

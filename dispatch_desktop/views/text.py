@@ -7,8 +7,10 @@ signal). The palette follows the active theme: `theme.apply_theme` swaps it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.services.dispatch.console import IndicatorInfo
 
 DARK_PALETTE: dict[str, str] = {
     "danger": "#ff6b6b",
@@ -98,15 +100,17 @@ def route_fallback(route: str) -> str:
     return str(route).replace("_", " ")
 
 
-# indicator id -> (plain label, colour family), from the lexicon, loaded off the GUI thread.
-INDICATORS: dict[str, tuple[str, str]] = {}
+# indicator id -> its label and colour family in the agency's lexicon
+# (`console.indicator_catalogue`), loaded off the GUI thread by whoever shows evidence.
+Indicators = Mapping[str, IndicatorInfo]
 
 
-def indicator_family(indicator: str) -> str:
-    """Which highlight colour an evidence indicator gets: by category, or safety."""
-    known = INDICATORS.get(indicator)
-    if known is not None and known[1] in HIGHLIGHTS:
-        return known[1]
+def indicator_family(indicator: str, indicators: Indicators) -> str:
+    """Which highlight colour an evidence indicator gets: the lexicon's family, or a
+    guess from its id for one the lexicon does not define (the learned model's)."""
+    known = indicators.get(indicator)
+    if known is not None and known.family in HIGHLIGHTS:
+        return known.family
     name = indicator.lower()
     if name.startswith("registry") or "plan" in name:
         return "registry"
@@ -129,10 +133,11 @@ def indicator_family(indicator: str) -> str:
     return "other"
 
 
-def indicator_label(indicator: str) -> str:
-    known = INDICATORS.get(indicator)
+def indicator_label(indicator: str, indicators: Indicators) -> str:
+    """The lexicon's plain words for an indicator; its id in words when it has none."""
+    known = indicators.get(indicator)
     if known is not None:
-        return known[0]
+        return known.label
     if indicator.startswith("model:"):
         label = indicator.split(":")[1].replace("_", " ")
         return f"model: {label}"

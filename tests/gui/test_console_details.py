@@ -240,6 +240,52 @@ def test_f2_takes_a_call_by_hand(qtbot: QtBot, ctx: AppContext) -> None:
     assert "manual" in win.call_pane.header.text()
 
 
+def test_new_call_dialog_refuses_what_intake_refuses_and_loses_nothing_typed(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from dispatch_desktop.services.intake.intake import MAX_FIELD_CHARS, IntakeError, manual_intake
+    from dispatch_desktop.views.dialogs import NewCallDialog
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_new_call_dialog()
+    dialog = win.findChild(NewCallDialog)
+    assert dialog is not None
+    narrative = "Caller says son hearing voices\x07 again"  # a BEL pasted from a CAD screen
+    long_location = "1412 W ELM ST " + "X" * MAX_FIELD_CHARS
+    dialog.nature.setText("WELFARE CHECK")
+    dialog.narrative.setPlainText(narrative)
+    dialog.location.setText(long_location)
+    dialog.person.setText("Danny Reyes")
+    typed = (dialog.nature.text(), dialog.narrative.toPlainText(), dialog.location.text(),
+             dialog.person.text())  # fmt: skip
+
+    def service_says(**fields: str) -> str:
+        with pytest.raises(IntakeError) as refused:
+            manual_intake(**fields)
+        text = str(refused.value)
+        return text[:1].upper() + text[1:] + "."
+
+    dialog.on_buttons_accepted()
+    assert dialog.isVisible()
+    assert dialog.error.text() == service_says(nature="WELFARE CHECK", narrative=narrative)
+    assert dialog.error.text().startswith("Narrative contains the control character U+0007")
+    assert "\n" not in dialog.error.text() and dialog.focusWidget() is dialog.narrative
+    dialog.narrative.setPlainText(narrative.replace("\x07", ""))
+    dialog.on_buttons_accepted()
+    assert dialog.isVisible()
+    assert dialog.error.text() == service_says(narrative="x", location=long_location)
+    assert dialog.error.text().startswith(f"Location is {len(long_location):,} characters")
+    assert dialog.focusWidget() is dialog.location
+    # Nothing typed is lost: every field still holds what the call-taker typed.
+    assert (dialog.nature.text(), dialog.location.text(), dialog.person.text()) == (
+        typed[0], typed[2], typed[3],
+    )  # fmt: skip
+    assert dialog.narrative.toPlainText() == narrative.replace("\x07", "")
+    assert win.queue.model.rowCount() == 0
+
+
 def test_f9_opens_the_supervisor_panel_for_supervisors_only(qtbot: QtBot, ctx: AppContext) -> None:
     win = MainWindow(ctx)
     qtbot.addWidget(win)

@@ -57,7 +57,8 @@ def test_models_pass_qtmodeltester(qtmodeltester, sup: AppContext) -> None:  # t
     rows = review.review_queue(
         sup.db, SUPERVISOR, review.QueueFilter(start=at(10, 1, 0), end=at(11, 1, 0))
     )
-    queue = ReviewQueueModel()
+    labels = report.Labels.of(sup.agency)
+    queue = ReviewQueueModel(labels)
     queue.set_rows(rows)
     qtmodeltester.check(queue)
     users = UtilizerModel()
@@ -69,7 +70,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, sup: AppContext) -> None:  # t
     dash = metrics.compute_dashboard(
         sup.db, metrics.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     )
-    figures.set_rows(report.report_rows(dash, suppress=False))
+    figures.set_rows(report.report_rows(dash, labels, suppress=False))
     qtmodeltester.check(figures)
     assert figures.rowCount() > 20
 
@@ -254,3 +255,27 @@ def test_focus_count_line_and_a_conflict_that_stays_until_dismissed(
     view.dismiss_button.click()
     assert not view.notice.isVisible()
     assert view.focusWidget() is view.table
+
+
+def test_review_table_names_routes_as_the_agency_policy_does(
+    qtbot: QtBot, sup: AppContext, tmp_path: Path, runner: TaskRunner
+) -> None:
+    """The agency calls its CIT route "Crisis Intervention Officer": so does the review."""
+    default = Path(__file__).resolve().parents[2] / "resources" / "routing_policy.yaml"
+    renamed = default.read_text(encoding="utf-8").replace(
+        "label: CIT officer", "label: Crisis Intervention Officer", 1
+    )
+    policy = tmp_path / "agency-policy.yaml"
+    policy.write_text(renamed, encoding="utf-8")
+    settings = sup.settings.model_copy(update={"policy_file": policy})
+    agency = AppContext(settings=settings, db=sup.db, actor=SUPERVISOR)
+    view = _queue(qtbot, agency, runner)
+    titles = [c.title for c in view.model.columns]
+    c3 = next(r for r in view.model.rows if r.call_number == "C3")  # cit → cit
+    row = view.model.row_of_call(c3.call_id)
+    for column in ("Recommended", "Dispatched"):
+        assert view.model.index(row, titles.index(column)).data() == "Crisis Intervention Officer"
+    assert view.route.itemText(view.route.findData("cit")) == "Crisis Intervention Officer"
+    view.select_row(row)
+    qtbot.waitUntil(lambda: view.detail is not None and view.detail.call_number == "C3")
+    assert "Accepted: Crisis Intervention Officer" in view.detail_view.toPlainText()

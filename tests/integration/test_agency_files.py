@@ -2,12 +2,15 @@
 
 Each test writes an edited copy of one agency file into tmp_path, points the settings at
 it, and drives the real paths: the console's triage pipeline and use cases (services/
-dispatch/pipeline.py and console.py) and CAD ingest (services/link/ingest.py).
+dispatch/pipeline.py and console.py), CAD ingest (services/link/ingest.py), the handoff
+sheet and the program report. (The review table's test is in tests/gui/test_supervisor.py.)
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,18 +20,22 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from dispatch_desktop.cli import main
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models import AuditEvent, Call, ClassificationRow, RecommendationRow
+from dispatch_desktop.models import AuditEvent, Call, ClassificationRow, RecommendationRow, utcnow
 from dispatch_desktop.models.domain import Actor, DecisionKind, IntakeRecord, Route
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls, console, pipeline
 from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
+from dispatch_desktop.services.handoff import handoff
 from dispatch_desktop.services.link import ingest
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.settings import Settings
 from dispatch_desktop.tools.cad_simulator import build_document
 from dispatch_desktop.tools.demo import scene as demo_scene
+from tests.data.handoff_calls import page_texts
 from tests.integration.cad_support import utc
+from tests.security_helpers import sign_in_as
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 INCIDENT = "urn:emergency:uid:incidentid:agency0001:cad.demo-county.example"
@@ -266,3 +273,54 @@ def test_shift_file_names_the_shift_and_bounds_review(make_ctx: Any) -> None:
         dt.datetime(2026, 11, 28, 1, tzinfo=dt.UTC),
         dt.datetime(2026, 11, 28, 13, tzinfo=dt.UTC),
     )
+
+
+CRISIS_OFFICER = "Crisis Intervention Officer"
+
+
+def renamed_cit_policy() -> str:
+    """The default policy with one change: the agency calls its CIT route by another name."""
+    return edited("routing_policy.yaml", ("label: CIT officer", f"label: {CRISIS_OFFICER}"))
+
+
+def cit_call(ctx: AppContext) -> int:
+    """A BH call typed in at the console and sent to CIT (accepted, or overridden to it)."""
+    detail = console_call(ctx, VOICES)
+    assert detail.recommendation is not None
+    if detail.recommendation.route is Route.CIT:
+        console.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
+    else:
+        console.decide(
+            ctx, detail.recommendation_id, DecisionKind.OVERRIDE, Route.CIT, "other", "CIT free"
+        )
+    return detail.call_id
+
+
+def test_handoff_sheet_prints_the_agency_route_label(make_ctx: Any) -> None:
+    ctx = make_ctx(policy_file=renamed_cit_policy())
+    buffer = io.BytesIO()
+    handoff.print_handoff(ctx, cit_call(ctx), buffer)
+    (page,) = page_texts(buffer.getvalue())
+    assert f"Route {CRISIS_OFFICER}" in page
+    assert "CIT officer" not in page
+
+
+def test_program_report_names_routes_as_the_agency_policy_does(
+    make_ctx: Any,
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ctx = make_ctx(policy_file=renamed_cit_policy())
+    cit_call(ctx)
+    site = tmp_path / "site.toml"
+    site.write_text(f'policy_file = "{ctx.settings.policy_file.as_posix()}"\n', encoding="utf-8")
+    supervisor = sign_in_as(db_url, "supervisor", monkeypatch)
+    today = utcnow().date().isoformat()
+    args = ["--settings", str(site), "--db", db_url, "report", *supervisor]
+    out = tmp_path / "report.csv"
+    assert main([*args, "--from", today, "--to", today, "--out", str(out)]) == 0
+    figures = [row["figure"] for row in csv.DictReader(out.open(encoding="utf-8"))]
+    assert CRISIS_OFFICER in figures and "CIT officer" not in figures
+    assert f"Routing mix: {CRISIS_OFFICER}" in capsys.readouterr().out

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from dispatch_desktop.models import ClassificationRow, IngestedDocument
 from dispatch_desktop.models.domain import Actor, DecisionKind, Role
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import decisions
+from dispatch_desktop.services.dispatch import console
 from dispatch_desktop.services.link import ingest
 from dispatch_desktop.services.link.cad_link import LinkState
 from dispatch_desktop.services.link.link_worker import CadLinkWorker
@@ -151,18 +151,12 @@ def test_a_decision_on_a_cad_call_goes_back_to_cad_under_its_incident_id(
                 .order_by(IngestedDocument.id)
                 .limit(1)
             ).one()
-        stored = decisions.latest_recommendation(ctx.db, call_id)
-        assert stored is not None
-        decisions.decide(
-            ctx.db,
-            stored.recommendation_id,
-            actor=ctx.actor,
-            kind=DecisionKind.ACCEPT,
-            policy=ctx.agency.policy,
-        )
+        # The dispatcher opens the call and accepts, as the console does.
+        detail = console.reload_detail(ctx, call_id)
+        console.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
         drive(worker, lambda: all_sent(ctx))
         (update,) = sim.applied().values()
         worker.close()
     assert update["$id"] == incident
     note = update["notesComponent"][0]["notesActionComments"]
-    assert "ROUTING DECISION" in note and stored.call_number in note
+    assert "ROUTING DECISION" in note and detail.call_number in note

@@ -39,7 +39,6 @@ from dispatch_desktop.services.dispatch.decisions import (
     StoredRecommendation,
     assign_unit,
     decide,
-    latest_recommendation,
     recompute_for_call,
 )
 from dispatch_desktop.services.platform.db import Database
@@ -104,9 +103,10 @@ def recompute(
     db: Database, call_id: int, classification: ClassificationResult
 ) -> StoredRecommendation:
     """Recommend for the call by the built-in policy and zones, as at AFTERNOON."""
-    return recompute_for_call(
-        db, call_id, classification, actor=ORTIZ, policy=POLICY, zones=ZONES, now=AFTERNOON
-    )
+    with db.transaction() as session:
+        return recompute_for_call(
+            session, ORTIZ, call_id, classification, policy=POLICY, zones=ZONES, now=AFTERNOON
+        )
 
 
 def accept(db: Database, rec: StoredRecommendation) -> Decision:
@@ -270,8 +270,9 @@ def test_new_information_recomputes_and_says_what_changed(county: Database) -> N
         assign(county, call_id, "3D1")
     with pytest.raises(ConflictError, match="was recomputed at 14:03 \\(now cit\\)"):
         decide(county, first.recommendation_id, actor=CHEN, kind=DecisionKind.ACCEPT, policy=POLICY)
-    latest = latest_recommendation(county, call_id)
-    assert latest is not None and latest.recommendation_id == second.recommendation_id
+    # The console offers the new recommendation, and nothing is decided under it yet.
+    accepted = accept(county, second)
+    assert accepted.recommendation_id == second.recommendation_id
 
 
 def test_second_console_loses_the_race_with_a_clear_message(county: Database) -> None:

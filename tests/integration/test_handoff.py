@@ -47,7 +47,7 @@ def test_sections_print_in_order_safety_first(ctx: AppContext) -> None:
         "CALL 2611-0042",
         "1420 Alder St Apt 3B",
         "Alder St & 14th Ave",
-        "CO-RESPONDER",
+        "Co-responder team",
         "CR-3",
         "SAFETY",
         "PERSON: SUBJECT",

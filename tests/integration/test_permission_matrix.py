@@ -37,7 +37,7 @@ from dispatch_desktop.services.registry.lookup import PersonQuery
 from dispatch_desktop.services.security import audit, audit_log, auth, retention
 from dispatch_desktop.services.supervision import outcomes, review
 from dispatch_desktop.services.supervision.metrics import Period
-from dispatch_desktop.services.supervision.report import write_report
+from dispatch_desktop.services.supervision.report import Labels, write_report
 from dispatch_desktop.tools.demo.roster import build_roster
 from tests.data import handoff_calls
 
@@ -159,7 +159,9 @@ def _outcome(c: County, a: Actor) -> object:
 
 def _report(c: County, a: Actor) -> object:
     period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
-    return write_report(c.ctx.db, a, period, c.tmp / f"{a.username}.csv", agency="Test County")
+    out = c.tmp / f"{a.username}.csv"
+    labels = Labels.of(c.ctx.agency)
+    return write_report(c.ctx.db, a, period, out, labels=labels, agency="Test County")
 
 
 def _verify_audit(c: County, a: Actor) -> object:
@@ -205,7 +207,7 @@ USE_CASES: dict[str, tuple[auth.Permission, str, UseCase]] = {
     "subject-access export": (auth.Permission.SUBJECT_ACCESS_EXPORT, "registry.export", _export),
     "purge": (
         auth.Permission.PURGE, "retention.purge",
-        lambda c, a: retention.purge_expired(c.ctx.db, a),
+        lambda c, a: retention.purge_expired(c.ctx.db, a, review_days=365),
     ),
     "report": (auth.Permission.VIEW_METRICS, "report.export", _report),
     "view audit": (

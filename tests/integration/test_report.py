@@ -15,6 +15,7 @@ from dispatch_desktop.cli import main
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models import AuditEvent
 from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security.auth import PermissionDenied
 from dispatch_desktop.services.supervision import report
@@ -24,6 +25,11 @@ from tests.security_helpers import sign_in_as
 
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 MANAGER = Actor(username="pmgr", role=Role.SUPERVISOR, workstation="DESK-2")
+LABELS = report.Labels.of(AgencyConfig.load(AgencyFiles()))  # the built-in policy's
+# Short route names, so that the suppression tests below read like the report's tables.
+SHORT = report.Labels(
+    routes={"cit": "CIT", "co_responder": "Co-responder", "lead": "LEAD"}, reasons={}
+)
 
 
 @pytest.fixture
@@ -53,7 +59,7 @@ def test_csv_holds_suppressed_aggregates_with_definitions(
     db: Database, fixture: dict[str, int], tmp_path: Path
 ) -> None:
     out = tmp_path / "october.csv"
-    report.write_report(db, MANAGER, OCTOBER, out, agency="Demo County ECC")
+    report.write_report(db, MANAGER, OCTOBER, out, labels=LABELS, agency="Demo County ECC")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     by_figure = {(r["section"], r["figure"]): r for r in rows}
     assert by_figure[("Volume", "All calls")]["value"] == "50"
@@ -63,7 +69,7 @@ def test_csv_holds_suppressed_aggregates_with_definitions(
     assert len(days) == 31 and days[0]["figure"] == "Day 2026-10-01"
     bh = by_figure[("Volume", "BH calls")]
     assert (bh["value"], bh["share"]) == ("7", "14%")
-    cit = by_figure[("Routing mix", "CIT")]
+    cit = by_figure[("Routing mix", "CIT officer")]
     assert (cit["value"], cit["share"]) == ("<5", "<5")
     assert by_figure[("Use of force", "Level: Lethal")]["value"] == "0"
     # Rare referral services are pooled, never named.
@@ -80,7 +86,7 @@ def test_pdf_has_figures_definitions_and_no_personal_data(
     db: Database, fixture: dict[str, int], tmp_path: Path
 ) -> None:
     out = tmp_path / "october.pdf"
-    report.write_report(db, MANAGER, OCTOBER, out, agency="Demo County ECC")
+    report.write_report(db, MANAGER, OCTOBER, out, labels=LABELS, agency="Demo County ECC")
     text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
     assert "Demo County ECC" in text
     assert "BH calls: 7, 14% of all calls." in text
@@ -95,12 +101,14 @@ def test_pdf_has_figures_definitions_and_no_personal_data(
 
 def test_bad_output_name_or_role(db: Database, tmp_path: Path) -> None:
     with pytest.raises(UserError, match=r"\.pdf or \.csv"):
-        report.write_report(db, MANAGER, OCTOBER, tmp_path / "r.docx", agency="X")
+        report.write_report(db, MANAGER, OCTOBER, tmp_path / "r.docx", labels=LABELS, agency="X")
     with pytest.raises(UserError, match="does not exist"):
-        report.write_report(db, MANAGER, OCTOBER, tmp_path / "no" / "r.pdf", agency="X")
+        report.write_report(
+            db, MANAGER, OCTOBER, tmp_path / "no" / "r.pdf", labels=LABELS, agency="X"
+        )
     dispatcher = Actor(username="jortiz", role=Role.DISPATCHER, workstation="C7")
     with pytest.raises(PermissionDenied):
-        report.write_report(db, dispatcher, OCTOBER, tmp_path / "r.pdf", agency="X")
+        report.write_report(db, dispatcher, OCTOBER, tmp_path / "r.pdf", labels=LABELS, agency="X")
     assert not list(tmp_path.glob("r.*"))
 
 
@@ -145,10 +153,10 @@ def test_headline_and_tables_never_show_a_withheld_value() -> None:
         frequent_utilizers_previous=0,
         appropriateness=(),
     )
-    rows = {r.figure: r for r in report.report_rows(dash) if r.section == "Routing mix"}
+    rows = {r.figure: r for r in report.report_rows(dash, SHORT) if r.section == "Routing mix"}
     # 100 - 60 - 3 would give co-responder away if it were printed next to "<5".
     assert [rows[k].value for k in ("CIT", "Co-responder", "LEAD")] == ["60", "withheld", "<5"]
-    (mix_line,) = [line for line in report.headline(dash) if line.startswith("Routing mix")]
+    (mix_line,) = [line for line in report.headline(dash, SHORT) if line.startswith("Routing mix")]
     assert mix_line == "Routing mix: CIT 60%, Co-responder withheld, LEAD <5."
 
 
@@ -163,7 +171,7 @@ def test_a_small_lead_count_is_not_the_difference_of_two_printed_figures() -> No
         use_of_force=(), repeat_30=0, repeat_90=0, referrals=(), scene_time=(),
         frequent_utilizers=0, frequent_utilizers_previous=0, appropriateness=(),
     )  # fmt: skip
-    rows = {r.figure: r.value for r in report.report_rows(dash) if r.section == "Outcomes"}
+    rows = {r.figure: r.value for r in report.report_rows(dash, SHORT) if r.section == "Outcomes"}
     assert rows["Diversions (LEAD and referrals)"] == "34"
     assert rows["Disposition: LEAD diversion"] == "<5"
     assert rows["Disposition: Referral to services"] == "withheld"  # else LEAD = 34 - 31

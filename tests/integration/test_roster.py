@@ -14,7 +14,6 @@ from dispatch_desktop.models.domain import Route
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import load_policy, load_zones
 from dispatch_desktop.services.routing.roster import (
-    read_roster_snapshot,
     roster_snapshot,
     unit_states,
 )
@@ -71,7 +70,8 @@ def test_out_of_service_unit_is_not_available(roster: Database) -> None:
         unit = session.execute(select(Unit).where(Unit.call_sign == "CR31")).scalar_one()
         unit.status = "out_of_service"
     assert "out of service" in (_states(roster, at(14))["CR31"] or "")
-    snap = read_roster_snapshot(roster, zone="3", now=at(14), policy=POLICY, zones=ZONES)
+    with roster.uow() as session:
+        snap = roster_snapshot(session, zone="3", now=at(14), policy=POLICY, zones=ZONES)
     assert Route.CO_RESPONDER not in snap.available_routes
 
 

@@ -177,6 +177,7 @@ def test_keys_rotate_and_purge_commands(run, db: Database) -> None:  # type: ign
     assert code == 0 and "Rotated to data key" in out
     code, out, _ = run("purge", "--dry-run", "--as", "ops")
     assert code == 0 and "would remove 0 crisis plan(s)" in out
+    assert "Every crisis plan kept was reviewed within 365 days." in out
     code, out, _ = run("purge", "--as", "ops")
     assert code == 0 and "removed 0 crisis plan(s)" in out
 

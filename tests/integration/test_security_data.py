@@ -160,14 +160,14 @@ def test_purge_dry_run_reports_and_removes_nothing_then_purge_removes(ctx: AppCo
     kept = _seed(ctx, plans=1, retain=NOW + dt.timedelta(days=30))
     _seed(ctx, plans=1, retain=None)
 
-    dry = retention.purge_expired(ctx.db, ADMIN, dry_run=True, now=NOW)
+    dry = retention.purge_expired(ctx.db, ADMIN, review_days=365, dry_run=True, now=NOW)
     assert dry.dry_run and dry.plan_ids == tuple(expired)
     assert dry.contact_count == 2 and len(dry.alert_ids) == 2
     assert "would remove 2 crisis plan(s)" in dry.summary()
     with ctx.db.uow() as s:
         assert len(s.execute(select(CrisisPlan)).all()) == 4
 
-    done = retention.purge_expired(ctx.db, ADMIN, now=NOW)
+    done = retention.purge_expired(ctx.db, ADMIN, review_days=365, now=NOW)
     assert done.plan_ids == tuple(expired) and "removed 2 crisis plan(s)" in done.summary()
     with ctx.db.uow() as s:
         remaining = set(s.execute(select(CrisisPlan.id)).scalars())
@@ -181,7 +181,7 @@ def test_purge_dry_run_reports_and_removes_nothing_then_purge_removes(ctx: AppCo
             ).scalars()
         ]
         assert actions == [("retention.purge_dry_run", 4), ("retention.purge", 4)]
-    again = retention.purge_expired(ctx.db, ADMIN, now=NOW)
+    again = retention.purge_expired(ctx.db, ADMIN, review_days=365, now=NOW)
     assert again.total == 0
 
 
@@ -196,9 +196,21 @@ def test_stale_plans_are_those_not_reviewed_within_the_period(ctx: AppContext) -
             assert plan is not None
             plan.last_reviewed = reviewed
             plan.created_at = NOW - dt.timedelta(days=500)
-    stale = retention.stale_plans(ctx.db, review_days=365, today=today)
-    assert [(p.plan_id, p.days_since_review) for p in stale] == [(ids[0], 400), (ids[2], 500)]
-    assert retention.stale_plans(ctx.db, review_days=1000, today=today) == []
+    # The purge keeps them and names them for review (a dry run, as an administrator checks).
+    report = retention.purge_expired(ctx.db, ADMIN, review_days=365, dry_run=True, now=NOW)
+    assert [(p.plan_id, p.days_since_review) for p in report.stale] == [
+        (ids[0], 400), (ids[2], 500),
+    ]  # fmt: skip
+    assert report.review_line().startswith("2 crisis plan(s) kept are not reviewed within 365")
+    later = retention.purge_expired(ctx.db, ADMIN, review_days=1000, dry_run=True, now=NOW)
+    assert later.stale == () and "reviewed within 1000 days" in later.review_line()
+    # A plan past its retention is purged, not listed as one to review.
+    with ctx.db.transaction() as s:
+        plan = s.get(CrisisPlan, ids[0])
+        assert plan is not None
+        plan.retain_until = NOW - dt.timedelta(days=1)
+    report = retention.purge_expired(ctx.db, ADMIN, review_days=365, dry_run=True, now=NOW)
+    assert report.plan_ids == (ids[0],) and [p.plan_id for p in report.stale] == [ids[2]]
 
 
 def test_purged_ciphertext_is_wiped_from_the_sqlite_file(ctx: AppContext) -> None:
@@ -208,7 +220,7 @@ def test_purged_ciphertext_is_wiped_from_the_sqlite_file(ctx: AppContext) -> Non
     with ctx.db.uow() as s:
         blobs = list(s.execute(select(CrisisPlan.content_enc)).scalars())
     assert all(blob in _raw_bytes(ctx) for blob in blobs)
-    retention.purge_expired(ctx.db, ADMIN, now=NOW)
+    retention.purge_expired(ctx.db, ADMIN, review_days=365, now=NOW)
     raw = _raw_bytes(ctx)
     assert not any(blob in raw for blob in blobs)
 

@@ -168,7 +168,7 @@ PRIVILEGED_CALLS: dict[str, PrivilegedCall] = {
     "user.set_password": lambda db, a: auth.set_password(db, a, "victim", "violet harbor engine"),
     "user.unlock": lambda db, a: auth.unlock_user(db, a, "victim", reason="identity checked"),
     "user.list": lambda db, a: auth.list_users(db, a),
-    "retention.purge": lambda db, a: retention.purge_expired(db, a),
+    "retention.purge": lambda db, a: retention.purge_expired(db, a, review_days=365),
     "keys.rotate": lambda db, a: keys.rotate_keys(db, a, _store()),
 }
 

@@ -69,9 +69,3 @@ def test_badge(db: Database, ids: dict[str, int]) -> None:
     assert badge is not None
     assert badge.text == "Frequent utilizer: 4 encounters in 90 days"
     assert utilizers.badge(db, ids["P2"], as_of=NOV_1, threshold=Threshold()) is None
-
-
-def test_count_trend(db: Database, ids: dict[str, int]) -> None:
-    trend = utilizers.count_trend(db, (at(9, 1, 0), at(10, 1, 0), NOV_1), Threshold())
-    # P3 is the one frequent utilizer at Sep 1 and Oct 1; by Nov 1 it is P1 instead.
-    assert [n for _, n in trend] == [1, 1, 1]

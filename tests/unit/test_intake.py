@@ -17,7 +17,6 @@ from dispatch_desktop.services.intake.intake import (
     load_eido_document,
     manual_intake,
     parse_eido,
-    parse_eido_json,
     split_nature,
     triage_input_from_json,
 )
@@ -92,9 +91,10 @@ def test_incident_notes_and_persons_are_read() -> None:
 
 def test_eido_text_round_trip_and_bad_json() -> None:
     text = json.dumps(_full_document())
-    assert parse_eido_json(text).nature_code == "WELFARE"
+    # As `triage --eido` and CAD ingest read a document: decoded within bounds, then parsed.
+    assert parse_eido(load_eido_document(text)).nature_code == "WELFARE"
     with pytest.raises(IntakeError, match="not valid JSON"):
-        parse_eido_json(text[:-5])
+        parse_eido(load_eido_document(text[:-5]))
 
 
 @pytest.mark.parametrize(
@@ -185,6 +185,11 @@ def test_manual_entry() -> None:
     assert record.received_at is not None and record.external_id.startswith("manual-")
     with pytest.raises(IntakeError, match="enter a nature or a narrative"):
         manual_intake(nature=" ", narrative="")
+    # The person typed in the dialog is held to the same rules as one from CAD.
+    with pytest.raises(IntakeError, match="DOB / age '1990-02-31'"):
+        manual_intake(narrative="x", persons=(IntakePerson(name="Danny", dob="1990-02-31"),))
+    with pytest.raises(IntakeError, match="phone contains the control character U\\+001B"):
+        manual_intake(narrative="x", persons=(IntakePerson(name="Danny", phone="555\x1b"),))
 
 
 def test_an_eido_document_in_another_encoding_is_named_not_guessed() -> None:

@@ -48,9 +48,8 @@ from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import Policy, ZoneMap
 from dispatch_desktop.services.routing.roster import UnitState, unit_state
 from dispatch_desktop.services.routing.routing import UnitOption, recommend_route
-from dispatch_desktop.services.routing.routing_context import situation_for_call
+from dispatch_desktop.services.routing.routing_context import PlansOf, situation_for_call
 from dispatch_desktop.services.security import audit, auth
-from dispatch_desktop.services.security.crypto import FieldCipher
 
 MAX_REASON_TEXT = 2000
 
@@ -287,46 +286,41 @@ def store_recommendation(
 
 
 def recompute_for_call(
-    db: Database,
+    session: Session,
+    actor: Actor,
     call_id: int,
     classification: ClassificationResult,
     *,
-    actor: Actor,
     policy: Policy,
     zones: ZoneMap,
     now: dt.datetime | None = None,
     classification_id: int | None = None,
-    cipher: FieldCipher | None = None,
+    plans: PlansOf | None = None,
 ) -> StoredRecommendation:
     """Recommend for a stored call from what the database knows now, keep it, and report
-    what changed since the previous recommendation (in one transaction)."""
+    what changed since the previous recommendation (in the caller's transaction: the
+    triage pipeline's, which also stored the classification). ``plans`` reads a confirmed
+    person's plans for the LEAD check: the pipeline passes its call repository's, which
+    decrypted them once for the whole run."""
     now = now or utcnow()
-    with db.transaction() as session:
-        situation = situation_for_call(
-            session,
-            call_id,
-            policy=policy,
-            zones=zones,
-            now=now,
-            cipher=cipher,
-        )
-        result = recommend_route(classification, situation, policy)
-        return store_recommendation(
-            session,
-            actor,
-            call_id,
-            result,
-            suggested_units=situation.units_for(result.route),
-            classification_id=classification_id,
-            now=now,
-        )
-
-
-def latest_recommendation(db: Database, call_id: int) -> StoredRecommendation | None:
-    with db.uow() as session:
-        call = _get_call(session, call_id)
-        row = _latest_row(session, call_id)
-        return _stored(session, row, call) if row is not None else None
+    situation = situation_for_call(
+        session,
+        call_id,
+        policy=policy,
+        zones=zones,
+        now=now,
+        plans=plans,
+    )
+    result = recommend_route(classification, situation, policy)
+    return store_recommendation(
+        session,
+        actor,
+        call_id,
+        result,
+        suggested_units=situation.units_for(result.route),
+        classification_id=classification_id,
+        now=now,
+    )
 
 
 # ---------------------------------------------------------------------------------------

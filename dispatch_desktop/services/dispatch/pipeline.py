@@ -295,24 +295,15 @@ def _recommend(
     classification_id: int,
 ) -> tuple[str, ...]:
     from dispatch_desktop.services.dispatch import decisions
-    from dispatch_desktop.services.routing.routing import recommend_route
-    from dispatch_desktop.services.routing.routing_context import situation_for_call
 
-    situation = situation_for_call(
-        repo.session,
-        call_id,
-        policy=agency.policy,
-        zones=agency.zones,
-        now=utcnow(),
-        plans=repo.plans,
-    )
-    result = recommend_route(classification, situation, agency.policy)
-    stored = decisions.store_recommendation(
+    stored = decisions.recompute_for_call(
         repo.session,
         ctx.actor,
         call_id,
-        result,
-        suggested_units=situation.units_for(result.route),
+        classification,
+        policy=agency.policy,
+        zones=agency.zones,
         classification_id=classification_id,
+        plans=repo.plans,  # read once by the call's repository, not decrypted again
     )
     return stored.changes

@@ -16,7 +16,7 @@ import io
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,7 +41,6 @@ from dispatch_desktop.models.domain import (
     Actor,
     EncounterSystem,
     MatchStatus,
-    Route,
     SafetyFlag,
 )
 from dispatch_desktop.models.records import Contact, PlanContent, PlanStatus, PlanView
@@ -95,14 +94,6 @@ _SYSTEM_LABELS: dict[str, str] = {
     EncounterSystem.EMERGENCY_DEPARTMENT: "Emergency dept.",
     EncounterSystem.CRISIS_CENTER: "Crisis center",
     EncounterSystem.JAIL: "Jail",
-}
-_ROUTE_LABELS: dict[str, str] = {
-    Route.STANDARD: "STANDARD",
-    Route.CIT: "CIT",
-    Route.CO_RESPONDER: "CO-RESPONDER",
-    Route.LEAD: "LEAD",
-    Route.MOBILE_CRISIS: "MOBILE CRISIS",
-    Route.CRISIS_LINE: "CRISIS LINE",
 }
 # Plan fields the sheet prints, with the words a responder reads. Summary and diagnoses
 # are never printed: a responder at the door does not need them (minimum necessary).
@@ -194,6 +185,7 @@ def gather_handoff(
     *,
     now: dt.datetime,
     actor: Actor,
+    route_label: Callable[[str], str],
     agency: str = "",
     review_days: int = 365,
     encounter_days: int = RECENT_CONTACT_DAYS,
@@ -201,7 +193,8 @@ def gather_handoff(
 ) -> HandoffSheet:
     """Read everything printable about a call, filtered by consent, as a frozen value.
 
-    Only persons whose registry match was CONFIRMED appear. ``actor`` is who asks; the
+    Only persons whose registry match was CONFIRMED appear. ``route_label`` names a route
+    as the agency's policy file does (`AgencyConfig.route_label`). ``actor`` is who asks; the
     sheet holds nothing that depends on it today, but a role-based rule would go here.
     """
     del actor  # every dispatcher role may print; kept so a role rule has one place to go
@@ -234,7 +227,7 @@ def gather_handoff(
         safety.extend(notes)
         part2 |= handoff_person.part2
 
-    route, note, actions = _route(session, call_id)
+    route, note, actions = _route(session, call_id, route_label)
     address, unit = _split_unit(call.location or "")
     return HandoffSheet(
         call_id=call.id,
@@ -417,7 +410,9 @@ def _encounter_counts(
     )
 
 
-def _route(session: Session, call_id: int) -> tuple[str | None, str | None, tuple[str, ...]]:
+def _route(
+    session: Session, call_id: int, route_label: Callable[[str], str]
+) -> tuple[str | None, str | None, tuple[str, ...]]:
     decision = session.execute(
         select(RoutingDecision)
         .where(RoutingDecision.call_id == call_id)
@@ -425,7 +420,7 @@ def _route(session: Session, call_id: int) -> tuple[str | None, str | None, tupl
         .limit(1)
     ).scalar_one_or_none()
     if decision is not None:
-        label = _ROUTE_LABELS.get(decision.route, decision.route.upper())
+        label = route_label(decision.route)
         if decision.kind == "override":
             return label, "dispatcher override", ()
         rec = session.get(RecommendationRow, decision.recommendation_id)
@@ -437,7 +432,7 @@ def _route(session: Session, call_id: int) -> tuple[str | None, str | None, tupl
         .limit(1)
     ).scalar_one_or_none()
     if rec is not None:
-        label = _ROUTE_LABELS.get(rec.route, rec.route.upper())
+        label = route_label(rec.route)
         return label, "recommended, not yet decided", tuple(rec.actions)
     return None, None, ()
 
@@ -531,6 +526,7 @@ def print_handoff(
                 call_id,
                 now=when,
                 actor=actor,
+                route_label=ctx.agency.route_label,
                 agency=ctx.settings.agency,
                 review_days=ctx.settings.plan_review_days,
             )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -103,7 +104,10 @@ def manual_intake(
     external_id: str | None = None,
     received_at: dt.datetime | None = None,
 ) -> IntakeRecord:
-    """A call typed on the console. At least a nature or a narrative is required."""
+    """A call typed on the console (the New Call dialog), under the same limits as every
+    other source: each field within its length and free of control characters, a birth
+    date that exists. At least a nature or a narrative is required. Raises `IntakeError`
+    naming the field (as the dialog labels it) and the problem."""
     nature_clean = _check_text(nature, "nature")
     narrative_clean = _check_text(narrative, "narrative", limit=MAX_NARRATIVE_CHARS) or ""
     if not nature_clean and not narrative_clean:
@@ -111,15 +115,24 @@ def manual_intake(
     code, text = split_nature(nature_clean)
     stamp = received_at or dt.datetime.now(dt.UTC)
     return IntakeRecord(
-        external_id=external_id or f"manual-{stamp:%Y%m%d%H%M%S%f}",
+        external_id=external_id or f"manual-{uuid.uuid4()}",
         nature_code=code,
         nature_text=text,
         narrative=narrative_clean,
         location=_check_text(location, "location"),
         cross_street=_check_text(cross_street, "cross street"),
-        persons=tuple(persons),
+        persons=tuple(_check_typed_person(p) for p in persons),
         received_at=stamp,
         source="manual",
+    )
+
+
+def _check_typed_person(person: IntakePerson) -> IntakePerson:
+    return IntakePerson(
+        name=_check_text(person.name, "person") or "",
+        dob=_check_dob(person.dob, "DOB / age"),
+        phone=_check_text(person.phone, "phone"),
+        role=person.role,
     )
 
 
@@ -442,8 +455,3 @@ def load_eido_document(raw: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise IntakeError(f"an EIDO document is a JSON object, not {_type_name(value)}")
     return value
-
-
-def parse_eido_json(text: str) -> IntakeRecord:
-    """An EIDO document from its JSON text."""
-    return parse_eido(load_eido_document(text))

@@ -53,7 +53,3 @@ def upgrade(db: Database, revision: str = "head", progress: Progress | None = No
     else:
         command.upgrade(cfg, revision)
     return current_revision(db)
-
-
-def is_current(db: Database) -> bool:
-    return current_revision(db) == head_revision(db)

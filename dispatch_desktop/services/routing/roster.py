@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.models import Assignment, Unit, UnitCapabilityRow
 from dispatch_desktop.models.domain import Route, UnitStatus
-from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import Policy, ZoneMap, time_in_window
 from dispatch_desktop.services.routing.routing import UnitOption
 
@@ -231,11 +230,3 @@ def roster_snapshot(
     """Which routes have a team free for ``zone`` at ``now``, and whom to suggest."""
     states = unit_states(session, now=now, policy=policy)
     return snapshot_from_states(states, zone=zone, policy=policy, zones=zones)
-
-
-def read_roster_snapshot(
-    db: Database, *, zone: str | None, now: dt.datetime, policy: Policy, zones: ZoneMap
-) -> RosterSnapshot:
-    """`roster_snapshot` in its own unit of work."""
-    with db.uow() as session:
-        return roster_snapshot(session, zone=zone, now=now, policy=policy, zones=zones)

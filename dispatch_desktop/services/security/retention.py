@@ -1,5 +1,5 @@
 """Retention: purge crisis plans and premise alerts (address flags) past ``retain_until``,
-and tell which plans are stale (not reviewed within the agency's period).
+and tell which plans that stay are stale (not reviewed within the agency's period).
 
 A purge is one transaction: the rows go (a plan's support contacts with it), one audit
 event lists every id removed, and the report says what went. ``dry_run`` reports the same
@@ -23,6 +23,23 @@ from dispatch_desktop.services.security import audit
 from dispatch_desktop.services.security.auth import Permission, require
 
 
+def is_stale(
+    last_reviewed: dt.date | None, created: dt.datetime, *, review_days: int, today: dt.date
+) -> bool:
+    """A plan is stale when its last review (or, never reviewed, its creation) is older than
+    the agency's review period. The UI marks such a plan; it is still shown."""
+    reviewed = last_reviewed or created.date()
+    return (today - reviewed).days > review_days
+
+
+@dataclass(frozen=True, slots=True)
+class StalePlan:
+    plan_id: int
+    person_id: int
+    last_reviewed: dt.date | None
+    days_since_review: int
+
+
 @dataclass(frozen=True, slots=True)
 class PurgeReport:
     """What a purge removed (or, on a dry run, would remove), as of ``as_of``."""
@@ -32,6 +49,9 @@ class PurgeReport:
     plan_ids: tuple[int, ...]
     contact_count: int
     alert_ids: tuple[int, ...]
+    # Plans kept but past their review period: the administrator's list to chase.
+    stale: tuple[StalePlan, ...]
+    review_days: int
 
     @property
     def total(self) -> int:
@@ -43,6 +63,16 @@ class PurgeReport:
             f"Retention purge as of {self.as_of:%Y-%m-%d %H:%M} UTC {verb} "
             f"{len(self.plan_ids)} crisis plan(s) with {self.contact_count} support contact(s) "
             f"and {len(self.alert_ids)} premise alert(s)."
+        )
+
+    def review_line(self) -> str:
+        """Stale plans are kept (a stale plan still helps at the door, marked as such)."""
+        if not self.stale:
+            return f"Every crisis plan kept was reviewed within {self.review_days} days."
+        return (
+            f"{len(self.stale)} crisis plan(s) kept are not reviewed within {self.review_days} "
+            "days; they print marked as not reviewed recently. Ask their case managers to "
+            "review them (--ids lists them)."
         )
 
 
@@ -58,9 +88,16 @@ def _expired_ids(
 
 
 def purge_expired(
-    db: Database, actor: Actor, *, dry_run: bool = False, now: dt.datetime | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    review_days: int,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
 ) -> PurgeReport:
-    """Remove every plan and premise alert whose ``retain_until`` has passed (administrators).
+    """Remove every plan and premise alert whose ``retain_until`` has passed (administrators),
+    and list the plans that stay but are not reviewed within ``review_days``
+    (Settings.plan_review_days).
 
     With ``dry_run`` nothing is removed; the report lists what would be.
     """
@@ -85,7 +122,11 @@ def purge_expired(
                 )
                 or 0
             )
-        report = PurgeReport(now, dry_run, plan_ids, contacts, alert_ids)
+        purged = set(plan_ids)
+        stale = tuple(
+            p for p in _stale_plans(session, review_days, now.date()) if p.plan_id not in purged
+        )
+        report = PurgeReport(now, dry_run, plan_ids, contacts, alert_ids, stale, review_days)
         if not dry_run:
             # Contacts first: SQLite enforces ON DELETE CASCADE only with foreign keys on,
             # and an explicit delete does not depend on that.
@@ -106,41 +147,20 @@ def purge_expired(
     return report
 
 
-def is_stale(
-    last_reviewed: dt.date | None, created: dt.datetime, *, review_days: int, today: dt.date
-) -> bool:
-    """A plan is stale when its last review (or, never reviewed, its creation) is older than
-    the agency's review period. The UI marks such a plan; it is still shown."""
-    reviewed = last_reviewed or created.date()
-    return (today - reviewed).days > review_days
-
-
-@dataclass(frozen=True, slots=True)
-class StalePlan:
-    plan_id: int
-    person_id: int
-    last_reviewed: dt.date | None
-    days_since_review: int
-
-
-def stale_plans(db: Database, *, review_days: int, today: dt.date | None = None) -> list[StalePlan]:
-    """Every plan not reviewed within ``review_days`` (Settings.plan_review_days)."""
-    today = today or utcnow().date()
+def _stale_plans(session: Session, review_days: int, today: dt.date) -> list[StalePlan]:
+    """Every plan not reviewed within ``review_days``."""
     cutoff_date = today - dt.timedelta(days=review_days)
     cutoff = dt.datetime.combine(cutoff_date, dt.time(), tzinfo=dt.UTC)
-    with db.uow() as session:
-        rows = session.execute(
-            select(
-                CrisisPlan.id, CrisisPlan.person_id, CrisisPlan.last_reviewed, CrisisPlan.created_at
+    rows = session.execute(
+        select(CrisisPlan.id, CrisisPlan.person_id, CrisisPlan.last_reviewed, CrisisPlan.created_at)
+        .where(
+            or_(
+                CrisisPlan.last_reviewed < cutoff_date,
+                (CrisisPlan.last_reviewed.is_(None)) & (CrisisPlan.created_at < cutoff),
             )
-            .where(
-                or_(
-                    CrisisPlan.last_reviewed < cutoff_date,
-                    (CrisisPlan.last_reviewed.is_(None)) & (CrisisPlan.created_at < cutoff),
-                )
-            )
-            .order_by(CrisisPlan.id)
-        ).all()
+        )
+        .order_by(CrisisPlan.id)
+    ).all()
     result = []
     for plan_id, person_id, reviewed, created in rows:
         if is_stale(reviewed, created, review_days=review_days, today=today):

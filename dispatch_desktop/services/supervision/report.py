@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,12 @@ from xml.sax.saxutils import escape
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.domain import Actor, Disposition, UseOfForce
+from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
 from dispatch_desktop.services.supervision.metrics import (
     DEFINITIONS,
+    UNDECIDED,
     Dashboard,
     Period,
     compute_dashboard,
@@ -35,15 +37,6 @@ SUPPRESS_BELOW = 5
 SUPPRESSED = "<5"
 FORMATS = (".pdf", ".csv")
 
-ROUTE_LABELS = {
-    "standard": "Standard patrol",
-    "cit": "CIT",
-    "co_responder": "Co-responder",
-    "lead": "LEAD",
-    "mobile_crisis": "Mobile crisis",
-    "crisis_line": "Crisis line",
-    "undecided": "No decision yet",
-}
 DISPOSITION_LABELS = {
     Disposition.RESOLVED_ON_SCENE: "Resolved on scene",
     Disposition.REFERRAL: "Referral to services",
@@ -72,12 +65,36 @@ SYSTEM_LABELS = {
 }
 
 
-def label(key: str) -> str:
-    """A human label for a route, disposition, force level, system or reason code."""
-    for table in (ROUTE_LABELS, DISPOSITION_LABELS, FORCE_LABELS, SYSTEM_LABELS):
+def outcome_label(key: str) -> str:
+    """A human label for a disposition, force level, system or safety flag: the outcome
+    form's words, which no agency file changes."""
+    for table in (DISPOSITION_LABELS, FORCE_LABELS, SYSTEM_LABELS):
         if key in table:
             return table[key]  # type: ignore[index]
+    if key == UNDECIDED:
+        return "No decision yet"
     return key.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """The words the report, the dashboard and the review screens print for the keys
+    the figures carry: routes and override reasons as the agency's policy file names
+    them, everything else as `outcome_label` does."""
+
+    routes: Mapping[str, str]
+    reasons: Mapping[str, str]
+
+    @classmethod
+    def of(cls, agency: AgencyConfig) -> Labels:
+        return cls(
+            routes={str(route): text for route, text in agency.route_labels.items()},
+            reasons=dict(agency.override_reasons()),
+        )
+
+    def __call__(self, key: str) -> str:
+        """The label for a route, reason code, disposition, force level or system."""
+        return self.routes.get(key) or self.reasons.get(key) or outcome_label(key)
 
 
 def is_suppressed(count: int) -> bool:
@@ -194,7 +211,7 @@ def volume_rows(dash: Dashboard) -> list[ReportRow]:
     ]
 
 
-def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
+def report_rows(dash: Dashboard, label: Labels, *, suppress: bool = True) -> list[ReportRow]:
     """Every reported figure, in reading order; with ``suppress`` (the default, for
     anything that leaves the building) small counts show as "<5"."""
     ct, sh, mt = (count_text, share_text, mean_text) if suppress else (_exact, _share, _mean)
@@ -363,14 +380,14 @@ def report_rows(dash: Dashboard, *, suppress: bool = True) -> list[ReportRow]:
     return rows
 
 
-def headline(dash: Dashboard) -> list[str]:
+def headline(dash: Dashboard, label: Labels) -> list[str]:
     """The few sentences at the top of the report (scenario 5's list), built from the
     report's own rows so that they never show a value the tables suppress."""
-    rows = {(r.section, r.figure): r for r in report_rows(dash)}
+    rows = {(r.section, r.figure): r for r in report_rows(dash, label)}
     mix = ", ".join(
         f"{r.figure} {r.share}"
         for (section, _), r in rows.items()
-        if section == "Routing mix" and r.figure != label("undecided")
+        if section == "Routing mix" and r.figure != label(UNDECIDED)
     )
     bh = rows[("Volume", "BH calls")]
     return [
@@ -398,13 +415,13 @@ def csv_number(text: str) -> str:
     return text.replace(",", "") if _GROUPED_NUMBER.fullmatch(text) else text
 
 
-def render_csv(dash: Dashboard, agency: str) -> str:
+def render_csv(dash: Dashboard, label: Labels, agency: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["agency", "period_from", "period_to", "section", "figure", "value", "share", "definition"]
     )
-    for row in [*report_rows(dash), *volume_rows(dash)]:
+    for row in [*report_rows(dash, label), *volume_rows(dash)]:
         writer.writerow(
             [
                 agency,
@@ -482,7 +499,9 @@ def _hbar_chart(title: str, items: list[tuple[str, int]], width: float, height: 
     return drawing
 
 
-def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "letter") -> None:
+def render_pdf(
+    dash: Dashboard, label: Labels, path: Path, *, agency: str, page_size: str = "letter"
+) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -518,7 +537,7 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
         Paragraph(escape(f"Period: {period} (UTC days)"), body),
         Spacer(1, 6),
     ]
-    story += [Paragraph("• " + escape(line), body) for line in headline(dash)]
+    story += [Paragraph("• " + escape(line), body) for line in headline(dash, label)]
     story.append(Spacer(1, 4))
     story.append(
         Paragraph(
@@ -582,7 +601,7 @@ def render_pdf(dash: Dashboard, path: Path, *, agency: str, page_size: str = "le
         )
         section_tables.append(KeepTogether([Paragraph(escape(section), h2), table]))
 
-    for row in report_rows(dash):
+    for row in report_rows(dash, label):
         if row.section != section:
             flush()
             section, table_rows = row.section, []
@@ -657,6 +676,7 @@ def write_report(
     period: Period,
     out: Path,
     *,
+    labels: Labels,
     agency: str,
     min_encounters: int = 4,
     utilizer_days: int = 90,
@@ -680,9 +700,9 @@ def write_report(
     part = out.with_name(out.name + ".part")
     try:
         if suffix == ".csv":
-            part.write_text(render_csv(dash, agency), encoding="utf-8")
+            part.write_text(render_csv(dash, labels, agency), encoding="utf-8")
         else:
-            render_pdf(dash, part, agency=agency, page_size=page_size)
+            render_pdf(dash, labels, part, agency=agency, page_size=page_size)
         part.replace(out)
     except OSError as exc:
         part.unlink(missing_ok=True)

@@ -17,7 +17,6 @@ from dispatch_desktop.models import Encounter, Person
 from dispatch_desktop.models.domain import Actor, EncounterSystem
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
-from dispatch_desktop.services.supervision.metrics import frequent_utilizer_count
 from dispatch_desktop.settings import Settings
 
 SYSTEMS: tuple[EncounterSystem, ...] = tuple(EncounterSystem)
@@ -157,19 +156,3 @@ def badge(
     if total < threshold.min_encounters:
         return None
     return Badge(total, threshold.days, tuple((str(s), int(n)) for s, n in rows))
-
-
-def count_trend(
-    db: Database, month_ends: tuple[dt.datetime, ...], threshold: Threshold
-) -> tuple[tuple[dt.datetime, int], ...]:
-    """The frequent-utilizer count at each of ``month_ends`` (aggregate only)."""
-    with db.engine.connect() as conn:
-        return tuple(
-            (
-                when,
-                frequent_utilizer_count(
-                    conn, when, min_encounters=threshold.min_encounters, days=threshold.days
-                ),
-            )
-            for when in month_ends
-        )

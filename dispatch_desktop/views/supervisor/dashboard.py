@@ -47,7 +47,7 @@ from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.security import auth
 from dispatch_desktop.services.supervision import metrics, report
 from dispatch_desktop.services.supervision.metrics import DEFINITIONS, Dashboard, Period
-from dispatch_desktop.services.supervision.report import label
+from dispatch_desktop.services.supervision.report import Labels, outcome_label
 from dispatch_desktop.views.supervisor.lifetime import while_alive
 from dispatch_desktop.views.supervisor.models import FigureModel
 from dispatch_desktop.views.tasks import TaskRunner
@@ -252,29 +252,32 @@ class DashboardView(QWidget):
         except UserError as exc:
             self.status.setText(str(exc))
             return
-        db, actor, settings = self.ctx.db, self.ctx.actor, self.ctx.settings
+        ctx = self.ctx
+        db, actor, settings = ctx.db, ctx.actor, ctx.settings
 
-        def compute() -> Dashboard:
+        def compute() -> tuple[Dashboard, Labels]:
             auth.require(actor, auth.Permission.VIEW_METRICS)
-            return metrics.compute_dashboard(
+            dash = metrics.compute_dashboard(
                 db,
                 period,
                 min_encounters=settings.frequent_utilizer_min_encounters,
                 utilizer_days=settings.frequent_utilizer_days,
             )
+            return dash, Labels.of(ctx.agency)
 
         self.status.setText("Computing…")
         self.runner.run(compute, on_success=while_alive(self, self.on_runner_dashboard_loaded),
                         on_failure=while_alive(self, self.on_task_failed))  # fmt: skip
 
     @Slot(object)
-    def on_runner_dashboard_loaded(self, dash: Dashboard) -> None:
+    def on_runner_dashboard_loaded(self, loaded: tuple[Dashboard, Labels]) -> None:
+        dash, labels = loaded
         self.dashboard = dash
         p = dash.period
         self.status.setText(f"{p.first} to {p.last}: {dash.calls:,} calls")
         self._fill_tiles(dash)
-        self._fill_charts(dash)
-        self.figures.set_rows(report.report_rows(dash, suppress=False))
+        self._fill_charts(dash, labels)
+        self.figures.set_rows(report.report_rows(dash, labels, suppress=False))
         self.dashboard_loaded.emit(dash)
 
     @Slot(object)
@@ -357,7 +360,7 @@ class DashboardView(QWidget):
         view.setChart(chart)
         return chart
 
-    def _fill_charts(self, d: Dashboard) -> None:
+    def _fill_charts(self, d: Dashboard, label: Labels) -> None:
         # Volume: BH calls as bars, BH share as a line on its own axis.
         chart = self._bars(
             self.volume_chart,
@@ -402,7 +405,7 @@ class DashboardView(QWidget):
         levels = [f for f in UseOfForce if f is not UseOfForce.NONE]
         self._bars(
             self.force_chart,
-            [label(str(f)) for f in levels],
+            [outcome_label(str(f)) for f in levels],
             [("Calls", [float(force.get(f, 0)) for f in levels])],
         )
         self._bars(
@@ -432,7 +435,8 @@ class DashboardView(QWidget):
 
     def export_report(self, path: Path) -> None:
         period = self.period()
-        db, actor, settings = self.ctx.db, self.ctx.actor, self.ctx.settings
+        ctx = self.ctx
+        db, actor, settings = ctx.db, ctx.actor, ctx.settings
         self.status.setText(f"Writing {path.name}…")
         self.runner.run(
             lambda: (
@@ -441,6 +445,7 @@ class DashboardView(QWidget):
                     actor,
                     period,
                     path,
+                    labels=Labels.of(ctx.agency),
                     agency=settings.agency,
                     min_encounters=settings.frequent_utilizer_min_encounters,
                     utilizer_days=settings.frequent_utilizer_days,

@@ -6,12 +6,14 @@ from __future__ import annotations
 from html import escape
 
 from dispatch_desktop.models.domain import EvidenceSpan
-from dispatch_desktop.services.supervision.report import label
+from dispatch_desktop.services.supervision.report import Labels, outcome_label
 from dispatch_desktop.services.supervision.review import ReviewDetail
 from dispatch_desktop.views import text as words
 
 
-def highlighted(narrative: str, evidence: tuple[EvidenceSpan, ...]) -> str:
+def highlighted(
+    narrative: str, evidence: tuple[EvidenceSpan, ...], indicators: words.Indicators
+) -> str:
     """The narrative with each evidence span marked; negated ones struck through."""
     spans = sorted(
         (e for e in evidence if e.source == "narrative" and 0 <= e.start < e.end <= len(narrative)),
@@ -22,14 +24,13 @@ def highlighted(narrative: str, evidence: tuple[EvidenceSpan, ...]) -> str:
         if span.start < at:
             continue  # overlapping spans: the first one wins
         out.append(escape(narrative[at : span.start]))
-        family = words.indicator_family(span.indicator)
+        family = words.indicator_family(span.indicator, indicators)
         colour = words.HIGHLIGHTS.get(family, words.HIGHLIGHTS["other"])
         style = f"background:{colour};"
         if span.negated:
             style += "text-decoration:line-through;"
-        title = escape(
-            words.indicator_label(span.indicator) + (" (negated)" if span.negated else "")
-        )
+        name = words.indicator_label(span.indicator, indicators)
+        title = escape(name + (" (negated)" if span.negated else ""))
         marked = escape(narrative[span.start : span.end])
         out.append(f'<span style="{style}" title="{title}">{marked}</span>')
         at = span.end
@@ -43,19 +44,21 @@ def _list(items: tuple[str, ...] | list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
 
 
-def detail_html(d: ReviewDetail) -> str:
+def detail_html(d: ReviewDetail, label: Labels, indicators: words.Indicators) -> str:
+    """``label`` names routes and reasons as the agency's policy does; ``indicators`` are
+    its lexicon's (`console.indicator_catalogue`)."""
     c, r, dec = d.classification, d.recommendation, d.decision
     left = [f"<h3>Call {escape(d.call_number)}</h3>",
             f"<p>{escape(words.local_time(d.received_at))} · {escape(d.nature)}</p>"]  # fmt: skip
     if c is not None:
         verdict = "BH" if c.label.behavioral_health else "not BH"
         cats = ", ".join(words.category_label(x) for x in c.label.categories) or "—"
-        flags = ", ".join(label(x) for x in c.label.safety_flags) or "none"
+        flags = ", ".join(outcome_label(x) for x in c.label.safety_flags) or "none"
         left += [
             f"<p><b>Classification:</b> {verdict} (score {c.score:.2f}); {escape(cats)}<br>"
             f"<b>Safety flags:</b> {escape(flags)}<br>"
             f"<small>lexicon {escape(c.lexicon_version or '?')}</small></p>",
-            f"<p>{highlighted(d.narrative, c.evidence)}</p>",
+            f"<p>{highlighted(d.narrative, c.evidence, indicators)}</p>",
         ]
     else:
         left.append(f"<p>{escape(d.narrative)}</p>")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from dispatch_desktop.services.supervision.report import ReportRow, label
+from dispatch_desktop.services.supervision.report import Labels, ReportRow, outcome_label
 from dispatch_desktop.services.supervision.review import QueueRow
 from dispatch_desktop.services.supervision.utilizers import Utilizer
 from dispatch_desktop.views import text as words
@@ -16,11 +17,11 @@ def when(value: dt.datetime) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def route_text(route: str | None) -> str:
+def route_text(route: str | None, label: Labels) -> str:
     return label(route) if route else "—"
 
 
-def _decision(row: QueueRow) -> str:
+def _decision(row: QueueRow, label: Labels) -> str:
     if row.decision_kind is None:
         return "no decision"
     if row.overridden:
@@ -42,35 +43,42 @@ def _review_colour(row: QueueRow) -> str | None:
 
 
 class ReviewQueueModel(FrozenTableModel[QueueRow]):
-    """BH calls for review; overrides first (the service orders them)."""
+    """BH calls for review; overrides first (the service orders them). Routes and
+    override reasons read as the agency's policy names them (``labels``)."""
 
-    columns = (
-        Column[QueueRow]("Call", lambda r: r.call_number),
-        Column[QueueRow]("Received", lambda r: when(r.received_at), sort=lambda r: r.received_at),
-        Column[QueueRow](
-            "Nature",
-            lambda r: r.nature,
-            tooltip=lambda r: ", ".join(words.category_label(c) for c in r.categories),
-        ),
-        Column[QueueRow]("Recommended", lambda r: route_text(r.recommended_route)),
-        Column[QueueRow]("Dispatched", lambda r: route_text(r.route)),
-        Column[QueueRow](
-            "Decision",
-            _decision,
-            colour=lambda r: words.COLOURS["warn"] if r.overridden else None,
-        ),
-        Column[QueueRow]("Dispatcher", lambda r: r.dispatcher or "—"),
-        Column[QueueRow]("Unit", lambda r: r.units or "—"),
-        Column[QueueRow]("Outcome", lambda r: label(r.disposition) if r.disposition else "—"),
-        Column[QueueRow]("Review", _review, colour=_review_colour),
-    )
+    def __init__(self, labels: Labels, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = (
+            Column[QueueRow]("Call", lambda r: r.call_number),
+            Column[QueueRow](
+                "Received", lambda r: when(r.received_at), sort=lambda r: r.received_at
+            ),
+            Column[QueueRow](
+                "Nature",
+                lambda r: r.nature,
+                tooltip=lambda r: ", ".join(words.category_label(c) for c in r.categories),
+            ),
+            Column[QueueRow]("Recommended", lambda r: route_text(r.recommended_route, labels)),
+            Column[QueueRow]("Dispatched", lambda r: route_text(r.route, labels)),
+            Column[QueueRow](
+                "Decision",
+                lambda r: _decision(r, labels),
+                colour=lambda r: words.COLOURS["warn"] if r.overridden else None,
+            ),
+            Column[QueueRow]("Dispatcher", lambda r: r.dispatcher or "—"),
+            Column[QueueRow]("Unit", lambda r: r.units or "—"),
+            Column[QueueRow](
+                "Outcome", lambda r: outcome_label(r.disposition) if r.disposition else "—"
+            ),
+            Column[QueueRow]("Review", _review, colour=_review_colour),
+        )
 
     def row_of_call(self, call_id: int) -> int:
         return next((i for i, r in enumerate(self.rows) if r.call_id == call_id), -1)
 
 
 def _systems(row: Utilizer) -> str:
-    return ", ".join(f"{label(s)} {n}" for s, n in row.by_system if n)
+    return ", ".join(f"{outcome_label(s)} {n}" for s, n in row.by_system if n)
 
 
 _TREND = {"rising": "▲ rising", "falling": "▼ falling", "steady": "■ steady"}

@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.errors import ConflictError, UserError
 from dispatch_desktop.models.domain import Route
 from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch.console import indicator_catalogue
 from dispatch_desktop.services.supervision import outcomes, review
+from dispatch_desktop.services.supervision.report import Labels
 from dispatch_desktop.services.supervision.review import QueueFilter, QueueRow, ReviewDetail
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.supervisor.detail_html import detail_html
@@ -76,6 +78,9 @@ class ReviewQueueView(QWidget):
         self._select_after_load: int | None = None
         self._focused_once = False
         today = today or dt.datetime.now(dt.UTC).date()
+        # Routes, reasons and indicators as the agency's policy and lexicon name them.
+        self.labels = Labels.of(ctx.agency)
+        self.indicators = indicator_catalogue(ctx.agency)
         self.date_from = QDateEdit(_qdate(today - dt.timedelta(days=1)), self)
         self.date_to = QDateEdit(_qdate(today), self)
         for edit in (self.date_from, self.date_to):
@@ -88,7 +93,7 @@ class ReviewQueueView(QWidget):
         self.route = QComboBox(self)
         self.route.addItem("Any route", "")
         for route in Route:
-            self.route.addItem(route_text(str(route)), str(route))
+            self.route.addItem(route_text(str(route), self.labels), str(route))
         self.decision = QComboBox(self)
         for text, value in (("Overrides and accepts", ""), ("Overrides", "override"),
                             ("Accepted", "accept")):  # fmt: skip
@@ -117,7 +122,7 @@ class ReviewQueueView(QWidget):
         filters.addWidget(self.refresh_button)
         filters.addStretch(1)
 
-        self.model = ReviewQueueModel(self)
+        self.model = ReviewQueueModel(self.labels, self)
         self.table = QTableView(self)
         self.table.setObjectName("ReviewQueueTable")
         self.table.setModel(self.model)
@@ -290,7 +295,7 @@ class ReviewQueueView(QWidget):
         if current is None or current.call_id != detail.call_id:
             return  # the user moved on while it loaded
         self.detail = detail
-        self.detail_view.setHtml(detail_html(detail))
+        self.detail_view.setHtml(detail_html(detail, self.labels, self.indicators))
         self._enable_actions()
         self.detail_loaded.emit(detail)
 
