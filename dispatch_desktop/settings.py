@@ -69,6 +69,10 @@ class Settings(BaseModel):
     frequent_utilizer_days: int = Field(default=90, ge=1)
     idle_lock_minutes: int = Field(default=30, ge=0, description="0 turns the lock off")
     reauth_hours: int = Field(default=12, ge=1)
+    # argon2id cost of new password hashes (RFC 9106's second choice by default). A site
+    # with slow consoles may lower it, never under OWASP's floor of 19 MiB and 2 passes.
+    password_hash_memory_kib: int = Field(default=65_536, ge=19_456)
+    password_hash_time_cost: int = Field(default=3, ge=2)
     plan_review_days: int = Field(default=365, ge=1)
     cad_url: str | None = None
     cad_drop_folder: Path | None = Field(default=None, description="EIDO files from CAD")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dispatch_desktop.errors import UserError
@@ -147,3 +149,26 @@ def test_production_hash_cost_is_rfc9106_and_weaker_hashes_are_upgraded() -> Non
     assert "$m=8192,t=1,p=1$" in weak
     assert auth.verify_password(weak, "correct horse battery staple")
     assert auth._hasher.check_needs_rehash(weak) and not auth._hasher.check_needs_rehash(strong)
+
+
+def test_a_site_sets_its_own_hash_cost_in_its_settings_but_never_under_the_floor(
+    tmp_path: Path,
+) -> None:
+    from pydantic import ValidationError
+
+    from dispatch_desktop.services.context import AppContext
+    from dispatch_desktop.settings import Settings
+
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'site.db'}", data_dir=tmp_path,
+        password_hash_memory_kib=32_768, password_hash_time_cost=2,
+    )  # fmt: skip
+    ctx = AppContext.open(settings, migrate_schema=False)
+    try:
+        assert "$m=32768,t=2,p=4$" in auth.hash_password("correct horse battery staple")
+    finally:
+        ctx.close()
+        auth.configure_hasher()
+    assert "$m=65536,t=3,p=4$" in auth.hash_password("correct horse battery staple")
+    with pytest.raises(ValidationError, match="password_hash_memory_kib"):
+        Settings(password_hash_memory_kib=8 * 1024)

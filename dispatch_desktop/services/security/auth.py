@@ -328,10 +328,13 @@ class WeakPassword(UserError):
 
 
 def configure_hasher(*, time_cost: int = 3, memory_kib: int = 65_536, parallelism: int = 4) -> None:
-    """Test hook: set the argon2id cost of new hashes. The defaults are RFC 9106's second
-    choice, which the app uses as loaded; tests lower the cost to stay fast. Existing
-    hashes are upgraded at their next sign-in."""
+    """Set the argon2id cost of new hashes: from the site's settings when the app context
+    opens (the defaults are RFC 9106's second choice), lower in tests to stay fast.
+    Existing hashes are upgraded at their next sign-in."""
     global _hasher
+    params = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+    if params == (time_cost, memory_kib, parallelism):
+        return
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
     _decoy_hash.cache_clear()
 
