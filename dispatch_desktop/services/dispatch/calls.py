@@ -48,6 +48,7 @@ from dispatch_desktop.models.domain import (
     SafetyFlag,
 )
 from dispatch_desktop.models.records import PlanView
+from dispatch_desktop.services.dispatch.claims import DEFAULT_IDLE, Holder, holders
 from dispatch_desktop.services.registry.plans import read_plans
 from dispatch_desktop.services.security import audit, auth
 from dispatch_desktop.services.security.crypto import FieldCipher
@@ -76,6 +77,7 @@ class QueueRow:
     route: Route | None
     decided: bool
     units: tuple[str, ...]
+    holder: Holder | None = None  # who is working it (an idle claim is not shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,7 @@ class CallDetail:
     assignments: tuple[AssignmentView, ...]
     persons: tuple[PersonMatch, ...]
     premise_alerts: tuple[PremiseAlertView, ...]
+    holder: Holder | None = None  # who is working it (an idle claim is not shown)
 
     @property
     def nature(self) -> str:
@@ -428,7 +431,11 @@ def recommendation_from_row(row: RecommendationRow) -> RecommendationResult:
 
 
 def list_queue(
-    session: Session, *, include_closed: bool = False, limit: int = 500
+    session: Session,
+    *,
+    include_closed: bool = False,
+    limit: int = 500,
+    claim_idle: dt.timedelta = DEFAULT_IDLE,
 ) -> tuple[QueueRow, ...]:
     """Incoming and active calls, newest first, each with its latest classification.
 
@@ -478,6 +485,7 @@ def list_queue(
         ):
             decided[call_id] = route
     units = _open_units(session, ids)
+    held = holders(session, ids, now=utcnow(), idle=claim_idle)
     rows: list[QueueRow] = []
     for call in calls:
         cls = classified.get(call.id)
@@ -496,6 +504,7 @@ def list_queue(
                 route=Route(shown_route) if shown_route else None,
                 decided=call.id in decided,
                 units=tuple(units.get(call.id, ())),
+                holder=held.get(call.id),
             )
         )
     return tuple(rows)
@@ -552,6 +561,7 @@ def load_call_detail(
     *,
     now: dt.datetime | None = None,
     review_days: int = 365,
+    claim_idle: dt.timedelta = DEFAULT_IDLE,
 ) -> CallDetail:
     """The call with its classification, recommendation, decision, persons and alerts.
 
@@ -600,6 +610,7 @@ def load_call_detail(
         ),
         persons=tuple(_person_match(session, cipher, cp, now, review_days) for cp in call.persons),
         premise_alerts=_premise_alerts(session, cipher, call.location_normalized, now),
+        holder=holders(session, [call.id], now=now, idle=claim_idle).get(call.id),
     )
 
 

@@ -42,7 +42,7 @@ from dispatch_desktop.models.domain import (
     Route,
     UnitStatus,
 )
-from dispatch_desktop.services.dispatch import outbox
+from dispatch_desktop.services.dispatch import claims, outbox
 from dispatch_desktop.services.dispatch.calls import recommendation_from_row
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import Policy, ZoneMap
@@ -389,10 +389,12 @@ def decide(
     reason_text: str | None = None,
     policy: Policy,
     now: dt.datetime | None = None,
+    claim_idle: dt.timedelta = claims.DEFAULT_IDLE,
 ) -> Decision:
     """Record the dispatcher's accept or override of a recommendation, audited, with a
     message to CAD, in one transaction. Only the call's latest recommendation can be
-    decided, and only once."""
+    decided, and only once, and only by whoever is working the call: a free call is taken
+    by deciding it, and one another console is working is refused, naming who."""
     auth.require(
         actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action=f"routing.{kind}",
         object_type="recommendation", object_ids=[recommendation_id],
@@ -404,6 +406,7 @@ def decide(
             if rec is None:
                 raise UserError(f"There is no recommendation with id {recommendation_id}.")
             call = _get_call(session, rec.call_id)
+            claims.take(session, actor, call.id, idle=claim_idle, now=when, doing="decide")
             latest = _latest_row(session, call.id)
             if latest is not None and latest.id != rec.id:
                 raise ConflictError(
@@ -543,12 +546,15 @@ def assign_unit(
     seen_version: int,
     policy: Policy,
     now: dt.datetime | None = None,
+    claim_idle: dt.timedelta = claims.DEFAULT_IDLE,
 ) -> AssignmentResult:
     """Assign a unit to a call, from the call as the dispatcher saw it (``seen_version``).
 
     Refuses a behavioral-health call whose latest recommendation is not decided, and a unit
     that is out of service, busy or off shift. If another console changed the call first,
-    raises ConflictError naming who assigned it and when; nothing is written.
+    raises ConflictError naming who assigned it and when; nothing is written. Like
+    `decide`, it is refused while another console is working the call; assigning ends the
+    claim.
     """
     auth.require(
         actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action="call.assign",
@@ -557,6 +563,8 @@ def assign_unit(
     when = now or utcnow()
     try:
         with db.transaction() as session:
+            # Before the call is loaded: the claim is written by a conditional UPDATE.
+            claims.take(session, actor, call_id, idle=claim_idle, now=when, doing="assign")
             call = _get_call(session, call_id)
             if call.version != seen_version:
                 raise _lost_race(db, call_id, policy)
@@ -584,6 +592,7 @@ def assign_unit(
                 assigned_by=actor.username,
                 workstation=actor.workstation,
             )
+            claims.end_on_assignment(session, actor, call, when)
             session.add(row)
             session.flush()
             audit.record(

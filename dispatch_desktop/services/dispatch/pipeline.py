@@ -33,7 +33,7 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls
+from dispatch_desktop.services.dispatch import calls, claims
 from dispatch_desktop.services.dispatch.console import shown_detail
 from dispatch_desktop.services.security import audit
 
@@ -111,6 +111,7 @@ def process_call(
     _ = ctx.cipher  # opened before the write transaction (see AppContext.cipher)
     with ctx.db.transaction() as session:
         changes = _triage_in(session, ctx, call_id, steps or default_steps(), now)
+        claims.renew(session, ctx.actor, call_id, now)  # the holder is still at work on it
         detail = shown_detail(session, ctx, call_id, now)
     return ProcessResult(detail=detail, changes=changes)
 

@@ -46,6 +46,7 @@ PROCESS_TASKS: dict[str, Callable[..., object]] = {
     "queue_rows": console.queue_rows,
     "unit_choices": console.unit_choices,
     "reload_detail": console.reload_detail,
+    "take_call": console.take_call,
 }
 
 
