@@ -108,8 +108,7 @@ def open_console(
         from dispatch_desktop.views.security.controller import SecurityController
 
         security = SecurityController(ctx, window.runner, window)
-        security.signed_in.connect(window.on_security_signed_in)
-        window.security = security
+        window.use_security(security)
     window.show()
     _log_when_ready(window)
     if security is not None:

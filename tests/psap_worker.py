@@ -47,6 +47,7 @@ def run_console(
     _ = ctx.cipher, ctx.agency.policy, ctx.agency.lexicon
     from dispatch_desktop.services.intake import classifier  # noqa: F401
     from dispatch_desktop.services.routing import routing_context  # noqa: F401
+
     committed: dict[str, list[int]] = {"takes": [], "decisions": [], "assignments": []}
     counts = {"conflicts": 0, "refused": 0, "db_errors": 0, "held_elsewhere": 0}
     samples: list[str] = []

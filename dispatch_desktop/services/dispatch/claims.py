@@ -18,7 +18,7 @@ consoles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -105,10 +105,14 @@ def _set_claim(
     return result.rowcount == 1
 
 
-def _busy(call: str, holder: Holder, doing: str) -> ConflictError:
+Clock = Callable[[dt.datetime], dt.datetime]
+"""A stored UTC time as the agency's local time (the policy's zone)."""
+
+
+def _busy(call: str, holder: Holder, doing: str, local: Clock) -> ConflictError:
     return ConflictError(
         f"Call {call} is being worked by {holder.display_name} (since "
-        f"{holder.since.astimezone():%H:%M}).",
+        f"{local(holder.since):%H:%M}).",
         fix=f"Take it over, with a reason, to {doing}.",
     )
 
@@ -121,6 +125,7 @@ def take(
     idle: dt.timedelta = DEFAULT_IDLE,
     now: dt.datetime | None = None,
     doing: str = "work it",
+    local: Clock = dt.datetime.astimezone,
 ) -> Holder | None:
     """Take the call for ``actor`` in the caller's transaction, or renew their claim.
 
@@ -143,14 +148,14 @@ def take(
     if uid is None:
         holder = _holder_of(session, call_id, when, idle)
         if holder is not None:
-            raise _busy(call.call_number, holder, doing)
+            raise _busy(call.call_number, holder, doing, local)
         return None
     free = or_(Call.claimed_by.is_(None), Call.claimed_by == uid, Call.claimed_at < cutoff)
     if not _set_claim(session, call_id, uid, when, free, Call.status.not_in(_DONE)):
         holder = _holder_of(session, call_id, when, idle)
         if holder is None:  # assigned or closed a moment ago
             return None
-        raise _busy(call.call_number, holder, doing)
+        raise _busy(call.call_number, holder, doing, local)
     was_mine = call.claimed_by == uid and call.claimed_at is not None
     if not (was_mine and _aware(call.claimed_at) >= cutoff):
         audit.record(session, actor, "call.take", object_type="call", object_ids=[call_id], at=when)

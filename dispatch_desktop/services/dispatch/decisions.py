@@ -406,7 +406,6 @@ def decide(
             if rec is None:
                 raise UserError(f"There is no recommendation with id {recommendation_id}.")
             call = _get_call(session, rec.call_id)
-            claims.take(session, actor, call.id, idle=claim_idle, now=when, doing="decide")
             latest = _latest_row(session, call.id)
             if latest is not None and latest.id != rec.id:
                 raise ConflictError(
@@ -417,6 +416,10 @@ def decide(
             existing = _decision_row(session, rec.id)
             if existing is not None:
                 raise _already_decided(session, call, existing, policy)
+            claims.take(
+                session, actor, call.id, idle=claim_idle, now=when, doing="decide",
+                local=policy.local,
+            )  # fmt: skip
             recommended = Route(rec.route)
             if kind == DecisionKind.ACCEPT:
                 chosen, code, text = recommended, None, (reason_text or "").strip() or None
@@ -564,7 +567,10 @@ def assign_unit(
     try:
         with db.transaction() as session:
             # Before the call is loaded: the claim is written by a conditional UPDATE.
-            claims.take(session, actor, call_id, idle=claim_idle, now=when, doing="assign")
+            claims.take(
+                session, actor, call_id, idle=claim_idle, now=when, doing="assign",
+                local=policy.local,
+            )  # fmt: skip
             call = _get_call(session, call_id)
             if call.version != seen_version:
                 raise _lost_race(db, call_id, policy)
@@ -592,7 +598,6 @@ def assign_unit(
                 assigned_by=actor.username,
                 workstation=actor.workstation,
             )
-            claims.end_on_assignment(session, actor, call, when)
             session.add(row)
             session.flush()
             audit.record(
@@ -604,6 +609,7 @@ def assign_unit(
                 reason=f"{unit.call_sign}" + (f" ({route})" if route else ""),
                 at=when,
             )
+            claims.end_on_assignment(session, actor, call, when)
             outbox.enqueue(
                 session,
                 kind="assignment",
