@@ -555,7 +555,7 @@ class MainWindow(QMainWindow):
         ):
             # Routed by a policy edited since: offer its routes, reasons and labels.
             self.refresh_agency()
-        self.call_pane.viewer = self.ctx.actor.username
+        self.call_pane.viewer = self.card.viewer = self.ctx.actor.username
         self.call_pane.show_call(detail)
         self.people.show_call(detail)
         self.card.show_call(detail)

@@ -92,6 +92,9 @@ def test_opening_a_call_takes_it_and_the_other_console_sees_who(
     qtbot.waitUntil(lambda: chen.call_pane.claim_banner.isVisible(), timeout=WAIT)
     assert "J. Ortiz is working this call" in chen.call_pane.claim_label.text()
     assert chen.call_pane.take_over_button.isVisible()
+    # Deciding is J. Ortiz's, unless M. Chen takes it over; the card says so.
+    assert not chen.card.accept_button.isEnabled()
+    assert "take it over (Ctrl+T)" in chen.card.assign_hint.text()
     holder = chen.controller.detail.holder if chen.controller.detail else None
     assert holder is not None and holder.username == "jortiz"
 
