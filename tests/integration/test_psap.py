@@ -159,6 +159,7 @@ def test_twenty_consoles_share_one_database(psap_db: Database, tmp_path: Path) -
     assert assignments >= SECONDS / 2, (
         f"the consoles made real progress: {progress} {seen} {samples}"
     )
+    print(f"PSAP {CONSOLES} consoles, {SECONDS:g} s: committed {progress}, counts {seen}")
     raced = conflicts + sum(r["counts"]["held_elsewhere"] for r in results)
     assert raced > 0, "the consoles really raced for the same calls and units"
 
