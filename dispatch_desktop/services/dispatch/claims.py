@@ -150,7 +150,12 @@ def take(
         if holder is not None:
             raise _busy(call.call_number, holder, doing, local)
         return None
-    free = or_(Call.claimed_by.is_(None), Call.claimed_by == uid, Call.claimed_at < cutoff)
+    free = or_(
+        Call.claimed_by.is_(None),
+        Call.claimed_by == uid,
+        Call.claimed_at.is_(None),
+        Call.claimed_at < cutoff,
+    )
     if not _set_claim(session, call_id, uid, when, free, Call.status.not_in(_DONE)):
         holder = _holder_of(session, call_id, when, idle)
         if holder is None:  # assigned or closed a moment ago
@@ -191,7 +196,8 @@ def take_over(
         )
     if previous is None or previous.username == actor.username:
         taken = take(session, actor, call_id, idle=idle, now=when)
-        assert taken is not None  # not done, and free or ours: the UPDATE matched
+        if taken is None:  # assigned or closed a moment ago, or no account to hold it
+            raise UserError(f"Call {number.call_number} cannot be taken over now.")
         return taken
     uid = _user_id(session, actor)
     if uid is None:
