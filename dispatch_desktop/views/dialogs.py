@@ -168,7 +168,9 @@ class TakeOverDialog(QDialog):
         self._submit = submit
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setAccessibleName("Why you are taking this call over")
-        self.reason_edit.setPlaceholderText("e.g. caller called back on my line")
+        self.reason_edit.setPlaceholderText(
+            "e.g. caller rang back on my line (audit log: no health details)"
+        )
         self.reason_edit.setMaxLength(500)
         self.error = plain_label("", self, name="assignHint")
         self.error.setAccessibleName("Why the take-over cannot be saved yet")

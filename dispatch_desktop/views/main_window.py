@@ -8,6 +8,7 @@ back to the widgets' ``show_*`` methods. Layout, theme and font size are remembe
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from dispatch_desktop.views.registry_import import RegistryImport
     from dispatch_desktop.views.security.controller import SecurityController
 
+log = logging.getLogger(__name__)
 QUEUE_REFRESH_MS = 5000
 
 
@@ -326,11 +328,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self._refresh.stop()
-        # Before the runner stops: it finishes queued work, so the calls are free at once.
-        self.controller.release_calls("console closed")
         if self.security is not None:
             self.security.shutdown()
         self.runner.shutdown()
+        # Once the runner has stopped (it drops queued work), so nothing re-takes a call
+        # after this: one short transaction, the last thing this window does.
+        try:
+            console.release_calls(self.ctx, "console closed")
+        except Exception:  # closing must not fail; an idle claim frees itself anyway
+            log.exception("could not free this console's calls at close")
         super().closeEvent(event)
 
     # --- actions --------------------------------------------------------------------------------

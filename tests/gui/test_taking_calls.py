@@ -157,3 +157,13 @@ def test_locking_the_console_frees_its_calls(
     _open(qtbot, chen, call_id)
     qtbot.waitUntil(lambda: _working(chen, call_id)[0] == "M. Chen", timeout=WAIT)
     assert chen.call_pane.claim_banner.isHidden()
+
+
+def test_closing_the_console_frees_its_calls(
+    qtbot: QtBot, consoles: tuple[MainWindow, MainWindow, int]
+) -> None:
+    ortiz, chen, call_id = consoles
+    _open(qtbot, ortiz, call_id)
+    qtbot.waitUntil(lambda: _working(chen, call_id)[0] == "J. Ortiz", timeout=WAIT)
+    ortiz.close()
+    qtbot.waitUntil(lambda: _working(chen, call_id)[0] == "", timeout=WAIT)
