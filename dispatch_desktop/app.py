@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,8 +108,7 @@ def open_console(
         from dispatch_desktop.views.security.controller import SecurityController
 
         security = SecurityController(ctx, window.runner, window)
-        security.signed_in.connect(window.on_security_signed_in)
-        window.security = security
+        window.use_security(security)
     window.show()
     _log_when_ready(window)
     if security is not None:
@@ -223,7 +222,8 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
     """The console stories (docs/console.md) on a throwaway demo scene, as PNGs.
 
     main screen with a BH call, a confirmed person with a plan and a recommendation; the
-    override dialog; the safety banner; the light theme; and the smallest supported size.
+    override dialog; the safety banner; the light theme; a call another console is
+    working; and the smallest supported size.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -283,6 +283,15 @@ def render_story_screenshots(out_dir: Path) -> ScreenshotSet:
             if window.themes is not None:
                 window.themes.toggle()
                 window.call_pane.show_call(window.controller.detail)  # type: ignore[arg-type]
+
+            # Another dispatcher is working the bridge call: this console sees who.
+            chen = Actor("mchen", Role.DISPATCHER, "CONSOLE-09", display_name="M. Chen")
+            console.take_over(replace(ctx, actor=chen), bridge, "caller rang back on my line")
+            window.queue.select_call(bridge)
+            _settle(window, lambda: _shows(window, bridge))
+            files.append(_save(window, out_dir / "console-claimed.png"))
+            window.queue.select_call(welfare)
+            _settle(window, lambda: _shows(window, welfare))
             window.resize(1280, 800)
             _settle(window)
             files.append(_save(window, out_dir / "console-1280x800.png"))

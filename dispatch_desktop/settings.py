@@ -68,6 +68,9 @@ class Settings(BaseModel):
     frequent_utilizer_min_encounters: int = Field(default=4, ge=1)
     frequent_utilizer_days: int = Field(default=90, ge=1)
     idle_lock_minutes: int = Field(default=30, ge=0, description="0 turns the lock off")
+    claim_idle_minutes: int = Field(
+        default=10, ge=1, description="a call nobody has worked for this long is free to take"
+    )
     reauth_hours: int = Field(default=12, ge=1)
     # argon2id cost of new password hashes (RFC 9106's second choice by default). A site
     # with slow consoles may lower it, never under OWASP's floor of 19 MiB and 2 passes.

@@ -1,93 +1,94 @@
-"""One simulated console for the PSAP tests: claim, decide, assign, clear, in a loop.
+"""One simulated console for the PSAP tests: the console's own use cases, in a loop.
 
-Runs in its own process (multiprocessing "spawn"), with its own engine, as its own user.
+Runs in its own process (multiprocessing "spawn"), with its own app context, as its own
+user, and works calls the way the console does: pick a call from the queue that nobody is
+working, take it (`console.take_call`), run the real triage pipeline on it
+(`pipeline.process_call`, with the agency's files from the settings), accept the
+recommendation (`console.decide`) and assign a unit the console offers (`console.assign`).
 It reports only what it saw committed, so the test can check none of that was lost.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import time
 from typing import Any
 
 import keyring
-from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch_desktop.errors import ConflictError, UserError
-from dispatch_desktop.models import Call, RecommendationRow
-from dispatch_desktop.models.domain import Actor, DecisionKind, Role
-from dispatch_desktop.services.dispatch import claims, decisions
-from dispatch_desktop.services.platform.db import Database
-from dispatch_desktop.services.routing import roster
-from dispatch_desktop.services.routing.policy import load_policy
+from dispatch_desktop.models.domain import Actor, CallStatus, DecisionKind, Role
+from dispatch_desktop.services.context import AppContext
+from dispatch_desktop.services.dispatch import console, pipeline
+from dispatch_desktop.services.platform.db import DatabaseUnavailable
+from dispatch_desktop.settings import Settings
 from tests.memory_keyring import MemoryKeyring
-
-# Noon in the agency's zone: most of the demo roster is on shift.
-NOW = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)
 
 
 def run_console(
-    url: str, index: int, seconds: float, out: Any, keys: list[tuple[tuple[str, str], str]]
+    settings: Settings,
+    index: int,
+    seconds: float,
+    out: Any,
+    keys: list[tuple[tuple[str, str], str]],
 ) -> None:
     backend = MemoryKeyring()
     backend.store.update(keys)
     keyring.set_keyring(backend)
     rng = random.Random(index)
     actor = Actor(
-        username=f"console{index:02d}", role=Role.DISPATCHER, workstation=f"PSAP-{index:02d}"
-    )
-    policy = load_policy()
-    db = Database.from_url(url, check=False)
-    committed: dict[str, list[int]] = {"claims": [], "decisions": [], "assignments": []}
-    counts = {"conflicts": 0, "refused": 0, "db_errors": 0}
+        username=f"console{index:02d}", role=Role.DISPATCHER, workstation=f"PSAP-{index:02d}",
+        display_name=f"Console {index:02d}",
+    )  # fmt: skip
+    ctx = AppContext.open(settings, actor=actor, migrate_schema=False)
+    # Ready before the shift starts, as a console is: keys, agency files, the pipeline.
+    _ = ctx.cipher, ctx.agency.policy, ctx.agency.lexicon
+    from dispatch_desktop.services.intake import classifier  # noqa: F401
+    from dispatch_desktop.services.routing import routing_context  # noqa: F401
+
+    committed: dict[str, list[int]] = {"takes": [], "decisions": [], "assignments": []}
+    counts = {"conflicts": 0, "refused": 0, "db_errors": 0, "held_elsewhere": 0}
     samples: list[str] = []
     unexpected: list[str] = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with db.uow() as s:
-                call_id = s.execute(
-                    select(Call.id)
-                    .where(Call.status != "closed", Call.claimed_by.is_(None))
-                    .order_by(text("random()"))
-                    .limit(1)
-                ).scalar_one_or_none()
-            if call_id is None:
+            free = [
+                r.call_id
+                for r in console.queue_rows(ctx)
+                if r.status in (CallStatus.INCOMING, CallStatus.ACTIVE) and r.holder is None
+            ]
+            if not free:
                 break
-            claim = claims.claim_call(db, call_id, actor=actor, now=NOW)
-            committed["claims"].append(call_id)
-            with db.uow() as s:
-                recommendation_id = s.execute(
-                    select(func.max(RecommendationRow.id)).where(
-                        RecommendationRow.call_id == call_id
-                    )
-                ).scalar_one()
-            decision = decisions.decide(
-                db, recommendation_id, actor=actor, kind=DecisionKind.ACCEPT,
-                policy=policy, now=NOW,
-            )  # fmt: skip
+            call_id = rng.choice(free)
+            detail = console.take_call(ctx, call_id)
+            if detail.holder is None or detail.holder.username != actor.username:
+                counts["held_elsewhere"] += 1  # another console took it first: pick again
+                continue
+            committed["takes"].append(call_id)
+            detail = pipeline.process_call(ctx, call_id).detail
+            if detail.recommendation_id is None:
+                unexpected.append(f"call {call_id} has no recommendation after triage")
+                continue
+            decision = console.decide(ctx, detail.recommendation_id, DecisionKind.ACCEPT)
             committed["decisions"].append(decision.decision_id)
-            with db.uow() as s:
-                version = s.execute(select(Call.version).where(Call.id == call_id)).scalar_one()
-                units = [
-                    u.unit_id
-                    for u in roster.unit_states(s, now=NOW, policy=policy)
-                    if u.available and u.kind == "patrol"
-                ]
-            assert claim.call_version <= version
+            detail = console.reload_detail(ctx, call_id)
+            units = console.unit_choices(ctx, detail)
             if not units:
                 continue
-            result = decisions.assign_unit(
-                db, call_id, rng.choice(units), actor=actor, seen_version=version,
-                policy=policy, now=NOW,
-            )  # fmt: skip
+            # Most consoles pick the first suggestion, so they really race for units.
+            unit = units[0] if rng.random() < 0.7 else rng.choice(units)
+            result = console.assign(ctx, call_id, unit.unit_id, seen_version=detail.version)
             committed["assignments"].append(result.assignment_id)
-            claims.clear_assignment(db, result.assignment_id, actor=actor, now=NOW)
         except ConflictError:
             counts["conflicts"] += 1
+        except DatabaseUnavailable as exc:
+            counts["db_errors"] += 1
+            if len(samples) < 3:
+                samples.append(str(exc.__cause__))
+            time.sleep(0.2 + rng.random() * 0.3)
         except UserError as exc:
             counts["refused"] += 1
             if len(samples) < 3:
@@ -103,7 +104,7 @@ def run_console(
             unexpected.append(f"{type(exc).__name__}: {exc}")
             if len(unexpected) > 20:
                 break
-    db.dispose()
+    ctx.close()
     out.put(
         {
             "index": index,

@@ -77,10 +77,25 @@ def evidence_legend(evidence: tuple[EvidenceSpan, ...], indicators: words.Indica
     return "\n".join(lines) if lines else "No evidence highlighted."
 
 
+def claim_text(detail: CallSnapshot, viewer: str, taken_from_viewer: bool) -> str:
+    """What the claim banner says to ``viewer``; empty when they hold the call or nobody
+    does (the normal case needs no banner)."""
+    holder = detail.holder
+    if holder is None or holder.username == viewer:
+        return ""
+    since = words.local_time(holder.since)
+    if taken_from_viewer:
+        return f"{holder.display_name} took this call over from you ({since})."
+    return f"{holder.working_text()} (since {since})."
+
+
 class CallPane(QWidget):
-    """Shows one `CallSnapshot`. Emits ``note_submitted`` with text typed into the note line."""
+    """Shows one `CallSnapshot`. Emits ``note_submitted`` with text typed into the note line,
+    and ``take_over_requested`` when the dispatcher asks to take over a call someone else
+    is working."""
 
     note_submitted = Signal(str)
+    take_over_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +110,22 @@ class CallPane(QWidget):
         self.safety_banner.hide()
         self.stale_banner = plain_label("", self, name="staleBanner")
         self.stale_banner.hide()
+        # Who else is working this call, with the way to take it over (Ctrl+T).
+        self.claim_banner = QFrame(self)
+        self.claim_banner.setObjectName("claimBanner")
+        self.claim_label = plain_label("", self.claim_banner, name="claimLabel")
+        self.claim_label.setAccessibleName("Who is working this call")
+        self.take_over_button = QPushButton("Take over… (Ctrl+T)", self.claim_banner)
+        self.take_over_button.setAccessibleName("Take over this call, with a reason")
+        self.take_over_button.setAutoDefault(False)
+        self.take_over_button.clicked.connect(self.take_over_requested)
+        claim_row = QHBoxLayout(self.claim_banner)
+        claim_row.setContentsMargins(6, 2, 2, 2)
+        claim_row.addWidget(self.claim_label, 1)
+        claim_row.addWidget(self.take_over_button)
+        self.claim_banner.hide()
+        self.viewer = ""  # the signed-in user's name: their own claim needs no banner
+        self._taken_from_viewer = False
         self.change_banner = plain_label("", self, name="changeBanner")
         self.change_banner.setAccessibleName("What changed")
         self.change_banner.hide()
@@ -131,6 +162,7 @@ class CallPane(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.safety_banner)
         layout.addWidget(self.stale_banner)
+        layout.addWidget(self.claim_banner)
         layout.addWidget(self.header)
         layout.addWidget(self.location)
         layout.addWidget(self.classification)
@@ -144,10 +176,13 @@ class CallPane(QWidget):
         self.detail: CallSnapshot | None = None
 
     def show_call(self, detail: CallSnapshot) -> None:
-        same_call = self.detail is not None and self.detail.call_id == detail.call_id
+        previous = self.detail
+        same_call = previous is not None and previous.call_id == detail.call_id
         self.detail = detail
         if not same_call:
             self.change_banner.hide()
+            self._taken_from_viewer = False
+        self._show_claim(previous if same_call else None, detail)
         self.header.setText(
             f"{detail.call_number}  ·  {detail.nature}  ·  received "
             f"{words.local_time(detail.received_at)} ({detail.source})"
@@ -171,6 +206,23 @@ class CallPane(QWidget):
         self._show_narrative(detail.narrative, result.evidence if result else ())
         legend = evidence_legend(result.evidence, self.indicators) if result else ""
         self.legend.setPlainText(legend)
+
+    def _show_claim(self, previous: CallSnapshot | None, detail: CallSnapshot) -> None:
+        holder = detail.holder
+        if holder is None or holder.username == self.viewer:
+            self._taken_from_viewer = False
+        elif (
+            previous is not None
+            and previous.holder is not None
+            and previous.holder.username == self.viewer
+        ):
+            self._taken_from_viewer = True  # it stays said until the call changes again
+        text = claim_text(detail, self.viewer, self._taken_from_viewer)
+        self.claim_label.setText(text)
+        self.take_over_button.setText(
+            "Take it back… (Ctrl+T)" if self._taken_from_viewer else "Take over… (Ctrl+T)"
+        )
+        self.claim_banner.setVisible(bool(text))
 
     def show_changes(self, changes: tuple[str, ...]) -> None:
         if not changes:

@@ -20,6 +20,7 @@ from dispatch_desktop.models.domain import DecisionKind, IntakeRecord, Route
 from dispatch_desktop.services.context import AppContext
 from dispatch_desktop.services.dispatch import calls, console, pipeline
 from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
+from dispatch_desktop.services.security import auth
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.isolation import PipelineProcess
 from dispatch_desktop.views.tasks import TaskRunner
@@ -50,6 +51,7 @@ class ConsoleController(QObject):
     handoff_printed = Signal(str)  # where it went
     message_posted = Signal(str)  # a line for the status bar
     error_raised = Signal(str)  # a problem the dispatcher must see
+    call_taken_over = Signal(str)  # another console took over a call this user held
 
     def __init__(
         self,
@@ -71,6 +73,8 @@ class ConsoleController(QObject):
         self.isolation: PipelineProcess | None = None
         # The agency's route labels, once the console's catalogue has loaded.
         self.route_label: Callable[[Route], str] = words.route_fallback
+        self._held: dict[int, str] = {}  # calls this user was working, at the last queue read
+        self._taking = False  # the call on screen was opened to work it (not just shown)
 
     # --- the queue -----------------------------------------------------------------------
 
@@ -87,6 +91,7 @@ class ConsoleController(QObject):
 
         def done(rows: tuple[calls.QueueRow, ...]) -> None:
             self._queue_reading = False
+            self._notice_take_overs(rows)
             self.queue_loaded.emit(rows)
             if self._queue_again:
                 self._queue_again = False
@@ -99,18 +104,99 @@ class ConsoleController(QObject):
 
         self.runner.run(work, on_success=done, on_failure=failed)
 
+    def _notice_take_overs(self, rows: tuple[calls.QueueRow, ...]) -> None:
+        """Say so when another console took over a call this user was working."""
+        me = self.ctx.actor.username
+        for row in rows:
+            holder = row.holder
+            if row.call_id in self._held and holder is not None and holder.username != me:
+                self.call_taken_over.emit(
+                    f"{holder.display_name} took over call {row.call_number} from you."
+                )
+        self._held = {
+            r.call_id: r.call_number
+            for r in rows
+            if r.holder is not None and r.holder.username == me
+        }
+
     # --- one call ---------------------------------------------------------------------------
 
-    def open_call(self, call_id: int) -> None:
-        """Show a call as it is stored."""
-        if self.detail is not None and self.detail.call_id == call_id:
+    def open_call(self, call_id: int, *, take: bool = True) -> None:
+        """Open a call to work it: this user takes it, unless another console is working
+        it (then it is shown with who has it). With ``take`` off (the queue's first row,
+        shown when the console starts) and for a user who may not take calls, only view."""
+        taking = take and auth.allowed(self.ctx.actor, auth.Permission.TAKE_CALLS)
+        shown = self.detail is not None and self.detail.call_id == call_id
+        if shown and (not taking or self._taking):
             return
         self._loading_call = call_id
 
         def work() -> CallSnapshot:
+            if taking:
+                return self._read("take_call", console.take_call, call_id)
             return self._read("reload_detail", console.reload_detail, call_id)
 
-        self.runner.run(work, on_success=self._show, on_failure=self._fail)
+        def done(detail: CallSnapshot) -> None:
+            self._taking = taking
+            self._show(detail)
+            if taking:
+                self.refresh_queue()  # the queue shows who is working it now
+
+        self.runner.run(work, on_success=done, on_failure=self._fail)
+
+    def take_over(
+        self,
+        reason: str,
+        on_saved: Callable[[], None] | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> None:
+        """Take over the call on screen from whoever is working it, with a reason."""
+        detail = self.detail
+        if detail is None:
+            return
+        ctx = self.ctx
+
+        def work() -> CallSnapshot:
+            return console.take_over(ctx, detail.call_id, reason)
+
+        def done(new: CallSnapshot) -> None:
+            self.detail = new
+            self.call_loaded.emit(new)
+            self.refresh_queue()
+            self.message_posted.emit(f"You took over call {new.call_number} (audited).")
+            if on_saved is not None:
+                on_saved()
+
+        self.runner.run(work, on_success=done, on_failure=self._fail_to(on_error))
+
+    def release_calls(self, why: str) -> None:
+        """The console locked or is closing: the calls this user holds are free again."""
+        ctx = self.ctx
+        self.runner.run(
+            lambda: console.release_calls(ctx, why),
+            on_success=lambda _ids: self.refresh_queue(),
+            on_failure=self._fail,
+        )
+
+    def take_current(self) -> None:
+        """Back at the console (unlocked): take the call on screen again, if this user was
+        working it and nobody else took it meanwhile."""
+        detail = self.detail
+        if detail is None or not self._taking:
+            return
+        call_id = detail.call_id
+
+        def done(new: CallSnapshot) -> None:
+            if self.detail is not None and self.detail.call_id == call_id:
+                self.detail = new
+                self.call_loaded.emit(new)
+                self.refresh_queue()
+
+        self.runner.run(
+            lambda: self._read("take_call", console.take_call, call_id),
+            on_success=done,
+            on_failure=self._fail,
+        )
 
     def refresh_current(self) -> None:
         """Re-read the call on screen (another console may have changed it); the widgets

@@ -38,6 +38,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F9", "Supervisor panel: review, dashboard, frequent utilizers (supervisors)"),
     ("Ctrl+Shift+A", "Audit log (auditors and administrators)"),
     ("Ctrl+L", "Lock the console now"),
+    ("Ctrl+T", "Take over the call another console is working (asks why)"),
     ("Ctrl+Shift+I", "Import a registry file, CSV or FHIR (administrators)"),
     ("F1", "This list"),
 )
@@ -148,6 +149,73 @@ class OverrideDialog(QDialog):
         self._saving = False
         self._validate()
         self.error.setText(f"Not saved: {message}")
+
+
+TakeOverSubmit = Callable[[str, Callable[[], None], Callable[[str], None]], None]
+
+
+class TakeOverDialog(QDialog):
+    """Take over a call another console is working: the reason is required, and is audited
+    with the previous holder. Closes only once the take-over is saved."""
+
+    def __init__(
+        self, call_number: str, holder: str, submit: TakeOverSubmit, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Take over call {call_number}")
+        self.setObjectName("takeOverDialog")
+        self.setAccessibleName(f"Take over call {call_number}")
+        self._submit = submit
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setAccessibleName("Why you are taking this call over")
+        self.reason_edit.setPlaceholderText(
+            "e.g. caller rang back on my line (audit log: no health details)"
+        )
+        self.reason_edit.setMaxLength(500)
+        self.error = plain_label("", self, name="assignHint")
+        self.error.setAccessibleName("Why the take-over cannot be saved yet")
+        self.buttons = QDialogButtonBox(self)
+        self.take_button = QPushButton("Take over", self)
+        self.take_button.setObjectName("primaryButton")
+        self.buttons.addButton(self.take_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(
+            plain_label(f"{holder} is working this call. They will see that you took it.", self)
+        )
+        form.addRow("&Reason", self.reason_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.reason_edit.textChanged.connect(self._validate)
+        self._saving = False
+        self._validate()
+        self.reason_edit.setFocus()
+
+    def _validate(self, *_args: object) -> None:
+        missing = not self.reason_edit.text().strip()
+        self.take_button.setEnabled(not missing and not self._saving)
+        self.error.setText("Say why you are taking it over." if missing else "")
+
+    def on_buttons_accepted(self) -> None:
+        if not self.reason_edit.text().strip() or self._saving:
+            return
+        self._saving = True
+        self._validate()
+        self.error.setText("Saving…")
+        self._submit(self.reason_edit.text().strip(), self.on_taken, self.on_failed)
+
+    def on_taken(self) -> None:
+        self._saving = False
+        self.accept()
+
+    def on_failed(self, message: str) -> None:
+        self._saving = False
+        self._validate()
+        self.error.setText(f"Not taken over: {message}")
 
 
 class NewCallDialog(QDialog):

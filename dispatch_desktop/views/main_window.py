@@ -8,6 +8,8 @@ back to the widgets' ``show_*`` methods. Layout, theme and font size are remembe
 from __future__ import annotations
 
 import itertools
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +36,12 @@ from dispatch_desktop.services.dispatch.snapshot import CallSnapshot
 from dispatch_desktop.views import theme
 from dispatch_desktop.views.call_pane import CallPane, plain_label
 from dispatch_desktop.views.console import ConsoleController
-from dispatch_desktop.views.dialogs import NewCallDialog, OverrideDialog, ShortcutsDialog
+from dispatch_desktop.views.dialogs import (
+    NewCallDialog,
+    OverrideDialog,
+    ShortcutsDialog,
+    TakeOverDialog,
+)
 from dispatch_desktop.views.handoff_print import HandoffChoiceDialog, open_print_preview
 from dispatch_desktop.views.people_pane import PeoplePane
 from dispatch_desktop.views.queue_pane import QueuePane
@@ -45,6 +52,7 @@ if TYPE_CHECKING:
     from dispatch_desktop.views.registry_import import RegistryImport
     from dispatch_desktop.views.security.controller import SecurityController
 
+log = logging.getLogger(__name__)
 QUEUE_REFRESH_MS = 5000
 
 
@@ -71,6 +79,7 @@ class MainWindow(QMainWindow):
         self.controller = ConsoleController(ctx, self.runner, steps=steps, parent=self)
         self.themes = themes
         self.override_dialog: OverrideDialog | None = None
+        self.take_over_dialog: TakeOverDialog | None = None
         # Set by the composition root (app.open_console) when sign-in is in force.
         self.security: SecurityController | None = None
         self.supervisor_window: QWidget | None = None
@@ -213,6 +222,8 @@ class MainWindow(QMainWindow):
         c.unit_assigned.connect(self.on_controller_unit_assigned)
         c.message_posted.connect(self.on_controller_message_posted)
         c.error_raised.connect(self.on_controller_error_raised)
+        c.call_taken_over.connect(self.on_controller_call_taken_over)
+        self.call_pane.take_over_requested.connect(self.open_take_over_dialog)
         self.runner.busy_changed.connect(self.on_runner_busy_changed)
         self.queue.call_selected.connect(self.on_queue_call_selected)
         self.call_pane.note_submitted.connect(c.add_note)
@@ -257,6 +268,7 @@ class MainWindow(QMainWindow):
         self._shortcut("F9", self.show_supervisor_panel)
         self._shortcut("Ctrl+Shift+A", self.show_audit_viewer)
         self._shortcut("Ctrl+L", self.lock_console)
+        self._shortcut("Ctrl+T", self.open_take_over_dialog)
         self._shortcut("Ctrl+Shift+I", self.import_registry_file)
 
     def _set_tab_order(self) -> None:
@@ -319,6 +331,12 @@ class MainWindow(QMainWindow):
         if self.security is not None:
             self.security.shutdown()
         self.runner.shutdown()
+        # Once the runner has stopped (it drops queued work), so nothing re-takes a call
+        # after this: one short transaction, the last thing this window does.
+        try:
+            console.release_calls(self.ctx, "console closed")
+        except Exception:  # closing must not fail; an idle claim frees itself anyway
+            log.exception("could not free this console's calls at close")
         super().closeEvent(event)
 
     # --- actions --------------------------------------------------------------------------------
@@ -378,6 +396,17 @@ class MainWindow(QMainWindow):
     def lock_console(self) -> None:
         if self.security is not None:
             self.security.lock_now()
+
+    def use_security(self, security: SecurityController) -> None:
+        """Sign-in and the lock, for this window: a lock frees the calls this user holds,
+        and unlocking takes the call on screen again if nobody else took it meanwhile."""
+        self.security = security
+        security.signed_in.connect(self.on_security_signed_in)
+        security.locked.connect(self.on_security_locked)
+        security.unlocked.connect(self.controller.take_current)
+
+    def on_security_locked(self, _reason: str) -> None:
+        self.controller.release_calls("console locked")
 
     def on_security_signed_in(self, _session: object) -> None:
         actor = self.ctx.actor
@@ -445,6 +474,27 @@ class MainWindow(QMainWindow):
     def _forget_override_dialog(self, *_args: object) -> None:
         self.override_dialog = None
 
+    def open_take_over_dialog(self) -> None:
+        """Ctrl+T, or the banner's button: take over a call another console is working."""
+        detail = self.controller.detail
+        if detail is None or not self.call_pane.claim_banner.isVisible() or detail.holder is None:
+            return
+        dialog = TakeOverDialog(
+            detail.call_number, detail.holder.display_name, self.take_over, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._forget_take_over_dialog)
+        self.take_over_dialog = dialog
+        dialog.open()
+
+    def take_over(
+        self, reason: str, on_saved: Callable[[], None], on_error: Callable[[str], None]
+    ) -> None:
+        self.controller.take_over(reason, on_saved=on_saved, on_error=on_error)
+
+    def _forget_take_over_dialog(self, *_args: object) -> None:
+        self.take_over_dialog = None
+
     def assign_selected_unit(self) -> None:
         self.card.on_assign_button_clicked()
 
@@ -488,7 +538,9 @@ class MainWindow(QMainWindow):
     def on_controller_queue_loaded(self, rows: tuple[QueueRow, ...]) -> None:
         self.queue.set_rows(rows)
         if self.controller.detail is None and rows and not self.controller._loading_call:
-            self.queue.select_call(rows[0].call_id)
+            # Shown, not taken: nobody chose to work it yet (a click on it takes it).
+            self.queue.select_call(rows[0].call_id, notify=False)
+            self.controller.open_call(rows[0].call_id, take=False)
 
     def on_queue_call_selected(self, call_id: int) -> None:
         self.error_banner.hide()
@@ -509,6 +561,7 @@ class MainWindow(QMainWindow):
         ):
             # Routed by a policy edited since: offer its routes, reasons and labels.
             self.refresh_agency()
+        self.call_pane.viewer = self.card.viewer = self.ctx.actor.username
         self.call_pane.show_call(detail)
         self.people.show_call(detail)
         self.card.show_call(detail)
@@ -543,6 +596,11 @@ class MainWindow(QMainWindow):
 
     def on_controller_message_posted(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
+
+    def on_controller_call_taken_over(self, message: str) -> None:
+        self.error_banner.setText(f"⚠ {message}")
+        self.error_banner.show()
+        self.statusBar().showMessage(message, 15000)
 
     def on_controller_error_raised(self, message: str) -> None:
         self.error_banner.setText(f"⚠ {message}")

@@ -308,6 +308,16 @@ def _route(row: QueueRow, route_label: Callable[[str], str]) -> str:
     return f"{label} ✔ decided" if row.decided else f"{label} (recommended)"
 
 
+def _holder(row: QueueRow) -> str:
+    return row.holder.display_name if row.holder is not None else ""
+
+
+def _holder_tip(row: QueueRow) -> str:
+    if row.holder is None:
+        return "Nobody is working this call: opening it takes it."
+    return f"{row.holder.working_text()} (since {words.local_time(row.holder.since)})"
+
+
 class QueueModel(FrozenTableModel[QueueRow]):
     """Incoming and active calls."""
 
@@ -356,7 +366,9 @@ class QueueModel(FrozenTableModel[QueueRow]):
             sort=lambda r: -r.received_at.timestamp(),
             align_right=True,
         ),
+        Column[QueueRow]("Working", _holder, tooltip=_holder_tip),
     )
+    WAITING = 7  # the column that ages every second
 
     def row_of_call(self, call_id: int) -> int:
         for i, row in enumerate(self._rows):
@@ -367,9 +379,9 @@ class QueueModel(FrozenTableModel[QueueRow]):
     def refresh_elapsed(self) -> None:
         """The "waiting" column ages every second without a query."""
         if self._rows:
-            col = len(self.columns) - 1
+            col = self.WAITING
             self._text = [
-                (*texts[:col], _elapsed(row))
+                (*texts[:col], _elapsed(row), *texts[col + 1 :])
                 for texts, row in zip(self._text, self._rows, strict=True)
             ]
             self.dataChanged.emit(

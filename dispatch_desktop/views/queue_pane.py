@@ -48,12 +48,14 @@ class QueuePane(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((96, 140, 104, 160, 150, 170, 76, 64)):
+        for column, width in enumerate((96, 140, 104, 160, 150, 170, 76, 64, 110)):
             self.table.setColumnWidth(column, width)
         # Sized once from the font: a resize-to-contents column re-measures every row on
         # every change, which a long queue pays for on each refresh.
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("2611-00000") + 16)
         self.table.selectionModel().currentRowChanged.connect(self.on_table_current_changed)
+        self.table.clicked.connect(self.on_table_clicked)
+        self.table.activated.connect(self.on_table_clicked)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -96,6 +98,13 @@ class QueuePane(QWidget):
 
     def on_filter_edit_text_changed(self, text: str) -> None:
         self.model.set_filter(text)
+
+    def on_table_clicked(self, index: QModelIndex) -> None:
+        """A click (or Enter) on the call already selected opens it to work it too: it may
+        have been only shown so far (the first call, when the console started)."""
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        if isinstance(row, QueueRow) and row.call_id == self._selected:
+            self.call_selected.emit(row.call_id)
 
     def on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None

@@ -34,12 +34,25 @@ def restyle(widget: QWidget, name: str) -> None:
         widget.style().polish(widget)
 
 
-def assign_block_reason(detail: CallSnapshot | None, unit: UnitOption | None) -> str | None:
+def held_elsewhere(detail: CallSnapshot | None, viewer: str) -> str | None:
+    """Why this console may not decide or assign: another console is working the call."""
+    holder = detail.holder if detail is not None else None
+    if holder is None or holder.username == viewer:
+        return None
+    return f"{holder.working_text()}: take it over (Ctrl+T) to decide or assign."
+
+
+def assign_block_reason(
+    detail: CallSnapshot | None, unit: UnitOption | None, viewer: str = ""
+) -> str | None:
     """Why Assign is disabled, in words; None when it may be pressed."""
     if detail is None:
         return "No call selected."
     if detail.status is CallStatus.CLOSED:
         return "The call is closed."
+    busy = held_elsewhere(detail, viewer)
+    if busy is not None and not detail.assignments:
+        return busy
     if detail.recommendation is None:
         return "Waiting for the recommendation."
     if detail.decision is None:
@@ -59,6 +72,7 @@ class RecommendationCard(QFrame):
         super().__init__(parent)
         # The agency's route labels (its policy), set once the console's catalogue loads.
         self.route_label: Callable[[Route], str] = words.route_fallback
+        self.viewer = ""  # the signed-in user: a call someone else is working is theirs to decide
         self.setObjectName("recommendationCard")
         self.setAccessibleName("Recommendation")
         self.title = plain_label("Recommendation", self, name="paneTitle")
@@ -174,8 +188,9 @@ class RecommendationCard(QFrame):
         else:
             self.decision.setText(f"✔ Accepted by {decided.username}")
         undecided = rec is not None and decided is None
-        self.accept_button.setEnabled(undecided)
-        self.override_button.setEnabled(undecided)
+        free = held_elsewhere(detail, self.viewer) is None
+        self.accept_button.setEnabled(undecided and free)
+        self.override_button.setEnabled(undecided and free)
         assigned = bool(detail and detail.assignments)
         self.print_button.setEnabled(assigned)
         self.print_button.setToolTip("" if assigned else "Print the handoff after assignment.")
@@ -192,7 +207,7 @@ class RecommendationCard(QFrame):
         return self.units_model.row_at(index.row()) if index.isValid() else None
 
     def _update_assign(self, *_args: object) -> None:
-        reason = assign_block_reason(self.detail, self.selected_unit())
+        reason = assign_block_reason(self.detail, self.selected_unit(), self.viewer)
         self.assign_button.setEnabled(reason is None)
         if self.detail is not None and self.detail.assignments:
             units = ", ".join(a.call_sign for a in self.detail.assignments)
@@ -202,6 +217,6 @@ class RecommendationCard(QFrame):
 
     def on_assign_button_clicked(self, *_args: object) -> None:
         unit = self.selected_unit()
-        if unit is not None and assign_block_reason(self.detail, unit) is None:
+        if unit is not None and assign_block_reason(self.detail, unit, self.viewer) is None:
             self.assign_button.setEnabled(False)
             self.assign_requested.emit(unit.unit_id)

@@ -74,6 +74,8 @@ def test_losing_the_race_to_assign_says_who_won(qtbot: QtBot, ctx: AppContext) -
             u for u in console.units_for(session, ctx.agency, console.reload_detail(ctx, call_id))
             if u.unit_id != mine.unit_id
         )  # fmt: skip
+    # This console decided the call, so it is working it: M. Chen takes it over first.
+    console.take_over(other, call_id, "J. Ortiz stepped away")
     detail = console.reload_detail(ctx, call_id)
     console.assign(other, call_id, theirs.unit_id, seen_version=detail.version)
 

@@ -154,7 +154,13 @@ def test_scenario_mother_calls_co_responder_accept_assign(county: Database) -> N
     with county.uow() as session:
         keys = session.execute(select(OutboxMessage.kind, OutboxMessage.idempotency_key)).all()
         actions = session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars()
-        assert list(actions) == ["routing.recommend", "routing.accept", "call.assign"]
+        assert list(actions) == [
+            "routing.recommend",
+            "call.take",  # deciding a call nobody is working takes it
+            "routing.accept",
+            "call.assign",
+            "call.release",  # and assigning it ends the claim
+        ]
         assert audit.verify_chain(session).ok
         unit = session.get(Unit, result.unit_id)
         assert unit is not None and unit.status == "dispatched"
@@ -343,14 +349,16 @@ def test_triage_fields_from_context_and_from_the_database(county: Database) -> N
 def test_race_lost_after_the_version_check_writes_nothing(
     county: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Both consoles pass the version check; the other one commits first."""
+    """Both consoles saw the same version; the other one commits first. (Taking the call
+    is the assignment's first write, so it serialises them: this one then finds the call
+    assigned, and says by whom.)"""
     from dispatch_desktop.services.dispatch import decisions
 
     call_id = new_call(county, narrative="HEARING VOICES")
     rec = recompute(county, call_id, VOICES)
     accept(county, rec)
     seen = call_version(county, call_id)
-    original = decisions._refuse_unassignable
+    original = decisions.claims.take
     raced = []
 
     def other_console_first(*args: object, **kwargs: object) -> object:
@@ -359,7 +367,7 @@ def test_race_lost_after_the_version_check_writes_nothing(
             assign(county, call_id, "CR31", seen=seen)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(decisions, "_refuse_unassignable", other_console_first)
+    monkeypatch.setattr(decisions.claims, "take", other_console_first)
     with pytest.raises(ConflictError, match=r"^Call 2611-0042 was assigned by J\. Ortiz at 14:03$"):
         assign(county, call_id, "3D1", actor=CHEN, seen=seen)
     with county.uow() as session:

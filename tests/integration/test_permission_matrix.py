@@ -28,7 +28,7 @@ from dispatch_desktop.models.domain import (
     Role,
 )
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls, claims, console, decisions, pipeline
+from dispatch_desktop.services.dispatch import calls, console, decisions, pipeline
 from dispatch_desktop.services.dispatch.snapshot import get_call
 from dispatch_desktop.services.handoff.handoff import print_handoff
 from dispatch_desktop.services.link import audit_checkpoints
@@ -126,11 +126,17 @@ def _assign(c: County, a: Actor) -> object:
     decisions.decide(
         c.ctx.db, c.recommendation, actor=dispatcher, kind=DecisionKind.ACCEPT, policy=policy
     )
+    console.release_calls(c.as_(dispatcher), "console locked")  # free for ``a`` to assign
     with c.ctx.db.uow() as session:
         version = get_call(session, c.fresh_call).version
     return decisions.assign_unit(
         c.ctx.db, c.fresh_call, c.free_unit, actor=a, seen_version=version, policy=policy
     )
+
+
+def _take_over(c: County, a: Actor) -> object:
+    console.take_call(c.as_(Actor("jortiz", Role.DISPATCHER, "CONSOLE-07")), c.fresh_call)
+    return console.take_over(c.as_(a), c.fresh_call, "J. Ortiz is on another line")
 
 
 def _lookup(c: County, a: Actor) -> object:
@@ -179,10 +185,11 @@ USE_CASES: dict[str, tuple[auth.Permission, str, UseCase]] = {
         lambda c, a: console.reload_detail(c.as_(a), c.decided_call),
     ),
     "take a call": (auth.Permission.TAKE_CALLS, "call.create", _take),
-    "claim a call": (
-        auth.Permission.TAKE_CALLS, "call.claim",
-        lambda c, a: claims.claim_call(c.ctx.db, c.fresh_call, actor=a),
+    "open a call to work it": (
+        auth.Permission.TAKE_CALLS, "call.take",
+        lambda c, a: console.take_call(c.as_(a), c.fresh_call),
     ),
+    "take over a call": (auth.Permission.TAKE_CALLS, "call.takeover", _take_over),
     "add a note": (auth.Permission.TAKE_CALLS, "call.note", _note),
     "triage": (auth.Permission.TAKE_CALLS, "call.triage", _triage),  # audits only changes
     "confirm a match": (auth.Permission.LOOKUP_PERSON, "match.confirm", _confirm),

@@ -48,6 +48,7 @@ from dispatch_desktop.services.dispatch.snapshot import (
     nature,
     newest_ids,
 )
+from dispatch_desktop.services.dispatch.claims import DEFAULT_IDLE, Holder, holders
 from dispatch_desktop.services.security import audit, auth
 
 _NUMBER_RETRIES = 8
@@ -69,6 +70,7 @@ class QueueRow:
     route: Route | None
     decided: bool
     units: tuple[str, ...]
+    holder: Holder | None = None  # who is working it (an idle claim is not shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +254,11 @@ def save_classification(session: Session, call_id: int, result: ClassificationRe
 
 
 def list_queue(
-    session: Session, *, include_closed: bool = False, limit: int = 500
+    session: Session,
+    *,
+    include_closed: bool = False,
+    limit: int = 500,
+    claim_idle: dt.timedelta = DEFAULT_IDLE,
 ) -> tuple[QueueRow, ...]:
     """Incoming and active calls, newest first, each with its latest classification.
 
@@ -302,6 +308,7 @@ def list_queue(
         ):
             decided[call_id] = route
     units = _open_units(session, ids)
+    held = holders(session, ids, now=utcnow(), idle=claim_idle)
     rows: list[QueueRow] = []
     for call in calls:
         cls = classified.get(call.id)
@@ -320,6 +327,7 @@ def list_queue(
                 route=Route(shown_route) if shown_route else None,
                 decided=call.id in decided,
                 units=tuple(units.get(call.id, ())),
+                holder=held.get(call.id),
             )
         )
     return tuple(rows)

@@ -1,6 +1,7 @@
-"""The dispatcher's use cases at the console, after the triage pipeline: show a call,
-decide (accept or override), pick a unit and assign it, and what the console needs from
-the agency's files (routes and their labels, override reasons, indicator names, the shift).
+"""The dispatcher's use cases at the console: take a call (or take it over, with a reason),
+show it, decide (accept or override), pick a unit and assign it, release one's calls when
+the console locks or closes, and what the console needs from the agency's files (routes
+and their labels, override reasons, indicator names, the shift).
 
 Each takes the app context and reads the agency's files through ``ctx.agency``, never a
 file of its own: the override dialog offers the routes the agency switched on, under the
@@ -10,21 +11,27 @@ shift file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.errors import ConflictError
 from dispatch_desktop.models import utcnow
 from dispatch_desktop.models.domain import DecisionKind, Route
 from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls
+from dispatch_desktop.services.dispatch import calls, claims
 from dispatch_desktop.services.dispatch.snapshot import CallRepository, CallSnapshot
 from dispatch_desktop.services.security import audit, auth
+
+if TYPE_CHECKING:
+    from dispatch_desktop.services.dispatch import decisions
 
 
 def repository(session: Session, ctx: AppContext, now: dt.datetime | None = None) -> CallRepository:
@@ -36,6 +43,7 @@ def repository(session: Session, ctx: AppContext, now: dt.datetime | None = None
         ctx.cipher if may_view else None,
         now=now,
         review_days=ctx.settings.plan_review_days,
+        claim_idle=claim_idle(ctx),
     )
 
 
@@ -47,7 +55,10 @@ def shown_snapshot(repo: CallRepository, ctx: AppContext, call_id: int) -> CallS
     shown that is audited (person ids only, never content).
     """
     if repo.cipher is not None and not auth.allowed(ctx.actor, auth.Permission.VIEW_PLAN):
-        repo = CallRepository(repo.session, None, now=repo.now, review_days=repo.review_days)
+        repo = CallRepository(
+            repo.session, None, now=repo.now, review_days=repo.review_days,
+            claim_idle=repo.claim_idle,
+        )  # fmt: skip
     snapshot = repo.snapshot(call_id)
     shown = [
         p.person_id
@@ -91,6 +102,49 @@ def _first_view_in_window(
     return True
 
 
+def claim_idle(ctx: AppContext) -> dt.timedelta:
+    """How long a claim lasts without work on the call (the ``claim_idle_minutes`` setting)."""
+    return dt.timedelta(minutes=ctx.settings.claim_idle_minutes)
+
+
+def take_call(ctx: AppContext, call_id: int) -> CallSnapshot:
+    """Open a call to work it: take it unless another console is working it, and show it.
+
+    Taking renews this user's own claim. A call someone else is working is shown, not
+    taken: its detail names the holder, and taking it from them is `take_over`. An
+    assigned or closed call is only shown.
+    """
+    auth.require(
+        ctx.actor, auth.Permission.TAKE_CALLS, audit_in=ctx.db, action="call.take",
+        object_type="call", object_ids=[call_id],
+    )  # fmt: skip
+    _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
+    with ctx.db.transaction() as session:
+        # Held by someone else: nothing was written, and the detail shows who has it.
+        with contextlib.suppress(ConflictError):
+            claims.take(session, ctx.actor, call_id, idle=claim_idle(ctx))
+        return shown_snapshot(repository(session, ctx), ctx, call_id)
+
+
+def take_over(ctx: AppContext, call_id: int, reason: str) -> CallSnapshot:
+    """Take a call another console is working, with a reason (audited, naming the
+    previous holder); their console then shows who took it over."""
+    auth.require(
+        ctx.actor, auth.Permission.TAKE_CALLS, audit_in=ctx.db, action="call.takeover",
+        object_type="call", object_ids=[call_id],
+    )  # fmt: skip
+    _ = ctx.cipher
+    with ctx.db.transaction() as session:
+        claims.take_over(session, ctx.actor, call_id, reason, idle=claim_idle(ctx))
+        return shown_snapshot(repository(session, ctx), ctx, call_id)
+
+
+def release_calls(ctx: AppContext, why: str) -> list[int]:
+    """This console locked or closed: every call its user holds is free again (audited)."""
+    with ctx.db.transaction() as session:
+        return claims.release_all(session, ctx.actor, why)
+
+
 def reload_detail(ctx: AppContext, call_id: int) -> CallSnapshot:
     """View a call: plan content only for a role that may view plans (audited)."""
     auth.require(
@@ -109,11 +163,12 @@ def decide(
     route: Route | None = None,
     reason_code: str | None = None,
     reason_text: str | None = None,
-) -> None:
-    """Accept or override a recommendation (saved and audited before this returns)."""
+) -> decisions.Decision:
+    """Accept or override a recommendation (saved and audited before this returns).
+    Refused, naming who, while another console is working the call."""
     from dispatch_desktop.services.dispatch import decisions
 
-    decisions.decide(
+    return decisions.decide(
         ctx.db,
         recommendation_id,
         actor=ctx.actor,
@@ -122,20 +177,25 @@ def decide(
         reason_code=reason_code,
         reason_text=reason_text,
         policy=ctx.agency.policy,
+        claim_idle=claim_idle(ctx),
     )
 
 
-def assign(ctx: AppContext, call_id: int, unit_id: int, *, seen_version: int) -> None:
-    """Assign a unit; a ConflictError says who assigned the call first."""
+def assign(
+    ctx: AppContext, call_id: int, unit_id: int, *, seen_version: int
+) -> decisions.AssignmentResult:
+    """Assign a unit, which ends the claim on the call; a ConflictError says who assigned
+    the call first, or who is working it."""
     from dispatch_desktop.services.dispatch import decisions
 
-    decisions.assign_unit(
+    return decisions.assign_unit(
         ctx.db,
         call_id,
         unit_id,
         actor=ctx.actor,
         seen_version=seen_version,
         policy=ctx.agency.policy,
+        claim_idle=claim_idle(ctx),
     )
 
 
@@ -237,7 +297,7 @@ def console_catalogue(ctx: AppContext) -> ConsoleCatalogue:
 
 def queue_rows(ctx: AppContext) -> tuple[calls.QueueRow, ...]:
     with ctx.db.uow() as session:
-        return calls.list_queue(session)
+        return calls.list_queue(session, claim_idle=claim_idle(ctx))
 
 
 def unit_choices(ctx: AppContext, detail: CallSnapshot) -> tuple[calls.UnitOption, ...]:

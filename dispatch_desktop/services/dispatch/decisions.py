@@ -42,7 +42,7 @@ from dispatch_desktop.models.domain import (
     Route,
     UnitStatus,
 )
-from dispatch_desktop.services.dispatch import outbox
+from dispatch_desktop.services.dispatch import claims, outbox
 from dispatch_desktop.services.dispatch.snapshot import recommendation_from_row
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.routing.policy import Policy, ZoneMap
@@ -383,10 +383,12 @@ def decide(
     reason_text: str | None = None,
     policy: Policy,
     now: dt.datetime | None = None,
+    claim_idle: dt.timedelta = claims.DEFAULT_IDLE,
 ) -> Decision:
     """Record the dispatcher's accept or override of a recommendation, audited, with a
     message to CAD, in one transaction. Only the call's latest recommendation can be
-    decided, and only once."""
+    decided, and only once, and only by whoever is working the call: a free call is taken
+    by deciding it, and one another console is working is refused, naming who."""
     auth.require(
         actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action=f"routing.{kind}",
         object_type="recommendation", object_ids=[recommendation_id],
@@ -408,6 +410,10 @@ def decide(
             existing = _decision_row(session, rec.id)
             if existing is not None:
                 raise _already_decided(session, call, existing, policy)
+            claims.take(
+                session, actor, call.id, idle=claim_idle, now=when, doing="decide",
+                local=policy.local,
+            )  # fmt: skip
             recommended = Route(rec.route)
             if kind == DecisionKind.ACCEPT:
                 chosen, code, text = recommended, None, (reason_text or "").strip() or None
@@ -537,12 +543,15 @@ def assign_unit(
     seen_version: int,
     policy: Policy,
     now: dt.datetime | None = None,
+    claim_idle: dt.timedelta = claims.DEFAULT_IDLE,
 ) -> AssignmentResult:
     """Assign a unit to a call, from the call as the dispatcher saw it (``seen_version``).
 
     Refuses a behavioral-health call whose latest recommendation is not decided, and a unit
     that is out of service, busy or off shift. If another console changed the call first,
-    raises ConflictError naming who assigned it and when; nothing is written.
+    raises ConflictError naming who assigned it and when; nothing is written. Like
+    `decide`, it is refused while another console is working the call; assigning ends the
+    claim.
     """
     auth.require(
         actor, auth.Permission.TRIAGE_CALLS, audit_in=db, action="call.assign",
@@ -551,6 +560,11 @@ def assign_unit(
     when = now or utcnow()
     try:
         with db.transaction() as session:
+            # Before the call is loaded: the claim is written by a conditional UPDATE.
+            claims.take(
+                session, actor, call_id, idle=claim_idle, now=when, doing="assign",
+                local=policy.local,
+            )  # fmt: skip
             call = _get_call(session, call_id)
             if call.version != seen_version:
                 raise _lost_race(db, call_id, policy)
@@ -589,6 +603,7 @@ def assign_unit(
                 reason=f"{unit.call_sign}" + (f" ({route})" if route else ""),
                 at=when,
             )
+            claims.end_on_assignment(session, actor, call, when)
             outbox.enqueue(
                 session,
                 kind="assignment",

@@ -32,8 +32,8 @@ from dispatch_desktop.models.domain import (
 )
 from dispatch_desktop.services.agency import AgencyConfig
 from dispatch_desktop.services.context import AppContext
-from dispatch_desktop.services.dispatch import calls
-from dispatch_desktop.services.dispatch.console import shown_snapshot
+from dispatch_desktop.services.dispatch import calls, claims
+from dispatch_desktop.services.dispatch.console import claim_idle, shown_snapshot
 from dispatch_desktop.services.dispatch.snapshot import (
     CallRepository,
     CallSnapshot,
@@ -119,6 +119,7 @@ def process_call(
     with ctx.db.transaction() as session:
         repo = _repository(session, ctx, now)
         changes = _triage_in(repo, ctx, call_id, steps or default_steps())
+        claims.renew(session, ctx.actor, call_id, now)  # the holder is still at work on it
         detail = shown_snapshot(repo, ctx, call_id)
     return ProcessResult(detail=detail, changes=changes)
 
@@ -126,7 +127,10 @@ def process_call(
 def _repository(session: Session, ctx: AppContext, now: dt.datetime) -> CallRepository:
     # The pipeline reads plans to classify and route whoever runs it (the CAD link's
     # service account too); what the snapshot shows is then filtered by the reader's role.
-    return CallRepository(session, ctx.cipher, now=now, review_days=ctx.settings.plan_review_days)
+    return CallRepository(
+        session, ctx.cipher, now=now, review_days=ctx.settings.plan_review_days,
+        claim_idle=claim_idle(ctx),
+    )  # fmt: skip
 
 
 def triage_call(

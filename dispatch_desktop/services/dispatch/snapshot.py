@@ -52,6 +52,7 @@ from dispatch_desktop.models.domain import (
     SafetyFlag,
 )
 from dispatch_desktop.models.records import PlanView
+from dispatch_desktop.services.dispatch.claims import DEFAULT_IDLE, Holder, holders
 from dispatch_desktop.services.registry.lookup import PremiseAlertView, lookup_premise_alerts
 from dispatch_desktop.services.registry.plans import current_plan, read_plans
 from dispatch_desktop.services.security.crypto import FieldCipher
@@ -150,6 +151,7 @@ class CallSnapshot:
     assignments: tuple[AssignmentView, ...]
     persons: tuple[PersonMatch, ...]
     premise_alerts: tuple[PremiseAlertView, ...]
+    holder: Holder | None = None  # who is working it (an idle claim is not shown)
 
     @property
     def nature(self) -> str:
@@ -298,11 +300,13 @@ class CallRepository:
         *,
         now: dt.datetime | None = None,
         review_days: int = 365,
+        claim_idle: dt.timedelta = DEFAULT_IDLE,
     ) -> None:
         self.session = session
         self.cipher = cipher
         self.now = now or utcnow()
         self.review_days = review_days
+        self.claim_idle = claim_idle
         self._plans: dict[int, tuple[PlanView, ...]] = {}
 
     def plans(self, person_id: int) -> tuple[PlanView, ...]:
@@ -385,6 +389,7 @@ class CallRepository:
             ),
             persons=tuple(self._person_match(cp, plans_shown) for cp in call.persons),
             premise_alerts=self.premise_alerts(call.location),
+            holder=holders(session, [call.id], now=self.now, idle=self.claim_idle).get(call.id),
         )
 
     def _person_match(self, cp: CallPerson, plans_shown: bool) -> PersonMatch:

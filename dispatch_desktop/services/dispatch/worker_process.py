@@ -39,13 +39,15 @@ def warm_process(settings: Settings, actor: Actor) -> None:
     _ = ctx.agency
 
 
-# What the console may run in its worker process: reads and the pipeline, each taking the
-# context first. (Decisions and assignments stay in the console process, in order.)
+# What the console may run in its worker process: reads, the pipeline, and opening a call
+# to work it (a read with a one-row claim), each taking the context first. (Decisions,
+# assignments, take-overs and releases stay in the console process, in order.)
 PROCESS_TASKS: dict[str, Callable[..., object]] = {
     "process_call": pipeline.process_call,
     "queue_rows": console.queue_rows,
     "unit_choices": console.unit_choices,
     "reload_detail": console.reload_detail,
+    "take_call": console.take_call,
 }
 
 
