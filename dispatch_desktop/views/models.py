@@ -352,6 +352,8 @@ class QueueModel(FrozenTableModel[QueueRow]):
             colour=lambda r: words.COLOURS["danger"] if r.safety_flags else None,
             tooltip=lambda r: ", ".join(words.flag_label(f) for f in r.safety_flags),
         ),
+        # Who is working the call, beside the danger: the first thing another console needs.
+        Column[QueueRow]("Working", _holder, tooltip=_holder_tip),
         Column[QueueRow]("Nature", lambda r: r.nature),
         Column[QueueRow]("Location", lambda r: r.location),
         Column[QueueRow]("Route", lambda r: ""),  # by the agency's labels: see __init__
@@ -366,9 +368,8 @@ class QueueModel(FrozenTableModel[QueueRow]):
             sort=lambda r: -r.received_at.timestamp(),
             align_right=True,
         ),
-        Column[QueueRow]("Working", _holder, tooltip=_holder_tip),
     )
-    WAITING = 7  # the column that ages every second
+    WAITING = 8  # the column that ages every second
 
     def row_of_call(self, call_id: int) -> int:
         for i, row in enumerate(self._rows):

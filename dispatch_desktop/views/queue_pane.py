@@ -48,7 +48,7 @@ class QueuePane(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((96, 140, 104, 160, 150, 170, 76, 64, 110)):
+        for column, width in enumerate((96, 140, 104, 90, 160, 150, 170, 76, 64)):
             self.table.setColumnWidth(column, width)
         # Sized once from the font: a resize-to-contents column re-measures every row on
         # every change, which a long queue pays for on each refresh.

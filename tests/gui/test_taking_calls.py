@@ -57,7 +57,8 @@ def _working(win: MainWindow, call_id: int) -> tuple[str, str]:
     row = model.row_of_call(call_id)
     if row < 0:
         return "", ""
-    index = model.index(row, len(QueueModel.columns) - 1)
+    column = [c.title for c in QueueModel.columns].index("Working")
+    index = model.index(row, column)
     return str(index.data() or ""), str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
 
 

@@ -40,6 +40,7 @@ from dispatch_desktop.models.domain import (
     Route,
     SafetyFlag,
 )
+from dispatch_desktop.services.dispatch.claims import DEFAULT_IDLE, Holder, holders
 from dispatch_desktop.services.dispatch.snapshot import (
     aware,
     evidence_json,
@@ -48,7 +49,6 @@ from dispatch_desktop.services.dispatch.snapshot import (
     nature,
     newest_ids,
 )
-from dispatch_desktop.services.dispatch.claims import DEFAULT_IDLE, Holder, holders
 from dispatch_desktop.services.security import audit, auth
 
 _NUMBER_RETRIES = 8
