@@ -18,7 +18,7 @@ from dispatch_desktop.services.intake.classifier_quality import (
     load_corpus,
 )
 from dispatch_desktop.services.intake.lexicon import load_lexicon
-from dispatch_desktop.services.intake.model import LABELS, load_model
+from dispatch_desktop.services.intake.model import LABELS, LinearModel, load_model
 from dispatch_desktop.services.intake.training import (
     LexiconView,
     choose_raise_at,
@@ -200,3 +200,27 @@ def test_raise_at_is_chosen_where_the_model_separates_the_calls() -> None:
     assert all(
         raised(v, p, raise_at).behavioral_health == c.behavioral_health for c, v, p in scored
     )
+
+
+def test_the_model_lowers_bh_read_in_words_but_never_a_flag_or_a_bh_call_type() -> None:
+    # A model sure that nothing is BH (every probability about 0.01), allowed to lower.
+    sure_not = LinearModel(
+        version="t",
+        data_sha256="",
+        raise_at=dict.fromkeys(LABELS, 0.9),
+        intercepts=dict.fromkeys(LABELS, -4.6),
+        weights={},
+        scores={},
+        lower_bh_at=0.1,
+    )
+    both = dataclasses.replace(LEXICON, model=sure_not)
+    text = "SUICIDAL MALE WAVING A KNIFE AT THE BUS STOP"
+    lexicon_only = classify_call(None, None, text, lexicon=dataclasses.replace(LEXICON, model=None))
+    assert lexicon_only.behavioral_health
+    lowered = classify_call(None, None, text, lexicon=both)
+    assert not lowered.behavioral_health and not lowered.categories
+    assert lowered.safety_flags == lexicon_only.safety_flags
+    assert SafetyFlag.WEAPON in lowered.safety_flags
+    assert any("look-alike" in r for r in lowered.reasons)
+    # The call type says BH: the model does not overrule it.
+    assert classify_call("EDP", None, text, lexicon=both).behavioral_health

@@ -81,6 +81,7 @@ def fit(
     *,
     version: str,
     raise_at: Mapping[str, float] | None = None,
+    lower_bh_at: float = 0.0,
     scores: Mapping[str, Any] | None = None,
 ) -> LinearModel:
     """One logistic regression per label on the model's features; deterministic."""
@@ -119,6 +120,7 @@ def fit(
         version=version,
         data_sha256=data_sha256(calls),
         raise_at=dict(raise_at or DEFAULT_RAISE_AT),
+        lower_bh_at=lower_bh_at,
         intercepts=intercepts,
         weights={name: tuple(row) for name, row in rows.items()},
         scores=dict(scores or {}),
@@ -134,23 +136,40 @@ class LexiconView:
 
     prediction: Prediction
     ruled_out: frozenset[str]
+    # The call type alone reads as BH: the model never lowers it.
+    firm_bh: bool = False
 
 
 def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
-    result = classify_labelled(call, replace(lexicon, model=None))
+    alone = replace(lexicon, model=None)
+    result = classify_labelled(call, alone)
     ruled_out = frozenset(
         flag.value
         for span in result.evidence
         if span.negated and span.indicator in lexicon.indicators
         for flag in lexicon.indicators[span.indicator].flags
     )
-    return LexiconView(from_result(result), ruled_out)
+    firm = (
+        bool(call.nature)
+        and classify_labelled(replace(call, narrative=""), alone).behavioral_health
+    )
+    return LexiconView(from_result(result), ruled_out, firm)
+
+
+# The key of `lower_bh_at` among the thresholds choose_raise_at returns.
+LOWER_BH = "lower:behavioral_health"
+LOWER_THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
 def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, float]) -> Prediction:
-    """The lexicon's answer with what the model raises: classifier._second_opinion's rule."""
+    """The lexicon's answer with what the model raises or lowers: the rule of
+    classifier._second_opinion."""
     lex = view.prediction
-    bh = lex.behavioral_health or p[LABELS[0]] >= raise_at[LABELS[0]]
+    if lex.behavioral_health and not view.firm_bh and p[LABELS[0]] < raise_at.get(LOWER_BH, 0.0):
+        lex = Prediction(False, frozenset(), lex.safety_flags)
+    elif not lex.behavioral_health and p[LABELS[0]] >= raise_at[LABELS[0]]:
+        lex = Prediction(True, lex.categories, lex.safety_flags)
+    bh = lex.behavioral_health
     categories = set(lex.categories)
     if bh:
         categories.update(c for c in CATEGORY_LABELS if p[c] >= raise_at[c])
@@ -188,6 +207,8 @@ def choose_raise_at(
         return s.f1
 
     chosen[LABELS[0]] = best(LABELS[0], bh_f1)
+    # Lowering: the lowest threshold among the best (0 means never).
+    chosen[LOWER_BH] = max(LOWER_THRESHOLDS, key=lambda t: (bh_f1({**chosen, LOWER_BH: t}), -t))
     for category in CATEGORY_LABELS:
 
         def matches(raise_at: dict[str, float], category: str = category) -> float:
@@ -244,7 +265,9 @@ def tuned_fit(
             for c in calls
             if c.writer in group
         ]
-    return fit(calls, version=version, raise_at=choose_raise_at(scored), scores=scores)
+    chosen = choose_raise_at(scored)
+    lower = chosen.pop(LOWER_BH)
+    return fit(calls, version=version, raise_at=chosen, lower_bh_at=lower, scores=scores)
 
 
 # -- judging ------------------------------------------------------------------------------
