@@ -379,7 +379,7 @@ def classify_call(
             flags=flags,
             evidence=evidence,
             reasons=reasons,
-            ruled_out={f for h in scan.hits if h.negated for f in h.spec.flags},
+            ruled_out=_ruled_out(scan.hits),
             firm_bh=firm_bh,
         )
     version = lex.version if lex.model is None else f"{lex.version}+model:{lex.model.version}"
@@ -467,6 +467,21 @@ def _second_opinion(
             + (f", from {', '.join(words)}" if words else "")
         )
     return behavioral_health, score
+
+
+def _ruled_out(hits: Iterable[_Hit]) -> set[SafetyFlag]:
+    """Flags the call-taker ruled out in words: negated ("no weapons"), and a weapon
+    secured ("locked in the closet, RP has the key"): neither it nor the means at hand."""
+    out: set[SafetyFlag] = set()
+    for hit in hits:
+        if hit.negated:
+            out.update(hit.spec.flags)
+        elif hit.qualifier == _SECURED:
+            out.update(SECURED_RULES_OUT)
+    return out
+
+
+SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM})
 
 
 def _noisy_or(prior: float, weights: Iterable[float]) -> float:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dispatch_desktop.errors import UserError
+from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.classifier_quality import (
     LabelledCall,
     LabelScore,
@@ -148,6 +149,11 @@ def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
         for span in result.evidence
         if span.negated and span.indicator in lexicon.indicators
         for flag in lexicon.indicators[span.indicator].flags
+    ) | frozenset(
+        flag.value
+        for span in result.evidence
+        if span.qualifier == "secured"
+        for flag in classifier.SECURED_RULES_OUT
     )
     firm = (
         bool(call.nature)
