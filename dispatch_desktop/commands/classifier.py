@@ -61,6 +61,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev = actions.add_parser("eval", help="print the leave-one-writer-out table")
     ev.add_argument("--data", type=Path, nargs="+", metavar="FILE.jsonl")
     ev.add_argument("--json", action="store_true", help="the table as JSON")
+    ev.add_argument(
+        "--pool",
+        action="append",
+        default=[],
+        metavar="NAME=WRITER,WRITER",
+        help="also pool these writers' calls into one row (repeatable)",
+    )
     ev.set_defaults(func=_eval, no_context=True)
 
 
@@ -110,13 +117,19 @@ def _train(args: argparse.Namespace, _ctx: object) -> int:
     print(f"{len(calls)} labelled calls from {len({c.writer for c in calls})} writers")
     scores = training.lowo_table(training.lowo_predictions(calls, lexicon))
     version = f"lr1-{training.data_sha256(calls)[:12]}"
-    model = training.fit(calls, version=version, scores={"leave_one_writer_out": scores["all"]})
+    views = training.lexicon_views(calls, lexicon)
+    model = training.tuned_fit(
+        calls, views, version=version, scores={"leave_one_writer_out": scores["all"]}
+    )
     if args.with_labels:
         extra = load_corpus(args.with_labels)
         both = calls + extra
+        # The corrections change the weights; raise_at stays as chosen on the corpus's
+        # writers, so the fixed evaluation set judges the labels, not new thresholds.
         widened = training.fit(
             both,
             version=f"lr1-{training.data_sha256(both)[:12]}",
+            raise_at=model.raise_at,
             scores={"leave_one_writer_out": scores["all"], "with_labels": len(extra)},
         )
         before = _flag_figures(calls, dataclasses.replace(lexicon, model=model))
@@ -182,13 +195,20 @@ def danger_misrouted(
 def _eval(args: argparse.Namespace, _ctx: object) -> int:
     calls = _calls(args.data)
     agency = _agency(args)
+    pools: dict[str, list[str]] = {}
+    for spec in args.pool:
+        name, _, writers = spec.partition("=")
+        if not name or not writers:
+            raise UserError(f"--pool {spec}: expected NAME=WRITER,WRITER.", fix="")
+        pools[name] = writers.split(",")
     predictions = training.lowo_predictions(calls, _lexicon(agency))
-    table = training.lowo_table(predictions)
+    table = training.lowo_table(predictions, pools)
     policy = agency.policy
-    danger: dict[str, tuple[int, int]] = {}
-    for method in next(iter(predictions.values())):
-        pairs = [pair for writer in predictions.values() for pair in writer[method]]
-        danger[method] = danger_misrouted(pairs, policy)
+    danger: dict[str, dict[str, tuple[int, int]]] = {}
+    for pool, writers in {**pools, "all": list(predictions)}.items():
+        for method in next(iter(predictions.values())):
+            pairs = [pair for w in writers if w in predictions for pair in predictions[w][method]]
+            danger.setdefault(pool, {})[method] = danger_misrouted(pairs, policy)
     if args.json:
         print(json.dumps({"table": table, "danger_misrouted": danger}, indent=1))
         return 0
@@ -196,6 +216,7 @@ def _eval(args: argparse.Namespace, _ctx: object) -> int:
     print("\n".join(training.render(table)))
     print("\ncalls carrying a weapon, violence or imminent self-harm that were recommended")
     print("a route the policy excludes for it (all routes on duty):")
-    for method, (carrying, misrouted) in danger.items():
-        print(f"  {method:<9} {misrouted} of {carrying}")
+    for pool, methods in danger.items():
+        for method, (carrying, misrouted) in methods.items():
+            print(f"  {pool:<14} {method:<9} {misrouted} of {carrying}")
     return 0

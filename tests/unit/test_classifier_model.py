@@ -12,10 +12,19 @@ from dispatch_desktop.cli import main
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
-from dispatch_desktop.services.intake.classifier_quality import load_corpus
+from dispatch_desktop.services.intake.classifier_quality import (
+    LabelledCall,
+    Prediction,
+    load_corpus,
+)
 from dispatch_desktop.services.intake.lexicon import load_lexicon
-from dispatch_desktop.services.intake.model import load_model
-from dispatch_desktop.services.intake.training import fit
+from dispatch_desktop.services.intake.model import LABELS, LinearModel, load_model
+from dispatch_desktop.services.intake.training import (
+    LexiconView,
+    choose_raise_at,
+    fit,
+    raised,
+)
 
 LEXICON = load_lexicon()
 
@@ -121,6 +130,20 @@ def test_labels_that_lower_a_flags_recall_are_refused(tmp_path: Path) -> None:
             )
             for i in range(60)
         )
+        + "\n"
+        # Weapons they did label: the zorbit is no longer the only sign of one.
+        + "\n".join(
+            json.dumps(
+                {
+                    "id": f"p{i}",
+                    "narrative": f"man with a pistol in his belt outside unit {i}",
+                    "behavioral_health": False,
+                    "categories": [],
+                    "safety_flags": ["weapon"],
+                }
+            )
+            for i in range(30)
+        )
         + "\n",
         encoding="utf-8",
     )
@@ -135,10 +158,13 @@ def test_labels_that_lower_a_flags_recall_are_refused(tmp_path: Path) -> None:
 def test_eval_prints_every_way_of_classifying_per_writer(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["classifier", "eval", "--data", str(_corpus(tmp_path))]) == 0
+    data = str(_corpus(tmp_path))
+    assert main(["classifier", "eval", "--data", data, "--pool", "both=a,b"]) == 0
     out = capsys.readouterr().out
     for method in ("naive", "lexicon", "model", "combined"):
         assert method in out
+    # The pooled row scores every call of its writers: 12 here.
+    assert any(line.split()[:3] == ["both", "combined", "12"] for line in out.splitlines())
     assert "recommended" in out and "of" in out
 
 
@@ -154,3 +180,47 @@ def test_a_broken_model_file_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text('{"format": 1, "labels": []}', encoding="utf-8")
     with pytest.raises(UserError, match="not a classifier model file"):
         load_model(bad)
+
+
+def test_raise_at_is_chosen_where_the_model_separates_the_calls() -> None:
+    # Out-of-writer scores where every BH call the lexicon missed scores 0.4 and every
+    # other call 0.1: a fixed raise_at of 0.8 would raise none of them; the chosen one
+    # raises them all and nothing else.
+    def call(i: int, bh: bool) -> LabelledCall:
+        cats = frozenset({"mental_health"}) if bh else frozenset()
+        return LabelledCall(f"c{i}", None, "text", bh, cats, frozenset(), writer="w")
+
+    missed = LexiconView(Prediction(False, frozenset(), frozenset()), frozenset())
+    scored = [
+        (call(i, bh), missed, {**dict.fromkeys(LABELS, 0.1), LABELS[0]: 0.4 if bh else 0.1})
+        for i, bh in enumerate([True] * 10 + [False] * 30)
+    ]
+    raise_at = choose_raise_at(scored)
+    assert 0.1 < raise_at[LABELS[0]] <= 0.4
+    assert all(
+        raised(v, p, raise_at).behavioral_health == c.behavioral_health for c, v, p in scored
+    )
+
+
+def test_the_model_lowers_bh_read_in_words_but_never_a_flag_or_a_bh_call_type() -> None:
+    # A model sure that nothing is BH (every probability about 0.01), allowed to lower.
+    sure_not = LinearModel(
+        version="t",
+        data_sha256="",
+        raise_at=dict.fromkeys(LABELS, 0.9),
+        intercepts=dict.fromkeys(LABELS, -4.6),
+        weights={},
+        scores={},
+        lower_bh_at=0.1,
+    )
+    both = dataclasses.replace(LEXICON, model=sure_not)
+    text = "SUICIDAL MALE WAVING A KNIFE AT THE BUS STOP"
+    lexicon_only = classify_call(None, None, text, lexicon=dataclasses.replace(LEXICON, model=None))
+    assert lexicon_only.behavioral_health
+    lowered = classify_call(None, None, text, lexicon=both)
+    assert not lowered.behavioral_health and not lowered.categories
+    assert lowered.safety_flags == lexicon_only.safety_flags
+    assert SafetyFlag.WEAPON in lowered.safety_flags
+    assert any("look-alike" in r for r in lowered.reasons)
+    # The call type says BH: the model does not overrule it.
+    assert classify_call("EDP", None, text, lexicon=both).behavioral_health

@@ -304,6 +304,9 @@ def classify_call(
         _read(narrative, lex, "narrative", scan, nature=False)
 
     contributions: dict[str, float] = {}
+    # What the call type alone says: the model never lowers a BH call type (nor a call
+    # whose person has a crisis plan).
+    nature_contributions: dict[str, float] = {}
     category_weight: dict[Category, float] = {}
     current_categories: set[Category] = set(nature_categories)
     for hit in scan.hits:
@@ -322,6 +325,8 @@ def classify_call(
         bh_weight = weight * scoring.crime_damping if spec.weak and scan.crime else weight
         if bh_weight > contributions.get(spec.id, 0.0):
             contributions[spec.id] = bh_weight
+        if hit.source == "nature" and bh_weight > nature_contributions.get(spec.id, 0.0):
+            nature_contributions[spec.id] = bh_weight
         if spec.category is not None:
             if weight > category_weight.get(spec.category, 0.0):
                 category_weight[spec.category] = weight
@@ -331,11 +336,9 @@ def classify_call(
         contributions["known_crisis_plan"] = scoring.known_plan_weight
         reasons.append("a person on this call has a crisis plan")
 
-    remaining = 1.0 - prior
-    for weight in contributions.values():
-        remaining *= 1.0 - weight
-    score = round(1.0 - remaining, 4)
+    score = _noisy_or(prior, contributions.values())
     behavioral_health = score >= scoring.threshold
+    firm_bh = known_plan or _noisy_or(prior, nature_contributions.values()) >= scoring.threshold
     categories: set[Category] = set()
     if behavioral_health:
         categories = set(nature_categories)
@@ -376,7 +379,8 @@ def classify_call(
             flags=flags,
             evidence=evidence,
             reasons=reasons,
-            ruled_out={f for h in scan.hits if h.negated for f in h.spec.flags},
+            ruled_out=_ruled_out(scan.hits),
+            firm_bh=firm_bh,
         )
     version = lex.version if lex.model is None else f"{lex.version}+model:{lex.model.version}"
     return ClassificationResult(
@@ -406,8 +410,11 @@ def _second_opinion(
     evidence: list[EvidenceSpan],
     reasons: list[str],
     ruled_out: set[SafetyFlag],
+    firm_bh: bool,
 ) -> tuple[bool, float]:
-    """Let the model raise BH, a category or a flag the lexicon missed; it removes nothing.
+    """Let the model raise BH, a category or a flag the lexicon missed, or lower a BH the
+    lexicon read only in the words (not `firm_bh`: the call type, a crisis plan); it never
+    removes a flag.
 
     A flag the call-taker ruled out in words ("no weapons seen") is not raised.
 
@@ -416,7 +423,14 @@ def _second_opinion(
     probability = model.score(nature, narrative)
     up = model.raised(probability)
     raised: list[str] = []
-    if not behavioral_health and "behavioral_health" in up:
+    p_bh = probability["behavioral_health"]
+    if behavioral_health and not firm_bh and p_bh < model.lower_bh_at:
+        behavioral_health, score = False, round(p_bh, 4)
+        categories.clear()
+        reasons.append(
+            f"model ({p_bh:.2f}): not behavioral health; the words above read as a look-alike"
+        )
+    elif not behavioral_health and "behavioral_health" in up:
         behavioral_health = True
         score = max(score, round(probability["behavioral_health"], 4))
         raised.append("behavioral_health")
@@ -453,6 +467,28 @@ def _second_opinion(
             + (f", from {', '.join(words)}" if words else "")
         )
     return behavioral_health, score
+
+
+def _ruled_out(hits: Iterable[_Hit]) -> set[SafetyFlag]:
+    """Flags the call-taker ruled out in words: negated ("no weapons"), and a weapon
+    secured ("locked in the closet, RP has the key"): neither it nor the means at hand."""
+    out: set[SafetyFlag] = set()
+    for hit in hits:
+        if hit.negated:
+            out.update(hit.spec.flags)
+        elif hit.qualifier == _SECURED:
+            out.update(SECURED_RULES_OUT)
+    return out
+
+
+SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM})
+
+
+def _noisy_or(prior: float, weights: Iterable[float]) -> float:
+    remaining = 1.0 - prior
+    for weight in weights:
+        remaining *= 1.0 - weight
+    return round(1.0 - remaining, 4)
 
 
 def _source_text(hit: _Hit, narrative: str, code: str | None, text: str | None) -> str:

@@ -9,7 +9,10 @@ resources/classifier_model.json; this module reads that file and needs no scikit
 
 How it combines with the lexicon (docs/classifier.md):
 - it can raise BH, a category or a safety flag that the lexicon did not find, when its
-  probability reaches the label's `raise_at`; it never removes anything the lexicon found;
+  probability reaches the label's `raise_at`;
+- it can lower BH when its BH probability is under `lower_bh_at` and the call type alone
+  does not read as BH (a look-alike: "dying to get home", a drunk fight); it never removes
+  a safety flag;
 - every label it raises is shown with its evidence: the words that contributed most,
   as spans with `source="model"`.
 """
@@ -210,6 +213,8 @@ class LinearModel:
     # feature name -> ((label index, weight), ...)
     weights: Mapping[str, tuple[tuple[int, float], ...]]
     scores: Mapping[str, Any]
+    # BH found by the lexicon's narrative reading is lowered under this probability (0: never).
+    lower_bh_at: float = 0.0
 
     def score(self, nature: str, narrative: str) -> dict[str, float]:
         """The probability of each label."""
@@ -254,6 +259,7 @@ class LinearModel:
             "data_sha256": self.data_sha256,
             "labels": list(LABELS),
             "raise_at": dict(self.raise_at),
+            "lower_bh_at": self.lower_bh_at,
             "intercepts": dict(self.intercepts),
             "scores": self.scores,
             "weights": {label: dict(sorted(per_label[label].items())) for label in LABELS},
@@ -272,6 +278,7 @@ def model_from_json(data: Mapping[str, Any], origin: str) -> LinearModel:
             version=str(data["version"]),
             data_sha256=str(data["data_sha256"]),
             raise_at={k: float(v) for k, v in data["raise_at"].items()},
+            lower_bh_at=float(data.get("lower_bh_at", 0.0)),
             intercepts={label: float(data["intercepts"][label]) for label in LABELS},
             weights={name: tuple(row) for name, row in rows.items()},
             scores=dict(data.get("scores", {})),

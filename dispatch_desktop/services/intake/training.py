@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dispatch_desktop.errors import UserError
+from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.classifier_quality import (
     LabelledCall,
+    LabelScore,
     Prediction,
     QualityReport,
     category_accuracy,
@@ -30,12 +33,17 @@ from dispatch_desktop.services.intake.classifier_quality import (
     naive_baseline,
 )
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
-from dispatch_desktop.services.intake.model import LABELS, LinearModel, call_features
+from dispatch_desktop.services.intake.model import (
+    CATEGORY_LABELS,
+    FLAG_LABELS,
+    LABELS,
+    LinearModel,
+    call_features,
+)
 
-# A label is raised by the model when its probability reaches this. Chosen, with C, on the
-# leave-one-writer-out table of the tuning writers only (the project's calls, nature,
-# safety, cad; docs/classifier.md): high for BH, lower for safety flags, which cost more
-# to miss than to raise.
+# A label is raised by the model when its probability reaches its `raise_at`. `tuned_fit`
+# chooses these on writer-grouped folds inside its own training data (never on the writer
+# being scored); these are the fallback when there are too few writers to fold.
 DEFAULT_RAISE_AT: dict[str, float] = {
     "behavioral_health": 0.8,
     "suicide_risk": 0.8,
@@ -49,6 +57,12 @@ DEFAULT_RAISE_AT: dict[str, float] = {
 }
 MIN_WEIGHT = 0.02
 C = 1.0
+# raise_at is chosen on this many writer-grouped folds of the training writers.
+INNER_FOLDS = 3
+THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(16))  # 0.2 .. 0.95
+# Flags' raise_at maximise F-beta with recall weighted FLAG_BETA times precision: a missed
+# danger costs more than an extra one.
+FLAG_BETA = 2.0
 
 
 def data_sha256(calls: Sequence[LabelledCall]) -> str:
@@ -68,6 +82,7 @@ def fit(
     *,
     version: str,
     raise_at: Mapping[str, float] | None = None,
+    lower_bh_at: float = 0.0,
     scores: Mapping[str, Any] | None = None,
 ) -> LinearModel:
     """One logistic regression per label on the model's features; deterministic."""
@@ -89,8 +104,10 @@ def fit(
     intercepts: dict[str, float] = {}
     for index, label in enumerate(LABELS):
         target = [1 if label in c.labels() else 0 for c in ordered]
-        if len(set(target)) < 2:
-            intercepts[label] = -10.0
+        if len(set(target)) < 2 or matrix.shape[1] == 0:
+            # Nothing to learn from: the label's base rate.
+            rate = min(max(sum(target) / len(target), 0.0001), 0.9999)
+            intercepts[label] = round(math.log(rate / (1 - rate)), 4)
             continue
         lr = LogisticRegression(
             C=C, solver="liblinear", class_weight="balanced", random_state=0, max_iter=1000
@@ -104,10 +121,159 @@ def fit(
         version=version,
         data_sha256=data_sha256(calls),
         raise_at=dict(raise_at or DEFAULT_RAISE_AT),
+        lower_bh_at=lower_bh_at,
         intercepts=intercepts,
         weights={name: tuple(row) for name, row in rows.items()},
         scores=dict(scores or {}),
     )
+
+
+# -- choosing raise_at inside the training data ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconView:
+    """What the lexicon alone says about a call, and the flags its words ruled out."""
+
+    prediction: Prediction
+    ruled_out: frozenset[str]
+    # The call type alone reads as BH: the model never lowers it.
+    firm_bh: bool = False
+
+
+def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
+    alone = replace(lexicon, model=None)
+    result = classify_labelled(call, alone)
+    ruled_out = frozenset(
+        flag.value
+        for span in result.evidence
+        if span.negated and span.indicator in lexicon.indicators
+        for flag in lexicon.indicators[span.indicator].flags
+    ) | frozenset(
+        flag.value
+        for span in result.evidence
+        if span.qualifier == "secured"
+        for flag in classifier.SECURED_RULES_OUT
+    )
+    firm = (
+        bool(call.nature)
+        and classify_labelled(replace(call, narrative=""), alone).behavioral_health
+    )
+    return LexiconView(from_result(result), ruled_out, firm)
+
+
+# The key of `lower_bh_at` among the thresholds choose_raise_at returns.
+LOWER_BH = "lower:behavioral_health"
+LOWER_THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
+
+
+def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, float]) -> Prediction:
+    """The lexicon's answer with what the model raises or lowers: the rule of
+    classifier._second_opinion."""
+    lex = view.prediction
+    if lex.behavioral_health and not view.firm_bh and p[LABELS[0]] < raise_at.get(LOWER_BH, 0.0):
+        lex = Prediction(False, frozenset(), lex.safety_flags)
+    elif not lex.behavioral_health and p[LABELS[0]] >= raise_at[LABELS[0]]:
+        lex = Prediction(True, lex.categories, lex.safety_flags)
+    bh = lex.behavioral_health
+    categories = set(lex.categories)
+    if bh:
+        categories.update(c for c in CATEGORY_LABELS if p[c] >= raise_at[c])
+        if not categories:
+            categories.add(max(CATEGORY_LABELS, key=lambda c: p[c]))
+    flags = set(lex.safety_flags)
+    flags.update(f for f in FLAG_LABELS if f not in view.ruled_out and p[f] >= raise_at[f])
+    return Prediction(bh, frozenset(categories), frozenset(flags))
+
+
+def _f_beta(tp: int, fp: int, fn: int, beta: float) -> float:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return (1 + beta * beta) * p * r / (beta * beta * p + r) if p + r else 0.0
+
+
+def choose_raise_at(
+    scored: Sequence[tuple[LabelledCall, LexiconView, Mapping[str, float]]],
+) -> dict[str, float]:
+    """Each label's raise_at, one label at a time (BH first, since categories follow it):
+    BH by F1, each category by its exact-match rate on BH calls, each flag by F-beta."""
+    chosen = dict.fromkeys(LABELS, 0.5)
+
+    def best(label: str, figure: Callable[[dict[str, float]], float]) -> float:
+        # Ties go to the threshold nearest 0.5: no more confident than the data asks.
+        return max(THRESHOLDS, key=lambda t: (figure({**chosen, label: t}), -abs(t - 0.5)))
+
+    def bh_f1(raise_at: dict[str, float]) -> float:
+        s = LabelScore()
+        for call, view, p in scored:
+            got = raised(view, p, raise_at).behavioral_health
+            s.tp += got and call.behavioral_health
+            s.fp += got and not call.behavioral_health
+            s.fn += call.behavioral_health and not got
+        return s.f1
+
+    chosen[LABELS[0]] = best(LABELS[0], bh_f1)
+    # Lowering: the lowest threshold among the best (0 means never).
+    chosen[LOWER_BH] = max(LOWER_THRESHOLDS, key=lambda t: (bh_f1({**chosen, LOWER_BH: t}), -t))
+    for category in CATEGORY_LABELS:
+
+        def matches(raise_at: dict[str, float], category: str = category) -> float:
+            bh = [(call, raised(view, p, raise_at)) for call, view, p in scored]
+            kept = [(c, got) for c, got in bh if c.behavioral_health]
+            right = sum(
+                (category in c.categories) == (category in got.categories) for c, got in kept
+            )
+            return right / len(kept) if kept else 1.0
+
+        chosen[category] = best(category, matches)
+    for flag in FLAG_LABELS:
+
+        def f_beta(raise_at: dict[str, float], flag: str = flag) -> float:
+            tp = fp = fn = 0
+            for call, view, p in scored:
+                got = flag in raised(view, p, raise_at).safety_flags
+                want = flag in call.safety_flags
+                tp, fp, fn = tp + (got and want), fp + (got and not want), fn + (want and not got)
+            return _f_beta(tp, fp, fn, FLAG_BETA)
+
+        chosen[flag] = best(flag, f_beta)
+    return chosen
+
+
+Views = Mapping[tuple[str, str], LexiconView]
+
+
+def lexicon_views(
+    calls: Sequence[LabelledCall], lexicon: CompiledLexicon
+) -> dict[tuple[str, str], LexiconView]:
+    return {(c.writer, c.id): lexicon_view(c, lexicon) for c in calls}
+
+
+def tuned_fit(
+    calls: Sequence[LabelledCall],
+    views: Views,
+    *,
+    version: str,
+    scores: Mapping[str, Any] | None = None,
+) -> LinearModel:
+    """`fit`, with each label's raise_at chosen on writer-grouped folds of `calls` only:
+    models trained on some of its writers score the others, and the thresholds that
+    combine best with the lexicon on those out-of-writer scores are kept."""
+    writers = sorted({c.writer for c in calls})
+    if len(writers) < 2:
+        return fit(calls, version=version, scores=scores)
+    groups = [set(writers[k::INNER_FOLDS]) for k in range(min(INNER_FOLDS, len(writers)))]
+    scored = []
+    for group in groups:
+        inner = fit([c for c in calls if c.writer not in group], version="inner")
+        scored += [
+            (c, views[(c.writer, c.id)], inner.score(c.nature or "", c.narrative))
+            for c in calls
+            if c.writer in group
+        ]
+    chosen = choose_raise_at(scored)
+    lower = chosen.pop(LOWER_BH)
+    return fit(calls, version=version, raise_at=chosen, lower_bh_at=lower, scores=scores)
 
 
 # -- judging ------------------------------------------------------------------------------
@@ -188,11 +354,12 @@ def lowo_predictions(calls: Sequence[LabelledCall], lexicon: CompiledLexicon) ->
     """{writer: {method: [(call, prediction)]}}, each writer's calls predicted by a model
     trained on every other writer."""
     makers = predictors(lexicon)
+    views = lexicon_views(calls, lexicon)
     out: Predictions = {}
     for writer in sorted({c.writer for c in calls}):
         train = [c for c in calls if c.writer != writer]
         test = [c for c in calls if c.writer == writer]
-        model = fit(train, version=f"lowo-{writer}")
+        model = tuned_fit(train, views, version=f"lowo-{writer}")
         out[writer] = {}
         for name, make in makers.items():
             predict = make(model)
@@ -210,15 +377,20 @@ def _summarise(pairs: Sequence[tuple[LabelledCall, Prediction]]) -> dict[str, An
     return summary(evaluate(calls, predict), calls, predict)
 
 
-def lowo_table(predictions: Predictions) -> dict[str, dict[str, dict[str, Any]]]:
-    """The summary per writer and method, and pooled over every writer ("all")."""
+def lowo_table(
+    predictions: Predictions, pools: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The summary per writer and method, pooled over each named group of writers
+    (`pools`: name -> writers), and pooled over every writer ("all")."""
     rows = {
         writer: {name: _summarise(pairs) for name, pairs in methods.items()}
         for writer, methods in predictions.items()
     }
+    groups = {**(pools or {}), "all": list(predictions)}
     methods = next(iter(predictions.values()), {})
-    rows["all"] = {
-        name: _summarise([pair for w in predictions.values() for pair in w[name]])
-        for name in methods
-    }
+    for pool, writers in groups.items():
+        chosen = [predictions[w] for w in writers if w in predictions]
+        rows[pool] = {
+            name: _summarise([pair for w in chosen for pair in w[name]]) for name in methods
+        }
     return rows
