@@ -20,6 +20,8 @@ from dispatch_desktop.services.intake.classifier_quality import (
 from dispatch_desktop.services.intake.lexicon import load_lexicon
 from dispatch_desktop.services.intake.model import LABELS, LinearModel, load_model
 from dispatch_desktop.services.intake.training import (
+    BH_FLOOR,
+    FLAG_FLOOR,
     LexiconView,
     choose_raise_at,
     fit,
@@ -182,24 +184,37 @@ def test_a_broken_model_file_is_one_clear_error(tmp_path: Path) -> None:
         load_model(bad)
 
 
-def test_raise_at_is_chosen_where_the_model_separates_the_calls() -> None:
-    # Out-of-writer scores where every BH call the lexicon missed scores 0.4 and every
-    # other call 0.1: a fixed raise_at of 0.8 would raise none of them; the chosen one
+def test_raise_at_is_chosen_where_the_model_separates_the_calls_never_under_its_floor() -> None:
+    # Out-of-writer scores where every weapon call the lexicon missed scores 0.6 and every
+    # other call 0.1: the default raise_at of 0.7 would raise none of them; the chosen one
     # raises them all and nothing else.
-    def call(i: int, bh: bool) -> LabelledCall:
-        cats = frozenset({"mental_health"}) if bh else frozenset()
-        return LabelledCall(f"c{i}", None, "text", bh, cats, frozenset(), writer="w")
+    def call(i: int, weapon: bool) -> LabelledCall:
+        flags = frozenset({"weapon"}) if weapon else frozenset()
+        return LabelledCall(f"c{i}", None, "text", False, frozenset(), flags, writer="w")
 
     missed = LexiconView(Prediction(False, frozenset(), frozenset()), frozenset())
     scored = [
-        (call(i, bh), missed, {**dict.fromkeys(LABELS, 0.1), LABELS[0]: 0.4 if bh else 0.1})
-        for i, bh in enumerate([True] * 10 + [False] * 30)
+        (call(i, w), missed, {**dict.fromkeys(LABELS, 0.1), "weapon": 0.6 if w else 0.1})
+        for i, w in enumerate([True] * 10 + [False] * 30)
     ]
     raise_at = choose_raise_at(scored)
-    assert 0.1 < raise_at[LABELS[0]] <= 0.4
+    assert FLAG_FLOOR <= raise_at["weapon"] <= 0.6
     assert all(
-        raised(v, p, raise_at).behavioral_health == c.behavioral_health for c, v, p in scored
+        ("weapon" in raised(v, p, raise_at).safety_flags) == ("weapon" in c.safety_flags)
+        for c, v, p in scored
     )
+
+    # A BH the lexicon found no word for takes a confident model, whatever the data: BH
+    # calls it scores 0.4 stay as the lexicon read them.
+    def bh_call(i: int, bh: bool) -> LabelledCall:
+        cats = frozenset({"mental_health"}) if bh else frozenset()
+        return LabelledCall(f"b{i}", None, "text", bh, cats, frozenset(), writer="w")
+
+    scored = [
+        (bh_call(i, bh), missed, {**dict.fromkeys(LABELS, 0.1), LABELS[0]: 0.4 if bh else 0.1})
+        for i, bh in enumerate([True] * 10 + [False] * 30)
+    ]
+    assert choose_raise_at(scored)[LABELS[0]] >= BH_FLOOR
 
 
 def test_the_model_lowers_bh_read_in_words_but_never_a_flag_or_a_bh_call_type() -> None:

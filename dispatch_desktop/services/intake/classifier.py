@@ -368,7 +368,9 @@ def classify_call(
             EvidenceSpan(0, 0, "crisis plan on file", "known_crisis_plan", source="registry")
         )
     reasons = [*reasons, *_reasons(scan.hits, narrative, nature_code, nature_text)]
-    if lex.model is not None:
+    # The model reads words: a call type alone is the call-type reader's, which knows
+    # agencies' codes better than the model does (see docs/classifier.md).
+    if lex.model is not None and narrative.strip():
         behavioral_health, score = _second_opinion(
             lex.model,
             nature_text or nature_code or "",
@@ -444,6 +446,8 @@ def _second_opinion(
             categories.add(_MODEL_CATEGORIES[best])
             raised.append(best)
     for label, flag in _MODEL_FLAGS.items():
+        if flag is SafetyFlag.IMMINENT_SELF_HARM and not behavioral_health:
+            continue  # a danger to oneself is a BH call: the model adds it only to one
         if flag not in flags and flag not in ruled_out and label in up:
             flags.add(flag)
             raised.append(label)

@@ -61,8 +61,15 @@ C = 1.0
 INNER_FOLDS = 3
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(16))  # 0.2 .. 0.95
 # Flags' raise_at maximise F-beta with recall weighted FLAG_BETA times precision: a missed
-# danger costs more than an extra one.
+# danger costs more than an extra one; never under FLAG_FLOOR, where a flag the model is
+# less sure of than not would be printed on the responder's sheet.
 FLAG_BETA = 2.0
+FLAG_FLOOR = 0.5
+# A BH the model raises has no word of the lexicon behind it: it takes a confident model.
+BH_FLOOR = 0.8
+# Imminent self-harm is a person's danger to themself, so a BH call: the model raises it
+# only on a call that is BH (docs/classifier.md's definitions).
+BH_ONLY_FLAGS = frozenset({"imminent_self_harm"})
 
 
 def data_sha256(calls: Sequence[LabelledCall]) -> str:
@@ -139,6 +146,8 @@ class LexiconView:
     ruled_out: frozenset[str]
     # The call type alone reads as BH: the model never lowers it.
     firm_bh: bool = False
+    # No narrative: the call type alone, which the model leaves to the lexicon.
+    nature_only: bool = False
 
 
 def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
@@ -159,7 +168,7 @@ def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
         bool(call.nature)
         and classify_labelled(replace(call, narrative=""), alone).behavioral_health
     )
-    return LexiconView(from_result(result), ruled_out, firm)
+    return LexiconView(from_result(result), ruled_out, firm, not call.narrative.strip())
 
 
 # The key of `lower_bh_at` among the thresholds choose_raise_at returns.
@@ -171,6 +180,8 @@ def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, flo
     """The lexicon's answer with what the model raises or lowers: the rule of
     classifier._second_opinion."""
     lex = view.prediction
+    if view.nature_only:
+        return lex
     if lex.behavioral_health and not view.firm_bh and p[LABELS[0]] < raise_at.get(LOWER_BH, 0.0):
         lex = Prediction(False, frozenset(), lex.safety_flags)
     elif not lex.behavioral_health and p[LABELS[0]] >= raise_at[LABELS[0]]:
@@ -182,7 +193,11 @@ def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, flo
         if not categories:
             categories.add(max(CATEGORY_LABELS, key=lambda c: p[c]))
     flags = set(lex.safety_flags)
-    flags.update(f for f in FLAG_LABELS if f not in view.ruled_out and p[f] >= raise_at[f])
+    flags.update(
+        f
+        for f in FLAG_LABELS
+        if f not in view.ruled_out and p[f] >= raise_at[f] and (bh or f not in BH_ONLY_FLAGS)
+    )
     return Prediction(bh, frozenset(categories), frozenset(flags))
 
 
@@ -199,9 +214,10 @@ def choose_raise_at(
     BH by F1, each category by its exact-match rate on BH calls, each flag by F-beta."""
     chosen = dict.fromkeys(LABELS, 0.5)
 
-    def best(label: str, figure: Callable[[dict[str, float]], float]) -> float:
+    def best(label: str, figure: Callable[[dict[str, float]], float], floor: float = 0.0) -> float:
         # Ties go to the threshold nearest 0.5: no more confident than the data asks.
-        return max(THRESHOLDS, key=lambda t: (figure({**chosen, label: t}), -abs(t - 0.5)))
+        allowed = [t for t in THRESHOLDS if t >= floor]
+        return max(allowed, key=lambda t: (figure({**chosen, label: t}), -abs(t - 0.5)))
 
     def bh_f1(raise_at: dict[str, float]) -> float:
         s = LabelScore()
@@ -212,7 +228,7 @@ def choose_raise_at(
             s.fn += call.behavioral_health and not got
         return s.f1
 
-    chosen[LABELS[0]] = best(LABELS[0], bh_f1)
+    chosen[LABELS[0]] = best(LABELS[0], bh_f1, BH_FLOOR)
     # Lowering: the lowest threshold among the best (0 means never).
     chosen[LOWER_BH] = max(LOWER_THRESHOLDS, key=lambda t: (bh_f1({**chosen, LOWER_BH: t}), -t))
     for category in CATEGORY_LABELS:
@@ -236,7 +252,7 @@ def choose_raise_at(
                 tp, fp, fn = tp + (got and want), fp + (got and not want), fn + (want and not got)
             return _f_beta(tp, fp, fn, FLAG_BETA)
 
-        chosen[flag] = best(flag, f_beta)
+        chosen[flag] = best(flag, f_beta, FLAG_FLOOR)
     return chosen
 
 
