@@ -27,13 +27,19 @@ from dispatch_desktop.settings import Settings
 from tests.memory_keyring import MemoryKeyring
 
 
-def _open(settings: Settings, actor: Actor, give_up_at: float) -> AppContext:
-    """Open the console's context, as a dispatcher would start it again after the server
-    said no: a restart may land while a slow machine is still starting the consoles."""
+def _start(settings: Settings, actor: Actor, give_up_at: float) -> AppContext:
+    """Open the console ready for the shift (keys, agency files), as a dispatcher would
+    start it again after the server said no: a restart may land while a slow machine is
+    still starting the consoles."""
     while True:
+        ctx = None
         try:
-            return AppContext.open(settings, actor=actor, migrate_schema=False)
-        except UserError:
+            ctx = AppContext.open(settings, actor=actor, migrate_schema=False)
+            _ = ctx.cipher, ctx.agency.policy, ctx.agency.lexicon
+            return ctx
+        except (UserError, DBAPIError):
+            if ctx is not None:
+                ctx.close()
             if time.monotonic() > give_up_at:
                 raise
             time.sleep(0.5)
@@ -54,9 +60,8 @@ def run_console(
         username=f"console{index:02d}", role=Role.DISPATCHER, workstation=f"PSAP-{index:02d}",
         display_name=f"Console {index:02d}",
     )  # fmt: skip
-    ctx = _open(settings, actor, time.monotonic() + seconds)
     # Ready before the shift starts, as a console is: keys, agency files, the pipeline.
-    _ = ctx.cipher, ctx.agency.policy, ctx.agency.lexicon
+    ctx = _start(settings, actor, time.monotonic() + seconds)
     from dispatch_desktop.services.intake import classifier  # noqa: F401
     from dispatch_desktop.services.routing import routing_context  # noqa: F401
 
