@@ -118,3 +118,21 @@ class PlanView:
             PlanStatus.CONSENT_REVOKED: "Crisis plan withheld: consent was revoked.",
             PlanStatus.NO_CONSENT: "Crisis plan withheld: no consent on file.",
         }[self.status]
+
+
+@dataclass(frozen=True, slots=True)
+class PremiseAlertView:
+    """A current alert at a call's address, as consent allows.
+
+    An alert whose consent is not in force still shows that it exists (its category is
+    safety information) but never its reason: ``reason`` then says the details are withheld.
+    """
+
+    alert_id: int
+    address: str
+    category: str
+    reason: str
+    source: str
+    expires_at: dt.datetime | None
+    withheld: bool = False  # the reason is not shown (consent not in force, or no cipher)
+    part2: bool = False  # the reason shown is a 42 CFR Part 2 disclosure

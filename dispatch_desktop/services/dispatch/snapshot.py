@@ -51,9 +51,8 @@ from dispatch_desktop.models.domain import (
     RouteAlternative,
     SafetyFlag,
 )
-from dispatch_desktop.models.records import PlanView
+from dispatch_desktop.models.records import PlanView, PremiseAlertView
 from dispatch_desktop.services.dispatch.claims import DEFAULT_IDLE, Holder, holders
-from dispatch_desktop.services.registry.lookup import PremiseAlertView, lookup_premise_alerts
 from dispatch_desktop.services.registry.plans import current_plan, read_plans
 from dispatch_desktop.services.security.crypto import FieldCipher
 
@@ -342,6 +341,10 @@ class CallRepository:
         """The call's alerts under the one rule (see `lookup.lookup_premise_alerts`)."""
         if not location or not location.strip():
             return ()
+        # The lookup's name and address libraries load on the task runner, when the first
+        # call is read, not while the console window opens.
+        from dispatch_desktop.services.registry.lookup import lookup_premise_alerts
+
         return lookup_premise_alerts(self.session, self.cipher, location, now=self.now)
 
     def snapshot(self, call_id: int, *, plans_shown: bool = True) -> CallSnapshot:

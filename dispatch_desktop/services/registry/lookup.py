@@ -35,6 +35,7 @@ from dispatch_desktop.models import (
 )
 from dispatch_desktop.models.base import utcnow
 from dispatch_desktop.models.domain import MatchBand, MatchStatus
+from dispatch_desktop.models.records import PremiseAlertView
 from dispatch_desktop.services.registry.normalize import (
     UNPARSED,
     DobQuery,
@@ -102,24 +103,6 @@ class PersonCandidate:
 
 CONSENT_NOT_IN_FORCE = "details withheld: consent not in force"
 REASON_WITHHELD = "(reason withheld)"
-
-
-@dataclass(frozen=True, slots=True)
-class PremiseAlertView:
-    """A current alert at a call's address, as consent allows.
-
-    An alert whose consent is not in force still shows that it exists (its category is
-    safety information) but never its reason: ``reason`` then says the details are withheld.
-    """
-
-    alert_id: int
-    address: str
-    category: str
-    reason: str
-    source: str
-    expires_at: dt.datetime | None
-    withheld: bool = False  # the reason is not shown (consent not in force, or no cipher)
-    part2: bool = False  # the reason shown is a 42 CFR Part 2 disclosure
 
 
 @dataclass(frozen=True, slots=True)
