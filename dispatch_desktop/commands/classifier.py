@@ -57,10 +57,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train.add_argument("--data", type=Path, nargs="+", metavar="FILE.jsonl")
     train.add_argument("--with-labels", type=Path, metavar="FILE.jsonl")
     train.add_argument("--out", type=Path, default=MODEL_OUT, metavar="FILE.json")
+    train.add_argument("--jobs", type=_jobs, default=1, metavar="N", help=JOBS_HELP)
     train.set_defaults(func=_train, no_context=True)
     ev = actions.add_parser("eval", help="print the leave-one-writer-out table")
     ev.add_argument("--data", type=Path, nargs="+", metavar="FILE.jsonl")
     ev.add_argument("--json", action="store_true", help="the table as JSON")
+    ev.add_argument("--jobs", type=_jobs, default=1, metavar="N", help=JOBS_HELP)
     ev.add_argument(
         "--pool",
         action="append",
@@ -69,6 +71,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also pool these writers' calls into one row (repeatable)",
     )
     ev.set_defaults(func=_eval, no_context=True)
+
+
+JOBS_HELP = "train N writers' models at once, one process each (default 1)"
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {text!r}")
+    return jobs
 
 
 def _calls(files: Sequence[Path] | None) -> list[LabelledCall]:
@@ -115,7 +130,7 @@ def _train(args: argparse.Namespace, _ctx: object) -> int:
     calls = _calls(args.data)
     lexicon = _lexicon(_agency(args))
     print(f"{len(calls)} labelled calls from {len({c.writer for c in calls})} writers")
-    scores = training.lowo_table(training.lowo_predictions(calls, lexicon))
+    scores = training.lowo_table(training.lowo_predictions(calls, lexicon, args.jobs))
     version = f"lr1-{training.data_sha256(calls)[:12]}"
     views = training.lexicon_views(calls, lexicon)
     model = training.tuned_fit(
@@ -201,7 +216,7 @@ def _eval(args: argparse.Namespace, _ctx: object) -> int:
         if not name or not writers:
             raise UserError(f"--pool {spec}: expected NAME=WRITER,WRITER.", fix="")
         pools[name] = writers.split(",")
-    predictions = training.lowo_predictions(calls, _lexicon(agency))
+    predictions = training.lowo_predictions(calls, _lexicon(agency), args.jobs)
     table = training.lowo_table(predictions, pools)
     policy = agency.policy
     danger: dict[str, dict[str, tuple[int, int]]] = {}

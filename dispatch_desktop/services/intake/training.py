@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -366,20 +367,49 @@ def render(rows: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:
 Predictions = dict[str, dict[str, list[tuple[LabelledCall, Prediction]]]]
 
 
-def lowo_predictions(calls: Sequence[LabelledCall], lexicon: CompiledLexicon) -> Predictions:
+def lowo_predictions(
+    calls: Sequence[LabelledCall], lexicon: CompiledLexicon, jobs: int = 1
+) -> Predictions:
     """{writer: {method: [(call, prediction)]}}, each writer's calls predicted by a model
-    trained on every other writer."""
-    makers = predictors(lexicon)
-    views = lexicon_views(calls, lexicon)
+    trained on every other writer. `jobs` > 1 trains that many writers' models at once,
+    each in its own process; every fit is deterministic, so the table is the same."""
+    global _LOWO
+    writers = sorted({c.writer for c in calls})
+    _LOWO = (list(calls), lexicon_views(calls, lexicon), lexicon)
+    try:
+        if jobs > 1 and len(writers) > 1:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(min(jobs, len(writers))) as pool:
+                answers = pool.map(_lowo_writer, writers, chunksize=1)
+        else:
+            answers = [_lowo_writer(w) for w in writers]
+    finally:
+        _LOWO = None
     out: Predictions = {}
-    for writer in sorted({c.writer for c in calls}):
-        train = [c for c in calls if c.writer != writer]
+    for writer, methods in zip(writers, answers, strict=True):
         test = [c for c in calls if c.writer == writer]
-        model = tuned_fit(train, views, version=f"lowo-{writer}")
-        out[writer] = {}
-        for name, make in makers.items():
-            predict = make(model)
-            out[writer][name] = [(call, predict(call)) for call in test]
+        out[writer] = {
+            name: list(zip(test, predicted, strict=True)) for name, predicted in methods.items()
+        }
+    return out
+
+
+# The leave-one-writer-out inputs, set for the worker processes (fork shares them).
+_LOWO: tuple[list[LabelledCall], Views, CompiledLexicon] | None = None
+
+
+def _lowo_writer(writer: str) -> dict[str, list[Prediction]]:
+    """One writer's calls predicted each way by a model trained on every other writer."""
+    if _LOWO is None:
+        raise RuntimeError("lowo_predictions sets the inputs first")
+    calls, views, lexicon = _LOWO
+    train = [c for c in calls if c.writer != writer]
+    test = [c for c in calls if c.writer == writer]
+    model = tuned_fit(train, views, version=f"lowo-{writer}")
+    out: dict[str, list[Prediction]] = {}
+    for name, make in predictors(lexicon).items():
+        predict = make(model)
+        out[name] = [predict(call) for call in test]
     return out
 
 
