@@ -1,7 +1,8 @@
 """`dispatch-desktop classifier train|eval`: the learned second opinion beside the lexicon.
 
 `train` rebuilds resources/classifier_model.json from the labelled corpus, reproducibly
-(the same data gives the same file), with its leave-one-writer-out scores inside.
+(the same data gives the same file), with its leave-one-writer-out scores inside; it
+prints the same table as `eval`, so one run gives the model and its figures.
 `train --with-labels FILE` adds supervisors' corrections (`review export-labels`) and
 refuses to write a model that lowers any safety flag's recall on the fixed evaluation set.
 `eval` prints the leave-one-writer-out table: the naive keyword baseline, the lexicon
@@ -58,21 +59,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train.add_argument("--with-labels", type=Path, metavar="FILE.jsonl")
     train.add_argument("--out", type=Path, default=MODEL_OUT, metavar="FILE.json")
     train.add_argument("--jobs", type=_jobs, default=1, metavar="N", help=JOBS_HELP)
+    train.add_argument(
+        "--pool", action="append", default=[], metavar="NAME=WRITER,WRITER", help=POOL_HELP
+    )
     train.set_defaults(func=_train, no_context=True)
     ev = actions.add_parser("eval", help="print the leave-one-writer-out table")
     ev.add_argument("--data", type=Path, nargs="+", metavar="FILE.jsonl")
     ev.add_argument("--json", action="store_true", help="the table as JSON")
     ev.add_argument("--jobs", type=_jobs, default=1, metavar="N", help=JOBS_HELP)
     ev.add_argument(
-        "--pool",
-        action="append",
-        default=[],
-        metavar="NAME=WRITER,WRITER",
-        help="also pool these writers' calls into one row (repeatable)",
+        "--pool", action="append", default=[], metavar="NAME=WRITER,WRITER", help=POOL_HELP
     )
     ev.set_defaults(func=_eval, no_context=True)
 
 
+POOL_HELP = "also pool these writers' calls into one row (repeatable)"
 JOBS_HELP = "train N writers' models at once, one process each (default 1)"
 
 
@@ -128,9 +129,11 @@ def _flag_figures(calls: Sequence[LabelledCall], lexicon: CompiledLexicon) -> di
 
 def _train(args: argparse.Namespace, _ctx: object) -> int:
     calls = _calls(args.data)
-    lexicon = _lexicon(_agency(args))
     print(f"{len(calls)} labelled calls from {len({c.writer for c in calls})} writers")
-    scores = training.lowo_table(training.lowo_predictions(calls, lexicon, args.jobs))
+    agency = _agency(args)
+    lexicon = _lexicon(agency)
+    predictions = training.lowo_predictions(calls, lexicon, args.jobs)
+    scores = _report(predictions, _pools(args.pool), agency.policy, as_json=False)
     version = f"lr1-{training.data_sha256(calls)[:12]}"
     views = training.lexicon_views(calls, lexicon)
     model = training.tuned_fit(
@@ -207,31 +210,48 @@ def danger_misrouted(
     return carrying, misrouted
 
 
-def _eval(args: argparse.Namespace, _ctx: object) -> int:
-    calls = _calls(args.data)
-    agency = _agency(args)
+def _pools(specs: Sequence[str]) -> dict[str, list[str]]:
     pools: dict[str, list[str]] = {}
-    for spec in args.pool:
+    for spec in specs:
         name, _, writers = spec.partition("=")
         if not name or not writers:
             raise UserError(f"--pool {spec}: expected NAME=WRITER,WRITER.", fix="")
         pools[name] = writers.split(",")
-    predictions = training.lowo_predictions(calls, _lexicon(agency), args.jobs)
+    return pools
+
+
+def _report(
+    predictions: training.Predictions,
+    pools: dict[str, list[str]],
+    policy: Policy,
+    *,
+    as_json: bool,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Print the leave-one-writer-out table and the misrouted dangers; return the table."""
     table = training.lowo_table(predictions, pools)
-    policy = agency.policy
     danger: dict[str, dict[str, tuple[int, int]]] = {}
     for pool, writers in {**pools, "all": list(predictions)}.items():
         for method in next(iter(predictions.values())):
             pairs = [pair for w in writers if w in predictions for pair in predictions[w][method]]
             danger.setdefault(pool, {})[method] = danger_misrouted(pairs, policy)
-    if args.json:
+    if as_json:
         print(json.dumps({"table": table, "danger_misrouted": danger}, indent=1))
-        return 0
-    print(f"leave-one-writer-out on {len(calls)} calls from {len(predictions)} writers")
+        return table
+    calls = sum(len(methods["combined"]) for methods in predictions.values())
+    print(f"leave-one-writer-out on {calls} calls from {len(predictions)} writers")
     print("\n".join(training.render(table)))
     print("\ncalls carrying a weapon, violence or imminent self-harm that were recommended")
     print("a route the policy excludes for it (all routes on duty):")
     for pool, methods in danger.items():
         for method, (carrying, misrouted) in methods.items():
             print(f"  {pool:<14} {method:<9} {misrouted} of {carrying}")
+    return table
+
+
+def _eval(args: argparse.Namespace, _ctx: object) -> int:
+    calls = _calls(args.data)
+    agency = _agency(args)
+    pools = _pools(args.pool)
+    predictions = training.lowo_predictions(calls, _lexicon(agency), args.jobs)
+    _report(predictions, pools, agency.policy, as_json=args.json)
     return 0

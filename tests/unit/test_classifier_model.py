@@ -172,6 +172,10 @@ def test_eval_prints_every_way_of_classifying_per_writer(
     assert "recommended" in out and "of" in out
     assert main(["classifier", "eval", "--data", data, "--pool", "both=a,b", "--jobs", "2"]) == 0
     assert capsys.readouterr().out == out
+    # Training prints the same table, so one run gives the model and its figures.
+    model = str(tmp_path / "model.json")
+    assert main(["classifier", "train", "--data", data, "--pool", "both=a,b", "--out", model]) == 0
+    assert out.strip() in capsys.readouterr().out
 
 
 def test_the_shipped_model_names_its_data_and_scores() -> None:
