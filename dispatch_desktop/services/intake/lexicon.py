@@ -9,10 +9,12 @@ that classifying a call is one linear scan of the text, whatever the size of the
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -309,48 +311,31 @@ class CompiledLexicon:
     nature: NatureCodeMap
     indicators: dict[str, IndicatorSpec] = field(default_factory=dict)
     call_types: CallTypeReader = field(default_factory=lambda: CallTypeReader(CallTypeSpec()))
+    # Sentence ends that no phrase can cover (see `boundary`), or None.
+    boundaries: re.Pattern[str] | None = None
     # The learned second opinion (services/intake/model.py), or None: the lexicon alone.
     model: LinearModel | None = None
 
-    def events(self, text: str) -> Iterator[tuple[int, int, Entry]]:
-        """(start, end, entry) for every phrase in `text`, in order, not overlapping."""
-        folded = " " + text.translate(ASCII_LOWER)
+    def boundary(self, text: str, pos: int) -> int:
+        """The first segment boundary in `text` at or after `pos`, else len(text).
+
+        A boundary is a sentence end that no phrase of this lexicon can cover, so the
+        phrases after it are the same whatever came before: reading can restart there.
+        """
+        if self.boundaries is None:
+            return len(text)
+        found = self.boundaries.search(text, pos)
+        return len(text) if found is None else found.start()
+
+    def phrases(self, text: str) -> PhraseScan:
+        """The phrases of `text`, to read from its start or from any segment boundary."""
         cased: list[tuple[int, int, Entry]] = []
         if self.case_pattern is not None:
             cased = [
                 (m.start(1) - 1, m.end(1) - 1, self.case_entries[m.group(1)])
                 for m in self.case_pattern.finditer(" " + text)
             ]
-        entries = self.entries
-        entry_for = self.entry_for
-        if not cased:
-            # The common case, kept free of the merge below.
-            for m in self.pattern.finditer(folded):
-                matched = m.group(1)
-                entry = entries.get(matched) or entry_for(matched)
-                if entry is not None:
-                    yield m.start(1) - 1, m.end(1) - 1, entry
-            return
-        k = 0
-        last_end = 0
-        for m in self.pattern.finditer(folded):
-            start, end = m.start(1) - 1, m.end(1) - 1
-            while k < len(cased) and cased[k][0] < start:
-                if cased[k][0] >= last_end and cased[k][1] <= start:
-                    yield cased[k]
-                    last_end = cased[k][1]
-                k += 1
-            if start < last_end:
-                continue
-            matched = m.group(1)
-            entry = entries.get(matched) or self.entry_for(matched)
-            if entry is not None:
-                yield start, end, entry
-                last_end = end
-        for item in cased[k:]:
-            if item[0] >= last_end:
-                yield item
-                last_end = item[1]
+        return PhraseScan(self, text, " " + text.translate(ASCII_LOWER), cased)
 
     def entry_for(self, matched: str) -> Entry | None:
         hit = self.case_entries.get(matched)
@@ -369,6 +354,92 @@ class CompiledLexicon:
             if hit is not None:
                 return hit
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseScan:
+    """One text's phrases, read from its start or from any segment boundary onwards."""
+
+    lexicon: CompiledLexicon
+    text: str
+    folded: str
+    cased: list[tuple[int, int, Entry]]
+
+    def events(self, after: int = -1) -> Iterator[tuple[int, int, Entry]]:
+        """(start, end, entry) for every phrase starting after `after` (a boundary, or -1
+        for the whole text), in order, not overlapping."""
+        lex = self.lexicon
+        entries = lex.entries
+        entry_for = lex.entry_for
+        matches = lex.pattern.finditer(self.folded, after + 1)
+        cased = self.cased
+        if not cased:
+            # The common case, kept free of the merge below.
+            for m in matches:
+                matched = m.group(1)
+                entry = entries.get(matched) or entry_for(matched)
+                if entry is not None:
+                    yield m.start(1) - 1, m.end(1) - 1, entry
+            return
+        k = bisect.bisect_right(cased, after, key=itemgetter(0))
+        last_end = 0
+        for m in matches:
+            start, end = m.start(1) - 1, m.end(1) - 1
+            while k < len(cased) and cased[k][0] < start:
+                if cased[k][0] >= last_end and cased[k][1] <= start:
+                    yield cased[k]
+                    last_end = cased[k][1]
+                k += 1
+            if start < last_end:
+                continue
+            matched = m.group(1)
+            entry = entries.get(matched) or entry_for(matched)
+            if entry is not None:
+                yield start, end, entry
+                last_end = end
+        for item in cased[k:]:
+            if item[0] >= last_end:
+                yield item
+                last_end = item[1]
+
+
+# Where a sentence ends (the classifier's scopes stop there too), and the ones among them
+# that can be segment boundaries: not white space, which a phrase's word gap can span.
+SENTENCE_END = ".;!?\n\r"
+_BOUNDARY_CHARS = ".;!?"
+
+
+def _boundary_pattern(terms: Iterable[str], case_terms: Iterable[str]) -> re.Pattern[str] | None:
+    """Sentence ends that no phrase can cover, whatever the lexicon's words.
+
+    A phrase can only cover such a character if one of its terms holds it, after some
+    character (a term starting with it rules it out): "poss." covers the full stop of
+    "POSS. OD" but not that of "YARD.". Terms are normalised (lower case, one space for
+    the word gap `[\\s-]+`); case-sensitive ones are matched as written.
+    """
+    before: dict[str, set[str]] = {c: set() for c in _BOUNDARY_CHARS}
+    usable = set(_BOUNDARY_CHARS)
+    for term, folded in [*((t, True) for t in terms), *((t, False) for t in case_terms)]:
+        for i, ch in enumerate(term):
+            if ch not in before:
+                continue
+            if i == 0:
+                usable.discard(ch)
+                continue
+            prev = term[i - 1]
+            if prev == " " and folded:
+                before[ch].update((r"\s", r"\-"))
+            else:
+                before[ch].add(re.escape(prev))
+                if folded and prev.isascii() and prev.isalpha():
+                    before[ch].add(prev.upper())
+    if not usable:
+        return None
+    chars = "".join(sorted(usable))
+    guards = "".join(
+        f"(?<![{''.join(sorted(before[ch]))}]{re.escape(ch)})" for ch in chars if before[ch]
+    )
+    return re.compile(f"[{re.escape(chars)}]{guards}")
 
 
 def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon:
@@ -436,8 +507,8 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         scoring=lex.scoring,
         pattern=pattern,
         case_pattern=case_pattern,
-        punct=re.compile(r"[.;!?\n\r,]"),
-        sentence_end=re.compile(r"[.;!?\n\r]"),
+        punct=re.compile(f"[{SENTENCE_END},]"),
+        sentence_end=re.compile(f"[{SENTENCE_END}]"),
         entries=entries,
         case_entries=case_entries,
         wildcard_entries=wild,
@@ -449,6 +520,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         ),
         indicators={ind.id: ind for ind in lex.indicators},
         call_types=CallTypeReader(lex.call_types),
+        boundaries=_boundary_pattern([*entries, *wild], case_entries),
     )
 
 
