@@ -94,6 +94,7 @@ def _words_between(text: str, a: int, b: int) -> int:
 
 
 _Key = tuple[str, bool, str]
+_NOTHING: frozenset[_Key] = frozenset()
 # Texts longer than this are read segment by segment, so that repeats can be skipped.
 SEGMENTS_FROM_CHARS = 2_000
 
@@ -115,6 +116,7 @@ class _Segments:
         self.text = text
         self.phrases = lex.phrases(text)
         self.boundary = lex.boundary
+        self.boundaries = lex.boundaries.finditer
         self.seen = seen
         # Segment text -> the hit keys it makes, or None when it reaches out.
         self.read: dict[str, frozenset[_Key] | None] = {}
@@ -138,31 +140,35 @@ class _Segments:
     def _move_to(self, pos: int) -> int | None:
         """Close the segment read and go to the one holding `pos`; if that one is a repeat
         to skip, skip it and every such one after it, and say where to read again."""
-        self._close(self.hits, self.reaches_out)
+        text, read = self.text, self.read
+        read[text[self.start + 1 : self.end + 1]] = (
+            None
+            if self.reaches_out
+            else frozenset((h.spec.id, h.negated, h.qualifier) for h in self.hits)
+        )
         self.hits = []
         self.reaches_out = False
-        self._next()
-        while pos > self.end:
-            self._close((), False)  # no phrase in it
-            self._next()
-        if not self._skippable():
+        start, end = self.end, self.boundary(text, self.end + 1)
+        while pos > end:
+            read[text[start + 1 : end + 1]] = _NOTHING  # no phrase in it
+            start, end = end, self.boundary(text, end + 1)
+        self.start, self.end = start, end
+        if not self._skippable(start, end):
             return None
-        self._next()
-        while self._skippable():
-            self._next()
-        return self.start
+        # A tight loop: a 1 MB text can hold ten thousand repeats in a row.
+        for found in self.boundaries(text, end + 1):
+            start, end = end, found.start()
+            if not self._skippable(start, end):
+                break
+        else:
+            start, end = end, len(text)  # the tail, read whatever it is
+        self.start, self.end = start, end
+        return start
 
-    def _next(self) -> None:
-        self.start, self.end = self.end, self.boundary(self.text, self.end + 1)
-
-    def _close(self, hits: Iterable[_Hit], reaches_out: bool) -> None:
-        keys = None if reaches_out else frozenset((h.spec.id, h.negated, h.qualifier) for h in hits)
-        self.read[self.text[self.start + 1 : self.end + 1]] = keys
-
-    def _skippable(self) -> bool:
-        if self.end >= len(self.text):
+    def _skippable(self, start: int, end: int) -> bool:
+        if end >= len(self.text):
             return False  # the text's tail, without its boundary: read it
-        segment = self.text[self.start + 1 : self.end + 1]
+        segment = self.text[start + 1 : end + 1]
         keys = self.read.get(segment)
         if keys is None:
             return False
@@ -170,7 +176,7 @@ class _Segments:
             seen = self.seen
             if any(seen.get(key, 0) < MAX_SPANS_PER_INDICATOR for key in keys):
                 return False
-            self.read[segment] = frozenset()  # kept in full for good
+            self.read[segment] = _NOTHING  # kept in full for good
         return True
 
 

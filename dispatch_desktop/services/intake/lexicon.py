@@ -9,12 +9,10 @@ that classifying a call is one linear scan of the text, whatever the size of the
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -289,6 +287,9 @@ class NatureCodeMap:
         return (code, self.codes[code]) if code else None
 
 
+_NEVER = re.compile(r"(?!)")  # a pattern that finds nothing
+
+
 @dataclass(frozen=True)
 class CompiledLexicon:
     """The lexicon and nature-code map, ready for `classify_call`.
@@ -311,8 +312,8 @@ class CompiledLexicon:
     nature: NatureCodeMap
     indicators: dict[str, IndicatorSpec] = field(default_factory=dict)
     call_types: CallTypeReader = field(default_factory=lambda: CallTypeReader(CallTypeSpec()))
-    # Sentence ends that no phrase can cover (see `boundary`), or None.
-    boundaries: re.Pattern[str] | None = None
+    # Sentence ends that no phrase can cover (see `boundary`).
+    boundaries: re.Pattern[str] = field(default_factory=lambda: _NEVER)
     # The learned second opinion (services/intake/model.py), or None: the lexicon alone.
     model: LinearModel | None = None
 
@@ -322,20 +323,12 @@ class CompiledLexicon:
         A boundary is a sentence end that no phrase of this lexicon can cover, so the
         phrases after it are the same whatever came before: reading can restart there.
         """
-        if self.boundaries is None:
-            return len(text)
         found = self.boundaries.search(text, pos)
         return len(text) if found is None else found.start()
 
     def phrases(self, text: str) -> PhraseScan:
         """The phrases of `text`, to read from its start or from any segment boundary."""
-        cased: list[tuple[int, int, Entry]] = []
-        if self.case_pattern is not None:
-            cased = [
-                (m.start(1) - 1, m.end(1) - 1, self.case_entries[m.group(1)])
-                for m in self.case_pattern.finditer(" " + text)
-            ]
-        return PhraseScan(self, text, " " + text.translate(ASCII_LOWER), cased)
+        return PhraseScan(self, " " + text, " " + text.translate(ASCII_LOWER))
 
     def entry_for(self, matched: str) -> Entry | None:
         hit = self.case_entries.get(matched)
@@ -356,14 +349,32 @@ class CompiledLexicon:
         return None
 
 
-@dataclass(frozen=True, slots=True)
 class PhraseScan:
-    """One text's phrases, read from its start or from any segment boundary onwards."""
+    """One text's phrases, read from its start or from any segment boundary onwards.
 
-    lexicon: CompiledLexicon
-    text: str
-    folded: str
-    cased: list[tuple[int, int, Entry]]
+    The case-sensitive phrases ("SI", "OD") are looked for only as far as the reading
+    goes, and a search is never repeated over text already searched, so that reading
+    that skips most of a long text costs only what it reads.
+    """
+
+    __slots__ = ("_case_pattern", "_found", "folded", "lexicon", "spaced")
+
+    def __init__(self, lexicon: CompiledLexicon, spaced: str, folded: str) -> None:
+        self.lexicon = lexicon
+        self.spaced = spaced  # the text with one space in front, as the patterns expect
+        self.folded = folded
+        self._case_pattern = lexicon.case_pattern or _NEVER
+        # The last case-sensitive search: where it started, and what it found.
+        self._found: tuple[int, re.Match[str] | None] = (len(spaced) + 1, None)
+
+    def _case_match(self, pos: int) -> re.Match[str] | None:
+        """The first case-sensitive phrase match at or after `pos` (in the spaced text)."""
+        searched_from, found = self._found
+        if searched_from <= pos and (found is None or found.start() >= pos):
+            return found
+        found = self._case_pattern.search(self.spaced, pos)
+        self._found = (pos, found)
+        return found
 
     def events(self, after: int = -1) -> Iterator[tuple[int, int, Entry]]:
         """(start, end, entry) for every phrase starting after `after` (a boundary, or -1
@@ -372,8 +383,7 @@ class PhraseScan:
         entries = lex.entries
         entry_for = lex.entry_for
         matches = lex.pattern.finditer(self.folded, after + 1)
-        cased = self.cased
-        if not cased:
+        if self._case_pattern is _NEVER:
             # The common case, kept free of the merge below.
             for m in matches:
                 matched = m.group(1)
@@ -381,15 +391,17 @@ class PhraseScan:
                 if entry is not None:
                     yield m.start(1) - 1, m.end(1) - 1, entry
             return
-        k = bisect.bisect_right(cased, after, key=itemgetter(0))
+        case_entries = lex.case_entries
+        cased = self._case_match(after + 1)
         last_end = 0
         for m in matches:
             start, end = m.start(1) - 1, m.end(1) - 1
-            while k < len(cased) and cased[k][0] < start:
-                if cased[k][0] >= last_end and cased[k][1] <= start:
-                    yield cased[k]
-                    last_end = cased[k][1]
-                k += 1
+            while cased is not None and cased.start(1) - 1 < start:
+                c_start, c_end = cased.start(1) - 1, cased.end(1) - 1
+                if c_start >= last_end and c_end <= start:
+                    yield c_start, c_end, case_entries[cased.group(1)]
+                    last_end = c_end
+                cased = self._case_match(cased.end())
             if start < last_end:
                 continue
             matched = m.group(1)
@@ -397,10 +409,12 @@ class PhraseScan:
             if entry is not None:
                 yield start, end, entry
                 last_end = end
-        for item in cased[k:]:
-            if item[0] >= last_end:
-                yield item
-                last_end = item[1]
+        while cased is not None:
+            c_start, c_end = cased.start(1) - 1, cased.end(1) - 1
+            if c_start >= last_end:
+                yield c_start, c_end, case_entries[cased.group(1)]
+                last_end = c_end
+            cased = self._case_match(cased.end())
 
 
 # Where a sentence ends (the classifier's scopes stop there too), and the ones among them
@@ -409,37 +423,42 @@ SENTENCE_END = ".;!?\n\r"
 _BOUNDARY_CHARS = ".;!?"
 
 
-def _boundary_pattern(terms: Iterable[str], case_terms: Iterable[str]) -> re.Pattern[str] | None:
+def _boundary_pattern(terms: Iterable[str], case_terms: Iterable[str]) -> re.Pattern[str]:
     """Sentence ends that no phrase can cover, whatever the lexicon's words.
 
-    A phrase can only cover such a character if one of its terms holds it, after some
-    character (a term starting with it rules it out): "poss." covers the full stop of
-    "POSS. OD" but not that of "YARD.". Terms are normalised (lower case, one space for
-    the word gap `[\\s-]+`); case-sensitive ones are matched as written.
+    A phrase covers such a character only where one of its terms holds it and the text
+    before it reads as that term so far: the full stop of "POSS. OD" is covered by the
+    term "poss.", and that of "YARD." is not. Terms are normalised (lower case, one space
+    for the word gap `[\\s-]+`, so only the part after a term's last space is checked);
+    case-sensitive ones are matched as written. A character a term starts with is never
+    a boundary.
     """
-    before: dict[str, set[str]] = {c: set() for c in _BOUNDARY_CHARS}
     usable = set(_BOUNDARY_CHARS)
+    guards: set[str] = set()
     for term, folded in [*((t, True) for t in terms), *((t, False) for t in case_terms)]:
         for i, ch in enumerate(term):
-            if ch not in before:
+            if ch not in usable:
                 continue
             if i == 0:
                 usable.discard(ch)
                 continue
-            prev = term[i - 1]
-            if prev == " " and folded:
-                before[ch].update((r"\s", r"\-"))
+            so_far = term[:i]
+            gap = folded and " " in so_far
+            if gap:
+                so_far = so_far[so_far.rindex(" ") + 1 :]
+            body = "".join(
+                f"[{c}{c.upper()}]" if folded and c.isascii() and c.isalpha() else re.escape(c)
+                for c in so_far
+            ) + re.escape(ch)
+            if gap:
+                guards.add(f"(?<![\\s\\-]{body})")
             else:
-                before[ch].add(re.escape(prev))
-                if folded and prev.isascii() and prev.isalpha():
-                    before[ch].add(prev.upper())
+                # The phrase starts after a character that is not a letter or digit.
+                guards.update((f"(?<![^A-Za-z0-9]{body})", f"(?<!^{body})"))
     if not usable:
-        return None
-    chars = "".join(sorted(usable))
-    guards = "".join(
-        f"(?<![{''.join(sorted(before[ch]))}]{re.escape(ch)})" for ch in chars if before[ch]
-    )
-    return re.compile(f"[{re.escape(chars)}]{guards}")
+        return _NEVER
+    chars = re.escape("".join(sorted(usable)))
+    return re.compile(f"[{chars}]" + "".join(sorted(guards)))
 
 
 def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon:
