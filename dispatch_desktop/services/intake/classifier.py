@@ -127,6 +127,11 @@ class _Segments:
         self.reaches_out = False
 
     def events(self) -> Iterator[tuple[int, int, Entry]]:
+        if self.end >= len(self.text):
+            return self.phrases.events()  # one segment: nothing to skip
+        return self._events()
+
+    def _events(self) -> Iterator[tuple[int, int, Entry]]:
         after: int | None = -1
         while after is not None:
             restart, after = after, None

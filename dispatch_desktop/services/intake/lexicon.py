@@ -328,7 +328,9 @@ class CompiledLexicon:
 
     def phrases(self, text: str) -> PhraseScan:
         """The phrases of `text`, to read from its start or from any segment boundary."""
-        return PhraseScan(self, " " + text, " " + text.translate(ASCII_LOWER))
+        # str.lower() is the same on ASCII text and much quicker on a short one.
+        folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+        return PhraseScan(self, " " + text, " " + folded)
 
     def entry_for(self, matched: str) -> Entry | None:
         hit = self.case_entries.get(matched)
@@ -393,15 +395,18 @@ class PhraseScan:
             return
         case_entries = lex.case_entries
         cased = self._case_match(after + 1)
+        # Where the next case-sensitive phrase starts (past the end when there is none).
+        c_start = len(self.spaced) if cased is None else cased.start(1) - 1
         last_end = 0
         for m in matches:
             start, end = m.start(1) - 1, m.end(1) - 1
-            while cased is not None and cased.start(1) - 1 < start:
-                c_start, c_end = cased.start(1) - 1, cased.end(1) - 1
+            while c_start < start and cased is not None:
+                c_end = cased.end(1) - 1
                 if c_start >= last_end and c_end <= start:
                     yield c_start, c_end, case_entries[cased.group(1)]
                     last_end = c_end
                 cased = self._case_match(cased.end())
+                c_start = len(self.spaced) if cased is None else cased.start(1) - 1
             if start < last_end:
                 continue
             matched = m.group(1)
