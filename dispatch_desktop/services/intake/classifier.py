@@ -112,14 +112,27 @@ class _Segments:
     `reaches_out` for a weapon or a "secured" phrase.
     """
 
+    __slots__ = (
+        "boundaries",
+        "boundary",
+        "end",
+        "hits",
+        "phrases",
+        "reaches_out",
+        "read",
+        "seen",
+        "start",
+        "text",
+    )
+
     def __init__(self, text: str, lex: CompiledLexicon, seen: dict[_Key, int]) -> None:
         self.text = text
         self.phrases = lex.phrases(text)
         self.boundary = lex.boundary
         self.boundaries = lex.boundaries.finditer
         self.seen = seen
-        # Segment text -> the hit keys it makes, or None when it reaches out.
-        self.read: dict[str, frozenset[_Key] | None] = {}
+        # Segment text -> the hit keys it makes (one that reaches out is not kept).
+        self.read: dict[str, frozenset[_Key]] = {}
         self.start = -1
         long_text = len(text) > SEGMENTS_FROM_CHARS
         self.end = lex.boundary(text, 0) if long_text else len(text)
@@ -146,13 +159,12 @@ class _Segments:
         """Close the segment read and go to the one holding `pos`; if that one is a repeat
         to skip, skip it and every such one after it, and say where to read again."""
         text, read = self.text, self.read
-        read[text[self.start + 1 : self.end + 1]] = (
-            None
-            if self.reaches_out
-            else frozenset((h.spec.id, h.negated, h.qualifier) for h in self.hits)
-        )
-        self.hits = []
-        self.reaches_out = False
+        if self.reaches_out:
+            self.reaches_out = False  # never skipped: nothing to remember
+        else:
+            keys = frozenset((h.spec.id, h.negated, h.qualifier) for h in self.hits)
+            read[text[self.start + 1 : self.end + 1]] = keys
+        self.hits.clear()
         start, end = self.end, self.boundary(text, self.end + 1)
         while pos > end:
             read[text[start + 1 : end + 1]] = _NOTHING  # no phrase in it
@@ -201,6 +213,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     # First cues of phrase families seen in this clause: family index -> (start, end).
     first_cues: dict[int, tuple[int, int]] = {}
     segments = _Segments(text, lex, out.seen)
+    segment_hit = segments.hits.append
 
     for start, end, entry in segments.events():
         # Punctuation between the previous phrase and this one closes scopes: a comma
@@ -254,7 +267,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 sentence_weapons.append(hit)
                 segments.reaches_out = True
             clause.append(hit)
-            segments.hits.append(hit)
+            segment_hit(hit)
         elif kind in _PRE_QUALIFIER:
             pre.append((_PRE_QUALIFIER[kind], start, end))
         elif kind in ("negation_post", "history_post", "negation_any"):

@@ -400,8 +400,9 @@ class PhraseScan:
         entries = lex.entries
         entry_for = lex.entry_for
         matches = lex.pattern.finditer(self.folded, after + 1)
-        if self._case_pattern is _NEVER:
-            # The common case, kept free of the merge below.
+        cased = self._case_match(after + 1)
+        if cased is None:
+            # No case-sensitive phrase ahead, the common case: kept free of the merge below.
             for m in matches:
                 matched = m.group(1)
                 entry = entries.get(matched) or entry_for(matched)
@@ -409,7 +410,6 @@ class PhraseScan:
                     yield m.start(1) - 1, m.end(1) - 1, entry
             return
         case_entries = lex.case_entries
-        cased = self._case_match(after + 1)
         # Where the next case-sensitive phrase starts (past the end when there is none).
         c_start = len(self.spaced) if cased is None else cased.start(1) - 1
         last_end = 0
