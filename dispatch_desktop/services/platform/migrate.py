@@ -58,11 +58,18 @@ def _plain_head() -> str | None:
     (a merge, a branch, a file without a revision line): then Alembic decides."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for script in (resources.files("dispatch_desktop") / "migrations" / "versions").iterdir():
-        if not script.name.endswith(".py"):
-            continue
-        found = _REVISION_LINE.finditer(script.read_text("utf-8"))
-        lines = {m.group(1): m.group(2) for m in found}
+    try:
+        scripts = [
+            script.read_text("utf-8")
+            for script in (
+                resources.files("dispatch_desktop") / "migrations" / "versions"
+            ).iterdir()
+            if script.name.endswith(".py")
+        ]
+    except OSError:
+        return None
+    for script in scripts:
+        lines = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(script)}
         if "revision" not in lines:
             return None
         revisions.add(lines["revision"])
