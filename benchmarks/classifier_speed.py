@@ -4,7 +4,13 @@ Prints calls per second over the labelled corpus (several passes), p50/p99 laten
 call, the time for a 1 MB narrative (dense with indicators and plain prose), and the same
 figures for a naive classifier that runs one regular expression per lexicon term, so the
 gain from compiling the lexicon into one pattern is visible. Targets: >= 5,000 calls/s,
-p99 < 2 ms, 1 MB < 200 ms.
+p99 < 2 ms, 1 MB < 200 ms. Every figure is given in wall-clock and in CPU time, with the
+load average: on a shared machine the wall clock counts other processes' turns too.
+
+A long narrative's repeated sentences are read once and then skipped while they can
+no longer change the answer (docs/classifier.md), but a sentence naming a weapon or a
+"secured" phrase is read every time; the last 1 MB text, one weapon sentence repeated,
+shows that worst case apart from the targets.
 
     .venv/bin/python benchmarks/classifier_speed.py [--passes N]
 """
@@ -25,6 +31,7 @@ from dispatch_desktop.services.intake.intake import split_nature
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "calls.jsonl"
+WORST_CASE = "one weapon sentence repeated"
 
 
 def naive_classifier(lex: CompiledLexicon) -> object:
@@ -89,11 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     plain_unit = "The caller says the weather was fine and the bus arrived on time this morning. "
     # Every corpus narrative in turn: varied call-taker text, an indicator every few words.
     mixed_unit = " ".join(n if n.endswith(".") else n + "." for _, _, n in calls if n) + " "
+    weapon_unit = "SUBJ SUICIDAL, HAS A KNIFE IN HIS HAND. "
     results = {}
     cases = (
         ("call-taker text, all corpus narratives repeated", mixed_unit),
         ("one BH sentence repeated", dense_unit),
         ("plain prose", plain_unit),
+        (WORST_CASE, weapon_unit),
     )
     for name, unit in cases:
         text = (unit * (1_048_576 // len(unit) + 1))[:1_048_576]
@@ -117,9 +126,14 @@ def main(argv: list[str] | None = None) -> int:
         f"naive baseline (one regex per term, {len(lex.entries)} terms): "
         f"{naive_rate:,.0f} calls/s; compiled lexicon is {rate / naive_rate:.1f}x faster"
     )
+    worst = results.pop(WORST_CASE)
     ok = cpu_rate >= 5000 and cpu_p99 < 2.0 and max(results.values()) < 0.2
     verdict = "met" if ok else "NOT met"
     print(f"targets on CPU time (>= 5,000 calls/s, p99 < 2 ms, 1 MB < 200 ms): {verdict}")
+    print(
+        f"worst case, {WORST_CASE}: {worst * 1000:.0f} ms CPU "
+        f"({'under' if worst < 0.2 else 'NOT under'} 200 ms)"
+    )
     print(f"(load average while measuring: {os.getloadavg()[0]:.1f})")
     return 0
 

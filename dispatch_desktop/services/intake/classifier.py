@@ -20,7 +20,7 @@ Every indicator that fired, negated or not, is kept as evidence, with its span.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from dispatch_desktop.models.domain import (
@@ -30,7 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon, IndicatorSpec
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, Entry, IndicatorSpec
 from dispatch_desktop.services.intake.model import LinearModel
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
@@ -93,6 +93,110 @@ def _words_between(text: str, a: int, b: int) -> int:
     return len(text[a:b].split())
 
 
+_Key = tuple[str, bool, str]
+_NOTHING: frozenset[_Key] = frozenset()
+# Texts longer than this are read segment by segment, so that repeats can be skipped.
+SEGMENTS_FROM_CHARS = 2_000
+
+
+class _Segments:
+    """The phrases of a text, with the repeats that cannot change the result left unread.
+
+    A pasted log or a 1 MB narrative is mostly the same sentences again. The text is cut
+    at its segment boundaries (`CompiledLexicon.boundary`: sentence ends no phrase can
+    cover), where every scope is closed, so a segment reads the same wherever it stands.
+    A repeat of a segment read before is skipped when it can add nothing: every hit it
+    makes is one `_Scan.keep` would drop (that indicator, negation and qualifier is kept
+    in full already), and it holds no weapon nor "secured" phrase, which reach into the
+    sentence before or after. The reader reports each segment's hits in `hits` and sets
+    `reaches_out` for a weapon or a "secured" phrase.
+    """
+
+    __slots__ = (
+        "boundaries",
+        "boundary",
+        "end",
+        "hits",
+        "phrases",
+        "reaches_out",
+        "read",
+        "seen",
+        "start",
+        "text",
+    )
+
+    def __init__(self, text: str, lex: CompiledLexicon, seen: dict[_Key, int]) -> None:
+        self.text = text
+        self.phrases = lex.phrases(text)
+        self.boundary = lex.boundary
+        self.boundaries = lex.boundaries.finditer
+        self.seen = seen
+        # Segment text -> the hit keys it makes (one that reaches out is not kept).
+        self.read: dict[str, frozenset[_Key]] = {}
+        self.start = -1
+        long_text = len(text) > SEGMENTS_FROM_CHARS
+        self.end = lex.boundary(text, 0) if long_text else len(text)
+        self.hits: list[_Hit] = []
+        self.reaches_out = False
+
+    def events(self) -> Iterator[tuple[int, int, Entry]]:
+        if self.end >= len(self.text):
+            return self.phrases.events()  # one segment: nothing to skip
+        return self._events()
+
+    def _events(self) -> Iterator[tuple[int, int, Entry]]:
+        after: int | None = -1
+        while after is not None:
+            restart, after = after, None
+            for event in self.phrases.events(restart):
+                if event[0] > self.end:
+                    after = self._move_to(event[0])
+                    if after is not None:
+                        break  # read again after the repeats
+                yield event
+
+    def _move_to(self, pos: int) -> int | None:
+        """Close the segment read and go to the one holding `pos`; if that one is a repeat
+        to skip, skip it and every such one after it, and say where to read again."""
+        text, read = self.text, self.read
+        if self.reaches_out:
+            self.reaches_out = False  # never skipped: nothing to remember
+        else:
+            keys = frozenset((h.spec.id, h.negated, h.qualifier) for h in self.hits)
+            read[text[self.start + 1 : self.end + 1]] = keys
+        self.hits.clear()
+        start, end = self.end, self.boundary(text, self.end + 1)
+        while pos > end:
+            read[text[start + 1 : end + 1]] = _NOTHING  # no phrase in it
+            start, end = end, self.boundary(text, end + 1)
+        self.start, self.end = start, end
+        if not self._skippable(start, end):
+            return None
+        # A tight loop: a 1 MB text can hold ten thousand repeats in a row.
+        for found in self.boundaries(text, end + 1):
+            start, end = end, found.start()
+            if not self._skippable(start, end):
+                break
+        else:
+            start, end = end, len(text)  # the tail, read whatever it is
+        self.start, self.end = start, end
+        return start
+
+    def _skippable(self, start: int, end: int) -> bool:
+        if end >= len(self.text):
+            return False  # the text's tail, without its boundary: read it
+        segment = self.text[start + 1 : end + 1]
+        keys = self.read.get(segment)
+        if keys is None:
+            return False
+        if keys:
+            seen = self.seen
+            if any(seen.get(key, 0) < MAX_SPANS_PER_INDICATOR for key in keys):
+                return False
+            self.read[segment] = _NOTHING  # kept in full for good
+        return True
+
+
 def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     """One pass over `text`: indicator hits with their scope qualifiers resolved."""
     scope_words = lex.scoring.scope_words
@@ -108,8 +212,10 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     last_end = 0
     # First cues of phrase families seen in this clause: family index -> (start, end).
     first_cues: dict[int, tuple[int, int]] = {}
+    segments = _Segments(text, lex, out.seen)
+    segment_hit = segments.hits.append
 
-    for start, end, entry in lex.events(text):
+    for start, end, entry in segments.events():
         # Punctuation between the previous phrase and this one closes scopes: a comma
         # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
         if start > last_end and punct(text, last_end, start):
@@ -159,7 +265,9 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                     hit.qualifier = _SECURED
                     secure_next = False
                 sentence_weapons.append(hit)
+                segments.reaches_out = True
             clause.append(hit)
+            segment_hit(hit)
         elif kind in _PRE_QUALIFIER:
             pre.append((_PRE_QUALIFIER[kind], start, end))
         elif kind in ("negation_post", "history_post", "negation_any"):
@@ -177,6 +285,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             if kind == "negation_any":
                 pre.append((_NEGATED, start, end))
         elif kind == "secured":
+            segments.reaches_out = True
             if any(q == _NEGATED for q, _, _ in pre):
                 continue  # "guns not locked up"
             target = next(

@@ -10,7 +10,7 @@ that classifying a call is one linear scan of the text, whatever the size of the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -183,10 +183,25 @@ def _node_line(node: yaml.Node, loc: Sequence[int | str]) -> int:
     return int(node.start_mark.line) + 1
 
 
+# libyaml's parser when PyYAML has it: the pure-Python one takes about 20 times as long
+# (a quarter of a second for this lexicon), and the policy is read before the window opens.
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """`text` parsed once: its data (as `yaml.safe_load` gives it) and its node tree, which
+    knows the line of every value. Raises `yaml.YAMLError`."""
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def _read_yaml(text: str, origin: str) -> tuple[Any, yaml.Node | None]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise LexiconError(f"{origin}, line {line}: not valid YAML ({exc.problem})") from exc
@@ -287,6 +302,9 @@ class NatureCodeMap:
         return (code, self.codes[code]) if code else None
 
 
+_NEVER = re.compile(r"(?!)")  # a pattern that finds nothing
+
+
 @dataclass(frozen=True)
 class CompiledLexicon:
     """The lexicon and nature-code map, ready for `classify_call`.
@@ -309,48 +327,25 @@ class CompiledLexicon:
     nature: NatureCodeMap
     indicators: dict[str, IndicatorSpec] = field(default_factory=dict)
     call_types: CallTypeReader = field(default_factory=lambda: CallTypeReader(CallTypeSpec()))
+    # Sentence ends that no phrase can cover (see `boundary`).
+    boundaries: re.Pattern[str] = field(default_factory=lambda: _NEVER)
     # The learned second opinion (services/intake/model.py), or None: the lexicon alone.
     model: LinearModel | None = None
 
-    def events(self, text: str) -> Iterator[tuple[int, int, Entry]]:
-        """(start, end, entry) for every phrase in `text`, in order, not overlapping."""
-        folded = " " + text.translate(ASCII_LOWER)
-        cased: list[tuple[int, int, Entry]] = []
-        if self.case_pattern is not None:
-            cased = [
-                (m.start(1) - 1, m.end(1) - 1, self.case_entries[m.group(1)])
-                for m in self.case_pattern.finditer(" " + text)
-            ]
-        entries = self.entries
-        entry_for = self.entry_for
-        if not cased:
-            # The common case, kept free of the merge below.
-            for m in self.pattern.finditer(folded):
-                matched = m.group(1)
-                entry = entries.get(matched) or entry_for(matched)
-                if entry is not None:
-                    yield m.start(1) - 1, m.end(1) - 1, entry
-            return
-        k = 0
-        last_end = 0
-        for m in self.pattern.finditer(folded):
-            start, end = m.start(1) - 1, m.end(1) - 1
-            while k < len(cased) and cased[k][0] < start:
-                if cased[k][0] >= last_end and cased[k][1] <= start:
-                    yield cased[k]
-                    last_end = cased[k][1]
-                k += 1
-            if start < last_end:
-                continue
-            matched = m.group(1)
-            entry = entries.get(matched) or self.entry_for(matched)
-            if entry is not None:
-                yield start, end, entry
-                last_end = end
-        for item in cased[k:]:
-            if item[0] >= last_end:
-                yield item
-                last_end = item[1]
+    def boundary(self, text: str, pos: int) -> int:
+        """The first segment boundary in `text` at or after `pos`, else len(text).
+
+        A boundary is a sentence end that no phrase of this lexicon can cover, so the
+        phrases after it are the same whatever came before: reading can restart there.
+        """
+        found = self.boundaries.search(text, pos)
+        return len(text) if found is None else found.start()
+
+    def phrases(self, text: str) -> PhraseScan:
+        """The phrases of `text`, to read from its start or from any segment boundary."""
+        # str.lower() is the same on ASCII text and much quicker on a short one.
+        folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+        return PhraseScan(self, " " + text, " " + folded)
 
     def entry_for(self, matched: str) -> Entry | None:
         hit = self.case_entries.get(matched)
@@ -369,6 +364,121 @@ class CompiledLexicon:
             if hit is not None:
                 return hit
         return None
+
+
+class PhraseScan:
+    """One text's phrases, read from its start or from any segment boundary onwards.
+
+    The case-sensitive phrases ("SI", "OD") are looked for only as far as the reading
+    goes, and a search is never repeated over text already searched, so that reading
+    that skips most of a long text costs only what it reads.
+    """
+
+    __slots__ = ("_case_pattern", "_found", "folded", "lexicon", "spaced")
+
+    def __init__(self, lexicon: CompiledLexicon, spaced: str, folded: str) -> None:
+        self.lexicon = lexicon
+        self.spaced = spaced  # the text with one space in front, as the patterns expect
+        self.folded = folded
+        self._case_pattern = lexicon.case_pattern or _NEVER
+        # The last case-sensitive search: where it started, and what it found.
+        self._found: tuple[int, re.Match[str] | None] = (len(spaced) + 1, None)
+
+    def _case_match(self, pos: int) -> re.Match[str] | None:
+        """The first case-sensitive phrase match at or after `pos` (in the spaced text)."""
+        searched_from, found = self._found
+        if searched_from <= pos and (found is None or found.start() >= pos):
+            return found
+        found = self._case_pattern.search(self.spaced, pos)
+        self._found = (pos, found)
+        return found
+
+    def events(self, after: int = -1) -> Iterator[tuple[int, int, Entry]]:
+        """(start, end, entry) for every phrase starting after `after` (a boundary, or -1
+        for the whole text), in order, not overlapping."""
+        lex = self.lexicon
+        entries = lex.entries
+        entry_for = lex.entry_for
+        matches = lex.pattern.finditer(self.folded, after + 1)
+        cased = self._case_match(after + 1)
+        if cased is None:
+            # No case-sensitive phrase ahead, the common case: kept free of the merge below.
+            for m in matches:
+                matched = m.group(1)
+                entry = entries.get(matched) or entry_for(matched)
+                if entry is not None:
+                    yield m.start(1) - 1, m.end(1) - 1, entry
+            return
+        case_entries = lex.case_entries
+        # Where the next case-sensitive phrase starts (past the end when there is none).
+        c_start = len(self.spaced) if cased is None else cased.start(1) - 1
+        last_end = 0
+        for m in matches:
+            start, end = m.start(1) - 1, m.end(1) - 1
+            while c_start < start and cased is not None:
+                c_end = cased.end(1) - 1
+                if c_start >= last_end and c_end <= start:
+                    yield c_start, c_end, case_entries[cased.group(1)]
+                    last_end = c_end
+                cased = self._case_match(cased.end())
+                c_start = len(self.spaced) if cased is None else cased.start(1) - 1
+            if start < last_end:
+                continue
+            matched = m.group(1)
+            entry = entries.get(matched) or entry_for(matched)
+            if entry is not None:
+                yield start, end, entry
+                last_end = end
+        while cased is not None:
+            c_start, c_end = cased.start(1) - 1, cased.end(1) - 1
+            if c_start >= last_end:
+                yield c_start, c_end, case_entries[cased.group(1)]
+                last_end = c_end
+            cased = self._case_match(cased.end())
+
+
+# Where a sentence ends (the classifier's scopes stop there too), and the ones among them
+# that can be segment boundaries: not white space, which a phrase's word gap can span.
+SENTENCE_END = ".;!?\n\r"
+_BOUNDARY_CHARS = ".;!?"
+
+
+def _boundary_pattern(terms: Iterable[str], case_terms: Iterable[str]) -> re.Pattern[str]:
+    """Sentence ends that no phrase can cover, whatever the lexicon's words.
+
+    A phrase covers such a character only where one of its terms holds it and the text
+    before it reads as that term so far: the full stop of "POSS. OD" is covered by the
+    term "poss.", and that of "YARD." is not. Terms are normalised (lower case, one space
+    for the word gap `[\\s-]+`, so only the part after a term's last space is checked);
+    case-sensitive ones are matched as written. A character a term starts with is never
+    a boundary.
+    """
+    usable = set(_BOUNDARY_CHARS)
+    guards: set[str] = set()
+    for term, folded in [*((t, True) for t in terms), *((t, False) for t in case_terms)]:
+        for i, ch in enumerate(term):
+            if ch not in usable:
+                continue
+            if i == 0:
+                usable.discard(ch)
+                continue
+            so_far = term[:i]
+            gap = folded and " " in so_far
+            if gap:
+                so_far = so_far[so_far.rindex(" ") + 1 :]
+            body = "".join(
+                f"[{c}{c.upper()}]" if folded and c.isascii() and c.isalpha() else re.escape(c)
+                for c in so_far
+            ) + re.escape(ch)
+            if gap:
+                guards.add(f"(?<![\\s\\-]{body})")
+            else:
+                # The phrase starts after a character that is not a letter or digit.
+                guards.update((f"(?<![^A-Za-z0-9]{body})", f"(?<!^{body})"))
+    if not usable:
+        return _NEVER
+    chars = re.escape("".join(sorted(usable)))
+    return re.compile(f"[{chars}]" + "".join(sorted(guards)))
 
 
 def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon:
@@ -436,8 +546,8 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         scoring=lex.scoring,
         pattern=pattern,
         case_pattern=case_pattern,
-        punct=re.compile(r"[.;!?\n\r,]"),
-        sentence_end=re.compile(r"[.;!?\n\r]"),
+        punct=re.compile(f"[{SENTENCE_END},]"),
+        sentence_end=re.compile(f"[{SENTENCE_END}]"),
         entries=entries,
         case_entries=case_entries,
         wildcard_entries=wild,
@@ -449,6 +559,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         ),
         indicators={ind.id: ind for ind in lex.indicators},
         call_types=CallTypeReader(lex.call_types),
+        boundaries=_boundary_pattern([*entries, *wild], case_entries),
     )
 
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -31,7 +31,7 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Route, SafetyFlag, UnitCapability
 
 # One YAML-location walker for every validated resource file (lexicon, policy, zones).
-from dispatch_desktop.services.intake.lexicon import _node_line
+from dispatch_desktop.services.intake.lexicon import _node_line, parse_yaml
 
 ALL_FLAGS: tuple[SafetyFlag, ...] = tuple(SafetyFlag)
 
@@ -331,8 +331,7 @@ def _describe_errors(exc: ValidationError, root: yaml.Node | None) -> list[str]:
 def parse_yaml_model(text: str, model: type[M], what: str, origin: str) -> M:
     """Validate YAML ``text`` as ``model``; a UserError names every bad line and field."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
+        data, root = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
