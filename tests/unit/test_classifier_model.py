@@ -247,3 +247,31 @@ def test_the_model_lowers_bh_read_in_words_but_never_a_flag_or_a_bh_call_type() 
     assert any("look-alike" in r for r in lowered.reasons)
     # The call type says BH: the model does not overrule it.
     assert classify_call("EDP", None, text, lexicon=both).behavioral_health
+
+
+def test_a_label_adds_each_feature_of_the_call_once_to_its_intercept() -> None:
+    import math
+
+    model = LinearModel(
+        version="t",
+        data_sha256="",
+        raise_at={},
+        intercepts=dict.fromkeys(LABELS, -1.0),
+        weights={
+            "w:knife": ((5, 2.5), (6, 0.5)),
+            "b:has knife": ((5, 1.0),),
+            "p:hall": ((2, 3.0),),
+        },
+        scores={},
+    )
+
+    def sigmoid(x: float) -> float:
+        return 1.0 / (1.0 + math.exp(-x))
+
+    # "knife" in the call type and twice in the narrative is one feature; the pair "has
+    # knife" another; "hallucinating" is read by its first four letters.
+    p = model.score("KNIFE", "he has knife, the knife, hallucinating")
+    assert p["weapon"] == pytest.approx(sigmoid(-1.0 + 2.5 + 1.0))
+    assert p["violence"] == pytest.approx(sigmoid(-1.0 + 0.5))
+    assert p["mental_health"] == pytest.approx(sigmoid(-1.0 + 3.0))
+    assert p["medical"] == pytest.approx(sigmoid(-1.0))

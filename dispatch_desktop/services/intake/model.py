@@ -25,6 +25,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -216,19 +217,35 @@ class LinearModel:
     # BH found by the lexicon's narrative reading is lowered under this probability (0: never).
     lower_bh_at: float = 0.0
 
+    @cached_property
+    def _dense(self) -> dict[str, tuple[float, ...]]:
+        """Each feature's weights as one value per label (0.0 where it has none), so a call's
+        totals are column sums done in C rather than a Python loop per weight."""
+        dense: dict[str, tuple[float, ...]] = {}
+        for name, row in self.weights.items():
+            values = [0.0] * len(LABELS)
+            for index, weight in row:
+                values[index] = weight
+            dense[name] = tuple(values)
+        return dense
+
     def score(self, nature: str, narrative: str) -> dict[str, float]:
         """The probability of each label."""
-        totals = [self.intercepts[label] for label in LABELS]
-        weights = self.weights
-        for name in {*feature_names(nature), *feature_names(narrative)}:
-            row = weights.get(name)
-            if row is not None:
-                for index, weight in row:
-                    totals[index] += weight
+        dense = self._dense
+        rows = [
+            dense[name]
+            for name in {*feature_names(nature), *feature_names(narrative)}
+            if name in dense
+        ]
+        rows.append(self._intercept_row)
         return {
             label: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
-            for label, total in zip(LABELS, totals, strict=True)
+            for label, total in zip(LABELS, map(sum, zip(*rows, strict=True)), strict=True)
         }
+
+    @cached_property
+    def _intercept_row(self) -> tuple[float, ...]:
+        return tuple(self.intercepts[label] for label in LABELS)
 
     def raised(self, probabilities: Mapping[str, float]) -> set[str]:
         return {label for label, p in probabilities.items() if p >= self.raise_at.get(label, 1.01)}
