@@ -7,6 +7,7 @@ module to apply it to every test there.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,12 +21,26 @@ from dispatch_desktop.services.platform import migrate
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import auth, secrets
 
+SITE_FLOOR_COST = "password_hash_time_cost = 2\npassword_hash_memory_kib = 19456\n"
+"""A site file at the lowest argon2 cost the settings accept: a command run in the test
+(which opens the app context, so sets the site's cost) hashes at it, not at the default."""
+
 
 @pytest.fixture(autouse=True)
-def cheap_argon2() -> Iterator[None]:
+def cheap_argon2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     auth.configure_hasher(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+    site = tmp_path / "site-settings.toml"
+    site.write_text(SITE_FLOOR_COST, encoding="utf-8")
+    monkeypatch.setenv("DISPATCH_SITE_SETTINGS", str(site))
     yield
     auth.configure_hasher()
+
+
+def add_site_settings(text: str) -> None:
+    """Add ``text`` (TOML) to the site file `cheap_argon2` made: the site's own keys go
+    there, since a user file may not set them once a site file exists."""
+    site = Path(os.environ["DISPATCH_SITE_SETTINGS"])
+    site.write_text(site.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 CLI_PASSWORD = "amber kettle orbit"

@@ -39,10 +39,6 @@ def upgrade_schema(
     return current
 
 
-def _site_hashing(settings: Settings) -> tuple[int, int]:
-    return settings.password_hash_time_cost, settings.password_hash_memory_kib
-
-
 def operator(settings: Settings) -> Actor:
     """Whoever runs this process before anyone signs in: named in the audit log as the
     operating-system user, with no role, so every use case refuses them. The console's
@@ -118,12 +114,10 @@ class AppContext:
         caller has resolved them already (the CLI does, before it sets the agency clock)."""
         if agency_release is None:
             settings, agency_release = use_agency_files(settings)
-        if _site_hashing(settings) != _site_hashing(Settings()):
-            # A site's own argon2 cost; left alone at the defaults (tests lower them).
-            auth.configure_hasher(
-                time_cost=settings.password_hash_time_cost,
-                memory_kib=settings.password_hash_memory_kib,
-            )
+        auth.configure_hasher(
+            time_cost=settings.password_hash_time_cost,
+            memory_kib=settings.password_hash_memory_kib,
+        )
         db = Database.from_url(secrets.database_url_with_password(settings.database_url))
         if migrate_schema:
             upgrade_schema(db)

@@ -118,6 +118,19 @@ class FrozenTableModel(QAbstractTableModel, Generic[T]):
         )
         self.layoutChanged.emit()
 
+    def redraw(self) -> None:
+        """Recompute every cell: what the columns say about the rows changed, not the rows.
+        The sort order, selection and current row stay."""
+        if self._order is not None:
+            self.sort(*self._order)  # a label column may sort differently now
+            return
+        cells = [self._cells(row) for row in self._rows]
+        self._text = [t for t, _s in cells]
+        self._sort = [s for _t, s in cells]
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self.columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def _identity(self, row: T) -> object:
         key = self.key(row)
         return key if key is not None else id(row)
@@ -333,12 +346,7 @@ class QueueModel(FrozenTableModel[QueueRow]):
     def set_route_labels(self, route_label: Callable[[str], str]) -> None:
         """Show routes under the agency's labels, and redraw the rows with them."""
         self.route_label = route_label
-        cells = [self._cells(row) for row in self._rows]
-        self._text = [t for t, _s in cells]
-        self._sort = [s for _t, s in cells]
-        if self._rows:
-            last = self.index(len(self._rows) - 1, len(self.columns) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
+        self.redraw()
 
     def key(self, row: QueueRow) -> object:
         return row.call_id

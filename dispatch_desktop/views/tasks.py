@@ -8,13 +8,15 @@ network work goes to its own pool, so a slow CAD link never queues behind a quer
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -28,56 +30,6 @@ class Lane(StrEnum):
     BULK = "bulk"  # long jobs (a registry import) that must not hold up the console's reads
 
 
-class _Relay(QObject):
-    """Lives on the GUI thread. A worker emits; because the receiving slots belong to this
-    object, Qt queues them to the GUI thread whatever thread emitted."""
-
-    succeeded = Signal(object)
-    failed = Signal(object)
-
-    def __init__(
-        self, runner: TaskRunner, on_success: OnSuccess | None, on_failure: OnFailure | None
-    ) -> None:
-        super().__init__(runner)
-        self._runner = runner
-        self._on_success = on_success
-        self._on_failure = on_failure
-        self.succeeded.connect(self.on_task_succeeded, Qt.ConnectionType.QueuedConnection)
-        self.failed.connect(self.on_task_failed, Qt.ConnectionType.QueuedConnection)
-
-    @Slot(object)
-    def on_task_succeeded(self, result: object) -> None:
-        self._runner._finished(self)
-        if self._on_success is not None:
-            self._on_success(result)
-
-    @Slot(object)
-    def on_task_failed(self, exc: object) -> None:
-        self._runner._finished(self)
-        assert isinstance(exc, BaseException)
-        if self._on_failure is not None:
-            self._on_failure(exc)
-        else:
-            self._runner._report(exc)
-
-
-class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._fn = fn
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self._fn()
-        except BaseException as exc:  # a task's failure is reported, never lost
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._relay.failed.emit(exc)
-        else:
-            self._relay.succeeded.emit(result)
-
-
 class TaskRunner(QObject):
     """Runs callables off the GUI thread and reports back on it.
 
@@ -87,6 +39,11 @@ class TaskRunner(QObject):
 
     failure_reported = Signal(object)
     busy_changed = Signal(bool)
+    # A worker reports here (ticket, succeeded, result or exception); the slot runs on the
+    # GUI thread. Workers touch no other QObject: a relay object per task (a child of the
+    # runner, deleted on the GUI thread, emitted on and referenced from the worker) made
+    # the process segfault now and then (tests/gui/test_task_runner.py).
+    _task_done = Signal(int, bool, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -94,15 +51,17 @@ class TaskRunner(QObject):
         self._pools[Lane.DB].setMaxThreadCount(1)
         self._pools[Lane.NET].setMaxThreadCount(4)
         self._pools[Lane.BULK].setMaxThreadCount(1)
-        self._relays: set[_Relay] = set()
+        self._waiting: dict[int, tuple[OnSuccess | None, OnFailure | None]] = {}
+        self._tickets = itertools.count()
+        self._task_done.connect(self.on_task_done, Qt.ConnectionType.QueuedConnection)
 
     @property
     def pending(self) -> int:
-        return len(self._relays)
+        return len(self._waiting)
 
     @property
     def idle(self) -> bool:
-        return not self._relays
+        return not self._waiting
 
     def run(
         self,
@@ -112,17 +71,36 @@ class TaskRunner(QObject):
         on_failure: OnFailure | None = None,
         lane: Lane = Lane.DB,
     ) -> None:
-        relay = _Relay(self, on_success, on_failure)
-        self._relays.add(relay)
-        if len(self._relays) == 1:
+        ticket = next(self._tickets)
+        self._waiting[ticket] = (on_success, on_failure)
+        if len(self._waiting) == 1:
             self.busy_changed.emit(True)
-        self._pools[lane].start(_Task(fn, relay))
+        self._pools[lane].start(functools.partial(self._work, ticket, fn))
 
-    def _finished(self, relay: _Relay) -> None:
-        self._relays.discard(relay)
-        relay.deleteLater()
-        if not self._relays:
+    def _work(self, ticket: int, fn: Callable[[], Any]) -> None:
+        """On a worker thread: run ``fn`` and report its result or its exception."""
+        try:
+            result = fn()
+        except BaseException as exc:  # a task's failure is reported, never lost
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self._task_done.emit(ticket, False, exc)
+        else:
+            self._task_done.emit(ticket, True, result)
+
+    @Slot(int, bool, object)
+    def on_task_done(self, ticket: int, succeeded: bool, outcome: object) -> None:
+        on_success, on_failure = self._waiting.pop(ticket)
+        if not self._waiting:
             self.busy_changed.emit(False)
+        if succeeded:
+            if on_success is not None:
+                on_success(outcome)
+            return
+        assert isinstance(outcome, BaseException)
+        if on_failure is not None:
+            on_failure(outcome)
+        else:
+            self._report(outcome)
 
     def _report(self, exc: BaseException) -> None:
         details = getattr(exc, "__traceback_text__", "")

@@ -235,7 +235,7 @@ def test_focus_count_line_and_a_conflict_that_stays_until_dismissed(
     rows = view.model.rows
     assert "BH calls" in view.status.text()
     with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
-        view.on_runner_queue_loaded(rows[:1])
+        view.on_runner_queue_loaded((rows[:1], view.labels))
     assert view.status.text().startswith("1 BH call ·")
     # Another supervisor reviews the same call first: named by display name, and the
     # notice survives the reload that follows.
@@ -279,3 +279,38 @@ def test_review_table_names_routes_as_the_agency_policy_does(
     view.select_row(row)
     qtbot.waitUntil(lambda: view.detail is not None and view.detail.call_number == "C3")
     assert "Accepted: Crisis Intervention Officer" in view.detail_view.toPlainText()
+
+
+def test_a_route_renamed_in_the_policy_shows_in_the_review_table_at_the_next_refresh(
+    qtbot: QtBot, sup: AppContext, tmp_path: Path, runner: TaskRunner
+) -> None:
+    """The agency renames its CIT route while the review is open: F5 shows the new name."""
+    default = Path(__file__).resolve().parents[2] / "resources" / "routing_policy.yaml"
+    policy = tmp_path / "agency-policy.yaml"
+    policy.write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = sup.settings.model_copy(update={"policy_file": policy})
+    agency = AppContext(settings=settings, db=sup.db, actor=SUPERVISOR)
+    view = _queue(qtbot, agency, runner)
+    titles = [c.title for c in view.model.columns]
+    c3 = next(r for r in view.model.rows if r.call_number == "C3")  # cit → cit
+    view.select_row(view.model.row_of_call(c3.call_id))
+    qtbot.waitUntil(lambda: view.detail is not None and view.detail.call_number == "C3")
+
+    def dispatched() -> str:
+        row = view.model.row_of_call(c3.call_id)
+        return str(view.model.index(row, titles.index("Dispatched")).data())
+
+    assert dispatched() == "CIT officer"
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace(
+            "label: CIT officer", "label: Crisis Intervention Officer", 1
+        ),
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(view.queue_loaded, timeout=10_000):
+        qtbot.keyClick(view.table, Qt.Key.Key_F5)
+    assert dispatched() == "Crisis Intervention Officer"
+    assert view.route.itemText(view.route.findData("cit")) == "Crisis Intervention Officer"
+    qtbot.waitUntil(
+        lambda: "Accepted: Crisis Intervention Officer" in view.detail_view.toPlainText()
+    )

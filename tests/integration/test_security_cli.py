@@ -15,7 +15,7 @@ from dispatch_desktop import cli
 from dispatch_desktop.models.domain import Actor, Role
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
-from tests.security_helpers import cheap_argon2  # noqa: F401  (autouse fixture)
+from tests.security_helpers import add_site_settings, cheap_argon2  # noqa: F401  (autouse fixture)
 
 PASSWORD = "amber kettle orbit"
 ADMIN = Actor(username="cli:ops", role=Role.ADMINISTRATOR, workstation="SERVER")
@@ -89,7 +89,7 @@ def test_the_first_administrator_is_added_without_signing_in_and_only_once(
 ) -> None:
     monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DISPATCH_SETTINGS", str(tmp_path / "none.toml"))
-    (tmp_path / "none.toml").write_text('agency = "Harbor County ECC"\n')
+    add_site_settings('agency = "Harbor County ECC"\n')
 
     def add(name: str, password: str) -> tuple[int, str]:
         monkeypatch.setattr("sys.stdin", io.StringIO(f"{password}\n{password}\n"))
@@ -205,9 +205,7 @@ def test_a_checkpoint_goes_to_cad_through_the_outbox_and_to_the_sites_file(
     run, db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     site_file = tmp_path / "worm" / "checkpoints.log"
-    (tmp_path / "none.toml").write_text(
-        f'cad_url = "http://127.0.0.1:9"\naudit_checkpoint_file = "{site_file}"\n'
-    )
+    add_site_settings(f'cad_url = "http://127.0.0.1:9"\naudit_checkpoint_file = "{site_file}"\n')
     code, out, _ = run("audit", "checkpoint")
     assert code == 0 and str(site_file) in out
     assert '"kind": "audit.checkpoint"' in site_file.read_text()

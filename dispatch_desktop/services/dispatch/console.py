@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,26 @@ def claim_idle(ctx: AppContext) -> dt.timedelta:
     return dt.timedelta(minutes=ctx.settings.claim_idle_minutes)
 
 
+def _show_call(
+    ctx: AppContext,
+    call_id: int,
+    permission: auth.Permission,
+    action: str,
+    change: Callable[[Session], object] | None = None,
+) -> CallSnapshot:
+    """The one shape of the console's call use cases: check ``permission`` (a refusal is
+    audited as ``action``), apply ``change`` and show the call, in one transaction."""
+    auth.require(
+        ctx.actor, permission, audit_in=ctx.db, action=action, object_type="call",
+        object_ids=[call_id],
+    )  # fmt: skip
+    _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
+    with ctx.db.transaction() as session:
+        if change is not None:
+            change(session)
+        return shown_snapshot(repository(session, ctx), ctx, call_id)
+
+
 def take_call(ctx: AppContext, call_id: int) -> CallSnapshot:
     """Open a call to work it: take it unless another console is working it, and show it.
 
@@ -114,29 +135,24 @@ def take_call(ctx: AppContext, call_id: int) -> CallSnapshot:
     taken: its detail names the holder, and taking it from them is `take_over`. An
     assigned or closed call is only shown.
     """
-    auth.require(
-        ctx.actor, auth.Permission.TAKE_CALLS, audit_in=ctx.db, action="call.take",
-        object_type="call", object_ids=[call_id],
-    )  # fmt: skip
-    _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
-    with ctx.db.transaction() as session:
+
+    def take(session: Session) -> None:
         # Held by someone else: nothing was written, and the detail shows who has it.
         with contextlib.suppress(ConflictError):
             claims.take(session, ctx.actor, call_id, idle=claim_idle(ctx))
-        return shown_snapshot(repository(session, ctx), ctx, call_id)
+
+    return _show_call(ctx, call_id, auth.Permission.TAKE_CALLS, "call.take", take)
 
 
 def take_over(ctx: AppContext, call_id: int, reason: str) -> CallSnapshot:
     """Take a call another console is working, with a reason (audited, naming the
     previous holder); their console then shows who took it over."""
-    auth.require(
-        ctx.actor, auth.Permission.TAKE_CALLS, audit_in=ctx.db, action="call.takeover",
-        object_type="call", object_ids=[call_id],
+    return _show_call(
+        ctx, call_id, auth.Permission.TAKE_CALLS, "call.takeover",
+        lambda session: claims.take_over(
+            session, ctx.actor, call_id, reason, idle=claim_idle(ctx)
+        ),
     )  # fmt: skip
-    _ = ctx.cipher
-    with ctx.db.transaction() as session:
-        claims.take_over(session, ctx.actor, call_id, reason, idle=claim_idle(ctx))
-        return shown_snapshot(repository(session, ctx), ctx, call_id)
 
 
 def release_calls(ctx: AppContext, why: str) -> list[int]:
@@ -147,13 +163,7 @@ def release_calls(ctx: AppContext, why: str) -> list[int]:
 
 def reload_detail(ctx: AppContext, call_id: int) -> CallSnapshot:
     """View a call: plan content only for a role that may view plans (audited)."""
-    auth.require(
-        ctx.actor, auth.Permission.VIEW_CALLS, audit_in=ctx.db, action="call.view",
-        object_type="call", object_ids=[call_id],
-    )  # fmt: skip
-    _ = ctx.cipher  # opened before the transaction (see AppContext.cipher)
-    with ctx.db.transaction() as session:
-        return shown_snapshot(repository(session, ctx), ctx, call_id)
+    return _show_call(ctx, call_id, auth.Permission.VIEW_CALLS, "call.view")
 
 
 def decide(

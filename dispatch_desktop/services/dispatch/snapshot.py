@@ -63,7 +63,9 @@ __all__ = [
     "DecisionView",
     "PersonMatch",
     "PremiseAlertView",
+    "assignment_view",
     "classification_from_row",
+    "decision_view",
     "evidence_json",
     "recommendation_from_row",
 ]
@@ -380,16 +382,8 @@ class CallRepository:
             classification=classification_from_row(cls) if cls else None,
             recommendation_id=rec.id if rec else None,
             recommendation=recommendation_from_row(rec) if rec else None,
-            decision=_decision_view(decision) if decision else None,
-            assignments=tuple(
-                AssignmentView(
-                    unit_id=a.unit_id,
-                    call_sign=sign,
-                    assigned_by=a.assigned_by,
-                    assigned_at=aware(a.assigned_at),
-                )
-                for a, sign in assignments
-            ),
+            decision=decision_view(decision) if decision else None,
+            assignments=tuple(assignment_view(a, sign) for a, sign in assignments),
             persons=tuple(self._person_match(cp, plans_shown) for cp in call.persons),
             premise_alerts=self.premise_alerts(call.location),
             holder=holders(session, [call.id], now=self.now, idle=self.claim_idle).get(call.id),
@@ -433,7 +427,8 @@ class CallRepository:
         )
 
 
-def _decision_view(row: RoutingDecision) -> DecisionView:
+def decision_view(row: RoutingDecision) -> DecisionView:
+    """A stored decision as every reader shows it (the snapshot's latest, review's all)."""
     return DecisionView(
         decision_id=row.id,
         recommendation_id=row.recommendation_id,
@@ -443,6 +438,16 @@ def _decision_view(row: RoutingDecision) -> DecisionView:
         reason_text=row.reason_text,
         username=row.username,
         decided_at=aware(row.decided_at),
+    )
+
+
+def assignment_view(row: Assignment, call_sign: str) -> AssignmentView:
+    """A unit's assignment to the call as every reader shows it."""
+    return AssignmentView(
+        unit_id=row.unit_id,
+        call_sign=call_sign,
+        assigned_by=row.assigned_by,
+        assigned_at=aware(row.assigned_at),
     )
 
 

@@ -39,7 +39,14 @@ from dispatch_desktop.models.domain import (
     EvidenceSpan,
     SafetyFlag,
 )
-from dispatch_desktop.services.dispatch.snapshot import CallRepository, PremiseAlertView
+from dispatch_desktop.services.dispatch.snapshot import (
+    AssignmentView,
+    CallRepository,
+    DecisionView,
+    PremiseAlertView,
+    assignment_view,
+    decision_view,
+)
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.security import audit, auth
 from dispatch_desktop.services.security.crypto import FieldCipher
@@ -117,23 +124,6 @@ class RecommendationView:
     actions: tuple[str, ...]
     alternatives: tuple[tuple[str, str], ...]  # (route, why it was ruled out)
     policy_version: str
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionView:
-    kind: str
-    route: str
-    reason_code: str | None
-    reason_text: str | None
-    username: str
-    decided_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AssignmentView:
-    call_sign: str
-    assigned_at: dt.datetime
-    assigned_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,17 +276,6 @@ def _review_record(row: Review) -> ReviewRecord:
     )
 
 
-def _decision_view(row: RoutingDecision) -> DecisionView:
-    return DecisionView(
-        kind=row.kind,
-        route=row.route,
-        reason_code=row.reason_code,
-        reason_text=row.reason_text,
-        username=row.username,
-        decided_at=row.decided_at,
-    )
-
-
 def review_detail(
     db: Database,
     actor: Actor,
@@ -334,8 +313,10 @@ def review_detail(
                 RecommendationRow.id == decision.recommendation_id
             )
         rec = session.scalars(rec_query.order_by(RecommendationRow.id.desc()).limit(1)).first()
+        # Every assignment, cleared or not: review compares what happened (the snapshot
+        # holds only the units still on the call).
         assignments = session.execute(
-            select(Unit.call_sign, Assignment.assigned_at, Assignment.assigned_by)
+            select(Assignment, Unit.call_sign)
             .join(Unit, Unit.id == Assignment.unit_id)
             .where(Assignment.call_id == call_id)
             .order_by(Assignment.assigned_at)
@@ -373,11 +354,11 @@ def review_detail(
                 ),
                 policy_version=rec.policy_version,
             ),
-            decision=None if decision is None else _decision_view(decision),
-            assignments=tuple(AssignmentView(*a) for a in assignments),
+            decision=None if decision is None else decision_view(decision),
+            assignments=tuple(assignment_view(a, sign) for a, sign in assignments),
             outcome=None,
             review=None if review is None else _review_record(review),
-            other_decisions=tuple(_decision_view(d) for d in decisions[1:]),
+            other_decisions=tuple(decision_view(d) for d in decisions[1:]),
             premise_alerts=snapshot.premise_alerts,
         )
     outcome = get_outcome(db, call_id)

@@ -49,7 +49,7 @@ from dispatch_desktop.services.supervision import metrics, report
 from dispatch_desktop.services.supervision.metrics import DEFINITIONS, Dashboard, Period
 from dispatch_desktop.services.supervision.report import Labels, outcome_label
 from dispatch_desktop.views.supervisor.lifetime import while_alive
-from dispatch_desktop.views.supervisor.models import FigureModel
+from dispatch_desktop.views.supervisor.models import FigureModel, labelled
 from dispatch_desktop.views.tasks import TaskRunner
 
 PRESETS = ("Last month", "Last 3 months", "Last 12 months", "This month", "Custom")
@@ -255,19 +255,21 @@ class DashboardView(QWidget):
         ctx = self.ctx
         db, actor, settings = ctx.db, ctx.actor, ctx.settings
 
-        def compute() -> tuple[Dashboard, Labels]:
+        def compute() -> Dashboard:
             auth.require(actor, auth.Permission.VIEW_METRICS)
-            dash = metrics.compute_dashboard(
+            return metrics.compute_dashboard(
                 db,
                 period,
                 min_encounters=settings.frequent_utilizer_min_encounters,
                 utilizer_days=settings.frequent_utilizer_days,
             )
-            return dash, Labels.of(ctx.agency)
 
         self.status.setText("Computing…")
-        self.runner.run(compute, on_success=while_alive(self, self.on_runner_dashboard_loaded),
-                        on_failure=while_alive(self, self.on_task_failed))  # fmt: skip
+        self.runner.run(
+            labelled(ctx, compute),
+            on_success=while_alive(self, self.on_runner_dashboard_loaded),
+            on_failure=while_alive(self, self.on_task_failed),
+        )
 
     @Slot(object)
     def on_runner_dashboard_loaded(self, loaded: tuple[Dashboard, Labels]) -> None:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dispatch_desktop.services.supervision.report import Labels, ReportRow, outcome_label
 from dispatch_desktop.services.supervision.review import QueueRow
 from dispatch_desktop.services.supervision.utilizers import Utilizer
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.models import Column, FrozenTableModel
+
+if TYPE_CHECKING:
+    from dispatch_desktop.services.context import AppContext
+
+T = TypeVar("T")
 
 
 def when(value: dt.datetime) -> str:
@@ -19,6 +25,20 @@ def when(value: dt.datetime) -> str:
 
 def route_text(route: str | None, label: Labels) -> str:
     return label(route) if route else "—"
+
+
+def labelled(ctx: AppContext, compute: Callable[[], T]) -> Callable[[], tuple[T, Labels]]:
+    """A task giving ``compute()`` and the labels as the agency's files name them now.
+
+    The dashboard and the review queue read the labels again on every refresh, in the
+    same task (an edited policy file is read off the GUI thread), so a renamed route
+    shows at the next refresh without reopening the screen.
+    """
+
+    def task() -> tuple[T, Labels]:
+        return compute(), Labels.of(ctx.agency)
+
+    return task
 
 
 def _decision(row: QueueRow, label: Labels) -> str:
@@ -48,6 +68,7 @@ class ReviewQueueModel(FrozenTableModel[QueueRow]):
 
     def __init__(self, labels: Labels, parent: Any = None) -> None:
         super().__init__(parent)
+        self.labels = labels
         self.columns = (
             Column[QueueRow]("Call", lambda r: r.call_number),
             Column[QueueRow](
@@ -58,11 +79,11 @@ class ReviewQueueModel(FrozenTableModel[QueueRow]):
                 lambda r: r.nature,
                 tooltip=lambda r: ", ".join(words.category_label(c) for c in r.categories),
             ),
-            Column[QueueRow]("Recommended", lambda r: route_text(r.recommended_route, labels)),
-            Column[QueueRow]("Dispatched", lambda r: route_text(r.route, labels)),
+            Column[QueueRow]("Recommended", lambda r: route_text(r.recommended_route, self.labels)),
+            Column[QueueRow]("Dispatched", lambda r: route_text(r.route, self.labels)),
             Column[QueueRow](
                 "Decision",
-                lambda r: _decision(r, labels),
+                lambda r: _decision(r, self.labels),
                 colour=lambda r: words.COLOURS["warn"] if r.overridden else None,
             ),
             Column[QueueRow]("Dispatcher", lambda r: r.dispatcher or "—"),
@@ -72,6 +93,12 @@ class ReviewQueueModel(FrozenTableModel[QueueRow]):
             ),
             Column[QueueRow]("Review", _review, colour=_review_colour),
         )
+
+    def set_labels(self, labels: Labels) -> None:
+        """Show the rows under ``labels`` (the agency renamed a route or a reason)."""
+        if labels != self.labels:
+            self.labels = labels
+            self.redraw()
 
     def row_of_call(self, call_id: int) -> int:
         return next((i for i, r in enumerate(self.rows) if r.call_id == call_id), -1)

@@ -39,7 +39,7 @@ from dispatch_desktop.services.supervision.review import QueueFilter, QueueRow, 
 from dispatch_desktop.views import text as words
 from dispatch_desktop.views.supervisor.detail_html import detail_html
 from dispatch_desktop.views.supervisor.lifetime import while_alive
-from dispatch_desktop.views.supervisor.models import ReviewQueueModel, route_text
+from dispatch_desktop.views.supervisor.models import ReviewQueueModel, labelled, route_text
 from dispatch_desktop.views.supervisor.outcome_dialog import OutcomeDialog
 from dispatch_desktop.views.supervisor.review_dialog import ReviewDialog, ReviewEntry
 from dispatch_desktop.views.tasks import TaskRunner
@@ -220,9 +220,9 @@ class ReviewQueueView(QWidget):
         current = self.current_row()
         if self._select_after_load is None and current is not None:
             self._select_after_load = current.call_id
-        db, actor = self.ctx.db, self.ctx.actor
+        ctx = self.ctx
         self.runner.run(
-            lambda: review.review_queue(db, actor, flt),
+            labelled(ctx, lambda: review.review_queue(ctx.db, ctx.actor, flt)),
             on_success=while_alive(self, self.on_runner_queue_loaded),
             on_failure=while_alive(self, self.on_task_failed),
         )
@@ -233,7 +233,9 @@ class ReviewQueueView(QWidget):
             self.dispatcher.addItem(name, name)
 
     @Slot(object)
-    def on_runner_queue_loaded(self, rows: tuple[QueueRow, ...]) -> None:
+    def on_runner_queue_loaded(self, loaded: tuple[tuple[QueueRow, ...], Labels]) -> None:
+        rows, labels = loaded
+        self._use_labels(labels)
         self.model.set_rows(rows)
         overrides = sum(1 for r in rows if r.overridden)
         pending = sum(1 for r in rows if not r.reviewed)
@@ -257,6 +259,19 @@ class ReviewQueueView(QWidget):
             self.detail_view.setHtml("<p><i>No BH calls match the filters.</i></p>")
         self._enable_actions()
         self.queue_loaded.emit(len(rows))
+
+    def _use_labels(self, labels: Labels) -> None:
+        """Routes and reasons as the agency's policy names them at this refresh."""
+        if labels == self.labels:
+            return
+        self.labels = labels
+        self.model.set_labels(labels)
+        for i in range(self.route.count()):
+            route = self.route.itemData(i)
+            if route:
+                self.route.setItemText(i, route_text(route, labels))
+        if self.detail is not None:
+            self.detail_view.setHtml(detail_html(self.detail, labels, self.indicators))
 
     def select_row(self, row: int) -> None:
         index = self.model.index(row, 0)

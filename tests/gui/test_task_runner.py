@@ -1,0 +1,54 @@
+"""The task runner: results come back on the GUI thread, and the process survives runners
+that come and go while their workers finish (as every console window and screen does)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from dispatch_desktop.views.tasks import Lane, TaskRunner
+
+LANES = (Lane.DB, Lane.NET, Lane.BULK)
+
+
+def test_results_and_failures_come_back_on_the_gui_thread(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: list[tuple[str, object, bool]] = []
+    gui = threading.get_ident()
+
+    def fails() -> None:
+        raise ValueError("no such call")
+
+    with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
+        runner.run(
+            lambda: 7, on_success=lambda v: seen.append(("ok", v, gui == threading.get_ident()))
+        )
+        runner.run(
+            fails,
+            on_failure=lambda e: seen.append(("failed", str(e), gui == threading.get_ident())),
+        )
+        with qtbot.waitSignal(runner.failure_reported) as reported:
+            runner.run(fails, lane=Lane.NET)
+    runner.shutdown()
+    assert sorted(seen) == [("failed", "no such call", True), ("ok", 7, True)]
+    assert str(reported.args[0]) == "no such call"
+    assert runner.idle
+
+
+@pytest.mark.parametrize("rounds", [400])
+def test_runners_that_come_and_go_do_not_crash_the_process(qtbot: QtBot, rounds: int) -> None:
+    """A regression test for a crash: this test segfaulted in each of 3 runs before the fix.
+    Each task had a relay QObject of its own, a child of the runner deleted on the GUI
+    thread, which the worker thread emitted on and still held a Python reference to."""
+    for _ in range(rounds):
+        runner = TaskRunner()
+        got: list[object] = []
+        with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
+            for i in range(30):
+                runner.run(lambda i=i: [i] * 10, on_success=got.append, lane=LANES[i % 3])
+        runner.shutdown()
+        assert len(got) == 30
+        del runner
+        qtbot.wait(1)
