@@ -7,6 +7,8 @@ refuses to write a model that lowers any safety flag's recall on the fixed evalu
 `eval` prints the leave-one-writer-out table: the naive keyword baseline, the lexicon
 alone, the model alone and the two combined, per writer, and how many calls that carry a
 danger were recommended a route the agency's policy excludes for it.
+`score FILE ...` prints the same table for the shipped classifier, unchanged, on an
+agency's own labelled files: one row group per file, then all of them pooled ("all").
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also pool these writers' calls into one row (repeatable)",
     )
     ev.set_defaults(func=_eval, no_context=True)
+    sc = actions.add_parser(
+        "score", help="score the shipped classifier on labelled files (per file and pooled)"
+    )
+    sc.add_argument("files", type=Path, nargs="+", metavar="FILE.jsonl")
+    sc.add_argument("--json", action="store_true", help="the table as JSON")
+    sc.set_defaults(func=_score, no_context=True)
 
 
 def _calls(files: Sequence[Path] | None) -> list[LabelledCall]:
@@ -202,17 +210,29 @@ def _eval(args: argparse.Namespace, _ctx: object) -> int:
             raise UserError(f"--pool {spec}: expected NAME=WRITER,WRITER.", fix="")
         pools[name] = writers.split(",")
     predictions = training.lowo_predictions(calls, _lexicon(agency))
+    title = f"leave-one-writer-out on {len(calls)} calls from {len(predictions)} writers"
+    return _report(title, predictions, pools, agency.policy, as_json=args.json)
+
+
+def _report(
+    title: str,
+    predictions: training.Predictions,
+    pools: dict[str, list[str]],
+    policy: Policy,
+    *,
+    as_json: bool,
+) -> int:
+    """The table per group of calls and method, pooled rows, and the misrouted dangers."""
     table = training.lowo_table(predictions, pools)
-    policy = agency.policy
     danger: dict[str, dict[str, tuple[int, int]]] = {}
     for pool, writers in {**pools, "all": list(predictions)}.items():
         for method in next(iter(predictions.values())):
             pairs = [pair for w in writers if w in predictions for pair in predictions[w][method]]
             danger.setdefault(pool, {})[method] = danger_misrouted(pairs, policy)
-    if args.json:
+    if as_json:
         print(json.dumps({"table": table, "danger_misrouted": danger}, indent=1))
         return 0
-    print(f"leave-one-writer-out on {len(calls)} calls from {len(predictions)} writers")
+    print(title)
     print("\n".join(training.render(table)))
     print("\ncalls carrying a weapon, violence or imminent self-harm that were recommended")
     print("a route the policy excludes for it (all routes on duty):")
@@ -220,3 +240,18 @@ def _eval(args: argparse.Namespace, _ctx: object) -> int:
         for method, (carrying, misrouted) in methods.items():
             print(f"  {pool:<14} {method:<9} {misrouted} of {carrying}")
     return 0
+
+
+def _score(args: argparse.Namespace, _ctx: object) -> int:
+    """The shipped classifier, unchanged, on labelled files: each file, then all pooled."""
+    files: dict[str, list[LabelledCall]] = {}
+    for path in args.files:
+        name = path.stem if path.stem not in files else str(path)
+        files[name] = load_corpus(path)
+    agency = _agency(args)
+    predictions = training.shipped_predictions(files, agency.lexicon)
+    total = sum(len(calls) for calls in files.values())
+    model = agency.lexicon.model
+    version = model.version if model is not None else "none"
+    title = f"the shipped classifier (model {version}) on {total} calls from {len(files)} files"
+    return _report(title, predictions, {}, agency.policy, as_json=args.json)

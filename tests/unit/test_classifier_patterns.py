@@ -115,3 +115,30 @@ def test_pills_named_on_a_suicide_call_are_the_means_not_substance_use() -> None
     assert means.categories == {Category.SUICIDE_RISK}
     using = classify("Friend is nodding off, took some pills at the party, can't stand up.")
     assert Category.SUBSTANCE_USE in using.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tenant says the landlord hid microphones in the smoke detector to hear her thoughts.",
+        "Son is convinced that the mail carrier is putting poison in his cereal.",
+        "Man in the plaza keeps preaching to the pigeons about the end times, won't move.",
+        "Older woman at the bus shelter talking to the streetlight and the sky for two hours.",
+    ],
+)
+def test_false_beliefs_and_unreal_voices_in_plain_words_are_mental_health(text: str) -> None:
+    result = classify(text)
+    assert result.behavioral_health, text
+    assert Category.MENTAL_HEALTH in result.categories, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Store owner says the security camera caught the thief, wants a report.",
+        "Caller talking to the manager about a refund, getting loud, no threats.",
+        "Neighbor says the kids are feeding pigeons in the lot again.",
+    ],
+)
+def test_look_alikes_of_false_beliefs_are_not_bh(text: str) -> None:
+    assert not classify(text).behavioral_health, text
