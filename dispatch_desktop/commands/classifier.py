@@ -8,6 +8,8 @@ refuses to write a model that lowers any safety flag's recall on the fixed evalu
 `eval` prints the leave-one-writer-out table: the naive keyword baseline, the lexicon
 alone, the model alone and the two combined, per writer, and how many calls that carry a
 danger were recommended a route the agency's policy excludes for it.
+`score FILE ...` prints the same table for the shipped classifier, unchanged, on an
+agency's own labelled files: one row group per file, then all of them pooled ("all").
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--pool", action="append", default=[], metavar="NAME=WRITER,WRITER", help=POOL_HELP
     )
     ev.set_defaults(func=_eval, no_context=True)
+    sc = actions.add_parser(
+        "score", help="score the shipped classifier on labelled files (per file and pooled)"
+    )
+    sc.add_argument("files", type=Path, nargs="+", metavar="FILE.jsonl")
+    sc.add_argument("--json", action="store_true", help="the table as JSON")
+    sc.set_defaults(func=_score, no_context=True)
 
 
 POOL_HELP = "also pool these writers' calls into one row (repeatable)"
@@ -133,7 +141,8 @@ def _train(args: argparse.Namespace, _ctx: object) -> int:
     agency = _agency(args)
     lexicon = _lexicon(agency)
     predictions = training.lowo_predictions(calls, lexicon, args.jobs)
-    scores = _report(predictions, _pools(args.pool), agency.policy, as_json=False)
+    title = _lowo_title(calls, predictions)
+    scores = _report(title, predictions, _pools(args.pool), agency.policy, as_json=False)
     version = f"lr1-{training.data_sha256(calls)[:12]}"
     views = training.lexicon_views(calls, lexicon)
     model = training.tuned_fit(
@@ -221,13 +230,15 @@ def _pools(specs: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _report(
+    title: str,
     predictions: training.Predictions,
     pools: dict[str, list[str]],
     policy: Policy,
     *,
     as_json: bool,
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """Print the leave-one-writer-out table and the misrouted dangers; return the table."""
+    """Print the table per group of calls and method, pooled rows, and the misrouted
+    dangers; return the table."""
     table = training.lowo_table(predictions, pools)
     danger: dict[str, dict[str, tuple[int, int]]] = {}
     for pool, writers in {**pools, "all": list(predictions)}.items():
@@ -237,8 +248,7 @@ def _report(
     if as_json:
         print(json.dumps({"table": table, "danger_misrouted": danger}, indent=1))
         return table
-    calls = sum(len(methods["combined"]) for methods in predictions.values())
-    print(f"leave-one-writer-out on {calls} calls from {len(predictions)} writers")
+    print(title)
     print("\n".join(training.render(table)))
     print("\ncalls carrying a weapon, violence or imminent self-harm that were recommended")
     print("a route the policy excludes for it (all routes on duty):")
@@ -248,10 +258,30 @@ def _report(
     return table
 
 
+def _lowo_title(calls: Sequence[LabelledCall], predictions: training.Predictions) -> str:
+    return f"leave-one-writer-out on {len(calls)} calls from {len(predictions)} writers"
+
+
 def _eval(args: argparse.Namespace, _ctx: object) -> int:
     calls = _calls(args.data)
     agency = _agency(args)
     pools = _pools(args.pool)
     predictions = training.lowo_predictions(calls, _lexicon(agency), args.jobs)
-    _report(predictions, pools, agency.policy, as_json=args.json)
+    _report(_lowo_title(calls, predictions), predictions, pools, agency.policy, as_json=args.json)
+    return 0
+
+
+def _score(args: argparse.Namespace, _ctx: object) -> int:
+    """The shipped classifier, unchanged, on labelled files: each file, then all pooled."""
+    files: dict[str, list[LabelledCall]] = {}
+    for path in args.files:
+        name = path.stem if path.stem not in files else str(path)
+        files[name] = load_corpus(path)
+    agency = _agency(args)
+    predictions = training.shipped_predictions(files, agency.lexicon)
+    total = sum(len(calls) for calls in files.values())
+    model = agency.lexicon.model
+    version = model.version if model is not None else "none"
+    title = f"the shipped classifier (model {version}) on {total} calls from {len(files)} files"
+    _report(title, predictions, {}, agency.policy, as_json=args.json)
     return 0

@@ -233,9 +233,9 @@ def test_phrase_families_catch_paraphrases_in_order_and_close_together() -> None
     result = narrative("PEDESTRIAN CLIMBING OVER THE RAIL OF THE BRIDGE, SAYS HE IS DONE WITH LIFE")
     assert Category.SUICIDE_RISK in result.categories
     assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
-    fired = {e.indicator: e.text for e in result.evidence}
-    assert fired["place_at_hand"] == "CLIMBING OVER THE RAIL"
-    assert fired["suicidal_statement"] == "DONE WITH LIFE"
+    fired = {(e.indicator, e.text) for e in result.evidence}
+    assert ("place_at_hand", "CLIMBING OVER THE RAIL") in fired
+    assert ("suicidal_statement", "DONE WITH LIFE") in fired
     roofer = narrative("Man sitting on the roof fixing shingles, says he is tired of the rain")
     assert not roofer.behavioral_health and not roofer.safety_flags
     assert not narrative("she is not done with life, just upset").behavioral_health

@@ -417,6 +417,8 @@ def classify_call(
     # whose person has a crisis plan).
     nature_contributions: dict[str, float] = {}
     category_weight: dict[Category, float] = {}
+    # Categories from indicators that yield to another category (`category_yields_to`).
+    yielding_weight: dict[Category, float] = {}
     current_categories: set[Category] = set(nature_categories)
     for hit in scan.hits:
         if hit.negated:
@@ -437,8 +439,9 @@ def classify_call(
         if hit.source == "nature" and bh_weight > nature_contributions.get(spec.id, 0.0):
             nature_contributions[spec.id] = bh_weight
         if spec.category is not None:
-            if weight > category_weight.get(spec.category, 0.0):
-                category_weight[spec.category] = weight
+            weights = category_weight if spec.category_yields_to is None else yielding_weight
+            if weight > weights.get(spec.category, 0.0):
+                weights[spec.category] = weight
             if hit.qualifier in ("", _POSSIBLE) and weight >= scoring.category_min:
                 current_categories.add(spec.category)
     if known_plan:
@@ -452,6 +455,7 @@ def classify_call(
     if behavioral_health:
         categories = set(nature_categories)
         categories.update(c for c, w in category_weight.items() if w >= scoring.category_min)
+        categories.update(_yielded(scan.hits, yielding_weight, categories, scoring.category_min))
         behavior_only = any(
             not h.negated and h.spec.category is None and h.spec.weight > 0 and not h.spec.flags
             for h in scan.hits
@@ -503,6 +507,20 @@ def classify_call(
         lexicon_version=version,
         reasons=tuple(reasons),
     )
+
+
+def _yielded(
+    hits: Iterable[_Hit], weights: dict[Category, float], given: set[Category], floor: float
+) -> set[Category]:
+    """The categories of yielding indicators whose stronger category is not given."""
+    out: set[Category] = set()
+    for hit in hits:
+        spec = hit.spec
+        if hit.negated or spec.category is None or spec.category_yields_to is None:
+            continue
+        if spec.category_yields_to not in given and weights.get(spec.category, 0.0) >= floor:
+            out.add(spec.category)
+    return out
 
 
 _MODEL_CATEGORIES = {c.value: c for c in Category}

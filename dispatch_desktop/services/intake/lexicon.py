@@ -64,6 +64,11 @@ class IndicatorSpec(_Strict):
     flag_requires: Category | None = Field(
         default=None, description="raise the flags only if this category is also current"
     )
+    category_yields_to: Category | None = Field(
+        default=None,
+        description="give the category only if this one is not given too: pills named on a"
+        " suicide call are the means, not substance use",
+    )
     weight: float = Field(ge=0.0, le=1.0, description="contribution to the BH score")
     weak: bool = Field(default=False, description="damped in a crime or DV context")
     weapon: bool = Field(default=False, description="a weapon that a 'secured' phrase can cancel")

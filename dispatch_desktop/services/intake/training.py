@@ -3,9 +3,11 @@
 - labelled calls come from `classifier_quality.load_corpus` (each with its writer);
 - `fit` trains one logistic regression per label (scikit-learn, liblinear, fixed seed) on
   the model's own features, so the same data always gives the same file.
-- `leave_one_writer_out` trains on every writer but one and scores that one, for each
+- `lowo_predictions` trains on every writer but one and scores that one, for each
   writer in turn: the quality figure docs/classifier.md reports. In-sample scores are a
   regression check only.
+- `shipped_predictions` scores the shipped classifier, unchanged, on an agency's own
+  labelled files (`classifier score`).
 
 scikit-learn is needed here only, never at call time.
 """
@@ -411,6 +413,25 @@ def _lowo_writer(writer: str) -> dict[str, list[Prediction]]:
         predict = make(model)
         out[name] = [predict(call) for call in test]
     return out
+
+
+def shipped_predictions(
+    files: Mapping[str, Sequence[LabelledCall]], lexicon: CompiledLexicon
+) -> Predictions:
+    """{file: {method: [(call, prediction)]}}: the classifier as the app runs it (the
+    lexicon, the call-type reader and the model `lexicon` carries) on labelled calls it may
+    never have seen, beside the naive baseline, the lexicon alone and the model alone."""
+    model = lexicon.model
+    if model is None:
+        raise UserError(
+            "No classifier model is loaded, so there is nothing shipped to score.",
+            fix="Restore resources/classifier_model.json, or run 'classifier train'.",
+        )
+    predict = {name: make(model) for name, make in predictors(lexicon).items()}
+    return {
+        name: {method: [(call, p(call)) for call in calls] for method, p in predict.items()}
+        for name, calls in files.items()
+    }
 
 
 def _summarise(pairs: Sequence[tuple[LabelledCall, Prediction]]) -> dict[str, Any]:
