@@ -52,6 +52,10 @@ WEAPON_PAIRS = [
         "Uncle's hatchet has been taken from him by his son, uncle is crying on the step.",
         "Uncle locked himself in with a hatchet, son is outside the door.",
     ),
+    (
+        "She moved his shotguns to her cousin's house on Sunday, he is home watching TV.",
+        "He moved his shotguns to the bedroom and is sitting in there with them.",
+    ),
     # the past: the weapon was there before, not now
     (
         "Store owner says a man showed him a pistol last week, wants extra patrols.",
@@ -120,9 +124,9 @@ def test_not_locked_up_still_flags() -> None:
     assert WEAPON in flags("His rifles are not locked in the safe, he is drinking in the den.")
 
 
-# The lexicon reads a toy gun as no weapon; the model (which may raise a flag the lexicon
-# did not find) can still raise one from "shooting", so this is the lexicon's answer, the
-# first the app takes.
+# The lexicon reads a toy gun as no weapon. A toy leaves no evidence, so the model (which
+# may raise a flag the lexicon did not find) can still raise one from "shooting a pellet
+# gun"; this is the lexicon's answer, the first the app takes.
 LEXICON_ALONE = dataclasses.replace(LEXICON, model=None)
 
 
@@ -132,13 +136,18 @@ def test_a_toy_gun_is_no_weapon_to_the_lexicon_but_a_gun_is() -> None:
 
     assert WEAPON not in lexicon_flags("Kid is plinking soda cans with a pellet gun.")
     assert WEAPON in lexicon_flags("Kid is plinking soda cans with a gun.")
-    assert VIOLENCE not in lexicon_flags("Teen punched a hole in the drywall, now calm.")
-    assert VIOLENCE in lexicon_flags("Teen punched his stepfather, now in the yard.")
-    assert VIOLENCE in lexicon_flags("Boyfriend pushed her against the wall, he is outside.")
 
 
 # (violence against a thing, look-alike against a person)
 VIOLENCE_PAIRS = [
+    (
+        "Teen punched a hole in the drywall after the game, now calm.",
+        "Teen punched his stepfather after the game, now in the yard.",
+    ),
+    (
+        "Roommate kicking the bedroom door and yelling at nobody.",
+        "Boyfriend pushed her against the bedroom door, he is yelling.",
+    ),
     (
         "Man in the hotel lobby kicking the vending machine and cursing.",
         "Man in the hotel lobby kicking the night clerk and cursing.",
