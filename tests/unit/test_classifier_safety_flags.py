@@ -145,7 +145,15 @@ VIOLENCE_PAIRS = [
         "Teen punched his stepfather after the game, now in the yard.",
     ),
     (
-        "Roommate kicking the bedroom door and yelling at nobody.",
+        "Landlady says the tenant got kicked out last month and is sleeping in his van.",
+        "Landlady says the tenant kicked her in the shin and is sleeping in his van.",
+    ),
+    (
+        "Crowd spilling out of the pub onto the pavement, loud, nobody fighting yet.",
+        "Crowd spilling out of the pub onto the pavement, two men fighting by the door.",
+    ),
+    (
+        "Roommate kicking the door of his room and yelling at nobody.",
         "Boyfriend pushed her against the bedroom door, he is yelling.",
     ),
     (

@@ -218,13 +218,21 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     out.keep(clause)
 
 
+# Only these may stand between the act and the thing: "kicking the door", "punched a hole",
+# but not "fighting by the door".
+_THING_DETERMINERS = frozenset(
+    {"the", "a", "an", "its", "their", "some", "this", "that", "all", "over", "out"}
+)
+
+
 def _against_a_thing(text: str, clause: list[_Hit], start: int) -> None:
-    """Violence whose object, within two words, is a thing ("punched a hole in the wall",
+    """Violence whose object, two words on at most, is a thing ("punched a hole in the wall",
     "kicking the vending machine") is property damage: qualifier "property", no flag.
     A person named on the way ("hit her window", "shoved her into the wall") keeps it
     violence; so does anything thrown at cars, which are not listed as things."""
     for hit in reversed(clause):
-        if _words_between(text, hit.end, start) > 2:
+        between = text[hit.end : start].lower().split()
+        if len(between) > 2 or not _THING_DETERMINERS.issuperset(between):
             return
         spec = hit.spec
         if hit.negated or spec.weapon or spec.weight > 0 or spec.flags != [SafetyFlag.VIOLENCE]:
