@@ -76,6 +76,10 @@ WEAPON_PAIRS = [
         "Caller says there are weapons in the apartment, a machete by the bed.",
     ),
     (
+        "Call-taker: weapons? Caller hung up before answering.",
+        "Call-taker asked about weapons. Caller: he has a machete.",
+    ),
+    (
         "Bus driver didn't mention any knives, rider is asleep in the back.",
         "Bus driver says the rider in the back has a knife out.",
     ),

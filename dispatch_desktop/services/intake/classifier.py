@@ -158,6 +158,8 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             if spec.crime_context and not hit.negated and best != _HISTORY:
                 out.crime = True
             if spec.weapon and not hit.negated:
+                if not spec.weight and _QUESTION.match(text, end):
+                    hit.qualifier = _UNKNOWN  # "weapons?": the call-taker asks
                 if secure_next:
                     hit.qualifier = _SECURED
                     secure_next = False
@@ -217,6 +219,9 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
         # kind == "ignore": a figure of speech, consumed so that nothing inside it fires.
     out.keep(clause)
 
+
+# A weapon word the question mark follows ("any weapons?", "is he armed?") is asked about.
+_QUESTION = re.compile(r"[ \t]*\?")
 
 # Only these may stand between the act and the thing: "kicking the door", "punched a hole",
 # but not "fighting by the door".
