@@ -90,15 +90,15 @@ class ModifierSpec(_Strict):
     history_pre: list[str]
     history_post: list[str]
     secured: list[str]
-    # Reach back over the same clause only, to a weapon named before them: "rifle now
-    # locked in a case", "knife confiscated". Unlike `secured`, never forward.
+    # Reach back (never forward, unlike `secured`) a few words over the sentence to a
+    # weapon named before them: "rifle now locked in a case", "knife confiscated".
     secured_after: list[str] = Field(default_factory=list)
-    # Past time, reaching back over the same clause to a weapon or violence only:
-    # "robbed at gunpoint last night". Never touches BH or self-harm indicators.
+    # Past time, reaching back the same way to a weapon only: "robbed at gunpoint last
+    # night". Never touches BH, violence or self-harm indicators.
     past_after: list[str] = Field(default_factory=list)
     # Where a weapon named before is, nobody knows: "owns rifles, unk where kept".
     unknown_after: list[str] = Field(default_factory=list)
-    # A thing hit or kicked, within two words after violence: "punched the wall".
+    # A thing hit or kicked, right after violence or after an article: "punched the wall".
     things_after: list[str] = Field(default_factory=list)
     terminators: list[str]
     crime_context: list[str]
