@@ -145,8 +145,9 @@ class EvidenceSpan:
     indicator: str
     negated: bool = False
     source: str = "narrative"  # "narrative", "nature" or "registry"
-    # "history", "possible", "unknown" or "secured": why a span that is not negated still
-    # does not raise a safety flag (or counts for less); "" for a plain current indicator.
+    # "history", "possible", "unknown", "secured" or "property" (violence against a thing):
+    # why a span that is not negated still does not raise a safety flag (or counts for
+    # less); "" for a plain current indicator.
     qualifier: str = ""
 
 

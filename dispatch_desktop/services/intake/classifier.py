@@ -44,6 +44,9 @@ _UNKNOWN = "unknown"
 _HISTORY = "history"
 _POSSIBLE = "possible"
 _SECURED = "secured"
+_PROPERTY = "property"
+# Words that name a person inside a violence phrase ("hit her", "kicked him").
+_PERSON = re.compile(r"\b(?:her|him|his|them|me|us|someone|somebody|a man|a woman|rp)\b", re.I)
 _QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
 _PRE_QUALIFIER = {
     "negation_pre": _NEGATED,
@@ -261,6 +264,8 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             if spec.crime_context and not hit.negated and best != _HISTORY:
                 out.crime = True
             if spec.weapon and not hit.negated:
+                if not spec.weight and _QUESTION.match(text, end):
+                    hit.qualifier = _UNKNOWN  # "weapons?": the call-taker asks
                 if secure_next:
                     hit.qualifier = _SECURED
                     secure_next = False
@@ -300,6 +305,20 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 target.qualifier = _SECURED
             else:
                 secure_next = True
+        elif kind in _AFTER_QUALIFIER:
+            if any(q == _NEGATED for q, _, _ in pre):
+                continue  # "not locked up"
+            secured = _qualify_before(
+                text, sentence_weapons, start, scope_words, _AFTER_QUALIFIER[kind]
+            )
+            if secured is not None:
+                # The same weapon named again earlier ("found a knife in his bag, knife
+                # confiscated") is the one now out of reach.
+                for hit in (*previous_weapons, *sentence_weapons):
+                    if hit.spec is secured.spec and not hit.negated:
+                        hit.qualifier = _SECURED
+        elif kind == "things_after":
+            _against_a_thing(text, clause, start)
         elif kind == "terminator":
             pre.clear()
             first_cues.clear()
@@ -308,6 +327,57 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             out.crime = True
         # kind == "ignore": a figure of speech, consumed so that nothing inside it fires.
     out.keep(clause)
+
+
+# A weapon word the question mark follows ("any weapons?", "is he armed?") is asked about.
+_QUESTION = re.compile(r"[ \t]*\?")
+
+# Only these may stand between the act and the thing: "kicking the door", "punched a hole",
+# but not "fighting by the door".
+_THING_DETERMINERS = frozenset(
+    {"the", "a", "an", "its", "their", "some", "this", "that", "all", "over", "out"}
+)
+
+
+def _against_a_thing(text: str, clause: list[_Hit], start: int) -> None:
+    """Violence whose object, two words on at most, is a thing ("punched a hole in the wall",
+    "kicking the vending machine") is property damage: qualifier "property", no flag.
+    A person named on the way ("hit her window", "shoved her into the wall") keeps it
+    violence; so does anything thrown at cars, which are not listed as things."""
+    for hit in reversed(clause):
+        between = text[hit.end : start].lower().split()
+        if len(between) > 2 or not _THING_DETERMINERS.issuperset(between):
+            return
+        spec = hit.spec
+        if hit.negated or spec.weapon or spec.weight > 0 or spec.flags != [SafetyFlag.VIOLENCE]:
+            continue
+        if not _PERSON.search(text, hit.start, start):
+            hit.qualifier = _PROPERTY
+        return
+
+
+_AFTER_QUALIFIER = {"secured_after": _SECURED, "past_after": _HISTORY, "unknown_after": _UNKNOWN}
+
+
+def _qualify_before(
+    text: str, weapons: list[_Hit], start: int, scope_words: int, qualifier: str
+) -> _Hit | None:
+    """A phrase a few words after a weapon in its sentence that puts it out of reach
+    ("knife confiscated": secured, the nearest weapon only, returned), in the past ("at
+    gunpoint last night": history) or nowhere known ("unk where kept"). Indicators that
+    carry BH weight or self-harm ("gun to his head last night") are never touched."""
+    for hit in reversed(weapons):
+        if start - hit.end > _SCOPE_CHARS or _words_between(text, hit.end, start) > scope_words:
+            return None
+        spec = hit.spec
+        if hit.negated or not spec.weapon or spec.weight > 0:
+            continue
+        if SafetyFlag.IMMINENT_SELF_HARM in spec.flags or hit.qualifier == _SECURED:
+            continue
+        hit.qualifier = qualifier
+        if qualifier == _SECURED:
+            return hit
+    return None
 
 
 # "121C_PSYCH", "A12 - MENTAL": an agency's code in front of a known call type.
@@ -465,7 +535,7 @@ def classify_call(
 
     suicide_now = Category.SUICIDE_RISK in current_categories
     for hit in scan.hits:
-        if hit.negated or hit.qualifier in (_HISTORY, _UNKNOWN, _SECURED):
+        if hit.negated or hit.qualifier in (_HISTORY, _UNKNOWN, _SECURED, _PROPERTY):
             continue
         spec = hit.spec
         if spec.flag_requires is not None and spec.flag_requires not in current_categories:
@@ -601,18 +671,26 @@ def _second_opinion(
 
 
 def _ruled_out(hits: Iterable[_Hit]) -> set[SafetyFlag]:
-    """Flags the call-taker ruled out in words: negated ("no weapons"), and a weapon
-    secured ("locked in the closet, RP has the key"): neither it nor the means at hand."""
+    """Flags the call-taker ruled out in words: negated ("no weapons"), a weapon secured
+    ("locked in the closet, RP has the key": neither it nor the means at hand), and a
+    weapon in the past or nowhere known ("had a pistol last week", "owns rifles, unk
+    where kept", "UNK WEAPONS": the weapon flag, which the definitions never give them),
+    and violence against a thing ("punched the wall": the violence flag)."""
     out: set[SafetyFlag] = set()
     for hit in hits:
         if hit.negated:
             out.update(hit.spec.flags)
         elif hit.qualifier == _SECURED:
             out.update(SECURED_RULES_OUT)
+        elif hit.qualifier in WEAPON_NOT_NOW and hit.spec.weapon and hit.spec.weight == 0:
+            out.add(SafetyFlag.WEAPON)
+        elif hit.qualifier == _PROPERTY:
+            out.add(SafetyFlag.VIOLENCE)
     return out
 
 
 SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM})
+WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN})
 
 
 def _noisy_or(prior: float, weights: Iterable[float]) -> float:

@@ -90,6 +90,16 @@ class ModifierSpec(_Strict):
     history_pre: list[str]
     history_post: list[str]
     secured: list[str]
+    # Reach back (never forward, unlike `secured`) a few words over the sentence to a
+    # weapon named before them: "rifle now locked in a case", "knife confiscated".
+    secured_after: list[str] = Field(default_factory=list)
+    # Past time, reaching back the same way to a weapon only: "robbed at gunpoint last
+    # night". Never touches BH, violence or self-harm indicators.
+    past_after: list[str] = Field(default_factory=list)
+    # Where a weapon named before is, nobody knows: "owns rifles, unk where kept".
+    unknown_after: list[str] = Field(default_factory=list)
+    # A thing hit or kicked, right after violence or after an article: "punched the wall".
+    things_after: list[str] = Field(default_factory=list)
     terminators: list[str]
     crime_context: list[str]
     ignore: list[str] = Field(description="figures of speech, matched and discarded")
@@ -275,6 +285,10 @@ Kind = Literal[
     "history_pre",
     "history_post",
     "secured",
+    "secured_after",
+    "past_after",
+    "unknown_after",
+    "things_after",
     "terminator",
     "crime_context",
     "ignore",
@@ -511,6 +525,10 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         ("history_pre", mods.history_pre),
         ("history_post", mods.history_post),
         ("secured", mods.secured),
+        ("secured_after", mods.secured_after),
+        ("past_after", mods.past_after),
+        ("unknown_after", mods.unknown_after),
+        ("things_after", mods.things_after),
         ("terminator", mods.terminators),
         ("crime_context", mods.crime_context),
     ):
