@@ -145,3 +145,31 @@ def test_narrative_shorthand_is_expanded_with_spans_kept() -> None:
     assert SafetyFlag.WEAPON in result.safety_flags
     for span in result.evidence:
         assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("call_type", "category"),
+    [
+        ("WELFARE CHK - SUICIDAL", Category.SUICIDE_RISK),
+        ("PD-EDP OUTSIDE LIBRARY", Category.MENTAL_HEALTH),
+        ("4471 INTOX SUBJ IN PARK", Category.SUBSTANCE_USE),
+        ("psych w/ bat", Category.MENTAL_HEALTH),
+        ("ASSIST FIRE / OD IN CAR", Category.SUBSTANCE_USE),
+        ("SILVER ALERT - LAST SEEN ON FOOT", Category.COGNITIVE),
+        ("NUDE FEMALE IN INTERSECTION", Category.MENTAL_HEALTH),
+        ("ORDER OF DETENTION - PICKUP", Category.MENTAL_HEALTH),
+        ("MARCHMAN PICKUP", Category.SUBSTANCE_USE),
+    ],
+)
+def test_a_bh_type_named_inside_a_longer_call_type(call_type: str, category: Category) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert category in result.categories
+
+
+@pytest.mark.parametrize(
+    "call_type",
+    ["DRUNK DRIVER - RT 9 NB", "ALARM - PANIC - PSYCH UNIT"],
+)
+def test_parts_that_only_look_bh_are_not_read_as_bh(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type

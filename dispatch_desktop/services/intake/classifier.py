@@ -30,7 +30,12 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon, Entry, IndicatorSpec
+from dispatch_desktop.services.intake.lexicon import (
+    CompiledLexicon,
+    Entry,
+    IndicatorSpec,
+    NatureCodeSpec,
+)
 from dispatch_desktop.services.intake.model import LinearModel
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
@@ -384,6 +389,35 @@ def _qualify_before(
 _LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A-Za-z])")
 
 
+# A call type of several parts ("PD-INTOX INTOXICATED SUBJ", "1064 WELFARE CHECK - MENTAL",
+# "mental w/ knife"): its parts, split at separators; a part after a negation ("NON-",
+# "NO ", "NOT ") is left out, so "25-A-1 NON-SUICIDAL" names no suicide risk.
+_PART_SEPARATORS = re.compile(r"\s*(?:[-/_,;:|()&+]+|\bw/)\s*", re.IGNORECASE)
+_NEGATED_PART = re.compile(r"\b(?:non|not?)\b[\s-]*[a-z]+", re.IGNORECASE)
+
+
+def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, NatureCodeSpec]]:
+    """The BH call types named inside a call type of several parts: a part that is a BH
+    code or its name ("SUICIDAL"), or a part that starts with a BH code itself ("INTOX
+    PED ON SHOULDER", after an agency's number: "390U INTOX"; an alias such as "DRUNK"
+    only counts as a whole part, so "DRUNK DRIVER" is not read as intoxication)."""
+    if not text:
+        return []
+    found: list[tuple[str, NatureCodeSpec]] = []
+    for part in _PART_SEPARATORS.split(_NEGATED_PART.sub(" ", text)):
+        words = part.split()
+        if not words:
+            continue
+        resolved = lex.nature.lookup(part)
+        if resolved is None and any(ch.isdigit() for ch in words[0]):
+            words = words[1:]  # an agency's own number before the type: "390U INTOX"
+        if resolved is None and words and words[0].upper() in lex.nature.codes:
+            resolved = lex.nature.lookup(words[0])
+        if resolved is not None and resolved[1].prior >= lex.scoring.threshold:
+            found.append(resolved)
+    return found
+
+
 def _without_leading_code(text: str | None) -> str | None:
     if not text:
         return None
@@ -460,6 +494,18 @@ def classify_call(
                 EvidenceSpan(0, len(shown), shown, f"nature_code:{code}", source="nature")
             )
             reasons.append(f"nature code {code} ({nature_spec.text})")
+    if resolved is None and not any(
+        call_types.never_bh(t) for t in (nature_code, nature_text) if t
+    ):
+        for code, part_spec in _behavioral_parts(nature_text or nature_code, lex):
+            prior = max(prior, part_spec.prior)
+            nature_categories.update(part_spec.categories)
+            flags.update(part_spec.flags)
+            reasons.append(f"call type names {code} ({part_spec.text})")
+            shown = nature_text or nature_code or code
+            nature_spans.append(
+                EvidenceSpan(0, len(shown), shown, f"nature_code:{code}", source="nature")
+            )
     mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
     if mpds is not None:
         prior = max(prior, mpds.prior)
