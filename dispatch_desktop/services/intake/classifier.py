@@ -482,30 +482,24 @@ def classify_call(
         or lex.nature.lookup(nature_text)
         or lex.nature.lookup(_without_leading_code(nature_text or nature_code))
     )
+    never_bh = any(call_types.never_bh(t) for t in (nature_code, nature_text) if t)
+    # A known code, else the BH codes named inside a call type of several parts.
     if resolved is not None:
-        code, nature_spec = resolved
-        prior = nature_spec.prior
+        named, shown = [resolved], nature_code or nature_text
+    else:
+        named = [] if never_bh else _behavioral_parts(nature_text or nature_code, lex)
+        shown = nature_text or nature_code
+    for code, nature_spec in named:
+        prior = max(prior, nature_spec.prior)
         nature_categories.update(nature_spec.categories)
         flags.update(nature_spec.flags)
         scan.crime = scan.crime or nature_spec.crime
-        shown = nature_code or nature_text or code
         if nature_spec.prior > 0 or nature_spec.flags:
+            text = shown or code
             nature_spans.append(
-                EvidenceSpan(0, len(shown), shown, f"nature_code:{code}", source="nature")
+                EvidenceSpan(0, len(text), text, f"nature_code:{code}", source="nature")
             )
             reasons.append(f"nature code {code} ({nature_spec.text})")
-    if resolved is None and not any(
-        call_types.never_bh(t) for t in (nature_code, nature_text) if t
-    ):
-        for code, part_spec in _behavioral_parts(nature_text or nature_code, lex):
-            prior = max(prior, part_spec.prior)
-            nature_categories.update(part_spec.categories)
-            flags.update(part_spec.flags)
-            reasons.append(f"call type names {code} ({part_spec.text})")
-            shown = nature_text or nature_code or code
-            nature_spans.append(
-                EvidenceSpan(0, len(shown), shown, f"nature_code:{code}", source="nature")
-            )
     mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
     if mpds is not None:
         prior = max(prior, mpds.prior)
@@ -520,7 +514,6 @@ def classify_call(
     nature_scanned = nature_text or (None if resolved is not None else nature_code)
     if nature_scanned and resolved is not None and lex.nature.lookup(nature_text) is not None:
         nature_scanned = None
-    never_bh = any(call_types.never_bh(t) for t in (nature_code, nature_text) if t)
     if resolved is not None and call_types.never_bh(resolved[1].text):
         never_bh = True
     if nature_scanned and not never_bh:
@@ -717,26 +710,37 @@ def _second_opinion(
 
 
 def _ruled_out(hits: Iterable[_Hit]) -> set[SafetyFlag]:
-    """Flags the call-taker ruled out in words: negated ("no weapons"), a weapon secured
-    ("locked in the closet, RP has the key": neither it nor the means at hand), and a
-    weapon in the past or nowhere known ("had a pistol last week", "owns rifles, unk
-    where kept", "UNK WEAPONS": the weapon flag, which the definitions never give them),
-    and violence against a thing ("punched the wall": the violence flag)."""
+    """Flags the call-taker ruled out in words, which the model may not raise."""
     out: set[SafetyFlag] = set()
     for hit in hits:
-        if hit.negated:
-            out.update(hit.spec.flags)
-        elif hit.qualifier == _SECURED:
-            out.update(SECURED_RULES_OUT)
-        elif hit.qualifier in WEAPON_NOT_NOW and hit.spec.weapon and hit.spec.weight == 0:
-            out.add(SafetyFlag.WEAPON)
-        elif hit.qualifier == _PROPERTY:
-            out.add(SafetyFlag.VIOLENCE)
+        out.update(ruled_out_by(hit.spec, negated=hit.negated, qualifier=hit.qualifier))
     return out
+
+
+def ruled_out_by(
+    spec: IndicatorSpec | None, *, negated: bool, qualifier: str
+) -> frozenset[SafetyFlag]:
+    """The flags one hit rules out: negated ("no weapons"), a weapon secured ("locked in
+    the closet, RP has the key": neither it nor the means at hand), a weapon in the past
+    or nowhere known ("had a pistol last week", "owns rifles, unk where kept", "UNK
+    WEAPONS": the weapon flag, which the definitions never give them), and violence
+    against a thing ("punched the wall": the violence flag). Training reads the same rule
+    off the evidence spans (`training.lexicon_view`)."""
+    if negated:
+        return frozenset(spec.flags) if spec is not None else frozenset()
+    if qualifier == _SECURED:
+        return SECURED_RULES_OUT
+    if qualifier in WEAPON_NOT_NOW and spec is not None and spec.weapon and spec.weight == 0:
+        return _WEAPON_ONLY
+    if qualifier == _PROPERTY:
+        return _VIOLENCE_ONLY
+    return frozenset()
 
 
 SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM})
 WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN})
+_WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
+_VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})
 
 
 def _noisy_or(prior: float, weights: Iterable[float]) -> float:

@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dispatch_desktop.errors import UserError
-from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.classifier_quality import (
     LabelledCall,
@@ -157,29 +156,13 @@ class LexiconView:
 def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
     alone = replace(lexicon, model=None)
     result = classify_labelled(call, alone)
-    ruled_out = (
-        frozenset(
-            flag.value
-            for span in result.evidence
-            if span.negated and span.indicator in lexicon.indicators
-            for flag in lexicon.indicators[span.indicator].flags
-        )
-        | frozenset(
-            flag.value
-            for span in result.evidence
-            if span.qualifier == "secured"
-            for flag in classifier.SECURED_RULES_OUT
-        )
-        | frozenset(
-            SafetyFlag.WEAPON.value
-            for span in result.evidence
-            if span.qualifier in classifier.WEAPON_NOT_NOW
-            and (spec := lexicon.indicators.get(span.indicator)) is not None
-            and spec.weapon
-            and spec.weight == 0
-        )
-        | frozenset(
-            SafetyFlag.VIOLENCE.value for span in result.evidence if span.qualifier == "property"
+    ruled_out = frozenset(
+        flag.value
+        for span in result.evidence
+        for flag in classifier.ruled_out_by(
+            lexicon.indicators.get(span.indicator),
+            negated=span.negated,
+            qualifier=span.qualifier,
         )
     )
     firm = (
