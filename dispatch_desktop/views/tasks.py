@@ -43,7 +43,7 @@ class TaskRunner(QObject):
     # GUI thread. Workers touch no other QObject: a relay object per task (a child of the
     # runner, deleted on the GUI thread, emitted on and referenced from the worker) made
     # the process segfault now and then (tests/gui/test_task_runner.py).
-    _task_done = Signal(int, bool, object)
+    _task_done = Signal(object, bool, object)  # the ticket as a Python int: never wraps
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,7 +87,7 @@ class TaskRunner(QObject):
         else:
             self._task_done.emit(ticket, True, result)
 
-    @Slot(int, bool, object)
+    @Slot(object, bool, object)
     def on_task_done(self, ticket: int, succeeded: bool, outcome: object) -> None:
         on_success, on_failure = self._waiting.pop(ticket)
         if not self._waiting:

@@ -3,6 +3,7 @@ that come and go while their workers finish (as every console window and screen 
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -52,3 +53,13 @@ def test_runners_that_come_and_go_do_not_crash_the_process(qtbot: QtBot, rounds:
         assert len(got) == 30
         del runner
         qtbot.wait(1)
+
+
+def test_a_console_that_has_run_billions_of_tasks_still_gets_its_results(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    runner._tickets = itertools.count(2**40)  # a 24/7 console, years on: past 32 bits
+    got: list[object] = []
+    with qtbot.waitSignal(runner.busy_changed, check_params_cb=lambda busy: not busy):
+        runner.run(lambda: "done", on_success=got.append)
+    runner.shutdown()
+    assert got == ["done"]
