@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dispatch_desktop.services.supervision import report
@@ -35,6 +35,7 @@ def _what_a_reader_can_tell(counts: list[int]) -> dict[int, set[int]]:
     return possible
 
 
+@settings(deadline=None)  # speed is measured by benchmarks, not by a timed test
 @given(st.lists(st.integers(min_value=0, max_value=14), min_size=2, max_size=6))
 def test_no_suppressed_cell_can_be_derived_from_its_siblings_and_total(counts: list[int]) -> None:
     if report.is_suppressed(sum(counts)) or sum(counts) == 0:
