@@ -173,3 +173,52 @@ def test_a_bh_type_named_inside_a_longer_call_type(call_type: str, category: Cat
 )
 def test_parts_that_only_look_bh_are_not_read_as_bh(call_type: str) -> None:
     assert not nature(call_type).behavioral_health, call_type
+
+
+# -- codes squeezed into a short CAD field ------------------------------------------------
+
+
+@BH(
+    ("call_type", "category"),
+    [
+        ("SUICATTWPN", Category.SUICIDE_RISK),
+        ("EDPVIOL", Category.MENTAL_HEALTH),
+        ("MHWLFCHK", Category.MENTAL_HEALTH),
+        ("ODNOTBREATH", Category.SUBSTANCE_USE),
+        ("INTOXPED", Category.SUBSTANCE_USE),
+        ("MISSINGALZ", Category.COGNITIVE),
+        ("PSYCHEVAL2", Category.MENTAL_HEALTH),
+        ("MH12HOLD", Category.MENTAL_HEALTH),
+    ],
+)
+def test_squeezed_bh_codes_are_read_as_their_pieces(call_type: str, category: Category) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert category in result.categories, call_type
+    # The evidence points into the call type as the dispatcher saw it.
+    assert all(0 <= span.start < span.end <= len(call_type) for span in result.evidence)
+
+
+def test_a_squeezed_weapon_code_raises_the_weapon_flag() -> None:
+    assert SafetyFlag.WEAPON in nature("SUICTHRTWPN").safety_flags
+
+
+@BH(
+    "call_type",
+    # English words whose letters happen to spell known pieces ("meth" + "od"), squeezed
+    # ordinary types, and a BH word squeezed into an alarm.
+    ["METHOD", "METHODIST CHURCH", "PERSONS", "THEFTVEH", "STRUCFIRE", "PSYCHALARM", "ODORINV"],
+)
+def test_english_words_and_ordinary_squeezed_codes_are_not_bh(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type
+
+
+@BH("call_type", ["FARE JUMPER - PLATFORM 2", "BAIL JUMPER ARREST", "TURNSTILE JUMPER"])
+def test_a_fare_or_bail_jumper_is_not_a_suicide_call(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type
+
+
+def test_a_jumper_alone_is_still_a_suicide_call() -> None:
+    result = nature("JUMPER - OVERPASS")
+    assert result.behavioral_health
+    assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags

@@ -34,9 +34,11 @@ def warm_process(settings: Settings, actor: Actor) -> None:
     process, so that its first call is as fast as the rest."""
     ctx = _process_context(settings, actor)
     _ = ctx.cipher
+    from dispatch_desktop.services.intake.calltype import english_words
     from dispatch_desktop.services.routing import routing_context  # noqa: F401
 
     _ = ctx.agency
+    english_words()  # read squeezed call types ("SUICTHRTWPN") without a first-time wait
 
 
 # What the console may run in its worker process: reads, the pipeline, and opening a call

@@ -9,6 +9,10 @@ A CAD sends its own call-type strings ("Mentl Disordr Viol w/Wpn", "25-B-1", "12
   came from, so evidence spans still point into the text as the dispatcher saw it.
 - An MPDS/ProQA determinant (`25-B-1`, `25B01`, `25B1`, `23-C-7I`) is read as its protocol,
   level, number and suffix, and mapped through the agency-editable `mpds` table.
+- A code squeezed into a short CAD field ("SUICTHRTWPN", "WLFCHKODHX", "MH302PETITN") is
+  split into the words and abbreviations it is made of ("suicide threat weapon", "welfare
+  check overdose hx"), when every piece is one the lexicon knows and the whole is not an
+  English word ("METHOD" stays a method).
 - A BH word that is part of a place's name ("Asylum Street", "State Psychiatric Hospital",
   "Behavioral Health Center") is not evidence about a person: `place_words` names the
   nouns that make the word before them part of a name.
@@ -22,6 +26,7 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -128,10 +133,62 @@ def _word_alternation(keys: list[str]) -> str:
     return "|".join(parts)
 
 
-class CallTypeReader:
-    """The compiled `call_types` section of a lexicon."""
+# A run of letters in a call type (digits and symbols end it): "SUICTHRTWPN", "MH" of "MH302".
+_LETTER_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+# A run this long or longer may be several words squeezed together.
+_SQUEEZED_MIN = 4
+_MAX_PIECES = 5
+# English endings: "PERSONS" is a person, whatever its pieces.
+_ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
-    def __init__(self, spec: CallTypeSpec) -> None:
+
+@cache
+def english_words() -> frozenset[str]:
+    """English words (web2 and GCIDE, lower case), loaded on the first squeezed code."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+def is_english(word: str) -> bool:
+    """A word of English (lower case), or one with a plural, past or -ing ending."""
+    known = english_words()
+    return word in known or any(
+        word.endswith(end) and word[: -len(end)] in known for end in _ENDINGS
+    )
+
+
+def split_squeezed(run: str, pieces: frozenset[str]) -> list[str] | None:
+    """The fewest known pieces (two letters at least, two to five of them) that make up
+    `run` exactly, preferring a longer first piece; None when there are none."""
+    n = len(run)
+    # best[i]: the fewest pieces covering run[i:], as a list.
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[n] = []
+    for i in range(n - 2, -1, -1):
+        for j in range(n, i + 1, -1):
+            rest = best[j]
+            if rest is None or run[i:j] not in pieces:
+                continue
+            candidate = [run[i:j], *rest]
+            current = best[i]
+            if current is None or len(candidate) < len(current):
+                best[i] = candidate
+    found = best[0]
+    if found is None or not 2 <= len(found) <= _MAX_PIECES:
+        return None
+    return found
+
+
+class CallTypeReader:
+    """The compiled `call_types` section of a lexicon.
+
+    `vocabulary` maps every word the lexicon reads (the words of its terms, the call-type
+    codes and their names) to how it is written out (a code to its name): the pieces a
+    squeezed code may be split into. The abbreviations are pieces too.
+    """
+
+    def __init__(self, spec: CallTypeSpec, vocabulary: Mapping[str, str] | None = None) -> None:
         self.spec = spec
         both = dict(spec.abbreviations)
         nature = {**both, **spec.nature_abbreviations}
@@ -147,6 +204,15 @@ class CallTypeReader:
             if places
             else None
         )
+        written = {
+            w.lower(): out
+            for w, out in (vocabulary or {}).items()
+            if w.isascii() and w.isalpha() and len(w) >= 2
+        }
+        written.update((k, v) for k, v in nature.items() if k.isalpha() and len(k) >= 2)
+        self._written = written
+        self._pieces = frozenset(written)
+        self._squeezed: dict[str, list[str] | None] = {}
         never = _word_alternation([w.lower() for w in spec.never_bh_nature])
         self._never_re = (
             re.compile(rf"(?<![a-z0-9])(?:{never})(?![a-z0-9])", re.I) if never else None
@@ -161,29 +227,37 @@ class CallTypeReader:
         return re.compile(f"[^a-z0-9]({trie_regex(table)})")
 
     def expand(self, text: str, *, nature: bool) -> Expanded | None:
-        """`text` with its abbreviations written out, or None when it has none."""
+        """`text` with its abbreviations written out, or None when it has none.
+
+        In a call type, a squeezed code is split into its pieces too (`squeezed`)."""
         pattern = self._nature_re if nature else self._all_re
-        if pattern is None:
-            return None
         table = self._nature if nature else self._all
+        found_at: list[tuple[int, int, str]] = []
+        folded = " " + text.translate(ASCII_LOWER)
+        if pattern is not None:
+            search = pattern.search
+            found = search(folded)
+            while found is not None:
+                m = found
+                start, end = m.start(1) - 1, m.end(1) - 1
+                # A key that ends in a symbol ("w/") leaves it as the next phrase's boundary.
+                found = search(folded, m.end() - (0 if folded[m.end() - 1].isalnum() else 1))
+                key = normalize_term(m.group(1))
+                expansion = table.get(key)
+                if expansion is None and key.endswith("s"):
+                    expansion = table.get(key[:-1])
+                if expansion is not None:
+                    found_at.append((start, end, expansion))
+        if nature and self._pieces:
+            found_at.extend(self._squeezed_runs(folded[1:]))
+            found_at.sort()
         out: list[str] = []
         pieces: list[tuple[int, int, int, int]] = []
         last = 0
         length = 0
-        folded = " " + text.translate(ASCII_LOWER)
-        search = pattern.search
-        found = search(folded)
-        while found is not None:
-            m = found
-            start, end = m.start(1) - 1, m.end(1) - 1
-            # A key that ends in a symbol ("w/") leaves it as the next phrase's boundary.
-            found = search(folded, m.end() - (0 if folded[m.end() - 1].isalnum() else 1))
-            key = normalize_term(m.group(1))
-            expansion = table.get(key)
-            if expansion is None and key.endswith("s"):
-                expansion = table.get(key[:-1])
-            if expansion is None:
-                continue
+        for start, end, expansion in found_at:
+            if start < last:
+                continue  # inside a squeezed code already written out
             out.append(text[last:start])
             length += start - last
             # Pad with spaces so that "w/wpn" still reads as two words.
@@ -197,6 +271,54 @@ class CallTypeReader:
         out.append(text[last:])
         return Expanded("".join(out), tuple(pieces), tuple(p[0] for p in pieces))
 
+    def _squeezed_runs(self, folded: str) -> list[tuple[int, int, str]]:
+        """Runs of letters that are several known pieces squeezed together ("suicthrtwpn"),
+        or one known piece glued to digits ("mh" of "mh302"), written out."""
+        written = self._written
+        out = []
+        for start, end, pieces in self._squeezed_pieces(folded):
+            out.append((start, end, " ".join(written[p] for p in pieces)))
+        return out
+
+    def _squeezed_pieces(self, folded: str) -> list[tuple[int, int, list[str]]]:
+        out = []
+        for m in _LETTER_RUN.finditer(folded):
+            run = m.group()
+            if run in self._pieces:
+                glued = (m.start() > 0 and folded[m.start() - 1].isdigit()) or (
+                    m.end() < len(folded) and folded[m.end()].isdigit()
+                )
+                if glued:  # the scan cannot see a word stuck to a number
+                    out.append((m.start(), m.end(), [run]))
+                continue
+            if len(run) < _SQUEEZED_MIN:
+                continue
+            if run not in self._squeezed:
+                split = split_squeezed(run, self._pieces)
+                self._squeezed[run] = None if split is None or is_english(run) else split
+            pieces = self._squeezed[run]
+            if pieces is not None:
+                out.append((m.start(), m.end(), pieces))
+        return out
+
+    def unsqueeze(self, text: str) -> str:
+        """`text` with each squeezed code split into its pieces, as written ("SUICTHRT
+        WPN"): for reading the call type's parts against the code table."""
+        folded = text.translate(ASCII_LOWER)
+        out: list[str] = []
+        last = 0
+        for start, end, pieces in self._squeezed_pieces(folded):
+            out.append(text[last:start])
+            at = start
+            for piece in pieces:
+                out.append(f" {text[at : at + len(piece)]} ")
+                at += len(piece)
+            last = end
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
+
     def is_place_name(self, text: str, end: int) -> bool:
         """Whether the words right after `end` make the phrase before them part of a name."""
         if self._place_re is None:
@@ -205,8 +327,13 @@ class CallTypeReader:
         return m is not None
 
     def never_bh(self, nature_text: str) -> bool:
-        """A call type (an alarm) whose words are never evidence about a person."""
-        return self._never_re is not None and self._never_re.search(nature_text) is not None
+        """A call type (an alarm) whose words are never evidence about a person, squeezed
+        ("PSYCHALARM") or not."""
+        never = self._never_re
+        return never is not None and (
+            never.search(nature_text) is not None
+            or never.search(self.unsqueeze(nature_text)) is not None
+        )
 
     def mpds(self, text: str | None) -> MpdsMatch | None:
         """The first MPDS determinant in `text` whose protocol this table knows."""

@@ -487,7 +487,8 @@ def classify_call(
     if resolved is not None:
         named, shown = [resolved], nature_code or nature_text
     else:
-        named = [] if never_bh else _behavioral_parts(nature_text or nature_code, lex)
+        read = nature_text or nature_code
+        named = [] if never_bh or not read else _behavioral_parts(call_types.unsqueeze(read), lex)
         shown = nature_text or nature_code
     for code, nature_spec in named:
         prior = max(prior, nature_spec.prior)

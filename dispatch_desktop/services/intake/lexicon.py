@@ -10,7 +10,7 @@ that classifying a call is one linear scan of the text, whatever the size of the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -581,9 +581,25 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             by_alias=by_alias,
         ),
         indicators={ind.id: ind for ind in lex.indicators},
-        call_types=CallTypeReader(lex.call_types),
+        call_types=CallTypeReader(lex.call_types, vocabulary=_pieces(entries, nature)),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
     )
+
+
+def _pieces(entries: Mapping[str, Entry], nature: NatureCodeFile) -> dict[str, str]:
+    """The words a squeezed call type ("SUICTHRTWPN") may be made of, and how each is
+    written out: every word of the lexicon's phrases, and each nature code (as its name)
+    and the words of its names."""
+    out: dict[str, str] = {}
+    for key in entries:
+        for word in key.split(" "):
+            out.setdefault(word, word)
+    for code, spec in nature.codes.items():
+        out[code.lower()] = " ".join(spec.text.lower().split())
+        for alias in [spec.text, *spec.aliases]:
+            for word in alias.lower().split():
+                out.setdefault(word, word)
+    return out
 
 
 def load_lexicon(
