@@ -222,3 +222,29 @@ def test_a_jumper_alone_is_still_a_suicide_call() -> None:
     result = nature("JUMPER - OVERPASS")
     assert result.behavioral_health
     assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
+
+
+@BH(
+    ("call_type", "category"),
+    [
+        ("WELF CHK / HX BIPOLAR", Category.MENTAL_HEALTH),
+        ("CHECK THE WELFARE - HX SUICIDE ATTEMPTS", Category.SUICIDE_RISK),
+        ("Wellness Check, history of heroin overdoses", Category.SUBSTANCE_USE),
+    ],
+)
+def test_a_history_on_a_welfare_check_counts(call_type: str, category: Category) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert category in result.categories
+    assert not result.safety_flags  # a history never raises a flag
+
+
+def test_a_welfare_check_with_a_history_of_no_bh_condition_is_not_bh() -> None:
+    assert not nature("WELF CHK - HX OF ASSAULTS").behavioral_health
+
+
+def test_a_history_counts_for_less_off_a_welfare_check() -> None:
+    on_welfare = nature("WELFARE CHECK - HX DEPRESSION")
+    elsewhere = nature("TRESPASS - HX DEPRESSION")
+    assert on_welfare.behavioral_health
+    assert elsewhere.score < on_welfare.score

@@ -62,6 +62,11 @@ class CallTypeSpec(_Strict):
         default_factory=list,
         description="call-type words (alarms) whose text is never read as BH evidence",
     )
+    welfare_nature: list[str] = Field(
+        default_factory=list,
+        description="call-type words of a welfare check, on which a history of a BH "
+        "condition counts as current (the labelling rules, rule 3)",
+    )
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
     )
@@ -213,10 +218,15 @@ class CallTypeReader:
         self._written = written
         self._pieces = frozenset(written)
         self._squeezed: dict[str, list[str] | None] = {}
-        never = _word_alternation([w.lower() for w in spec.never_bh_nature])
-        self._never_re = (
-            re.compile(rf"(?<![a-z0-9])(?:{never})(?![a-z0-9])", re.I) if never else None
-        )
+        self._never_re = self._words_re(spec.never_bh_nature)
+        self._welfare_re = self._words_re(spec.welfare_nature)
+
+    @staticmethod
+    def _words_re(words: list[str]) -> re.Pattern[str] | None:
+        alternation = _word_alternation([w.lower() for w in words])
+        if not alternation:
+            return None
+        return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])", re.I)
 
     @staticmethod
     def _compile(table: Mapping[str, str]) -> re.Pattern[str] | None:
@@ -329,11 +339,19 @@ class CallTypeReader:
     def never_bh(self, nature_text: str) -> bool:
         """A call type (an alarm) whose words are never evidence about a person, squeezed
         ("PSYCHALARM") or not."""
-        never = self._never_re
-        return never is not None and (
-            never.search(nature_text) is not None
-            or never.search(self.unsqueeze(nature_text)) is not None
-        )
+        return self._names(self._never_re, nature_text)
+
+    def is_welfare(self, nature_text: str) -> bool:
+        """A welfare-check call type ("WELF CHK - HX DEPRESSION", "CHECK THE WELFARE")."""
+        return self._names(self._welfare_re, nature_text)
+
+    def _names(self, words: re.Pattern[str] | None, nature_text: str) -> bool:
+        if words is None:
+            return False
+        if words.search(nature_text) or words.search(self.unsqueeze(nature_text)):
+            return True
+        expanded = self.expand(nature_text, nature=True)
+        return expanded is not None and words.search(expanded.text) is not None
 
     def mpds(self, text: str | None) -> MpdsMatch | None:
         """The first MPDS determinant in `text` whose protocol this table knows."""

@@ -521,6 +521,8 @@ def classify_call(
         _read(nature_scanned, lex, "nature", scan, nature=True)
     if narrative:
         _read(narrative, lex, "narrative", scan, nature=False)
+    # On a welfare check a history ("HX SCHIZOPHRENIA") is about the person checked on.
+    welfare = any(call_types.is_welfare(t) for t in (nature_code, nature_text) if t)
 
     contributions: dict[str, float] = {}
     # What the call type alone says: the model never lowers a BH call type (nor a call
@@ -535,7 +537,7 @@ def classify_call(
             continue
         spec = hit.spec
         weight = spec.weight
-        if hit.qualifier == _HISTORY:
+        if hit.qualifier == _HISTORY and not welfare:
             weight *= scoring.history_factor
         elif hit.qualifier == _UNKNOWN:
             weight *= scoring.unknown_factor
