@@ -57,6 +57,11 @@ class CallTypeSpec(_Strict):
         default_factory=list,
         description="call-type words (alarms) whose text is never read as BH evidence",
     )
+    welfare_nature: list[str] = Field(
+        default_factory=list,
+        description="call-type words of a welfare check, where a history of a BH condition"
+        " ('HX DEPRESSION') counts as fully as a current one",
+    )
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
     )
@@ -147,10 +152,15 @@ class CallTypeReader:
             if places
             else None
         )
-        never = _word_alternation([w.lower() for w in spec.never_bh_nature])
-        self._never_re = (
-            re.compile(rf"(?<![a-z0-9])(?:{never})(?![a-z0-9])", re.I) if never else None
-        )
+        self._never_re = self._words_re(spec.never_bh_nature)
+        self._welfare_re = self._words_re(spec.welfare_nature)
+
+    @staticmethod
+    def _words_re(words: list[str]) -> re.Pattern[str] | None:
+        alternation = _word_alternation([w.lower() for w in words])
+        if not alternation:
+            return None
+        return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])", re.I)
 
     @staticmethod
     def _compile(table: Mapping[str, str]) -> re.Pattern[str] | None:
@@ -207,6 +217,10 @@ class CallTypeReader:
     def never_bh(self, nature_text: str) -> bool:
         """A call type (an alarm) whose words are never evidence about a person."""
         return self._never_re is not None and self._never_re.search(nature_text) is not None
+
+    def is_welfare(self, nature_text: str) -> bool:
+        """A welfare-check call type: there a BH history is about the person checked on."""
+        return self._welfare_re is not None and self._welfare_re.search(nature_text) is not None
 
     def mpds(self, text: str | None) -> MpdsMatch | None:
         """The first MPDS determinant in `text` whose protocol this table knows."""
