@@ -142,7 +142,7 @@ def indicators(result: classifier.ClassificationResult) -> set[str]:
             "attempt_in_progress",
             SUI,
         ),
-        ("Teen in the holding room keeps slamming her head against the door.", "self_harm", SUI),
+        ("Teen in the holding room keeps slamming her head against the door.", "head_banging", SUI),
         (
             "Coworker says she swallowed some weed killer in the break room.",
             "ingestion_attempt",
@@ -274,6 +274,38 @@ def test_call_types_of_holds_and_welfare_history_are_bh(nature: str, category: C
     result = classify("", nature)
     assert result.behavioral_health, nature
     assert category in result.categories, nature
+
+
+@pytest.mark.parametrize(
+    ("text", "nature", "flag"),
+    [
+        ("Deputy says the man in cell 3 is smashing his head against the bars.", None, "imminent"),
+        ("", "HANGING", "imminent"),
+        ("Sister says he has 30 pills in his hand and says nobody can stop me.", None, "imminent"),
+        (
+            "Lifeguard says the man who cannot swim jumped into the deep end, wants to drown.",
+            None,
+            "imminent",
+        ),
+        ("Nephew says the radio keeps telling him to hurt his family tonight.", None, "violence"),
+    ],
+)
+def test_danger_in_those_signs_is_flagged(text: str, nature: str | None, flag: str) -> None:
+    result = classify(text, nature, lexicon=RULES_ONLY)
+    wanted = SafetyFlag.IMMINENT_SELF_HARM if flag == "imminent" else SafetyFlag.VIOLENCE
+    assert wanted in result.safety_flags, (text, nature)
+
+
+@pytest.mark.parametrize(
+    ("text", "nature"),
+    [
+        ("", "1047 HANGING WIRES / LINES DOWN"),
+        ("Father says the voices are telling him to hurt the dog, no weapons.", None),
+    ],
+)
+def test_look_alikes_of_those_dangers_are_not_flagged(text: str, nature: str | None) -> None:
+    result = classify(text, nature, lexicon=RULES_ONLY)
+    assert not result.safety_flags & {SafetyFlag.IMMINENT_SELF_HARM, SafetyFlag.VIOLENCE}
 
 
 def test_a_violent_mental_call_type_keeps_its_violence() -> None:
