@@ -255,6 +255,7 @@ def test_names_and_ended_watches_are_not_bh(text: str) -> None:
         ("APOWW", MH),
         ("IEA TRANSPORT", MH),
         ("302 WARRANT SERVICE", MH),
+        ("302 - INVOLUNTARY TRANSPORT", MH),
         ("FORM 1013 TRANSPORT", MH),
         ("PINK SLIPPED PT AT ER", MH),
         ("MHL 9.41 REMOVAL", MH),
@@ -322,6 +323,9 @@ def test_a_violent_mental_call_type_keeps_its_violence() -> None:
         "ATM WITHDRAWAL FRAUD",
         "THEFT REPORT - HX DEPRESSION",
         "ECONOMY LOT TOW",
+        # a number beside another kind of incident is the agency's own code
+        "302 ACCIDENT W/ INJURIES",
+        "1013 TRAFFIC HAZARD",
     ],
 )
 def test_call_type_look_alikes_are_not_bh(nature: str) -> None:

@@ -57,6 +57,11 @@ class CallTypeSpec(_Strict):
         default_factory=list,
         description="call-type words (alarms) whose text is never read as BH evidence",
     )
+    number_codes_not_with: list[str] = Field(
+        default_factory=list,
+        description="words of another kind of incident: beside them a number in a call type"
+        " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section",
+    )
     welfare_nature: list[str] = Field(
         default_factory=list,
         description="call-type words of a welfare check, where a history of a BH condition"
@@ -125,6 +130,10 @@ _NOT_A_NAME = (
 )
 
 
+# A call-type key that is a number alone ("302", "9.41", "1013").
+_NUMBER = re.compile(r"[\d.]+")
+
+
 def _word_alternation(keys: list[str]) -> str:
     parts = []
     for key in sorted(keys, key=len, reverse=True):
@@ -154,6 +163,7 @@ class CallTypeReader:
         )
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
+        self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
@@ -176,6 +186,10 @@ class CallTypeReader:
         if pattern is None:
             return None
         table = self._nature if nature else self._all
+        # "302 ACCIDENT INJ": the number is the agency's traffic code, not Pennsylvania's 302.
+        numbers_are_holds = not (
+            nature and self._not_a_hold_re is not None and self._not_a_hold_re.search(text)
+        )
         out: list[str] = []
         pieces: list[tuple[int, int, int, int]] = []
         last = 0
@@ -192,7 +206,7 @@ class CallTypeReader:
             expansion = table.get(key)
             if expansion is None and key.endswith("s"):
                 expansion = table.get(key[:-1])
-            if expansion is None:
+            if expansion is None or (not numbers_are_holds and _NUMBER.fullmatch(key)):
                 continue
             out.append(text[last:start])
             length += start - last
