@@ -57,6 +57,16 @@ class CallTypeSpec(_Strict):
         default_factory=list,
         description="call-type words (alarms) whose text is never read as BH evidence",
     )
+    number_codes_not_with: list[str] = Field(
+        default_factory=list,
+        description="words of another kind of incident: beside them a number in a call type"
+        " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section",
+    )
+    welfare_nature: list[str] = Field(
+        default_factory=list,
+        description="call-type words of a welfare check, where a history of a BH condition"
+        " ('HX DEPRESSION') counts as fully as a current one",
+    )
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
     )
@@ -120,6 +130,10 @@ _NOT_A_NAME = (
 )
 
 
+# A call-type key that is a number alone ("302", "9.41", "1013").
+_NUMBER = re.compile(r"[\d.]+")
+
+
 def _word_alternation(keys: list[str]) -> str:
     parts = []
     for key in sorted(keys, key=len, reverse=True):
@@ -147,10 +161,16 @@ class CallTypeReader:
             if places
             else None
         )
-        never = _word_alternation([w.lower() for w in spec.never_bh_nature])
-        self._never_re = (
-            re.compile(rf"(?<![a-z0-9])(?:{never})(?![a-z0-9])", re.I) if never else None
-        )
+        self._never_re = self._words_re(spec.never_bh_nature)
+        self._welfare_re = self._words_re(spec.welfare_nature)
+        self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
+
+    @staticmethod
+    def _words_re(words: list[str]) -> re.Pattern[str] | None:
+        alternation = _word_alternation([w.lower() for w in words])
+        if not alternation:
+            return None
+        return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])", re.I)
 
     @staticmethod
     def _compile(table: Mapping[str, str]) -> re.Pattern[str] | None:
@@ -166,6 +186,10 @@ class CallTypeReader:
         if pattern is None:
             return None
         table = self._nature if nature else self._all
+        # "302 ACCIDENT INJ": the number is the agency's traffic code, not Pennsylvania's 302.
+        numbers_are_holds = not (
+            nature and self._not_a_hold_re is not None and self._not_a_hold_re.search(text)
+        )
         out: list[str] = []
         pieces: list[tuple[int, int, int, int]] = []
         last = 0
@@ -182,7 +206,7 @@ class CallTypeReader:
             expansion = table.get(key)
             if expansion is None and key.endswith("s"):
                 expansion = table.get(key[:-1])
-            if expansion is None:
+            if expansion is None or (not numbers_are_holds and _NUMBER.fullmatch(key)):
                 continue
             out.append(text[last:start])
             length += start - last
@@ -207,6 +231,10 @@ class CallTypeReader:
     def never_bh(self, nature_text: str) -> bool:
         """A call type (an alarm) whose words are never evidence about a person."""
         return self._never_re is not None and self._never_re.search(nature_text) is not None
+
+    def is_welfare(self, nature_text: str) -> bool:
+        """A welfare-check call type: there a BH history is about the person checked on."""
+        return self._welfare_re is not None and self._welfare_re.search(nature_text) is not None
 
     def mpds(self, text: str | None) -> MpdsMatch | None:
         """The first MPDS determinant in `text` whose protocol this table knows."""
