@@ -62,10 +62,15 @@ class CallTypeSpec(_Strict):
         default_factory=list,
         description="call-type words (alarms) whose text is never read as BH evidence",
     )
+    number_codes_not_with: list[str] = Field(
+        default_factory=list,
+        description="words of another kind of incident: beside them a number in a call type"
+        " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section",
+    )
     welfare_nature: list[str] = Field(
         default_factory=list,
-        description="call-type words of a welfare check, on which a history of a BH "
-        "condition counts as current (the labelling rules, rule 3)",
+        description="call-type words of a welfare check, where a history of a BH condition"
+        " ('HX DEPRESSION') counts as fully as a current one",
     )
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
@@ -128,6 +133,10 @@ _NOT_A_NAME = (
     "(?:at|in|on|to|from|near|by|of|the|a|an|and|or|behind|outside|inside|into|across|"
     "toward|towards|for|with|is|was|has|had|his|her|their|my|our|left|went|walked|ran)"
 )
+
+
+# A call-type key that is a number alone ("302", "9.41", "1013").
+_NUMBER = re.compile(r"[\d.]+")
 
 
 def _word_alternation(keys: list[str]) -> str:
@@ -220,6 +229,7 @@ class CallTypeReader:
         self._squeezed: dict[str, list[str] | None] = {}
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
+        self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
@@ -242,6 +252,10 @@ class CallTypeReader:
         In a call type, a squeezed code is split into its pieces too (`squeezed`)."""
         pattern = self._nature_re if nature else self._all_re
         table = self._nature if nature else self._all
+        # "302 ACCIDENT INJ": the number is the agency's traffic code, not Pennsylvania's 302.
+        numbers_are_holds = not (
+            nature and self._not_a_hold_re is not None and self._not_a_hold_re.search(text)
+        )
         found_at: list[tuple[int, int, str]] = []
         folded = " " + text.translate(ASCII_LOWER)
         if pattern is not None:
@@ -256,8 +270,9 @@ class CallTypeReader:
                 expansion = table.get(key)
                 if expansion is None and key.endswith("s"):
                     expansion = table.get(key[:-1])
-                if expansion is not None:
-                    found_at.append((start, end, expansion))
+                if expansion is None or (not numbers_are_holds and _NUMBER.fullmatch(key)):
+                    continue
+                found_at.append((start, end, expansion))
         if nature and self._pieces:
             found_at.extend(self._squeezed_runs(folded[1:]))
             found_at.sort()

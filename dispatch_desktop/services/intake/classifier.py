@@ -483,6 +483,12 @@ def classify_call(
         or lex.nature.lookup(_without_leading_code(nature_text or nature_code))
     )
     never_bh = any(call_types.never_bh(t) for t in (nature_code, nature_text) if t)
+    # LABELING.md rule 3: on a welfare check, "HX DEPRESSION" is why the call was made.
+    welfare = any(
+        call_types.is_welfare(t)
+        for t in (nature_code, nature_text, resolved[1].text if resolved else None)
+        if t
+    )
     # A known code, else the BH codes named inside a call type of several parts.
     if resolved is not None:
         named, shown = [resolved], nature_code or nature_text
@@ -521,8 +527,6 @@ def classify_call(
         _read(nature_scanned, lex, "nature", scan, nature=True)
     if narrative:
         _read(narrative, lex, "narrative", scan, nature=False)
-    # On a welfare check a history ("HX SCHIZOPHRENIA") is about the person checked on.
-    welfare = any(call_types.is_welfare(t) for t in (nature_code, nature_text) if t)
 
     contributions: dict[str, float] = {}
     # What the call type alone says: the model never lowers a BH call type (nor a call
