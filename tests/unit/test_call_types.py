@@ -248,3 +248,45 @@ def test_a_history_counts_for_less_off_a_welfare_check() -> None:
     elsewhere = nature("TRESPASS - HX DEPRESSION")
     assert on_welfare.behavioral_health
     assert elsewhere.score < on_welfare.score
+
+
+@BH(
+    ("call_type", "category"),
+    [
+        ("PROT CUST - ETOH", Category.SUBSTANCE_USE),
+        ("INTOX - CIVIL PROTECTIVE CUSTODY", Category.SUBSTANCE_USE),
+        ("TRANSPORT TO SOBERING CENTER", Category.SUBSTANCE_USE),
+        ("PUBLIC DRUNK", Category.SUBSTANCE_USE),
+        ("CASEY'S LAW PICKUP", Category.SUBSTANCE_USE),
+        ("PEACE OFFICER HOLD", Category.MENTAL_HEALTH),
+        ("PROBATE ORDER - MENTAL", Category.MENTAL_HEALTH),
+        ("MEM CARE RESIDENT MISSING", Category.COGNITIVE),
+        ("PANIC ATTK", Category.MENTAL_HEALTH),
+        ("SUI - HX ATTEMPTS", Category.SUICIDE_RISK),
+    ],
+)
+def test_holds_and_abbreviations_of_more_states(call_type: str, category: Category) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert category in result.categories, call_type
+
+
+def test_a_negation_does_not_reach_into_the_next_part_of_a_call_type() -> None:
+    result = nature("FALL - NO INJURIES - KNOWN ALZHEIMERS PT")
+    assert result.behavioral_health
+    assert Category.COGNITIVE in result.categories
+    # Within one part it still does.
+    assert not nature("WELFARE CHECK - NOT INTOXICATED").behavioral_health
+
+
+@BH(
+    "call_type",
+    [
+        "POWER LINES DOWN - HANGING OVER ROAD",
+        "SIDEWALK DEPRESSION - TRIP HAZARD",
+        "ROAD HAZARD - DEPRESSION IN LANE 2",
+        "SINKHOLE / SUICIDE LANE CLOSED",
+    ],
+)
+def test_hazards_to_property_or_traffic_are_not_bh(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type

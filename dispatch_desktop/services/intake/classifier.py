@@ -260,6 +260,8 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             for qual, t_start, t_end in pre:
                 if start - t_end > _SCOPE_CHARS or _words_between(text, t_end, start) > scope_words:
                     continue
+                if source == "nature" and _PART_BREAK.search(text, t_end, start):
+                    continue  # "NO PRIORITY SYMPTOMS - KNOWN DEMENTIA PT": another part
                 if qual == _NEGATED:
                     hit.negated = True
                     hit.show_start = min(hit.show_start, t_start)
@@ -336,6 +338,8 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
 
 # A weapon word the question mark follows ("any weapons?", "is he armed?") is asked about.
 _QUESTION = re.compile(r"[ \t]*\?")
+# A spaced dash or a slash between two parts of a call type: a trigger does not reach over.
+_PART_BREAK = re.compile(r"\s-+\s|/")
 
 # Only these may stand between the act and the thing: "kicking the door", "punched a hole",
 # but not "fighting by the door".
