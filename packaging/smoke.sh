@@ -74,6 +74,9 @@ step "triage of a sample"
 head -n 20 "$WORK/sample.jsonl" | run triage - >"$WORK/triage.jsonl"
 [ "$(wc -l <"$WORK/triage.jsonl")" -eq 20 ] || fail "triage did not answer every call"
 grep -q '"behavioral_health": true' "$WORK/triage.jsonl" || fail "triage found no BH call"
+# A call type squeezed into a short CAD field is split against the bundled English word list.
+printf '%s\n' '{"id": "sq", "nature": "SUICTHRTWPN", "narrative": ""}' | run triage - >"$WORK/squeezed.jsonl"
+grep -q '"behavioral_health": true' "$WORK/squeezed.jsonl" || fail "a squeezed call type was not read"
 
 step "handoff to PDF"
 signed_in handoff 1 --out "$WORK/handoff.pdf"

@@ -290,3 +290,14 @@ def test_a_negation_does_not_reach_into_the_next_part_of_a_call_type() -> None:
 )
 def test_hazards_to_property_or_traffic_are_not_bh(call_type: str) -> None:
     assert not nature(call_type).behavioral_health, call_type
+
+
+def test_without_the_word_lists_nothing_is_split_and_nothing_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dispatch_desktop.services.intake import calltype
+
+    monkeypatch.setattr(calltype, "english_words", lambda: None)
+    fresh = load_lexicon()  # its reader has not split anything yet
+    for call_type in ("METHOD", "SUICTHRTWPN"):
+        assert not classify_call(None, call_type, "", lexicon=fresh).behavioral_health

@@ -23,6 +23,7 @@ All of it is data in resources/lexicon.yaml (section `call_types`), validated on
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -147,6 +148,8 @@ def _word_alternation(keys: list[str]) -> str:
     return "|".join(parts)
 
 
+_log = logging.getLogger(__name__)
+
 # A run of letters in a call type (digits and symbols end it): "SUICTHRTWPN", "MH" of "MH302".
 _LETTER_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 # A run this long or longer may be several words squeezed together.
@@ -157,16 +160,25 @@ _ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
 
 @cache
-def english_words() -> frozenset[str]:
-    """English words (web2 and GCIDE, lower case), loaded on the first squeezed code."""
-    from english_words import get_english_words_set
+def english_words() -> frozenset[str] | None:
+    """English words (web2 and GCIDE, lower case), loaded on the first squeezed code; None
+    when the word lists cannot be read (a broken install), and then nothing is split."""
+    try:
+        from english_words import get_english_words_set
 
-    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+        return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+    except (ImportError, OSError) as exc:
+        _log.warning("English word lists unavailable (%s): squeezed call types are not split", exc)
+        return None
 
 
 def is_english(word: str) -> bool:
-    """A word of English (lower case), or one with a plural, past or -ing ending."""
+    """A word of English (lower case), or one with a plural, past or -ing ending. Without
+    the word lists every word counts as English: a squeezed code is then left as it is,
+    never split into a false BH reading."""
     known = english_words()
+    if known is None:
+        return True
     return word in known or any(
         word.endswith(end) and word[: -len(end)] in known for end in _ENDINGS
     )
