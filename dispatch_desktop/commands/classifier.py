@@ -245,8 +245,18 @@ def _report(
         for method in next(iter(predictions.values())):
             pairs = [pair for w in writers if w in predictions for pair in predictions[w][method]]
             danger.setdefault(pool, {})[method] = danger_misrouted(pairs, policy)
+    call_types: dict[str, dict[str, Any]] = {}
+    for writer, by_method in {**predictions, "all": _pooled(predictions)}.items():
+        rates = _nature_only_rates(by_method.get("combined", []))
+        if rates is not None:
+            call_types[writer] = rates
     if as_json:
-        print(json.dumps({"table": table, "danger_misrouted": danger}, indent=1))
+        print(
+            json.dumps(
+                {"table": table, "danger_misrouted": danger, "call_types_alone": call_types},
+                indent=1,
+            )
+        )
         return table
     print(title)
     print("\n".join(training.render(table)))
@@ -255,7 +265,48 @@ def _report(
     for pool, methods in danger.items():
         for method, (carrying, misrouted) in methods.items():
             print(f"  {pool:<14} {method:<9} {misrouted} of {carrying}")
+    if call_types:
+        print("\ncall types alone (no narrative), combined: BH recall, false-positive rate")
+        for writer, r in call_types.items():
+            print(
+                f"  {writer:<14} recall {r['recall']:.3f} ({r['tp']} of {r['tp'] + r['fn']}), "
+                f"false positives {r['fp_rate']:.2%} ({r['fp']} of {r['fp'] + r['tn']})"
+            )
     return table
+
+
+def _pooled(predictions: training.Predictions) -> dict[str, list[tuple[LabelledCall, Prediction]]]:
+    pooled: dict[str, list[tuple[LabelledCall, Prediction]]] = {}
+    for methods in predictions.values():
+        for method, pairs in methods.items():
+            pooled.setdefault(method, []).extend(pairs)
+    return pooled
+
+
+def _nature_only_rates(
+    pairs: Sequence[tuple[LabelledCall, Prediction]],
+) -> dict[str, Any] | None:
+    """BH recall and false-positive rate on the calls that have a call type and no
+    narrative (the issue's nature-only targets); None when there are none."""
+    tp = fp = fn = tn = 0
+    for call, got in pairs:
+        if call.narrative.strip() or not call.nature:
+            continue
+        want = call.behavioral_health
+        tp += got.behavioral_health and want
+        fp += got.behavioral_health and not want
+        fn += want and not got.behavioral_health
+        tn += not want and not got.behavioral_health
+    if tp + fp + fn + tn == 0:
+        return None
+    return {
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "fp_rate": fp / (fp + tn) if fp + tn else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
 
 
 def _lowo_title(calls: Sequence[LabelledCall], predictions: training.Predictions) -> str:

@@ -101,3 +101,37 @@ def test_score_names_a_bad_line_and_its_fix(
     assert main(["classifier", "score", str(bad)]) != 0
     err = capsys.readouterr().err
     assert "bad.jsonl, line 1" in err
+
+
+def test_score_prints_recall_and_false_positives_of_call_types_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Invented call types with no narrative: the nature-only figures.
+    rows = [
+        ("t1", "PSYCH SUBJ - VIOLENT", True, ["mental_health"], ["violence"]),
+        ("t2", "OVERDOSE - UNRESPONSIVE", True, ["substance_use"], ["medical"]),
+        ("t3", "BURGLARY - RESIDENTIAL", False, [], []),
+        ("t4", "LOOSE LIVESTOCK", False, [], []),
+    ]
+    path = tmp_path / "agency.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": i,
+                    "nature": nature,
+                    "narrative": "",
+                    "expected": {"behavioral_health": bh, "categories": c, "safety_flags": f},
+                }
+            )
+            + "\n"
+            for i, nature, bh, c, f in rows
+        ),
+        encoding="utf-8",
+    )
+    assert main(["classifier", "score", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "agency         recall 1.000 (2 of 2), false positives 0.00% (0 of 2)" in out
+    assert main(["classifier", "score", "--json", str(path)]) == 0
+    alone = json.loads(capsys.readouterr().out)["call_types_alone"]
+    assert alone["all"]["tp"] == 2 and alone["all"]["tn"] == 2
