@@ -1,0 +1,231 @@
+"""Is a weapon the text names at hand? The words around it that say it is not.
+
+The scan's scopes (`classifier._scan`) read negation, history, "secured", "unknown". This
+reads the rest of the labelling rule "with or within reach of a person on scene now"
+(tests/data/LABELING.md) around each weapon the scan found, from the lexicon's
+`weapon_scope` lists (resources/lexicon.yaml):
+
+- **gone**: a verb of parting just before it, reaching forward only ("sold his guns",
+  "gave away the rifles to his nephews", "pawned", "surrendered"), or a passive after it
+  ("rifle was stolen out of the truck", "shotgun taken for safekeeping");
+- **later**: a weapon only promised ("said he'd come back with a gun");
+- **stored**: locked, unloaded or put away ("locked his rifle in the truck", "a handgun
+  in the locked glovebox", "a knife collection in the den");
+- **found**: found or left property ("found a knife in the bushes", "passenger left a
+  handgun in the cab"), unless the next words put it on or with someone ("found a knife
+  in his jacket", "in the man's bag");
+- **elsewhere**: at another place ("guns at his house across town"), or at home when the
+  call says the person is somewhere else now ("he is in our exam room");
+- **corrected**: a later correction names a thing that is no weapon ("2ND RP: IT'S AN
+  UMBRELLA", "turned out to be a phone", "CORR: its a nerf gun"): each weapon named
+  before it;
+- **tool**: a tool in ordinary use ("cut his palm on a chef's knife while breaking down
+  chickens", "prying the lockers open with a screwdriver"), unless the same sentence has
+  it swung at, held toward or threatening a person.
+
+Only a plain weapon is read this way (an indicator whose only flag is the weapon, with no
+BH weight, not negated and with no qualifier yet): "stabbed him" or "gun to his head"
+never are. A weapon still in use after the words that part it ("the guy who stole the
+rifle is pointing it at people") stays at hand, and a verb of parting reaches no weapon
+past a new verb or subject ("sold his car and is waving a gun").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from dispatch_desktop.services.intake.phrases import trie_regex
+
+GONE = "gone"
+LATER = "later"
+FOUND = "found"
+STORED = "stored"
+ELSEWHERE = "elsewhere"
+CORRECTED = "corrected"
+TOOL = "tool"
+# Qualifiers that say a named weapon is not at hand: no weapon flag, and the model may not
+# raise one (`classifier.ruled_out_by`).
+NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL})
+# Qualifiers a weapon joined to one by "and" shares ("took three rifles and a shotgun").
+_SHARED = frozenset({GONE, LATER, FOUND, STORED})
+
+# How far a verb of parting reaches forward, and a phrase after the weapon back, in words.
+BEFORE_WORDS = 3
+AFTER_WORDS = 5
+CORRECTION_WORDS = 6
+_WINDOW_CHARS = 80
+_CLAUSE_END = re.compile(r"[.,;!?\n\r]")
+_SENTENCE_END = re.compile(r"[.;!?\n\r]")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'&/-]*")
+# Words that name an owner right after a found weapon: it is on or with someone.
+_OWNER = re.compile(r"\b(?:his|her|their|him|them|[a-z]+'s|[a-z]+s')(?![a-z0-9])")
+# "the guy who stole the rifle": the one who took it has it.
+_RELATIVE = re.compile(r"\b(?:who|that|which)\s+$")
+# "rifles and a shotgun", "guns, knives": one list of things, up to two words in front.
+_JOINED = re.compile(r"^\s*(?:,\s*)?(?:and|or|&|,)\s+(?:[a-z0-9'-]+\s+){0,2}$")
+# A negation just before a phrase turns it round: "never sold", "are not locked in the safe".
+_NEGATION_WORD = re.compile(r"\b(?:not|never|no|without|refused|refuses)\b|n't\b")
+_NEGATION = re.compile(
+    r"(?:\b(?:not|never|no|without|refused to|refuses to)|n't)\s+(?:[a-z'-]+\s+)?$"
+)
+_OWNERS = frozenset({"his", "her", "their", "my", "the", "a", "all", "both", "two"})
+# "it was a phone call" names no object.
+_NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
+
+
+def _phrases(terms: Iterable[str]) -> re.Pattern[str]:
+    terms = sorted({" ".join(t.lower().split()) for t in terms})
+    if not terms:
+        return re.compile(r"(?!)")
+    return re.compile(f"(?<![a-z0-9])(?:{trie_regex(terms)})")
+
+
+@dataclass(frozen=True, slots=True)
+class WeaponScope:
+    """The compiled `weapon_scope` lists; `qualify` reads a scanned text's weapons."""
+
+    gone_before: re.Pattern[str]
+    later_before: re.Pattern[str]
+    found_before: re.Pattern[str]
+    stored_before: re.Pattern[str]
+    stored_after: re.Pattern[str]
+    gone_after: re.Pattern[str]
+    elsewhere_after: re.Pattern[str]
+    home_after: re.Pattern[str]
+    away: re.Pattern[str]
+    correction_cues: re.Pattern[str]
+    not_weapons: re.Pattern[str]
+    tools: re.Pattern[str]
+    tool_use: re.Pattern[str]
+    in_use: re.Pattern[str]
+    # Words that end the reach of a verb of parting: a new verb or subject.
+    stops: frozenset[str]
+
+    @classmethod
+    def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
+        stops = frozenset(w.lower() for w in lists.pop("stops", []))
+        return cls(stops=stops, **{name: _phrases(terms) for name, terms in lists.items()})
+
+    def qualify(self, folded: str, weapons: Sequence[tuple[int, int, str]]) -> list[str]:
+        """For each weapon (start, end, indicator id) in `folded` (the ASCII-lower-cased
+        scanned text), the qualifier that puts it out of reach, or ""."""
+        out = [self._around(folded, start, end) for start, end, _ in weapons]
+        for i in range(1, len(weapons)):
+            joined = _JOINED.match(folded[weapons[i - 1][1] : weapons[i][0]])
+            if not out[i] and out[i - 1] in _SHARED and joined:
+                out[i] = out[i - 1]
+        # A definite "the rifle" / "that gun" parted is the one named before it too.
+        for i, (start, _end, spec_id) in enumerate(weapons):
+            if out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
+                for j in range(i):
+                    if not out[j] and weapons[j][2] == spec_id:
+                        out[j] = out[i]
+        corrected = self._correction(folded) if weapons else None
+        if corrected is not None:
+            for i, (_start, end, _) in enumerate(weapons):
+                if end <= corrected and not out[i]:
+                    out[i] = CORRECTED
+        return out
+
+    def _around(self, text: str, start: int, end: int) -> str:
+        sentence = _sentence_rest(text, end)
+        if self.in_use.search(sentence):
+            return ""  # "... the rifle is pointing it at people": at hand whatever came before
+        window = text[max(0, start - _WINDOW_CHARS) : start]
+        for qualifier, pattern in (
+            (GONE, self.gone_before),
+            (LATER, self.later_before),
+            (FOUND, self.found_before),
+            (STORED, self.stored_before),
+        ):
+            for trigger in pattern.finditer(window):
+                if not self._reaches(window[trigger.end() :]):
+                    continue
+                if _NEGATION.search(window, 0, trigger.start()):
+                    continue  # "never sold his guns", "refused to surrender the knife"
+                if qualifier == GONE and _RELATIVE.search(window, 0, trigger.start()):
+                    continue
+                if qualifier == FOUND and _OWNER.search(_clause_rest(text, end), 0, 30):
+                    continue
+                return qualifier
+        after = _clause_rest(text, end)
+        for qualifier, pattern in (
+            (GONE, self.gone_after),
+            (STORED, self.stored_after),
+            (ELSEWHERE, self.elsewhere_after),
+        ):
+            if _within(pattern.search(after), after):
+                return qualifier
+        if _within(self.home_after.search(after), after) and self.away.search(text):
+            return ELSEWHERE
+        if self.tools.match(text, start):
+            sentence = _sentence(text, start, end)
+            if self.tool_use.search(sentence) and not self.in_use.search(sentence):
+                return TOOL
+        return ""
+
+    def _reaches(self, gap: str) -> bool:
+        """A verb of parting reaches the weapon over a few words of one clause, no verb."""
+        if _CLAUSE_END.search(gap):
+            return False
+        words = _WORD.findall(gap)
+        if len(words) > BEFORE_WORDS:
+            return False
+        for i, word in enumerate(words):
+            if word == "and" and i + 1 < len(words) and words[i + 1] in _OWNERS:
+                continue  # "gave his dog and his guns to"
+            if word in self.stops:
+                return False
+        return True
+
+    def _correction(self, text: str) -> int | None:
+        """Where the last correction that names a thing that is no weapon starts."""
+        last = None
+        for cue in self.correction_cues.finditer(text):
+            rest = _sentence_rest(text, cue.end())[:_WINDOW_CHARS]
+            thing = self.not_weapons.search(rest)
+            if (
+                thing is not None
+                and len(rest[: thing.start()].split()) <= CORRECTION_WORDS
+                and not _NOT_A_THING.match(rest, thing.end())
+            ):
+                last = cue.start()
+        return last
+
+
+def _within(found: re.Match[str] | None, after: str) -> bool:
+    """A phrase after a weapon reaches back to it over a few words."""
+    if found is None:
+        return False
+    gap = after[: found.start()]
+    return len(gap.split()) <= AFTER_WORDS and not _NEGATION_WORD.search(gap)
+
+
+def _definite(text: str, start: int) -> bool:
+    """ "the rifle", "that gun", or a bare weapon word opening a clause ("KNIFE TAKEN BY
+    MOM"): a weapon named before."""
+    before = text[max(0, start - 12) : start]
+    words = before.split()
+    return (
+        not words
+        or words[-1] in ("the", "that", "this")
+        or bool(_CLAUSE_END.search(before, max(0, len(before) - 2)))
+    )
+
+
+def _clause_rest(text: str, pos: int) -> str:
+    found = _CLAUSE_END.search(text, pos, pos + _WINDOW_CHARS)
+    return text[pos : found.start() if found else pos + _WINDOW_CHARS]
+
+
+def _sentence_rest(text: str, pos: int) -> str:
+    found = _SENTENCE_END.search(text, pos, pos + 2 * _WINDOW_CHARS)
+    return text[pos : found.start() if found else pos + 2 * _WINDOW_CHARS]
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    head = max(0, start - 2 * _WINDOW_CHARS)
+    cut = max((m.end() for m in _SENTENCE_END.finditer(text, head, start)), default=head)
+    return text[cut:start] + text[start:end] + _sentence_rest(text, end)
