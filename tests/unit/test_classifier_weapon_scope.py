@@ -46,6 +46,11 @@ PAIRS = [
         "Somebody took two shotguns and a revolver out of his camper while he was fishing.",
         "He took two shotguns out of his camper and is walking toward the lake.",
     ),
+    # with someone who is not the subject: the caller, staff, security
+    (
+        "The man dropped it and left; the store clerk has the machete behind the counter.",
+        "The man has the machete behind the counter and will not leave.",
+    ),
     # only promised for later
     (
         "Customer yelled that he would come back with a shotgun, then drove away.",

@@ -56,6 +56,7 @@ BEFORE_WORDS = 3
 AFTER_WORDS = 5
 CORRECTION_WORDS = 6
 _WINDOW_CHARS = 80
+_SAME_WEAPON_CHARS = 200
 _CLAUSE_END = re.compile(r"[.,;!?\n\r]")
 _SENTENCE_END = re.compile(r"[.;!?\n\r]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'&/-]*")
@@ -75,10 +76,15 @@ _OWNERS = frozenset({"his", "her", "their", "my", "the", "a", "all", "both", "tw
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
 
 
-def _phrases(terms: Iterable[str]) -> re.Pattern[str]:
+def _phrases(terms: Iterable[str], *, scan: bool = False) -> re.Pattern[str]:
+    """The phrases as one regex. For a scan of a whole (long) text, it starts with the
+    character before the phrase (group 1 is the phrase), which lets the engine skip the
+    inside of words as the lexicon's pattern does; else a look-behind, for short windows."""
     terms = sorted({" ".join(t.lower().split()) for t in terms})
     if not terms:
         return re.compile(r"(?!)")
+    if scan:
+        return re.compile(f"[^a-z0-9]({trie_regex(terms)})")
     return re.compile(f"(?<![a-z0-9])(?:{trie_regex(terms)})")
 
 
@@ -106,22 +112,41 @@ class WeaponScope:
     @classmethod
     def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
         stops = frozenset(w.lower() for w in lists.pop("stops", []))
-        return cls(stops=stops, **{name: _phrases(terms) for name, terms in lists.items()})
+        things = lists.pop("not_weapons", [])
+        return cls(
+            stops=stops,
+            not_weapons=_phrases(things, scan=True),
+            **{name: _phrases(terms) for name, terms in lists.items()},
+        )
 
     def qualify(self, folded: str, weapons: Sequence[tuple[int, int, str]]) -> list[str]:
         """For each weapon (start, end, indicator id) in `folded` (the ASCII-lower-cased
         scanned text), the qualifier that puts it out of reach, or ""."""
-        out = [self._around(folded, start, end) for start, end, _ in weapons]
+        # A pasted log repeats its sentences: a weapon in the same words reads the same.
+        seen: dict[tuple[int, int, str], str] = {}
+        away: list[bool] = []  # whether the call puts the person away, once looked for
+        out = []
+        for start, end, _ in weapons:
+            head = max(0, start - 2 * _WINDOW_CHARS)
+            key = (start - head, end - head, folded[head : end + 2 * _WINDOW_CHARS])
+            qualifier = seen.get(key)
+            if qualifier is None:
+                qualifier = seen[key] = self._around(folded, start, end, away)
+            out.append(qualifier)
         for i in range(1, len(weapons)):
             joined = _JOINED.match(folded[weapons[i - 1][1] : weapons[i][0]])
             if not out[i] and out[i - 1] in _SHARED and joined:
                 out[i] = out[i - 1]
-        # A definite "the rifle" / "that gun" parted is the one named before it too.
-        for i, (start, _end, spec_id) in enumerate(weapons):
-            if out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
-                for j in range(i):
-                    if not out[j] and weapons[j][2] == spec_id:
-                        out[j] = out[i]
+        # A definite "the rifle" / "that gun" parted is the one named just before it too
+        # (in a sentence or two: a long log names many weapons).
+        later: dict[str, tuple[str, int]] = {}
+        for i in range(len(weapons) - 1, -1, -1):
+            start, end, spec_id = weapons[i]
+            qualifier, named_at = later.get(spec_id, ("", 0))
+            if not out[i] and qualifier and named_at - end <= _SAME_WEAPON_CHARS:
+                out[i] = qualifier
+            elif out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
+                later[spec_id] = (out[i], start)
         corrected = self._correction(folded) if weapons else None
         if corrected is not None:
             for i, (_start, end, _) in enumerate(weapons):
@@ -129,7 +154,7 @@ class WeaponScope:
                     out[i] = CORRECTED
         return out
 
-    def _around(self, text: str, start: int, end: int) -> str:
+    def _around(self, text: str, start: int, end: int, away: list[bool]) -> str:
         sentence = _sentence_rest(text, end)
         if self.in_use.search(sentence):
             return ""  # "... the rifle is pointing it at people": at hand whatever came before
@@ -158,8 +183,11 @@ class WeaponScope:
         ):
             if _within(pattern.search(after), after):
                 return qualifier
-        if _within(self.home_after.search(after), after) and self.away.search(text):
-            return ELSEWHERE
+        if _within(self.home_after.search(after), after):
+            if not away:
+                away.append(self.away.search(text) is not None)
+            if away[0]:
+                return ELSEWHERE
         if self.tools.match(text, start):
             sentence = _sentence(text, start, end)
             if self.tool_use.search(sentence) and not self.in_use.search(sentence):
@@ -181,17 +209,20 @@ class WeaponScope:
         return True
 
     def _correction(self, text: str) -> int | None:
-        """Where the last correction that names a thing that is no weapon starts."""
+        """Where the last correction that names a thing that is no weapon starts: a cue,
+        then within a few words of its sentence the thing ("it's an umbrella")."""
         last = None
-        for cue in self.correction_cues.finditer(text):
-            rest = _sentence_rest(text, cue.end())[:_WINDOW_CHARS]
-            thing = self.not_weapons.search(rest)
-            if (
-                thing is not None
-                and len(rest[: thing.start()].split()) <= CORRECTION_WORDS
-                and not _NOT_A_THING.match(rest, thing.end())
-            ):
-                last = cue.start()
+        for thing in self.not_weapons.finditer(text):
+            if _NOT_A_THING.match(text, thing.end(1)):
+                continue
+            head_start = max(0, thing.start(1) - _WINDOW_CHARS)
+            for stop in _SENTENCE_END.finditer(text, head_start, thing.start(1)):
+                head_start = stop.end()
+            head = text[head_start : thing.start(1)]
+            for cue in self.correction_cues.finditer(head):
+                if len(head[cue.end() :].split()) <= CORRECTION_WORDS:
+                    last = head_start + cue.start()
+                    break
         return last
 
 
