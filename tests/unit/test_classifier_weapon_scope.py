@@ -127,6 +127,12 @@ def test_parting_reaches_forward_only() -> None:
     )
 
 
+def test_a_weapon_only_maybe_gone_stays_at_hand() -> None:
+    maybe = classify("Son is yelling in the yard, he may have pawned his rifle.")
+    assert WEAPON in maybe.safety_flags
+    assert WEAPON not in classify("Son is yelling in the yard, he pawned his rifle.").safety_flags
+
+
 def test_a_real_weapon_after_a_correction_flags() -> None:
     text = "RP thought it was a toy. Turned out to be a real gun, he is waving it at cars."
     assert WEAPON in classify(text).safety_flags

@@ -71,6 +71,10 @@ _NEGATION_WORD = re.compile(r"\b(?:not|never|no|without|refused|refuses)\b|n't\b
 _NEGATION = re.compile(
     r"(?:\b(?:not|never|no|without|refused to|refuses to)|n't)\s+(?:[a-z'-]+\s+)?$"
 )
+_DOUBT = re.compile(
+    r"\b(?:may|might|maybe|possibly|probably|supposedly|claims?|not sure if|unsure if|"
+    r"unk if|unknown if|doesn't know if|don't know if)(?:\s+[a-z'-]+){0,2}\s+$"
+)
 _OWNERS = frozenset({"his", "her", "their", "my", "the", "a", "all", "both", "two"})
 # "it was a phone call" names no object.
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
@@ -170,6 +174,8 @@ class WeaponScope:
                     continue
                 if _NEGATION.search(window, 0, trigger.start()):
                     continue  # "never sold his guns", "refused to surrender the knife"
+                if _DOUBT.search(window, 0, trigger.start()):
+                    continue  # "may have sold his guns": only unclear, so still at hand
                 if qualifier == GONE and _RELATIVE.search(window, 0, trigger.start()):
                     continue
                 if qualifier == FOUND and _OWNER.search(_clause_rest(text, end), 0, 30):
