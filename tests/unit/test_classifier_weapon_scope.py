@@ -176,3 +176,22 @@ def test_a_gun_given_away_is_not_the_means_at_hand() -> None:
         SafetyFlag.IMMINENT_SELF_HARM
         in classifier.classify_call(None, None, held, lexicon=alone).safety_flags
     )
+
+
+FILLER = "The bus came on time and the weather was fine. " * 500  # about 24 KB
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Male with a sword on Main. " + FILLER + "2nd RP: it's an umbrella.",
+        "Male with a sword on Main. 2nd RP: it's an umbrella. " + FILLER,
+    ],
+)
+def test_a_correction_anywhere_in_a_long_log_is_read(text: str) -> None:
+    assert WEAPON not in classify(text).safety_flags
+
+
+def test_a_weapon_named_after_the_last_correction_flags() -> None:
+    text = "Male with a sword. 2nd RP: it's an umbrella. " + FILLER + "Now a man with a knife."
+    assert WEAPON in classify(text).safety_flags

@@ -57,6 +57,8 @@ AFTER_WORDS = 5
 CORRECTION_WORDS = 6
 _WINDOW_CHARS = 80
 _SAME_WEAPON_CHARS = 200
+_CORRECTION_CHUNK = 8192
+_OVERLAP = 64  # longer than any thing that is no weapon, so none is cut between chunks
 _CLAUSE_END = re.compile(r"[.,;!?\n\r]")
 _SENTENCE_END = re.compile(r"[.;!?\n\r]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'&/-]*")
@@ -151,7 +153,7 @@ class WeaponScope:
                 out[i] = qualifier
             elif out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
                 later[spec_id] = (out[i], start)
-        corrected = self._correction(folded) if weapons else None
+        corrected = self._correction(folded, weapons[0][1]) if weapons else None
         if corrected is not None:
             for i, (_start, end, _) in enumerate(weapons):
                 if end <= corrected and not out[i]:
@@ -214,22 +216,29 @@ class WeaponScope:
                 return False
         return True
 
-    def _correction(self, text: str) -> int | None:
-        """Where the last correction that names a thing that is no weapon starts: a cue,
-        then within a few words of its sentence the thing ("it's an umbrella")."""
-        last = None
-        for thing in self.not_weapons.finditer(text):
-            if _NOT_A_THING.match(text, thing.end(1)):
-                continue
-            head_start = max(0, thing.start(1) - _WINDOW_CHARS)
-            for stop in _SENTENCE_END.finditer(text, head_start, thing.start(1)):
-                head_start = stop.end()
-            head = text[head_start : thing.start(1)]
-            for cue in self.correction_cues.finditer(head):
-                if len(head[cue.end() :].split()) <= CORRECTION_WORDS:
-                    last = head_start + cue.start()
-                    break
-        return last
+    def _correction(self, text: str, floor: int) -> int | None:
+        """Where the last correction after `floor` starts: a cue, then within a few words
+        of its sentence a thing that is no weapon ("it's an umbrella"). Only the last one
+        matters, so a long text is searched from its end, a chunk at a time."""
+        end = len(text)
+        while end > floor:
+            start = max(floor, end - _CORRECTION_CHUNK)
+            last = None
+            for thing in self.not_weapons.finditer(text, max(0, start - _OVERLAP), end):
+                if _NOT_A_THING.match(text, thing.end(1)):
+                    continue
+                head_start = max(0, thing.start(1) - _WINDOW_CHARS)
+                for stop in _SENTENCE_END.finditer(text, head_start, thing.start(1)):
+                    head_start = stop.end()
+                head = text[head_start : thing.start(1)]
+                for cue in self.correction_cues.finditer(head):
+                    if len(head[cue.end() :].split()) <= CORRECTION_WORDS:
+                        last = head_start + cue.start()
+                        break
+            if last is not None:
+                return last
+            end = start
+        return None
 
 
 def _within(found: re.Match[str] | None, after: str) -> bool:
