@@ -52,7 +52,7 @@ NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL}
 _SHARED = frozenset({GONE, LATER, FOUND, STORED})
 
 # How far a verb of parting reaches forward, and a phrase after the weapon back, in words.
-BEFORE_WORDS = 3
+BEFORE_WORDS = 4
 AFTER_WORDS = 5
 CORRECTION_WORDS = 6
 _WINDOW_CHARS = 80
