@@ -133,6 +133,13 @@ def test_a_weapon_only_maybe_gone_stays_at_hand() -> None:
     assert WEAPON not in classify("Son is yelling in the yard, he pawned his rifle.").safety_flags
 
 
+def test_a_plain_it_is_corrects_only_close_by_in_its_clause() -> None:
+    """ "it's an umbrella" corrects; "he is a danger, has a knife and a phone" does not."""
+    assert WEAPON not in classify("Man with a gun at the park. It's an umbrella.").safety_flags
+    text = "Man with a gun at the park. He is a danger, has a lighter and a phone."
+    assert WEAPON in classify(text).safety_flags
+
+
 def test_a_real_weapon_after_a_correction_flags() -> None:
     text = "RP thought it was a toy. Turned out to be a real gun, he is waving it at cars."
     assert WEAPON in classify(text).safety_flags

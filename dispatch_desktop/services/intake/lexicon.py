@@ -122,6 +122,7 @@ class WeaponScopeSpec(_Strict):
     home_after: list[str] = Field(default_factory=list)
     away: list[str] = Field(default_factory=list)
     correction_cues: list[str] = Field(default_factory=list)
+    copula_cues: list[str] = Field(default_factory=list)
     not_weapons: list[str] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)
     tool_use: list[str] = Field(default_factory=list)

@@ -55,6 +55,7 @@ _SHARED = frozenset({GONE, LATER, FOUND, STORED})
 BEFORE_WORDS = 4
 AFTER_WORDS = 5
 CORRECTION_WORDS = 6
+COPULA_WORDS = 4
 _WINDOW_CHARS = 80
 _SAME_WEAPON_CHARS = 200
 _CORRECTION_CHUNK = 8192
@@ -108,6 +109,7 @@ class WeaponScope:
     home_after: re.Pattern[str]
     away: re.Pattern[str]
     correction_cues: re.Pattern[str]
+    copula_cues: re.Pattern[str]
     not_weapons: re.Pattern[str]
     tools: re.Pattern[str]
     tool_use: re.Pattern[str]
@@ -216,6 +218,20 @@ class WeaponScope:
                 return False
         return True
 
+    def _cue(self, head: str) -> int | None:
+        """Where in `head` (the sentence up to a thing that is no weapon) a correction cue
+        starts that reaches the thing: six words for "turned out to be", "CORR",
+        "callback"; four of the same clause for a plain "it's" or "is a"."""
+        found = [
+            at
+            for at in (
+                _cue_before(self.correction_cues, head, CORRECTION_WORDS),
+                _cue_before(self.copula_cues, head, COPULA_WORDS, clause=True),
+            )
+            if at is not None
+        ]
+        return min(found) if found else None
+
     def _correction(self, text: str, floor: int) -> int | None:
         """Where the last correction after `floor` starts: a cue, then within a few words
         of its sentence a thing that is no weapon ("it's an umbrella"). Only the last one
@@ -231,14 +247,23 @@ class WeaponScope:
                 for stop in _SENTENCE_END.finditer(text, head_start, thing.start(1)):
                     head_start = stop.end()
                 head = text[head_start : thing.start(1)]
-                for cue in self.correction_cues.finditer(head):
-                    if len(head[cue.end() :].split()) <= CORRECTION_WORDS:
-                        last = head_start + cue.start()
-                        break
+                cue_at = self._cue(head)
+                if cue_at is not None:
+                    last = head_start + cue_at
             if last is not None:
                 return last
             end = start
         return None
+
+
+def _cue_before(
+    pattern: re.Pattern[str], head: str, words: int, *, clause: bool = False
+) -> int | None:
+    for cue in pattern.finditer(head):
+        gap = head[cue.end() :]
+        if len(gap.split()) <= words and not (clause and "," in gap):
+            return cue.start()
+    return None
 
 
 def _within(found: re.Match[str] | None, after: str) -> bool:
