@@ -164,6 +164,11 @@ def test_the_dispatcher_sees_why(text: str, qualifier: str) -> None:
     assert qualifier in [e.qualifier for e in result.evidence if e.source == "narrative"]
 
 
+def test_a_threat_in_the_sentence_does_not_bring_a_sold_gun_back() -> None:
+    text = "Vet sold his rifles to a neighbor, he is threatening to kill himself tonight."
+    assert WEAPON not in classify(text).safety_flags
+
+
 def test_a_weapon_still_in_use_after_a_theft_stays_at_hand() -> None:
     result = classify("The burglar stole a pistol from the house and is waving it at neighbors.")
     assert WEAPON in result.safety_flags

@@ -114,6 +114,7 @@ class WeaponScope:
     tools: re.Pattern[str]
     tool_use: re.Pattern[str]
     in_use: re.Pattern[str]
+    toward_person: re.Pattern[str]
     # Words that end the reach of a verb of parting: a new verb or subject.
     stops: frozenset[str]
 
@@ -200,7 +201,8 @@ class WeaponScope:
                 return ELSEWHERE
         if self.tools.match(text, start):
             sentence = _sentence(text, start, end)
-            if self.tool_use.search(sentence) and not self.in_use.search(sentence):
+            turned_on = self.in_use.search(sentence) or self.toward_person.search(sentence)
+            if self.tool_use.search(sentence) and not turned_on:
                 return TOOL
         return ""
 
