@@ -62,6 +62,10 @@ PAIRS = [
         "Security found a folding knife in the student's jacket, the student is in the hall.",
     ),
     (
+        "A revolver found under the slide at the playground, no one is near it.",
+        "A revolver found in his waistband at the playground, he is still there.",
+    ),
+    (
         "Bus driver says a rider left a revolver under a seat at the end of the line.",
         "Bus driver says a rider with a revolver in his lap is still on the bus.",
     ),

@@ -117,6 +117,7 @@ class WeaponScopeSpec(_Strict):
     found_before: list[str] = Field(default_factory=list)
     stored_before: list[str] = Field(default_factory=list)
     stored_after: list[str] = Field(default_factory=list)
+    found_after: list[str] = Field(default_factory=list)
     gone_after: list[str] = Field(default_factory=list)
     elsewhere_after: list[str] = Field(default_factory=list)
     home_after: list[str] = Field(default_factory=list)

@@ -12,8 +12,8 @@ reads the rest of the labelling rule "with or within reach of a person on scene 
 - **stored**: locked, unloaded or put away ("locked his rifle in the truck", "a handgun
   in the locked glovebox", "a knife collection in the den");
 - **found**: found or left property ("found a knife in the bushes", "passenger left a
-  handgun in the cab"), unless the next words put it on or with someone ("found a knife
-  in his jacket", "in the man's bag");
+  handgun in the cab", "a revolver found under the slide"), unless the next words put it
+  on or with someone ("found a knife in his jacket", "in the man's bag");
 - **elsewhere**: at another place ("guns at his house across town"), or at home when the
   call says the person is somewhere else now ("he is in our exam room");
 - **corrected**: a later correction names a thing that is no weapon ("2ND RP: IT'S AN
@@ -104,6 +104,7 @@ class WeaponScope:
     found_before: re.Pattern[str]
     stored_before: re.Pattern[str]
     stored_after: re.Pattern[str]
+    found_after: re.Pattern[str]
     gone_after: re.Pattern[str]
     elsewhere_after: re.Pattern[str]
     home_after: re.Pattern[str]
@@ -194,6 +195,11 @@ class WeaponScope:
         ):
             if _within(pattern.search(after), after):
                 return qualifier
+        # "knife found in the bushes", not "found in his waistband"
+        found = self.found_after.search(after)
+        owned = found is not None and _OWNER.search(after, found.end(), found.end() + 30)
+        if _within(found, after) and not owned:
+            return FOUND
         if _within(self.home_after.search(after), after):
             if not away:
                 away.append(self.away.search(text) is not None)
