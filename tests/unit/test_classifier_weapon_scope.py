@@ -168,6 +168,21 @@ def test_the_dispatcher_sees_why(text: str, qualifier: str) -> None:
     assert qualifier in [e.qualifier for e in result.evidence if e.source == "narrative"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caller says he stole a knife from the store and is threatening people with it.",
+        "He left the knife on the table and then picked it back up, now pacing with it.",
+        "He is holding a kitchen knife while cooking and screaming he will stab his mother.",
+        "Man is digging a hole in the yard with a shovel and swinging it at the neighbor.",
+    ],
+)
+def test_words_near_a_weapon_that_still_leave_it_at_hand(text: str) -> None:
+    """A thief has what he stole; a weapon picked up again, or a tool turned on a person,
+    is at hand."""
+    assert WEAPON in classify(text).safety_flags
+
+
 def test_a_threat_in_the_sentence_does_not_bring_a_sold_gun_back() -> None:
     text = "Vet sold his rifles to a neighbor, he is threatening to kill himself tonight."
     assert WEAPON not in classify(text).safety_flags
