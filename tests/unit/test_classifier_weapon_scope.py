@@ -175,11 +175,14 @@ def test_the_dispatcher_sees_why(text: str, qualifier: str) -> None:
         "He left the knife on the table and then picked it back up, now pacing with it.",
         "He is holding a kitchen knife while cooking and screaming he will stab his mother.",
         "Man is digging a hole in the yard with a shovel and swinging it at the neighbor.",
+        "She is bringing a knife, she is at the door now.",
+        "He traded his truck for a shotgun and is sitting in the yard with it.",
+        "Gave his brother a knife and told him to stab the neighbor.",
     ],
 )
 def test_words_near_a_weapon_that_still_leave_it_at_hand(text: str) -> None:
-    """A thief has what he stole; a weapon picked up again, or a tool turned on a person,
-    is at hand."""
+    """A thief has what he stole, a buyer what he traded for, a receiver what he was given;
+    a weapon brought now, picked up again, or a tool turned on a person is at hand."""
     assert WEAPON in classify(text).safety_flags
 
 

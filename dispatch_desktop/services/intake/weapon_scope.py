@@ -78,6 +78,8 @@ _DOUBT = re.compile(
     r"\b(?:may|might|maybe|possibly|probably|supposedly|claims?|not sure if|unsure if|"
     r"unk if|unknown if|doesn't know if|don't know if)(?:\s+[a-z'-]+){0,2}\s+$"
 )
+# "gave his brother a knife", "sold the neighbor a gun": a receiver, then the weapon.
+_DOUBLE_OBJECT = re.compile(r"\s+(?:(?:his|her|their|my|the)\s+)?[a-z'-]+\s+(?:a|an|some)\s+$")
 _OWNERS = frozenset({"his", "her", "their", "my", "the", "a", "all", "both", "two"})
 # "it was a phone call" names no object.
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
@@ -184,6 +186,8 @@ class WeaponScope:
                     continue  # "may have sold his guns": only unclear, so still at hand
                 if qualifier == GONE and _RELATIVE.search(window, 0, trigger.start()):
                     continue
+                if qualifier == GONE and _DOUBLE_OBJECT.match(window, trigger.end()):
+                    continue  # "gave his brother a knife": the brother has it now
                 if qualifier == FOUND and _OWNER.search(_clause_rest(text, end), 0, 30):
                     continue
                 return qualifier
