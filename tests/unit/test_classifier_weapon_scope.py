@@ -178,11 +178,15 @@ def test_the_dispatcher_sees_why(text: str, qualifier: str) -> None:
         "She is bringing a knife, she is at the door now.",
         "He traded his truck for a shotgun and is sitting in the yard with it.",
         "Gave his brother a knife and told him to stab the neighbor.",
+        "Male stored a knife in his sock and is walking toward the school.",
+        "Shotgun left behind the door, he is standing next to it yelling.",
+        "His pistol is in storage but he has another one in his belt.",
     ],
 )
 def test_words_near_a_weapon_that_still_leave_it_at_hand(text: str) -> None:
     """A thief has what he stole, a buyer what he traded for, a receiver what he was given;
-    a weapon brought now, picked up again, or a tool turned on a person is at hand."""
+    a weapon brought now, picked up again, stored on the body, within reach or joined by
+    another, or a tool turned on a person is at hand."""
     assert WEAPON in classify(text).safety_flags
 
 

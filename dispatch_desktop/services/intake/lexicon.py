@@ -129,6 +129,7 @@ class WeaponScopeSpec(_Strict):
     tool_use: list[str] = Field(default_factory=list)
     in_use: list[str] = Field(default_factory=list)
     toward_person: list[str] = Field(default_factory=list)
+    on_person: list[str] = Field(default_factory=list)
     stops: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)

@@ -118,6 +118,7 @@ class WeaponScope:
     tool_use: re.Pattern[str]
     in_use: re.Pattern[str]
     toward_person: re.Pattern[str]
+    on_person: re.Pattern[str]
     # Words that end the reach of a verb of parting: a new verb or subject.
     stops: frozenset[str]
 
@@ -170,6 +171,8 @@ class WeaponScope:
         sentence = _sentence_rest(text, end)
         if self.in_use.search(sentence):
             return ""  # "... the rifle is pointing it at people": at hand whatever came before
+        if self.on_person.search(_clause_rest(text, end)):
+            return ""  # "stored a knife in his sock", "found a pistol in her purse"
         window = text[max(0, start - _WINDOW_CHARS) : start]
         for qualifier, pattern in (
             (GONE, self.gone_before),
