@@ -6,8 +6,9 @@ reads the rest of the labelling rule "with or within reach of a person on scene 
 `weapon_scope` lists (resources/lexicon.yaml):
 
 - **gone**: a verb of parting just before it, reaching forward only ("sold his guns",
-  "gave away the rifles to his nephews", "pawned", "surrendered"), or a passive after it
-  ("rifle was stolen out of the truck", "shotgun taken for safekeeping");
+  "gave away the rifles to his nephews", "pawned", "surrendered", "someone stole"), or
+  with someone who is not the subject ("clerk has the shotgun", "RP has his shotgun"),
+  or a passive after it ("rifle was stolen out of the truck", "taken for safekeeping");
 - **later**: a weapon only promised ("said he'd come back with a gun");
 - **stored**: locked, unloaded or put away ("locked his rifle in the truck", "a handgun
   in the locked glovebox", "a knife collection in the den");
@@ -124,6 +125,7 @@ class WeaponScope:
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
+        lists = dict(lists)
         stops = frozenset(w.lower() for w in lists.pop("stops", []))
         things = lists.pop("not_weapons", [])
         return cls(
