@@ -145,9 +145,10 @@ class EvidenceSpan:
     indicator: str
     negated: bool = False
     source: str = "narrative"  # "narrative", "nature" or "registry"
-    # "history", "possible", "unknown", "secured" or "property" (violence against a thing):
-    # why a span that is not negated still does not raise a safety flag (or counts for
-    # less); "" for a plain current indicator.
+    # "history", "possible", "unknown", "secured" or "property" (violence against a thing),
+    # or a weapon not at hand: "gone", "later", "found", "stored", "elsewhere", "corrected",
+    # "tool" (services/intake/weapon_scope.py): why a span that is not negated still does
+    # not raise a safety flag (or counts for less); "" for a plain current indicator.
     qualifier: str = ""
 
 

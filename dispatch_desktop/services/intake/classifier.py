@@ -37,6 +37,8 @@ from dispatch_desktop.services.intake.lexicon import (
     NatureCodeSpec,
 )
 from dispatch_desktop.services.intake.model import LinearModel
+from dispatch_desktop.services.intake.phrases import ASCII_LOWER
+from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.
@@ -439,6 +441,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     scanned = expanded.text if expanded is not None else text
     before = len(out.hits)
     _scan(scanned, lex, source, out)
+    _weapons_at_hand(scanned, lex, out.hits[before:])
     kept: list[_Hit] = []
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
@@ -448,6 +451,27 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
             hit.show_start, hit.show_end = expanded.original(hit.show_start, hit.show_end)
         kept.append(hit)
     out.hits[before:] = kept
+
+
+def _weapons_at_hand(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
+    """Qualify the plain weapons ("gun", "knife") that the words around them put out of
+    reach: gone, only promised, found property, elsewhere, corrected, a tool in use
+    (services/intake/weapon_scope.py)."""
+    plain = [
+        h
+        for h in hits
+        if h.spec.weapon
+        and not h.negated
+        and not h.qualifier
+        and h.spec.weight == 0
+        and h.spec.flags == [SafetyFlag.WEAPON]
+    ]
+    if not plain:
+        return
+    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    found = lex.weapon_scope.qualify(folded, [(h.start, h.end, h.spec.id) for h in plain])
+    for hit, qualifier in zip(plain, found, strict=True):
+        hit.qualifier = qualifier
 
 
 def classify_call(
@@ -585,7 +609,7 @@ def classify_call(
 
     suicide_now = Category.SUICIDE_RISK in current_categories
     for hit in scan.hits:
-        if hit.negated or hit.qualifier in (_HISTORY, _UNKNOWN, _SECURED, _PROPERTY):
+        if hit.negated or hit.qualifier in _NO_FLAG:
             continue
         spec = hit.spec
         if spec.flag_requires is not None and spec.flag_requires not in current_categories:
@@ -749,7 +773,9 @@ def ruled_out_by(
 
 
 SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM})
-WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN})
+# Not now or not at hand: the weapon flag is ruled out, and nothing else.
+WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN, *NOT_AT_HAND})
+_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, _PROPERTY, *NOT_AT_HAND})
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
 _VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})
 

@@ -29,6 +29,7 @@ from dispatch_desktop.services.intake.phrases import (
     normalize_term,
     trie_regex,
 )
+from dispatch_desktop.services.intake.weapon_scope import WeaponScope
 
 
 class LexiconError(UserError):
@@ -108,6 +109,32 @@ class ModifierSpec(_Strict):
     _check_terms = field_validator("*")(_clean_terms)
 
 
+class WeaponScopeSpec(_Strict):
+    """Words around a weapon that say it is not at hand (services/intake/weapon_scope.py)."""
+
+    gone_before: list[str] = Field(default_factory=list)
+    later_before: list[str] = Field(default_factory=list)
+    found_before: list[str] = Field(default_factory=list)
+    stored_before: list[str] = Field(default_factory=list)
+    stored_after: list[str] = Field(default_factory=list)
+    found_after: list[str] = Field(default_factory=list)
+    gone_after: list[str] = Field(default_factory=list)
+    elsewhere_after: list[str] = Field(default_factory=list)
+    home_after: list[str] = Field(default_factory=list)
+    away: list[str] = Field(default_factory=list)
+    correction_cues: list[str] = Field(default_factory=list)
+    copula_cues: list[str] = Field(default_factory=list)
+    not_weapons: list[str] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+    tool_use: list[str] = Field(default_factory=list)
+    in_use: list[str] = Field(default_factory=list)
+    toward_person: list[str] = Field(default_factory=list)
+    on_person: list[str] = Field(default_factory=list)
+    stops: list[str] = Field(default_factory=list)
+
+    _check_terms = field_validator("*")(_clean_terms)
+
+
 class ScoringSpec(_Strict):
     threshold: float = Field(default=0.5, gt=0.0, le=1.0)
     category_min: float = Field(default=0.25, ge=0.0, le=1.0)
@@ -148,6 +175,7 @@ class LexiconFile(_Strict):
     _version = field_validator("version", mode="before")(_version_text)
     scoring: ScoringSpec = ScoringSpec()
     modifiers: ModifierSpec
+    weapon_scope: WeaponScopeSpec = WeaponScopeSpec()
     indicators: list[IndicatorSpec] = Field(min_length=1)
     families: list[FamilySpec] = Field(default_factory=list)
     call_types: CallTypeSpec = CallTypeSpec()
@@ -350,6 +378,9 @@ class CompiledLexicon:
     boundaries: re.Pattern[str] = field(default_factory=lambda: _NEVER)
     # The learned second opinion (services/intake/model.py), or None: the lexicon alone.
     model: LinearModel | None = None
+    weapon_scope: WeaponScope = field(
+        default_factory=lambda: WeaponScope.compile(WeaponScopeSpec().model_dump())
+    )
 
     def boundary(self, text: str, pos: int) -> int:
         """The first segment boundary in `text` at or after `pos`, else len(text).
@@ -583,6 +614,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         indicators={ind.id: ind for ind in lex.indicators},
         call_types=CallTypeReader(lex.call_types, vocabulary=_pieces(entries, nature)),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
+        weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
     )
 
 

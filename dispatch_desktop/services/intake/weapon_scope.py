@@ -1,0 +1,319 @@
+"""Is a weapon the text names at hand? The words around it that say it is not.
+
+The scan's scopes (`classifier._scan`) read negation, history, "secured", "unknown". This
+reads the rest of the labelling rule "with or within reach of a person on scene now"
+(tests/data/LABELING.md) around each weapon the scan found, from the lexicon's
+`weapon_scope` lists (resources/lexicon.yaml):
+
+- **gone**: a verb of parting just before it, reaching forward only ("sold his guns",
+  "gave away the rifles to his nephews", "pawned", "surrendered", "someone stole"), or
+  with someone who is not the subject ("clerk has the shotgun", "RP has his shotgun"),
+  or a passive after it ("rifle was stolen out of the truck", "taken for safekeeping");
+- **later**: a weapon only promised ("said he'd come back with a gun");
+- **stored**: locked, unloaded or put away ("locked his rifle in the truck", "a handgun
+  in the locked glovebox", "a knife collection in the den");
+- **found**: found or left property ("found a knife in the bushes", "passenger left a
+  handgun in the cab", "a revolver found under the slide"), unless the next words put it
+  on or with someone ("found a knife in his jacket", "in the man's bag");
+- **elsewhere**: at another place ("guns at his house across town"), or at home when the
+  call says the person is somewhere else now ("he is in our exam room");
+- **corrected**: a later correction names a thing that is no weapon ("2ND RP: IT'S AN
+  UMBRELLA", "turned out to be a phone", "CORR: its a nerf gun"): each weapon named
+  before it;
+- **tool**: a tool in ordinary use ("cut his palm on a chef's knife while breaking down
+  chickens", "prying the lockers open with a screwdriver"), unless the same sentence has
+  it swung at, held toward or threatening a person.
+
+Only a plain weapon is read this way (an indicator whose only flag is the weapon, with no
+BH weight, not negated and with no qualifier yet): "stabbed him" or "gun to his head"
+never are. A weapon still in use after the words that part it ("the guy who stole the
+rifle is pointing it at people") stays at hand, and a verb of parting reaches no weapon
+past a new verb or subject ("sold his car and is waving a gun").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from dispatch_desktop.services.intake.phrases import trie_regex
+
+GONE = "gone"
+LATER = "later"
+FOUND = "found"
+STORED = "stored"
+ELSEWHERE = "elsewhere"
+CORRECTED = "corrected"
+TOOL = "tool"
+# Qualifiers that say a named weapon is not at hand: no weapon flag, and the model may not
+# raise one (`classifier.ruled_out_by`).
+NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL})
+# Qualifiers a weapon joined to one by "and" shares ("took three rifles and a shotgun").
+_SHARED = frozenset({GONE, LATER, FOUND, STORED})
+
+# How far a verb of parting reaches forward, and a phrase after the weapon back, in words.
+BEFORE_WORDS = 4
+AFTER_WORDS = 5
+CORRECTION_WORDS = 6
+COPULA_WORDS = 4
+_WINDOW_CHARS = 80
+_SAME_WEAPON_CHARS = 200
+_CORRECTION_CHUNK = 8192
+_OVERLAP = 64  # longer than any thing that is no weapon, so none is cut between chunks
+_CLAUSE_END = re.compile(r"[.,;!?\n\r]")
+_SENTENCE_END = re.compile(r"[.;!?\n\r]")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'&/-]*")
+# Words that name an owner right after a found weapon: it is on or with someone.
+_OWNER = re.compile(r"\b(?:his|her|their|him|them|[a-z]+'s|[a-z]+s')(?![a-z0-9])")
+# "the guy who stole the rifle": the one who took it has it.
+_RELATIVE = re.compile(r"\b(?:who|that|which)\s+$")
+# "rifles and a shotgun", "guns, knives": one list of things, up to two words in front.
+_JOINED = re.compile(r"^\s*(?:,\s*)?(?:and|or|&|,)\s+(?:[a-z0-9'-]+\s+){0,2}$")
+# A negation just before a phrase turns it round: "never sold", "are not locked in the safe".
+_NEGATION_WORD = re.compile(r"\b(?:not|never|no|without|refused|refuses)\b|n't\b")
+_NEGATION = re.compile(
+    r"(?:\b(?:not|never|no|without|refused to|refuses to)|n't)\s+(?:[a-z'-]+\s+)?$"
+)
+_DOUBT = re.compile(
+    r"\b(?:may|might|maybe|possibly|probably|supposedly|claims?|not sure if|unsure if|"
+    r"unk if|unknown if|doesn't know if|don't know if)(?:\s+[a-z'-]+){0,2}\s+$"
+)
+# "gave his brother a knife", "sold the neighbor a gun": a receiver, then the weapon.
+_DOUBLE_OBJECT = re.compile(r"\s+(?:(?:his|her|their|my|the)\s+)?[a-z'-]+\s+(?:a|an|some)\s+$")
+_OWNERS = frozenset({"his", "her", "their", "my", "the", "a", "all", "both", "two"})
+# "it was a phone call" names no object.
+_NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
+
+
+def _phrases(terms: Iterable[str], *, scan: bool = False) -> re.Pattern[str]:
+    """The phrases as one regex. For a scan of a whole (long) text, it starts with the
+    character before the phrase (group 1 is the phrase), which lets the engine skip the
+    inside of words as the lexicon's pattern does; else a look-behind, for short windows."""
+    terms = sorted({" ".join(t.lower().split()) for t in terms})
+    if not terms:
+        return re.compile(r"(?!)")
+    if scan:
+        return re.compile(f"[^a-z0-9]({trie_regex(terms)})")
+    return re.compile(f"(?<![a-z0-9])(?:{trie_regex(terms)})")
+
+
+@dataclass(frozen=True, slots=True)
+class WeaponScope:
+    """The compiled `weapon_scope` lists; `qualify` reads a scanned text's weapons."""
+
+    gone_before: re.Pattern[str]
+    later_before: re.Pattern[str]
+    found_before: re.Pattern[str]
+    stored_before: re.Pattern[str]
+    stored_after: re.Pattern[str]
+    found_after: re.Pattern[str]
+    gone_after: re.Pattern[str]
+    elsewhere_after: re.Pattern[str]
+    home_after: re.Pattern[str]
+    away: re.Pattern[str]
+    correction_cues: re.Pattern[str]
+    copula_cues: re.Pattern[str]
+    not_weapons: re.Pattern[str]
+    tools: re.Pattern[str]
+    tool_use: re.Pattern[str]
+    in_use: re.Pattern[str]
+    toward_person: re.Pattern[str]
+    on_person: re.Pattern[str]
+    # Words that end the reach of a verb of parting: a new verb or subject.
+    stops: frozenset[str]
+
+    @classmethod
+    def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
+        lists = dict(lists)
+        stops = frozenset(w.lower() for w in lists.pop("stops", []))
+        things = lists.pop("not_weapons", [])
+        return cls(
+            stops=stops,
+            not_weapons=_phrases(things, scan=True),
+            **{name: _phrases(terms) for name, terms in lists.items()},
+        )
+
+    def qualify(self, folded: str, weapons: Sequence[tuple[int, int, str]]) -> list[str]:
+        """For each weapon (start, end, indicator id) in `folded` (the ASCII-lower-cased
+        scanned text), the qualifier that puts it out of reach, or ""."""
+        # A pasted log repeats its sentences: a weapon in the same words reads the same.
+        seen: dict[tuple[int, int, str], str] = {}
+        away: list[bool] = []  # whether the call puts the person away, once looked for
+        out = []
+        for start, end, _ in weapons:
+            head = max(0, start - 2 * _WINDOW_CHARS)
+            key = (start - head, end - head, folded[head : end + 2 * _WINDOW_CHARS])
+            qualifier = seen.get(key)
+            if qualifier is None:
+                qualifier = seen[key] = self._around(folded, start, end, away)
+            out.append(qualifier)
+        for i in range(1, len(weapons)):
+            joined = _JOINED.match(folded[weapons[i - 1][1] : weapons[i][0]])
+            if not out[i] and out[i - 1] in _SHARED and joined:
+                out[i] = out[i - 1]
+        # A definite "the rifle" / "that gun" parted is the one named just before it too
+        # (in a sentence or two: a long log names many weapons).
+        later: dict[str, tuple[str, int]] = {}
+        for i in range(len(weapons) - 1, -1, -1):
+            start, end, spec_id = weapons[i]
+            qualifier, named_at = later.get(spec_id, ("", 0))
+            if not out[i] and qualifier and named_at - end <= _SAME_WEAPON_CHARS:
+                out[i] = qualifier
+            elif out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
+                later[spec_id] = (out[i], start)
+        corrected = self._correction(folded, weapons[0][1]) if weapons else None
+        if corrected is not None:
+            for i, (_start, end, _) in enumerate(weapons):
+                if end <= corrected and not out[i]:
+                    out[i] = CORRECTED
+        return out
+
+    def _around(self, text: str, start: int, end: int, away: list[bool]) -> str:
+        sentence = _sentence_rest(text, end)
+        if self.in_use.search(sentence):
+            return ""  # "... the rifle is pointing it at people": at hand whatever came before
+        if self.on_person.search(_clause_rest(text, end)):
+            return ""  # "stored a knife in his sock", "found a pistol in her purse"
+        window = text[max(0, start - _WINDOW_CHARS) : start]
+        for qualifier, pattern in (
+            (GONE, self.gone_before),
+            (LATER, self.later_before),
+            (FOUND, self.found_before),
+            (STORED, self.stored_before),
+        ):
+            for trigger in pattern.finditer(window):
+                if not self._reaches(window[trigger.end() :]):
+                    continue
+                if _NEGATION.search(window, 0, trigger.start()):
+                    continue  # "never sold his guns", "refused to surrender the knife"
+                if _DOUBT.search(window, 0, trigger.start()):
+                    continue  # "may have sold his guns": only unclear, so still at hand
+                if qualifier == GONE and _RELATIVE.search(window, 0, trigger.start()):
+                    continue
+                if qualifier == GONE and _DOUBLE_OBJECT.match(window, trigger.end()):
+                    continue  # "gave his brother a knife": the brother has it now
+                if qualifier == FOUND and _OWNER.search(_clause_rest(text, end), 0, 30):
+                    continue
+                return qualifier
+        after = _clause_rest(text, end)
+        for qualifier, pattern in (
+            (GONE, self.gone_after),
+            (STORED, self.stored_after),
+            (ELSEWHERE, self.elsewhere_after),
+        ):
+            if _within(pattern.search(after), after):
+                return qualifier
+        # "knife found in the bushes", not "found in his waistband"
+        found = self.found_after.search(after)
+        owned = found is not None and _OWNER.search(after, found.end(), found.end() + 30)
+        if _within(found, after) and not owned:
+            return FOUND
+        if _within(self.home_after.search(after), after):
+            if not away:
+                away.append(self.away.search(text) is not None)
+            if away[0]:
+                return ELSEWHERE
+        if self.tools.match(text, start):
+            sentence = _sentence(text, start, end)
+            turned_on = self.in_use.search(sentence) or self.toward_person.search(sentence)
+            if self.tool_use.search(sentence) and not turned_on:
+                return TOOL
+        return ""
+
+    def _reaches(self, gap: str) -> bool:
+        """A verb of parting reaches the weapon over a few words of one clause, no verb."""
+        if _CLAUSE_END.search(gap):
+            return False
+        words = _WORD.findall(gap)
+        if len(words) > BEFORE_WORDS:
+            return False
+        for i, word in enumerate(words):
+            if word == "and" and i + 1 < len(words) and words[i + 1] in _OWNERS:
+                continue  # "gave his dog and his guns to"
+            if word in self.stops:
+                return False
+        return True
+
+    def _cue(self, head: str) -> int | None:
+        """Where in `head` (the sentence up to a thing that is no weapon) a correction cue
+        starts that reaches the thing: six words for "turned out to be", "CORR",
+        "callback"; four of the same clause for a plain "it's" or "is a"."""
+        found = [
+            at
+            for at in (
+                _cue_before(self.correction_cues, head, CORRECTION_WORDS),
+                _cue_before(self.copula_cues, head, COPULA_WORDS, clause=True),
+            )
+            if at is not None
+        ]
+        return min(found) if found else None
+
+    def _correction(self, text: str, floor: int) -> int | None:
+        """Where the last correction after `floor` starts: a cue, then within a few words
+        of its sentence a thing that is no weapon ("it's an umbrella"). Only the last one
+        matters, so a long text is searched from its end, a chunk at a time."""
+        end = len(text)
+        while end > floor:
+            start = max(floor, end - _CORRECTION_CHUNK)
+            last = None
+            for thing in self.not_weapons.finditer(text, max(0, start - _OVERLAP), end):
+                if _NOT_A_THING.match(text, thing.end(1)):
+                    continue
+                head_start = max(0, thing.start(1) - _WINDOW_CHARS)
+                for stop in _SENTENCE_END.finditer(text, head_start, thing.start(1)):
+                    head_start = stop.end()
+                head = text[head_start : thing.start(1)]
+                cue_at = self._cue(head)
+                if cue_at is not None:
+                    last = head_start + cue_at
+            if last is not None:
+                return last
+            end = start
+        return None
+
+
+def _cue_before(
+    pattern: re.Pattern[str], head: str, words: int, *, clause: bool = False
+) -> int | None:
+    for cue in pattern.finditer(head):
+        gap = head[cue.end() :]
+        if len(gap.split()) <= words and not (clause and "," in gap):
+            return cue.start()
+    return None
+
+
+def _within(found: re.Match[str] | None, after: str) -> bool:
+    """A phrase after a weapon reaches back to it over a few words."""
+    if found is None:
+        return False
+    gap = after[: found.start()]
+    return len(gap.split()) <= AFTER_WORDS and not _NEGATION_WORD.search(gap)
+
+
+def _definite(text: str, start: int) -> bool:
+    """ "the rifle", "that gun", or a bare weapon word opening a clause ("KNIFE TAKEN BY
+    MOM"): a weapon named before."""
+    before = text[max(0, start - 12) : start]
+    words = before.split()
+    return (
+        not words
+        or words[-1] in ("the", "that", "this")
+        or bool(_CLAUSE_END.search(before, max(0, len(before) - 2)))
+    )
+
+
+def _clause_rest(text: str, pos: int) -> str:
+    found = _CLAUSE_END.search(text, pos, pos + _WINDOW_CHARS)
+    return text[pos : found.start() if found else pos + _WINDOW_CHARS]
+
+
+def _sentence_rest(text: str, pos: int) -> str:
+    found = _SENTENCE_END.search(text, pos, pos + 2 * _WINDOW_CHARS)
+    return text[pos : found.start() if found else pos + 2 * _WINDOW_CHARS]
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    head = max(0, start - 2 * _WINDOW_CHARS)
+    cut = max((m.end() for m in _SENTENCE_END.finditer(text, head, start)), default=head)
+    return text[cut:start] + text[start:end] + _sentence_rest(text, end)
