@@ -301,3 +301,24 @@ def test_without_the_word_lists_nothing_is_split_and_nothing_fails(
     fresh = load_lexicon()  # its reader has not split anything yet
     for call_type in ("METHOD", "SUICTHRTWPN"):
         assert not classify_call(None, call_type, "", lexicon=fresh).behavioral_health
+
+
+def test_a_hostile_call_type_of_one_enormous_word_is_not_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Splitting costs the square of a word's length: a 200,000-letter "word" made of known
+    # pieces would hold the console for hours. Longer than any CAD field, it is left alone.
+    from dispatch_desktop.services.intake import calltype
+
+    lengths: list[int] = []
+    real_split = calltype.split_squeezed
+
+    def watched(run: str, pieces: frozenset[str]) -> list[str] | None:
+        lengths.append(len(run))
+        return real_split(run, pieces)
+
+    monkeypatch.setattr(calltype, "split_squeezed", watched)
+    fresh = load_lexicon()
+    assert not classify_call(None, "SUIC" * 50_000, "", lexicon=fresh).behavioral_health
+    assert classify_call(None, "SUICTHRTWPN", "", lexicon=fresh).behavioral_health
+    assert lengths == [len("SUICTHRTWPN")]

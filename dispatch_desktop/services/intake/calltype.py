@@ -154,6 +154,9 @@ _log = logging.getLogger(__name__)
 _LETTER_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 # A run this long or longer may be several words squeezed together.
 _SQUEEZED_MIN = 4
+# ... and no longer than this: a CAD field is short, and splitting costs the square of the
+# length (a hostile call type of one 100,000-letter word is left as it is).
+_SQUEEZED_MAX = 40
 _MAX_PIECES = 5
 # English endings: "PERSONS" is a person, whatever its pieces.
 _ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
@@ -328,7 +331,7 @@ class CallTypeReader:
                 if glued:  # the scan cannot see a word stuck to a number
                     out.append((m.start(), m.end(), [run]))
                 continue
-            if len(run) < _SQUEEZED_MIN:
+            if not _SQUEEZED_MIN <= len(run) <= _SQUEEZED_MAX:
                 continue
             if run not in self._squeezed:
                 split = split_squeezed(run, self._pieces)
