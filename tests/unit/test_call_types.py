@@ -322,3 +322,12 @@ def test_a_hostile_call_type_of_one_enormous_word_is_not_split(
     assert not classify_call(None, "SUIC" * 50_000, "", lexicon=fresh).behavioral_health
     assert classify_call(None, "SUICTHRTWPN", "", lexicon=fresh).behavioral_health
     assert lengths == [len("SUICTHRTWPN")]
+
+
+@BH("call_type", ["302 SELF INJ", "302 IN TRAFFIC", "1013 - SUBJ W/ INJURIES", "9.41 VEH"])
+def test_a_hold_number_beside_an_injury_or_traffic_is_still_a_hold(call_type: str) -> None:
+    assert nature(call_type).behavioral_health, call_type
+
+
+def test_a_hold_number_beside_an_accident_is_the_agency_s_own_code() -> None:
+    assert not nature("302 ACCIDENT INJ").behavioral_health

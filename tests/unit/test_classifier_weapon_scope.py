@@ -31,7 +31,7 @@ PAIRS = [
         "Neighbor sold his motorcycle and is now waving a gun in the street.",
     ),
     (
-        "Grandpa gave his hunting rifles and his pistol to his nephew in October.",
+        "Grandpa gave away his hunting rifles and his pistol in October.",
         "Grandpa is sitting on the porch with his hunting rifle across his knees.",
     ),
     (
@@ -205,7 +205,7 @@ def test_a_gun_given_away_is_not_the_means_at_hand() -> None:
     hand; suicide risk stays. (The model may still raise imminent self-harm on its own
     reading: only the weapon flag is ruled out for it, so that its recall cannot drop.)"""
     alone = dataclasses.replace(LEXICON, model=None)
-    text = "Vet says he wants to die, he gave his pistol to his brother."
+    text = "Vet says he wants to die, he gave away his pistol."
     result = classifier.classify_call(None, None, text, lexicon=alone)
     assert result.safety_flags == frozenset()
     assert Category.SUICIDE_RISK in result.categories
@@ -233,3 +233,34 @@ def test_a_correction_anywhere_in_a_long_log_is_read(text: str) -> None:
 def test_a_weapon_named_after_the_last_correction_flags() -> None:
     text = "Male with a sword. 2nd RP: it's an umbrella. " + FILLER + "Now a man with a knife."
     assert WEAPON in classify(text).safety_flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a correction that says the opposite, or names another thing as well
+        "subj has a gun. RP says it's not a toy",
+        "subj has a knife, it's not a prop",
+        "male with a machete in the lot. RP confirms he has a flashlight too",
+        "subj has a knife. callback: subj also has a cane",
+        "male with a knife near the playground, kids playing with toys nearby",
+        # on the body: no later words put it out of reach
+        "subj has a gun in his waistband. RP is actually at the camera store next door",
+        # a comma starts a new clause, not a list
+        "sold his guns, has a knife",
+        "will bring a gun, has a knife now",
+        # the person of concern has it
+        "dad's handgun was taken by his son, son is suicidal",
+        "father's gun went missing from the safe, son is suicidal",
+        "husband gave the gun to their son who is suicidal",
+        "RP states son is here with us, he has a gun at the house and said he'd use it",
+        "RP took the knife from him but he grabbed another from the drawer",
+    ],
+)
+def test_a_weapon_that_may_be_at_hand_still_flags(text: str) -> None:
+    """Safety first: wording that only looks like a weapon put away keeps the flag (a
+    reviewer's cases, each of which the first version of these rules got wrong)."""
+    alone = dataclasses.replace(LEXICON, model=None)
+    assert (
+        SafetyFlag.WEAPON in classifier.classify_call(None, None, text, lexicon=alone).safety_flags
+    )

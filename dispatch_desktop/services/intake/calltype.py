@@ -157,6 +157,8 @@ _SQUEEZED_MIN = 4
 # ... and no longer than this: a CAD field is short, and splitting costs the square of the
 # length (a hostile call type of one 100,000-letter word is left as it is).
 _SQUEEZED_MAX = 40
+# Runs remembered (split or not) before the memory is cleared.
+_SQUEEZED_CACHE = 4096
 _MAX_PIECES = 5
 # English endings: "PERSONS" is a person, whatever its pieces.
 _ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
@@ -170,7 +172,7 @@ def english_words() -> frozenset[str] | None:
         from english_words import get_english_words_set
 
         return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
-    except (ImportError, OSError) as exc:
+    except Exception as exc:  # a missing or broken list (even a truncated pickle): no crash
         _log.warning("English word lists unavailable (%s): squeezed call types are not split", exc)
         return None
 
@@ -334,6 +336,8 @@ class CallTypeReader:
             if not _SQUEEZED_MIN <= len(run) <= _SQUEEZED_MAX:
                 continue
             if run not in self._squeezed:
+                if len(self._squeezed) >= _SQUEEZED_CACHE:
+                    self._squeezed.clear()  # hostile call types must not grow it forever
                 split = split_squeezed(run, self._pieces)
                 self._squeezed[run] = None if split is None or is_english(run) else split
             pieces = self._squeezed[run]

@@ -51,6 +51,9 @@ TOOL = "tool"
 NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL})
 # Qualifiers a weapon joined to one by "and" shares ("took three rifles and a shotgun").
 _SHARED = frozenset({GONE, LATER, FOUND, STORED})
+# Read while qualifying only: in use or on the body, so nothing later (a weapon it is
+# joined to, a correction) puts it out of reach.
+_AT_HAND = "at hand"
 
 # How far a verb of parting reaches forward, and a phrase after the weapon back, in words.
 BEFORE_WORDS = 4
@@ -68,8 +71,15 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'&/-]*")
 _OWNER = re.compile(r"\b(?:his|her|their|him|them|[a-z]+'s|[a-z]+s')(?![a-z0-9])")
 # "the guy who stole the rifle": the one who took it has it.
 _RELATIVE = re.compile(r"\b(?:who|that|which)\s+$")
-# "rifles and a shotgun", "guns, knives": one list of things, up to two words in front.
-_JOINED = re.compile(r"^\s*(?:,\s*)?(?:and|or|&|,)\s+(?:[a-z0-9'-]+\s+){0,2}$")
+# "rifles and a shotgun", "guns, knives": one list of things, up to two words in front
+# (after a bare comma only an article, owner or number: "sold his guns, has a knife" is
+# two clauses).
+_JOINED = re.compile(
+    r"^\s*(?:,\s*)?(?:and|or|&)\s+(?:[a-z0-9'-]+\s+){0,2}$"
+    r"|^\s*,\s+(?:(?:a|an|the|his|her|their|my|two|three|some|all|\d+)\s+){0,2}$"
+)
+# "RP confirms he has a flashlight too": another thing as well, not a correction.
+_AS_WELL = re.compile(r"\b(?:also|too|another|as well|either|besides)\b")
 # A negation just before a phrase turns it round: "never sold", "are not locked in the safe".
 _NEGATION_WORD = re.compile(r"\b(?:not|never|no|without|refused|refuses)\b|n't\b")
 _NEGATION = re.compile(
@@ -149,7 +159,8 @@ class WeaponScope:
                 qualifier = seen[key] = self._around(folded, start, end, away)
             out.append(qualifier)
         for i in range(1, len(weapons)):
-            joined = _JOINED.match(folded[weapons[i - 1][1] : weapons[i][0]])
+            gap = folded[weapons[i - 1][1] : weapons[i][0]]
+            joined = _JOINED.match(gap) and self._reaches(gap)
             if not out[i] and out[i - 1] in _SHARED and joined:
                 out[i] = out[i - 1]
         # A definite "the rifle" / "that gun" parted is the one named just before it too
@@ -164,17 +175,21 @@ class WeaponScope:
                 later[spec_id] = (out[i], start)
         corrected = self._correction(folded, weapons[0][1]) if weapons else None
         if corrected is not None:
-            for i, (_start, end, _) in enumerate(weapons):
-                if end <= corrected and not out[i]:
+            # The thing corrected is the weapon named last before the correction, and each
+            # earlier naming of the same kind ("SWORD" ... "the sword"), not another weapon.
+            before = [i for i, (_s, end, _) in enumerate(weapons) if end <= corrected]
+            kind = weapons[before[-1]][2] if before else None
+            for i in before:
+                if weapons[i][2] == kind and not out[i]:
                     out[i] = CORRECTED
-        return out
+        return ["" if q == _AT_HAND else q for q in out]
 
     def _around(self, text: str, start: int, end: int, away: list[bool]) -> str:
         sentence = _sentence_rest(text, end)
         if self.in_use.search(sentence):
-            return ""  # "... the rifle is pointing it at people": at hand whatever came before
+            return _AT_HAND  # "the guy who stole the rifle is pointing it at people"
         if self.on_person.search(_clause_rest(text, end)):
-            return ""  # "stored a knife in his sock", "found a pistol in her purse"
+            return _AT_HAND  # "stored a knife in his sock", "found a pistol in her purse"
         window = text[max(0, start - _WINDOW_CHARS) : start]
         for qualifier, pattern in (
             (GONE, self.gone_before),
@@ -265,8 +280,11 @@ class WeaponScope:
                     head_start = stop.end()
                 head = text[head_start : thing.start(1)]
                 cue_at = self._cue(head)
-                if cue_at is not None:
-                    last = head_start + cue_at
+                if cue_at is None or _NEGATION_WORD.search(head, cue_at):
+                    continue  # "RP says it's not a toy": no correction
+                if _AS_WELL.search(_sentence(text, thing.start(1), thing.end(1))):
+                    continue  # "he has a flashlight too": another thing, not this one
+                last = head_start + cue_at
             if last is not None:
                 return last
             end = start
