@@ -331,3 +331,9 @@ def test_a_hold_number_beside_an_injury_or_traffic_is_still_a_hold(call_type: st
 
 def test_a_hold_number_beside_an_accident_is_the_agency_s_own_code() -> None:
     assert not nature("302 ACCIDENT INJ").behavioral_health
+
+
+@BH("call_type", ["BURG ATT IN PROG", "ROBBERY ATTEMPT IN PROGRESS", "AUTO THEFT ATT I/P"])
+def test_a_crime_attempted_is_not_a_suicide_attempt(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type
+    assert nature("SUICIDE ATT IN PROG").behavioral_health
