@@ -27,6 +27,7 @@ from dispatch_desktop.models.domain import Category, ClassificationResult, Safet
 from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles
 from dispatch_desktop.services.intake import training
 from dispatch_desktop.services.intake.classifier_quality import (
+    BH,
     LabelledCall,
     Prediction,
     classify_labelled,
@@ -288,24 +289,19 @@ def _nature_only_rates(
 ) -> dict[str, Any] | None:
     """BH recall and false-positive rate on the calls that have a call type and no
     narrative (the issue's nature-only targets); None when there are none."""
-    tp = fp = fn = tn = 0
-    for call, got in pairs:
-        if call.narrative.strip() or not call.nature:
-            continue
-        want = call.behavioral_health
-        tp += got.behavioral_health and want
-        fp += got.behavioral_health and not want
-        fn += want and not got.behavioral_health
-        tn += not want and not got.behavioral_health
-    if tp + fp + fn + tn == 0:
+    alone = {id(call): got for call, got in pairs if call.nature and not call.narrative.strip()}
+    if not alone:
         return None
+    calls = [call for call, _ in pairs if id(call) in alone]
+    bh = evaluate(calls, lambda call: alone[id(call)], labels=(BH,)).scores[BH]
+    fp_rate = bh.fp / (bh.fp + bh.tn) if bh.fp + bh.tn else 0.0
     return {
-        "recall": tp / (tp + fn) if tp + fn else 1.0,
-        "fp_rate": fp / (fp + tn) if fp + tn else 0.0,
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
+        "recall": bh.recall,
+        "fp_rate": fp_rate,
+        "tp": bh.tp,
+        "fp": bh.fp,
+        "fn": bh.fn,
+        "tn": bh.tn,
     }
 
 

@@ -23,6 +23,7 @@ All of it is data in resources/lexicon.yaml (section `call_types`), validated on
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 from collections.abc import Mapping
@@ -211,6 +212,29 @@ def split_squeezed(run: str, pieces: frozenset[str]) -> list[str] | None:
     return found
 
 
+def _splice(
+    text: str, replacements: list[tuple[int, int, str]]
+) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """`text` with each (start, end, words) in order written in, padded with spaces so that
+    "w/wpn" still reads as two words; a replacement inside one already made is skipped.
+    Also each piece's (start, end) in the result beside its (start, end) in `text`."""
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    last = length = 0
+    for start, end, words in replacements:
+        if start < last:
+            continue  # inside a squeezed code already written out
+        out.append(text[last:start])
+        length += start - last
+        replacement = f" {words} "
+        pieces.append((length, length + len(replacement), start, end))
+        out.append(replacement)
+        length += len(replacement)
+        last = end
+    out.append(text[last:])
+    return "".join(out), pieces
+
+
 class CallTypeReader:
     """The compiled `call_types` section of a lexicon.
 
@@ -293,25 +317,10 @@ class CallTypeReader:
         if nature and self._pieces:
             found_at.extend(self._squeezed_runs(folded[1:]))
             found_at.sort()
-        out: list[str] = []
-        pieces: list[tuple[int, int, int, int]] = []
-        last = 0
-        length = 0
-        for start, end, expansion in found_at:
-            if start < last:
-                continue  # inside a squeezed code already written out
-            out.append(text[last:start])
-            length += start - last
-            # Pad with spaces so that "w/wpn" still reads as two words.
-            replacement = f" {expansion} "
-            pieces.append((length, length + len(replacement), start, end))
-            out.append(replacement)
-            length += len(replacement)
-            last = end
+        spliced, pieces = _splice(text, found_at)
         if not pieces:
             return None
-        out.append(text[last:])
-        return Expanded("".join(out), tuple(pieces), tuple(p[0] for p in pieces))
+        return Expanded(spliced, tuple(pieces), tuple(p[0] for p in pieces))
 
     def _squeezed_runs(self, folded: str) -> list[tuple[int, int, str]]:
         """Runs of letters that are several known pieces squeezed together ("suicthrtwpn"),
@@ -348,20 +357,11 @@ class CallTypeReader:
     def unsqueeze(self, text: str) -> str:
         """`text` with each squeezed code split into its pieces, as written ("SUICTHRT
         WPN"): for reading the call type's parts against the code table."""
-        folded = text.translate(ASCII_LOWER)
-        out: list[str] = []
-        last = 0
-        for start, end, pieces in self._squeezed_pieces(folded):
-            out.append(text[last:start])
-            at = start
-            for piece in pieces:
-                out.append(f" {text[at : at + len(piece)]} ")
-                at += len(piece)
-            last = end
-        if not out:
-            return text
-        out.append(text[last:])
-        return "".join(out)
+        split = []
+        for start, end, pieces in self._squeezed_pieces(text.translate(ASCII_LOWER)):
+            cuts = list(itertools.accumulate((len(p) for p in pieces), initial=start))
+            split.append((start, end, " ".join(text[a:b] for a, b in itertools.pairwise(cuts))))
+        return _splice(text, split)[0]
 
     def is_place_name(self, text: str, end: int) -> bool:
         """Whether the words right after `end` make the phrase before them part of a name."""
@@ -382,8 +382,9 @@ class CallTypeReader:
     def _names(self, words: re.Pattern[str] | None, nature_text: str) -> bool:
         if words is None:
             return False
-        if words.search(nature_text) or words.search(self.unsqueeze(nature_text)):
+        if words.search(nature_text):
             return True
+        # Squeezed pieces are written out in the expansion too ("PSYCHALARM").
         expanded = self.expand(nature_text, nature=True)
         return expanded is not None and words.search(expanded.text) is not None
 
