@@ -26,7 +26,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -190,7 +190,7 @@ def is_english(word: str) -> bool:
     )
 
 
-def split_squeezed(run: str, pieces: frozenset[str]) -> list[str] | None:
+def split_squeezed(run: str, pieces: Container[str]) -> list[str] | None:
     """The fewest known pieces (two letters at least, two to five of them) that make up
     `run` exactly, preferring a longer first piece; None when there are none."""
     n = len(run)
@@ -265,8 +265,7 @@ class CallTypeReader:
             if w.isascii() and w.isalpha() and len(w) >= 2
         }
         written.update((k, v) for k, v in nature.items() if k.isalpha() and len(k) >= 2)
-        self._written = written
-        self._pieces = frozenset(written)
+        self._written = written  # the pieces, and how each is written out
         self._squeezed: dict[str, list[str] | None] = {}
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
@@ -314,7 +313,7 @@ class CallTypeReader:
                 if expansion is None or (not numbers_are_holds and _NUMBER.fullmatch(key)):
                     continue
                 found_at.append((start, end, expansion))
-        if nature and self._pieces:
+        if nature and self._written:
             found_at.extend(self._squeezed_runs(folded[1:]))
             found_at.sort()
         spliced, pieces = _splice(text, found_at)
@@ -335,7 +334,7 @@ class CallTypeReader:
         out = []
         for m in _LETTER_RUN.finditer(folded):
             run = m.group()
-            if run in self._pieces:
+            if run in self._written:
                 glued = (m.start() > 0 and folded[m.start() - 1].isdigit()) or (
                     m.end() < len(folded) and folded[m.end()].isdigit()
                 )
@@ -347,7 +346,7 @@ class CallTypeReader:
             if run not in self._squeezed:
                 if len(self._squeezed) >= _SQUEEZED_CACHE:
                     self._squeezed.clear()  # hostile call types must not grow it forever
-                split = split_squeezed(run, self._pieces)
+                split = split_squeezed(run, self._written)
                 self._squeezed[run] = None if split is None or is_english(run) else split
             pieces = self._squeezed[run]
             if pieces is not None:
