@@ -49,7 +49,9 @@ POOLS = [
     "--pool=sealed3a=field,family,institution",
     "--pool=sealed3b=remote,faith,courts",
     "--pool=batch8=updates,veterans,pers,farewell,dual,frontier,retail,childwelfare",
-    "--pool=natures=nature2,nature3,nature5,nature6",
+    "--pool=sealed4a=armed,hotel,outdoors",
+    "--pool=sealed4b=highway,sports,utility",
+    "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7",
 ]
 
 baseline = naive_baseline
