@@ -339,3 +339,79 @@ def test_a_hold_number_beside_an_accident_is_the_agency_s_own_code() -> None:
 def test_a_crime_attempted_is_not_a_suicide_attempt(call_type: str) -> None:
     assert not nature(call_type).behavioral_health, call_type
     assert nature("SUICIDE ATT IN PROG").behavioral_health
+
+
+@BH(
+    ("call_type", "category"),
+    [
+        ("INTOXICATED ADULT", Category.SUBSTANCE_USE),
+        ("417 DRUNK PEDESTRIAN", Category.SUBSTANCE_USE),
+        ("MENTAL RESIDENT", Category.MENTAL_HEALTH),
+    ],
+)
+def test_a_bh_code_s_name_and_who_it_is_about(call_type: str, category: Category) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert category in result.categories
+
+
+@BH("call_type", ["INTOXICATED DRIVER", "DRUNK DRIVER - 10-55", "INTOXICATED PATRON"])
+def test_a_driver_or_a_patron_named_drunk_is_not_a_bh_call_type(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type
+
+
+@BH("call_type", ["ASSAULT - INTOX SUBJ", "FIGHT/DRUNK", "DOMESTIC - VERBAL, INTOX"])
+def test_intoxication_beside_a_crime_part_is_context(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type
+
+
+@BH("call_type", ["DOMESTIC - SUICIDAL", "ASSAULT/OD"])
+def test_a_crime_part_does_not_cancel_another_bh_part(call_type: str) -> None:
+    assert nature(call_type).behavioral_health, call_type
+
+
+def test_a_bh_code_word_that_begins_a_place_name_is_not_the_call_type() -> None:
+    assert not nature("TREE DOWN - SUICIDE HILL PARK").behavioral_health
+    assert not nature("TOBOGGAN INJ/SUICIDE HILL").behavioral_health
+    assert nature("SUICIDE - HILL ST BRIDGE").behavioral_health
+
+
+def test_an_accidental_poisoning_determinant_is_not_bh() -> None:
+    accidental = nature("23C04A POISONING")
+    assert not accidental.behavioral_health
+    assert SafetyFlag.MEDICAL in accidental.safety_flags
+    intentional = nature("23C04I POISONING")
+    assert intentional.behavioral_health
+    assert SafetyFlag.IMMINENT_SELF_HARM in intentional.safety_flags
+
+
+@BH(
+    ("call_type", "category"),
+    [
+        ("EMERGENCY ADMISSION PICKUP", Category.MENTAL_HEALTH),
+        ("CRISIS RESPONDERS REQ", Category.MENTAL_HEALTH),
+        ("WELFARE - MENTAL HX", Category.MENTAL_HEALTH),
+        ("MED ASSIST - ETOH W/D", Category.SUBSTANCE_USE),
+        ("THC INTOX - JUV", Category.SUBSTANCE_USE),
+        ("MISSING - CONFUSED ELDER", Category.COGNITIVE),
+    ],
+)
+def test_more_call_type_words_of_crisis_holds_and_intoxication(
+    call_type: str, category: Category
+) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert category in result.categories
+
+
+@BH(
+    "call_type",
+    [
+        "TROPICAL DEPRESSION - FLOODING",
+        "GATE JUMPER / FARE",
+        "FENCE JUMPER AT STADIUM",
+        "136 PROTECTIVE ORDER VIOLATION",
+    ],
+)
+def test_weather_gate_jumpers_and_order_violations_are_not_bh(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type

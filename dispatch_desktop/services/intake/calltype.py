@@ -69,6 +69,11 @@ class CallTypeSpec(_Strict):
         description="words of another kind of incident: beside them a number in a call type"
         " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section",
     )
+    person_words: list[str] = Field(
+        default_factory=list,
+        description="words for the person a call type is about: after a BH code's name they"
+        " make the part name that code ('INTOXICATED JUVENILE' is an intoxicated person)",
+    )
     welfare_nature: list[str] = Field(
         default_factory=list,
         description="call-type words of a welfare check, where a history of a BH condition"
@@ -123,6 +128,9 @@ class MpdsMatch:
     prior: float
     categories: frozenset[Category]
     flags: frozenset[SafetyFlag]
+    # The determinant or its suffix takes back the protocol's BH prior ("23C04A":
+    # accidental): the call type's words that name the same ingestion do not restore it.
+    ruled_out: bool = False
 
 
 _MPDS = re.compile(
@@ -270,6 +278,7 @@ class CallTypeReader:
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
+        self.person_words = frozenset(w.upper() for w in spec.person_words)
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
@@ -430,5 +439,6 @@ class CallTypeReader:
                 prior=prior,
                 categories=frozenset(categories),
                 flags=frozenset(flags),
+                ruled_out=prior == 0.0 and (base.prior or 0.0) > 0.0,
             )
         return None

@@ -406,10 +406,16 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
     """The BH call types named inside a call type of several parts: a part that is a BH
     code or its name ("SUICIDAL"), or a part that starts with a BH code itself ("INTOX
     PED ON SHOULDER", after an agency's number: "390U INTOX"; an alias such as "DRUNK"
-    only counts as a whole part, so "DRUNK DRIVER" is not read as intoxication)."""
+    only counts as a whole part, so "DRUNK DRIVER" is not read as intoxication).
+
+    Beside a crime or DV part, a part that names substance use only is context, not the
+    call's reason (LABELING.md: "husband drunk, hitting wife"): "DOMESTIC - VERBAL, INTOX
+    PARTY" names no BH call type."""
     if not text:
         return []
+    call_types = lex.call_types
     found: list[tuple[str, NatureCodeSpec]] = []
+    crime = False
     for part in _PART_SEPARATORS.split(_NEGATED_PART.sub(" ", text)):
         words = part.split()
         if not words:
@@ -417,11 +423,28 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
         resolved = lex.nature.lookup(part)
         if resolved is None and any(ch.isdigit() for ch in words[0]):
             words = words[1:]  # an agency's own number before the type: "390U INTOX"
-        if resolved is None and words and words[0].upper() in lex.nature.codes:
+        # ... unless the code word begins a name: "SLEDDING INJURY - SUICIDE HILL"
+        if (
+            resolved is None
+            and words
+            and words[0].upper() in lex.nature.codes
+            and not call_types.is_place_name(part, part.find(words[0]) + len(words[0]))
+        ):
             resolved = lex.nature.lookup(words[0])
+        if resolved is None and len(words) == 2 and words[1].upper() in call_types.person_words:
+            # a code's name and who it is about: "INTOXICATED JUVENILE", "DRUNK SUBJ"
+            resolved = lex.nature.lookup(words[0]) or lex.nature.lookup(f"{words[0]} PERSON")
         if resolved is not None and resolved[1].prior >= lex.scoring.threshold:
             found.append(resolved)
+        elif resolved is not None and resolved[1].crime:
+            crime = True
+    if crime:
+        found = [(code, spec) for code, spec in found if not _substance_only(spec)]
     return found
+
+
+def _substance_only(spec: NatureCodeSpec) -> bool:
+    return set(spec.categories) <= {Category.SUBSTANCE_USE} and not spec.flags
 
 
 def _without_leading_code(text: str | None) -> str | None:
@@ -524,6 +547,9 @@ def classify_call(
         read = nature_text or nature_code
         named = [] if never_bh or not read else _behavioral_parts(call_types.unsqueeze(read), lex)
         shown = nature_text or nature_code
+    mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
+    if mpds is not None and mpds.ruled_out:
+        named = [(c, s) for c, s in named if not set(s.categories) <= {Category.SUBSTANCE_USE}]
     for code, nature_spec in named:
         prior = max(prior, nature_spec.prior)
         nature_categories.update(nature_spec.categories)
@@ -535,7 +561,6 @@ def classify_call(
                 EvidenceSpan(0, len(text), text, f"nature_code:{code}", source="nature")
             )
             reasons.append(f"nature code {code} ({nature_spec.text})")
-    mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
     if mpds is not None:
         prior = max(prior, mpds.prior)
         nature_categories.update(mpds.categories)
