@@ -415,3 +415,31 @@ def test_more_call_type_words_of_crisis_holds_and_intoxication(
 )
 def test_weather_gate_jumpers_and_order_violations_are_not_bh(call_type: str) -> None:
     assert not nature(call_type).behavioral_health, call_type
+
+
+def test_a_poisoning_with_no_intent_stated_is_an_ems_call_not_an_overdose() -> None:
+    poisoning = nature("POISONING")
+    assert not poisoning.behavioral_health
+    assert SafetyFlag.MEDICAL in poisoning.safety_flags
+    assert not nature("POISONING - TODDLER").behavioral_health
+    assert nature("OD/POISONING").behavioral_health
+    assert nature("POISONING - DRANK BLEACH, SAYS HE WANTS TO DIE").behavioral_health
+
+
+@BH("call_type", ["OWI/INTOX DRIVER", "OUI - INTOXICATED"])
+def test_intoxication_beside_a_drunk_driving_code_is_context(call_type: str) -> None:
+    assert not nature(call_type).behavioral_health, call_type
+
+
+@BH(
+    ("call_type", "category"),
+    [
+        ("MENTAL HLTH EVAL", Category.MENTAL_HEALTH),
+        ("UNKNOWN PROBLEM-HANGING BLS", Category.SUICIDE_RISK),
+        ("SICK PERSON - ETOH WDL", Category.SUBSTANCE_USE),
+    ],
+)
+def test_shorthand_and_a_response_level_after_the_type(call_type: str, category: Category) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, call_type
+    assert category in result.categories

@@ -400,6 +400,8 @@ _LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A
 # "NO ", "NOT ") is left out, so "25-A-1 NON-SUICIDAL" names no suicide risk.
 _PART_SEPARATORS = re.compile(r"\s*(?:[-/_,;:|()&+]+|\bw/)\s*", re.IGNORECASE)
 _NEGATED_PART = re.compile(r"\b(?:non|not?)\b[\s-]*[a-z]+", re.IGNORECASE)
+# A response level or priority an agency puts after the type: "ARREST-HANGING ALS", "INTOX P2".
+_TRAILING_LEVEL = re.compile(r"(?:\s+(?:ALS|BLS|P\d|PRI\s?\d|PRIORITY\s?\d))+\s*$", re.IGNORECASE)
 
 
 def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, NatureCodeSpec]]:
@@ -417,6 +419,7 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
     found: list[tuple[str, NatureCodeSpec]] = []
     crime = False
     for part in _PART_SEPARATORS.split(_NEGATED_PART.sub(" ", text)):
+        part = _TRAILING_LEVEL.sub("", part)
         words = part.split()
         if not words:
             continue
