@@ -51,7 +51,8 @@ POOLS = [
     "--pool=batch8=updates,veterans,pers,farewell,dual,frontier,retail,childwelfare",
     "--pool=sealed4a=armed,hotel,outdoors",
     "--pool=sealed4b=highway,sports,utility",
-    "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7",
+    "--pool=batch10=terse,animals,monitor,weather,airport,holiday,pharmacy,radio,shift,transcript",
+    "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature9,nature10",
 ]
 
 baseline = naive_baseline
