@@ -161,6 +161,21 @@ ROUND_FIVE = [
         "Wife says husband sent a goodbye text, location unknown, rifles in the house.",
         "Wife says husband sent a goodbye text, he is in the house with his rifles.",
     ),
+    # only asked for, not sold yet
+    (
+        "Man at the pawn counter shouting at the mirror, begging the owner to sell him a rifle.",
+        "Man at the pawn counter shouting at the mirror, the owner says he brought a rifle.",
+    ),
+    # at hand at first, then taken by someone else: the later words hold
+    (
+        "Teen hid a steak knife in her hoodie, she is now calm; the nurse took the knife.",
+        "Teen hid a steak knife in her hoodie, she is now calm; the nurse saw the knife.",
+    ),
+    # a tool named after a gun
+    (
+        "Roofer on the ladder crying and talking about dying, has a flare gun in his boat.",
+        "Roofer on the ladder crying and talking about dying, has a gun in his boat.",
+    ),
     # nobody with it
     (
         "Trucker reports a machete on the seat of a parked rig, no one around it.",

@@ -204,7 +204,10 @@ class WeaponScope:
         for i in range(len(weapons) - 1, -1, -1):
             start, end, spec_id = weapons[i]
             qualifier, named_at = later.get(spec_id, ("", 0))
-            if not out[i] and qualifier and named_at - end <= _SAME_WEAPON_CHARS:
+            # ... even one at hand before, when someone took it since ("concealed a knife
+            # in his jacket ... LP recovered the knife")
+            earlier = not out[i] or (out[i] == _AT_HAND and qualifier == GONE)
+            if earlier and qualifier and named_at - end <= _SAME_WEAPON_CHARS:
                 out[i] = qualifier
             elif out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
                 later[spec_id] = (out[i], start)
