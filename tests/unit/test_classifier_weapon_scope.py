@@ -345,6 +345,9 @@ def test_a_weapon_that_may_be_at_hand_still_flags(text: str) -> None:
         "She grabbed the sword off the wall and locked herself in the bathroom.",
         # a weapon, then where the person is
         "He has a hatchet and is locked in the shed.",
+        # someone holds it, whoever else is missing
+        "Male pacing the empty lot with a machete, nobody around him.",
+        "Man keeps a pistol in his glovebox and is sitting in his car in the driveway.",
         # someone else says the subject has it
         "The security guard says the shoplifter is armed with a box cutter.",
         # a gun someone thinks they saw

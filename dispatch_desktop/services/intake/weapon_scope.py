@@ -111,6 +111,10 @@ _LOOKS = re.compile(
     r"\b(?:looks?|looked|looking|seems?|seemed|appears?|appeared|sounds?|sounded|resembl\w*)"
     r"\s+$"
 )
+# "a man with a rifle", "holding a knife": someone has it.
+_HELD = re.compile(r"\b(?:with|holding|has|had|carrying|waving|pointing)\b")
+# "nobody around him": someone is there.
+_SOMEONE = re.compile(r"\s+(?:him|her|them|the man|the male|the woman|the female)\b")
 # Between a weapon word and a noun it describes: "9mm casings", "rifle-cartridge".
 _NOUN_GAP = re.compile(r"[\s-]*")
 # "it was a phone call" names no object.
@@ -272,7 +276,7 @@ class WeaponScope:
                 away.append(self.away.search(text) is not None)
             if away[0]:
                 return ELSEWHERE
-        if self.unattended.search(_sentence(text, start, end)):
+        if self._unattended(text, start, end):
             return FOUND  # "a shotgun on the back seat, nobody around"
         if self.tools.match(text, start):
             sentence = _sentence(text, start, end)
@@ -299,6 +303,17 @@ class WeaponScope:
             # "hand in his jacket pocket like a gun": something hidden, maybe a gun
             and not self.on_person.search(window, clause, like.start())
             for like in self.like_before.finditer(window)
+        )
+
+    def _unattended(self, text: str, start: int, end: int) -> bool:
+        """Its sentence says nobody is with it ("a shotgun on the seat, nobody around"),
+        and it is not held ("a man with a rifle, nobody around him")."""
+        sentence = _sentence(text, start, end)
+        if _HELD.search(_clause_before(text, start)):
+            return False
+        return any(
+            not _SOMEONE.match(sentence, nobody.end())
+            for nobody in self.unattended.finditer(sentence)
         )
 
     def _reaches(self, gap: str) -> bool:
@@ -388,6 +403,12 @@ def _definite(text: str, start: int) -> bool:
         or words[-1] in ("the", "that", "this")
         or bool(_CLAUSE_END.search(before, max(0, len(before) - 2)))
     )
+
+
+def _clause_before(text: str, pos: int) -> str:
+    head = max(0, pos - _WINDOW_CHARS)
+    cut = max((m.end() for m in _CLAUSE_END.finditer(text, head, pos)), default=head)
+    return text[cut:pos]
 
 
 def _clause_rest(text: str, pos: int) -> str:
