@@ -118,7 +118,78 @@ PAIRS = [
 ]
 
 
-@pytest.mark.parametrize(("away", "at_hand"), PAIRS)
+# Round five: each rule's own wording beside a look-alike that must still flag.
+ROUND_FIVE = [
+    # ammunition, a holder, a business or a paper: the word only describes the noun after it
+    (
+        "Jogger found a box of rifle cartridges and two spent pistol casings by the trail.",
+        "Jogger says a man by the trail has a rifle and a box of cartridges.",
+    ),
+    (
+        "Confused older man pacing in front of Knife Depot, says his wife is still alive.",
+        "Confused older man pacing in front of the depot with a knife, says his wife is alive.",
+    ),
+    # a likeness of a gun, not a gun
+    (
+        "Teen on the bus pointing a banana at riders like a pistol, talking to no one.",
+        "Teen on the bus pointing something that looks like a pistol at riders.",
+    ),
+    (
+        "Boy in the lobby making a finger gun at the staff and yelling that they are robots.",
+        "Boy in the lobby with his hand under his shirt like a gun, saying he will shoot staff.",
+    ),
+    # held by someone who is not the subject, whatever the filler words
+    (
+        "Tenant says she will end it tonight. RP already took her revolver to his car.",
+        "Tenant says she will end it tonight. Her brother says she already took the revolver.",
+    ),
+    (
+        "Subject cuffed on the curb, his machete was recovered by the officer on scene.",
+        "Subject recovered his machete from the truck bed and is walking toward the officer.",
+    ),
+    # put away or on display, not touched
+    (
+        "Man yelling about aliens in the bar, an old cavalry sword mounted on the wall.",
+        "Man yelling about aliens in the bar pulled the old cavalry sword off the wall.",
+    ),
+    (
+        "Retired deputy in crisis at home; his service weapon is locked in his truck.",
+        "Retired deputy in crisis at home, has his service weapon on the table.",
+    ),
+    # at home while the person's whereabouts are unknown, or he drove off
+    (
+        "Wife says husband sent a goodbye text, location unknown, rifles in the house.",
+        "Wife says husband sent a goodbye text, he is in the house with his rifles.",
+    ),
+    # only asked for, not sold yet
+    (
+        "Man at the pawn counter shouting at the mirror, begging the owner to sell him a rifle.",
+        "Man at the pawn counter shouting at the mirror, the owner says he brought a rifle.",
+    ),
+    # at hand at first, then taken by someone else: the later words hold
+    (
+        "Teen hid a steak knife in her hoodie, she is now calm; the nurse took the knife.",
+        "Teen hid a steak knife in her hoodie, she is now calm; the nurse saw the knife.",
+    ),
+    # a tool named after a gun
+    (
+        "Roofer on the ladder crying and talking about dying, has a flare gun in his boat.",
+        "Roofer on the ladder crying and talking about dying, has a gun in his boat.",
+    ),
+    # nobody with it
+    (
+        "Trucker reports a machete on the seat of a parked rig, no one around it.",
+        "Trucker reports a man on the seat of a parked rig with a machete.",
+    ),
+    # left behind by the person somewhere else
+    (
+        "Lost hiker says he left his pistol in his camp chair and cannot find the camp.",
+        "Lost hiker says he has his pistol and cannot find the camp.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("away", "at_hand"), [*PAIRS, *ROUND_FIVE])
 def test_weapon_not_at_hand_is_not_flagged(away: str, at_hand: str) -> None:
     assert WEAPON not in classify(away).safety_flags
     assert WEAPON in classify(at_hand).safety_flags
@@ -264,3 +335,26 @@ def test_a_weapon_that_may_be_at_hand_still_flags(text: str) -> None:
     assert (
         SafetyFlag.WEAPON in classifier.classify_call(None, None, text, lexicon=alone).safety_flags
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # moved from where it was kept: it is here now
+        "He took the shotgun from the gun cabinet at the cabin and is on the dock with it.",
+        "She grabbed the sword off the wall and locked herself in the bathroom.",
+        # a weapon, then where the person is
+        "He has a hatchet and is locked in the shed.",
+        # someone holds it, whoever else is missing
+        "Male pacing the empty lot with a machete, nobody around him.",
+        "Man keeps a pistol in his glovebox and is sitting in his car in the driveway.",
+        # someone else says the subject has it
+        "The security guard says the shoplifter is armed with a box cutter.",
+        # a gun someone thinks they saw
+        "Driver saw what looked like a rifle on the passenger's lap.",
+        "RP heard what sounded like a gun going off next door.",
+    ],
+)
+def test_round_five_look_alikes_still_flag(text: str) -> None:
+    alone = dataclasses.replace(LEXICON, model=None)
+    assert WEAPON in classifier.classify_call(None, None, text, lexicon=alone).safety_flags

@@ -130,7 +130,13 @@ class WeaponScopeSpec(_Strict):
     in_use: list[str] = Field(default_factory=list)
     toward_person: list[str] = Field(default_factory=list)
     on_person: list[str] = Field(default_factory=list)
+    like_before: list[str] = Field(default_factory=list)
+    like_words: list[str] = Field(default_factory=list)
+    noun_after: list[str] = Field(default_factory=list)
+    moved_from: list[str] = Field(default_factory=list)
+    unattended: list[str] = Field(default_factory=list)
     stops: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 

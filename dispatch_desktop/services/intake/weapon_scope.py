@@ -20,6 +20,10 @@ reads the rest of the labelling rule "with or within reach of a person on scene 
 - **corrected**: a later correction names a thing that is no weapon ("2ND RP: IT'S AN
   UMBRELLA", "turned out to be a phone", "CORR: its a nerf gun"): each weapon named
   before it;
+- **other sense**: the word only describes the noun after it ("shotgun shells", "9mm
+  casings", "outside Gun World", "a gun permit"), or a gun is a likeness ("holding the
+  remote like a gun", "a finger gun"; not "looks like a gun", nor a hand hidden in a pocket
+  "like a gun");
 - **tool**: a tool in ordinary use ("cut his palm on a chef's knife while breaking down
   chickens", "prying the lockers open with a screwdriver"), unless the same sentence has
   it swung at, held toward or threatening a person.
@@ -28,7 +32,11 @@ Only a plain weapon is read this way (an indicator whose only flag is the weapon
 BH weight, not negated and with no qualifier yet): "stabbed him" or "gun to his head"
 never are. A weapon still in use after the words that part it ("the guy who stole the
 rifle is pointing it at people") stays at hand, and a verb of parting reaches no weapon
-past a new verb or subject ("sold his car and is waving a gun").
+past a new verb or subject ("sold his car and is waving a gun"). Filler words are read
+past ("RP already took", "were all sold"); a phrase after the weapon reaches it over no new
+subject ("has a hatchet and is locked in the shed" says where he is), and not when the
+weapon was moved from there ("took the rifle from the cabin"). A weapon in a sentence that
+says nobody is with it ("nobody around") is left property.
 """
 
 from __future__ import annotations
@@ -46,9 +54,10 @@ STORED = "stored"
 ELSEWHERE = "elsewhere"
 CORRECTED = "corrected"
 TOOL = "tool"
+OTHER_SENSE = "other sense"
 # Qualifiers that say a named weapon is not at hand: no weapon flag, and the model may not
 # raise one (`classifier.ruled_out_by`).
-NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL})
+NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL, OTHER_SENSE})
 # Qualifiers a weapon joined to one by "and" shares ("took three rifles and a shotgun").
 _SHARED = frozenset({GONE, LATER, FOUND, STORED})
 # Read while qualifying only: in use or on the body, so nothing later (a weapon it is
@@ -92,6 +101,22 @@ _DOUBT = re.compile(
 # "gave his brother a knife", "sold the neighbor a gun": a receiver, then the weapon.
 _DOUBLE_OBJECT = re.compile(r"\s+(?:(?:his|her|their|my|the)\s+)?[a-z'-]+\s+(?:a|an|some)\s+$")
 _OWNERS = frozenset({"his", "her", "their", "my", "the", "a", "all", "both", "two"})
+# A new subject or verb between a weapon and a phrase after it: "has a gun and is locked in
+# his room" says where he is, not the gun.
+_NEW_CLAUSE = re.compile(
+    r"\b(?:he|she|i|we)\b|\band\s+(?:is|was|are|were|has|had|then)\b|\band\s*$"
+)
+# "looks like a gun", "sounded like a shot": a possible weapon, not a likeness.
+_LOOKS = re.compile(
+    r"\b(?:looks?|looked|looking|seems?|seemed|appears?|appeared|sounds?|sounded|resembl\w*)"
+    r"\s+$"
+)
+# "a man with a rifle", "holding a knife": someone has it.
+_HELD = re.compile(r"\b(?:with|holding|has|had|carrying|waving|pointing)\b")
+# "nobody around him": someone is there.
+_SOMEONE = re.compile(r"\s+(?:him|her|them|the man|the male|the woman|the female)\b")
+# Between a weapon word and a noun it describes: "9mm casings", "rifle-cartridge".
+_NOUN_GAP = re.compile(r"[\s-]*")
 # "it was a phone call" names no object.
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
 
@@ -130,16 +155,30 @@ class WeaponScope:
     in_use: re.Pattern[str]
     toward_person: re.Pattern[str]
     on_person: re.Pattern[str]
+    like_before: re.Pattern[str]
+    like_words: re.Pattern[str]
+    noun_after: re.Pattern[str]
+    moved_from: re.Pattern[str]
+    unattended: re.Pattern[str]
     # Words that end the reach of a verb of parting: a new verb or subject.
     stops: frozenset[str]
+    # Words read past in a phrase: "RP already took", "were all sold".
+    fillers: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
         lists = dict(lists)
         stops = frozenset(w.lower() for w in lists.pop("stops", []))
         things = lists.pop("not_weapons", [])
+        fillers = sorted({w.lower() for w in lists.pop("fillers", [])})
+        filler_pattern = (
+            re.compile(rf"(?<![a-z0-9'])(?:{'|'.join(map(re.escape, fillers))})\s+")
+            if fillers
+            else re.compile(r"(?!)")
+        )
         return cls(
             stops=stops,
+            fillers=filler_pattern,
             not_weapons=_phrases(things, scan=True),
             **{name: _phrases(terms) for name, terms in lists.items()},
         )
@@ -169,7 +208,10 @@ class WeaponScope:
         for i in range(len(weapons) - 1, -1, -1):
             start, end, spec_id = weapons[i]
             qualifier, named_at = later.get(spec_id, ("", 0))
-            if not out[i] and qualifier and named_at - end <= _SAME_WEAPON_CHARS:
+            # ... even one at hand before, when someone took it since ("concealed a knife
+            # in his jacket ... LP recovered the knife")
+            earlier = not out[i] or (out[i] == _AT_HAND and qualifier == GONE)
+            if earlier and qualifier and named_at - end <= _SAME_WEAPON_CHARS:
                 out[i] = qualifier
             elif out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
                 later[spec_id] = (out[i], start)
@@ -185,12 +227,14 @@ class WeaponScope:
         return ["" if q == _AT_HAND else q for q in out]
 
     def _around(self, text: str, start: int, end: int, away: list[bool]) -> str:
+        if self._other_sense(text, start, end):
+            return OTHER_SENSE
         sentence = _sentence_rest(text, end)
         if self.in_use.search(sentence):
             return _AT_HAND  # "the guy who stole the rifle is pointing it at people"
         if self.on_person.search(_clause_rest(text, end)):
             return _AT_HAND  # "stored a knife in his sock", "found a pistol in her purse"
-        window = text[max(0, start - _WINDOW_CHARS) : start]
+        window = self.fillers.sub("", text[max(0, start - _WINDOW_CHARS) : start])
         for qualifier, pattern in (
             (GONE, self.gone_before),
             (LATER, self.later_before),
@@ -208,10 +252,13 @@ class WeaponScope:
                     continue
                 if qualifier == GONE and _DOUBLE_OBJECT.match(window, trigger.end()):
                     continue  # "gave his brother a knife": the brother has it now
-                if qualifier == FOUND and _OWNER.search(_clause_rest(text, end), 0, 30):
-                    continue
+                owner = _OWNER.search(_clause_rest(text, end), 0, 30)
+                if qualifier == FOUND and owner and not trigger.group().startswith("left"):
+                    continue  # "found a knife in his bag", not "left his rifle in his stand"
                 return qualifier
-        after = _clause_rest(text, end)
+        after = self.fillers.sub("", _clause_rest(text, end))
+        if self.moved_from.match(after.lstrip()):
+            return ""  # "took the rifle from the cabin": it was there, it is here now
         for qualifier, pattern in (
             (GONE, self.gone_after),
             (STORED, self.stored_after),
@@ -229,12 +276,45 @@ class WeaponScope:
                 away.append(self.away.search(text) is not None)
             if away[0]:
                 return ELSEWHERE
+        if self._unattended(text, start, end):
+            return FOUND  # "a shotgun on the back seat, nobody around"
         if self.tools.match(text, start):
             sentence = _sentence(text, start, end)
             turned_on = self.in_use.search(sentence) or self.toward_person.search(sentence)
             if self.tool_use.search(sentence) and not turned_on:
                 return TOOL
         return ""
+
+    def _other_sense(self, text: str, start: int, end: int) -> bool:
+        """The word names something else: a noun follows that it only describes
+        ("shotgun shells", "the knife block", "outside Gun World"), or it is a likeness
+        ("holding a phone like a gun", "shaped like a rifle")."""
+        gap = _NOUN_GAP.match(text, end)
+        if self.noun_after.match(text, gap.end() if gap else end):
+            return True
+        if not self.like_words.fullmatch(text, start, end):
+            return False
+        window = text[max(0, start - _WINDOW_CHARS) : start]
+        clause = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
+        return any(
+            len(_WORD.findall(window[like.end() :])) <= 1
+            and not _CLAUSE_END.search(window, like.end())
+            and not _LOOKS.search(window, 0, like.start())
+            # "hand in his jacket pocket like a gun": something hidden, maybe a gun
+            and not self.on_person.search(window, clause, like.start())
+            for like in self.like_before.finditer(window)
+        )
+
+    def _unattended(self, text: str, start: int, end: int) -> bool:
+        """Its sentence says nobody is with it ("a shotgun on the seat, nobody around"),
+        and it is not held ("a man with a rifle, nobody around him")."""
+        sentence = _sentence(text, start, end)
+        if _HELD.search(_clause_before(text, start)):
+            return False
+        return any(
+            not _SOMEONE.match(sentence, nobody.end())
+            for nobody in self.unattended.finditer(sentence)
+        )
 
     def _reaches(self, gap: str) -> bool:
         """A verb of parting reaches the weapon over a few words of one clause, no verb."""
@@ -306,7 +386,11 @@ def _within(found: re.Match[str] | None, after: str) -> bool:
     if found is None:
         return False
     gap = after[: found.start()]
-    return len(gap.split()) <= AFTER_WORDS and not _NEGATION_WORD.search(gap)
+    return (
+        len(gap.split()) <= AFTER_WORDS
+        and not _NEGATION_WORD.search(gap)
+        and not _NEW_CLAUSE.search(gap)
+    )
 
 
 def _definite(text: str, start: int) -> bool:
@@ -319,6 +403,12 @@ def _definite(text: str, start: int) -> bool:
         or words[-1] in ("the", "that", "this")
         or bool(_CLAUSE_END.search(before, max(0, len(before) - 2)))
     )
+
+
+def _clause_before(text: str, pos: int) -> str:
+    head = max(0, pos - _WINDOW_CHARS)
+    cut = max((m.end() for m in _CLAUSE_END.finditer(text, head, pos)), default=head)
+    return text[cut:pos]
 
 
 def _clause_rest(text: str, pos: int) -> str:
