@@ -52,6 +52,11 @@ CASES = [
         "Father took his blood pressure pills this morning and now has chest pain.",
     ),
     (
+        "Roommate says she took a few of her brother's Ritalin to stay up for finals.",
+        "drug_use",
+        "Patient took a few of her allergy pills before bed and now has a rash.",
+    ),
+    (
         "Tailgate security says a fan drank nearly a whole bottle of rum, now can't sit up.",
         "drink_quantity",
         "Husband drank a whole bottle of whiskey and is hitting his wife with a belt.",
@@ -71,6 +76,12 @@ CASES = [
         "Wife says he ran out of his Klonopin on Friday, trembling and sweating through his shirt.",
         "cut_off_from_drug",
         "Patient ran out of her insulin at the cabin, shaky and sweating.",
+    ),
+    (
+        "Sister says her brother has been drinking for four days straight, now shaking and"
+        " sweating on the couch.",
+        "heavy_drinking",
+        "Sister says her brother is shaking and sweating on the couch after his flu shot.",
     ),
     (
         "Son says mom's methadone clinic closed for the holiday, she is shaking and cramping.",
