@@ -217,3 +217,11 @@ def test_a_family_must_name_an_indicator(tmp_path: Path) -> None:
     )
     with pytest.raises(LexiconError, match=r"families\.0\.indicator 'place_at_hnad'"):
         read_lexicon_file(_write(tmp_path, "lexicon.yaml", text))
+
+
+def test_a_required_indicator_must_exist(tmp_path: Path) -> None:
+    text = LEXICON.read_text(encoding="utf-8").replace(
+        "requires: [cut_off_from_drug,", "requires: [cut_of_from_drug,", 1
+    )
+    with pytest.raises(LexiconError, match=r"requires 'cut_of_from_drug' is not an indicator id"):
+        read_lexicon_file(_write(tmp_path, "lexicon.yaml", text))

@@ -239,49 +239,48 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 secure_next = False
         last_end = end
         kind = entry.kind
-        spec = entry.indicator
-        hit_start = start
-        if kind == "cue":
-            spec = None
-            for family, is_then, family_spec, window in entry.cues:
-                if not is_then:
-                    first_cues[family] = (start, end)
-                elif family in first_cues:
-                    f_start, f_end = first_cues[family]
-                    if _words_between(text, f_end, start) <= window:
-                        spec, hit_start = family_spec, f_start
-                        del first_cues[family]  # one span per pairing
-            if spec is None:
-                continue
-            kind = "indicator"
-        if kind == "indicator":
-            assert spec is not None
-            start = hit_start
-            hit = _Hit(start, end, spec, source, show_start=start, show_end=end)
-            best = ""
-            for qual, t_start, t_end in pre:
-                if start - t_end > _SCOPE_CHARS or _words_between(text, t_end, start) > scope_words:
+        found: list[tuple[IndicatorSpec, int]] = []
+        if entry.indicator is not None:
+            found.append((entry.indicator, start))
+        if entry.cues:
+            # A family's cue; when it is also an indicator's term ("xanax" after "ran out
+            # of"), the term's own hit is kept and the family's pairing is read as well.
+            paired = _pair_cues(text, entry.cues, first_cues, start, end)
+            if paired is not None:
+                found.append(paired)
+            if kind == "cue":
+                if paired is None:
                     continue
-                if source == "nature" and _PART_BREAK.search(text, t_end, start):
-                    continue  # "NO PRIORITY SYMPTOMS - KNOWN DEMENTIA PT": another part
-                if qual == _NEGATED:
-                    hit.negated = True
-                    hit.show_start = min(hit.show_start, t_start)
-                elif _QUALIFIER_RANK[qual] > _QUALIFIER_RANK[best]:
-                    best = qual
-            hit.qualifier = best
-            if spec.crime_context and not hit.negated and best != _HISTORY:
-                out.crime = True
-            if spec.weapon and not hit.negated:
-                if not spec.weight and _QUESTION.match(text, end):
-                    hit.qualifier = _UNKNOWN  # "weapons?": the call-taker asks
-                if secure_next:
-                    hit.qualifier = _SECURED
-                    secure_next = False
-                sentence_weapons.append(hit)
-                segments.reaches_out = True
-            clause.append(hit)
-            segment_hit(hit)
+                kind = "indicator"
+        if kind == "indicator":
+            for spec, start in found:
+                hit = _Hit(start, end, spec, source, show_start=start, show_end=end)
+                best = ""
+                for qual, t_start, t_end in pre:
+                    if start - t_end > _SCOPE_CHARS:
+                        continue
+                    if _words_between(text, t_end, start) > scope_words:
+                        continue
+                    if source == "nature" and _PART_BREAK.search(text, t_end, start):
+                        continue  # "NO PRIORITY SYMPTOMS - KNOWN DEMENTIA PT": another part
+                    if qual == _NEGATED:
+                        hit.negated = True
+                        hit.show_start = min(hit.show_start, t_start)
+                    elif _QUALIFIER_RANK[qual] > _QUALIFIER_RANK[best]:
+                        best = qual
+                hit.qualifier = best
+                if spec.crime_context and not hit.negated and best != _HISTORY:
+                    out.crime = True
+                if spec.weapon and not hit.negated:
+                    if not spec.weight and _QUESTION.match(text, end):
+                        hit.qualifier = _UNKNOWN  # "weapons?": the call-taker asks
+                    if secure_next:
+                        hit.qualifier = _SECURED
+                        secure_next = False
+                    sentence_weapons.append(hit)
+                    segments.reaches_out = True
+                clause.append(hit)
+                segment_hit(hit)
         elif kind in _PRE_QUALIFIER:
             pre.append((_PRE_QUALIFIER[kind], start, end))
         elif kind in ("negation_post", "history_post", "negation_any"):
@@ -336,6 +335,27 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
             out.crime = True
         # kind == "ignore": a figure of speech, consumed so that nothing inside it fires.
     out.keep(clause)
+
+
+def _pair_cues(
+    text: str,
+    cues: tuple[tuple[int, bool, IndicatorSpec, int], ...],
+    first_cues: dict[int, tuple[int, int]],
+    start: int,
+    end: int,
+) -> tuple[IndicatorSpec, int] | None:
+    """Note the families this phrase begins, and return the indicator (and where its span
+    starts) of a family this phrase ends within its window of a first cue."""
+    paired: tuple[IndicatorSpec, int] | None = None
+    for family, is_then, family_spec, window in cues:
+        if not is_then:
+            first_cues[family] = (start, end)
+        elif family in first_cues:
+            f_start, f_end = first_cues[family]
+            if _words_between(text, f_end, start) <= window:
+                paired = family_spec, f_start
+                del first_cues[family]  # one span per pairing
+    return paired
 
 
 # A weapon word the question mark follows ("any weapons?", "is he armed?") is asked about.
@@ -592,10 +612,13 @@ def classify_call(
     # Categories from indicators that yield to another category (`category_yields_to`).
     yielding_weight: dict[Category, float] = {}
     current_categories: set[Category] = set(nature_categories)
+    present = {h.spec.id for h in scan.hits if not h.negated and h.qualifier not in _NO_FLAG}
     for hit in scan.hits:
         if hit.negated:
             continue
         spec = hit.spec
+        if spec.requires and present.isdisjoint(spec.requires):
+            continue  # a sign that means something only beside another
         weight = spec.weight
         if hit.qualifier == _HISTORY and not welfare:
             weight *= scoring.history_factor

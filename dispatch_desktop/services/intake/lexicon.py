@@ -74,6 +74,11 @@ class IndicatorSpec(_Strict):
     weak: bool = Field(default=False, description="damped in a crime or DV context")
     weapon: bool = Field(default=False, description="a weapon that a 'secured' phrase can cancel")
     crime_context: bool = Field(default=False, description="also marks a crime or DV context")
+    requires: list[str] = Field(
+        default_factory=list,
+        description="count toward BH only beside a current hit of one of these indicators:"
+        " shaking and sweating are withdrawal only after a drug the person ran out of",
+    )
     terms: list[str] = Field(default_factory=list)
     case_sensitive_terms: list[str] = Field(default_factory=list)
 
@@ -294,6 +299,12 @@ def read_lexicon_file(path: Path | None = None) -> LexiconFile:
         if ind.id in seen:
             raise LexiconError(f"{origin}: indicator id '{ind.id}' is used twice (#{i + 1})")
         seen.add(ind.id)
+    for i, ind in enumerate(lex.indicators):
+        for needed in ind.requires:
+            if needed not in seen:
+                raise LexiconError(
+                    f"{origin}: indicators.{i}.requires '{needed}' is not an indicator id"
+                )
     for i, fam in enumerate(lex.families):
         if fam.indicator not in seen:
             raise LexiconError(
@@ -586,8 +597,14 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
                     (i, is_then, by_id[fam.indicator], fam.within_words)
                 )
     for key, roles in cues.items():
-        # A phrase that is already a term keeps its meaning; cues only fill the gaps.
-        entries.setdefault(key, Entry("cue", cues=tuple(roles)))
+        # A phrase that is already an indicator's term keeps its meaning and is a cue as
+        # well ("ran out of his xanax": a medicine named, and a family's second cue); a
+        # modifier's phrase ("no", "hx of") stays only that.
+        known = entries.get(key)
+        if known is None:
+            entries[key] = Entry("cue", cues=tuple(roles))
+        elif known.kind == "indicator":
+            entries[key] = replace(known, cues=tuple(roles))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = re.compile(f"[^a-z0-9]({trie_regex(trie_terms)})")
     case_pattern = None
