@@ -1,11 +1,14 @@
-"""False beliefs told in the caller's own words (issue #15, round five), each on invented
-wording beside a look-alike that must stay not BH.
+"""False beliefs and disordered behaviour told in the caller's own words (issue #15, round
+five), each on invented wording beside a look-alike that must stay not BH.
 
 The rule is structural: an agent that does not do this to one person (a federal agency,
 the government, aliens, satellites, the city) watching, tracking or poisoning him; anyone
 doing what cannot be done (thoughts read, a chip put in the body, gas pumped through the
 vents, people inside the walls, the whole town in on it); an animal said to be a machine.
 Real stalking, real cameras, real contamination and figures of speech stay not BH.
+Disordered behaviour is weak alone (a toddler rocks, a stroke stares and does not answer)
+and BH beside another sign of a different kind: rocking or a stare, days in the same
+clothes, not answering the people there.
 """
 
 from __future__ import annotations
@@ -115,5 +118,37 @@ def test_its_look_alike_is_not_bh(_belief: str, look_alike: str) -> None:
     ],
 )
 def test_real_surveillance_and_figures_of_speech_are_not_bh(text: str) -> None:
+    result = classify(text, lexicon=RULES_ONLY)
+    assert not result.behavioral_health, (text, indicators(result))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Woman at the shelter rocking back and forth, tearing at her hair, won't answer anyone.",
+        "Caller's son has been in the same clothes for a week, staring at the wall.",
+        "Man at the gas pumps keeps laughing then crying, did not answer when asked his name.",
+        "Night clerk says a guest sits in the lobby staring into space, won't talk to anyone.",
+    ],
+)
+def test_disordered_behaviour_with_another_sign_is_bh(text: str) -> None:
+    result = classify(text, lexicon=RULES_ONLY)
+    assert indicators(result) & {"odd_behavior", "self_neglect", "not_answering_people"}, text
+    assert result.behavioral_health, (text, indicators(result))
+    assert result.categories == {Category.MENTAL_HEALTH}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one sign alone, or the same words about something else
+        "Toddler rocking back and forth in his crib, mom says he does it to fall asleep.",
+        "Grandpa fell in the garden, not speaking or moving, face drooping on one side.",
+        "Suspect wearing the same clothes as yesterday came back and took two beers.",
+        "Man didn't answer the door when the officer knocked, car in the driveway.",
+        "Raccoon walking in circles in the yard in broad daylight, poss rabid.",
+    ],
+)
+def test_one_sign_or_a_look_alike_is_not_bh(text: str) -> None:
     result = classify(text, lexicon=RULES_ONLY)
     assert not result.behavioral_health, (text, indicators(result))
