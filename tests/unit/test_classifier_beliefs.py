@@ -83,6 +83,11 @@ PAIRS = [
         "Neighbor says she is sure the smart meter is controlling his moods at night.",
         "Neighbor says the smart meter was installed crooked and sparks when it rains.",
     ),
+    (
+        # "spying on" is a cue of the animal family too: it must not hide "spying" here
+        "Uncle insists the street lamps are spying on him for the bank.",
+        "Uncle says the street lamps are out on his block again.",
+    ),
 ]
 
 
