@@ -29,6 +29,7 @@ from dispatch_desktop.services.intake.phrases import (
     normalize_term,
     trie_regex,
 )
+from dispatch_desktop.services.intake.violence_scope import ViolenceScope
 from dispatch_desktop.services.intake.weapon_scope import WeaponScope
 
 
@@ -135,6 +136,24 @@ class WeaponScopeSpec(_Strict):
     _check_terms = field_validator("*")(_clean_terms)
 
 
+class ViolenceScopeSpec(_Strict):
+    """Words around violence that say it is not toward a person now
+    (services/intake/violence_scope.py)."""
+
+    animals: list[str] = Field(default_factory=list)
+    animal_compounds: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    self_words: list[str] = Field(default_factory=list)
+    set_on: list[str] = Field(default_factory=list)
+    scheme_before: list[str] = Field(default_factory=list)
+    belief_cues: list[str] = Field(default_factory=list)
+    persecution_means: list[str] = Field(default_factory=list)
+    play: list[str] = Field(default_factory=list)
+    play_turns: list[str] = Field(default_factory=list)
+
+    _check_terms = field_validator("*")(_clean_terms)
+
+
 class ScoringSpec(_Strict):
     threshold: float = Field(default=0.5, gt=0.0, le=1.0)
     category_min: float = Field(default=0.25, ge=0.0, le=1.0)
@@ -176,6 +195,7 @@ class LexiconFile(_Strict):
     scoring: ScoringSpec = ScoringSpec()
     modifiers: ModifierSpec
     weapon_scope: WeaponScopeSpec = WeaponScopeSpec()
+    violence_scope: ViolenceScopeSpec = ViolenceScopeSpec()
     indicators: list[IndicatorSpec] = Field(min_length=1)
     families: list[FamilySpec] = Field(default_factory=list)
     call_types: CallTypeSpec = CallTypeSpec()
@@ -380,6 +400,9 @@ class CompiledLexicon:
     model: LinearModel | None = None
     weapon_scope: WeaponScope = field(
         default_factory=lambda: WeaponScope.compile(WeaponScopeSpec().model_dump())
+    )
+    violence_scope: ViolenceScope = field(
+        default_factory=lambda: ViolenceScope.compile(ViolenceScopeSpec().model_dump())
     )
 
     def boundary(self, text: str, pos: int) -> int:
@@ -615,6 +638,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         call_types=CallTypeReader(lex.call_types, vocabulary=_pieces(entries, nature)),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
+        violence_scope=ViolenceScope.compile(lex.violence_scope.model_dump()),
     )
 
 
