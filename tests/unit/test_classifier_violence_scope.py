@@ -1,6 +1,6 @@
 """A violence word not about a person now is not flagged (issue #15, LABELING.md:
-"violence against other PEOPLE in progress, just happened, or threatened now"): an
-animal as target or attacker, oneself, a belief of being persecuted, play and sport.
+"violence against other PEOPLE in progress, just happened, or threatened now"): a thing,
+an animal as target or attacker, oneself, a belief of being persecuted, play and sport.
 Each kind is tried on invented wording (not corpus text) beside a look-alike that must
 still flag, through the classifier as the app runs it (lexicon and the shipped model,
 which may not raise violence where the lexicon read it out of scope)."""
@@ -26,6 +26,19 @@ def classify(text: str) -> ClassificationResult:
 
 # (not violence toward a person now, look-alike that is)
 PAIRS = [
+    # blows at things: property damage alone is not violence
+    (
+        "Tenant in 3C is swinging a crowbar at the laundry machines and cursing.",
+        "Tenant in 3C is swinging a crowbar at the laundry machines and then at the super.",
+    ),
+    (
+        "Man outside the bar kicked his own pickup's tailgate until it dented, then sat down.",
+        "Man outside the bar kicked the door in and punched the bouncer.",
+    ),
+    (
+        "Customer in the back of the store is throwing things at the shelves.",
+        "Customer in the back of the store is throwing things at the cashier.",
+    ),
     # an animal as the target
     (
         "Tenant says the man upstairs is beating his terrier with a belt on the balcony.",
@@ -104,6 +117,7 @@ def test_violence_not_toward_a_person_now_is_not_flagged(
     ("text", "qualifier"),
     [
         ("Neighbor is beating his mare with a rake handle in the pasture.", "animal"),
+        ("Driver got out and kicked the parked van's light bar twice.", "property"),
         ("Two stray dogs attacked a cyclist on the trail.", "animal"),
         ("Caller says her nephew is going to kill self, at the bus stop now.", "self"),
         ("She thinks the whole block is trying to kill her with radio waves.", "belief"),
@@ -127,6 +141,11 @@ def test_a_real_threat_beside_a_belief_still_flags() -> None:
 
 def test_an_animal_named_before_a_persons_act_does_not_excuse_it() -> None:
     text = "Boyfriend drunk, threw the puppy off the couch and shoved his girlfriend."
+    assert VIOLENCE in classify(text).safety_flags
+
+
+def test_rocks_at_moving_cars_are_thrown_at_the_people_in_them() -> None:
+    text = "Teens on the footbridge throwing rocks at cars on the freeway below."
     assert VIOLENCE in classify(text).safety_flags
 
 

@@ -38,7 +38,7 @@ from dispatch_desktop.services.intake.lexicon import (
 )
 from dispatch_desktop.services.intake.model import LinearModel
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
-from dispatch_desktop.services.intake.violence_scope import NOT_TOWARD_PEOPLE
+from dispatch_desktop.services.intake.violence_scope import NOT_TOWARD_PEOPLE, PROPERTY
 from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
@@ -52,7 +52,6 @@ _UNKNOWN = "unknown"
 _HISTORY = "history"
 _POSSIBLE = "possible"
 _SECURED = "secured"
-_PROPERTY = "property"
 # Words that name a person inside a violence phrase ("hit her", "kicked him").
 _PERSON = re.compile(r"\b(?:her|him|his|them|me|us|someone|somebody|a man|a woman|rp)\b", re.I)
 _QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
@@ -364,7 +363,7 @@ def _against_a_thing(text: str, clause: list[_Hit], start: int) -> None:
         if hit.negated or spec.weapon or spec.weight > 0 or spec.flags != [SafetyFlag.VIOLENCE]:
             continue
         if not _PERSON.search(text, hit.start, start):
-            hit.qualifier = _PROPERTY
+            hit.qualifier = PROPERTY
         return
 
 
@@ -818,7 +817,7 @@ SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM}
 # Not now or not at hand: the weapon flag is ruled out, and nothing else.
 WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN, *NOT_AT_HAND})
 # Violence against a thing, an animal, oneself, inside a belief, or in play: not the flag.
-VIOLENCE_NOT_TOWARD_PEOPLE = frozenset({_PROPERTY, *NOT_TOWARD_PEOPLE})
+VIOLENCE_NOT_TOWARD_PEOPLE = NOT_TOWARD_PEOPLE
 _NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, *VIOLENCE_NOT_TOWARD_PEOPLE, *NOT_AT_HAND})
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
 _VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})

@@ -140,6 +140,7 @@ class ViolenceScopeSpec(_Strict):
     """Words around violence that say it is not toward a person now
     (services/intake/violence_scope.py)."""
 
+    things: list[str] = Field(default_factory=list)
     animals: list[str] = Field(default_factory=list)
     animal_compounds: list[str] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)
@@ -638,7 +639,9 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         call_types=CallTypeReader(lex.call_types, vocabulary=_pieces(entries, nature)),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
-        violence_scope=ViolenceScope.compile(lex.violence_scope.model_dump()),
+        violence_scope=ViolenceScope.compile(
+            lex.violence_scope.model_dump(), things=lex.modifiers.things_after
+        ),
     )
 
 

@@ -26,35 +26,68 @@ call type never are.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dispatch_desktop.services.intake.phrases import phrase_pattern
 
+# The scan's own qualifier for violence against a thing (`classifier._against_a_thing`).
+PROPERTY = "property"
 ANIMAL = "animal"
 SELF = "self"
 BELIEF = "belief"
 PLAY = "play"
 # Qualifiers that say a violence word is not violence toward a person now: no violence
 # flag, and the model may not raise one (`classifier.ruled_out_by`).
-NOT_TOWARD_PEOPLE = frozenset({ANIMAL, SELF, BELIEF, PLAY})
+NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY})
 
 # How far the target after a violence word is looked for.
-TARGET_WORDS = 3
+TARGET_WORDS = 4
 _WINDOW_CHARS = 160
 _SENTENCE_END = re.compile(r"[.;!?\n\r]")
 _CLAUSE_END = re.compile(r"[.,;!?\n\r]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'/-]*")
 # Words that end the search for a target: the act reaches no further.
 _TARGET_STOPS = frozenset(
-    {"and", "or", "but", "with", "at", "in", "on", "to", "for", "because", "while", "if", "by"}
+    {
+        "and",
+        "or",
+        "but",
+        "with",
+        "at",
+        "in",
+        "on",
+        "to",
+        "for",
+        "because",
+        "while",
+        "if",
+        "by",
+        "into",
+        "onto",
+        "against",
+        "off",
+        "across",
+        "around",
+        "toward",
+        "towards",
+        "down",
+    }
 )
 # A violence word that already names a person as its target ("hit him", "kill them").
 _NAMES_PERSON = re.compile(r"\b(?:him|them|me|us|you|someone|somebody|people)$")
 _OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "you"})
 # What may stand between "and" and a second target: "and then his wife".
-_AND_THEN = frozenset({"then", "also", "maybe", "his", "her", "their", "the", "a", "my"})
+_AND_THEN = frozenset(
+    {"then", "also", "maybe", "his", "her", "their", "the", "a", "my", "at", "on", "went"}
+)
+# Words on the way to a thing that name a person, who may be behind it: "hit her window"
+# (the scan's property rule reads them the same way).
+_NAMED_ON_THE_WAY = frozenset({"her", "their", "your", "my", "our"})
+# A particle right after the act: "kicking in the door", "knocked down the fence".
+_PARTICLES = frozenset({"in", "down", "out", "over", "through"})
 # What may stand before an animal that opens its clause ("their dog", "neighbor's dog").
 _MODIFIER = re.compile(
     r"a|an|the|his|her|their|its|my|our|your|this|that|one|two|three|\d+|large|small|big"
@@ -68,6 +101,7 @@ _GROUP = re.compile(r"(?:\bare|'re)\s+(?:all\s+)?$")
 class ViolenceScope:
     """The compiled `violence_scope` lists; `qualify` reads a scanned text's violence."""
 
+    things: re.Pattern[str]
     animals: re.Pattern[str]
     animal_compounds: re.Pattern[str]
     people: re.Pattern[str]
@@ -80,7 +114,11 @@ class ViolenceScope:
     play_turns: re.Pattern[str]
 
     @classmethod
-    def compile(cls, lists: dict[str, list[str]]) -> ViolenceScope:
+    def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
+        """`things` are the scan's `things_after` ("wall", "vending machine"), read here
+        too, beside the `things` of `violence_scope`."""
+        lists = dict(lists)
+        lists["things"] = [*things, *lists.get("things", [])]
         return cls(**{name: phrase_pattern(terms, whole=True) for name, terms in lists.items()})
 
     def qualify(self, folded: str, spans: Sequence[tuple[int, int]]) -> list[str]:
@@ -119,32 +157,53 @@ class ViolenceScope:
         return ""
 
     def _target(self, act: str, after: str) -> str | None:
-        """SELF or ANIMAL when the first thing the act reaches, a few words on in its
-        clause, is the speaker or an animal; None when it is a person ("shoved his wife",
-        "hit her"), which settles it; "" for anything else."""
+        """SELF, ANIMAL or PROPERTY when the first thing the act reaches, a few words on
+        in its clause, is the speaker, an animal or a thing ("beating his dog", "swinging
+        a hammer at the shelves", "kicked his truck door"); None when it is a person
+        ("shoved his wife", "hit her window": a person named on the way), which settles
+        it; "" for anything else."""
         if _NAMES_PERSON.search(act):
             return None
         clause = _CLAUSE_END.search(after)
-        words = _WORD.findall(after[: clause.start() if clause else len(after)])
-        for i, word in enumerate(words[:TARGET_WORDS]):
-            following = words[i + 1] if i + 1 < len(words) else ""
-            if self.people.fullmatch(word) or (
-                word == "her" and (not following or following in _TARGET_STOPS)
-            ):
+        reach = after[: clause.start() if clause else len(after)]
+        words = list(_WORD.finditer(reach))
+        if act.endswith("her") and (not words or words[0].group(0) in _TARGET_STOPS):
+            return None  # "pushed her into the counter": "her" is the one pushed
+        owned = False  # a person named on the way: "her window", "RP's car windows"
+        for i, match in enumerate(words[:TARGET_WORDS]):
+            word = match.group(0)
+            following = words[i + 1].group(0) if i + 1 < len(words) else ""
+            if word in _NAMED_ON_THE_WAY and (not following or following in _TARGET_STOPS):
+                return None  # "kicked her and ran"
+            if self.people.fullmatch(word):
                 return None
+            if word in _NAMED_ON_THE_WAY or (
+                word.endswith("'s") and self.people.fullmatch(word[:-2])
+            ):
+                owned = True
+                continue
+            if i == 0 and word in _PARTICLES:
+                continue  # "kicking in the door"
             if word in _TARGET_STOPS:
                 return ""
+            thing = self.things.match(reach, match.start())
             if self.self_words.fullmatch(word):
-                found = SELF
+                found, last = SELF, i
             elif self.animals.fullmatch(word) and not self.animal_compounds.fullmatch(following):
-                found = ANIMAL
+                found, last = ANIMAL, i
+            elif thing is not None:
+                if owned:
+                    return None  # the person may be behind it: "hit her window"
+                found, last = PROPERTY, i + len(thing.group(0).split()) - 1
             else:
                 continue
-            # "kill himself and his wife", "kill RP's dog and then RP": a person as well
-            rest = words[i + 1 : i + 5]
+            # "kill himself and his wife", "kill RP's dog and then RP", "at the shelves
+            # and then at the clerk": a person as well
+            rest = [m.group(0) for m in words[last + 1 : last + 6]]
             if rest and rest[0] in ("and", "or", "then"):
-                named = [w for w in rest[1:] if w not in _AND_THEN]
-                if named and self.people.fullmatch(named[0]):
+                skipped = list(itertools.takewhile(lambda w: w in _AND_THEN, rest[1:]))
+                named = rest[1 + len(skipped) :]
+                if "at" in skipped or (named and self.people.fullmatch(named[0])):
                     return None
             return found
         return ""
