@@ -122,6 +122,7 @@ def test_violence_not_toward_a_person_now_is_not_flagged(
         ("Caller says her nephew is going to kill self, at the bus stop now.", "self"),
         ("She thinks the whole block is trying to kill her with radio waves.", "belief"),
         ("Kids in the park punching each other with pillow fight pillows.", "play"),
+        ("Boy pointed a nerf blaster at his cousin and ran off.", "play"),
     ],
 )
 def test_the_dispatcher_sees_why(text: str, qualifier: str) -> None:
@@ -142,6 +143,21 @@ def test_a_real_threat_beside_a_belief_still_flags() -> None:
 def test_an_animal_named_before_a_persons_act_does_not_excuse_it() -> None:
     text = "Boyfriend drunk, threw the puppy off the couch and shoved his girlfriend."
     assert VIOLENCE in classify(text).safety_flags
+
+
+def test_an_object_swung_at_a_named_person_is_violence() -> None:
+    """Cue families share their short cues: "at" still pairs with "swinging" when the text
+    goes on "at his ..." (a cue of another family)."""
+    result = classify("Grandson is swinging a rake at his grandmother on the lawn.")
+    assert VIOLENCE in result.safety_flags
+    result = classify("Grandson is swinging a rake at his own car windows in the drive.")
+    assert VIOLENCE not in result.safety_flags
+
+
+def test_a_threat_to_stab_oneself_is_self_harm_not_violence() -> None:
+    result = classify("Brother is in the garage with a box cutter and says he will stab himself.")
+    assert VIOLENCE not in result.safety_flags
+    assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
 
 
 def test_rocks_at_moving_cars_are_thrown_at_the_people_in_them() -> None:

@@ -604,6 +604,12 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
                     (i, is_then, by_id[fam.indicator], fam.within_words)
                 )
     for key, roles in cues.items():
+        # A longer cue is matched in place of a shorter one it begins with ("at his" of one
+        # family hides "at" of another: "swinging a shovel at his father"), so it carries
+        # the shorter one's roles too, first: the last pairing wins, so its own come last.
+        words = key.split()
+        shorter = (cues.get(" ".join(words[:n]), []) for n in range(1, len(words)))
+        roles = [*(r for found in shorter for r in found if r not in roles), *roles]
         # A phrase that is already a term keeps its meaning; cues only fill the gaps.
         entries.setdefault(key, Entry("cue", cues=tuple(roles)))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})

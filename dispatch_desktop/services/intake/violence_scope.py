@@ -152,7 +152,7 @@ class ViolenceScope:
             return ANIMAL
         if self._believed(before):
             return BELIEF
-        if self._at_play(before, after):
+        if self._at_play(before, act, after):
             return PLAY
         return ""
 
@@ -164,6 +164,8 @@ class ViolenceScope:
         it; "" for anything else."""
         if _NAMES_PERSON.search(act):
             return None
+        if self.self_words.search(act):
+            return SELF  # "she'll stab herself"
         clause = _CLAUSE_END.search(after)
         reach = after[: clause.start() if clause else len(after)]
         words = list(_WORD.finditer(reach))
@@ -242,8 +244,10 @@ class ViolenceScope:
                 return True
         return before.endswith(" to ") and self.persecution_means.search(before) is not None
 
-    def _at_play(self, before: str, after: str) -> bool:
+    def _at_play(self, before: str, act: str, after: str) -> bool:
         """Play or sport in the sentence, with nothing turning it to real harm between."""
+        if self.play.search(act):
+            return True  # "pointed a nerf gun at his sister"
         last = max((m.end() for m in self.play.finditer(before)), default=None)
         if last is not None and not self.play_turns.search(before, last):
             return True
