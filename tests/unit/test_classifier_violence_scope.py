@@ -160,6 +160,11 @@ def test_a_threat_to_stab_oneself_is_self_harm_not_violence() -> None:
     assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
 
 
+def test_a_gun_pointed_at_her_car_window_is_violence() -> None:
+    text = "Man in a gray sedan aimed a revolver at her side window at the red light."
+    assert VIOLENCE in classify(text).safety_flags
+
+
 def test_rocks_at_moving_cars_are_thrown_at_the_people_in_them() -> None:
     text = "Teens on the footbridge throwing rocks at cars on the freeway below."
     assert VIOLENCE in classify(text).safety_flags

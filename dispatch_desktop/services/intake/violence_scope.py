@@ -171,7 +171,10 @@ class ViolenceScope:
         words = list(_WORD.finditer(reach))
         if act.endswith("her") and (not words or words[0].group(0) in _TARGET_STOPS):
             return None  # "pushed her into the counter": "her" is the one pushed
-        owned = False  # a person named on the way: "her window", "RP's car windows"
+        # a person named on the way: "her window", "RP's car windows", "pointed it at her
+        # window" (the act's own last word)
+        act_words = _WORD.findall(act)
+        owned = bool(act_words) and act_words[-1] in _NAMED_ON_THE_WAY
         for i, match in enumerate(words[:TARGET_WORDS]):
             word = match.group(0)
             following = words[i + 1].group(0) if i + 1 < len(words) else ""
