@@ -165,6 +165,13 @@ def test_a_gun_pointed_at_her_car_window_is_violence() -> None:
     assert VIOLENCE in classify(text).safety_flags
 
 
+def test_a_person_hit_where_people_play_is_violence() -> None:
+    text = "Two teens are punching a man behind the paintball arena."
+    assert VIOLENCE in classify(text).safety_flags
+    text = "Two teens are pelting the neighbors with water balloons and throwing sand at them."
+    assert VIOLENCE not in classify(text).safety_flags
+
+
 def test_rocks_at_moving_cars_are_thrown_at_the_people_in_them() -> None:
     text = "Teens on the footbridge throwing rocks at cars on the freeway below."
     assert VIOLENCE in classify(text).safety_flags

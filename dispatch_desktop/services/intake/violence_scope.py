@@ -152,7 +152,7 @@ class ViolenceScope:
             return ANIMAL
         if self._believed(before):
             return BELIEF
-        if self._at_play(before, act, after):
+        if self._at_play(before, act, after, person=target is None):
             return PLAY
         return ""
 
@@ -247,10 +247,20 @@ class ViolenceScope:
                 return True
         return before.endswith(" to ") and self.persecution_means.search(before) is not None
 
-    def _at_play(self, before: str, act: str, after: str) -> bool:
-        """Play or sport in the sentence, with nothing turning it to real harm between."""
+    def _at_play(self, before: str, act: str, after: str, *, person: bool) -> bool:
+        """Play or sport in the sentence, with nothing turning it to real harm between.
+        With a person named as the target, only play gear in the act or used in its clause
+        ("squirting the crew with water guns and throwing mulch at them"): "punching a man
+        at the paintball park" is violence."""
         if self.play.search(act):
             return True  # "pointed a nerf gun at his sister"
+        if person:
+            clause = re.split(r"[,;:]", before)[-1]
+            return any(
+                re.search(r"\bwith\s+(?:[a-z0-9'-]+\s+){0,2}$", clause[: m.start()])
+                and not self.play_turns.search(clause, m.end())
+                for m in self.play.finditer(clause)
+            )
         last = max((m.end() for m in self.play.finditer(before)), default=None)
         if last is not None and not self.play_turns.search(before, last):
             return True
