@@ -147,8 +147,10 @@ class EvidenceSpan:
     source: str = "narrative"  # "narrative", "nature" or "registry"
     # "history", "possible", "unknown", "secured" or "property" (violence against a thing),
     # or a weapon not at hand: "gone", "later", "found", "stored", "elsewhere", "corrected",
-    # "tool" (services/intake/weapon_scope.py): why a span that is not negated still does
-    # not raise a safety flag (or counts for less); "" for a plain current indicator.
+    # "tool" (services/intake/weapon_scope.py), or violence not toward a person now:
+    # "animal", "self", "belief", "play" (services/intake/violence_scope.py): why a span
+    # that is not negated still does not raise a safety flag (or counts for less); "" for
+    # a plain current indicator.
     qualifier: str = ""
 
 

@@ -38,6 +38,7 @@ from dispatch_desktop.services.intake.lexicon import (
 )
 from dispatch_desktop.services.intake.model import LinearModel
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
+from dispatch_desktop.services.intake.violence_scope import NOT_TOWARD_PEOPLE, PROPERTY
 from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
@@ -51,7 +52,6 @@ _UNKNOWN = "unknown"
 _HISTORY = "history"
 _POSSIBLE = "possible"
 _SECURED = "secured"
-_PROPERTY = "property"
 # Words that name a person inside a violence phrase ("hit her", "kicked him").
 _PERSON = re.compile(r"\b(?:her|him|his|them|me|us|someone|somebody|a man|a woman|rp)\b", re.I)
 _QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
@@ -383,7 +383,7 @@ def _against_a_thing(text: str, clause: list[_Hit], start: int) -> None:
         if hit.negated or spec.weapon or spec.weight > 0 or spec.flags != [SafetyFlag.VIOLENCE]:
             continue
         if not _PERSON.search(text, hit.start, start):
-            hit.qualifier = _PROPERTY
+            hit.qualifier = PROPERTY
         return
 
 
@@ -487,7 +487,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     scanned = expanded.text if expanded is not None else text
     before = len(out.hits)
     _scan(scanned, lex, source, out)
-    _weapons_at_hand(scanned, lex, out.hits[before:])
+    _in_scope(scanned, lex, out.hits[before:])
     kept: list[_Hit] = []
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
@@ -499,25 +499,39 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     out.hits[before:] = kept
 
 
-def _weapons_at_hand(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
+def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
     """Qualify the plain weapons ("gun", "knife") that the words around them put out of
     reach: gone, only promised, found property, elsewhere, corrected, a tool in use
-    (services/intake/weapon_scope.py)."""
-    plain = [
-        h
-        for h in hits
-        if h.spec.weapon
-        and not h.negated
-        and not h.qualifier
-        and h.spec.weight == 0
-        and h.spec.flags == [SafetyFlag.WEAPON]
-    ]
-    if not plain:
+    (services/intake/weapon_scope.py); and the plain violence words that are not about a
+    person now: an animal, oneself, a belief of persecution, play
+    (services/intake/violence_scope.py)."""
+    weapons = _plain(hits, SafetyFlag.WEAPON)
+    violence = _plain(hits, SafetyFlag.VIOLENCE)
+    if not weapons and not violence:
         return
     folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
-    found = lex.weapon_scope.qualify(folded, [(h.start, h.end, h.spec.id) for h in plain])
-    for hit, qualifier in zip(plain, found, strict=True):
-        hit.qualifier = qualifier
+    if weapons:
+        found = lex.weapon_scope.qualify(folded, [(h.start, h.end, h.spec.id) for h in weapons])
+        for hit, qualifier in zip(weapons, found, strict=True):
+            hit.qualifier = qualifier
+    if violence:
+        read = lex.violence_scope.qualify(folded, [(h.start, h.end) for h in violence])
+        for hit, qualifier in zip(violence, read, strict=True):
+            hit.qualifier = qualifier
+
+
+def _plain(hits: list[_Hit], flag: SafetyFlag) -> list[_Hit]:
+    """Hits of an indicator whose only flag is `flag`, with no BH weight, not negated and
+    not yet qualified (a weapon also marked as one)."""
+    return [
+        h
+        for h in hits
+        if not h.negated
+        and not h.qualifier
+        and h.spec.weight == 0
+        and h.spec.flags == [flag]
+        and (h.spec.weapon or flag != SafetyFlag.WEAPON)
+    ]
 
 
 def classify_call(
@@ -810,7 +824,9 @@ def ruled_out_by(
     the closet, RP has the key": neither it nor the means at hand), a weapon in the past
     or nowhere known ("had a pistol last week", "owns rifles, unk where kept", "UNK
     WEAPONS": the weapon flag, which the definitions never give them), and violence
-    against a thing ("punched the wall": the violence flag). Training reads the same rule
+    against a thing, an animal or oneself, inside a belief of persecution or in play
+    ("punched the wall", "beating his dog", "thinks they are trying to kill him": the
+    violence flag). Training reads the same rule
     off the evidence spans (`training.lexicon_view`)."""
     if negated:
         return frozenset(spec.flags) if spec is not None else frozenset()
@@ -818,7 +834,7 @@ def ruled_out_by(
         return SECURED_RULES_OUT
     if qualifier in WEAPON_NOT_NOW and spec is not None and spec.weapon and spec.weight == 0:
         return _WEAPON_ONLY
-    if qualifier == _PROPERTY:
+    if qualifier in VIOLENCE_NOT_TOWARD_PEOPLE:
         return _VIOLENCE_ONLY
     return frozenset()
 
@@ -826,7 +842,9 @@ def ruled_out_by(
 SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM})
 # Not now or not at hand: the weapon flag is ruled out, and nothing else.
 WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN, *NOT_AT_HAND})
-_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, _PROPERTY, *NOT_AT_HAND})
+# Violence against a thing, an animal, oneself, inside a belief, or in play: not the flag.
+VIOLENCE_NOT_TOWARD_PEOPLE = NOT_TOWARD_PEOPLE
+_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, *VIOLENCE_NOT_TOWARD_PEOPLE, *NOT_AT_HAND})
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
 _VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})
 

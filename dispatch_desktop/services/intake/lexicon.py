@@ -29,6 +29,7 @@ from dispatch_desktop.services.intake.phrases import (
     normalize_term,
     trie_regex,
 )
+from dispatch_desktop.services.intake.violence_scope import ViolenceScope
 from dispatch_desktop.services.intake.weapon_scope import WeaponScope
 
 
@@ -146,6 +147,25 @@ class WeaponScopeSpec(_Strict):
     _check_terms = field_validator("*")(_clean_terms)
 
 
+class ViolenceScopeSpec(_Strict):
+    """Words around violence that say it is not toward a person now
+    (services/intake/violence_scope.py)."""
+
+    things: list[str] = Field(default_factory=list)
+    animals: list[str] = Field(default_factory=list)
+    animal_compounds: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    self_words: list[str] = Field(default_factory=list)
+    set_on: list[str] = Field(default_factory=list)
+    scheme_before: list[str] = Field(default_factory=list)
+    belief_cues: list[str] = Field(default_factory=list)
+    persecution_means: list[str] = Field(default_factory=list)
+    play: list[str] = Field(default_factory=list)
+    play_turns: list[str] = Field(default_factory=list)
+
+    _check_terms = field_validator("*")(_clean_terms)
+
+
 class ScoringSpec(_Strict):
     threshold: float = Field(default=0.5, gt=0.0, le=1.0)
     category_min: float = Field(default=0.25, ge=0.0, le=1.0)
@@ -187,6 +207,7 @@ class LexiconFile(_Strict):
     scoring: ScoringSpec = ScoringSpec()
     modifiers: ModifierSpec
     weapon_scope: WeaponScopeSpec = WeaponScopeSpec()
+    violence_scope: ViolenceScopeSpec = ViolenceScopeSpec()
     indicators: list[IndicatorSpec] = Field(min_length=1)
     families: list[FamilySpec] = Field(default_factory=list)
     call_types: CallTypeSpec = CallTypeSpec()
@@ -398,6 +419,9 @@ class CompiledLexicon:
     weapon_scope: WeaponScope = field(
         default_factory=lambda: WeaponScope.compile(WeaponScopeSpec().model_dump())
     )
+    violence_scope: ViolenceScope = field(
+        default_factory=lambda: ViolenceScope.compile(ViolenceScopeSpec().model_dump())
+    )
 
     def boundary(self, text: str, pos: int) -> int:
         """The first segment boundary in `text` at or after `pos`, else len(text).
@@ -597,6 +621,12 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
                     (i, is_then, by_id[fam.indicator], fam.within_words)
                 )
     for key, roles in cues.items():
+        # A longer cue is matched in place of a shorter one it begins with ("at his" of one
+        # family hides "at" of another: "swinging a shovel at his father"), so it carries
+        # the shorter one's roles too, first: the last pairing wins, so its own come last.
+        words = key.split()
+        shorter = (cues.get(" ".join(words[:n]), []) for n in range(1, len(words)))
+        roles = [*(r for found in shorter for r in found if r not in roles), *roles]
         # A phrase that is already an indicator's term keeps its meaning and is a cue as
         # well ("ran out of his xanax": a medicine named, and a family's second cue); a
         # modifier's phrase ("no", "hx of") stays only that.
@@ -638,6 +668,9 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         call_types=CallTypeReader(lex.call_types, vocabulary=_pieces(entries, nature)),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
+        violence_scope=ViolenceScope.compile(
+            lex.violence_scope.model_dump(), things=lex.modifiers.things_after
+        ),
     )
 
 

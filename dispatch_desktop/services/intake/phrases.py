@@ -55,3 +55,21 @@ def trie_regex(terms: Iterable[str]) -> str:
         return "(?:" + "|".join(alts) + ")"
 
     return render(trie, "")
+
+
+def phrase_pattern(
+    terms: Iterable[str], *, scan: bool = False, whole: bool = False
+) -> re.Pattern[str]:
+    """Phrases (lower case, spaces collapsed) as one regex for the scope readers.
+
+    For a scan of a whole (long) text, it starts with the character before the phrase
+    (group 1 is the phrase), which lets the engine skip the inside of words as the
+    lexicon's pattern does; else a look-behind, for short windows. `whole` also requires
+    the phrase to end a word. No phrases: a pattern that never matches."""
+    terms = sorted({" ".join(t.lower().split()) for t in terms})
+    if not terms:
+        return re.compile(r"(?!)")
+    end = _ALNUM_END if whole else ""
+    if scan:
+        return re.compile(f"[^a-z0-9]({trie_regex(terms)}){end}")
+    return re.compile(f"(?<![a-z0-9])(?:{trie_regex(terms)}){end}")

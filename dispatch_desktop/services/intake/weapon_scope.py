@@ -42,10 +42,10 @@ says nobody is with it ("nobody around") is left property.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dispatch_desktop.services.intake.phrases import trie_regex
+from dispatch_desktop.services.intake.phrases import phrase_pattern
 
 GONE = "gone"
 LATER = "later"
@@ -121,18 +121,6 @@ _NOUN_GAP = re.compile(r"[\s-]*")
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
 
 
-def _phrases(terms: Iterable[str], *, scan: bool = False) -> re.Pattern[str]:
-    """The phrases as one regex. For a scan of a whole (long) text, it starts with the
-    character before the phrase (group 1 is the phrase), which lets the engine skip the
-    inside of words as the lexicon's pattern does; else a look-behind, for short windows."""
-    terms = sorted({" ".join(t.lower().split()) for t in terms})
-    if not terms:
-        return re.compile(r"(?!)")
-    if scan:
-        return re.compile(f"[^a-z0-9]({trie_regex(terms)})")
-    return re.compile(f"(?<![a-z0-9])(?:{trie_regex(terms)})")
-
-
 @dataclass(frozen=True, slots=True)
 class WeaponScope:
     """The compiled `weapon_scope` lists; `qualify` reads a scanned text's weapons."""
@@ -179,8 +167,8 @@ class WeaponScope:
         return cls(
             stops=stops,
             fillers=filler_pattern,
-            not_weapons=_phrases(things, scan=True),
-            **{name: _phrases(terms) for name, terms in lists.items()},
+            not_weapons=phrase_pattern(things, scan=True),
+            **{name: phrase_pattern(terms) for name, terms in lists.items()},
         )
 
     def qualify(self, folded: str, weapons: Sequence[tuple[int, int, str]]) -> list[str]:

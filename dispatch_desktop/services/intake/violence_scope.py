@@ -1,0 +1,268 @@
+"""Is a violence word about a person, now? The words around it that say it is not.
+
+The labelling rule (tests/data/LABELING.md) gives the violence flag for violence against
+other PEOPLE in progress, just happened or threatened now. The scan (`classifier._scan`)
+reads negation and property damage ("punched the wall"); this reads the target and the
+frame of each plain violence word it found, from the lexicon's `violence_scope` lists
+(resources/lexicon.yaml):
+
+- **animal**: an animal is the target ("beating his dog", "said he'd shoot her dog",
+  "to kill his chickens") or the one that acts ("attacked by two dogs", "the horse kicked
+  its owner", "deer hit by a car, still kicking"), unless a person is set on someone
+  with it ("sicced his dog on the neighbour") or a person is named first as the target;
+- **self**: the one to be killed is the speaker ("wants to kill self"): self-harm, read
+  by the self-harm indicators, not violence toward others;
+- **belief**: killing inside a belief of being persecuted ("thinks the staff are
+  plotting to kill him", "keeps telling people the driver is trying to kill them",
+  "pumping gas through the vents to kill her");
+- **play**: play and sport with toys or training gear ("kids shooting each other with
+  airsoft guns", "hitting the heavy bag"), unless the words turn to real harm between
+  the two ("sparring, then started punching his partner on the floor").
+
+Only a plain violence word is read (an indicator whose only flag is violence, with no BH
+weight, not negated and with no qualifier yet): a stabbing, a shooting or a violent
+call type never are.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from dispatch_desktop.services.intake.phrases import phrase_pattern
+
+# The scan's own qualifier for violence against a thing (`classifier._against_a_thing`).
+PROPERTY = "property"
+ANIMAL = "animal"
+SELF = "self"
+BELIEF = "belief"
+PLAY = "play"
+# Qualifiers that say a violence word is not violence toward a person now: no violence
+# flag, and the model may not raise one (`classifier.ruled_out_by`).
+NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY})
+
+# How far the target after a violence word is looked for.
+TARGET_WORDS = 4
+_WINDOW_CHARS = 160
+_SENTENCE_END = re.compile(r"[.;!?\n\r]")
+_CLAUSE_END = re.compile(r"[.,;!?\n\r]")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'/-]*")
+# Words that end the search for a target: the act reaches no further.
+_TARGET_STOPS = frozenset(
+    {
+        "and",
+        "or",
+        "but",
+        "with",
+        "at",
+        "in",
+        "on",
+        "to",
+        "for",
+        "because",
+        "while",
+        "if",
+        "by",
+        "into",
+        "onto",
+        "against",
+        "off",
+        "across",
+        "around",
+        "toward",
+        "towards",
+        "down",
+    }
+)
+# A violence word that already names a person as its target ("hit him", "kill them").
+_NAMES_PERSON = re.compile(r"\b(?:him|them|me|us|you|someone|somebody|people)$")
+_OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "you"})
+# What may stand between "and" and a second target: "and then his wife".
+_AND_THEN = frozenset(
+    {"then", "also", "maybe", "his", "her", "their", "the", "a", "my", "at", "on", "went"}
+)
+# Words on the way to a thing that name a person, who may be behind it: "hit her window"
+# (the scan's property rule reads them the same way).
+_NAMED_ON_THE_WAY = frozenset({"her", "their", "your", "my", "our"})
+# A particle right after the act: "kicking in the door", "knocked down the fence".
+_PARTICLES = frozenset({"in", "down", "out", "over", "through"})
+# What may stand before an animal that opens its clause ("their dog", "neighbor's dog").
+_MODIFIER = re.compile(
+    r"a|an|the|his|her|their|its|my|our|your|this|that|one|two|three|\d+|large|small|big"
+    r"|loose|stray|[a-z]+'s|[a-z]+s'"
+)
+# "we're all", "friends are": the ones plotting are several.
+_GROUP = re.compile(r"(?:\bare|'re)\s+(?:all\s+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ViolenceScope:
+    """The compiled `violence_scope` lists; `qualify` reads a scanned text's violence."""
+
+    things: re.Pattern[str]
+    animals: re.Pattern[str]
+    animal_compounds: re.Pattern[str]
+    people: re.Pattern[str]
+    self_words: re.Pattern[str]
+    set_on: re.Pattern[str]
+    scheme_before: re.Pattern[str]
+    belief_cues: re.Pattern[str]
+    persecution_means: re.Pattern[str]
+    play: re.Pattern[str]
+    play_turns: re.Pattern[str]
+
+    @classmethod
+    def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
+        """`things` are the scan's `things_after` ("wall", "vending machine"), read here
+        too, beside the `things` of `violence_scope`."""
+        lists = dict(lists)
+        lists["things"] = [*things, *lists.get("things", [])]
+        return cls(**{name: phrase_pattern(terms, whole=True) for name, terms in lists.items()})
+
+    def qualify(self, folded: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+        """For each violence word (start, end) in `folded` (the ASCII-lower-cased scanned
+        text), the qualifier that says it is not violence toward a person now, or ""."""
+        seen: dict[tuple[int, int, str], str] = {}
+        out = []
+        for start, end in spans:
+            head = max(0, start - _WINDOW_CHARS)
+            key = (start - head, end - head, folded[head : end + _WINDOW_CHARS])
+            qualifier = seen.get(key)
+            if qualifier is None:
+                qualifier = seen[key] = self._around(folded, start, end)
+            out.append(qualifier)
+        return out
+
+    def _around(self, text: str, start: int, end: int) -> str:
+        sentence_start = max(
+            (m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _WINDOW_CHARS), start)),
+            default=max(0, start - _WINDOW_CHARS),
+        )
+        found = _SENTENCE_END.search(text, end, end + _WINDOW_CHARS)
+        sentence_end = found.start() if found else min(len(text), end + _WINDOW_CHARS)
+        before, act, after = text[sentence_start:start], text[start:end], text[end:sentence_end]
+        if self.set_on.search(before) or self.set_on.search(after):
+            return ""  # "sicced his dog on the neighbour": a person uses the animal
+        target = self._target(act, after)
+        if target:
+            return target
+        if self._animal_acts(before, after):
+            return ANIMAL
+        if self._believed(before):
+            return BELIEF
+        if self._at_play(before, act, after, person=target is None):
+            return PLAY
+        return ""
+
+    def _target(self, act: str, after: str) -> str | None:
+        """SELF, ANIMAL or PROPERTY when the first thing the act reaches, a few words on
+        in its clause, is the speaker, an animal or a thing ("beating his dog", "swinging
+        a hammer at the shelves", "kicked his truck door"); None when it is a person
+        ("shoved his wife", "hit her window": a person named on the way), which settles
+        it; "" for anything else."""
+        if _NAMES_PERSON.search(act):
+            return None
+        if self.self_words.search(act):
+            return SELF  # "she'll stab herself"
+        clause = _CLAUSE_END.search(after)
+        reach = after[: clause.start() if clause else len(after)]
+        words = list(_WORD.finditer(reach))
+        if act.endswith("her") and (not words or words[0].group(0) in _TARGET_STOPS):
+            return None  # "pushed her into the counter": "her" is the one pushed
+        # a person named on the way: "her window", "RP's car windows", "pointed it at her
+        # window" (the act's own last word)
+        act_words = _WORD.findall(act)
+        owned = bool(act_words) and act_words[-1] in _NAMED_ON_THE_WAY
+        for i, match in enumerate(words[:TARGET_WORDS]):
+            word = match.group(0)
+            following = words[i + 1].group(0) if i + 1 < len(words) else ""
+            if word in _NAMED_ON_THE_WAY and (not following or following in _TARGET_STOPS):
+                return None  # "kicked her and ran"
+            if self.people.fullmatch(word):
+                return None
+            if word in _NAMED_ON_THE_WAY or (
+                word.endswith("'s") and self.people.fullmatch(word[:-2])
+            ):
+                owned = True
+                continue
+            if i == 0 and word in _PARTICLES:
+                continue  # "kicking in the door"
+            if word in _TARGET_STOPS:
+                return ""
+            thing = self.things.match(reach, match.start())
+            if self.self_words.fullmatch(word):
+                found, last = SELF, i
+            elif self.animals.fullmatch(word) and not self.animal_compounds.fullmatch(following):
+                found, last = ANIMAL, i
+            elif thing is not None:
+                if owned:
+                    return None  # the person may be behind it: "hit her window"
+                found, last = PROPERTY, i + len(thing.group(0).split()) - 1
+            else:
+                continue
+            # "kill himself and his wife", "kill RP's dog and then RP", "at the shelves
+            # and then at the clerk": a person as well
+            rest = [m.group(0) for m in words[last + 1 : last + 6]]
+            if rest and rest[0] in ("and", "or", "then"):
+                skipped = list(itertools.takewhile(lambda w: w in _AND_THEN, rest[1:]))
+                named = rest[1 + len(skipped) :]
+                if "at" in skipped or (named and self.people.fullmatch(named[0])):
+                    return None
+            return found
+        return ""
+
+    def _animal_acts(self, before: str, after: str) -> bool:
+        """An animal does it: "attacked by two dogs", or an animal opens one of the last
+        three clauses before the act with no person named since ("the horse kicked",
+        "deer hit by a car, still alive, kicking", "their dog got between them and bit
+        her"); "kicked the dog and shoved his wife" is a person's act."""
+        by = re.match(r"\s*by\s+((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)", after)
+        if by and any(self.animals.fullmatch(w) for w in by.group(1).split()):
+            return True
+        clause = re.split(r"[,;:]|\band\b", before)
+        for part in reversed(clause[-3:]):
+            words = _WORD.findall(part)
+            lead = 0
+            while lead < len(words) and _MODIFIER.fullmatch(words[lead]):
+                lead += 1
+            if lead < len(words) and self.animals.fullmatch(words[lead]):
+                following = words[lead + 1] if lead + 1 < len(words) else ""
+                return not self.animal_compounds.fullmatch(following)
+            if any(self.people.fullmatch(w) and w not in _OBJECT_PRONOUNS for w in words):
+                return False
+        return False
+
+    def _believed(self, before: str) -> bool:
+        """Killing inside a belief of persecution: a scheme ("trying to", "plotting to")
+        right before the act, with a belief cue in the sentence or several plotting; or a
+        means of persecution ("through the vents") the act is the purpose of."""
+        tail = before[-40:]
+        for scheme in self.scheme_before.finditer(tail):
+            if tail[scheme.end() :].strip():
+                continue  # the scheme must lead straight into the act
+            head = before[: len(before) - len(tail) + scheme.start()]
+            if self.belief_cues.search(head) or _GROUP.search(head):
+                return True
+        return before.endswith(" to ") and self.persecution_means.search(before) is not None
+
+    def _at_play(self, before: str, act: str, after: str, *, person: bool) -> bool:
+        """Play or sport in the sentence, with nothing turning it to real harm between.
+        With a person named as the target, only play gear in the act or used in its clause
+        ("squirting the crew with water guns and throwing mulch at them"): "punching a man
+        at the paintball park" is violence."""
+        if self.play.search(act):
+            return True  # "pointed a nerf gun at his sister"
+        if person:
+            clause = re.split(r"[,;:]", before)[-1]
+            return any(
+                re.search(r"\bwith\s+(?:[a-z0-9'-]+\s+){0,2}$", clause[: m.start()])
+                and not self.play_turns.search(clause, m.end())
+                for m in self.play.finditer(clause)
+            )
+        last = max((m.end() for m in self.play.finditer(before)), default=None)
+        if last is not None and not self.play_turns.search(before, last):
+            return True
+        first = self.play.search(after)
+        return first is not None and not self.play_turns.search(after, 0, first.start())
