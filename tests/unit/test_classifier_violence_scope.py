@@ -77,15 +77,16 @@ PAIRS = [
     ),
     # a belief of being persecuted
     (
-        "Tenant is convinced the landlord is trying to kill him with fumes from the boiler.",
+        "Tenant off his meds, convinced the landlord is trying to kill him with fumes.",
         "Tenant says the landlord is trying to kill him, landlord has him pinned on the stairs.",
     ),
     (
-        "Old man at the post office says the clerks are plotting to kill him, won't leave.",
+        "Old man at the post office, hx schizophrenia, off meds, says the clerks are"
+        " plotting to kill him.",
         "Old man at the post office says he is going to kill the clerks, won't leave.",
     ),
     (
-        "Woman says the utility is sending microwaves through the walls to kill her.",
+        "Woman hearing voices says the utility is sending microwaves to kill her.",
         "Woman says her husband is on his way over with friends to kill her.",
     ),
     # play and sport
@@ -120,7 +121,7 @@ def test_violence_not_toward_a_person_now_is_not_flagged(
         ("Driver got out and kicked the parked van's light bar twice.", "property"),
         ("Two stray dogs attacked a cyclist on the trail.", "animal"),
         ("Caller says her nephew is going to kill self, at the bus stop now.", "self"),
-        ("She thinks the whole block is trying to kill her with radio waves.", "belief"),
+        ("Psych pt thinks the whole block is trying to kill her with radio waves.", "belief"),
         ("Kids in the park punching each other with pillow fight pillows.", "play"),
         ("Boy pointed a nerf blaster at his cousin and ran off.", "play"),
     ],
@@ -189,3 +190,20 @@ def test_training_sees_violence_read_out_of_scope_as_ruled_out() -> None:
     assert VIOLENCE.value in animal.ruled_out
     assert VIOLENCE.value not in person.ruled_out
     assert VIOLENCE.value in person.prediction.safety_flags
+
+
+def test_a_caller_s_fear_of_being_killed_is_not_read_as_a_belief() -> None:
+    # Off a mental-health call, "thinks ... trying to kill her" is a real fear, not a
+    # belief of persecution (a belief is one only on a mental-health call): the threat flags.
+    fear = classifier.classify_call(
+        "DOMESTIC",
+        None,
+        "RP thinks her husband is trying to kill her, he is in the kitchen",
+        lexicon=LEXICON,
+    )
+    assert SafetyFlag.VIOLENCE in fear.safety_flags
+    belief = classifier.classify_call(
+        "EDP", None, "subj thinks the neighbors are trying to kill him", lexicon=LEXICON
+    )
+    assert belief.behavioral_health
+    assert SafetyFlag.VIOLENCE not in belief.safety_flags

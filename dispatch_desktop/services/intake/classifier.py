@@ -38,7 +38,7 @@ from dispatch_desktop.services.intake.lexicon import (
 )
 from dispatch_desktop.services.intake.model import LinearModel
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
-from dispatch_desktop.services.intake.violence_scope import NOT_TOWARD_PEOPLE, PROPERTY
+from dispatch_desktop.services.intake.violence_scope import BELIEF, NOT_TOWARD_PEOPLE, PROPERTY
 from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
@@ -672,6 +672,12 @@ def classify_call(
         if not categories and behavior_only and scoring.default_category is not None:
             categories.add(scoring.default_category)
 
+    if not behavioral_health or Category.MENTAL_HEALTH not in categories:
+        # A threat to kill read as a belief of persecution is one only on a mental-health
+        # call: "RP thinks her husband is trying to kill her" on a domestic is a real fear.
+        for hit in scan.hits:
+            if hit.qualifier == BELIEF:
+                hit.qualifier = ""
     suicide_now = Category.SUICIDE_RISK in current_categories
     for hit in scan.hits:
         if hit.negated or hit.qualifier in _NO_FLAG:
