@@ -207,3 +207,14 @@ def test_a_caller_s_fear_of_being_killed_is_not_read_as_a_belief() -> None:
     )
     assert belief.behavioral_health
     assert SafetyFlag.VIOLENCE not in belief.safety_flags
+
+
+def test_a_thing_that_names_a_person_s_job_is_the_person() -> None:
+    # "a gate agent", "the bus driver": the thing word names who it is, not what
+    assert VIOLENCE in classify("threw a bottle at a gate agent and ran").safety_flags
+    assert VIOLENCE in classify("swung a chair at the store clerk").safety_flags
+    assert VIOLENCE not in classify("swung a chair at the store window").safety_flags
+
+
+def test_charging_at_a_person_is_violence() -> None:
+    assert VIOLENCE in classify("subj charged at the deputy with a shovel").safety_flags

@@ -200,6 +200,9 @@ class ViolenceScope:
                 if owned:
                     return None  # the person may be behind it: "hit her window"
                 found, last = PROPERTY, i + len(thing.group(0).split()) - 1
+                after_thing = words[last + 1].group(0) if last + 1 < len(words) else ""
+                if self.people.fullmatch(after_thing):
+                    return None  # the thing names a person's job: "at a gate agent"
             else:
                 continue
             # "kill himself and his wife", "kill RP's dog and then RP", "at the shelves
