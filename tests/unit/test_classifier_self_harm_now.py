@@ -45,7 +45,7 @@ PAIRS = [
     ),
     # a count of a medicine swallowed, no word of intent
     (
-        "Caller's brother swallowed 40 tablets of his blood pressure medicine an hour ago.",
+        "Caller's brother swallowed 40 of his blood pressure tablets an hour ago.",
         "Caller's brother took 40 minutes to get home and is now worried about his car.",
     ),
     # intent with a method that names a moving thing or a place, now
