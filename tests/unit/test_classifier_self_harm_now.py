@@ -90,6 +90,11 @@ PAIRS = [
         "Group home says a resident is burning his wrist with a cigarette lighter in his room.",
         "Group home says a resident burned his wrist on the kettle making tea.",
     ),
+    # a means that kills by current, beside suicide risk
+    (
+        "Roommate says she is in the tub with the hair dryer plugged in and wants to die.",
+        "Roommate says she is in the tub and the hair dryer is broken again.",
+    ),
     # someone else and then oneself
     (
         "Sister says her husband swore he'd shoot her and then himself, he has the rifle.",
