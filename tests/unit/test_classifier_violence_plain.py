@@ -2,10 +2,14 @@
 against other people in progress, just happened or threatened now): a bodily act on a
 person who is named, a fistfight told as what happened, and a fight or assault call type
 named beside other words. Each is tried on invented wording beside a look-alike that must
-stay without the flag, through the classifier as the app runs it (lexicon and the
-shipped model)."""
+stay without the flag, through the classifier with the lexicon alone: the shipped model
+already raises most of these (it was trained on the corpus they come from), so only the
+lexicon can show the rule, and the lexicon's flags are the ones the model may never
+remove on a writer it has not seen."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 
@@ -13,7 +17,7 @@ from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.lexicon import load_lexicon
 
-LEXICON = load_lexicon()
+LEXICON = dataclasses.replace(load_lexicon(), model=None)
 VIOLENCE = SafetyFlag.VIOLENCE
 
 
@@ -40,6 +44,19 @@ PAIRS = [
     (
         "Neighbor reports the husband hit her on the lawn and went back into the garage.",
         "Neighbor reports the husband hit the garage door with his truck backing out.",
+    ),
+    # a threat of harm to people now, in plain words
+    (
+        "Caller says her cousin told her he'd run her over if she parks there again.",
+        "Caller says her cousin told her he'd drive her home if she parks there again.",
+    ),
+    (
+        "Sub shop: fired cook yelling he will stab anyone who tries to take his apron.",
+        "Sub shop: fired cook yelling he will take anyone who wants a ride home.",
+    ),
+    (
+        "Front desk says a guest is threatening the clerk over a refund, leaning over the desk.",
+        "Front desk says a guest is threatening to post a bad review about the clerk.",
     ),
     # a fistfight told as what happened
     (
