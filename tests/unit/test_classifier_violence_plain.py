@@ -86,3 +86,8 @@ def test_a_fight_call_type_beside_other_words_is_violence_and_says_why() -> None
     assert VIOLENCE in result.safety_flags
     assert any("FIGHT" in reason for reason in result.reasons)
     assert VIOLENCE not in classify("", nature="DOMESTIC/ VERBAL - 2 SUBJS").safety_flags
+
+
+def test_a_fistfight_in_a_place_is_not_an_act_on_the_place() -> None:
+    text = "Two roofers got into a fistfight in the garage, one has a split lip."
+    assert VIOLENCE in classify(text).safety_flags
