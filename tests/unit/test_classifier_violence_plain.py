@@ -91,3 +91,10 @@ def test_a_fight_call_type_beside_other_words_is_violence_and_says_why() -> None
 def test_a_fistfight_in_a_place_is_not_an_act_on_the_place() -> None:
     text = "Two roofers got into a fistfight in the garage, one has a split lip."
     assert VIOLENCE in classify(text).safety_flags
+
+
+def test_an_armed_or_strong_arm_robbery_call_type_is_violence() -> None:
+    armed = classify("", nature="ROBBERY - ARMED/ JUST OCC")
+    assert {VIOLENCE, SafetyFlag.WEAPON} <= armed.safety_flags
+    assert VIOLENCE in classify("", nature="STRONG ARM ROBBERY - BUS SHELTER").safety_flags
+    assert VIOLENCE not in classify("", nature="ROBBERY ALARM - SILENT").safety_flags
