@@ -443,3 +443,31 @@ def test_shorthand_and_a_response_level_after_the_type(call_type: str, category:
     result = nature(call_type)
     assert result.behavioral_health, call_type
     assert category in result.categories
+
+
+@BH(
+    "call_type",
+    [
+        "FIGHT - JUVS BEHIND GYM",
+        "DIST/FIGHT - PARKING LOT (P2)",
+        "ASLT/JUST OCC - 2 SUBJS",
+        "DOMESTIC - PHYSICAL - HUSB INTOX",
+        "22-07 DOMESTIC/BATTERY",
+        "SHOOTING - ONE DOWN/CALLER HIDING",
+    ],
+)
+def test_a_fight_or_assault_told_beside_other_words_is_violence(call_type: str) -> None:
+    assert SafetyFlag.VIOLENCE in nature(call_type).safety_flags
+
+
+@BH(
+    "call_type",
+    [
+        "DOMESTIC - VERBAL - NEIGHBOR HEARD YELLING",
+        "DOMESTIC/ARGUMENT ONLY",
+        "DISTURBANCE - NEIGHBORS ARGUING OVER FENCE",
+        "DISTURBANCE - LOUD MUSIC (P3)",
+    ],
+)
+def test_a_quarrel_or_disturbance_call_type_is_not_violence(call_type: str) -> None:
+    assert SafetyFlag.VIOLENCE not in nature(call_type).safety_flags

@@ -432,20 +432,34 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
 
     Beside a crime or DV part, a part that names substance use only is context, not the
     call's reason (LABELING.md: "husband drunk, hitting wife"): "DOMESTIC - VERBAL, INTOX
-    PARTY" names no BH call type."""
+    PARTY" names no BH call type.
+
+    A part (or two parts read together) that is a crime code with a safety flag of its own
+    is named too, for its flag: a fight, an assault, a shooting told beside other words
+    ("FIGHT - SUBJ HX MENTAL", "DOMESTIC - PHYSICAL (P1)", "SHOOTING/JO - VICTIM INJ")
+    carries its violence as the code alone does."""
     if not text:
         return []
     call_types = lex.call_types
     found: list[tuple[str, NatureCodeSpec]] = []
     crime = False
-    for part in _PART_SEPARATORS.split(_NEGATED_PART.sub(" ", text)):
-        part = _TRAILING_LEVEL.sub("", part)
+    parts = [
+        _TRAILING_LEVEL.sub("", p) for p in _PART_SEPARATORS.split(_NEGATED_PART.sub(" ", text))
+    ]
+    joined_to = -1
+    for i, part in enumerate(parts):
         words = part.split()
-        if not words:
+        if not words or i == joined_to:
             continue
         resolved = lex.nature.lookup(part)
         if resolved is None and any(ch.isdigit() for ch in words[0]):
             words = words[1:]  # an agency's own number before the type: "390U INTOX"
+        # a danger code named over two parts: "DOMESTIC - PHYSICAL", "10-16 DOMESTIC-BATTERY"
+        joined = lex.nature.lookup(" ".join([*words, parts[i + 1]])) if i + 1 < len(parts) else None
+        if joined is not None and joined[1].crime and joined[1].flags:
+            found.append(joined)
+            crime, joined_to = True, i + 1
+            continue
         # ... unless the code word begins a name: "SLEDDING INJURY - SUICIDE HILL"
         if (
             resolved is None
@@ -461,6 +475,8 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
             found.append(resolved)
         elif resolved is not None and resolved[1].crime:
             crime = True
+            if resolved[1].flags:
+                found.append(resolved)  # "FIGHT - SUBJ HX MENTAL": the fight's violence
     if crime:
         found = [(code, spec) for code, spec in found if not _substance_only(spec)]
     return found

@@ -78,6 +78,12 @@ _TARGET_STOPS = frozenset(
 )
 # A violence word that already names a person as its target ("hit him", "kill them").
 _NAMES_PERSON = re.compile(r"\b(?:him|them|me|us|you|someone|somebody|people)$")
+# A fight told as what happened has no object: "a fistfight in the garage" is not an act
+# on the garage.
+_NO_OBJECT = re.compile(
+    r"(?:fist ?fight(?:ing)?|came to blows|(?:exchanged|trading|traded) punches"
+    r"|(?:threw|throwing) hands)$"
+)
 _OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "you"})
 # What may stand between "and" and a second target: "and then his wife".
 _AND_THEN = frozenset(
@@ -162,7 +168,7 @@ class ViolenceScope:
         a hammer at the shelves", "kicked his truck door"); None when it is a person
         ("shoved his wife", "hit her window": a person named on the way), which settles
         it; "" for anything else."""
-        if _NAMES_PERSON.search(act):
+        if _NAMES_PERSON.search(act) or _NO_OBJECT.search(act):
             return None
         if self.self_words.search(act):
             return SELF  # "she'll stab herself"
