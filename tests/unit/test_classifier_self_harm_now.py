@@ -121,3 +121,16 @@ def test_a_plan_for_later_without_means_or_place_is_not_imminent() -> None:
 def test_figures_of_speech_are_not_imminent() -> None:
     text = "Manager says this double shift is killing me, wants a report on the broken door."
     assert IMMINENT not in flags(text, APP)
+
+
+def test_a_threat_to_overdose_later_is_suicide_risk_without_a_medical_flag_from_the_words() -> None:
+    words_only = replace(load_lexicon(), model=None)
+    later = classifier.classify_call(
+        None, None, "RP says he will OD on his pills tonight", lexicon=words_only
+    )
+    assert later.behavioral_health
+    assert SafetyFlag.MEDICAL not in later.safety_flags
+    now = classifier.classify_call(
+        None, None, "RP says he took an OD of his pills", lexicon=words_only
+    )
+    assert SafetyFlag.MEDICAL in now.safety_flags
