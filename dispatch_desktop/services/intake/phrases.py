@@ -16,6 +16,9 @@ _ALNUM_END = r"(?![a-z0-9])"
 CASE_ALNUM_END = r"(?![A-Za-z0-9])"
 # Only ASCII is folded, so that offsets in the folded text are offsets in the original.
 ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# Where the scope readers (weapon_scope, violence_scope) end a sentence or a clause.
+SENTENCE_END = re.compile(r"[.;!?\n\r]")
+CLAUSE_END = re.compile(r"[.,;!?\n\r]")
 
 
 def normalize_term(text: str) -> str:
@@ -73,3 +76,17 @@ def phrase_pattern(
     if scan:
         return re.compile(f"[^a-z0-9]({trie_regex(terms)}){end}")
     return re.compile(f"(?<![a-z0-9])(?:{trie_regex(terms)}){end}")
+
+
+def start_of(text: str, pos: int, reach: int, ends: re.Pattern[str] = SENTENCE_END) -> int:
+    """Where the sentence (or, with `CLAUSE_END`, the clause) holding `pos` begins, looking
+    back at most `reach` characters."""
+    head = max(0, pos - reach)
+    return max((m.end() for m in ends.finditer(text, head, pos)), default=head)
+
+
+def end_of(text: str, pos: int, reach: int, ends: re.Pattern[str] = SENTENCE_END) -> int:
+    """Where the sentence (or clause) holding `pos` ends, looking on at most `reach`
+    characters."""
+    found = ends.search(text, pos, pos + reach)
+    return found.start() if found else min(len(text), pos + reach)

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dispatch_desktop.services.intake.phrases import phrase_pattern
+from dispatch_desktop.services.intake.phrases import CLAUSE_END, end_of, phrase_pattern, start_of
 
 # The scan's own qualifier for violence against a thing (`classifier._against_a_thing`).
 PROPERTY = "property"
@@ -46,8 +46,6 @@ NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY})
 # How far the target after a violence word is looked for.
 TARGET_WORDS = 4
 _WINDOW_CHARS = 160
-_SENTENCE_END = re.compile(r"[.;!?\n\r]")
-_CLAUSE_END = re.compile(r"[.,;!?\n\r]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'/-]*")
 # Words that end the search for a target: the act reaches no further.
 _TARGET_STOPS = frozenset(
@@ -142,12 +140,8 @@ class ViolenceScope:
         return out
 
     def _around(self, text: str, start: int, end: int) -> str:
-        sentence_start = max(
-            (m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _WINDOW_CHARS), start)),
-            default=max(0, start - _WINDOW_CHARS),
-        )
-        found = _SENTENCE_END.search(text, end, end + _WINDOW_CHARS)
-        sentence_end = found.start() if found else min(len(text), end + _WINDOW_CHARS)
+        sentence_start = start_of(text, start, _WINDOW_CHARS)
+        sentence_end = end_of(text, end, _WINDOW_CHARS)
         before, act, after = text[sentence_start:start], text[start:end], text[end:sentence_end]
         if self.set_on.search(before) or self.set_on.search(after):
             return ""  # "sicced his dog on the neighbour": a person uses the animal
@@ -172,7 +166,7 @@ class ViolenceScope:
             return None
         if self.self_words.search(act):
             return SELF  # "she'll stab herself"
-        clause = _CLAUSE_END.search(after)
+        clause = CLAUSE_END.search(after)
         reach = after[: clause.start() if clause else len(after)]
         words = list(_WORD.finditer(reach))
         if act.endswith("her") and (not words or words[0].group(0) in _TARGET_STOPS):

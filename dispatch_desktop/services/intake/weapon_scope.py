@@ -45,7 +45,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dispatch_desktop.services.intake.phrases import phrase_pattern
+from dispatch_desktop.services.intake.phrases import (
+    CLAUSE_END,
+    SENTENCE_END,
+    end_of,
+    phrase_pattern,
+    start_of,
+)
 
 GONE = "gone"
 LATER = "later"
@@ -73,8 +79,6 @@ _WINDOW_CHARS = 80
 _SAME_WEAPON_CHARS = 200
 _CORRECTION_CHUNK = 8192
 _OVERLAP = 64  # longer than any thing that is no weapon, so none is cut between chunks
-_CLAUSE_END = re.compile(r"[.,;!?\n\r]")
-_SENTENCE_END = re.compile(r"[.;!?\n\r]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'&/-]*")
 # Words that name an owner right after a found weapon: it is on or with someone.
 _OWNER = re.compile(r"\b(?:his|her|their|him|them|[a-z]+'s|[a-z]+s')(?![a-z0-9])")
@@ -283,10 +287,10 @@ class WeaponScope:
         if not self.like_words.fullmatch(text, start, end):
             return False
         window = text[max(0, start - _WINDOW_CHARS) : start]
-        clause = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
+        clause = max((m.end() for m in CLAUSE_END.finditer(window)), default=0)
         return any(
             len(_WORD.findall(window[like.end() :])) <= 1
-            and not _CLAUSE_END.search(window, like.end())
+            and not CLAUSE_END.search(window, like.end())
             and not _LOOKS.search(window, 0, like.start())
             # "hand in his jacket pocket like a gun": something hidden, maybe a gun
             and not self.on_person.search(window, clause, like.start())
@@ -306,7 +310,7 @@ class WeaponScope:
 
     def _reaches(self, gap: str) -> bool:
         """A verb of parting reaches the weapon over a few words of one clause, no verb."""
-        if _CLAUSE_END.search(gap):
+        if CLAUSE_END.search(gap):
             return False
         words = _WORD.findall(gap)
         if len(words) > BEFORE_WORDS:
@@ -344,7 +348,7 @@ class WeaponScope:
                 if _NOT_A_THING.match(text, thing.end(1)):
                     continue
                 head_start = max(0, thing.start(1) - _WINDOW_CHARS)
-                for stop in _SENTENCE_END.finditer(text, head_start, thing.start(1)):
+                for stop in SENTENCE_END.finditer(text, head_start, thing.start(1)):
                     head_start = stop.end()
                 head = text[head_start : thing.start(1)]
                 cue_at = self._cue(head)
@@ -389,27 +393,21 @@ def _definite(text: str, start: int) -> bool:
     return (
         not words
         or words[-1] in ("the", "that", "this")
-        or bool(_CLAUSE_END.search(before, max(0, len(before) - 2)))
+        or bool(CLAUSE_END.search(before, max(0, len(before) - 2)))
     )
 
 
 def _clause_before(text: str, pos: int) -> str:
-    head = max(0, pos - _WINDOW_CHARS)
-    cut = max((m.end() for m in _CLAUSE_END.finditer(text, head, pos)), default=head)
-    return text[cut:pos]
+    return text[start_of(text, pos, _WINDOW_CHARS, CLAUSE_END) : pos]
 
 
 def _clause_rest(text: str, pos: int) -> str:
-    found = _CLAUSE_END.search(text, pos, pos + _WINDOW_CHARS)
-    return text[pos : found.start() if found else pos + _WINDOW_CHARS]
+    return text[pos : end_of(text, pos, _WINDOW_CHARS, CLAUSE_END)]
 
 
 def _sentence_rest(text: str, pos: int) -> str:
-    found = _SENTENCE_END.search(text, pos, pos + 2 * _WINDOW_CHARS)
-    return text[pos : found.start() if found else pos + 2 * _WINDOW_CHARS]
+    return text[pos : end_of(text, pos, 2 * _WINDOW_CHARS)]
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    head = max(0, start - 2 * _WINDOW_CHARS)
-    cut = max((m.end() for m in _SENTENCE_END.finditer(text, head, start)), default=head)
-    return text[cut:start] + text[start:end] + _sentence_rest(text, end)
+    return text[start_of(text, start, 2 * _WINDOW_CHARS) : end_of(text, end, 2 * _WINDOW_CHARS)]
