@@ -471,3 +471,11 @@ def test_a_fight_or_assault_told_beside_other_words_is_violence(call_type: str) 
 )
 def test_a_quarrel_or_disturbance_call_type_is_not_violence(call_type: str) -> None:
     assert SafetyFlag.VIOLENCE not in nature(call_type).safety_flags
+
+
+@BH("call_type", ["23C04A POISONING/FIGHT", "23C06A INGESTION - DOMESTIC PHYSICAL"])
+def test_an_accidental_poisoning_code_keeps_a_fight_named_beside_it(call_type: str) -> None:
+    # The accidental suffix takes back substance use, not a crime part's own violence.
+    result = nature(call_type)
+    assert not result.behavioral_health
+    assert SafetyFlag.VIOLENCE in result.safety_flags

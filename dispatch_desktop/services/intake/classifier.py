@@ -478,12 +478,14 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
             if resolved[1].flags:
                 found.append(resolved)  # "FIGHT - SUBJ HX MENTAL": the fight's violence
     if crime:
-        found = [(code, spec) for code, spec in found if not _substance_only(spec)]
+        found = [(c, s) for c, s in found if not (_names_only_substance_use(s) and not s.flags)]
     return found
 
 
-def _substance_only(spec: NatureCodeSpec) -> bool:
-    return set(spec.categories) <= {Category.SUBSTANCE_USE} and not spec.flags
+def _names_only_substance_use(spec: NatureCodeSpec) -> bool:
+    """A code whose only category is substance use ("INTOX", "OD"); a crime code with no
+    category ("FIGHT") is not one."""
+    return set(spec.categories) == {Category.SUBSTANCE_USE}
 
 
 def _without_leading_code(text: str | None) -> str | None:
@@ -602,7 +604,7 @@ def classify_call(
         shown = nature_text or nature_code
     mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
     if mpds is not None and mpds.ruled_out:
-        named = [(c, s) for c, s in named if not set(s.categories) <= {Category.SUBSTANCE_USE}]
+        named = [(c, s) for c, s in named if not _names_only_substance_use(s)]
     for code, nature_spec in named:
         prior = max(prior, nature_spec.prior)
         nature_categories.update(nature_spec.categories)
@@ -856,7 +858,7 @@ def ruled_out_by(
         return SECURED_RULES_OUT
     if qualifier in WEAPON_NOT_NOW and spec is not None and spec.weapon and spec.weight == 0:
         return _WEAPON_ONLY
-    if qualifier in VIOLENCE_NOT_TOWARD_PEOPLE:
+    if qualifier in NOT_TOWARD_PEOPLE:
         return _VIOLENCE_ONLY
     return frozenset()
 
@@ -865,8 +867,7 @@ SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM}
 # Not now or not at hand: the weapon flag is ruled out, and nothing else.
 WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN, *NOT_AT_HAND})
 # Violence against a thing, an animal, oneself, inside a belief, or in play: not the flag.
-VIOLENCE_NOT_TOWARD_PEOPLE = NOT_TOWARD_PEOPLE
-_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, *VIOLENCE_NOT_TOWARD_PEOPLE, *NOT_AT_HAND})
+_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, *NOT_TOWARD_PEOPLE, *NOT_AT_HAND})
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
 _VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})
 
