@@ -124,13 +124,12 @@ def test_figures_of_speech_are_not_imminent() -> None:
 
 
 def test_a_threat_to_overdose_later_is_suicide_risk_without_a_medical_flag_from_the_words() -> None:
-    words_only = replace(load_lexicon(), model=None)
     later = classifier.classify_call(
-        None, None, "RP says he will OD on his pills tonight", lexicon=words_only
+        None, None, "RP says he will OD on his pills tonight", lexicon=LEXICON_ALONE
     )
     assert later.behavioral_health
     assert SafetyFlag.MEDICAL not in later.safety_flags
     now = classifier.classify_call(
-        None, None, "RP says he took an OD of his pills", lexicon=words_only
+        None, None, "RP says he took an OD of his pills", lexicon=LEXICON_ALONE
     )
     assert SafetyFlag.MEDICAL in now.safety_flags
