@@ -52,7 +52,9 @@ POOLS = [
     "--pool=sealed4a=armed,hotel,outdoors",
     "--pool=sealed4b=highway,sports,utility",
     "--pool=batch10=terse,animals,monitor,weather,airport,holiday,pharmacy,radio,shift,transcript",
-    "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature9,nature10",
+    "--pool=sealed5=eviction,hospice,online,library",
+    "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
+    "nature11",
 ]
 
 baseline = naive_baseline
