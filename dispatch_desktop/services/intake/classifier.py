@@ -39,7 +39,7 @@ from dispatch_desktop.services.intake.lexicon import (
 from dispatch_desktop.services.intake.model import LinearModel
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
 from dispatch_desktop.services.intake.violence_scope import BELIEF, NOT_TOWARD_PEOPLE, PROPERTY
-from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
+from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, NOT_AT_HAND
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.
@@ -506,6 +506,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     before = len(out.hits)
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
+    _place_not_now(scanned, lex, out.hits[before:])
     kept: list[_Hit] = []
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
@@ -536,6 +537,22 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
         read = lex.violence_scope.qualify(folded, [(h.start, h.end) for h in violence])
         for hit, qualifier in zip(violence, read, strict=True):
             hit.qualifier = qualifier
+
+
+_PLACE_AT_HAND = "place_at_hand"
+
+
+def _place_not_now(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
+    """A place of danger ("the bridge", "the roof") named in a text that says the person is
+    at home now is where a plan for later would happen, not a place at hand: qualifier
+    "elsewhere", no flag ("plans to jump off the bridge tomorrow. Son is home now")."""
+    places = [h for h in hits if h.spec.id == _PLACE_AT_HAND and not h.negated and not h.qualifier]
+    if not places:
+        return
+    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    if lex.weapon_scope.home_now.search(folded):
+        for hit in places:
+            hit.qualifier = ELSEWHERE
 
 
 def _plain(hits: list[_Hit], flag: SafetyFlag) -> list[_Hit]:

@@ -128,6 +128,8 @@ class WeaponScopeSpec(_Strict):
     elsewhere_after: list[str] = Field(default_factory=list)
     home_after: list[str] = Field(default_factory=list)
     away: list[str] = Field(default_factory=list)
+    # The person said to be at home now: a bridge or a roof named is a plan for later.
+    home_now: list[str] = Field(default_factory=list)
     correction_cues: list[str] = Field(default_factory=list)
     copula_cues: list[str] = Field(default_factory=list)
     not_weapons: list[str] = Field(default_factory=list)
