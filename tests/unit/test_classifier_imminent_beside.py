@@ -2,8 +2,9 @@
 wording beside a look-alike that must come out the other way: "I'm done" or a note beside a
 weapon, a means or a place; a medicine held or right there; a means to be used on oneself;
 an amount taken that nobody counted; pills eaten by the handful; bleeding at the wrists; an
-injury the person says they gave themself; and a place of danger named on a call that puts
-the person at home now is a plan for later.
+injury the person says they gave themself; a weapon gone from where it was kept, on a
+suicide call; and a place of danger named on a call that puts the person at home now is a
+plan for later.
 
 The danger is read by the lexicon alone (a rule that stops working fails here even if the
 model would have caught the call); the look-alikes are read as the app runs them, lexicon
@@ -78,6 +79,18 @@ PAIRS = [
         "Clerk says a man walked in bleeding from both wrists and sat down by the door.",
         "Clerk says a man walked in with a sprained wrist from a fall and sat down.",
     ),
+    # a weapon gone from where it was kept, on a suicide call; a burglar's haul is not at hand
+    (
+        "Mom says he texted goodbye to his sister. The gun safe is open and his revolver is"
+        " missing.",
+        "Burglary: back window smashed, the gun safe was pried open and two rifles are missing,"
+        " nobody home.",
+    ),
+    (
+        "Wife says he wants to die. He keeps his pistol in a lockbox; the lockbox is open and"
+        " empty.",
+        "Wife says he wants to die. He keeps his pistol in a lockbox; the lockbox is still locked.",
+    ),
     # an injury the person says they gave themself, only beside the injury
     (
         "Officer on view: male bleeding from a gash on his neck says he did it himself.",
@@ -127,3 +140,8 @@ def test_a_place_named_while_the_person_is_at_home_now_is_a_plan_for_later() -> 
         Category.SUICIDE_RISK in classifier.classify_call(None, None, later, lexicon=APP).categories
     )
     assert IMMINENT in flags(there)
+
+
+def test_a_burglars_haul_is_no_weapon_at_hand() -> None:
+    text = "Burglary: back window smashed, the gun safe was pried open and two rifles are missing."
+    assert SafetyFlag.WEAPON not in flags(text, APP)
