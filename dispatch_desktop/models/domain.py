@@ -148,7 +148,8 @@ class EvidenceSpan:
     # "history", "possible", "unknown", "secured" or "property" (violence against a thing),
     # or a weapon not at hand: "gone", "later", "found", "stored", "elsewhere", "corrected",
     # "tool" (services/intake/weapon_scope.py), or violence not toward a person now:
-    # "animal", "self", "belief", "play" (services/intake/violence_scope.py): why a span
+    # "animal", "self", "belief", "play" (services/intake/violence_scope.py), or "taken"
+    # (a weapon gone from where it was kept: at hand only on a suicide call): why a span
     # that is not negated still does not raise a safety flag (or counts for less); "" for
     # a plain current indicator.
     qualifier: str = ""

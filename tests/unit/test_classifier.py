@@ -235,7 +235,13 @@ def test_phrase_families_catch_paraphrases_in_order_and_close_together() -> None
     assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
     fired = {(e.indicator, e.text) for e in result.evidence}
     assert ("place_at_hand", "CLIMBING OVER THE RAIL") in fired
-    assert ("suicidal_statement", "DONE WITH LIFE") in fired
+    # "he is done" is a term of its own (beside a place it is suicide risk), so the whole
+    # statement is the span shown
+    assert ("suicidal_statement", "HE IS DONE WITH LIFE") in fired
+    tired = narrative("PEDESTRIAN ON THE BRIDGE RAIL, SAYS SHE IS TIRED OF LIVING")
+    assert ("suicidal_statement", "TIRED OF LIVING") in {
+        (e.indicator, e.text) for e in tired.evidence
+    }
     roofer = narrative("Man sitting on the roof fixing shingles, says he is tired of the rain")
     assert not roofer.behavioral_health and not roofer.safety_flags
     assert not narrative("she is not done with life, just upset").behavioral_health

@@ -39,7 +39,7 @@ from dispatch_desktop.services.intake.lexicon import (
 from dispatch_desktop.services.intake.model import LinearModel
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
 from dispatch_desktop.services.intake.violence_scope import BELIEF, NOT_TOWARD_PEOPLE, PROPERTY
-from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
+from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, NOT_AT_HAND
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.
@@ -52,6 +52,9 @@ _UNKNOWN = "unknown"
 _HISTORY = "history"
 _POSSIBLE = "possible"
 _SECURED = "secured"
+# A weapon taken from where it was kept ("safe open, handgun missing"): with current suicide
+# risk, the person has it.
+TAKEN = "taken"
 # Words that name a person inside a violence phrase ("hit her", "kicked him").
 _PERSON = re.compile(r"\b(?:her|him|his|them|me|us|someone|somebody|a man|a woman|rp)\b", re.I)
 _QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
@@ -325,6 +328,24 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 for hit in (*previous_weapons, *sentence_weapons):
                     if hit.spec is secured.spec and not hit.negated:
                         hit.qualifier = _SECURED
+        elif kind == "taken_after":
+            segments.reaches_out = True
+            if any(q == _NEGATED for q, _, _ in pre):
+                continue  # "is not missing"
+            # The sentence's own weapon a few words back, or one the sentence before put
+            # away ("keeps it in a lockbox; the lockbox is open and empty"); not a weapon
+            # far back in a sentence that ends "his car is gone".
+            near = (
+                h
+                for h in reversed(sentence_weapons)
+                if _words_between(text, h.end, start) <= scope_words
+            )
+            put_away = (h for h in reversed(previous_weapons) if h.qualifier == _SECURED)
+            taken = next(
+                (h for h in (*near, *put_away) if not h.negated and not h.spec.weight), None
+            )
+            if taken is not None:
+                taken.qualifier = TAKEN
         elif kind == "things_after":
             _against_a_thing(text, clause, start)
         elif kind == "terminator":
@@ -506,6 +527,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     before = len(out.hits)
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
+    _place_not_now(scanned, lex, out.hits[before:])
     kept: list[_Hit] = []
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
@@ -536,6 +558,22 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
         read = lex.violence_scope.qualify(folded, [(h.start, h.end) for h in violence])
         for hit, qualifier in zip(violence, read, strict=True):
             hit.qualifier = qualifier
+
+
+_PLACE_AT_HAND = "place_at_hand"
+
+
+def _place_not_now(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
+    """A place of danger ("the bridge", "the roof") named in a text that says the person is
+    at home now is where a plan for later would happen, not a place at hand: qualifier
+    "elsewhere", no flag ("plans to jump off the bridge tomorrow. Son is home now")."""
+    places = [h for h in hits if h.spec.id == _PLACE_AT_HAND and not h.negated and not h.qualifier]
+    if not places:
+        return
+    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    if lex.weapon_scope.home_now.search(folded):
+        for hit in places:
+            hit.qualifier = ELSEWHERE
 
 
 def _plain(hits: list[_Hit], flag: SafetyFlag) -> list[_Hit]:
@@ -704,6 +742,9 @@ def classify_call(
         if spec.flag_requires is not None and spec.flag_requires not in current_categories:
             continue
         flags.update(spec.flags)
+    if suicide_now and any(h.qualifier == TAKEN for h in scan.hits):
+        # A weapon gone from where it was kept, on a suicide call, is with the person.
+        flags.add(SafetyFlag.WEAPON)
     if SafetyFlag.WEAPON in flags and suicide_now:
         # A suicidal person with a weapon at hand has the means at hand.
         flags.add(SafetyFlag.IMMINENT_SELF_HARM)
@@ -867,7 +908,7 @@ SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM}
 # Not now or not at hand: the weapon flag is ruled out, and nothing else.
 WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN, *NOT_AT_HAND})
 # Violence against a thing, an animal, oneself, inside a belief, or in play: not the flag.
-_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, *NOT_TOWARD_PEOPLE, *NOT_AT_HAND})
+_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, TAKEN, *NOT_TOWARD_PEOPLE, *NOT_AT_HAND})
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
 _VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})
 

@@ -105,6 +105,10 @@ class ModifierSpec(_Strict):
     past_after: list[str] = Field(default_factory=list)
     # Where a weapon named before is, nobody knows: "owns rifles, unk where kept".
     unknown_after: list[str] = Field(default_factory=list)
+    # A weapon taken from where it was kept: "safe is open and empty", "handgun missing"
+    # (reaches back to the nearest weapon in the sentence, or one the sentence before put
+    # away; round six).
+    taken_after: list[str] = Field(default_factory=list)
     # A thing hit or kicked, right after violence or after an article: "punched the wall".
     things_after: list[str] = Field(default_factory=list)
     terminators: list[str]
@@ -128,6 +132,8 @@ class WeaponScopeSpec(_Strict):
     elsewhere_after: list[str] = Field(default_factory=list)
     home_after: list[str] = Field(default_factory=list)
     away: list[str] = Field(default_factory=list)
+    # The person said to be at home now: a bridge or a roof named is a plan for later.
+    home_now: list[str] = Field(default_factory=list)
     correction_cues: list[str] = Field(default_factory=list)
     copula_cues: list[str] = Field(default_factory=list)
     not_weapons: list[str] = Field(default_factory=list)
@@ -354,6 +360,7 @@ Kind = Literal[
     "secured_after",
     "past_after",
     "unknown_after",
+    "taken_after",
     "things_after",
     "terminator",
     "crime_context",
@@ -600,6 +607,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         ("secured_after", mods.secured_after),
         ("past_after", mods.past_after),
         ("unknown_after", mods.unknown_after),
+        ("taken_after", mods.taken_after),
         ("things_after", mods.things_after),
         ("terminator", mods.terminators),
         ("crime_context", mods.crime_context),

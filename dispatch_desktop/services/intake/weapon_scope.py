@@ -139,6 +139,7 @@ class WeaponScope:
     elsewhere_after: re.Pattern[str]
     home_after: re.Pattern[str]
     away: re.Pattern[str]
+    home_now: re.Pattern[str]
     correction_cues: re.Pattern[str]
     copula_cues: re.Pattern[str]
     not_weapons: re.Pattern[str]
