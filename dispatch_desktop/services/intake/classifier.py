@@ -666,7 +666,7 @@ def classify_call(
         if hit.source == "nature" and bh_weight > nature_contributions.get(spec.id, 0.0):
             nature_contributions[spec.id] = bh_weight
         if spec.category is not None:
-            weights = category_weight if spec.category_yields_to is None else yielding_weight
+            weights = yielding_weight if spec.category_yields_to else category_weight
             if weight > weights.get(spec.category, 0.0):
                 weights[spec.category] = weight
             if hit.qualifier in ("", _POSSIBLE) and weight >= scoring.category_min:
@@ -749,9 +749,9 @@ def _yielded(
     out: set[Category] = set()
     for hit in hits:
         spec = hit.spec
-        if hit.negated or spec.category is None or spec.category_yields_to is None:
+        if hit.negated or spec.category is None or not spec.category_yields_to:
             continue
-        if spec.category_yields_to not in given and weights.get(spec.category, 0.0) >= floor:
+        if given.isdisjoint(spec.category_yields_to) and weights.get(spec.category, 0.0) >= floor:
             out.add(spec.category)
     return out
 

@@ -66,10 +66,11 @@ class IndicatorSpec(_Strict):
     flag_requires: Category | None = Field(
         default=None, description="raise the flags only if this category is also current"
     )
-    category_yields_to: Category | None = Field(
-        default=None,
-        description="give the category only if this one is not given too: pills named on a"
-        " suicide call are the means, not substance use",
+    category_yields_to: list[Category] = Field(
+        default_factory=list,
+        description="give the category only if none of these is given too: pills named on a"
+        " suicide call are the means, not substance use; a crisis team or a hold named on a"
+        " suicide call is who responds, not a mental-health sign",
     )
     weight: float = Field(ge=0.0, le=1.0, description="contribution to the BH score")
     weak: bool = Field(default=False, description="damped in a crime or DV context")
@@ -84,6 +85,12 @@ class IndicatorSpec(_Strict):
     case_sensitive_terms: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("terms", "case_sensitive_terms")(_clean_terms)
+
+    @field_validator("category_yields_to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """`category_yields_to: suicide_risk` is the same as a list of one."""
+        return [value] if isinstance(value, str) else value
 
 
 class ModifierSpec(_Strict):

@@ -1,0 +1,76 @@
+"""Which categories a BH call gets (issue #15, round six), each rule on invented wording
+beside a look-alike that must come out the other way.
+
+The rules are about what a word is about, not the word: a responder or clinician named
+(a crisis team sent, a psychiatrist calling) says who handles the call, not which sign the
+person shows, so beside a more specific category it adds no mental health; a hold or a
+unit the person is on says what the person is now, and still does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from dispatch_desktop.models.domain import Category
+from dispatch_desktop.services.intake import classifier
+from dispatch_desktop.services.intake.lexicon import load_lexicon
+
+LEXICON = load_lexicon()  # as the app runs it: lexicon, APCO codes and the shipped model
+RULES_ONLY = replace(LEXICON, model=None)
+
+SR, MH, SU, COG = (
+    Category.SUICIDE_RISK,
+    Category.MENTAL_HEALTH,
+    Category.SUBSTANCE_USE,
+    Category.COGNITIVE,
+)
+
+
+def classify(
+    text: str, nature: str | None = None, *, lexicon: object = RULES_ONLY
+) -> classifier.ClassificationResult:
+    return classifier.classify_call(None, nature, text, lexicon=lexicon)  # type: ignore[arg-type]
+
+
+# (narrative, categories): a responder named beside a more specific sign, and the same
+# responder where it is the only thing that names the kind of call.
+RESPONDERS = [
+    ("Deputy wants the crisis team: the man on the porch says he'll hang himself tonight.", {SR}),
+    ("Deputy wants the crisis team: the man on the porch keeps shouting at empty chairs.", {MH}),
+    ("Her psychiatrist rang: she told him she swallowed the rest of her sleeping pills.", {SR}),
+    ("Her psychiatrist rang: she told him the neighbours pump gas through the vents.", {MH}),
+    ("Asking for a CIT officer, her son with autism ran off and is hiding under the slide.", {COG}),
+    ("Requesting the mobile crisis unit for the man rocking in the bank lobby.", {MH}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RESPONDERS)
+def test_a_responder_named_adds_mental_health_only_when_nothing_more_specific_is(
+    text: str, expected: set[Category]
+) -> None:
+    result = classify(text)
+    assert result.behavioral_health
+    assert set(result.categories) == expected
+
+
+def test_a_call_type_naming_the_psychiatric_protocol_and_a_suicide_is_suicide_risk() -> None:
+    suicidal = classify("", "25-B-3 PSYCH/SUICIDE ATT THREATENING")
+    assert set(suicidal.categories) == {SR}
+    # the protocol's name alone is still a mental-health call type
+    assert set(classify("", "PSYCHIATRIC PROBLEM").categories) == {MH}
+
+
+def test_a_hold_the_person_is_on_stays_mental_health_beside_suicidal_talk() -> None:
+    rules = classify("Patient on a 72 hr hold walked out of the ER, told staff she'll jump.")
+    assert {MH, SR} <= set(rules.categories)
+    app = classify("Pt on a psych hold eloped, says he wants to die.", lexicon=LEXICON)
+    assert {MH, SR} <= set(app.categories)
+
+
+def test_a_state_hold_number_needs_a_hold_word() -> None:
+    place = classify("Man asleep on a bench in section 12 of the cemetery, wants him moved along.")
+    assert not place.behavioral_health
+    hold = classify("Section 12 papers signed by the doctor, transport needed to the hospital.")
+    assert hold.behavioral_health and set(hold.categories) == {MH}
