@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from dispatch_desktop.models.domain import Category
+from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.lexicon import load_lexicon
 
@@ -39,7 +39,7 @@ def classify(
 RESPONDERS = [
     ("Deputy wants the crisis team: the man on the porch says he'll hang himself tonight.", {SR}),
     ("Deputy wants the crisis team: the man on the porch keeps shouting at empty chairs.", {MH}),
-    ("Her psychiatrist rang: she told him she swallowed the rest of her sleeping pills.", {SR}),
+    ("Her psychiatrist rang: she told him she wants to die tonight.", {SR}),
     ("Her psychiatrist rang: she told him the neighbours pump gas through the vents.", {MH}),
     ("Asking for a CIT officer, her son with autism ran off and is hiding under the slide.", {COG}),
     ("Requesting the mobile crisis unit for the man rocking in the bank lobby.", {MH}),
@@ -74,3 +74,72 @@ def test_a_state_hold_number_needs_a_hold_word() -> None:
     assert not place.behavioral_health
     hold = classify("Section 12 papers signed by the doctor, transport needed to the hospital.")
     assert hold.behavioral_health and set(hold.categories) == {MH}
+
+
+# (typed without apostrophes, as texts and chats are; a look-alike with the same letters)
+BARE_CONTRACTIONS = [
+    ("txt from her: i dont want to be alive anymore, sorry mom", True),
+    ("txt from her: i dont want to be at work anymore, so bored", False),
+    ("he says he doesnt want to be alive since the divorce", True),
+    ("he says he doesnt want to be alone since the divorce", False),
+]
+
+
+@pytest.mark.parametrize(("text", "bh"), BARE_CONTRACTIONS)
+def test_a_contraction_typed_without_its_apostrophe_reads_as_with_it(text: str, bh: bool) -> None:
+    assert classify(text).behavioral_health is bh
+    assert classify(text, lexicon=LEXICON).behavioral_health is bh
+
+
+def test_a_typographic_apostrophe_is_the_plain_one() -> None:
+    result = classify("She wrote: I don’t want to be alive anymore.")
+    assert result.behavioral_health and SR in result.categories
+    assert "don’t want to be alive" in {span.text for span in result.evidence}
+
+
+def test_a_word_that_means_something_else_without_its_apostrophe_is_left_alone() -> None:
+    # "od'd" without its apostrophe is "odd"; "she'll" is "shell"
+    assert not classify(
+        "An odd noise from the shell of the old mill, caller wants it checked"
+    ).behavioral_health
+    # the caller not knowing a car is not dementia, with or without the apostrophe
+    for typed in ("doesnt", "doesn't"):
+        assert not classify(
+            f"Van idling on the cul-de-sac two hours, RP {typed} recognize it"
+        ).behavioral_health
+    assert (
+        COG in classify("Husband confused tonight, he doesnt recognize his own daughter").categories
+    )
+
+
+def test_a_threat_typed_without_its_apostrophe_keeps_its_violence() -> None:
+    # a family's cue keeps its apostrophe, so "im going to" does not hide "going to hurt you"
+    result = classify("ex keeps texting 'im going to hurt you when you get off work tonight'")
+    assert SafetyFlag.VIOLENCE in result.safety_flags
+
+
+# (an amount swallowed now, the same words as a plan or a past act)
+OVERDOSE_NOW = [
+    ("Neighbour says the man next door swallowed twenty of his heart tablets an hour ago.", True),
+    (
+        "Neighbour says the man next door will swallow all his heart tablets tonight, he's done.",
+        False,
+    ),
+    ("Her friend says she took all of them, the whole packet, and is lying on the sofa.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "overdose"), OVERDOSE_NOW)
+def test_an_amount_swallowed_now_is_an_overdose_as_well_as_an_attempt(
+    text: str, overdose: bool
+) -> None:
+    result = classify(text)
+    assert result.behavioral_health and SR in result.categories
+    assert (SU in result.categories) is overdose
+
+
+def test_an_amount_swallowed_in_the_past_is_no_overdose_now() -> None:
+    result = classify(
+        "Hx: he swallowed twenty of his pills last year. Tonight says he wants to die."
+    )
+    assert SR in result.categories and SU not in result.categories

@@ -671,6 +671,10 @@ def classify_call(
                 weights[spec.category] = weight
             if hit.qualifier in ("", _POSSIBLE) and weight >= scoring.category_min:
                 current_categories.add(spec.category)
+        also = spec.also_category
+        if also is not None and hit.qualifier in ("", _POSSIBLE):
+            # an act told as done now ("took 30 of her pills"), never a plan or a history
+            category_weight[also] = max(weight, category_weight.get(also, 0.0))
     if known_plan:
         contributions["known_crisis_plan"] = scoring.known_plan_weight
         reasons.append("a person on this call has a crisis plan")
