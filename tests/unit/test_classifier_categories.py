@@ -143,3 +143,26 @@ def test_an_amount_swallowed_in_the_past_is_no_overdose_now() -> None:
         "Hx: he swallowed twenty of his pills last year. Tonight says he wants to die."
     )
     assert SR in result.categories and SU not in result.categories
+
+
+# (one's own end told as others' relief or as one's presence ending; an errand or a plan
+# told in the same words)
+FAREWELLS = [
+    ("Texted his brother: you won't have to worry about me after tonight.", True),
+    ("Texted his brother: you won't have to pick me up after practice tonight.", False),
+    ("Voicemail from her: honestly i dont think ill be around much longer. love you.", True),
+    ("Voicemail from her: honestly i dont think ill be around for dinner. love you.", False),
+    (
+        "Neighbour says the old man told her he won't be alive by the weekend, gave her his dog.",
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "suicidal"), FAREWELLS)
+def test_ones_own_end_told_as_others_relief_or_absence_is_suicide_risk(
+    text: str, suicidal: bool
+) -> None:
+    result = classify(text)
+    assert result.behavioral_health is suicidal
+    assert (SR in result.categories) is suicidal
