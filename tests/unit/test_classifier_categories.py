@@ -166,3 +166,53 @@ def test_ones_own_end_told_as_others_relief_or_absence_is_suicide_risk(
     result = classify(text)
     assert result.behavioral_health is suicidal
     assert (SR in result.categories) is suicidal
+
+
+# (high as the person's state now; high as a place or a risk)
+HIGH_NOW = [
+    ("Sister says he's high right now, stumbling into the walls, knocked over the lamp.", True),
+    (
+        "Sister says he's high up on the ladder, stumbling on the rungs, knocked over the lamp.",
+        False,
+    ),
+    (
+        "Caseworker says he's high risk for falls, stumbling into the walls, knocked over a lamp.",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "substance"), HIGH_NOW)
+def test_high_said_of_a_person_is_substance_use(text: str, substance: bool) -> None:
+    result = classify(text)
+    assert result.behavioral_health is substance
+    assert (SU in result.categories) is substance
+
+
+# (the dead told as present and acting now; grief told as the living person's act, a death
+# found, and a dead person's relative)
+DEAD_PRESENT = [
+    ("Aide says the patient insists her late husband is standing by the window every night.", True),
+    (
+        "Grandpa says his dead wife calls him on the landline each evening, he sounds frightened.",
+        True,
+    ),
+    (
+        "Widow talks to her late husband at the grave each morning; groundskeeper says she's ok.",
+        False,
+    ),
+    ("Caller found her dead husband in his recliner, cold to the touch.", False),
+    ("Funeral home: the deceased's nephew is standing in the lobby yelling about the bill.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "unreal"), DEAD_PRESENT)
+def test_the_dead_told_as_present_now_is_a_hallucination(text: str, unreal: bool) -> None:
+    result = classify(text)
+    assert result.behavioral_health is unreal
+    assert (MH in result.categories) is unreal
+
+
+def test_a_cue_for_the_dead_does_not_hide_a_place_at_hand() -> None:
+    result = classify("Man standing in lanes of the interstate yelling 'let them hit me'.")
+    assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
