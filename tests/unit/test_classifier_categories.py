@@ -159,15 +159,6 @@ FAREWELLS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "suicidal"), FAREWELLS)
-def test_ones_own_end_told_as_others_relief_or_absence_is_suicide_risk(
-    text: str, suicidal: bool
-) -> None:
-    result = classify(text)
-    assert result.behavioral_health is suicidal
-    assert (SR in result.categories) is suicidal
-
-
 # (high as the person's state now; high as a place or a risk)
 HIGH_NOW = [
     ("Sister says he's high right now, stumbling into the walls, knocked over the lamp.", True),
@@ -180,13 +171,6 @@ HIGH_NOW = [
         False,
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "substance"), HIGH_NOW)
-def test_high_said_of_a_person_is_substance_use(text: str, substance: bool) -> None:
-    result = classify(text)
-    assert result.behavioral_health is substance
-    assert (SU in result.categories) is substance
 
 
 # (the dead told as present and acting now; grief told as the living person's act, a death
@@ -206,11 +190,20 @@ DEAD_PRESENT = [
 ]
 
 
-@pytest.mark.parametrize(("text", "unreal"), DEAD_PRESENT)
-def test_the_dead_told_as_present_now_is_a_hallucination(text: str, unreal: bool) -> None:
+# Each sign, beside its look-alikes: a farewell (suicide risk), high as a state (substance
+# use), the dead present (mental health).
+SIGNS = [
+    *((text, SR, found) for text, found in FAREWELLS),
+    *((text, SU, found) for text, found in HIGH_NOW),
+    *((text, MH, found) for text, found in DEAD_PRESENT),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "found"), SIGNS)
+def test_a_sign_is_read_by_what_it_is_about(text: str, category: Category, found: bool) -> None:
     result = classify(text)
-    assert result.behavioral_health is unreal
-    assert (MH in result.categories) is unreal
+    assert result.behavioral_health is found
+    assert (category in result.categories) is found
 
 
 def test_a_cue_for_the_dead_does_not_hide_a_place_at_hand() -> None:
