@@ -704,11 +704,15 @@ def classify_call(
         if hit.source == "nature" and bh_weight > nature_contributions.get(spec.id, 0.0):
             nature_contributions[spec.id] = bh_weight
         if spec.category is not None:
-            weights = category_weight if spec.category_yields_to is None else yielding_weight
+            weights = yielding_weight if spec.category_yields_to else category_weight
             if weight > weights.get(spec.category, 0.0):
                 weights[spec.category] = weight
             if hit.qualifier in ("", _POSSIBLE) and weight >= scoring.category_min:
                 current_categories.add(spec.category)
+        also = spec.also_category
+        if also is not None and hit.qualifier in ("", _POSSIBLE):
+            # an act told as done now ("took 30 of her pills"), never a plan or a history
+            category_weight[also] = max(weight, category_weight.get(also, 0.0))
     if known_plan:
         contributions["known_crisis_plan"] = scoring.known_plan_weight
         reasons.append("a person on this call has a crisis plan")
@@ -790,9 +794,9 @@ def _yielded(
     out: set[Category] = set()
     for hit in hits:
         spec = hit.spec
-        if hit.negated or spec.category is None or spec.category_yields_to is None:
+        if hit.negated or spec.category is None or not spec.category_yields_to:
             continue
-        if spec.category_yields_to not in given and weights.get(spec.category, 0.0) >= floor:
+        if given.isdisjoint(spec.category_yields_to) and weights.get(spec.category, 0.0) >= floor:
             out.add(spec.category)
     return out
 

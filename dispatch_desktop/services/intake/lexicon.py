@@ -66,10 +66,16 @@ class IndicatorSpec(_Strict):
     flag_requires: Category | None = Field(
         default=None, description="raise the flags only if this category is also current"
     )
-    category_yields_to: Category | None = Field(
+    category_yields_to: list[Category] = Field(
+        default_factory=list,
+        description="give the category only if none of these is given too: pills named on a"
+        " suicide call are the means, not substance use; a crisis team or a hold named on a"
+        " suicide call is who responds, not a mental-health sign",
+    )
+    also_category: Category | None = Field(
         default=None,
-        description="give the category only if this one is not given too: pills named on a"
-        " suicide call are the means, not substance use",
+        description="a second category the act is, when it is current: the whole of a"
+        " means swallowed now is a suicide attempt and an overdose",
     )
     weight: float = Field(ge=0.0, le=1.0, description="contribution to the BH score")
     weak: bool = Field(default=False, description="damped in a crime or DV context")
@@ -84,6 +90,12 @@ class IndicatorSpec(_Strict):
     case_sensitive_terms: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("terms", "case_sensitive_terms")(_clean_terms)
+
+    @field_validator("category_yields_to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """`category_yields_to: suicide_risk` is the same as a list of one."""
+        return [value] if isinstance(value, str) else value
 
 
 class ModifierSpec(_Strict):
@@ -579,19 +591,40 @@ def _boundary_pattern(terms: Iterable[str], case_terms: Iterable[str]) -> re.Pat
     return re.compile(f"[{chars}]" + "".join(sorted(guards)))
 
 
+# A contraction that stays a contraction with its apostrophe left out ("dont", "im",
+# "theyre"): texts, chats and hurried notes drop it. A single word that becomes another
+# word ("she'll" / "shell", "od'd" / "odd", "it's" / "its") keeps its apostrophe; inside a
+# longer phrase the words around it settle which is meant ("ill kill myself"). A family's
+# cue keeps its apostrophe: its shorter form ("going to" for "i'm going to") is a cue too,
+# and a longer cue would hide the terms that begin inside it ("im going to hurt you").
+_UNAMBIGUOUS_CONTRACTION = re.compile(r"n't$|'(?:m|re|ve)$")
+
+
+def without_apostrophes(key: str) -> str | None:
+    """The same phrase as typed without its apostrophes, if that is still the phrase."""
+    if "'" not in key or (" " not in key and not _UNAMBIGUOUS_CONTRACTION.search(key)):
+        return None
+    return key.replace("'", "")
+
+
 def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon:
     entries: dict[str, Entry] = {}
     case_entries: dict[str, Entry] = {}
     wild: dict[str, Entry] = {}
+    bare_added: dict[str, Entry] = {}
 
     def add(term: str, entry: Entry) -> None:
         key = normalize_term(term)
         if key.endswith("*"):
             wild[key[:-1]] = entry
-        else:
-            # The first definition wins so that, e.g., a figure of speech listed in
-            # `ignore` is never overridden by a later indicator with the same words.
-            entries.setdefault(key, entry)
+            return
+        # The first definition wins so that, e.g., a figure of speech listed in
+        # `ignore` is never overridden by a later indicator with the same words; a phrase
+        # listed as typed without its apostrophe is its own definition.
+        entries.setdefault(key, entry)
+        bare = without_apostrophes(key)
+        if bare is not None:
+            bare_added.setdefault(bare, entry)
 
     mods = lex.modifiers
     for kind, terms in (
@@ -620,6 +653,8 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             add(term, entry)
         for term in ind.case_sensitive_terms:
             case_entries[term] = entry
+    for bare, entry in bare_added.items():
+        entries.setdefault(bare, entry)
     by_id = {ind.id: ind for ind in lex.indicators}
     cues: dict[str, list[tuple[int, bool, IndicatorSpec, int]]] = {}
     for i, fam in enumerate(lex.families):

@@ -14,8 +14,9 @@ from typing import Any
 _SEP = r"[\s\-]+"
 _ALNUM_END = r"(?![a-z0-9])"
 CASE_ALNUM_END = r"(?![A-Za-z0-9])"
-# Only ASCII is folded, so that offsets in the folded text are offsets in the original.
-ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# Only ASCII is folded, so that offsets in the folded text are offsets in the original;
+# a typographic apostrophe (phones and word processors write "don’t") is the plain one.
+ASCII_LOWER = str.maketrans(string.ascii_uppercase + "\u2019\u2018", string.ascii_lowercase + "''")
 # Where the scope readers (weapon_scope, violence_scope) end a sentence or a clause.
 SENTENCE_END = re.compile(r"[.;!?\n\r]")
 CLAUSE_END = re.compile(r"[.,;!?\n\r]")
