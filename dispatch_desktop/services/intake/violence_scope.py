@@ -46,7 +46,8 @@ NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY})
 # How far the target after a violence word is looked for.
 TARGET_WORDS = 4
 _WINDOW_CHARS = 160
-_WORD = re.compile(r"[a-z0-9][a-z0-9'/-]*")
+# A word, without a closing quote glued to it ("kill that dog' at her beagle").
+_WORD = re.compile(r"[a-z0-9](?:[a-z0-9'/-]*[a-z0-9])?")
 # Words that end the search for a target: the act reaches no further.
 _TARGET_STOPS = frozenset(
     {
@@ -92,6 +93,16 @@ _AND_THEN = frozenset(
 _NAMED_ON_THE_WAY = frozenset({"her", "their", "your", "my", "our"})
 # A particle right after the act: "kicking in the door", "knocked down the fence".
 _PARTICLES = frozenset({"in", "down", "out", "over", "through"})
+# A preposition after the act that leads to its target: "kicking on the door".
+_AT_A_THING = frozenset({"on", "at", "against"})
+# An act that may share the first act's target: "kicking and dragging a dog".
+_ACT_FORM = re.compile(r"(?:ing|ed)$")
+# Addressed at something, right after the words said: "'I'm gonna kill you' at the TV".
+_SAID_AT = re.compile(r"[^a-z0-9]*\s*at\s+(?:(?:the|a|an|his|her|their|that|this|my)\s+)?")
+# A body struck against a thing or in a fall ("hit his mouth on the table").
+_STRUCK = re.compile(r"(?:hit|hits|hitting|struck|bumped|bumping)\b")
+_STRUCK_ON = frozenset({"on", "against", "off", "into"})
+_OWNERS = frozenset({"his", "her", "my", "their", "own"})
 # What may stand before an animal that opens its clause ("their dog", "neighbor's dog").
 _MODIFIER = re.compile(
     r"a|an|the|his|her|their|its|my|our|your|this|that|one|two|three|\d+|large|small|big"
@@ -110,6 +121,8 @@ class ViolenceScope:
     animal_compounds: re.Pattern[str]
     people: re.Pattern[str]
     self_words: re.Pattern[str]
+    body_parts: re.Pattern[str]
+    falls: re.Pattern[str]
     set_on: re.Pattern[str]
     scheme_before: re.Pattern[str]
     belief_cues: re.Pattern[str]
@@ -145,7 +158,9 @@ class ViolenceScope:
         before, act, after = text[sentence_start:start], text[start:end], text[end:sentence_end]
         if self.set_on.search(before) or self.set_on.search(after):
             return ""  # "sicced his dog on the neighbour": a person uses the animal
-        target = self._target(act, after)
+        if self._said_to_a_thing(act, after):
+            return PROPERTY
+        target = self._target(act, after, before)
         if target:
             return target
         if self._animal_acts(before, after):
@@ -156,7 +171,7 @@ class ViolenceScope:
             return PLAY
         return ""
 
-    def _target(self, act: str, after: str) -> str | None:
+    def _target(self, act: str, after: str, before: str = "") -> str | None:
         """SELF, ANIMAL or PROPERTY when the first thing the act reaches, a few words on
         in its clause, is the speaker, an animal or a thing ("beating his dog", "swinging
         a hammer at the shelves", "kicked his truck door"); None when it is a person
@@ -187,8 +202,16 @@ class ViolenceScope:
             ):
                 owned = True
                 continue
-            if i == 0 and word in _PARTICLES:
-                continue  # "kicking in the door"
+            if i == 0 and (word in _PARTICLES or (word in _AT_A_THING and "fight" not in act)):
+                continue  # "kicking in the door", "kicking on the door" (not "fighting on")
+            if (
+                i < 2
+                and _ACT_FORM.search(following if i == 0 else word)
+                and (words[0].group(0) == "and")
+            ):
+                continue  # "kicking and dragging a dog": one target for both acts
+            if self.body_parts.fullmatch(word) and self._own_body(act, before, words, i):
+                return SELF
             if word in _TARGET_STOPS:
                 return ""
             thing = self.things.match(reach, match.start())
@@ -215,6 +238,26 @@ class ViolenceScope:
                     return None
             return found
         return ""
+
+    def _said_to_a_thing(self, act: str, after: str) -> bool:
+        """Words addressed to someone ("I'm gonna kill you") shouted at a thing: "at the
+        screen", "at the vending machine" (a game, a TV, a machine)."""
+        if not act.endswith("you"):
+            return False
+        said_at = _SAID_AT.match(after)
+        return said_at is not None and self.things.match(after, said_at.end()) is not None
+
+    def _own_body(self, act: str, before: str, words: list[re.Match[str]], i: int) -> bool:
+        """The act meets the actor's own body: "hitting his own chest", or a body part
+        struck on a thing ("hit his mouth on the table") or in a fall ("fell and hit her
+        hip"). "Hit her in the face" names the person first and is read before this."""
+        previous = words[i - 1].group(0) if i else _WORD.findall(act)[-1]
+        if previous == "own":
+            return True
+        if not _STRUCK.match(act) or previous not in _OWNERS:
+            return False
+        following = words[i + 1].group(0) if i + 1 < len(words) else ""
+        return following in _STRUCK_ON or self.falls.search(before) is not None
 
     def _animal_acts(self, before: str, after: str) -> bool:
         """An animal does it: "attacked by two dogs", or an animal opens one of the last
