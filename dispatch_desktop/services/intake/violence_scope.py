@@ -76,7 +76,10 @@ _TARGET_STOPS = frozenset(
     }
 )
 # A violence word that already names a person as its target ("hit him", "kill them").
-_NAMES_PERSON = re.compile(r"\b(?:him|them|me|us|you|someone|somebody|people)$")
+_NAMES_PERSON = re.compile(
+    r"\b(?:him|them|me|us|you|someone|somebody|people|anyone|anybody|everyone|everybody"
+    r"|whoever)$"
+)
 # A fight told as what happened has no object: "a fistfight in the garage" is not an act
 # on the garage.
 _NO_OBJECT = re.compile(
@@ -245,7 +248,11 @@ class ViolenceScope:
         if not act.endswith("you"):
             return False
         said_at = _SAID_AT.match(after)
-        return said_at is not None and self.things.match(after, said_at.end()) is not None
+        if said_at is None:
+            return False
+        # the thing, or a thing named by up to two words before it ("the claw machine")
+        words = itertools.islice(_WORD.finditer(after, said_at.end()), 3)
+        return any(self.things.match(after, word.start()) for word in words)
 
     def _own_body(self, act: str, before: str, words: list[re.Match[str]], i: int) -> bool:
         """The act meets the actor's own body: "hitting his own chest", or a body part

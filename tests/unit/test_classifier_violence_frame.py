@@ -1,0 +1,123 @@
+"""Who does what to whom, and whether it holds now (issue #15, LABELING.md: violence
+against other people in progress, just happened or threatened now; not toward oneself,
+not property only, not a figure of speech). Round six's rules, each on invented wording
+beside a look-alike that must come out the other way:
+
+- words meant for a person, shouted at a screen, a game or a machine, are not a threat;
+- a blow that meets the actor's own body (a fall, a body part struck on a thing, "his own
+  head") is not violence toward others;
+- two acts share one target ("kicking and dragging the goat");
+- a blow at a door or a wall through "on" / "at" is property damage;
+- a delusion of being hunted ("convinced agents were sent to kill her") is a belief;
+- a threat of a blow aimed at a body ("I'll snap your neck", "will shoot anyone who
+  comes in") is violence, told after "I'm going to" as well; hurt in the passive
+  ("someone will get hurt") names no one who hurts.
+
+The violent side is read by the lexicon alone (the shipped model, trained on the corpus,
+raises many of these by itself, so only the lexicon shows the rule); the side without the
+flag is read as the app runs it too, lexicon and model, so the model may not put back a
+flag the rule takes away."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
+from dispatch_desktop.services.intake import classifier
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
+
+APP = load_lexicon()
+LEXICON = dataclasses.replace(APP, model=None)
+VIOLENCE = SafetyFlag.VIOLENCE
+
+
+def classify(text: str, lexicon: CompiledLexicon = LEXICON) -> ClassificationResult:
+    return classifier.classify_call(None, None, text, lexicon=lexicon)
+
+
+# (not violence toward a person now, its look-alike that is)
+NOT_TOWARD_PEOPLE = [
+    # said to a thing
+    (
+        "Downstairs tenant says the man above keeps howling 'I'm gonna kill you' at the TV "
+        "during the hockey game.",
+        "Downstairs tenant says the man above keeps howling 'I'm gonna kill you' at his "
+        "brother during the hockey game.",
+    ),
+    (
+        "Arcade attendant: teen screaming 'I will end you' at the claw machine, no one near.",
+        "Arcade attendant: teen screaming 'I will end you' at the attendant, no one else near.",
+    ),
+    # the actor's own body
+    (
+        "Grocer says an older shopper slipped by the melons and hit her elbow, sore but up.",
+        "Grocer says an older shopper slipped by the melons and he hit her, she is sore.",
+    ),
+    (
+        "Lifeguard: a swimmer hit his chin on the diving board, small cut, talking.",
+        "Lifeguard: a swimmer punched the diving coach, small cut on the coach, talking.",
+    ),
+    (
+        "Neighbor on the stoop punching his own thighs with his fists and sobbing.",
+        "Neighbor on the stoop punching his roommate with his fists and sobbing.",
+    ),
+    # two acts, one target
+    (
+        "Farmhand saw the renter kicking and dragging the goat by its collar.",
+        "Farmhand saw the renter kicking and dragging his nephew by the collar.",
+    ),
+    # a blow at a door through a preposition
+    (
+        "Tenant says her ex is pounding and kicking on the storm door, yelling her name.",
+        "Tenant says her ex is pounding and kicking her on the storm door steps.",
+    ),
+    # a belief of being hunted, on a mental-health call
+    (
+        "Mom says her son is hearing voices and paranoid, convinced agents were sent to kill "
+        "him, hiding in the laundry room.",
+        "Mom says her son's cousin was sent to kill him by a gang, the cousin is in the "
+        "driveway with a bat.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("not_violent", "violent"), NOT_TOWARD_PEOPLE)
+def test_violence_words_not_toward_a_person_now_do_not_flag(not_violent: str, violent: str) -> None:
+    assert VIOLENCE not in classify(not_violent).safety_flags
+    assert VIOLENCE not in classify(not_violent, APP).safety_flags
+    assert VIOLENCE in classify(violent).safety_flags
+
+
+# (a threat of harm to a person now, its look-alike that is not)
+THREATS = [
+    (
+        "Barista says a regular texted her 'I'll snap his neck' about her husband, he's outside.",
+        "Barista says a regular texted her 'I'll snap his photo' about her husband, he's outside.",
+    ),
+    (
+        "Motel clerk: man in 12 has a crowbar and will stab anyone who opens the door.",
+        "Motel clerk: man in 12 has a crowbar and will help anyone who opens the door.",
+    ),
+    (
+        "Usher found a program with 'I'm going to shoot the whole choir' scrawled on it.",
+        "Usher found a program with 'I'm going to sing with the whole choir' on it.",
+    ),
+    (
+        "Coach says a parent yelled he'll cave in the ref's skull after the game, still here.",
+        "Coach says a parent worried someone will get hurt on the wet bleachers.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("threat", "not_a_threat"), THREATS)
+def test_a_threat_of_a_blow_at_a_person_flags(threat: str, not_a_threat: str) -> None:
+    assert VIOLENCE in classify(threat).safety_flags
+    assert VIOLENCE not in classify(not_a_threat).safety_flags
+
+
+def test_the_evidence_says_why_a_violence_word_does_not_flag() -> None:
+    result = classify("He was screaming 'I'll kill you' at the vending machine.")
+    assert VIOLENCE not in result.safety_flags
+    assert any(e.indicator == "violence" and e.qualifier == "property" for e in result.evidence)
