@@ -4,8 +4,10 @@ not property only, not a figure of speech). Round six's rules, each on invented 
 beside a look-alike that must come out the other way:
 
 - words meant for a person, shouted at a screen, a game or a machine, are not a threat;
-- a blow that meets the actor's own body (a fall, a body part struck on a thing, "his own
-  head") is not violence toward others;
+- a blow that meets the actor's own body (a fall or a seizure, a body part struck on a
+  thing, "his own head") is not violence toward others;
+- an animal, a bug too, is not a person; choking on food and a quarrel "about" something
+  hurt no one;
 - two acts share one target ("kicking and dragging the goat");
 - a blow at a door or a wall through "on" / "at" is property damage;
 - a delusion of being hunted ("convinced agents were sent to kill her") is a belief;
@@ -62,6 +64,24 @@ NOT_TOWARD_PEOPLE = [
     (
         "Neighbor on the stoop punching his own thighs with his fists and sobbing.",
         "Neighbor on the stoop punching his roommate with his fists and sobbing.",
+    ),
+    (
+        "Gym desk: member had a seizure on the treadmill and bit his tongue, now groggy.",
+        "Gym desk: member had a seizure on the treadmill and a man bit him, now groggy.",
+    ),
+    # an animal, however small
+    (
+        "Man at the bus stop swatting and punching at spiders on his coat that nobody sees.",
+        "Man at the bus stop swatting and punching at riders by his coat, nobody can stop him.",
+    ),
+    # something swallowed, a quarrel about something
+    (
+        "Diner cook says a customer choked on a chicken bone, coughing it up now.",
+        "Diner cook says a customer choked the waitress over the bill, still at the counter.",
+    ),
+    (
+        "Mom says she and her teen are fighting about his curfew, nobody is hurt, wants advice.",
+        "Mom says her teen and his cousin are fighting in the yard, one is on the ground.",
     ),
     # two acts, one target
     (

@@ -102,8 +102,8 @@ _AT_A_THING = frozenset({"on", "at", "against"})
 _ACT_FORM = re.compile(r"(?:ing|ed)$")
 # Addressed at something, right after the words said: "'I'm gonna kill you' at the TV".
 _SAID_AT = re.compile(r"[^a-z0-9]*\s*at\s+(?:(?:the|a|an|his|her|their|that|this|my)\s+)?")
-# A body struck against a thing or in a fall ("hit his mouth on the table").
-_STRUCK = re.compile(r"(?:hit|hits|hitting|struck|bumped|bumping)\b")
+# A body struck against a thing or in a fall or a seizure ("hit his mouth on the table").
+_STRUCK = re.compile(r"(?:hit|hits|hitting|struck|bumped|bumping|bit|bites|biting)\b")
 _STRUCK_ON = frozenset({"on", "against", "off", "into"})
 _OWNERS = frozenset({"his", "her", "my", "their", "own"})
 # What may stand before an animal that opens its clause ("their dog", "neighbor's dog").
@@ -256,8 +256,9 @@ class ViolenceScope:
 
     def _own_body(self, act: str, before: str, words: list[re.Match[str]], i: int) -> bool:
         """The act meets the actor's own body: "hitting his own chest", or a body part
-        struck on a thing ("hit his mouth on the table") or in a fall ("fell and hit her
-        hip"). "Hit her in the face" names the person first and is read before this."""
+        struck on a thing ("hit his mouth on the table") or in a fall or a seizure ("fell
+        and hit her hip", "a seizure, bit her tongue"). "Hit her in the face" names the person
+        first and is read before this."""
         previous = words[i - 1].group(0) if i else _WORD.findall(act)[-1]
         if previous == "own":
             return True
