@@ -12,8 +12,10 @@ beside a look-alike that must come out the other way:
 - a blow at a door or a wall through "on" / "at" is property damage;
 - a delusion of being hunted ("convinced agents were sent to kill her") is a belief;
 - a threat of a blow aimed at a body ("I'll snap your neck", "will shoot anyone who
-  comes in") is violence, told after "I'm going to" as well; hurt in the passive
-  ("someone will get hurt") names no one who hurts.
+  comes in", "threatening to punch the attendant") is violence, told after "I'm going to"
+  as well; hurt in the passive ("someone will get hurt") names no one who hurts;
+- a thing held out at someone ("waving the knife at customers", "jabbing a pencil at
+  her") is violence; a gesture ("waving his arms at", "waved at") is not.
 
 The violent side is read by the lexicon alone (the shipped model, trained on the corpus,
 raises many of these by itself, so only the lexicon shows the rule); the side without the
@@ -123,6 +125,20 @@ THREATS = [
     (
         "Usher found a program with 'I'm going to shoot the whole choir' scrawled on it.",
         "Usher found a program with 'I'm going to sing with the whole choir' on it.",
+    ),
+    # a thing held out at someone
+    (
+        "Deli owner says a man is waving the bread knife at customers by the register.",
+        "Deli owner says a man is waving his arms at customers by the register, singing.",
+    ),
+    (
+        "Group home aide: resident jabbing a pencil at the aide's face, aide backing away.",
+        "Group home aide: resident waved at the aide from the porch and went back inside.",
+    ),
+    # the blow threatened, "to" between
+    (
+        "Car wash manager: customer threatening to punch the attendant over a scratch.",
+        "Car wash manager: customer threatening to sue the attendant over a scratch.",
     ),
     (
         "Coach says a parent yelled he'll cave in the ref's skull after the game, still here.",
