@@ -14,6 +14,7 @@ beside a look-alike that must come out the other way:
 - a threat of a blow aimed at a body ("I'll snap your neck", "will shoot anyone who
   comes in", "threatening to punch the attendant") is violence, told after "I'm going to"
   as well; hurt in the passive ("someone will get hurt") names no one who hurts;
+- a robbery by a weapon held on the person robbed ("robbed at knifepoint") is violence;
 - a thing held out at someone ("waving the knife at customers", "jabbing a pencil at
   her") is violence; a gesture ("waving his arms at", "waved at") is not.
 
@@ -139,6 +140,15 @@ THREATS = [
     (
         "Car wash manager: customer threatening to punch the attendant over a scratch.",
         "Car wash manager: customer threatening to sue the attendant over a scratch.",
+    ),
+    # a robbery by a weapon held on the person robbed
+    (
+        "Taco truck owner was robbed at knifepoint two minutes ago, the man ran up Elm.",
+        "Taco truck owner was robbed while he was at the bank, the man ran up Elm.",
+    ),
+    (
+        "Cyclist says two teens took his bike at gunpoint under the trestle, just now.",
+        "Cyclist says two teens took his bike from the rack under the trestle, just now.",
     ),
     (
         "Coach says a parent yelled he'll cave in the ref's skull after the game, still here.",

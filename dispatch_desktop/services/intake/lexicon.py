@@ -637,13 +637,14 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         )
         roles = [*(r for found in shorter for r in found if r not in roles), *roles]
         roles = [*(r for r in ending if r not in roles), *roles]
-        # A phrase that is already an indicator's term keeps its meaning and is a cue as
-        # well ("ran out of his xanax": a medicine named, and a family's second cue); a
-        # modifier's phrase ("no", "hx of") stays only that.
+        # A phrase that is already an indicator's term or a crime's name keeps its meaning
+        # and is a cue as well ("ran out of his xanax": a medicine named, and a family's
+        # second cue; "robbed ... at knifepoint"); a modifier's phrase ("no", "hx of")
+        # stays only that.
         known = entries.get(key)
         if known is None:
             entries[key] = Entry("cue", cues=tuple(roles))
-        elif known.kind == "indicator":
+        elif known.kind in ("indicator", "crime_context"):
             entries[key] = replace(known, cues=tuple(roles))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = re.compile(f"[^a-z0-9]({trie_regex(trie_terms)})")

@@ -192,6 +192,8 @@ class ViolenceScope:
         # a person named on the way: "her window", "RP's car windows", "pointed it at her
         # window" (the act's own last word)
         act_words = _WORD.findall(act)
+        if act_words and self.people.fullmatch(act_words[-1]):
+            return None  # "pinned the cashier against the cooler door"
         owned = bool(act_words) and act_words[-1] in _NAMED_ON_THE_WAY
         for i, match in enumerate(words[:TARGET_WORDS]):
             word = match.group(0)
