@@ -141,6 +141,12 @@ THREATS = [
         "Car wash manager: customer threatening to punch the attendant over a scratch.",
         "Car wash manager: customer threatening to sue the attendant over a scratch.",
     ),
+    # the way there told before the blow
+    (
+        "Florist says an ex-supplier phoned: he'll drive back over here and shoot the place up.",
+        "Florist says an ex-supplier phoned: he'll drive back over here and shoot the photos "
+        "for the catalog.",
+    ),
     # a robbery by a weapon held on the person robbed
     (
         "Taco truck owner was robbed at knifepoint two minutes ago, the man ran up Elm.",
