@@ -144,8 +144,8 @@ THREATS = [
     # the way there told before the blow
     (
         "Florist says an ex-supplier phoned: he'll drive back over here and shoot the place up.",
-        "Florist says an ex-supplier phoned: he'll drive back over here and shoot the photos "
-        "for the catalog.",
+        "Florist says an ex-supplier phoned: he'll drive back over here and pick up the "
+        "place cards.",
     ),
     # a robbery by a weapon held on the person robbed
     (
