@@ -11,10 +11,16 @@ frame of each plain violence word it found, from the lexicon's `violence_scope` 
   its owner", "deer hit by a car, still kicking"), unless a person is set on someone
   with it ("sicced his dog on the neighbour") or a person is named first as the target;
 - **self**: the one to be killed is the speaker ("wants to kill self"): self-harm, read
-  by the self-harm indicators, not violence toward others;
+  by the self-harm indicators, not violence toward others; or the act meets the actor's
+  own body ("hitting his own chest", "hit his mouth on the table", "fell and hit her
+  hip", "had a seizure and bit her tongue");
 - **belief**: killing inside a belief of being persecuted ("thinks the staff are
   plotting to kill him", "keeps telling people the driver is trying to kill them",
   "pumping gas through the vents to kill her");
+- **property** (beside the scan's own): words meant for a person shouted at a thing
+  ("'I'm gonna kill you' at the screen"). The target is read through "on" / "at" /
+  "against" ("kicking on the door") and past a second act ("kicking and dragging a dog"
+  is an act on the dog);
 - **play**: play and sport with toys or training gear ("kids shooting each other with
   airsoft guns", "hitting the heavy bag"), unless the words turn to real harm between
   the two ("sparring, then started punching his partner on the floor").
@@ -209,11 +215,8 @@ class ViolenceScope:
                 continue
             if i == 0 and (word in _PARTICLES or (word in _AT_A_THING and "fight" not in act)):
                 continue  # "kicking in the door", "kicking on the door" (not "fighting on")
-            if (
-                i < 2
-                and _ACT_FORM.search(following if i == 0 else word)
-                and (words[0].group(0) == "and")
-            ):
+            second_act = words[1].group(0) if len(words) > 1 else ""
+            if i < 2 and words[0].group(0) == "and" and _ACT_FORM.search(second_act):
                 continue  # "kicking and dragging a dog": one target for both acts
             if self.body_parts.fullmatch(word) and self._own_body(act, before, words, i):
                 return SELF
