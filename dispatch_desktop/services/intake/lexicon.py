@@ -174,6 +174,8 @@ class ViolenceScopeSpec(_Strict):
     animal_compounds: list[str] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)
     self_words: list[str] = Field(default_factory=list)
+    body_parts: list[str] = Field(default_factory=list)
+    falls: list[str] = Field(default_factory=list)
     set_on: list[str] = Field(default_factory=list)
     scheme_before: list[str] = Field(default_factory=list)
     belief_cues: list[str] = Field(default_factory=list)
@@ -669,14 +671,23 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         # the shorter one's roles too, first: the last pairing wins, so its own come last.
         words = key.split()
         shorter = (cues.get(" ".join(words[:n]), []) for n in range(1, len(words)))
+        # A longer cue that ends with another's first cue hides it the same way ("i'm
+        # going to" of one family hides "going to" of another: "I'm going to shoot every
+        # one of you"), and a first cue's window starts where both end, so it begins that
+        # family too.
+        ending = (
+            r for n in range(1, len(words)) for r in cues.get(" ".join(words[n:]), []) if not r[1]
+        )
         roles = [*(r for found in shorter for r in found if r not in roles), *roles]
-        # A phrase that is already an indicator's term keeps its meaning and is a cue as
-        # well ("ran out of his xanax": a medicine named, and a family's second cue); a
-        # modifier's phrase ("no", "hx of") stays only that.
+        roles = [*(r for r in ending if r not in roles), *roles]
+        # A phrase that is already an indicator's term or a crime's name keeps its meaning
+        # and is a cue as well ("ran out of his xanax": a medicine named, and a family's
+        # second cue; "robbed ... at knifepoint"); a modifier's phrase ("no", "hx of")
+        # stays only that.
         known = entries.get(key)
         if known is None:
             entries[key] = Entry("cue", cues=tuple(roles))
-        elif known.kind == "indicator":
+        elif known.kind in ("indicator", "crime_context"):
             entries[key] = replace(known, cues=tuple(roles))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = re.compile(f"[^a-z0-9]({trie_regex(trie_terms)})")

@@ -11,10 +11,16 @@ frame of each plain violence word it found, from the lexicon's `violence_scope` 
   its owner", "deer hit by a car, still kicking"), unless a person is set on someone
   with it ("sicced his dog on the neighbour") or a person is named first as the target;
 - **self**: the one to be killed is the speaker ("wants to kill self"): self-harm, read
-  by the self-harm indicators, not violence toward others;
+  by the self-harm indicators, not violence toward others; or the act meets the actor's
+  own body ("hitting his own chest", "hit his mouth on the table", "fell and hit her
+  hip", "had a seizure and bit her tongue");
 - **belief**: killing inside a belief of being persecuted ("thinks the staff are
   plotting to kill him", "keeps telling people the driver is trying to kill them",
   "pumping gas through the vents to kill her");
+- **property** (beside the scan's own): words meant for a person shouted at a thing
+  ("'I'm gonna kill you' at the screen"). The target is read through "on" / "at" /
+  "against" ("kicking on the door") and past a second act ("kicking and dragging a dog"
+  is an act on the dog);
 - **play**: play and sport with toys or training gear ("kids shooting each other with
   airsoft guns", "hitting the heavy bag"), unless the words turn to real harm between
   the two ("sparring, then started punching his partner on the floor").
@@ -46,7 +52,8 @@ NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY})
 # How far the target after a violence word is looked for.
 TARGET_WORDS = 4
 _WINDOW_CHARS = 160
-_WORD = re.compile(r"[a-z0-9][a-z0-9'/-]*")
+# A word, without a closing quote glued to it ("kill that dog' at her beagle").
+_WORD = re.compile(r"[a-z0-9](?:[a-z0-9'/-]*[a-z0-9])?")
 # Words that end the search for a target: the act reaches no further.
 _TARGET_STOPS = frozenset(
     {
@@ -75,7 +82,10 @@ _TARGET_STOPS = frozenset(
     }
 )
 # A violence word that already names a person as its target ("hit him", "kill them").
-_NAMES_PERSON = re.compile(r"\b(?:him|them|me|us|you|someone|somebody|people)$")
+_NAMES_PERSON = re.compile(
+    r"\b(?:him|them|me|us|you|someone|somebody|people|anyone|anybody|everyone|everybody"
+    r"|whoever)$"
+)
 # A fight told as what happened has no object: "a fistfight in the garage" is not an act
 # on the garage.
 _NO_OBJECT = re.compile(
@@ -92,6 +102,16 @@ _AND_THEN = frozenset(
 _NAMED_ON_THE_WAY = frozenset({"her", "their", "your", "my", "our"})
 # A particle right after the act: "kicking in the door", "knocked down the fence".
 _PARTICLES = frozenset({"in", "down", "out", "over", "through"})
+# A preposition after the act that leads to its target: "kicking on the door".
+_AT_A_THING = frozenset({"on", "at", "against"})
+# An act that may share the first act's target: "kicking and dragging a dog".
+_ACT_FORM = re.compile(r"(?:ing|ed)$")
+# Addressed at something, right after the words said: "'I'm gonna kill you' at the TV".
+_SAID_AT = re.compile(r"[^a-z0-9]*\s*at\s+(?:(?:the|a|an|his|her|their|that|this|my)\s+)?")
+# A body struck against a thing or in a fall or a seizure ("hit his mouth on the table").
+_STRUCK = re.compile(r"(?:hit|hits|hitting|struck|bumped|bumping|bit|bites|biting)\b")
+_STRUCK_ON = frozenset({"on", "against", "off", "into"})
+_OWNERS = frozenset({"his", "her", "my", "their", "own"})
 # What may stand before an animal that opens its clause ("their dog", "neighbor's dog").
 _MODIFIER = re.compile(
     r"a|an|the|his|her|their|its|my|our|your|this|that|one|two|three|\d+|large|small|big"
@@ -110,6 +130,8 @@ class ViolenceScope:
     animal_compounds: re.Pattern[str]
     people: re.Pattern[str]
     self_words: re.Pattern[str]
+    body_parts: re.Pattern[str]
+    falls: re.Pattern[str]
     set_on: re.Pattern[str]
     scheme_before: re.Pattern[str]
     belief_cues: re.Pattern[str]
@@ -145,7 +167,9 @@ class ViolenceScope:
         before, act, after = text[sentence_start:start], text[start:end], text[end:sentence_end]
         if self.set_on.search(before) or self.set_on.search(after):
             return ""  # "sicced his dog on the neighbour": a person uses the animal
-        target = self._target(act, after)
+        if self._said_to_a_thing(act, after):
+            return PROPERTY
+        target = self._target(act, after, before)
         if target:
             return target
         if self._animal_acts(before, after):
@@ -156,7 +180,7 @@ class ViolenceScope:
             return PLAY
         return ""
 
-    def _target(self, act: str, after: str) -> str | None:
+    def _target(self, act: str, after: str, before: str = "") -> str | None:
         """SELF, ANIMAL or PROPERTY when the first thing the act reaches, a few words on
         in its clause, is the speaker, an animal or a thing ("beating his dog", "swinging
         a hammer at the shelves", "kicked his truck door"); None when it is a person
@@ -174,6 +198,8 @@ class ViolenceScope:
         # a person named on the way: "her window", "RP's car windows", "pointed it at her
         # window" (the act's own last word)
         act_words = _WORD.findall(act)
+        if act_words and self.people.fullmatch(act_words[-1]):
+            return None  # "pinned the cashier against the cooler door"
         owned = bool(act_words) and act_words[-1] in _NAMED_ON_THE_WAY
         for i, match in enumerate(words[:TARGET_WORDS]):
             word = match.group(0)
@@ -187,8 +213,13 @@ class ViolenceScope:
             ):
                 owned = True
                 continue
-            if i == 0 and word in _PARTICLES:
-                continue  # "kicking in the door"
+            if i == 0 and (word in _PARTICLES or (word in _AT_A_THING and "fight" not in act)):
+                continue  # "kicking in the door", "kicking on the door" (not "fighting on")
+            second_act = words[1].group(0) if len(words) > 1 else ""
+            if i < 2 and words[0].group(0) == "and" and _ACT_FORM.search(second_act):
+                continue  # "kicking and dragging a dog": one target for both acts
+            if self.body_parts.fullmatch(word) and self._own_body(act, before, words, i):
+                return SELF
             if word in _TARGET_STOPS:
                 return ""
             thing = self.things.match(reach, match.start())
@@ -215,6 +246,31 @@ class ViolenceScope:
                     return None
             return found
         return ""
+
+    def _said_to_a_thing(self, act: str, after: str) -> bool:
+        """Words addressed to someone ("I'm gonna kill you") shouted at a thing: "at the
+        screen", "at the vending machine" (a game, a TV, a machine)."""
+        if not act.endswith("you"):
+            return False
+        said_at = _SAID_AT.match(after)
+        if said_at is None:
+            return False
+        # the thing, or a thing named by up to two words before it ("the claw machine")
+        words = itertools.islice(_WORD.finditer(after, said_at.end()), 3)
+        return any(self.things.match(after, word.start()) for word in words)
+
+    def _own_body(self, act: str, before: str, words: list[re.Match[str]], i: int) -> bool:
+        """The act meets the actor's own body: "hitting his own chest", or a body part
+        struck on a thing ("hit his mouth on the table") or in a fall or a seizure ("fell
+        and hit her hip", "a seizure, bit her tongue"). "Hit her in the face" names the person
+        first and is read before this."""
+        previous = words[i - 1].group(0) if i else _WORD.findall(act)[-1]
+        if previous == "own":
+            return True
+        if not _STRUCK.match(act) or previous not in _OWNERS:
+            return False
+        following = words[i + 1].group(0) if i + 1 < len(words) else ""
+        return following in _STRUCK_ON or self.falls.search(before) is not None
 
     def _animal_acts(self, before: str, after: str) -> bool:
         """An animal does it: "attacked by two dogs", or an animal opens one of the last
