@@ -175,3 +175,25 @@ def test_accidental_in_words_is_the_mpds_accidental_suffix() -> None:
     assert not accidental.behavioral_health
     assert SafetyFlag.MEDICAL in accidental.safety_flags
     assert nature("23-C-6 OVERDOSE - HEROIN").behavioral_health
+
+
+@cases(
+    "call_type",
+    [
+        "SUICIDAL MALE IN RDWY",
+        "SUBJ ON FWY THREATENING SUICIDE",
+        "SUICIDAL - ON WATER TOWER",
+        "SUIC THRT - VEH RUNNING",
+        "SUICIDAL / MEANS AT HAND",
+    ],
+)
+def test_a_suicidal_call_type_naming_a_place_or_means_without_articles_is_imminent(
+    call_type: str,
+) -> None:
+    result = nature(call_type)
+    assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags, (call_type, result.reasons)
+
+
+@cases("call_type", ["DISABLED VEH IN RDWY", "SUICIDAL - LIVES ALONE, NO MEANS"])
+def test_a_place_or_means_without_suicide_risk_now_is_not_imminent(call_type: str) -> None:
+    assert SafetyFlag.IMMINENT_SELF_HARM not in nature(call_type).safety_flags, call_type
