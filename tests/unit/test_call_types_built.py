@@ -123,9 +123,11 @@ def test_parts_after_a_dot_are_read_as_parts() -> None:
 def test_a_call_types_words_carry_their_flags(call_type: str, flags: set[SafetyFlag]) -> None:
     result = nature(call_type)
     assert flags <= result.safety_flags, (call_type, result.reasons)
-    # The evidence points at the words as the CAD sent them.
+    # The evidence points at the words as the CAD sent them, and names the flags.
     for span in result.evidence:
         assert call_type[span.start : span.end] == span.text
+    named = [s.indicator for s in result.evidence if s.indicator.startswith("call_type:")]
+    assert any(all(f.value in name for f in flags - {SafetyFlag.WEAPON}) for name in named)
 
 
 @cases(

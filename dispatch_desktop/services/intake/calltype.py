@@ -378,6 +378,7 @@ class CallTypeReader:
             for group in spec.named_flags
         ]
         self._not_now_re = _phrases_re(spec.not_named_after)
+        self._named_seen: dict[str, list[tuple[int, int, frozenset[SafetyFlag]]]] = {}
         self._state_re = _phrases_re(spec.state_words)
         self._state_not_re = _phrases_re(spec.state_not_with)
         self._senses = [
@@ -535,8 +536,18 @@ class CallTypeReader:
         "SUIC.ATTEMPT|P1"), as (start, end) in `text` and the flags: read with abbreviations
         written out, not in a part that takes them back ("SELF HARM THREAT") nor after a
         word that puts them in the past or denies them ("HX SELF HARM", "NO FIGHT")."""
-        if not self._named:
+        if not self._named or not text:
             return []
+        known = self._named_seen.get(text)
+        if known is not None:
+            return known  # a feed sends the same few hundred call types again and again
+        if len(self._named_seen) >= _SQUEEZED_CACHE:
+            self._named_seen.clear()
+        found = self._named_flags(text)
+        self._named_seen[text] = found
+        return found
+
+    def _named_flags(self, text: str) -> list[tuple[int, int, frozenset[SafetyFlag]]]:
         expanded = self.expand(text, nature=True)
         read = (expanded.text if expanded is not None else text).translate(ASCII_LOWER)
         out = []

@@ -644,7 +644,9 @@ def classify_call(
             continue  # "25A01 PSYCH/ABN BEHAVIOR/SUICIDE ATT": the protocol's name
         flags.update(named_flags)
         shown_words = named_text[start:end]
-        nature_spans.append(EvidenceSpan(start, end, shown_words, "call_type", source="nature"))
+        # The flag in the id: the console highlights it as a safety sign.
+        indicator = "call_type:" + "+".join(sorted(f.value for f in named_flags))
+        nature_spans.append(EvidenceSpan(start, end, shown_words, indicator, source="nature"))
         listed = ", ".join(sorted(f.value.replace("_", " ") for f in named_flags))
         reasons.append(f"call type names it ({listed}): '{shown_words}'")
     # The call type's own words are read too: in place of an unknown code, and beside a
