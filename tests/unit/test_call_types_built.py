@@ -199,3 +199,10 @@ def test_a_suicidal_call_type_naming_a_place_or_means_without_articles_is_immine
 @cases("call_type", ["DISABLED VEH IN RDWY", "SUICIDAL - LIVES ALONE, NO MEANS"])
 def test_a_place_or_means_without_suicide_risk_now_is_not_imminent(call_type: str) -> None:
     assert SafetyFlag.IMMINENT_SELF_HARM not in nature(call_type).safety_flags, call_type
+
+
+def test_a_status_after_the_type_is_not_part_of_it() -> None:
+    armed = nature("BANK - ARMED ROBBERY JUST OCC")
+    assert {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE} <= armed.safety_flags, armed.reasons
+    # A robbery with no weapon or force named carries no flag of its own.
+    assert not nature("ROBBERY IP - CLERK").safety_flags & {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE}

@@ -423,8 +423,12 @@ _LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A
 # "NO ", "NOT ") is left out, so "25-A-1 NON-SUICIDAL" names no suicide risk.
 _PART_SEPARATORS = re.compile(r"\s*(?:[-/_,;:|()&+]+|\bw/|(?<=[a-z])\.(?=[a-z]))\s*", re.IGNORECASE)
 _NEGATED_PART = re.compile(r"\b(?:non|not?)\b[\s-]*[a-z]+", re.IGNORECASE)
-# A response level or priority an agency puts after the type: "ARREST-HANGING ALS", "INTOX P2".
-_TRAILING_LEVEL = re.compile(r"(?:\s+(?:ALS|BLS|P\d|PRI\s?\d|PRIORITY\s?\d))+\s*$", re.IGNORECASE)
+# A response level, priority or status an agency puts after the type: "ARREST-HANGING ALS",
+# "INTOX P2", "ARMED ROBBERY IN PROGRESS", "ROBBERY IP".
+_TRAILING_LEVEL = re.compile(
+    r"(?:\s+(?:ALS|BLS|P\d|PRI\s?\d|PRIORITY\s?\d|IP|IN\s+PROG(?:RESS)?|JO|JUST\s+OCC(?:URRED)?))+\s*$",
+    re.IGNORECASE,
+)
 
 
 def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, NatureCodeSpec]]:
