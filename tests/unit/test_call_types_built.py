@@ -206,3 +206,24 @@ def test_a_status_after_the_type_is_not_part_of_it() -> None:
     assert {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE} <= armed.safety_flags, armed.reasons
     # A robbery with no weapon or force named carries no flag of its own.
     assert not nature("ROBBERY IP - CLERK").safety_flags & {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE}
+
+
+@cases(
+    "call_type",
+    [
+        "GOLF CART CRASH - INJ",
+        "P2 FALL FROM LADDER",
+        "CHLORINE POISONING - POOL",
+        "DRUNK PASSED OUT",
+    ],
+)
+def test_a_hurt_named_by_the_call_type_is_an_ems_call(call_type: str) -> None:
+    assert SafetyFlag.MEDICAL in nature(call_type).safety_flags, call_type
+
+
+@cases(
+    "call_type",
+    ["FENDER BENDER - NON-INJ", "COLLISION - INJ UNK", "FALL PREVENTION CLASS - ROOM 4"],
+)
+def test_a_hurt_denied_or_unknown_is_no_ems_call(call_type: str) -> None:
+    assert SafetyFlag.MEDICAL not in nature(call_type).safety_flags, call_type

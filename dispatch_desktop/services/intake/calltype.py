@@ -220,6 +220,8 @@ _QUALIFIED_HOLD = re.compile(
 _HOLD_WRITTEN = "emergency psychiatric hold"
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
+# What ends the words that can put a flag word in the past or deny it.
+_WORDS_BEFORE = re.compile(r"[/|,;()]|\s-+\s|\s-|-\s|(?<=[a-z])\.(?=[a-z])")
 _STATE_QUALIFIERS = frozenset(
     {
         "poss",
@@ -535,7 +537,8 @@ class CallTypeReader:
         """The words of a call type that carry flags of their own ("BAR FIGHT", "MED.FALL",
         "SUIC.ATTEMPT|P1"), as (start, end) in `text` and the flags: read with abbreviations
         written out, not in a part that takes them back ("SELF HARM THREAT") nor after a
-        word that puts them in the past or denies them ("HX SELF HARM", "NO FIGHT")."""
+        word that puts them in the past or denies them ("HX SELF HARM", "NO FIGHT"), nor
+        as part of a name (`place_words`)."""
         if not self._named or not text:
             return []
         known = self._named_seen.get(text)
@@ -558,7 +561,10 @@ class CallTypeReader:
                 part_start, part_end = _part_around(read, m.start(), m.end())
                 if not_with is not None and not_with.search(read, part_start, part_end):
                     continue
-                before = read[part_start : m.start()].split()[-2:]
+                if self.is_place_name(read, m.end()):
+                    continue  # a name: "FALL PREVENTION CLASS", "FIGHT NIGHT FESTIVAL"
+                # The words just before, over a dash glued to them ("NON-INJURY").
+                before = _WORDS_BEFORE.split(read[: m.start()])[-1].split()[-2:]
                 if self._not_now_re is not None and self._not_now_re.search(" ".join(before)):
                     continue
                 start, end = (
