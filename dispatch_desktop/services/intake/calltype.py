@@ -29,11 +29,17 @@ import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, normalize_term, trie_regex
+
+
+def _words(description: str) -> Any:
+    """A list of words in the `call_types` section, empty by default."""
+    return Field(default_factory=list, description=description)
 
 
 class _Strict(BaseModel):
@@ -56,29 +62,61 @@ class MpdsProtocol(MpdsSpec):
     suffixes: dict[str, MpdsSpec] = Field(default_factory=dict)
 
 
+class NamedFlags(_Strict):
+    """Words that, in a call type, name what the call is, and so carry its flags: "MEDICAL
+    - FALL" is an EMS call, "BAR FIGHT" a fight, "SELF-HARM - CUTTING" an act now."""
+
+    flags: list[SafetyFlag] = Field(min_length=1)
+    words: list[str] = Field(min_length=1)
+    # Words in the same part that take it back: "SELF HARM THREAT", "DOG FIGHT".
+    not_with: list[str] = Field(default_factory=list)
+
+
 class CallTypeSpec(_Strict):
     abbreviations: dict[str, str] = Field(default_factory=dict)
     nature_abbreviations: dict[str, str] = Field(default_factory=dict)
     place_words: list[str] = Field(default_factory=list)
-    never_bh_nature: list[str] = Field(
-        default_factory=list,
-        description="call-type words (alarms) whose text is never read as BH evidence",
+    never_bh_nature: list[str] = _words(
+        "call-type words (alarms) whose text is never read as BH evidence"
     )
-    number_codes_not_with: list[str] = Field(
-        default_factory=list,
-        description="words of another kind of incident: beside them a number in a call type"
-        " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section",
+    number_codes_not_with: list[str] = _words(
+        "words of another kind of incident: beside them a number in a call type"
+        " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section"
     )
-    person_words: list[str] = Field(
-        default_factory=list,
-        description="words for the person a call type is about: after a BH code's name they"
-        " make the part name that code ('INTOXICATED JUVENILE' is an intoxicated person)",
+    person_words: list[str] = _words(
+        "words for the person a call type is about: after a BH code's name they"
+        " make the part name that code ('INTOXICATED JUVENILE' is an intoxicated person)"
     )
-    welfare_nature: list[str] = Field(
-        default_factory=list,
-        description="call-type words of a welfare check, where a history of a BH condition"
-        " ('HX DEPRESSION') counts as fully as a current one",
+    welfare_nature: list[str] = _words(
+        "call-type words of a welfare check, where a history of a BH condition"
+        " ('HX DEPRESSION') counts as fully as a current one"
     )
+    named_flags: list[NamedFlags] = Field(
+        default_factory=list,
+        description="words that carry a flag wherever they stand in a call type",
+    )
+    not_named_after: list[str] = _words(
+        "words before a named-flag word that say it is not now ('HX SELF HARM')"
+    )
+    state_words: list[str] = _words(
+        "words of a person's state ('ERRATIC', 'DRUNK') that, when a call type"
+        " names them, are the reason for the call and count `state_weight`"
+    )
+    state_weight: float = Field(default=0.6, ge=0.0, le=1.0)
+    state_not_with: list[str] = _words(
+        "words anywhere in the call type that make the state another incident's detail"
+        " ('ERRATIC DRIVER', 'OPEN CONTAINER')"
+    )
+    other_senses: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="a BH word and the words that, in its part of a call type, give it a"
+        " sense that is not about a person ('DEPRESSION' beside 'PAVEMENT')",
+    )
+    hold_words: list[str] = _words(
+        "words of a hold ('DETENTION', 'SCREENING'): beside a statute's number"
+        " ('632.305', '30:4-27.6') or after 'emergency' they name a mental health hold"
+    )
+    hold_not_with: list[str] = Field(default_factory=list)
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
     )
@@ -158,6 +196,64 @@ def _word_alternation(keys: list[str]) -> str:
 
 
 _log = logging.getLogger(__name__)
+
+# Between the parts of a call type: a slash, a pipe, a comma, brackets, a dash ("L-DRUNK",
+# "SICK PERSON-ETOH WITHD"), a dot between two words ("SUIC.ATTEMPT|P1").
+_PART_EDGE = re.compile(r"[/|,;()]|-+|(?<=[a-z])\.(?=[a-z])")
+
+
+def _part_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of a call type (between two `_PART_EDGE`s) that holds [start, end)."""
+    left = 0
+    for m in _PART_EDGE.finditer(text, 0, start):
+        left = m.end()
+    right = _PART_EDGE.search(text, end)
+    return left, (right.start() if right is not None else len(text))
+
+
+# A statute's section number: "632.305", "426.228", "253B.051", "30:4-27.6".
+_STATUTE = re.compile(r"(?<![\w.:])\d+[a-z]?(?:[.:]\d+[a-z]?)+(?:-\d+(?:\.\d+)*)*(?![\w])")
+# "EMERG COMMIT", "INVOL DETENTION": a hold word after a word that makes it a hold.
+_QUALIFIED_HOLD = re.compile(
+    r"(?<![a-z])(emergency|emerg|involuntary|invol|psychiatric|psych)[\s\-.]+([a-z]+)(?![a-z])"
+)
+_HOLD_WRITTEN = "emergency psychiatric hold"
+# A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
+_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
+# What ends the words that can put a flag word in the past or deny it.
+_WORDS_BEFORE = re.compile(r"[/|,;()]|\s-+\s|\s-|-\s|(?<=[a-z])\.(?=[a-z])")
+_STATE_QUALIFIERS = frozenset(
+    {
+        "poss",
+        "possible",
+        "possibly",
+        "probable",
+        "probably",
+        "susp",
+        "suspected",
+        "very",
+        "extremely",
+        "highly",
+        "severely",
+        "acting",
+    }
+)
+_ACCIDENTAL = re.compile(r"(?<![a-z])accidental(?![a-z])", re.IGNORECASE)
+
+
+def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _phrases_re(words: list[str]) -> re.Pattern[str] | None:
+    """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots."""
+    if not words:
+        return None
+    parts = []
+    for phrase in sorted({w.lower() for w in words}, key=len, reverse=True):
+        parts.append(r"[\s\-.]+".join(re.escape(word) for word in phrase.split()))
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
+
 
 # A run of letters in a call type (digits and symbols end it): "SUICTHRTWPN", "MH" of "MH302".
 _LETTER_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
@@ -279,6 +375,19 @@ class CallTypeReader:
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
         self.person_words = frozenset(w.upper() for w in spec.person_words)
+        self._named = [
+            (frozenset(group.flags), _phrases_re(group.words), _phrases_re(group.not_with))
+            for group in spec.named_flags
+        ]
+        self._not_now_re = _phrases_re(spec.not_named_after)
+        self._named_seen: dict[str, list[tuple[int, int, frozenset[SafetyFlag]]]] = {}
+        self._state_re = _phrases_re(spec.state_words)
+        self._state_not_re = _phrases_re(spec.state_not_with)
+        self._senses = [
+            (_phrases_re([word]), _phrases_re(others)) for word, others in spec.other_senses.items()
+        ]
+        self._hold_re = _phrases_re(spec.hold_words)
+        self._hold_not_re = _phrases_re(spec.hold_not_with)
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
@@ -322,13 +431,34 @@ class CallTypeReader:
                 if expansion is None or (not numbers_are_holds and _NUMBER.fullmatch(key)):
                     continue
                 found_at.append((start, end, expansion))
+        if nature:
+            holds = self._holds(folded[1:])
+            if holds:
+                found_at = [f for f in found_at if not any(_overlap(f, h) for h in holds)]
+                found_at.extend(holds)
         if nature and self._written:
             found_at.extend(self._squeezed_runs(folded[1:]))
-            found_at.sort()
+        found_at.sort()
         spliced, pieces = _splice(text, found_at)
         if not pieces:
             return None
         return Expanded(spliced, tuple(pieces), tuple(p[0] for p in pieces))
+
+    def _holds(self, folded: str) -> list[tuple[int, int, str]]:
+        """A hold named by a statute's number beside a word of a hold ("632.305 DETENTION",
+        "SCREENING 30:4-27.6") or by such a word after "emergency" or "involuntary" ("EMERG
+        COMMIT"): written out as a mental health hold. Never beside a word of another kind
+        of custody ("JUVENILE DETENTION 985.101", "VEHICLE HOLD 22651.1")."""
+        hold = self._hold_re
+        if hold is None or not hold.search(folded):
+            return []
+        if self._hold_not_re is not None and self._hold_not_re.search(folded):
+            return []
+        out = [(m.start(), m.end(), _HOLD_WRITTEN) for m in _STATUTE.finditer(folded)]
+        for m in _QUALIFIED_HOLD.finditer(folded):
+            if hold.fullmatch(m.group(2)):
+                out.append((m.start(), m.end(), _HOLD_WRITTEN))
+        return out
 
     def _squeezed_runs(self, folded: str) -> list[tuple[int, int, str]]:
         """Runs of letters that are several known pieces squeezed together ("suicthrtwpn"),
@@ -360,6 +490,89 @@ class CallTypeReader:
             pieces = self._squeezed[run]
             if pieces is not None:
                 out.append((m.start(), m.end(), pieces))
+        return out
+
+    def names_a_state(self, text: str, start: int, end: int) -> bool:
+        """Whether the words at [start, end) of an (expanded) call type begin with a
+        person's state ("ERRATIC SUBJ", "DRUNK LAYING IN RDWY", "ETOH/DRUG IMPAIRED") in a
+        call type that is not about another incident ("ERRATIC DRIVER", "ANIMAL/ERRATIC")."""
+        if self._state_re is None:
+            return False
+        folded = text.translate(ASCII_LOWER)
+        if self._state_re.match(folded, start) is None:
+            return False
+        # It heads its part: only who it is about, an agency's code or "POSS" before it
+        # ("ADULT MALE INTOX", "L-DRUNK"); "HOSTAGE CRISIS" is the hostage's.
+        part_start, _ = _part_around(folded, start, end)
+        for word in re.findall(r"[a-z']{2,}(?![0-9])", folded[part_start:start]):
+            if word.upper() not in self.person_words and word not in _STATE_QUALIFIERS:
+                return False
+        # Anywhere in the call type: "ANIMAL/ERRATIC", "VERBAL-HUSB INTOX".
+        return self._state_not_re is None or self._state_not_re.search(folded) is None
+
+    @staticmethod
+    def in_head(text: str, start: int) -> bool:
+        """Whether `start` lies in a call type's first part of words, the incident it names
+        ("CRISIS W/ WEAPON"; not "FIGHT - AGITATED SUBJ", where the fight comes first)."""
+        left = 0
+        for m in _PART_EDGE.finditer(text.translate(ASCII_LOWER), 0, start):
+            if _WORD.search(text, left, m.start()):
+                return False  # a part of words before this one
+            left = m.end()
+        return True
+
+    def other_sense(self, text: str, start: int, end: int) -> bool:
+        """Whether the BH word at [start, end) of an (expanded) call type has a sense that
+        is not about a person, by the words in its part ("DEPRESSION IN PAVEMENT")."""
+        folded = text.translate(ASCII_LOWER)
+        for word, others in self._senses:
+            if word is None or others is None or word.fullmatch(folded, start, end) is None:
+                continue
+            part_start, part_end = _part_around(folded, start, end)
+            if others.search(folded, part_start, part_end):
+                return True
+        return False
+
+    def named_flags(self, text: str) -> list[tuple[int, int, frozenset[SafetyFlag]]]:
+        """The words of a call type that carry flags of their own ("BAR FIGHT", "MED.FALL",
+        "SUIC.ATTEMPT|P1"), as (start, end) in `text` and the flags: read with abbreviations
+        written out, not in a part that takes them back ("SELF HARM THREAT") nor after a
+        word that puts them in the past or denies them ("HX SELF HARM", "NO FIGHT"), nor
+        as part of a name (`place_words`)."""
+        if not self._named or not text:
+            return []
+        known = self._named_seen.get(text)
+        if known is not None:
+            return known  # a feed sends the same few hundred call types again and again
+        if len(self._named_seen) >= _SQUEEZED_CACHE:
+            self._named_seen.clear()
+        found = self._named_flags(text)
+        self._named_seen[text] = found
+        return found
+
+    def _named_flags(self, text: str) -> list[tuple[int, int, frozenset[SafetyFlag]]]:
+        expanded = self.expand(text, nature=True)
+        read = (expanded.text if expanded is not None else text).translate(ASCII_LOWER)
+        out = []
+        for flags, words, not_with in self._named:
+            if words is None:
+                continue
+            for m in words.finditer(read):
+                part_start, part_end = _part_around(read, m.start(), m.end())
+                if not_with is not None and not_with.search(read, part_start, part_end):
+                    continue
+                if self.is_place_name(read, m.end()):
+                    continue  # a name: "FALL PREVENTION CLASS", "FIGHT NIGHT FESTIVAL"
+                # The words just before, over a dash glued to them ("NON-INJURY").
+                before = _WORDS_BEFORE.split(read[: m.start()])[-1].split()[-2:]
+                if self._not_now_re is not None and self._not_now_re.search(" ".join(before)):
+                    continue
+                start, end = (
+                    expanded.original(m.start(), m.end())
+                    if expanded is not None
+                    else (m.start(), m.end())
+                )
+                out.append((start, end, flags))
         return out
 
     def unsqueeze(self, text: str) -> str:
@@ -409,6 +622,8 @@ class CallTypeReader:
             level = "O" if level in ("\u03a9", "\u03c9") else level
             number = int(m.group(3))
             suffix = (m.group(4) or "").upper()
+            if not suffix and protocol is not None and _ACCIDENTAL.search(text, m.end()):
+                suffix = "A"  # "23C05-ACCIDENTAL INGESTION": the suffix, in words
             base: MpdsSpec | None = protocol or self.spec.mpds_default
             if base is None:
                 continue

@@ -77,6 +77,9 @@ class _Hit:
     # The span shown to the dispatcher can include its trigger ("NO WEAPONS").
     show_start: int = -1
     show_end: int = -1
+    # A person's state that is what the call type names ("ERRATIC SUBJ", "ETOH INTOX").
+    named_state: bool = False
+    heads: bool = False
 
 
 @dataclass(slots=True)
@@ -439,10 +442,14 @@ _LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A
 # A call type of several parts ("PD-INTOX INTOXICATED SUBJ", "1064 WELFARE CHECK - MENTAL",
 # "mental w/ knife"): its parts, split at separators; a part after a negation ("NON-",
 # "NO ", "NOT ") is left out, so "25-A-1 NON-SUICIDAL" names no suicide risk.
-_PART_SEPARATORS = re.compile(r"\s*(?:[-/_,;:|()&+]+|\bw/)\s*", re.IGNORECASE)
+_PART_SEPARATORS = re.compile(r"\s*(?:[-/_,;:|()&+]+|\bw/|(?<=[a-z])\.(?=[a-z]))\s*", re.IGNORECASE)
 _NEGATED_PART = re.compile(r"\b(?:non|not?)\b[\s-]*[a-z]+", re.IGNORECASE)
-# A response level or priority an agency puts after the type: "ARREST-HANGING ALS", "INTOX P2".
-_TRAILING_LEVEL = re.compile(r"(?:\s+(?:ALS|BLS|P\d|PRI\s?\d|PRIORITY\s?\d))+\s*$", re.IGNORECASE)
+# A response level, priority or status an agency puts after the type: "ARREST-HANGING ALS",
+# "INTOX P2", "ARMED ROBBERY IN PROGRESS", "ROBBERY IP".
+_TRAILING_LEVEL = re.compile(
+    r"(?:\s+(?:ALS|BLS|P\d|PRI\s?\d|PRIORITY\s?\d|IP|IN\s+PROG(?:RESS)?|JO|JUST\s+OCC(?:URRED)?))+\s*$",
+    re.IGNORECASE,
+)
 
 
 def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, NatureCodeSpec]]:
@@ -475,6 +482,7 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
         resolved = lex.nature.lookup(part)
         if resolved is None and any(ch.isdigit() for ch in words[0]):
             words = words[1:]  # an agency's own number before the type: "390U INTOX"
+            resolved = lex.nature.lookup(" ".join(words))  # "241 CRISIS": a whole name
         # a danger code named over two parts: "DOMESTIC - PHYSICAL", "10-16 DOMESTIC-BATTERY"
         joined = lex.nature.lookup(" ".join([*words, parts[i + 1]])) if i + 1 < len(parts) else None
         if joined is not None and joined[1].crime and joined[1].flags:
@@ -532,6 +540,12 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
             continue
+        if nature and reader.other_sense(scanned, hit.start, hit.end):
+            continue  # "RDWY DEPRESSION - DIP IN PAVEMENT"
+        if nature and hit.spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
+            hit.named_state = True
+            # the call type's first part: its reason even beside a crime part after it
+            hit.heads = reader.in_head(scanned, hit.start)
         if expanded is not None:
             hit.start, hit.end = expanded.original(hit.start, hit.end)
             hit.show_start, hit.show_end = expanded.original(hit.show_start, hit.show_end)
@@ -662,6 +676,21 @@ def classify_call(
             EvidenceSpan(mpds.start, mpds.end, mpds.text, f"mpds:{mpds.code}", source="nature")
         )
         reasons.append(f"MPDS determinant {mpds.code} ({mpds.text})")
+    # A code of the agency's table keeps the table's flags ("SUICIDE ATTEMPT" is APCO's
+    # SUICIDE); the words of any other call type carry theirs ("SUIC ATT - PILLS").
+    named_text = nature_text or nature_code or ""
+    if lex.nature.lookup(nature_code) or lex.nature.lookup(nature_text):
+        named_text = ""
+    for start, end, named_flags in call_types.named_flags(named_text):
+        if mpds is not None and SafetyFlag.IMMINENT_SELF_HARM in named_flags:
+            continue  # "25A01 PSYCH/ABN BEHAVIOR/SUICIDE ATT": the protocol's name
+        flags.update(named_flags)
+        shown_words = named_text[start:end]
+        # The flag in the id: the console highlights it as a safety sign.
+        indicator = "call_type:" + "+".join(sorted(f.value for f in named_flags))
+        nature_spans.append(EvidenceSpan(start, end, shown_words, indicator, source="nature"))
+        listed = ", ".join(sorted(f.value.replace("_", " ") for f in named_flags))
+        reasons.append(f"call type names it ({listed}): '{shown_words}'")
     # The call type's own words are read too: in place of an unknown code, and beside a
     # known one when the CAD sent a text that is more than the code's name.
     nature_scanned = nature_text or (None if resolved is not None else nature_code)
@@ -690,6 +719,8 @@ def classify_call(
         if spec.requires and present.isdisjoint(spec.requires):
             continue  # a sign that means something only beside another
         weight = spec.weight
+        if hit.named_state and not hit.qualifier:
+            weight = max(weight, call_types.spec.state_weight)
         if hit.qualifier == _HISTORY and not welfare:
             weight *= scoring.history_factor
         elif hit.qualifier == _UNKNOWN:
@@ -698,7 +729,10 @@ def classify_call(
             weight *= scoring.uncertain_factor
         # Crime damping decides whether the call is BH; once it is, a drink mentioned in
         # it still names the substance-use category.
-        bh_weight = weight * scoring.crime_damping if spec.weak and scan.crime else weight
+        # ... but a behavior the call type names is the call's reason even beside a crime
+        # part ("CRISIS W/ WEAPON"); a drink named beside one stays context ("FIGHT/DRUNK").
+        damped = spec.weak and scan.crime and not (hit.heads and spec.category is None)
+        bh_weight = weight * scoring.crime_damping if damped else weight
         if bh_weight > contributions.get(spec.id, 0.0):
             contributions[spec.id] = bh_weight
         if hit.source == "nature" and bh_weight > nature_contributions.get(spec.id, 0.0):
