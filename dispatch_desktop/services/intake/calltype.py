@@ -35,6 +35,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, normalize_term, trie_regex
 
+# A call-type word after a negation ("NON-INJ", "NO INJURY") is not named by it, nor the
+# rest of a part after a history word ("WELFARE CHECK - HX SUICIDE ATTEMPT").
+_NEGATED_WORD = re.compile(
+    r"(?<![a-z0-9])(?:(?:non|no|not)[\s-]+[a-z]+|(?:hx|history|prior|previous)\b[^-/,;()]*)",
+    re.I,
+)
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -78,6 +85,12 @@ class CallTypeSpec(_Strict):
         default_factory=list,
         description="call-type words of a welfare check, where a history of a BH condition"
         " ('HX DEPRESSION') counts as fully as a current one",
+    )
+    ems_nature: list[str] = Field(
+        default_factory=list,
+        description="call-type words that name EMS care or a body in trouble now ('MEDICAL',"
+        " 'INJ', 'PED STRUCK'): an EMS call type, which raises the medical flag; not after"
+        " 'NO' or 'NON' ('MVA NON-INJ'), and never on an alarm",
     )
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
@@ -277,6 +290,7 @@ class CallTypeReader:
         self._squeezed: dict[str, list[str] | None] = {}
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
+        self._ems_re = self._words_re(spec.ems_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
         self.person_words = frozenset(w.upper() for w in spec.person_words)
 
@@ -386,6 +400,15 @@ class CallTypeReader:
     def is_welfare(self, nature_text: str) -> bool:
         """A welfare-check call type ("WELF CHK - HX DEPRESSION", "CHECK THE WELFARE")."""
         return self._names(self._welfare_re, nature_text)
+
+    def ems(self, nature_text: str) -> str | None:
+        """The words that make a call type an EMS one ("MVA W/ INJ": "INJ"; "EMS - BURN":
+        "EMS"), or None: none, or only after a negation ("MVA NON-INJURY", "NO INJ")."""
+        if self._ems_re is None:
+            return None
+        kept = _NEGATED_WORD.sub(lambda m: " " * len(m.group()), nature_text)
+        found = self._ems_re.search(kept)
+        return found.group() if found else None
 
     def _names(self, words: re.Pattern[str] | None, nature_text: str) -> bool:
         if words is None:

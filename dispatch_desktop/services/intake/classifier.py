@@ -30,6 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
+from dispatch_desktop.services.intake.calltype import CallTypeReader
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     Entry,
@@ -632,6 +633,14 @@ def classify_call(
             EvidenceSpan(mpds.start, mpds.end, mpds.text, f"mpds:{mpds.code}", source="nature")
         )
         reasons.append(f"MPDS determinant {mpds.code} ({mpds.text})")
+    # LABELING.md: an EMS call type is a medical call ("MEDICAL", "MVA W/ INJ", "PED
+    # STRUCK"), whatever the narrative says; an alarm is not one ("MEDICAL ALARM").
+    ems = None if never_bh else _ems_words(call_types, nature_code, nature_text)
+    if ems is not None:
+        flags.add(SafetyFlag.MEDICAL)
+        text = nature_text or nature_code or ""
+        nature_spans.append(EvidenceSpan(0, len(text), text, "ems_call_type", source="nature"))
+        reasons.append(f"an EMS call type: '{ems}'")
     # The call type's own words are read too: in place of an unknown code, and beside a
     # known one when the CAD sent a text that is more than the code's name.
     nature_scanned = nature_text or (None if resolved is not None else nature_code)
@@ -748,6 +757,11 @@ def classify_call(
         lexicon_version=version,
         reasons=tuple(reasons),
     )
+
+
+def _ems_words(call_types: CallTypeReader, *texts: str | None) -> str | None:
+    """The words that make the call type (code or text) an EMS one, or None."""
+    return next((found for t in texts if t and (found := call_types.ems(t))), None)
 
 
 def _yielded(
