@@ -1,4 +1,5 @@
-"""Terms that begin inside a longer phrase of another kind (issue #15, round six).
+"""Terms that begin inside a longer phrase of another kind (issue #15, round six), and one
+medical-recall rule of the same round (consciousness lost now).
 
 The scan matches the longest phrase at each place. A family's cue, a crime word or a scope
 trigger matched first used to hide an indicator's term that begins among its words ("she
@@ -73,3 +74,19 @@ def test_an_abbreviation_inside_a_term_read_within_a_cue_is_that_terms() -> None
     assert later.behavioral_health
     assert SafetyFlag.MEDICAL not in later.safety_flags
     assert SafetyFlag.MEDICAL in classify("Caller says he took an OD an hour ago").safety_flags
+
+
+def test_consciousness_lost_now_is_medical_and_unsteadiness_is_not() -> None:
+    # Medical recall (round six): "passed out" is unresponsive in the caller's words.
+    assert (
+        SafetyFlag.MEDICAL
+        in classify(
+            "Bus driver says a rider is passed out across the back seat at the depot"
+        ).safety_flags
+    )
+    assert (
+        SafetyFlag.MEDICAL
+        not in classify(
+            "Bus driver says a rider can't stand up at the depot and smells of beer"
+        ).safety_flags
+    )
