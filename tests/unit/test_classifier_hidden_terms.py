@@ -1,5 +1,5 @@
-"""Terms that begin inside a longer phrase of another kind (issue #15, round six), and one
-medical-recall rule of the same round (consciousness lost now).
+"""Terms that begin inside a longer phrase of another kind (issue #15, round six), and two
+medical-recall rules of the same round (consciousness lost now, exhaust in a shut space).
 
 The scan matches the longest phrase at each place. A family's cue, a crime word or a scope
 trigger matched first used to hide an indicator's term that begins among its words ("she
@@ -90,3 +90,12 @@ def test_consciousness_lost_now_is_medical_and_unsteadiness_is_not() -> None:
             "Bus driver says a rider can't stand up at the depot and smells of beer"
         ).safety_flags
     )
+
+
+def test_exhaust_in_a_shut_garage_is_a_poisoning_under_way() -> None:
+    shut = classify(
+        "Sister says he is in the shed with the garage door down and the engine running"
+    )
+    assert {SafetyFlag.MEDICAL, SafetyFlag.IMMINENT_SELF_HARM} <= shut.safety_flags
+    open_door = classify("Dad is warming up the truck in the driveway, engine running, door open")
+    assert SafetyFlag.MEDICAL not in open_door.safety_flags
