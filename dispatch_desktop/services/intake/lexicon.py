@@ -552,8 +552,13 @@ class PhraseScan:
         for m in lex.pattern.finditer(self.folded, after + 1):
             matched = m.group(1)
             entry = entries.get(matched) or entry_for(matched)
-            if entry is None or (m.end(1) <= covered and _within_term(entry)):
+            if entry is None:
                 continue
+            if covered:  # rarely: only just after a term found within a longer phrase
+                if m.end(1) <= covered and _within_term(entry):
+                    continue
+                if m.start(1) >= covered:
+                    covered = 0
             if entry.inner:
                 events, reach = self._with_inner(m.start(1), m.end(1), entry)
                 covered = max(covered, reach)
