@@ -479,3 +479,26 @@ def test_an_accidental_poisoning_code_keeps_a_fight_named_beside_it(call_type: s
     result = nature(call_type)
     assert not result.behavioral_health
     assert SafetyFlag.VIOLENCE in result.safety_flags
+
+
+@BH(
+    "call_type",
+    ["FIREWORKS INJ", "EMS ASSIST - LIFT", "CYCLIST STRUCK - PED STRUCK", "UNC PERSON IN CAR"],
+)
+def test_an_ems_call_type_is_a_medical_call(call_type: str) -> None:
+    result = nature(call_type)
+    assert SafetyFlag.MEDICAL in result.safety_flags
+    assert any(e.indicator == "call_type:medical" for e in result.evidence)
+
+
+@BH(
+    "call_type",
+    [
+        "FIREWORKS COMPLAINT - NON INJ",
+        "MVA NO INJURY",
+        "MEDICAL ALARM - PENDANT",
+        "CHECK WELFARE - HX UNCONSCIOUS EPISODES",
+    ],
+)
+def test_no_injury_an_alarm_or_a_history_is_not_an_ems_call_type(call_type: str) -> None:
+    assert SafetyFlag.MEDICAL not in nature(call_type).safety_flags

@@ -117,6 +117,7 @@ class CallTypeSpec(_Strict):
         " ('632.305', '30:4-27.6') or after 'emergency' they name a mental health hold"
     )
     hold_not_with: list[str] = Field(default_factory=list)
+
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
     )

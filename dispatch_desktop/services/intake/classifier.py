@@ -30,6 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
+from dispatch_desktop.services.intake.calltype import CallTypeReader
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     Entry,
@@ -230,8 +231,13 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
     first_cues: dict[int, tuple[int, int]] = {}
     segments = _Segments(text, lex, out.seen)
     segment_hit = segments.hits.append
+    # Where the last cue that completed a family's pairing ends: a term found inside it
+    # ("train to hit" holds "hit him") is that pairing's words, not a second report.
+    paired_end = 0
 
     for start, end, entry in segments.events():
+        if start < paired_end:
+            continue
         # Punctuation between the previous phrase and this one closes scopes: a comma
         # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
         if start > last_end and punct(text, last_end, start):
@@ -243,7 +249,9 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                     previous_weapons = sentence_weapons
                 sentence_weapons = []
                 secure_next = False
-        last_end = end
+        # A term read inside a longer phrase can end before or after it (lexicon.py,
+        # `PhraseScan._with_inner`): the text read so far ends at the furthest.
+        last_end = max(last_end, end)
         kind = entry.kind
         found: list[tuple[IndicatorSpec, int]] = []
         if entry.indicator is not None:
@@ -258,6 +266,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 if paired is None:
                     continue
                 kind = "indicator"
+                paired_end = end
         if kind == "indicator":
             for spec, start in found:
                 hit = _Hit(start, end, spec, source, show_start=start, show_end=end)
@@ -691,6 +700,7 @@ def classify_call(
         nature_spans.append(EvidenceSpan(start, end, shown_words, indicator, source="nature"))
         listed = ", ".join(sorted(f.value.replace("_", " ") for f in named_flags))
         reasons.append(f"call type names it ({listed}): '{shown_words}'")
+
     # The call type's own words are read too: in place of an unknown code, and beside a
     # known one when the CAD sent a text that is more than the code's name.
     nature_scanned = nature_text or (None if resolved is not None else nature_code)

@@ -9,12 +9,13 @@ that classifying a call is one linear scan of the text, whatever the size of the
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -389,6 +390,10 @@ class Entry:
     indicator: IndicatorSpec | None = None
     # For kind "cue": (family index, is the "then" cue, the family's indicator, window).
     cues: tuple[tuple[int, bool, IndicatorSpec, int], ...] = ()
+    # Where a term may begin inside this phrase ("he will" holds the start of "will od"):
+    # (word index, whether the term is read before this phrase, out of its scope: "was
+    # not" and "not breathing"). See `_inner_starts`.
+    inner: tuple[tuple[int, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -409,6 +414,7 @@ class NatureCodeMap:
 
 
 _NEVER = re.compile(r"(?!)")  # a pattern that finds nothing
+_WORD_GAP = re.compile(r"[\s\-]+")  # what a space in a term matches
 
 
 @dataclass(frozen=True)
@@ -478,6 +484,15 @@ class CompiledLexicon:
         return None
 
 
+def _within_term(entry: Entry) -> bool:
+    """Whether a phrase that lies wholly inside a term found within a longer phrase is read
+    as that term's words: another indicator's term is ("he will overdose": the term "will
+    overdose", not an overdose now, as a shorter term inside any longer one), a cue or a
+    scope trigger is not ("wants to walk into the lake": "walk into" still ends the
+    family begun by "wants to")."""
+    return entry.kind == "indicator" and not entry.cues
+
+
 class PhraseScan:
     """One text's phrases, read from its start or from any segment boundary onwards.
 
@@ -507,46 +522,108 @@ class PhraseScan:
 
     def events(self, after: int = -1) -> Iterator[tuple[int, int, Entry]]:
         """(start, end, entry) for every phrase starting after `after` (a boundary, or -1
-        for the whole text), in order, not overlapping."""
-        lex = self.lexicon
-        entries = lex.entries
-        entry_for = lex.entry_for
-        matches = lex.pattern.finditer(self.folded, after + 1)
+        for the whole text), in reading order: the longest phrase at each place, and the
+        terms that begin inside one of another kind (`_with_inner`), which overlap it."""
+        matches = self._phrases(after)
         cased = self._case_match(after + 1)
         if cased is None:
             # No case-sensitive phrase ahead, the common case: kept free of the merge below.
-            for m in matches:
-                matched = m.group(1)
-                entry = entries.get(matched) or entry_for(matched)
-                if entry is not None:
-                    yield m.start(1) - 1, m.end(1) - 1, entry
-            return
-        case_entries = lex.case_entries
+            return matches
+        return self._merged(matches, cased)
+
+    def _merged(
+        self, matches: Iterator[tuple[int, int, Entry]], cased: re.Match[str] | None
+    ) -> Iterator[tuple[int, int, Entry]]:
+        """The lower-case phrases and the case-sensitive ones ("SI", "OD") in reading order,
+        an abbreviation read only where no phrase holds it."""
+        case_entries = self.lexicon.case_entries
         # Where the next case-sensitive phrase starts (past the end when there is none).
         c_start = len(self.spaced) if cased is None else cased.start(1) - 1
-        last_end = 0
-        for m in matches:
-            start, end = m.start(1) - 1, m.end(1) - 1
+        # Where the phrases read so far end, and where the last case-sensitive one does. A
+        # term found within a longer phrase overlaps it, and an abbreviation inside either
+        # is their words ("he will OD": the term "will od", not an overdose).
+        last_end = case_end = 0
+        for start, end, entry in matches:
             while c_start < start and cased is not None:
                 c_end = cased.end(1) - 1
                 if c_start >= last_end and c_end <= start:
                     yield c_start, c_end, case_entries[cased.group(1)]
-                    last_end = c_end
+                    last_end = case_end = c_end
                 cased = self._case_match(cased.end())
                 c_start = len(self.spaced) if cased is None else cased.start(1) - 1
-            if start < last_end:
+            if start < case_end:
                 continue
-            matched = m.group(1)
-            entry = entries.get(matched) or entry_for(matched)
-            if entry is not None:
-                yield start, end, entry
-                last_end = end
+            yield start, end, entry
+            last_end = max(last_end, end)
         while cased is not None:
             c_start, c_end = cased.start(1) - 1, cased.end(1) - 1
             if c_start >= last_end:
                 yield c_start, c_end, case_entries[cased.group(1)]
                 last_end = c_end
             cased = self._case_match(cased.end())
+
+    def _phrases(self, after: int) -> Iterator[tuple[int, int, Entry]]:
+        """The lower-case phrases after `after`, with the terms found inside them. A term
+        wholly inside one found within a longer phrase is read as its words
+        (`_within_term`)."""
+        lex = self.lexicon
+        entries = lex.entries
+        entry_for = lex.entry_for
+        covered = 0  # where the terms found within longer phrases end (spaced text)
+        for m in lex.pattern.finditer(self.folded, after + 1):
+            matched = m.group(1)
+            entry = entries.get(matched) or entry_for(matched)
+            if entry is None:
+                continue
+            if covered:  # rarely: only just after a term found within a longer phrase
+                if m.end(1) <= covered and _within_term(entry):
+                    continue
+                if m.start(1) >= covered:
+                    covered = 0
+            if entry.inner:
+                events, reach = self._with_inner(m.start(1), m.end(1), entry)
+                covered = max(covered, reach)
+                yield from events
+            else:
+                yield m.start(1) - 1, m.end(1) - 1, entry
+
+    def _with_inner(
+        self, start: int, end: int, entry: Entry
+    ) -> tuple[list[tuple[int, int, Entry]], int]:
+        """A phrase (`start`, `end` in the spaced text) and the terms that begin inside it,
+        each the longest at its word, in reading order: a term out of the phrase's reach
+        first (see `_inner_starts`), then the phrase, then the others. A term within one
+        found before it is not looked for ("at gunpoint", not "gunpoint" again).
+
+        Also where the terms found end, so that the scan reads a shorter term wholly inside
+        one as its words (`_within_term`); 0 for a family's second cue, whose terms the
+        classifier drops when the cue completes its family ("wants to walk into the lake":
+        "into the lake" goes with "walk into", and "the lake" is still read)."""
+        lex = self.lexicon
+        folded = self.folded
+        word_starts = [gap.end() for gap in _WORD_GAP.finditer(folded, start, end)]
+        before: list[tuple[int, int, Entry]] = []
+        after: list[tuple[int, int, Entry]] = []
+        reached = start
+        for index, first in entry.inner:
+            if index > len(word_starts):
+                break
+            at = word_starts[index - 1]
+            if at < reached:
+                continue
+            found = lex.pattern.match(folded, at - 1)
+            if found is None:
+                continue
+            term = found.group(1)
+            hidden = lex.entries.get(term) or lex.entry_for(term)
+            if hidden is None or hidden.kind not in _HIDDEN_KINDS:
+                continue
+            (before if first else after).append((at - 1, found.end(1) - 1, hidden))
+            reached = found.end(1)
+        events = [*before, (start - 1, end - 1, entry), *after]
+        if not (before or after) or any(is_then for _, is_then, _, _ in entry.cues):
+            return events, 0
+        return events, reached
 
 
 # Where a sentence ends (the classifier's scopes stop there too), and the ones among them
@@ -691,6 +768,11 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             entries[key] = replace(known, cues=tuple(roles))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = re.compile(f"[^a-z0-9]({trie_regex(trie_terms)})")
+    for key, entry in list(entries.items()):
+        if entry.kind in _HOLDS_TERMS and " " in key:
+            inner = _inner_starts(key, entry.kind, entries, wild, pattern, trie_terms)
+            if inner:
+                entries[key] = replace(entry, inner=inner)
     case_pattern = None
     if case_entries:
         cs = "|".join(
@@ -726,6 +808,80 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             lex.violence_scope.model_dump(), things=lex.modifiers.things_after
         ),
     )
+
+
+# The phrases whose words may hold the start of another term, which the scan then reads
+# too: a family's cue, a crime word, a scope trigger, a clause end. Not an indicator's
+# term (the longest term is the reading), nor a figure of speech (`ignore`: hiding its
+# words is its purpose), nor a phrase that places a weapon or names the thing hit
+# ("locked in the gun cabinet", "punched the door"): its words are the place or the thing,
+# not a second report.
+_HOLDS_TERMS = frozenset(get_args(Kind)) - {
+    "indicator",
+    "ignore",
+    "secured",
+    "secured_after",
+    "past_after",
+    "unknown_after",
+    "things_after",
+}
+_PRE_TRIGGERS = frozenset(
+    {"negation_pre", "negation_any", "uncertain_pre", "unknown_pre", "history_pre"}
+)
+# What a term found inside a longer phrase may be: an indicator (a cue inside a cue is
+# joined to it when the lexicon is compiled, above).
+_HIDDEN_KINDS = frozenset({"indicator"})
+
+
+def _inner_starts(
+    key: str,
+    kind: str,
+    entries: Mapping[str, Entry],
+    wild: Mapping[str, Entry],
+    pattern: re.Pattern[str],
+    sorted_terms: Sequence[str],
+) -> tuple[tuple[int, bool], ...]:
+    """The words of phrase `key` (after its first) where an indicator's term may begin,
+    whether it ends inside the phrase ("bar brawl") or runs past it ("he will" + "od"), and
+    whether the term is read before the phrase, out of its scope.
+
+    A pre-trigger governs a term inside it only when the words before the term are still
+    that trigger on their own: "not seeing" (a negation) holds "seeing things", and "not"
+    alone negates, so the hallucination is denied; "was not" holds "not breathing", and
+    "was" alone is no trigger, so the term, which carries its own "not", is a finding: it
+    is read before the trigger, out of its reach. Every other term found inside is read
+    after the phrase, so that the phrase's role (a clause end, a family's first cue, a
+    post-trigger reaching back) stays as it was."""
+    words = key.split(" ")
+    out: list[tuple[int, bool]] = []
+    for i in range(1, len(words)):
+        rest = " ".join(words[i:])
+        found = pattern.match(" " + rest)
+        inside = [found.group(1)] if found else []
+        # A term that runs past the phrase's end ("will od" after "he will") is one that
+        # the words from here begin.
+        prefix = rest + " "
+        past = []
+        at = bisect.bisect_left(sorted_terms, prefix)
+        while at < len(sorted_terms) and sorted_terms[at].startswith(prefix):
+            past.append(sorted_terms[at])
+            at += 1
+        if not any(_hidden_kind(t, entries, wild) for t in (*inside, *past)):
+            continue
+        head = entries.get(" ".join(words[:i]))
+        governs = head is not None and head.kind == kind
+        out.append((i, kind in _PRE_TRIGGERS and not governs))
+    return tuple(out)
+
+
+def _hidden_kind(term: str, entries: Mapping[str, Entry], wild: Mapping[str, Entry]) -> bool:
+    """Whether a phrase the scan can match (as `CompiledLexicon.entry_for` reads it) is an
+    indicator's term or a cue."""
+    key = normalize_term(term.rstrip("*"))
+    hit = entries.get(key) or (entries.get(key[:-1]) if key.endswith("s") else None)
+    if hit is None:
+        hit = next((wild[key[:n]] for n in range(len(key), 0, -1) if key[:n] in wild), None)
+    return hit is not None and hit.kind in _HIDDEN_KINDS
 
 
 def _pieces(entries: Mapping[str, Entry], nature: NatureCodeFile) -> dict[str, str]:
