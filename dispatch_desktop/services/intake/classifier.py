@@ -688,8 +688,8 @@ def classify_call(
     # A code of the agency's table keeps the table's flags ("SUICIDE ATTEMPT" is APCO's
     # SUICIDE); the words of any other call type carry theirs ("SUIC ATT - PILLS").
     named_text = nature_text or nature_code or ""
-    if lex.nature.lookup(nature_code) or lex.nature.lookup(nature_text):
-        named_text = ""
+    if never_bh or lex.nature.lookup(nature_code) or lex.nature.lookup(nature_text):
+        named_text = ""  # ... and an alarm names nobody's hurt ("MEDICAL ALARM - PENDANT")
     for start, end, named_flags in call_types.named_flags(named_text):
         if mpds is not None and SafetyFlag.IMMINENT_SELF_HARM in named_flags:
             continue  # "25A01 PSYCH/ABN BEHAVIOR/SUICIDE ATT": the protocol's name
