@@ -48,6 +48,11 @@ PAIRS = [
         Category.MENTAL_HEALTH,
     ),
     (
+        "Man on the library steps in a loud conversation with himself, will not come inside.",
+        "Man on the library steps in a loud conversation with his brother, will not come inside.",
+        Category.MENTAL_HEALTH,
+    ),
+    (
         "Old woman at the post office keeps asking the line what month it is, can't say where",
         "Old woman at the post office asked what time it is and when the last pickup goes.",
         Category.COGNITIVE,
