@@ -7,6 +7,7 @@ The rules are structural:
   where what people ordinarily shout at (a TV, a referee, a door with someone behind it) and
   "like talking to a wall" stay not BH;
 - a question about now that everyone can answer ("what year it is"), asked by the person;
+- a room or a thing doing what only the living do ("the walls are breathing");
 - use the person says they cannot stop or are about to take up again, which is weak: in a
   DV call it is context, not a BH call.
 """
@@ -50,6 +51,16 @@ PAIRS = [
     (
         "Man on the library steps in a loud conversation with himself, will not come inside.",
         "Man on the library steps in a loud conversation with his brother, will not come inside.",
+        Category.MENTAL_HEALTH,
+    ),
+    (
+        "Caller says she took something at the party and now the ceiling is melting on her.",
+        "Caller says the party got loud and now the ceiling is leaking on her.",
+        Category.MENTAL_HEALTH,
+    ),
+    (
+        "I haven't slept since Friday and the paintings came alive, I am scared.",
+        "I haven't slept since Friday and the paintings came back from the framer.",
         Category.MENTAL_HEALTH,
     ),
     (
@@ -100,6 +111,15 @@ def test_its_look_alike_is_not_bh(_report: str, look_alike: str, _category: Cate
 def test_ordinary_shouting_and_figures_of_speech_are_not_bh(text: str) -> None:
     result = classify(text)
     assert not result.behavioral_health, (text, indicators(result))
+
+
+def test_breathing_beside_a_wall_or_a_floor_is_not_a_hallucination() -> None:
+    assert not classify("He was leaning on the wall breathing hard after the run.").evidence
+    found = classify("Man found on the floor, not breathing, wife starting CPR.")
+    assert not found.behavioral_health, indicators(found)
+    # A medical term after the verb is not hidden by the new cues.
+    slow = classify("Two patients in the room, both are breathing slow.")
+    assert "medical" in indicators(slow)
 
 
 def test_use_that_will_not_stop_is_context_in_a_dv_call() -> None:
