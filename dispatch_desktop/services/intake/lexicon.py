@@ -217,7 +217,12 @@ class FamilySpec(_Strict):
     indicator: str = Field(description="the id of the indicator this family fires")
     first: list[str] = Field(min_length=1)
     then: list[str] = Field(min_length=1)
-    within_words: int = Field(default=4, ge=1, le=10)
+    within_words: int = Field(
+        default=4,
+        ge=0,
+        le=10,
+        description="words allowed between the two cues; 0: the second follows at once",
+    )
 
     _check_terms = field_validator("first", "then")(_clean_terms)
 
