@@ -227,3 +227,39 @@ def test_a_hurt_named_by_the_call_type_is_an_ems_call(call_type: str) -> None:
 )
 def test_a_hurt_denied_or_unknown_is_no_ems_call(call_type: str) -> None:
     assert SafetyFlag.MEDICAL not in nature(call_type).safety_flags, call_type
+
+
+@cases(
+    ("call_type", "category"),
+    [
+        ("SIGNAL 12 INTOXICATED SUBJ", Category.SUBSTANCE_USE),
+        ("CODE 4 EDP", Category.MENTAL_HEALTH),
+        ("PSY-NONVIOLENT", Category.MENTAL_HEALTH),
+        ("PSY/2 ON PORCH", Category.MENTAL_HEALTH),
+        ("CIT REQ - WELFARE", Category.MENTAL_HEALTH),
+        ("LOST ADULT W/ DEV DISABILITIES", Category.COGNITIVE),
+        ("PROT CUSTODY - RCW 71.05.153", Category.MENTAL_HEALTH),
+    ],
+)
+def test_a_signal_number_before_the_type_or_a_shortened_word_still_names_the_code(
+    call_type: str, category: Category
+) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, (call_type, result.reasons)
+    assert category in result.categories
+
+
+@cases(
+    "call_type",
+    [
+        "SIG 4 TRAFFIC HAZARD",
+        "CODE 2 FIRE ALARM",
+        "CHILD CUSTODY EXCHANGE 12-3",
+        "WELFARE CK - NO KNOWN MH HX",
+        "PARKING REQ",
+    ],
+)
+def test_a_signal_number_a_childs_custody_or_a_denied_shortening_is_not_bh(
+    call_type: str,
+) -> None:
+    assert not nature(call_type).behavioral_health

@@ -601,6 +601,12 @@ class CallTypeReader:
         """A welfare-check call type ("WELF CHK - HX DEPRESSION", "CHECK THE WELFARE")."""
         return self._names(self._welfare_re, nature_text)
 
+    def written_out(self, word: str) -> str | None:
+        """A call type's shortened word written out as one word ("PSY": "psych"), or None
+        ("MH" is two words, "mental health": a phrase the scanner reads, with its scope)."""
+        out = self._nature.get(word.lower())
+        return out if out and " " not in out else None
+
     def _names(self, words: re.Pattern[str] | None, nature_text: str) -> bool:
         if words is None:
             return False

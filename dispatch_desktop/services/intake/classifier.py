@@ -30,7 +30,6 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-from dispatch_desktop.services.intake.calltype import CallTypeReader
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     Entry,
@@ -445,6 +444,9 @@ def _qualify_before(
 
 
 # "121C_PSYCH", "A12 - MENTAL": an agency's code in front of a known call type.
+# A signal or code number an agency puts before the type ("SIG 47", "SIGNAL 9", "CODE 5").
+_SIGNAL = re.compile(r"(?:SIG|SIGNAL|SGNL|CODE)\s+\d+[A-Z]?", re.IGNORECASE)
+
 _LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A-Za-z])")
 
 
@@ -489,6 +491,9 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
         if not words or i == joined_to:
             continue
         resolved = lex.nature.lookup(part)
+        if resolved is None and len(words) > 2 and _SIGNAL.fullmatch(" ".join(words[:2])):
+            words = words[2:]  # a signal or ten-code before the type: "SIG 47 INTOX PERS"
+            resolved = lex.nature.lookup(" ".join(words))
         if resolved is None and any(ch.isdigit() for ch in words[0]):
             words = words[1:]  # an agency's own number before the type: "390U INTOX"
             resolved = lex.nature.lookup(" ".join(words))  # "241 CRISIS": a whole name
@@ -506,6 +511,9 @@ def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str,
             and not call_types.is_place_name(part, part.find(words[0]) + len(words[0]))
         ):
             resolved = lex.nature.lookup(words[0])
+        if resolved is None and words and (first := call_types.written_out(words[0])):
+            # a code's first word shortened: "PSY ICE", "PSY/1 WPN" read as PSYCH
+            resolved = lex.nature.lookup(first)
         if resolved is None and len(words) == 2 and words[1].upper() in call_types.person_words:
             # a code's name and who it is about: "INTOXICATED JUVENILE", "DRUNK SUBJ"
             resolved = lex.nature.lookup(words[0]) or lex.nature.lookup(f"{words[0]} PERSON")
