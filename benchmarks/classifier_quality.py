@@ -53,8 +53,9 @@ POOLS = [
     "--pool=sealed4b=highway,sports,utility",
     "--pool=batch10=terse,animals,monitor,weather,airport,holiday,pharmacy,radio,shift,transcript",
     "--pool=sealed5=eviction,hospice,online,library",
+    "--pool=batch8r6=caregiver,farm,military,parents,therapist,selfcall,bystander,doorstep",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
-    "nature11",
+    "nature11,nature13",
 ]
 
 baseline = naive_baseline
