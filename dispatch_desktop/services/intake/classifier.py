@@ -34,10 +34,14 @@ from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     Entry,
     IndicatorSpec,
-    NatureCodeSpec,
 )
-from dispatch_desktop.services.intake.model import LinearModel
+from dispatch_desktop.services.intake.nature_parts import (
+    behavioral_parts,
+    names_only_substance_use,
+    without_leading_code,
+)
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
+from dispatch_desktop.services.intake.second_opinion import second_opinion
 from dispatch_desktop.services.intake.violence_scope import BELIEF, NOT_TOWARD_PEOPLE, PROPERTY
 from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, NOT_AT_HAND
 
@@ -443,104 +447,6 @@ def _qualify_before(
     return None
 
 
-# "121C_PSYCH", "A12 - MENTAL": an agency's code in front of a known call type.
-# A signal or code number an agency puts before the type ("SIG 47", "SIGNAL 9", "CODE 5").
-_SIGNAL = re.compile(r"(?:SIG|SIGNAL|SGNL|CODE)\s+\d+[A-Z]?", re.IGNORECASE)
-
-_LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A-Za-z])")
-
-
-# A call type of several parts ("PD-INTOX INTOXICATED SUBJ", "1064 WELFARE CHECK - MENTAL",
-# "mental w/ knife"): its parts, split at separators; a part after a negation ("NON-",
-# "NO ", "NOT ") is left out, so "25-A-1 NON-SUICIDAL" names no suicide risk.
-_PART_SEPARATORS = re.compile(r"\s*(?:[-/_,;:|()&+]+|\bw/|(?<=[a-z])\.(?=[a-z]))\s*", re.IGNORECASE)
-_NEGATED_PART = re.compile(r"\b(?:non|not?)\b[\s-]*[a-z]+", re.IGNORECASE)
-# A response level, priority or status an agency puts after the type: "ARREST-HANGING ALS",
-# "INTOX P2", "ARMED ROBBERY IN PROGRESS", "ROBBERY IP".
-_TRAILING_LEVEL = re.compile(
-    r"(?:\s+(?:ALS|BLS|P\d|PRI\s?\d|PRIORITY\s?\d|IP|IN\s+PROG(?:RESS)?|JO|JUST\s+OCC(?:URRED)?))+\s*$",
-    re.IGNORECASE,
-)
-
-
-def _behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, NatureCodeSpec]]:
-    """The BH call types named inside a call type of several parts: a part that is a BH
-    code or its name ("SUICIDAL"), or a part that starts with a BH code itself ("INTOX
-    PED ON SHOULDER", after an agency's number: "390U INTOX"; an alias such as "DRUNK"
-    only counts as a whole part, so "DRUNK DRIVER" is not read as intoxication).
-
-    Beside a crime or DV part, a part that names substance use only is context, not the
-    call's reason (LABELING.md: "husband drunk, hitting wife"): "DOMESTIC - VERBAL, INTOX
-    PARTY" names no BH call type.
-
-    A part (or two parts read together) that is a crime code with a safety flag of its own
-    is named too, for its flag: a fight, an assault, a shooting told beside other words
-    ("FIGHT - SUBJ HX MENTAL", "DOMESTIC - PHYSICAL (P1)", "SHOOTING/JO - VICTIM INJ")
-    carries its violence as the code alone does."""
-    if not text:
-        return []
-    call_types = lex.call_types
-    found: list[tuple[str, NatureCodeSpec]] = []
-    crime = False
-    parts = [
-        _TRAILING_LEVEL.sub("", p) for p in _PART_SEPARATORS.split(_NEGATED_PART.sub(" ", text))
-    ]
-    joined_to = -1
-    for i, part in enumerate(parts):
-        words = part.split()
-        if not words or i == joined_to:
-            continue
-        resolved = lex.nature.lookup(part)
-        if resolved is None and len(words) > 2 and _SIGNAL.fullmatch(" ".join(words[:2])):
-            words = words[2:]  # a signal or ten-code before the type: "SIG 47 INTOX PERS"
-            resolved = lex.nature.lookup(" ".join(words))
-        if resolved is None and any(ch.isdigit() for ch in words[0]):
-            words = words[1:]  # an agency's own number before the type: "390U INTOX"
-            resolved = lex.nature.lookup(" ".join(words))  # "241 CRISIS": a whole name
-        # a danger code named over two parts: "DOMESTIC - PHYSICAL", "10-16 DOMESTIC-BATTERY"
-        joined = lex.nature.lookup(" ".join([*words, parts[i + 1]])) if i + 1 < len(parts) else None
-        if joined is not None and joined[1].crime and joined[1].flags:
-            found.append(joined)
-            crime, joined_to = True, i + 1
-            continue
-        # ... unless the code word begins a name: "SLEDDING INJURY - SUICIDE HILL"
-        if (
-            resolved is None
-            and words
-            and words[0].upper() in lex.nature.codes
-            and not call_types.is_place_name(part, part.find(words[0]) + len(words[0]))
-        ):
-            resolved = lex.nature.lookup(words[0])
-        if resolved is None and words and (first := call_types.written_out(words[0])):
-            # a code's first word shortened: "PSY ICE", "PSY/1 WPN" read as PSYCH
-            resolved = lex.nature.lookup(first)
-        if resolved is None and len(words) == 2 and words[1].upper() in call_types.person_words:
-            # a code's name and who it is about: "INTOXICATED JUVENILE", "DRUNK SUBJ"
-            resolved = lex.nature.lookup(words[0]) or lex.nature.lookup(f"{words[0]} PERSON")
-        if resolved is not None and resolved[1].prior >= lex.scoring.threshold:
-            found.append(resolved)
-        elif resolved is not None and resolved[1].crime:
-            crime = True
-            if resolved[1].flags:
-                found.append(resolved)  # "FIGHT - SUBJ HX MENTAL": the fight's violence
-    if crime:
-        found = [(c, s) for c, s in found if not (_names_only_substance_use(s) and not s.flags)]
-    return found
-
-
-def _names_only_substance_use(spec: NatureCodeSpec) -> bool:
-    """A code whose only category is substance use ("INTOX", "OD"); a crime code with no
-    category ("FIGHT") is not one."""
-    return set(spec.categories) == {Category.SUBSTANCE_USE}
-
-
-def _without_leading_code(text: str | None) -> str | None:
-    if not text:
-        return None
-    stripped = _LEADING_CODE.sub("", text, count=1)
-    return stripped if stripped != text else None
-
-
 def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: bool) -> None:
     """Scan `text` with CAD abbreviations written out; drop words that name a place.
 
@@ -655,7 +561,7 @@ def classify_call(
     resolved = (
         lex.nature.lookup(nature_code)
         or lex.nature.lookup(nature_text)
-        or lex.nature.lookup(_without_leading_code(nature_text or nature_code))
+        or lex.nature.lookup(without_leading_code(nature_text or nature_code))
     )
     never_bh = any(call_types.never_bh(t) for t in (nature_code, nature_text) if t)
     # LABELING.md rule 3: on a welfare check, "HX DEPRESSION" is why the call was made.
@@ -669,11 +575,11 @@ def classify_call(
         named, shown = [resolved], nature_code or nature_text
     else:
         read = nature_text or nature_code
-        named = [] if never_bh or not read else _behavioral_parts(call_types.unsqueeze(read), lex)
+        named = [] if never_bh or not read else behavioral_parts(call_types.unsqueeze(read), lex)
         shown = nature_text or nature_code
     mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
     if mpds is not None and mpds.ruled_out:
-        named = [(c, s) for c, s in named if not _names_only_substance_use(s)]
+        named = [(c, s) for c, s in named if not names_only_substance_use(s)]
     for code, nature_spec in named:
         prior = max(prior, nature_spec.prior)
         nature_categories.update(nature_spec.categories)
@@ -814,7 +720,7 @@ def classify_call(
     # The model reads words: a call type alone is the call-type reader's, which knows
     # agencies' codes better than the model does (see docs/classifier.md).
     if lex.model is not None and narrative.strip():
-        behavioral_health, score = _second_opinion(
+        behavioral_health, score = second_opinion(
             lex.model,
             nature_text or nature_code or "",
             narrative,
@@ -851,83 +757,6 @@ def _yielded(
         if given.isdisjoint(spec.category_yields_to) and weights.get(spec.category, 0.0) >= floor:
             out.add(spec.category)
     return out
-
-
-_MODEL_CATEGORIES = {c.value: c for c in Category}
-_MODEL_FLAGS = {f.value: f for f in SafetyFlag}
-
-
-def _second_opinion(
-    model: LinearModel,
-    nature: str,
-    narrative: str,
-    *,
-    behavioral_health: bool,
-    score: float,
-    categories: set[Category],
-    flags: set[SafetyFlag],
-    evidence: list[EvidenceSpan],
-    reasons: list[str],
-    ruled_out: set[SafetyFlag],
-    firm_bh: bool,
-) -> tuple[bool, float]:
-    """Let the model raise BH, a category or a flag the lexicon missed, or lower a BH the
-    lexicon read only in the words (not `firm_bh`: the call type, a crisis plan); it never
-    removes a flag.
-
-    A flag the call-taker ruled out in words ("no weapons seen") is not raised.
-
-    Each label it raises is explained by the words that contributed most to it.
-    """
-    probability = model.score(nature, narrative)
-    up = model.raised(probability)
-    raised: list[str] = []
-    p_bh = probability["behavioral_health"]
-    if behavioral_health and not firm_bh and p_bh < model.lower_bh_at:
-        behavioral_health, score = False, round(p_bh, 4)
-        categories.clear()
-        reasons.append(
-            f"model ({p_bh:.2f}): not behavioral health; the words above read as a look-alike"
-        )
-    elif not behavioral_health and "behavioral_health" in up:
-        behavioral_health = True
-        score = max(score, round(probability["behavioral_health"], 4))
-        raised.append("behavioral_health")
-    if behavioral_health:
-        for label, category in _MODEL_CATEGORIES.items():
-            if category not in categories and label in up:
-                categories.add(category)
-                raised.append(label)
-        if not categories:
-            best = max(_MODEL_CATEGORIES, key=lambda label: probability[label])
-            categories.add(_MODEL_CATEGORIES[best])
-            raised.append(best)
-    for label, flag in _MODEL_FLAGS.items():
-        if flag is SafetyFlag.IMMINENT_SELF_HARM and not behavioral_health:
-            continue  # a danger to oneself is a BH call: the model adds it only to one
-        if flag not in flags and flag not in ruled_out and label in up:
-            flags.add(flag)
-            raised.append(label)
-    for label in raised:
-        words = []
-        for source, feature, _weight in model.explain(label, nature, narrative):
-            text = narrative if source == "narrative" else nature
-            shown = text[feature.start : feature.end]
-            words.append(f"'{shown}'")
-            evidence.append(
-                EvidenceSpan(
-                    feature.start,
-                    feature.end,
-                    shown,
-                    f"model:{label}" + (":nature" if source == "nature" else ""),
-                    source="model",
-                )
-            )
-        reasons.append(
-            f"model ({probability[label]:.2f}): {label.replace('_', ' ')}"
-            + (f", from {', '.join(words)}" if words else "")
-        )
-    return behavioral_health, score
 
 
 def _ruled_out(hits: Iterable[_Hit]) -> set[SafetyFlag]:
