@@ -12,9 +12,9 @@ import pytest
 
 from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON = load_lexicon()
+LEXICON = app_lexicon()
 cases = pytest.mark.parametrize
 
 

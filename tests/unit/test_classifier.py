@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from dispatch_desktop.models.domain import Category, ClassificationResult, IntakeRecord, SafetyFlag
 from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.classifier import MAX_EVIDENCE
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON = load_lexicon()  # the built-in lexicon and APCO nature codes
+LEXICON = app_lexicon()  # the built-in lexicon and APCO nature codes
 
 
 def classify_call(*args: object, **kw: bool) -> ClassificationResult:

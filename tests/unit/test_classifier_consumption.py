@@ -19,9 +19,9 @@ import pytest
 
 from dispatch_desktop.models.domain import Category
 from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON = load_lexicon()  # as the app runs it
+LEXICON = app_lexicon()  # as the app runs it
 RULES_ONLY = replace(LEXICON, model=None)
 
 

@@ -16,9 +16,9 @@ from dataclasses import replace
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON_ALONE = replace(load_lexicon(), model=None)
+LEXICON_ALONE = replace(app_lexicon(), model=None)
 
 
 def classify(text: str) -> classifier.ClassificationResult:

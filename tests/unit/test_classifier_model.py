@@ -17,7 +17,6 @@ from dispatch_desktop.services.intake.classifier_quality import (
     Prediction,
     load_corpus,
 )
-from dispatch_desktop.services.intake.lexicon import load_lexicon
 from dispatch_desktop.services.intake.model import LABELS, LinearModel, load_model
 from dispatch_desktop.services.intake.training import (
     BH_FLOOR,
@@ -27,8 +26,9 @@ from dispatch_desktop.services.intake.training import (
     fit,
     raised,
 )
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON = load_lexicon()
+LEXICON = app_lexicon()
 
 # Plain-word psychosis the lexicon has no phrase for, written for this test only.
 ODD = [

@@ -16,7 +16,7 @@ from dispatch_desktop.services.intake.classifier_quality import (
     from_result,
     load_corpus,
 )
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "calls.jsonl"
 
@@ -39,7 +39,7 @@ PRECISION_FLOORS = {SafetyFlag.MEDICAL.value: 0.90}
 @pytest.fixture(scope="module")
 def report() -> QualityReport:
     calls = load_corpus(CORPUS)
-    lexicon = load_lexicon()
+    lexicon = app_lexicon()
     return evaluate(calls, lambda call: from_result(classify_labelled(call, lexicon)))
 
 

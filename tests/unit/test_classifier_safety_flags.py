@@ -11,9 +11,9 @@ import pytest
 
 from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON = load_lexicon()  # as the app runs it: lexicon, APCO codes and the shipped model
+LEXICON = app_lexicon()  # as the app runs it: lexicon, APCO codes and the shipped model
 
 WEAPON = SafetyFlag.WEAPON
 VIOLENCE = SafetyFlag.VIOLENCE

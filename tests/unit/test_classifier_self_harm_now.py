@@ -17,9 +17,9 @@ import pytest
 
 from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-APP = load_lexicon()
+APP = app_lexicon()
 LEXICON_ALONE = replace(APP, model=None)
 IMMINENT = SafetyFlag.IMMINENT_SELF_HARM
 

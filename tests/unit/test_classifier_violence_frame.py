@@ -31,9 +31,10 @@ import pytest
 
 from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon
+from tests.unit.app_lexicon import app_lexicon
 
-APP = load_lexicon()
+APP = app_lexicon()
 LEXICON = dataclasses.replace(APP, model=None)
 VIOLENCE = SafetyFlag.VIOLENCE
 

@@ -15,9 +15,9 @@ import pytest
 
 from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON = dataclasses.replace(load_lexicon(), model=None)
+LEXICON = dataclasses.replace(app_lexicon(), model=None)
 VIOLENCE = SafetyFlag.VIOLENCE
 
 

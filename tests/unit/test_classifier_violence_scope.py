@@ -14,9 +14,9 @@ import pytest
 from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake import classifier, training
 from dispatch_desktop.services.intake.classifier_quality import LabelledCall
-from dispatch_desktop.services.intake.lexicon import load_lexicon
+from tests.unit.app_lexicon import app_lexicon
 
-LEXICON = load_lexicon()
+LEXICON = app_lexicon()
 VIOLENCE = SafetyFlag.VIOLENCE
 
 
