@@ -186,7 +186,7 @@ LOWER_THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, float]) -> Prediction:
     """The lexicon's answer with what the model raises or lowers: the rule of
-    classifier._second_opinion."""
+    second_opinion.second_opinion."""
     lex = view.prediction
     if view.nature_only:
         return lex
