@@ -54,8 +54,9 @@ POOLS = [
     "--pool=batch10=terse,animals,monitor,weather,airport,holiday,pharmacy,radio,shift,transcript",
     "--pool=sealed5=eviction,hospice,online,library",
     "--pool=batch8r6=caregiver,farm,military,parents,therapist,selfcall,bystander,doorstep",
+    "--pool=sealed6=heights,jail,marine,recovery",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
-    "nature11,nature13",
+    "nature11,nature12,nature13,nature14",
 ]
 
 baseline = naive_baseline
