@@ -104,3 +104,34 @@ def test_a_history_of_alcoholism_on_a_welfare_check_is_substance_use() -> None:
         "Uncle with hx of alcoholism, hasn't answered for five days.", "WELFARE CHECK"
     )
     assert result.behavioral_health and SU in result.categories
+
+
+# (narrative, BH, categories): pursuers or creatures told beside a drug or withdrawal, and
+# the same words about a real pursuer or a real infestation.
+PURSUERS_AND_CREATURES = [
+    (
+        "Friend says he snorted something at the gig and swears strangers are out to get him.",
+        True,
+        {MH, SU},
+    ),
+    (
+        "Gave up drinking four days ago, trembling, beetles all over her pillow she says.",
+        True,
+        {MH, SU},
+    ),
+    (
+        "RP says a man is following her from the bus stop, she is walking toward the store.",
+        False,
+        set(),
+    ),
+    ("Tenant reports roaches crawling all over the kitchen counters again.", False, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "bh", "expected"), PURSUERS_AND_CREATURES)
+def test_pursuers_or_creatures_beside_a_drug_are_the_mental_health_part(
+    text: str, bh: bool, expected: set[Category]
+) -> None:
+    result = classify(text)
+    assert result.behavioral_health is bh
+    assert set(result.categories) == expected
