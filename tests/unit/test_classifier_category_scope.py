@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch_desktop.models.domain import Category
+from dispatch_desktop.models.domain import Category, SafetyFlag
 from tests.unit.test_classifier_categories import COG, MH, SR, SU, classify
 
 # (narrative, categories): the same substance or mental-health word naming a worker or a
@@ -135,3 +135,13 @@ def test_pursuers_or_creatures_beside_a_drug_are_the_mental_health_part(
     result = classify(text)
     assert result.behavioral_health is bh
     assert set(result.categories) == expected
+
+
+def test_someone_trying_to_kill_the_caller_stays_violence_not_a_belief() -> None:
+    # a threat to kill is not one of the pursuers' acts: read as one, the call became a
+    # mental-health call and the threat a belief, and the violence flag was lost
+    result = classify(
+        "Caller drunk, screaming that a guy is trying to kill him, man with a bat at the door."
+    )
+    assert SafetyFlag.VIOLENCE in result.safety_flags
+    assert Category.MENTAL_HEALTH not in result.categories
