@@ -145,3 +145,21 @@ def test_someone_trying_to_kill_the_caller_stays_violence_not_a_belief() -> None
     )
     assert SafetyFlag.VIOLENCE in result.safety_flags
     assert Category.MENTAL_HEALTH not in result.categories
+
+
+# (narrative, categories): speech that makes no sense beside a drink, alone, and beside
+# speech aimed at nobody.
+NO_SENSE = [
+    ("Bartender says the man at the end of the bar is hammered and not making sense.", {SU}),
+    ("Mail carrier says the woman on the stoop is rambling and not making sense.", {MH}),
+    ("Man on the stoop is hammered, rambling and shouting at nobody.", {MH, SU}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NO_SENSE)
+def test_speech_that_makes_no_sense_beside_a_drink_is_the_drink(
+    text: str, expected: set[Category]
+) -> None:
+    result = classify(text)
+    assert result.behavioral_health
+    assert set(result.categories) == expected
