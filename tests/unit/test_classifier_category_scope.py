@@ -5,7 +5,9 @@ a substance or mental-health word that names a place, a program or a worker says
 the call is or who is on it, not what the person shows; not knowing where one is, or
 one's own family, is cognitive only when no intoxication, withdrawal or mental-health
 state explains it, and someone else not knowing where a person is is no sign at all; a
-medicine swallowed on purpose is an overdose as well as an attempt, a poison is not.
+medicine swallowed on purpose is an overdose as well as an attempt, a poison is not;
+pursuers or creatures beside a drug are the mental-health part of the call; speech that
+makes no sense beside a drink is the drink.
 """
 
 from __future__ import annotations
