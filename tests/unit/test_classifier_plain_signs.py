@@ -133,7 +133,7 @@ def indicators(result: classifier.ClassificationResult) -> set[str]:
         ),
         (
             "Aunt called and didn't know what year it was, kept asking for her father.",
-            "dementia",
+            "disoriented",
             COG,
         ),
         # self-harm without the words
@@ -145,7 +145,7 @@ def indicators(result: classifier.ClassificationResult) -> set[str]:
         ("Teen in the holding room keeps slamming her head against the door.", "head_banging", SUI),
         (
             "Coworker says she swallowed some weed killer in the break room.",
-            "ingestion_attempt",
+            "poison_swallowed",
             SUI,
         ),
         ("Mom found out her son has been cutting again, marks on his legs.", "self_harm", SUI),
@@ -196,6 +196,7 @@ def test_signs_in_plain_words_are_read(text: str, indicator: str, category: Cate
         ("Church volunteer says the pageant angels need a ride home.", "false_belief"),
         ("Caller is hearing her neighbor's dog bark all night.", "hallucinations"),
         ("Caller thinks it is 1400 block of Elm but is not sure.", "dementia"),
+        ("Caller thinks it is 1400 block of Elm but is not sure.", "disoriented"),
         ("Shopper stopped at the counter to ask the clerk about lithium batteries.", "off_meds"),
         ("Grandma tied a ribbon around the gift box for the party.", "attempt_in_progress"),
         ("Caller slammed her car door on the mailbox and dented it.", "self_harm"),

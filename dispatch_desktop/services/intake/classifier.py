@@ -460,9 +460,14 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     _in_scope(scanned, lex, out.hits[before:])
     _place_not_now(scanned, lex, out.hits[before:])
     kept: list[_Hit] = []
+    names = (
+        [] if nature else [(h.start, h.end) for h in out.hits[before:] if h.spec.names_the_words]
+    )
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
             continue
+        if names and not hit.spec.names_the_words and _inside(hit, names):
+            continue  # "the detox RN": who is on the call, not a drug used
         if nature and reader.other_sense(scanned, hit.start, hit.end):
             continue  # "RDWY DEPRESSION - DIP IN PAVEMENT"
         if nature and hit.spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
@@ -474,6 +479,10 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
             hit.show_start, hit.show_end = expanded.original(hit.show_start, hit.show_end)
         kept.append(hit)
     out.hits[before:] = kept
+
+
+def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= hit.start and hit.end <= end for start, end in spans)
 
 
 def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:

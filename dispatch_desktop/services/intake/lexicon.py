@@ -87,6 +87,11 @@ class IndicatorSpec(_Strict):
         description="count toward BH only beside a current hit of one of these indicators:"
         " shaking and sweating are withdrawal only after a drug the person ran out of",
     )
+    names_the_words: bool = Field(
+        default=False,
+        description="its words are one name (a place, a program, a worker): another"
+        " indicator's term inside them is that name, not a sign ('the detox RN')",
+    )
     terms: list[str] = Field(default_factory=list)
     case_sensitive_terms: list[str] = Field(default_factory=list)
 
