@@ -13,6 +13,8 @@ A CAD sends its own call-type strings ("Mentl Disordr Viol w/Wpn", "25-B-1", "12
   split into the words and abbreviations it is made of ("suicide threat weapon", "welfare
   check overdose hx"), when every piece is one the lexicon knows and the whole is not an
   English word ("METHOD" stays a method).
+- A phrase of the lexicon with every word cut short ("CIV COMMIT", "EMOT DISTURB PERS")
+  is written out as the phrase, when the cut words fit one phrase only (`truncated`).
 - A BH word that is part of a place's name ("Asylum Street", "State Psychiatric Hospital",
   "Behavioral Health Center") is not evidence about a person: `place_words` names the
   nouns that make the word before them part of a name.
@@ -26,7 +28,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -317,6 +319,23 @@ def split_squeezed(run: str, pieces: Container[str]) -> list[str] | None:
     return found
 
 
+# A word cut short keeps this many letters at least; a cut phrase has at most so many words.
+_CUT_MIN = 3
+_CUT_MAX_WORDS = 4
+
+
+def _cut_phrases(phrases: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
+    """The lexicon's phrases of two to four words of letters, by the first letters of each."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        if 2 <= len(words) <= _CUT_MAX_WORDS and all(
+            w.isascii() and w.isalpha() and len(w) >= _CUT_MIN for w in words
+        ):
+            out.setdefault(tuple(w[:_CUT_MIN] for w in words), []).append(phrase)
+    return out
+
+
 def _splice(
     text: str, replacements: list[tuple[int, int, str]]
 ) -> tuple[str, list[tuple[int, int, int, int]]]:
@@ -348,7 +367,12 @@ class CallTypeReader:
     squeezed code may be split into. The abbreviations are pieces too.
     """
 
-    def __init__(self, spec: CallTypeSpec, vocabulary: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        spec: CallTypeSpec,
+        vocabulary: Mapping[str, str] | None = None,
+        phrases: Iterable[str] = (),
+    ) -> None:
         self.spec = spec
         both = dict(spec.abbreviations)
         nature = {**both, **spec.nature_abbreviations}
@@ -372,6 +396,7 @@ class CallTypeReader:
         written.update((k, v) for k, v in nature.items() if k.isalpha() and len(k) >= 2)
         self._written = written  # the pieces, and how each is written out
         self._squeezed: dict[str, list[str] | None] = {}
+        self._cut = _cut_phrases(phrases)
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
@@ -439,11 +464,43 @@ class CallTypeReader:
                 found_at.extend(holds)
         if nature and self._written:
             found_at.extend(self._squeezed_runs(folded[1:]))
+        if nature and self._cut:
+            # Only where no abbreviation is written out ("SUICIDE ATT" is the table's).
+            cut = self._truncated(folded[1:])
+            found_at.extend(c for c in cut if not any(_overlap(c, f) for f in found_at))
         found_at.sort()
         spliced, pieces = _splice(text, found_at)
         if not pieces:
             return None
         return Expanded(spliced, tuple(pieces), tuple(p[0] for p in pieces))
+
+    def _truncated(self, folded: str) -> list[tuple[int, int, str]]:
+        """Runs of two to four words that are one phrase of the lexicon with its words cut
+        short ("civ commit": civil commitment), written out. Each word keeps at least its
+        first three letters, the last is cut (as a full CAD field cuts it; "ABN BEHAVIOR" is
+        the abbreviations' to read), and the cut words fit one phrase only."""
+        words = [m for m in _WORD.finditer(folded) if len(m.group()) >= _CUT_MIN]
+        out = []
+        for i in range(len(words)):
+            for n in range(_CUT_MAX_WORDS, 1, -1):
+                run = words[i : i + n]
+                if len(run) < n or any(
+                    folded[a.end() : b.start()].strip(" ") for a, b in itertools.pairwise(run)
+                ):
+                    continue  # fewer words left, or not one run of words and spaces
+                cut = tuple(m.group() for m in run)
+                fits = {
+                    phrase
+                    for phrase in self._cut.get(tuple(w[:_CUT_MIN] for w in cut), ())
+                    if all(
+                        full.startswith(w) for w, full in zip(cut, phrase.split(" "), strict=True)
+                    )
+                    and not phrase.endswith(" " + cut[-1])
+                }
+                if len(fits) == 1:
+                    out.append((run[0].start(), run[-1].end(), fits.pop()))
+                    break
+        return out
 
     def _holds(self, folded: str) -> list[tuple[int, int, str]]:
         """A hold named by a statute's number beside a word of a hold ("632.305 DETENTION",

@@ -811,7 +811,9 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             by_alias=by_alias,
         ),
         indicators={ind.id: ind for ind in lex.indicators},
-        call_types=CallTypeReader(lex.call_types, vocabulary=_pieces(entries, nature)),
+        call_types=CallTypeReader(
+            lex.call_types, vocabulary=_pieces(entries, nature), phrases=entries
+        ),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
         violence_scope=ViolenceScope.compile(
