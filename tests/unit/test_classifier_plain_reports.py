@@ -135,6 +135,11 @@ ROUND_SEVEN = [
         "Bus driver: someone pried open the naloxone dispenser at the back of the bus.",
         Category.SUBSTANCE_USE,
     ),
+    (
+        "Bartender says the man at the end of the counter is drunk and fell off his stool twice.",
+        "Daughter says her dad has fallen off his stool twice this month, wants a lift assist.",
+        Category.SUBSTANCE_USE,
+    ),
 ]
 
 PAIRS += ROUND_SEVEN

@@ -11,6 +11,8 @@ The rules are structural:
   ordinary explanation, imminent on their own;
 - intent with a method told as a thought or a past wish ("thinking about jumping", "wanted
   to drown"), where talk about jumping for fun and "jumping ship" are not;
+- falls told with a count ("fell twice"): weak, so with a drink named it is intoxication
+  that needs help, and an older person's falls alone are not BH;
 - a BH word that names an object by what it treats ("a box of naloxone kits", "the Narcan
   dispenser"), where the same word used on a person ("gave him naloxone") still counts.
 """
