@@ -165,6 +165,9 @@ def test_its_look_alike_is_not_bh(_report: str, look_alike: str, _category: Cate
         "Fans yelling at the referee after the game, nobody hurt.",
         "Man shouting at the door for his wife to come out and talk.",
         "My son keeps talking to his plants, he is a gardener.",
+        # round seven: intent told as a wish or a thought, in its figures of speech
+        "After the funeral he said he wanted to drown his sorrows at the bar on Elm.",
+        "Clerk says the night manager is thinking about jumping ship to the store across town.",
     ],
 )
 def test_ordinary_shouting_and_figures_of_speech_are_not_bh(text: str) -> None:

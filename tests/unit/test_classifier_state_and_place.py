@@ -40,18 +40,6 @@ def test_a_body_on_the_rails_or_walking_into_deep_water_is_imminent(text: str) -
     assert SafetyFlag.IMMINENT_SELF_HARM in classify(text).safety_flags, text
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "After the funeral he said he wanted to drown his sorrows at the bar on Elm.",
-        "Clerk says the night manager is thinking about jumping ship to the store across town.",
-    ],
-)
-def test_figures_of_speech_about_drowning_and_jumping_are_not_intent(text: str) -> None:
-    result = classify(text)
-    assert not result.behavioral_health, (text, indicators(result))
-
-
 def test_an_object_named_by_what_it_treats_is_not_the_call() -> None:
     kit = classify("School secretary says the Narcan kit was taken from the front office.")
     assert not kit.behavioral_health, indicators(kit)
