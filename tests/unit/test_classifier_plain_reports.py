@@ -10,6 +10,8 @@ The rules are structural:
 - a room or a thing doing what only the living do ("the walls are breathing");
 - use the person says they cannot stop or are about to take up again, which is weak: in a
   DV call it is context, not a BH call.
+
+Round seven's pairs (`ROUND_SEVEN`) are described in test_classifier_state_and_place.py.
 """
 
 from __future__ import annotations
@@ -86,6 +88,63 @@ PAIRS = [
 ]
 
 
+# Round seven (test_classifier_state_and_place.py says what each rule reads).
+ROUND_SEVEN = [
+    (
+        "Sister says her brother hasn't slept in three days and is talking nonstop about his app.",
+        "Sister says her brother is at her door again talking nonstop about the parking.",
+        Category.MENTAL_HEALTH,
+    ),
+    (
+        "Hiker's wife says he keeps telling her the creek is talking to him, he must follow it.",
+        "Hiker's wife says the water company told him the creek would be drained next week.",
+        Category.MENTAL_HEALTH,
+    ),
+    (
+        "Station agent: man on the mezzanine screaming that the streetlights are whispering to him",
+        "Station agent: man on the mezzanine says the streetlights are out on the whole block.",
+        Category.MENTAL_HEALTH,
+    ),
+    (
+        "Roommate says after the tabs she is sure her skin is 'melting' and won't stop scratching.",
+        "Roommate says the snow on the skylight is melting and dripping onto the couch.",
+        Category.MENTAL_HEALTH,
+    ),
+    (
+        "Engineer: a man lay down across the tracks ahead of us, got up, then did it again.",
+        "Freight engineer: a track crew is working on the rails ahead of us, flagger posted.",
+        Category.SUICIDE_RISK,
+    ),
+    (
+        "Neighbour says she walked straight into the bay in her coat and kept going past buoys.",
+        "Neighbour saw him wade into the bay in his boots to free a snagged fishing line.",
+        Category.SUICIDE_RISK,
+    ),
+    (
+        "Security on the parking deck: a man at the wall told them he's thinking about jumping.",
+        "Security on the parking deck: the valet told them he's thinking about jumping ship.",
+        Category.SUICIDE_RISK,
+    ),
+    (
+        "Kayaker says the woman on the dock told him she wanted to drown and then went quiet.",
+        "Kayaker says the kids on the dock were talking about jumping off it into the lake.",
+        Category.SUICIDE_RISK,
+    ),
+    (
+        "Bus driver: rider slumped in the back, not waking, friend gave him naloxone twice.",
+        "Bus driver: someone pried open the naloxone dispenser at the back of the bus.",
+        Category.SUBSTANCE_USE,
+    ),
+    (
+        "Bartender says the man at the end of the counter is drunk and fell off his stool twice.",
+        "Daughter says her dad has fallen off his stool twice this month, wants a lift assist.",
+        Category.SUBSTANCE_USE,
+    ),
+]
+
+PAIRS += ROUND_SEVEN
+
+
 @pytest.mark.parametrize(("report", "_look_alike", "category"), PAIRS)
 def test_a_plain_report_is_bh(report: str, _look_alike: str, category: Category) -> None:
     result = classify(report)
@@ -106,6 +165,9 @@ def test_its_look_alike_is_not_bh(_report: str, look_alike: str, _category: Cate
         "Fans yelling at the referee after the game, nobody hurt.",
         "Man shouting at the door for his wife to come out and talk.",
         "My son keeps talking to his plants, he is a gardener.",
+        # round seven: intent told as a wish or a thought, in its figures of speech
+        "After the funeral he said he wanted to drown his sorrows at the bar on Elm.",
+        "Clerk says the night manager is thinking about jumping ship to the store across town.",
     ],
 )
 def test_ordinary_shouting_and_figures_of_speech_are_not_bh(text: str) -> None:
