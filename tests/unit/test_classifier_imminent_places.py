@@ -4,7 +4,8 @@ other way: a threat to jump (made where the jump is); a wish to die by a fall or
 told as a thought or a past wish; wanting to be with someone who has died; a farewell sent
 or passed on, beside a place; "going in" told at the water; a window as the way out of a
 height; the far side of a barrier; waiting for a train while on the tracks; lying down on
-the rails; outside a parapet; a call type that names an attempt
+the rails; outside a parapet; an overdose or injury told as done on purpose; a call type
+that names an attempt
 though it is an alias of a code of the agency's table; and MPDS protocol 25's own name in
 its shorter spelling, which names no attempt.
 
@@ -89,6 +90,18 @@ PAIRS = [
         " she is waiting for the evening freight.",
         "Station agent says a man on the platform is waiting for the evening train and has"
         " lost his ticket.",
+    ),
+    # an overdose or an injury told as done on purpose; the same with the purpose unknown,
+    # or a deed on purpose that hurt nobody
+    (
+        "Roommate says he took extra of his trazodone on purpose and is hard to wake.",
+        "Roommate says he took extra of his trazodone, unknown if on purpose, and is hard to wake.",
+    ),
+    (
+        "Farmhand says the driver steered the tractor into the irrigation pit on purpose,"
+        " he is bleeding from the scalp.",
+        "Farmhand says the driver backed the tractor into the fence on purpose to scare"
+        " the foreman, nobody is hurt.",
     ),
     # lying down on the rails; found lying there, drunk, is no act
     (
