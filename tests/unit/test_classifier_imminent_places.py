@@ -5,9 +5,9 @@ told as a thought or a past wish; wanting to be with someone who has died; a far
 or passed on, beside a place; "going in" told at the water; a window as the way out of a
 height; the far side of a barrier; waiting for a train while on the tracks; lying down on
 the rails; outside a parapet; an overdose or injury told as done on purpose; a call type
-that names an attempt
-though it is an alias of a code of the agency's table; and MPDS protocol 25's own name in
-its shorter spelling, which names no attempt.
+that names an attempt though it is an alias of a code of the agency's table; MPDS protocol
+25's own name in its shorter spelling, which names no attempt; and an MPDS code an agency
+numbers its own way, read by the words beside it.
 
 Each danger must be flagged by the rules with no help from the shipped model, so that a rule
 that stops working fails here; each look-alike must stay unflagged as the console reads it,
@@ -153,3 +153,12 @@ def test_mpds_protocol_name_in_its_short_spelling_names_no_attempt() -> None:
         assert IMMINENT not in safety_flags("", app_lexicon(), no_attempt.format(name))
     # the determinant still says when there was one
     assert IMMINENT in safety_flags("", app_lexicon(), f"25-D-2 {name} - DANGEROUS HEMORRHAGE")
+
+
+def test_an_mpds_code_numbered_another_way_is_read_by_its_words() -> None:
+    # an agency whose 25-B-1 is "violent", not the protocol's serious hemorrhage
+    assert IMMINENT not in safety_flags("", app_lexicon(), "25B1 PSYCH - VIOLENT PT")
+    assert IMMINENT not in safety_flags("", app_lexicon(), "25-D-3 PSYCH UNKNOWN STATUS")
+    # the code alone, or with its own words or only the protocol's name, keeps the flag
+    for code in ("25B1", "25B1 PSYCH SERIOUS HEMORRHAGE", "25D3 PSYCH/ABN BEHAVIOR/SUICIDE ATT"):
+        assert IMMINENT in safety_flags("", app_lexicon(), code), code
