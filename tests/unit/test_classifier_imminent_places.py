@@ -4,7 +4,8 @@ other way: a threat to jump (made where the jump is); a wish to die by a fall or
 told as a thought or a past wish; wanting to be with someone who has died; a farewell sent
 or passed on, beside a place; "going in" told at the water; a window as the way out of a
 height; the far side of a barrier; waiting for a train while on the tracks; lying down on
-the rails; outside a parapet; an overdose or injury told as done on purpose; a call type
+the rails; outside a parapet; an overdose or injury told as done on purpose; a thing that
+is not food swallowed beside suicide risk; a call type
 that names an attempt though it is an alias of a code of the agency's table; MPDS protocol
 25's own name in its shorter spelling, which names no attempt; and an MPDS code an agency
 numbers its own way, read by the words beside it.
@@ -102,6 +103,12 @@ PAIRS = [
         " he is bleeding from the scalp.",
         "Farmhand says the driver backed the tractor into the fence on purpose to scare"
         " the foreman, nobody is hurt.",
+    ),
+    # a thing that is not food swallowed beside suicide risk; a toddler's is an accident
+    (
+        "Group home staff: resident says she wants to die and swallowed the screws from her"
+        " bed frame.",
+        "Daycare says a 3 yo swallowed the screws from a toy truck, breathing fine.",
     ),
     # lying down on the rails; found lying there, drunk, is no act
     (
