@@ -5,10 +5,10 @@ told as a thought or a past wish; wanting to be with someone who has died; a far
 or passed on, beside a place; "going in" told at the water; a window as the way out of a
 height; the far side of a barrier; waiting for a train while on the tracks; lying down on
 the rails; outside a parapet; an overdose or injury told as done on purpose; a thing that
-is not food swallowed beside suicide risk; a call type
-that names an attempt though it is an alias of a code of the agency's table; MPDS protocol
-25's own name in its shorter spelling, which names no attempt; and an MPDS code an agency
-numbers its own way, read by the words beside it.
+is not food swallowed beside suicide risk; water in shorthand ("INTO SURF"); a call type that
+names an attempt though it is an alias of a code of the agency's table; MPDS protocol 25's
+own name in its shorter spelling, which names no attempt; and an MPDS code an agency numbers
+its own way, read by the words beside it.
 
 Each danger must be flagged by the rules with no help from the shipped model, so that a rule
 that stops working fails here; each look-alike must stay unflagged as the console reads it,
@@ -109,6 +109,11 @@ PAIRS = [
         "Group home staff: resident says she wants to die and swallowed the screws from her"
         " bed frame.",
         "Daycare says a 3 yo swallowed the screws from a toy truck, breathing fine.",
+    ),
+    # water in shorthand, without its article; a child in the water who is fine
+    (
+        "GUARD ADVS F WADED INTO SURF BY TWR 2 FULLY DRESSED, STS SHE WANTS TO DIE",
+        "GUARD ADVS CHILD IN WATER BY TWR 2 LOST HER FLOAT, BACK ON SAND, FINE",
     ),
     # lying down on the rails; found lying there, drunk, is no act
     (
