@@ -5,11 +5,25 @@ variant with `dataclasses.replace` (e.g. `model=None` for the rules alone)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
+from dispatch_desktop.services.intake.classifier import classify_call
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
 
 
 @cache
 def app_lexicon() -> CompiledLexicon:
     return load_lexicon()
+
+
+@cache
+def rules_alone() -> CompiledLexicon:
+    """The app's lexicon without the shipped model: what the rules read by themselves."""
+    return replace(app_lexicon(), model=None)
+
+
+def safety_flags(text: str, lexicon: CompiledLexicon, nature: str | None = None) -> frozenset[str]:
+    """The safety flags (their values) of a call with `text` as its narrative."""
+    result = classify_call(None, nature, text, lexicon=lexicon)
+    return frozenset(flag.value for flag in result.safety_flags)

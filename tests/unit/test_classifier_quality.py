@@ -33,7 +33,10 @@ FLAG_FLOOR = 0.95  # precision and recall, for every safety flag
 # Medical precision sits lower: an EMS call type is a medical call (LABELING.md), and this
 # file's writer left a bare "SUICIDE ATTEMPT" (c215) and a bloody nose or lip without the
 # flag, where the corpus's other writers give it (59 of 65 suicide-attempt call types).
-PRECISION_FLOORS = {SafetyFlag.MEDICAL.value: 0.90}
+# The same bare "SUICIDE ATTEMPT" is the one call so typed of 86 in the whole corpus left
+# without imminent self-harm (an attempt just made, LABELING.md), which the call type now
+# gives it: 3 false flags of 52 here.
+PRECISION_FLOORS = {SafetyFlag.MEDICAL.value: 0.90, SafetyFlag.IMMINENT_SELF_HARM.value: 0.93}
 
 
 @pytest.fixture(scope="module")

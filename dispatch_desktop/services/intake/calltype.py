@@ -244,6 +244,32 @@ _STATE_QUALIFIERS = frozenset(
 _ACCIDENTAL = re.compile(r"(?<![a-z])accidental(?![a-z])", re.IGNORECASE)
 
 
+def _table_words(text: str) -> set[str]:
+    """The words of a determinant's name, plural or not ("weapons" is "weapon")."""
+    return {w.lower().removesuffix("s") for w in _WORD.findall(text)} - _NAME_STOPWORDS
+
+
+_NAME_STOPWORDS = frozenset({"and", "or", "not", "non", "the", "with", "other", "code"})
+
+
+def _names_another(protocol: MpdsProtocol, determinant: MpdsSpec, words_after: str) -> bool:
+    """Whether the words after a determinant whose code carries imminent self-harm name
+    another determinant or suffix of its protocol and not its own: an agency that numbers
+    protocol 25 its own way ("25-B-1V PSYCH VIOLENT", "EMS-25B2 ... WEAPON INVOLVED",
+    "25-B-5 PSYCH UNKNOWN STATUS") tells in words which it means, and the words win. The
+    protocol's own name ("PSYCH/ABN BEHAVIOR/SUICIDE ATT") names none."""
+    if SafetyFlag.IMMINENT_SELF_HARM not in determinant.flags:
+        return False
+    said = _table_words(words_after)
+    own = _table_words(determinant.text)
+    others = set().union(
+        *(_table_words(d.text) for d in protocol.determinants.values()),
+        *(_table_words(x.text) for x in protocol.suffixes.values()),
+    )
+    others -= own | _table_words(protocol.text)
+    return bool(said & others) and not said & own
+
+
 def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -709,6 +735,12 @@ class CallTypeReader:
                 if spec.categories is not None:
                     categories = set(spec.categories)
                 flags.update(spec.flags)
+            if (
+                protocol is not None
+                and extra
+                and _names_another(protocol, extra[0], text[m.end() :])
+            ):
+                flags.discard(SafetyFlag.IMMINENT_SELF_HARM)
             code = f"{protocol_no}-{level}-{number}{suffix}"
             return MpdsMatch(
                 code=code,
