@@ -129,6 +129,10 @@ _TOLD_TO = re.compile(
     r"\b(?:tell|tells|telling|told|command|commands|commanding|order|orders|ordering"
     r"|say|says|saying)\s+(?:him|her|me|them|you)\s+to\s+$"
 )
+# A plea that opens a quote, said by the one it is about: "yelling 'hit me'", "'just kill
+# me'", "'hit me, just hit me'" (someone asking to be hit by the cars is a danger to
+# himself).
+_PLEA_OPENS = re.compile(r"(?:[\"']|\bme\s*,)(?:\s*just)?\s*$")
 # "safe" the noun, not the state: "his guns are in the safe".
 _A_SAFE = re.compile(r"(?:the|a|gun|his|her|their)\s+$")
 # "we're all", "friends are": the ones plotting are several.
@@ -249,6 +253,8 @@ class ViolenceScope:
         a hammer at the shelves", "kicked his truck door"); None when it is a person
         ("shoved his wife", "hit her window": a person named on the way), which settles
         it; "" for anything else."""
+        if act.endswith("me") and _PLEA_OPENS.search(before):
+            return SELF  # "walking between lanes yelling 'hit me'"
         if _NAMES_PERSON.search(act) or _NO_OBJECT.search(act):
             return None
         if self.self_words.search(act):
@@ -352,6 +358,8 @@ class ViolenceScope:
             lead = 0
             while lead < len(words) and _MODIFIER.fullmatch(words[lead]):
                 lead += 1
+            if lead + 1 < len(words) and self.animals.fullmatch(" ".join(words[lead : lead + 2])):
+                lead += 1  # an animal named in two words: "a loose pit bull ... chasing"
             if lead < len(words) and self.animals.fullmatch(words[lead]):
                 following = words[lead + 1] if lead + 1 < len(words) else ""
                 return not self.animal_compounds.fullmatch(following)
