@@ -188,6 +188,8 @@ class ViolenceScopeSpec(_Strict):
     past_days: list[str] = Field(default_factory=list)
     not_now: list[str] = Field(default_factory=list)
     bitten_own: list[str] = Field(default_factory=list)
+    actors: list[str] = Field(default_factory=list)
+    moves: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 

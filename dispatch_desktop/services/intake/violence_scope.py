@@ -48,9 +48,10 @@ PLAY = "play"
 NEAR_MISS = "near_miss"
 PAST = "past"
 COMMANDED = "commanded"
+ACCIDENT = "accident"
 # Qualifiers that say a violence word is not violence toward a person now: no violence
 # flag, and the model may not raise one (`classifier.ruled_out_by`).
-NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY, NEAR_MISS, PAST})
+NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY, NEAR_MISS, PAST, ACCIDENT})
 # An act only heard commanded ("voices telling him to hurt people"): no violence flag from
 # the word, but the model may still raise one on what else the call says ("says he will
 # do it tonight").
@@ -161,6 +162,8 @@ class ViolenceScope:
     past_days: re.Pattern[str]
     not_now: re.Pattern[str]
     bitten_own: re.Pattern[str]
+    actors: re.Pattern[str]
+    moves: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
@@ -208,6 +211,8 @@ class ViolenceScope:
             return target
         if self._animal_acts(before, after):
             return ANIMAL
+        if self._thing_acts(before):
+            return ACCIDENT
         if self._believed(before):
             return BELIEF
         if self._at_play(before, act, after, person=target is None):
@@ -365,6 +370,28 @@ class ViolenceScope:
                 return not self.animal_compounds.fullmatch(following)
             if any(self.people.fullmatch(w) and w not in _OBJECT_PRONOUNS for w in words):
                 return False
+        return False
+
+    def _thing_acts(self, before: str) -> bool:
+        """A thing does it, in an accident: a thing (`things`, `actors`) among the first
+        words of the act's clause or the one before, after a verb of its own motion, with
+        no person named ("an overhead sign fell and hit a woman", "the rear door swung
+        open and struck a cyclist", "the waves pushed her back")."""
+        clause = re.split(r"[,;:]|\b(?:and|but)\b", before)
+        for part in reversed(clause[-2:]):
+            words = _WORD.findall(part)
+            if not words:
+                continue
+            if any(self.people.fullmatch(w) and w not in _OBJECT_PRONOUNS for w in words):
+                return False
+            lead = 0
+            while lead < len(words) and _MODIFIER.fullmatch(words[lead]):
+                lead += 1
+            head = words[lead : lead + 3]
+            if any(self.actors.fullmatch(w) for w in head):
+                return True
+            thing = any(self.things.fullmatch(w) for w in head)
+            return thing and self.moves.search(part) is not None
         return False
 
     def _believed(self, before: str) -> bool:
