@@ -233,6 +233,8 @@ class ViolenceScope:
     def _commanded(self, before: str) -> bool:
         """The act is what voices command ("hearing voices telling him to hurt people",
         "command hallucinations telling him to hurt people"): heard, not threatened."""
+        if not before.rstrip().endswith("to"):
+            return False  # most acts: no regex search
         told = _TOLD_TO.search(before)
         return told is not None and self.voices.search(before, 0, told.start()) is not None
 
