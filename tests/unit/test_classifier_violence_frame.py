@@ -29,7 +29,8 @@ Round seven's rules (whether it holds now, and who or what acts):
 - one bites only one's own tongue or lip; a plea to be hit ("'just hit me'" in traffic)
   is a danger to oneself;
 - an animal named in two words can be the one acting ("a loose pit bull ... chasing");
-- a dock's pilings or an office's copier are things;
+- a dock's pilings or an office's copier are things; a person's thing ("her car bumper")
+  is one when the call says nobody was hurt;
 - a thing that falls or swings is an accident, not an assailant ("a branch fell and hit
   a man"); "tired of fighting" is a struggle with one's life, not a fight.
 
@@ -179,6 +180,13 @@ NOT_TOWARD_PEOPLE = [
         "sitting up.",
         "Park ranger: a hiker turned around and hit a man walking his bike on the trail, he "
         "is sitting up.",
+    ),
+    # a person's thing struck, in a call that says no one was hurt
+    (
+        "Valet says a guest got angry over the wait and kicked her car bumper, dented it, "
+        "nobody was hurt.",
+        "Valet says a guest got angry over the wait and kicked her car bumper while she sat "
+        "inside, she is shaking.",
     ),
     # a struggle with one's life
     (

@@ -190,6 +190,7 @@ class ViolenceScopeSpec(_Strict):
     bitten_own: list[str] = Field(default_factory=list)
     actors: list[str] = Field(default_factory=list)
     moves: list[str] = Field(default_factory=list)
+    unhurt: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 

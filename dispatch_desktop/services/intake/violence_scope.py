@@ -134,6 +134,8 @@ _TOLD_TO = re.compile(
 # me'", "'hit me, just hit me'" (someone asking to be hit by the cars is a danger to
 # himself).
 _PLEA_OPENS = re.compile(r"(?:[\"']|\bme\s*,)(?:\s*just)?\s*$")
+# `_target`'s answer for a thing a person owns ("her window", "RP's door").
+_OWNED = "owned"
 # "safe" the noun, not the state: "his guns are in the safe".
 _A_SAFE = re.compile(r"(?:the|a|gun|his|her|their)\s+$")
 # "we're all", "friends are": the ones plotting are several.
@@ -164,6 +166,7 @@ class ViolenceScope:
     bitten_own: re.Pattern[str]
     actors: re.Pattern[str]
     moves: re.Pattern[str]
+    unhurt: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
@@ -179,22 +182,35 @@ class ViolenceScope:
         seen: dict[tuple[int, int, str], str] = {}
         out = []
         read: list[bool] = []
+        spared: list[bool] = []
 
         def not_now() -> bool:
             if not read:
                 read.append(self._holds_not(folded))
             return read[0]
 
+        def unhurt() -> bool:
+            if not spared:
+                spared.append(self.unhurt.search(folded) is not None)
+            return spared[0]
+
         for start, end in spans:
             head = max(0, start - _WINDOW_CHARS)
             key = (start - head, end - head, folded[head : end + _WINDOW_CHARS])
             qualifier = seen.get(key)
             if qualifier is None:
-                qualifier = seen[key] = self._around(folded, start, end, not_now)
+                qualifier = seen[key] = self._around(folded, start, end, not_now, unhurt)
             out.append(qualifier)
         return out
 
-    def _around(self, text: str, start: int, end: int, not_now: Callable[[], bool]) -> str:
+    def _around(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        not_now: Callable[[], bool],
+        unhurt: Callable[[], bool],
+    ) -> str:
         sentence_start = start_of(text, start, _WINDOW_CHARS)
         sentence_end = end_of(text, end, _WINDOW_CHARS)
         before, act, after = text[sentence_start:start], text[start:end], text[end:sentence_end]
@@ -207,6 +223,12 @@ class ViolenceScope:
         if self._commanded(before):
             return COMMANDED
         target = self._target(act, after, before)
+        if target == _OWNED:
+            # a person's thing: the person may be behind it, unless the call says no one
+            # was hurt ("kicked RP's door, dented it, RP not hurt")
+            if not unhurt():
+                return ""
+            return PROPERTY
         if target:
             return target
         if self._animal_acts(before, after):
@@ -305,7 +327,7 @@ class ViolenceScope:
                 found, last = ANIMAL, i
             elif thing is not None:
                 if owned:
-                    return None  # the person may be behind it: "hit her window"
+                    return _OWNED  # the person may be behind it: "hit her window"
                 found, last = PROPERTY, i + len(thing.group(0).split()) - 1
                 after_thing = words[last + 1].group(0) if last + 1 < len(words) else ""
                 if self.people.fullmatch(after_thing):
