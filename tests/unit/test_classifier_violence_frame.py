@@ -18,6 +18,22 @@ beside a look-alike that must come out the other way:
 - a thing held out at someone ("waving the knife at customers", "jabbing a pencil at
   her") is violence; a gesture ("waving his arms at", "waved at") is not.
 
+
+Round seven's rules (whether it holds now, and who or what acts):
+
+- a near miss ("almost hit her") is no blow, unless a thing is swung in the clause;
+- an act only voices command ("hears voices ordering him to kill ...") is heard, not
+  threatened: no flag from the word, though the model may still raise one;
+- violence told as past (a past day in its sentence) in a call that says it is over
+  (safe, gone, a report wanted) is not violence now; the abuser waiting outside is;
+- one bites only one's own tongue or lip; a plea to be hit ("'just hit me'" in traffic)
+  is a danger to oneself;
+- an animal named in two words can be the one acting ("a loose pit bull ... chasing");
+- a dock's pilings or an office's copier are things; a person's thing ("her car bumper")
+  is one when the call says nobody was hurt;
+- a thing that falls or swings is an accident, not an assailant ("a branch fell and hit
+  a man"); "tired of fighting" is a struggle with one's life, not a fight.
+
 The violent side is read by the lexicon alone (the shipped model, trained on the corpus,
 raises many of these by itself, so only the lexicon shows the rule); the side without the
 flag is read as the app runs it too, lexicon and model, so the model may not put back a
@@ -32,6 +48,7 @@ import pytest
 from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
+from dispatch_desktop.services.intake.violence_scope import COMMANDED, PAST
 from tests.unit.app_lexicon import app_lexicon
 
 APP = app_lexicon()
@@ -104,6 +121,78 @@ NOT_TOWARD_PEOPLE = [
         "Mom says her son's cousin was sent to kill him by a gang, the cousin is in the "
         "driveway with a bat.",
     ),
+    # round seven: whether it holds now, and who or what acts
+    # a near miss
+    (
+        "Crossing guard says a delivery van almost hit her at the corner of Fir and 3rd, "
+        "van kept going.",
+        "Crossing guard says a man almost hit her with a shovel at the corner of Fir and "
+        "3rd, he is still there.",
+    ),
+    # heard commanded
+    (
+        "Peer counselor says a client hears voices ordering him to kill his neighbors, he is "
+        "calm in the lobby and wants a bed.",
+        "Peer counselor says a client keeps threatening to kill his neighbors, he is pacing "
+        "in the lobby.",
+    ),
+    # told as past, in a call that says it is over
+    (
+        "Librarian says a patron told her that her boyfriend slapped her last Tuesday; she "
+        "is staying with her aunt now and safe.",
+        "Librarian says a patron told her that her boyfriend slapped her last Tuesday and he "
+        "is in the parking lot now waiting for her.",
+    ),
+    (
+        "Librarian says a patron told her that her boyfriend slapped her last Tuesday; she "
+        "is staying with her aunt now and safe.",
+        "Librarian says a patron told her that her boyfriend slapped her a few minutes ago; "
+        "she is in the staff room now and safe.",
+    ),
+    # the actor's own mouth
+    (
+        "Bowling alley: a bowler had a fit by lane 6 and bit his lip, now dazed.",
+        "Bowling alley: a bowler bit his teammate by lane 6, now dazed.",
+    ),
+    # a plea to be hit
+    (
+        "Trucker says a woman is standing in the fast lane with her arms out screaming "
+        "'just hit me'.",
+        "Trucker says a man at the pumps came over to hit me and is still standing by my cab.",
+    ),
+    # an animal named in two words
+    (
+        "Mail carrier called: a loose pit bull in the cul-de-sac is chasing people on bikes.",
+        "Mail carrier called: a loose drunk man in the cul-de-sac is chasing people on bikes.",
+    ),
+    # things
+    (
+        "Dockhand says a man on B pier is kicking the pilings and crying.",
+        "Dockhand says a man on B pier is kicking the dockhand and crying.",
+    ),
+    (
+        "Office manager: temp is punching the copier and swearing, no one near him.",
+        "Office manager: temp is punching the intern and swearing, no one can stop him.",
+    ),
+    # a thing that acts, in an accident
+    (
+        "Park ranger: a dead branch fell and hit a man walking his bike on the trail, he is "
+        "sitting up.",
+        "Park ranger: a hiker turned around and hit a man walking his bike on the trail, he "
+        "is sitting up.",
+    ),
+    # a person's thing struck, in a call that says no one was hurt
+    (
+        "Valet says a guest got angry over the wait and kicked her car bumper, dented it, "
+        "nobody was hurt.",
+        "Valet says a guest got angry over the wait and kicked her car bumper while she sat "
+        "inside, she is shaking.",
+    ),
+    # a struggle with one's life
+    (
+        "Her sister says she texted that she is so tired of fighting and wants it all to be over.",
+        "Her sister says she and her boyfriend are fighting in the driveway right now.",
+    ),
 ]
 
 
@@ -174,3 +263,19 @@ def test_the_evidence_says_why_a_violence_word_does_not_flag() -> None:
     result = classify("He was screaming 'I'll kill you' at the vending machine.")
     assert VIOLENCE not in result.safety_flags
     assert any(e.indicator == "violence" and e.qualifier == "property" for e in result.evidence)
+
+
+def test_the_evidence_says_the_violence_was_past_or_only_commanded() -> None:
+    past = classify(
+        "Bank teller says her ex shoved her in the lot two weeks ago; he lives out of state "
+        "now and she wants to file a report."
+    )
+    assert [e.qualifier for e in past.evidence if e.indicator == "violence"] == [PAST]
+    heard = classify("Group home: resident hears voices telling him to kill his roommate, calm.")
+    assert [e.qualifier for e in heard.evidence if e.indicator == "violence"] == [COMMANDED]
+
+
+def test_a_command_heard_leaves_the_model_free_to_raise_violence_and_a_past_act_does_not() -> None:
+    spec = LEXICON.indicators["violence"]
+    assert classifier.ruled_out_by(spec, negated=False, qualifier=COMMANDED) == frozenset()
+    assert classifier.ruled_out_by(spec, negated=False, qualifier=PAST) == {VIOLENCE}

@@ -189,7 +189,29 @@ ROUND_FIVE = [
 ]
 
 
-@pytest.mark.parametrize(("away", "at_hand"), [*PAIRS, *ROUND_FIVE])
+# Round seven: taken from the person by anyone; nothing on the person, the weapon at home;
+# a bat that flies
+ROUND_SEVEN = [
+    (
+        "Dad says his son had a steak knife in the kitchen, crying. Knife taken by his "
+        "mother, son on the couch now.",
+        "Dad says his son has a steak knife in the kitchen, crying. His mother tried to take "
+        "the knife, son still holding it.",
+    ),
+    (
+        "Hardware store clerk: man said he is going home to use his revolver on himself "
+        "tonight, the revolver is at home. Nothing on him, he is paying for paint.",
+        "Hardware store clerk: man said he will use his revolver on himself tonight, the "
+        "revolver is at home and so is he, wife just called from there.",
+    ),
+    (
+        "Caller says a bat got into the church hall and is swooping at the choir.",
+        "Caller says a man with a bat got into the church hall and is swinging at the choir.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("away", "at_hand"), [*PAIRS, *ROUND_FIVE, *ROUND_SEVEN])
 def test_weapon_not_at_hand_is_not_flagged(away: str, at_hand: str) -> None:
     assert WEAPON not in classify(away).safety_flags
     assert WEAPON in classify(at_hand).safety_flags

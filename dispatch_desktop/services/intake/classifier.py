@@ -42,7 +42,12 @@ from dispatch_desktop.services.intake.nature_parts import (
 )
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
 from dispatch_desktop.services.intake.second_opinion import second_opinion
-from dispatch_desktop.services.intake.violence_scope import BELIEF, NOT_TOWARD_PEOPLE, PROPERTY
+from dispatch_desktop.services.intake.violence_scope import (
+    BELIEF,
+    HEARD_NOT_MADE,
+    NOT_TOWARD_PEOPLE,
+    PROPERTY,
+)
 from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, NOT_AT_HAND
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
@@ -806,7 +811,9 @@ SECURED_RULES_OUT = frozenset({SafetyFlag.WEAPON, SafetyFlag.IMMINENT_SELF_HARM}
 # Not now or not at hand: the weapon flag is ruled out, and nothing else.
 WEAPON_NOT_NOW = frozenset({_HISTORY, _UNKNOWN, *NOT_AT_HAND})
 # Violence against a thing, an animal, oneself, inside a belief, or in play: not the flag.
-_NO_FLAG = frozenset({_HISTORY, _UNKNOWN, _SECURED, TAKEN, *NOT_TOWARD_PEOPLE, *NOT_AT_HAND})
+_NO_FLAG = frozenset(
+    {_HISTORY, _UNKNOWN, _SECURED, TAKEN, *NOT_TOWARD_PEOPLE, *HEARD_NOT_MADE, *NOT_AT_HAND}
+)
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
 _VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})
 

@@ -188,6 +188,14 @@ class ViolenceScopeSpec(_Strict):
     persecution_means: list[str] = Field(default_factory=list)
     play: list[str] = Field(default_factory=list)
     play_turns: list[str] = Field(default_factory=list)
+    near_miss: list[str] = Field(default_factory=list)
+    voices: list[str] = Field(default_factory=list)
+    past_days: list[str] = Field(default_factory=list)
+    not_now: list[str] = Field(default_factory=list)
+    bitten_own: list[str] = Field(default_factory=list)
+    actors: list[str] = Field(default_factory=list)
+    moves: list[str] = Field(default_factory=list)
+    unhurt: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from dispatch_desktop.services.intake.phrases import CLAUSE_END, end_of, phrase_pattern, start_of
@@ -45,9 +45,17 @@ ANIMAL = "animal"
 SELF = "self"
 BELIEF = "belief"
 PLAY = "play"
+NEAR_MISS = "near_miss"
+PAST = "past"
+COMMANDED = "commanded"
+ACCIDENT = "accident"
 # Qualifiers that say a violence word is not violence toward a person now: no violence
 # flag, and the model may not raise one (`classifier.ruled_out_by`).
-NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY})
+NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY, NEAR_MISS, PAST, ACCIDENT})
+# An act only heard commanded ("voices telling him to hurt people"): no violence flag from
+# the word, but the model may still raise one on what else the call says ("says he will
+# do it tonight").
+HEARD_NOT_MADE = frozenset({COMMANDED})
 
 # How far the target after a violence word is looked for.
 TARGET_WORDS = 4
@@ -117,6 +125,19 @@ _MODIFIER = re.compile(
     r"a|an|the|his|her|their|its|my|our|your|this|that|one|two|three|\d+|large|small|big"
     r"|loose|stray|[a-z]+'s|[a-z]+s'"
 )
+# A voice's command leading straight into the act: "voices telling him to hurt people".
+_TOLD_TO = re.compile(
+    r"\b(?:tell|tells|telling|told|command|commands|commanding|order|orders|ordering"
+    r"|say|says|saying)\s+(?:him|her|me|them|you)\s+to\s+$"
+)
+# A plea that opens a quote, said by the one it is about: "yelling 'hit me'", "'just kill
+# me'", "'hit me, just hit me'" (someone asking to be hit by the cars is a danger to
+# himself).
+_PLEA_OPENS = re.compile(r"(?:[\"']|\bme\s*,)(?:\s*just)?\s*$")
+# `_target`'s answer for a thing a person owns ("her window", "RP's door").
+_OWNED = "owned"
+# "safe" the noun, not the state: "his guns are in the safe".
+_A_SAFE = re.compile(r"(?:the|a|gun|his|her|their)\s+$")
 # "we're all", "friends are": the ones plotting are several.
 _GROUP = re.compile(r"(?:\bare|'re)\s+(?:all\s+)?$")
 
@@ -138,6 +159,14 @@ class ViolenceScope:
     persecution_means: re.Pattern[str]
     play: re.Pattern[str]
     play_turns: re.Pattern[str]
+    near_miss: re.Pattern[str]
+    voices: re.Pattern[str]
+    past_days: re.Pattern[str]
+    not_now: re.Pattern[str]
+    bitten_own: re.Pattern[str]
+    actors: re.Pattern[str]
+    moves: re.Pattern[str]
+    unhurt: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
@@ -152,16 +181,36 @@ class ViolenceScope:
         text), the qualifier that says it is not violence toward a person now, or ""."""
         seen: dict[tuple[int, int, str], str] = {}
         out = []
+        read: list[bool] = []
+        spared: list[bool] = []
+
+        def not_now() -> bool:
+            if not read:
+                read.append(self._holds_not(folded))
+            return read[0]
+
+        def unhurt() -> bool:
+            if not spared:
+                spared.append(self.unhurt.search(folded) is not None)
+            return spared[0]
+
         for start, end in spans:
             head = max(0, start - _WINDOW_CHARS)
             key = (start - head, end - head, folded[head : end + _WINDOW_CHARS])
             qualifier = seen.get(key)
             if qualifier is None:
-                qualifier = seen[key] = self._around(folded, start, end)
+                qualifier = seen[key] = self._around(folded, start, end, not_now, unhurt)
             out.append(qualifier)
         return out
 
-    def _around(self, text: str, start: int, end: int) -> str:
+    def _around(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        not_now: Callable[[], bool],
+        unhurt: Callable[[], bool],
+    ) -> str:
         sentence_start = start_of(text, start, _WINDOW_CHARS)
         sentence_end = end_of(text, end, _WINDOW_CHARS)
         before, act, after = text[sentence_start:start], text[start:end], text[end:sentence_end]
@@ -169,16 +218,63 @@ class ViolenceScope:
             return ""  # "sicced his dog on the neighbour": a person uses the animal
         if self._said_to_a_thing(act, after):
             return PROPERTY
+        if self._near_miss(before, after):
+            return NEAR_MISS
+        if self._commanded(before):
+            return COMMANDED
         target = self._target(act, after, before)
+        if target == _OWNED:
+            # a person's thing: the person may be behind it, unless the call says no one
+            # was hurt ("kicked RP's door, dented it, RP not hurt")
+            if not unhurt():
+                return ""
+            return PROPERTY
         if target:
             return target
         if self._animal_acts(before, after):
             return ANIMAL
+        if self._thing_acts(before):
+            return ACCIDENT
         if self._believed(before):
             return BELIEF
         if self._at_play(before, act, after, person=target is None):
             return PLAY
+        if self._told_as_past(before, after, not_now):
+            return PAST
         return ""
+
+    def _near_miss(self, before: str, after: str) -> bool:
+        """A near miss: "RP almost hit him", "nearly hit a cyclist" (traffic, a fall);
+        not with a thing swung or thrown in the clause ("almost hit her with a bottle")."""
+        tail = before[-12:]
+        if not any(not tail[m.end() :].strip() for m in self.near_miss.finditer(tail)):
+            return False
+        clause = CLAUSE_END.search(after)
+        return re.search(r"\bwith\b", after[: clause.start() if clause else len(after)]) is None
+
+    def _commanded(self, before: str) -> bool:
+        """The act is what voices command ("hearing voices telling him to hurt people",
+        "command hallucinations telling him to hurt people"): heard, not threatened."""
+        if not before.rstrip().endswith("to"):
+            return False  # most acts: no regex search
+        told = _TOLD_TO.search(before)
+        return told is not None and self.voices.search(before, 0, told.start()) is not None
+
+    def _told_as_past(self, before: str, after: str, not_now: Callable[[], bool]) -> bool:
+        """Violence told as past, in a call that says it does not hold now: a past day in
+        the act's sentence ("hit her last week", "yesterday") and, anywhere in the call,
+        the one hurt safe or the one who did it gone ("she's at her sister's now and safe",
+        "suspect long gone", "wants to make a report")."""
+        if not self.past_days.search(before) and not self.past_days.search(after):
+            return False
+        return not_now()
+
+    def _holds_not(self, text: str) -> bool:
+        """The call says the danger does not hold now (read once per call)."""
+        return any(
+            m.group(0) != "safe" or not _A_SAFE.search(text, max(0, m.start() - 8), m.start())
+            for m in self.not_now.finditer(text)
+        )
 
     def _target(self, act: str, after: str, before: str = "") -> str | None:
         """SELF, ANIMAL or PROPERTY when the first thing the act reaches, a few words on
@@ -186,6 +282,8 @@ class ViolenceScope:
         a hammer at the shelves", "kicked his truck door"); None when it is a person
         ("shoved his wife", "hit her window": a person named on the way), which settles
         it; "" for anything else."""
+        if act.endswith("me") and _PLEA_OPENS.search(before):
+            return SELF  # "walking between lanes yelling 'hit me'"
         if _NAMES_PERSON.search(act) or _NO_OBJECT.search(act):
             return None
         if self.self_words.search(act):
@@ -229,7 +327,7 @@ class ViolenceScope:
                 found, last = ANIMAL, i
             elif thing is not None:
                 if owned:
-                    return None  # the person may be behind it: "hit her window"
+                    return _OWNED  # the person may be behind it: "hit her window"
                 found, last = PROPERTY, i + len(thing.group(0).split()) - 1
                 after_thing = words[last + 1].group(0) if last + 1 < len(words) else ""
                 if self.people.fullmatch(after_thing):
@@ -267,6 +365,9 @@ class ViolenceScope:
         previous = words[i - 1].group(0) if i else _WORD.findall(act)[-1]
         if previous == "own":
             return True
+        if act.startswith("bit") and previous in _OWNERS:
+            # one bites only one's own tongue: "had a fit and bit his tongue"
+            return self.bitten_own.fullmatch(words[i].group(0)) is not None
         if not _STRUCK.match(act) or previous not in _OWNERS:
             return False
         following = words[i + 1].group(0) if i + 1 < len(words) else ""
@@ -286,11 +387,35 @@ class ViolenceScope:
             lead = 0
             while lead < len(words) and _MODIFIER.fullmatch(words[lead]):
                 lead += 1
+            if lead + 1 < len(words) and self.animals.fullmatch(" ".join(words[lead : lead + 2])):
+                lead += 1  # an animal named in two words: "a loose pit bull ... chasing"
             if lead < len(words) and self.animals.fullmatch(words[lead]):
                 following = words[lead + 1] if lead + 1 < len(words) else ""
                 return not self.animal_compounds.fullmatch(following)
             if any(self.people.fullmatch(w) and w not in _OBJECT_PRONOUNS for w in words):
                 return False
+        return False
+
+    def _thing_acts(self, before: str) -> bool:
+        """A thing does it, in an accident: a thing (`things`, `actors`) among the first
+        words of the act's clause or the one before, after a verb of its own motion, with
+        no person named ("an overhead sign fell and hit a woman", "the rear door swung
+        open and struck a cyclist", "the waves pushed her back")."""
+        clause = re.split(r"[,;:]|\b(?:and|but)\b", before)
+        for part in reversed(clause[-2:]):
+            words = _WORD.findall(part)
+            if not words:
+                continue
+            if any(self.people.fullmatch(w) and w not in _OBJECT_PRONOUNS for w in words):
+                return False
+            lead = 0
+            while lead < len(words) and _MODIFIER.fullmatch(words[lead]):
+                lead += 1
+            head = words[lead : lead + 3]
+            if any(self.actors.fullmatch(w) for w in head):
+                return True
+            thing = any(self.things.fullmatch(w) for w in head)
+            return thing and self.moves.search(part) is not None
         return False
 
     def _believed(self, before: str) -> bool:
