@@ -30,6 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
+from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     Entry,
@@ -459,12 +460,30 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
     _place_not_now(scanned, lex, out.hits[before:])
+    folded = scanned.translate(ASCII_LOWER) if nature else ""
+    # "OPEN CONTAINER/ALCOHOL ON BUS": alcohol is what the offence is about
+    offence = nature and reader.offence_about_substance(folded)
+    # "OVERDOSE/POISONING - ... (ACCIDENTAL ...)": the protocol's name, no overdose
+    protocol_name = reader.accidental_protocol_name(folded) if nature else []
+    # "PROT CUSTODY ETOH 27-81-111": a statute beside a substance names a substance hold,
+    # not a psychiatric one
+    substance_hold = nature and any(
+        h.spec.category == Category.SUBSTANCE_USE and not h.negated for h in out.hits[before:]
+    )
     kept: list[_Hit] = []
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
             continue
         if nature and reader.other_sense(scanned, hit.start, hit.end):
             continue  # "RDWY DEPRESSION - DIP IN PAVEMENT"
+        if offence and hit.spec.weak and hit.spec.category == Category.SUBSTANCE_USE:
+            continue
+        if any(s <= hit.start and hit.end <= e for s, e in protocol_name):
+            continue
+        if substance_hold and scanned[hit.start : hit.end].lower() in HOLD_WRITTEN:
+            continue
+        if nature and reader.denied_at(folded, hit.start):
+            hit.negated = True  # "CHECK WELFARE - NON-CRISIS"
         if nature and hit.spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
             hit.named_state = True
             # the call type's first part: its reason even beside a crime part after it
@@ -578,7 +597,10 @@ def classify_call(
         named = [] if never_bh or not read else behavioral_parts(call_types.unsqueeze(read), lex)
         shown = nature_text or nature_code
     mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
-    if mpds is not None and mpds.ruled_out:
+    accidental_name = bool(
+        shown and call_types.accidental_protocol_name(shown.translate(ASCII_LOWER))
+    )
+    if (mpds is not None and mpds.ruled_out) or accidental_name:
         named = [(c, s) for c, s in named if not names_only_substance_use(s)]
     for code, nature_spec in named:
         prior = max(prior, nature_spec.prior)
