@@ -262,13 +262,14 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _phrases_re(words: list[str]) -> re.Pattern[str] | None:
-    """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots."""
+def _phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] | None:
+    """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots
+    (or by `joins`)."""
     if not words:
         return None
     parts = []
     for phrase in sorted({w.lower() for w in words}, key=len, reverse=True):
-        parts.append(r"[\s\-.]+".join(re.escape(word) for word in phrase.split()))
+        parts.append(joins.join(re.escape(word) for word in phrase.split()))
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
 
 
@@ -414,7 +415,7 @@ class CallTypeReader:
         )
         self._denial_end_re = re.compile(rf"{denials.pattern}[\s\-]*$") if denials else None
         self._offence_re = _phrases_re(spec.substance_offence_words)
-        self._protocol_name_re = _phrases_re(spec.protocol_names)
+        self._protocol_name_re = _phrases_re(spec.protocol_names, r"[\s\-./]+")
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
