@@ -117,7 +117,7 @@ def test_a_threat_named_as_a_noun_before_the_act_is_the_threat() -> None:
 
 
 def test_a_disability_agency_named_by_its_initials_names_the_disability() -> None:
-    result = nature("WANDERED FROM IDD GROUP HOME")
+    result = nature("LEFT IDD GROUP HOME ON FOOT")
     assert result.behavioral_health, result.reasons
     assert Category.COGNITIVE in result.categories
-    assert not nature("RUNAWAY FROM GROUP HOME").behavioral_health
+    assert not nature("LEFT GROUP HOME ON FOOT").behavioral_health
