@@ -121,3 +121,21 @@ def test_a_disability_agency_named_by_its_initials_names_the_disability() -> Non
     assert result.behavioral_health, result.reasons
     assert Category.COGNITIVE in result.categories
     assert not nature("LEFT GROUP HOME ON FOOT").behavioral_health
+
+
+@cases("call_type", ["FALL FROM ROOF - DELIBERATE", "CANAL - NEAR DROWNING, POSS INTENTIONAL"])
+def test_a_hurt_to_the_body_done_on_purpose_is_a_suicide_attempt(call_type: str) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health, result.reasons
+    assert Category.SUICIDE_RISK in result.categories
+    assert SafetyFlag.MEDICAL in result.safety_flags
+
+
+@cases(
+    "call_type",
+    ["ASSAULT - INTENTIONAL INJURY", "FALL - NON-INTENTIONAL", "INTENTIONAL FIRE - SHED BURNED"],
+)
+def test_a_hurt_done_to_another_or_not_on_purpose_is_no_suicide_attempt(call_type: str) -> None:
+    result = nature(call_type)
+    assert not result.behavioral_health, result.reasons
+    assert Category.SUICIDE_RISK not in result.categories

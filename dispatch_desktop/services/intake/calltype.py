@@ -125,6 +125,15 @@ class CallTypeSpec(_Strict):
         "words of an offence about a substance ('OPEN CONTAINER', 'LIQUOR LAW VIOLATION'):"
         " in such a call type alcohol or a drug is the offence's object, not a person's state"
     )
+    intent_words: list[str] = _words(
+        "words that a hurt named in the call type was done on purpose ('PERSON STRUCK BY"
+        " TRAIN - INTENTIONAL'): a hurt one does to oneself, a suicide attempt"
+    )
+    intent_hurts: list[str] = _words("hurts to the body that `intent_words` make self-inflicted")
+    intent_not_with: list[str] = _words(
+        "words of a hurt done to another or to property ('ASSAULT', 'ARSON'): then the"
+        " intent is someone else's"
+    )
     protocol_names: list[str] = _words(
         "the name of MPDS protocol 23 as agencies write it ('OVERDOSE/POISONING'): an"
         " overdose or a poisoning, so after 'ACCIDENTAL' it names no overdose"
@@ -235,6 +244,7 @@ _QUALIFIED_HOLD = re.compile(
     r"(?<![a-z])(emergency|emerg|emer|involuntary|invol|psychiatric|psych)[\s\-.]+([a-z]+)(?![a-z])"
 )
 HOLD_WRITTEN = "emergency psychiatric hold"
+_SELF_INFLICTED = "suicide attempt"
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # What ends the words that can put a flag word in the past or deny it.
@@ -415,6 +425,9 @@ class CallTypeReader:
         )
         self._denial_end_re = re.compile(rf"{denials.pattern}[\s\-]*$") if denials else None
         self._offence_re = _phrases_re(spec.substance_offence_words)
+        self._intent_re = _phrases_re(spec.intent_words)
+        self._intent_hurt_re = _phrases_re(spec.intent_hurts)
+        self._intent_not_re = _phrases_re(spec.intent_not_with)
         self._protocol_name_re = _phrases_re(spec.protocol_names, r"[\s\-./]+")
 
     @staticmethod
@@ -464,6 +477,8 @@ class CallTypeReader:
             if holds:
                 found_at = [f for f in found_at if not any(_overlap(f, h) for h in holds)]
                 found_at.extend(holds)
+        if nature:
+            found_at.extend(self._self_inflicted(folded[1:]))
         if nature and self._written:
             found_at.extend(self._squeezed_runs(folded[1:]))
         found_at.sort()
@@ -497,6 +512,22 @@ class CallTypeReader:
             if hold.fullmatch(m.group(2)):
                 out.append((m.start(), m.end(), HOLD_WRITTEN))
         return out
+
+    def _self_inflicted(self, folded: str) -> list[tuple[int, int, str]]:
+        """A hurt to the body named with a word of intent ("PERSON STRUCK BY TRAIN - POSS
+        INTENTIONAL", "FALL FROM ROOF - DELIBERATE"): written out as a suicide attempt,
+        unless the call type names a hurt done to another or to property ("ASSAULT -
+        INTENTIONAL", "INTENTIONAL FIRE") or denies the intent ("NON-INTENTIONAL")."""
+        if self._intent_re is None or self._intent_hurt_re is None:
+            return []
+        intents = [
+            m for m in self._intent_re.finditer(folded) if not self.denied_at(folded, m.start())
+        ]
+        if not intents or not self._intent_hurt_re.search(folded):
+            return []
+        if self._intent_not_re is not None and self._intent_not_re.search(folded):
+            return []
+        return [(m.start(), m.end(), f"{m.group()} {_SELF_INFLICTED}") for m in intents]
 
     def truncated(self, folded: str, words: frozenset[str]) -> bool:
         """Whether a word of `folded` (lower case) is one of `words` cut short, as a CAD
