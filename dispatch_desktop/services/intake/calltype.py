@@ -293,6 +293,8 @@ _SQUEEZED_MAX = 40
 # Runs remembered (split or not) before the memory is cleared.
 _SQUEEZED_CACHE = 4096
 _MAX_PIECES = 5
+# A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
+_CACHED_MAX = 256
 # English endings: "PERSONS" is a person, whatever its pieces.
 _ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
@@ -399,6 +401,7 @@ class CallTypeReader:
         written.update((k, v) for k, v in nature.items() if k.isalpha() and len(k) >= 2)
         self._written = written  # the pieces, and how each is written out
         self._squeezed: dict[str, list[str] | None] = {}
+        self._expanded_seen: dict[str, Expanded | None] = {}
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
@@ -448,7 +451,19 @@ class CallTypeReader:
     def expand(self, text: str, *, nature: bool) -> Expanded | None:
         """`text` with its abbreviations written out, or None when it has none.
 
-        In a call type, a squeezed code is split into its pieces too (`squeezed`)."""
+        In a call type, a squeezed code is split into its pieces too (`squeezed`). A call
+        type's expansion is remembered (a bounded memory): a feed sends the same few hundred
+        again and again, and one call reads its call type several times."""
+        if not nature or len(text) > _CACHED_MAX:
+            return self._expand(text, nature=nature)
+        if text in self._expanded_seen:
+            return self._expanded_seen[text]
+        if len(self._expanded_seen) >= _SQUEEZED_CACHE:
+            self._expanded_seen.clear()
+        found = self._expanded_seen[text] = self._expand(text, nature=True)
+        return found
+
+    def _expand(self, text: str, *, nature: bool) -> Expanded | None:
         pattern = self._nature_re if nature else self._all_re
         table = self._nature if nature else self._all
         # "302 ACCIDENT INJ": the number is the agency's traffic code, not Pennsylvania's 302.

@@ -30,7 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN
+from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     Entry,
@@ -460,39 +460,56 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
     _place_not_now(scanned, lex, out.hits[before:])
-    folded = scanned.translate(ASCII_LOWER) if nature else ""
-    # "OPEN CONTAINER/ALCOHOL ON BUS": alcohol is what the offence is about
-    offence = nature and reader.offence_about_substance(folded)
-    # "OVERDOSE/POISONING - ... (ACCIDENTAL ...)": the protocol's name, no overdose
-    protocol_name = reader.accidental_protocol_name(folded) if nature else []
-    # "PROT CUSTODY ETOH 27-81-111": a statute beside a substance names a substance hold,
-    # not a psychiatric one
-    substance_hold = nature and any(
-        h.spec.category == Category.SUBSTANCE_USE and not h.negated for h in out.hits[before:]
-    )
+    reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
     kept: list[_Hit] = []
     for hit in out.hits[before:]:
         if reader.is_place_name(scanned, hit.end):
             continue
-        if nature and reader.other_sense(scanned, hit.start, hit.end):
-            continue  # "RDWY DEPRESSION - DIP IN PAVEMENT"
-        if offence and hit.spec.weak and hit.spec.category == Category.SUBSTANCE_USE:
+        if reading is not None and not reading.keep(hit):
             continue
-        if any(s <= hit.start and hit.end <= e for s, e in protocol_name):
-            continue
-        if substance_hold and scanned[hit.start : hit.end].lower() in HOLD_WRITTEN:
-            continue
-        if nature and reader.denied_at(folded, hit.start):
-            hit.negated = True  # "CHECK WELFARE - NON-CRISIS"
-        if nature and hit.spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
-            hit.named_state = True
-            # the call type's first part: its reason even beside a crime part after it
-            hit.heads = reader.in_head(scanned, hit.start)
         if expanded is not None:
             hit.start, hit.end = expanded.original(hit.start, hit.end)
             hit.show_start, hit.show_end = expanded.original(hit.show_start, hit.show_end)
         kept.append(hit)
     out.hits[before:] = kept
+
+
+class _CallTypeReading:
+    """What a call type's own words do to the hits the scan found in it."""
+
+    def __init__(self, scanned: str, reader: CallTypeReader, hits: list[_Hit]) -> None:
+        self.scanned = scanned
+        self.reader = reader
+        self.folded = folded = scanned.translate(ASCII_LOWER)
+        # "OPEN CONTAINER/ALCOHOL ON BUS": alcohol is what the offence is about
+        self.offence = reader.offence_about_substance(folded)
+        # "OVERDOSE/POISONING - ... (ACCIDENTAL ...)": the protocol's name, no overdose
+        self.protocol_name = reader.accidental_protocol_name(folded)
+        # "PROT CUSTODY ETOH 27-81-111": a statute beside a substance names a substance
+        # hold, not a psychiatric one
+        self.substance_hold = any(
+            h.spec.category == Category.SUBSTANCE_USE and not h.negated for h in hits
+        )
+
+    def keep(self, hit: _Hit) -> bool:
+        """Whether `hit` is evidence about a person; a denied one is marked so ("NON-CRISIS"),
+        a state heading the call type too ("ERRATIC SUBJ")."""
+        scanned, reader, spec = self.scanned, self.reader, hit.spec
+        if reader.other_sense(scanned, hit.start, hit.end):
+            return False  # "RDWY DEPRESSION - DIP IN PAVEMENT"
+        if self.offence and spec.weak and spec.category == Category.SUBSTANCE_USE:
+            return False
+        if any(s <= hit.start and hit.end <= e for s, e in self.protocol_name):
+            return False
+        if self.substance_hold and scanned[hit.start : hit.end].lower() in HOLD_WRITTEN:
+            return False
+        if reader.denied_at(self.folded, hit.start):
+            hit.negated = True  # "CHECK WELFARE - NON-CRISIS"
+        if spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
+            hit.named_state = True
+            # the call type's first part: its reason even beside a crime part after it
+            hit.heads = reader.in_head(scanned, hit.start)
+        return True
 
 
 def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
