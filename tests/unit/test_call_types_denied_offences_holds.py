@@ -139,3 +139,10 @@ def test_a_hurt_done_to_another_or_not_on_purpose_is_no_suicide_attempt(call_typ
     result = nature(call_type)
     assert not result.behavioral_health, result.reasons
     assert Category.SUICIDE_RISK not in result.categories
+
+
+def test_a_history_named_after_the_condition_is_a_history() -> None:
+    # on a crime call type a history is no BH call; on a welfare check it is the reason
+    assert not nature("SHOPLIFTING - SUBJ W/ MENTAL HEALTH HISTORY").behavioral_health
+    assert nature("SHOPLIFTING - SUBJ W/ MENTAL HEALTH CRISIS").behavioral_health
+    assert nature("WELFARE CHECK - MENTAL HEALTH HISTORY").behavioral_health

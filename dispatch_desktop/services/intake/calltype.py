@@ -245,6 +245,7 @@ _QUALIFIED_HOLD = re.compile(
 )
 HOLD_WRITTEN = "emergency psychiatric hold"
 _SELF_INFLICTED = "suicide attempt"
+_SPACES = re.compile(r"[\s.]+")
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # What ends the words that can put a flag word in the past or deny it.
@@ -411,6 +412,7 @@ class CallTypeReader:
             for group in spec.named_flags
         ]
         self._not_now_re = _phrases_re([*spec.not_named_after, *spec.denials])
+        self._past_re = _phrases_re(spec.not_named_after)
         self._named_seen: dict[str, list[tuple[int, int, frozenset[SafetyFlag]]]] = {}
         self._state_re = _phrases_re(spec.state_words)
         self._state_not_re = _phrases_re(spec.state_not_with)
@@ -555,6 +557,14 @@ class CallTypeReader:
             if any(full.startswith(word) for full in words) and not is_english(word):
                 return True  # "GIRL" is a word, not "girlfriend" cut short
         return False
+
+    def past_after(self, folded: str, end: int) -> bool:
+        """Whether a word of the past follows `end` of a (lower-case) call type in the same
+        part: "MENTAL HEALTH HISTORY", "SUICIDE HX" name a history, not a state now."""
+        if self._past_re is None:
+            return False
+        m = _SPACES.match(folded, end)
+        return m is not None and self._past_re.match(folded, m.end()) is not None
 
     def denied_at(self, folded: str, start: int) -> bool:
         """Whether a denial stands right before `start` of a (lower-case) call type:

@@ -505,6 +505,8 @@ class _CallTypeReading:
             return False
         if reader.denied_at(self.folded, hit.start):
             hit.negated = True  # "CHECK WELFARE - NON-CRISIS"
+        elif not hit.qualifier and reader.past_after(self.folded, hit.end):
+            hit.qualifier = _HISTORY  # "TRESPASS - SUBJ W/ MENTAL HEALTH HISTORY"
         if spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
             hit.named_state = True
             # the call type's first part: its reason even beside a crime part after it
