@@ -98,7 +98,11 @@ class CallTypeSpec(_Strict):
         description="words that carry a flag wherever they stand in a call type",
     )
     not_named_after: list[str] = _words(
-        "words before a named-flag word that say it is not now ('HX SELF HARM')"
+        "words before a named-flag word that put it in the past ('HX SELF HARM')"
+    )
+    denials: list[str] = _words(
+        "words that deny the word right after them in a call type ('NON-CRISIS',"
+        " 'NO INJ', 'NOT ALERT'): it names nothing, neither a call type, nor a sign, nor a flag"
     )
     state_words: list[str] = _words(
         "words of a person's state ('ERRATIC', 'DRUNK') that, when a call type"
@@ -119,6 +123,23 @@ class CallTypeSpec(_Strict):
         " ('632.305', '30:4-27.6') or after 'emergency' they name a mental health hold"
     )
     hold_not_with: list[str] = Field(default_factory=list)
+    substance_offence_words: list[str] = _words(
+        "words of an offence about a substance ('OPEN CONTAINER', 'LIQUOR LAW VIOLATION'):"
+        " in such a call type alcohol or a drug is the offence's object, not a person's state"
+    )
+    intent_words: list[str] = _words(
+        "words that a hurt named in the call type was done on purpose ('PERSON STRUCK BY"
+        " TRAIN - INTENTIONAL'): a hurt one does to oneself, a suicide attempt"
+    )
+    intent_hurts: list[str] = _words("hurts to the body that `intent_words` make self-inflicted")
+    intent_not_with: list[str] = _words(
+        "words of a hurt done to another or to property ('ASSAULT', 'ARSON'): then the"
+        " intent is someone else's"
+    )
+    protocol_names: list[str] = _words(
+        "the name of MPDS protocol 23 as agencies write it ('OVERDOSE/POISONING'): an"
+        " overdose or a poisoning, so after 'ACCIDENTAL' it names no overdose"
+    )
 
     mpds_default: MpdsSpec | None = Field(
         default=None, description="any MPDS protocol not listed (an EMS call)"
@@ -175,7 +196,7 @@ class MpdsMatch:
 
 
 _MPDS = re.compile(
-    r"(?<![A-Za-z0-9.])(\d{1,2})\s?-?\s?([A-EOa-eo\u03a9\u03c9])\s?-?\s?(\d{1,2})([A-Za-z])?(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9.])(?<!\d-)(\d{1,2})\s?-?\s?([A-EOa-eo\u03a9\u03c9])\s?-?\s?(\d{1,2})([A-Za-z])?(?![A-Za-z0-9])"
 )
 
 
@@ -216,11 +237,17 @@ def _part_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 # A statute's section number: "632.305", "426.228", "253B.051", "30:4-27.6".
 _STATUTE = re.compile(r"(?<![\w.:])\d+[a-z]?(?:[.:]\d+[a-z]?)+(?:-\d+(?:\.\d+)*)*(?![\w])")
+# ... or numbered with dashes only, "59-2953", "27-65-105", "59-29b53": at least five digits,
+# so a ten-code ("10-96") is not one.
+_DASHED_STATUTE = re.compile(r"(?<![\w.:-])\d+(?:-\d+[a-z]?\d*)+(?![\w-])")
+_STATUTE_DIGITS = 5
 # "EMERG COMMIT", "INVOL DETENTION": a hold word after a word that makes it a hold.
 _QUALIFIED_HOLD = re.compile(
-    r"(?<![a-z])(emergency|emerg|involuntary|invol|psychiatric|psych)[\s\-.]+([a-z]+)(?![a-z])"
+    r"(?<![a-z])(emergency|emerg|emer|involuntary|invol|psychiatric|psych)[\s\-.]+([a-z]+)(?![a-z])"
 )
-_HOLD_WRITTEN = "emergency psychiatric hold"
+HOLD_WRITTEN = "emergency psychiatric hold"
+_SELF_INFLICTED = "suicide attempt"
+_SPACES = re.compile(r"[\s.]+")
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # What ends the words that can put a flag word in the past or deny it.
@@ -274,13 +301,14 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _phrases_re(words: list[str]) -> re.Pattern[str] | None:
-    """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots."""
+def _phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] | None:
+    """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots
+    (or by `joins`)."""
     if not words:
         return None
     parts = []
     for phrase in sorted({w.lower() for w in words}, key=len, reverse=True):
-        parts.append(r"[\s\-.]+".join(re.escape(word) for word in phrase.split()))
+        parts.append(joins.join(re.escape(word) for word in phrase.split()))
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
 
 
@@ -294,6 +322,8 @@ _SQUEEZED_MAX = 40
 # Runs remembered (split or not) before the memory is cleared.
 _SQUEEZED_CACHE = 4096
 _MAX_PIECES = 5
+# A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
+_CACHED_MAX = 256
 # English endings: "PERSONS" is a person, whatever its pieces.
 _ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
@@ -423,6 +453,7 @@ class CallTypeReader:
         self._written = written  # the pieces, and how each is written out
         self._squeezed: dict[str, list[str] | None] = {}
         self._cut = _cut_phrases(phrases)
+        self._expanded_seen: dict[str, Expanded | None] = {}
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
@@ -431,7 +462,8 @@ class CallTypeReader:
             (frozenset(group.flags), _phrases_re(group.words), _phrases_re(group.not_with))
             for group in spec.named_flags
         ]
-        self._not_now_re = _phrases_re(spec.not_named_after)
+        self._not_now_re = _phrases_re([*spec.not_named_after, *spec.denials])
+        self._past_re = _phrases_re(spec.not_named_after)
         self._named_seen: dict[str, list[tuple[int, int, frozenset[SafetyFlag]]]] = {}
         self._state_re = _phrases_re(spec.state_words)
         self._state_not_re = _phrases_re(spec.state_not_with)
@@ -440,6 +472,19 @@ class CallTypeReader:
         ]
         self._hold_re = _phrases_re(spec.hold_words)
         self._hold_not_re = _phrases_re(spec.hold_not_with)
+        self._hold_single = frozenset(w.lower() for w in spec.hold_words if " " not in w)
+        self._state_not_single = frozenset(w.lower() for w in spec.state_not_with if " " not in w)
+        denials = _phrases_re(spec.denials)
+        # a denial and the word it takes: "NON-CRISIS", "NO INJ", "NOT ALERT"
+        self._denied_re = (
+            re.compile(rf"{denials.pattern}[\s\-]*[a-z]+", re.IGNORECASE) if denials else None
+        )
+        self._denial_end_re = re.compile(rf"{denials.pattern}[\s\-]*$") if denials else None
+        self._offence_re = _phrases_re(spec.substance_offence_words)
+        self._intent_re = _phrases_re(spec.intent_words)
+        self._intent_hurt_re = _phrases_re(spec.intent_hurts)
+        self._intent_not_re = _phrases_re(spec.intent_not_with)
+        self._protocol_name_re = _phrases_re(spec.protocol_names, r"[\s\-./]+")
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
@@ -459,7 +504,19 @@ class CallTypeReader:
     def expand(self, text: str, *, nature: bool) -> Expanded | None:
         """`text` with its abbreviations written out, or None when it has none.
 
-        In a call type, a squeezed code is split into its pieces too (`squeezed`)."""
+        In a call type, a squeezed code is split into its pieces too (`squeezed`). A call
+        type's expansion is remembered (a bounded memory): a feed sends the same few hundred
+        again and again, and one call reads its call type several times."""
+        if not nature or len(text) > _CACHED_MAX:
+            return self._expand(text, nature=nature)
+        if text in self._expanded_seen:
+            return self._expanded_seen[text]
+        if len(self._expanded_seen) >= _SQUEEZED_CACHE:
+            self._expanded_seen.clear()
+        found = self._expanded_seen[text] = self._expand(text, nature=True)
+        return found
+
+    def _expand(self, text: str, *, nature: bool) -> Expanded | None:
         pattern = self._nature_re if nature else self._all_re
         table = self._nature if nature else self._all
         # "302 ACCIDENT INJ": the number is the agency's traffic code, not Pennsylvania's 302.
@@ -488,6 +545,8 @@ class CallTypeReader:
             if holds:
                 found_at = [f for f in found_at if not any(_overlap(f, h) for h in holds)]
                 found_at.extend(holds)
+        if nature:
+            found_at.extend(self._self_inflicted(folded[1:]))
         if nature and self._written:
             found_at.extend(self._squeezed_runs(folded[1:]))
         if nature and self._cut:
@@ -530,19 +589,92 @@ class CallTypeReader:
 
     def _holds(self, folded: str) -> list[tuple[int, int, str]]:
         """A hold named by a statute's number beside a word of a hold ("632.305 DETENTION",
-        "SCREENING 30:4-27.6") or by such a word after "emergency" or "involuntary" ("EMERG
-        COMMIT"): written out as a mental health hold. Never beside a word of another kind
-        of custody ("JUVENILE DETENTION 985.101", "VEHICLE HOLD 22651.1")."""
+        "SCREENING 30:4-27.6", "EMER OBSERV - 59-2953", the word cut short as a CAD field
+        cuts it) or by such a word after "emergency" or "involuntary" ("EMERG COMMIT"):
+        written out as a mental health hold. Never beside a word of another kind of custody
+        ("JUVENILE DETENTION 985.101", "VEHICLE HOLD 22651.1")."""
         hold = self._hold_re
-        if hold is None or not hold.search(folded):
+        if hold is None:
+            return []
+        statutes = [(m.start(), m.end()) for m in _STATUTE.finditer(folded)]
+        statutes.extend(
+            (m.start(), m.end())
+            for m in _DASHED_STATUTE.finditer(folded)
+            if sum(ch.isdigit() for ch in m.group()) >= _STATUTE_DIGITS
+        )
+        named = hold.search(folded) is not None
+        if not named and not (statutes and self.truncated(folded, self._hold_single)):
             return []
         if self._hold_not_re is not None and self._hold_not_re.search(folded):
             return []
-        out = [(m.start(), m.end(), _HOLD_WRITTEN) for m in _STATUTE.finditer(folded)]
-        for m in _QUALIFIED_HOLD.finditer(folded):
+        out = [(start, end, HOLD_WRITTEN) for start, end in statutes]
+        for m in _QUALIFIED_HOLD.finditer(folded) if named else ():
             if hold.fullmatch(m.group(2)):
-                out.append((m.start(), m.end(), _HOLD_WRITTEN))
+                out.append((m.start(), m.end(), HOLD_WRITTEN))
         return out
+
+    def _self_inflicted(self, folded: str) -> list[tuple[int, int, str]]:
+        """A hurt to the body named with a word of intent ("PERSON STRUCK BY TRAIN - POSS
+        INTENTIONAL", "FALL FROM ROOF - DELIBERATE"): written out as a suicide attempt,
+        unless the call type names a hurt done to another or to property ("ASSAULT -
+        INTENTIONAL", "INTENTIONAL FIRE") or denies the intent ("NON-INTENTIONAL")."""
+        if self._intent_re is None or self._intent_hurt_re is None:
+            return []
+        intents = [
+            m for m in self._intent_re.finditer(folded) if not self.denied_at(folded, m.start())
+        ]
+        if not intents or not self._intent_hurt_re.search(folded):
+            return []
+        if self._intent_not_re is not None and self._intent_not_re.search(folded):
+            return []
+        return [(m.start(), m.end(), f"{m.group()} {_SELF_INFLICTED}") for m in intents]
+
+    def truncated(self, folded: str, words: frozenset[str]) -> bool:
+        """Whether a word of `folded` (lower case) is one of `words` cut short, as a CAD
+        field cuts it ("OPER" for operator, "OBSERV" for observation): four letters at
+        least, and not a shortening the tables already read otherwise ("VIOL" is violent,
+        "POSS" possible) nor an English word."""
+        for word in re.findall(r"(?<![a-z])[a-z]{4,}(?![a-z])", folded):
+            if word in self._nature or word in _STATE_QUALIFIERS or word in words:
+                continue
+            if any(full.startswith(word) for full in words) and not is_english(word):
+                return True  # "GIRL" is a word, not "girlfriend" cut short
+        return False
+
+    def past_after(self, folded: str, end: int) -> bool:
+        """Whether a word of the past follows `end` of a (lower-case) call type in the same
+        part: "MENTAL HEALTH HISTORY", "SUICIDE HX" name a history, not a state now."""
+        if self._past_re is None:
+            return False
+        m = _SPACES.match(folded, end)
+        return m is not None and self._past_re.match(folded, m.end()) is not None
+
+    def denied_at(self, folded: str, start: int) -> bool:
+        """Whether a denial stands right before `start` of a (lower-case) call type:
+        "NON-CRISIS", "NO INJ", "NOT ALERT"."""
+        if self._denial_end_re is None:
+            return False
+        return self._denial_end_re.search(folded, max(0, start - 12), start) is not None
+
+    def without_denied(self, text: str) -> str:
+        """`text` with each denied word blanked out, for reading its parts against the code
+        table ("25-A-1 NON-SUICIDAL" names no suicide risk)."""
+        if self._denied_re is None:
+            return text
+        return self._denied_re.sub(" ", text)
+
+    def offence_about_substance(self, folded: str) -> bool:
+        """Whether a (lower-case) call type names an offence about a substance ("OPEN
+        CONTAINER", "LIQUOR LAW VIOLATION"), where alcohol is the offence's object."""
+        return self._offence_re is not None and self._offence_re.search(folded) is not None
+
+    def accidental_protocol_name(self, folded: str) -> list[tuple[int, int]]:
+        """MPDS protocol 23's name ("OVERDOSE/POISONING") in a call type that says the
+        ingestion was accidental ("... (ACCIDENTAL - CHILD INGESTED CLEANER)", "23-O-1A
+        ..."): the protocol's name, which names no overdose. Its spans in `folded`."""
+        if self._protocol_name_re is None or not _ACCIDENTAL.search(folded):
+            return []
+        return [(m.start(), m.end()) for m in self._protocol_name_re.finditer(folded)]
 
     def _squeezed_runs(self, folded: str) -> list[tuple[int, int, str]]:
         """Runs of letters that are several known pieces squeezed together ("suicthrtwpn"),
@@ -587,12 +719,16 @@ class CallTypeReader:
             return False
         # It heads its part: only who it is about, an agency's code or "POSS" before it
         # ("ADULT MALE INTOX", "L-DRUNK"); "HOSTAGE CRISIS" is the hostage's.
+        # An agency's code of letters and a number is no word ("IC 405 CRISIS", "SIG 20").
         part_start, _ = _part_around(folded, start, end)
-        for word in re.findall(r"[a-z']{2,}(?![0-9])", folded[part_start:start]):
+        for word in re.findall(r"[a-z']{2,}(?![0-9])(?!\s*[0-9])", folded[part_start:start]):
             if word.upper() not in self.person_words and word not in _STATE_QUALIFIERS:
                 return False
-        # Anywhere in the call type: "ANIMAL/ERRATIC", "VERBAL-HUSB INTOX".
-        return self._state_not_re is None or self._state_not_re.search(folded) is None
+        # Anywhere in the call type, written out or cut short: "ANIMAL/ERRATIC", "VERBAL-HUSB
+        # INTOX", "ERRATIC OPER".
+        if self._state_not_re is not None and self._state_not_re.search(folded) is not None:
+            return False
+        return not self.truncated(folded, self._state_not_single)
 
     @staticmethod
     def in_head(text: str, start: int) -> bool:

@@ -30,6 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
+from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     Entry,
@@ -464,6 +465,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
     _place_not_now(scanned, lex, out.hits[before:])
+    reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
     kept: list[_Hit] = []
     names = (
         [] if nature else [(h.start, h.end) for h in out.hits[before:] if h.spec.names_the_words]
@@ -473,12 +475,8 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
             continue
         if names and not hit.spec.names_the_words and _inside(hit, names):
             continue  # "the detox RN": who is on the call, not a drug used
-        if nature and reader.other_sense(scanned, hit.start, hit.end):
-            continue  # "RDWY DEPRESSION - DIP IN PAVEMENT"
-        if nature and hit.spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
-            hit.named_state = True
-            # the call type's first part: its reason even beside a crime part after it
-            hit.heads = reader.in_head(scanned, hit.start)
+        if reading is not None and not reading.keep(hit):
+            continue
         if expanded is not None:
             hit.start, hit.end = expanded.original(hit.start, hit.end)
             hit.show_start, hit.show_end = expanded.original(hit.show_start, hit.show_end)
@@ -488,6 +486,46 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
 
 def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
     return any(start <= hit.start and hit.end <= end for start, end in spans)
+
+
+class _CallTypeReading:
+    """What a call type's own words do to the hits the scan found in it."""
+
+    def __init__(self, scanned: str, reader: CallTypeReader, hits: list[_Hit]) -> None:
+        self.scanned = scanned
+        self.reader = reader
+        self.folded = folded = scanned.translate(ASCII_LOWER)
+        # "OPEN CONTAINER/ALCOHOL ON BUS": alcohol is what the offence is about
+        self.offence = reader.offence_about_substance(folded)
+        # "OVERDOSE/POISONING - ... (ACCIDENTAL ...)": the protocol's name, no overdose
+        self.protocol_name = reader.accidental_protocol_name(folded)
+        # "PROT CUSTODY ETOH 27-81-111": a statute beside a substance names a substance
+        # hold, not a psychiatric one
+        self.substance_hold = any(
+            h.spec.category == Category.SUBSTANCE_USE and not h.negated for h in hits
+        )
+
+    def keep(self, hit: _Hit) -> bool:
+        """Whether `hit` is evidence about a person; a denied one is marked so ("NON-CRISIS"),
+        a state heading the call type too ("ERRATIC SUBJ")."""
+        scanned, reader, spec = self.scanned, self.reader, hit.spec
+        if reader.other_sense(scanned, hit.start, hit.end):
+            return False  # "RDWY DEPRESSION - DIP IN PAVEMENT"
+        if self.offence and spec.weak and spec.category == Category.SUBSTANCE_USE:
+            return False
+        if any(s <= hit.start and hit.end <= e for s, e in self.protocol_name):
+            return False
+        if self.substance_hold and scanned[hit.start : hit.end].lower() in HOLD_WRITTEN:
+            return False
+        if reader.denied_at(self.folded, hit.start):
+            hit.negated = True  # "CHECK WELFARE - NON-CRISIS"
+        elif not hit.qualifier and reader.past_after(self.folded, hit.end):
+            hit.qualifier = _HISTORY  # "TRESPASS - SUBJ W/ MENTAL HEALTH HISTORY"
+        if spec.weak and reader.names_a_state(scanned, hit.start, hit.end):
+            hit.named_state = True
+            # the call type's first part: its reason even beside a crime part after it
+            hit.heads = reader.in_head(scanned, hit.start)
+        return True
 
 
 def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
@@ -592,7 +630,10 @@ def classify_call(
         named = [] if never_bh or not read else behavioral_parts(call_types.unsqueeze(read), lex)
         shown = nature_text or nature_code
     mpds = call_types.mpds(nature_text) or call_types.mpds(nature_code)
-    if mpds is not None and mpds.ruled_out:
+    accidental_name = bool(
+        shown and call_types.accidental_protocol_name(shown.translate(ASCII_LOWER))
+    )
+    if (mpds is not None and mpds.ruled_out) or accidental_name:
         named = [(c, s) for c, s in named if not names_only_substance_use(s)]
     for code, nature_spec in named:
         prior = max(prior, nature_spec.prior)

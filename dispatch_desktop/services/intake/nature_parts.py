@@ -22,10 +22,10 @@ _LEADING_CODE = re.compile(r"^\s*[A-Za-z]{0,3}\d+[A-Za-z0-9]*\s*[-_:/.]?\s*(?=[A
 
 
 # A call type of several parts ("PD-INTOX INTOXICATED SUBJ", "1064 WELFARE CHECK - MENTAL",
-# "mental w/ knife"): its parts, split at separators; a part after a negation ("NON-",
-# "NO ", "NOT ") is left out, so "25-A-1 NON-SUICIDAL" names no suicide risk.
+# "mental w/ knife"): its parts, split at separators; a word after a denial ("NON-",
+# "NO ", "NOT ": the lexicon's `call_types.denials`) is left out, so "25-A-1 NON-SUICIDAL"
+# names no suicide risk.
 _PART_SEPARATORS = re.compile(r"\s*(?:[-/_,;:|()&+]+|\bw/|(?<=[a-z])\.(?=[a-z]))\s*", re.IGNORECASE)
-_NEGATED_PART = re.compile(r"\b(?:non|not?)\b[\s-]*[a-z]+", re.IGNORECASE)
 # A response level, priority or status an agency puts after the type: "ARREST-HANGING ALS",
 # "INTOX P2", "ARMED ROBBERY IN PROGRESS", "ROBBERY IP".
 _TRAILING_LEVEL = re.compile(
@@ -54,7 +54,7 @@ def behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, 
     found: list[tuple[str, NatureCodeSpec]] = []
     crime = False
     parts = [
-        _TRAILING_LEVEL.sub("", p) for p in _PART_SEPARATORS.split(_NEGATED_PART.sub(" ", text))
+        _TRAILING_LEVEL.sub("", p) for p in _PART_SEPARATORS.split(call_types.without_denied(text))
     ]
     joined_to = -1
     for i, part in enumerate(parts):
