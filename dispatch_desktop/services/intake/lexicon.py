@@ -419,6 +419,10 @@ class NatureCodeMap:
 
 
 _NEVER = re.compile(r"(?!)")  # a pattern that finds nothing
+# A text longer than this is searched for its case-sensitive phrases only where it is read.
+_CASE_SEARCH_AHEAD = 4_096
+# ... a few characters ahead of each phrase read at a time.
+_CASE_AHEAD = 64
 _WORD_GAP = re.compile(r"[\s\-]+")  # what a space in a term matches
 
 
@@ -506,66 +510,96 @@ class PhraseScan:
     that skips most of a long text costs only what it reads.
     """
 
-    __slots__ = ("_case_pattern", "_found", "folded", "lexicon", "spaced")
+    __slots__ = ("_case_pattern", "_found", "_margin", "folded", "lexicon", "spaced")
 
     def __init__(self, lexicon: CompiledLexicon, spaced: str, folded: str) -> None:
         self.lexicon = lexicon
         self.spaced = spaced  # the text with one space in front, as the patterns expect
         self.folded = folded
         self._case_pattern = lexicon.case_pattern or _NEVER
-        # The last case-sensitive search: where it started, and what it found.
-        self._found: tuple[int, re.Match[str] | None] = (len(spaced) + 1, None)
+        # A case-sensitive phrase is a term as written, with the character before it and
+        # the one after it looked at: one that starts before a place lies wholly before
+        # this many characters past it.
+        self._margin = max(map(len, lexicon.case_entries), default=0) + 2
+        # The last case-sensitive search: where it started, and the first phrase it found,
+        # or None and where it stopped looking (no phrase starts before that).
+        self._found: tuple[int, int, re.Match[str] | None] = (len(spaced) + 1, 0, None)
 
-    def _case_match(self, pos: int) -> re.Match[str] | None:
-        """The first case-sensitive phrase match at or after `pos` (in the spaced text)."""
-        searched_from, found = self._found
-        if searched_from <= pos and (found is None or found.start() >= pos):
+    def _case_match(self, pos: int, limit: int) -> re.Match[str] | None:
+        """The first case-sensitive phrase match at or after `pos` (in the spaced text),
+        if it starts before `limit`; the text past that is not searched."""
+        searched_from, searched_to, found = self._found
+        if searched_from > pos or (found is not None and found.start() < pos):
+            searched_from = searched_to = pos  # a search from `pos`, anew
+        elif found is not None:
+            return found if found.start() < limit else None
+        elif limit <= searched_to:
+            return None
+        found = self._case_pattern.search(self.spaced, max(pos, searched_to), limit + self._margin)
+        if found is not None and found.start() < limit:
+            self._found = (searched_from, found.start(), found)
             return found
-        found = self._case_pattern.search(self.spaced, pos)
-        self._found = (pos, found)
-        return found
+        # Nothing starts before `limit` (a phrase found past it may be cut short).
+        self._found = (searched_from, limit, None)
+        return None
 
     def events(self, after: int = -1) -> Iterator[tuple[int, int, Entry]]:
         """(start, end, entry) for every phrase starting after `after` (a boundary, or -1
         for the whole text), in reading order: the longest phrase at each place, and the
         terms that begin inside one of another kind (`_with_inner`), which overlap it."""
         matches = self._phrases(after)
-        cased = self._case_match(after + 1)
-        if cased is None:
+        if len(self.spaced) > _CASE_SEARCH_AHEAD:
+            # A long text: looked for only up to each phrase read (most repeats are not).
+            return self._merged(matches, after + 1)
+        if self._case_match(after + 1, len(self.spaced)) is None:
             # No case-sensitive phrase ahead, the common case: kept free of the merge below.
             return matches
-        return self._merged(matches, cased)
+        return self._merged(matches, after + 1)
 
     def _merged(
-        self, matches: Iterator[tuple[int, int, Entry]], cased: re.Match[str] | None
+        self, matches: Iterator[tuple[int, int, Entry]], pos: int
     ) -> Iterator[tuple[int, int, Entry]]:
         """The lower-case phrases and the case-sensitive ones ("SI", "OD") in reading order,
         an abbreviation read only where no phrase holds it."""
         case_entries = self.lexicon.case_entries
-        # Where the next case-sensitive phrase starts (past the end when there is none).
-        c_start = len(self.spaced) if cased is None else cased.start(1) - 1
+        end_of_text = len(self.spaced)
+        # The next case-sensitive phrase at or after `pos` and where it starts; None (and
+        # past the end) when none starts before `checked`.
+        cased: re.Match[str] | None = None
+        c_at = end_of_text
+        checked = pos
         # Where the phrases read so far end, and where the last case-sensitive one does. A
         # term found within a longer phrase overlaps it, and an abbreviation inside either
         # is their words ("he will OD": the term "will od", not an overdose).
         last_end = case_end = 0
         for start, end, entry in matches:
-            while c_start < start and cased is not None:
-                c_end = cased.end(1) - 1
+            if start > checked and cased is None:
+                # Looked for a little ahead at a time: a reading that skips repeats
+                # never searches them.
+                checked = start + _CASE_AHEAD
+                cased = self._case_match(pos, checked)
+                c_at = end_of_text if cased is None else cased.start()
+            while c_at < start and cased is not None:
+                c_start, c_end = c_at, cased.end(1) - 1
                 if c_start >= last_end and c_end <= start:
                     yield c_start, c_end, case_entries[cased.group(1)]
                     last_end = case_end = c_end
-                cased = self._case_match(cased.end())
-                c_start = len(self.spaced) if cased is None else cased.start(1) - 1
+                pos = cased.end()
+                checked = max(checked, start + _CASE_AHEAD)
+                cased = self._case_match(pos, checked)
+                c_at = end_of_text if cased is None else cased.start()
             if start < case_end:
                 continue
             yield start, end, entry
             last_end = max(last_end, end)
+        if cased is None:
+            cased = self._case_match(pos, end_of_text)
         while cased is not None:
             c_start, c_end = cased.start(1) - 1, cased.end(1) - 1
             if c_start >= last_end:
                 yield c_start, c_end, case_entries[cased.group(1)]
                 last_end = c_end
-            cased = self._case_match(cased.end())
+            cased = self._case_match(cased.end(), end_of_text)
 
     def _phrases(self, after: int) -> Iterator[tuple[int, int, Entry]]:
         """The lower-case phrases after `after`, with the terms found inside them. A term
