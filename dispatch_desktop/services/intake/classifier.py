@@ -233,10 +233,12 @@ class _Segments:
         self.start, self.end = start, end
         if not self._replayed(start, end):
             return None
-        # A tight loop: a 1 MB text can hold ten thousand repeats in a row.
+        # A tight loop: a 1 MB text can hold ten thousand repeats in a row, most of them
+        # with nothing left to add.
+        known = read.get
         for found in self.boundaries(text, end + 1):
             start, end = end, found.start()
-            if not self._replayed(start, end):
+            if known(text[start + 1 : end + 1]) is not _NOTHING and not self._replayed(start, end):
                 break
         else:
             start, end = end, len(text)  # the tail, read whatever it is

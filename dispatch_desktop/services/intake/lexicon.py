@@ -10,8 +10,10 @@ that classifying a call is one linear scan of the text, whatever the size of the
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -28,7 +30,7 @@ from dispatch_desktop.services.intake.phrases import (
     ASCII_LOWER,
     CASE_ALNUM_END,
     normalize_term,
-    trie_regex,
+    trie_and_word_end,
 )
 from dispatch_desktop.services.intake.violence_scope import ViolenceScope
 from dispatch_desktop.services.intake.weapon_scope import WeaponScope
@@ -725,6 +727,15 @@ def without_apostrophes(key: str) -> str | None:
     return key.replace("'", "")
 
 
+def _phrase_pattern(terms: list[str]) -> re.Pattern[str]:
+    """The lexicon's one pattern: every term, after a character that is not a letter or
+    digit (see `CompiledLexicon`). Whether a phrase ends a word is checked once after it
+    where the terms allow, which halves the time it takes to compile (most of the
+    lexicon's cold start)."""
+    trie, word_end = trie_and_word_end(terms)
+    return re.compile(f"[^a-z0-9]({trie}){word_end}")
+
+
 def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon:
     entries: dict[str, Entry] = {}
     case_entries: dict[str, Entry] = {}
@@ -806,7 +817,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         elif known.kind in ("indicator", "crime_context"):
             entries[key] = replace(known, cues=tuple(roles))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
-    pattern = re.compile(f"[^a-z0-9]({trie_regex(trie_terms)})")
+    pattern = _phrase_pattern(trie_terms)
     for key, entry in list(entries.items()):
         if entry.kind in _HOLDS_TERMS and " " in key:
             inner = _inner_starts(key, entry.kind, entries, wild, pattern, trie_terms)
@@ -945,7 +956,22 @@ def load_lexicon(
     model_path: Path | None = None,
 ) -> CompiledLexicon:
     """Read, validate and compile; the packaged defaults when a path is None."""
-    compiled = compile_lexicon(
-        read_lexicon_file(lexicon_path), read_nature_code_file(nature_codes_path)
-    )
-    return replace(compiled, model=load_model(model_path))
+    with _collector_paused():
+        compiled = compile_lexicon(
+            read_lexicon_file(lexicon_path), read_nature_code_file(nature_codes_path)
+        )
+        return replace(compiled, model=load_model(model_path))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: loading builds a million small objects (the
+    patterns' parse trees, the model's weights), none of them garbage, which the collector
+    would otherwise walk again and again (about a sixth of the load, more in a full app)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
