@@ -114,7 +114,7 @@ def _words_between(text: str, a: int, b: int) -> int:
 
 
 _Key = tuple[str, bool, str]
-# Texts longer than this are read segment by segment, so that repeats can be skipped.
+# Texts longer than this are read segment by segment, so that repeats are read once.
 SEGMENTS_FROM_CHARS = 2_000
 
 
