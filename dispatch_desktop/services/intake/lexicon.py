@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
@@ -461,6 +462,12 @@ class CompiledLexicon:
         default_factory=lambda: ViolenceScope.compile(ViolenceScopeSpec().model_dump())
     )
 
+    @cached_property
+    def case_reach(self) -> int:
+        """How far past where it starts a case-sensitive phrase's match looks: the longest
+        such term, with the character before it and the one after it."""
+        return max(map(len, self.case_entries), default=0) + 2
+
     def boundary(self, text: str, pos: int) -> int:
         """The first segment boundary in `text` at or after `pos`, else len(text).
 
@@ -519,10 +526,9 @@ class PhraseScan:
         self.spaced = spaced  # the text with one space in front, as the patterns expect
         self.folded = folded
         self._case_pattern = lexicon.case_pattern or _NEVER
-        # A case-sensitive phrase is a term as written, with the character before it and
-        # the one after it looked at: one that starts before a place lies wholly before
-        # this many characters past it.
-        self._margin = max(map(len, lexicon.case_entries), default=0) + 2
+        # A case-sensitive phrase that starts before a place lies wholly before this many
+        # characters past it.
+        self._margin = lexicon.case_reach
         # The last case-sensitive search: where it started, and the first phrase it found,
         # or None and where it stopped looking (no phrase starts before that).
         self._found: tuple[int, int, re.Match[str] | None] = (len(spaced) + 1, 0, None)
@@ -552,14 +558,14 @@ class PhraseScan:
         matches = self._phrases(after)
         if len(self.spaced) > _CASE_SEARCH_AHEAD:
             # A long text: looked for only up to each phrase read (most repeats are not).
-            return self._merged(matches, after + 1)
+            return self._merged(matches, after + 1, _CASE_AHEAD)
         if self._case_match(after + 1, len(self.spaced)) is None:
             # No case-sensitive phrase ahead, the common case: kept free of the merge below.
             return matches
-        return self._merged(matches, after + 1)
+        return self._merged(matches, after + 1, len(self.spaced))
 
     def _merged(
-        self, matches: Iterator[tuple[int, int, Entry]], pos: int
+        self, matches: Iterator[tuple[int, int, Entry]], pos: int, ahead: int
     ) -> Iterator[tuple[int, int, Entry]]:
         """The lower-case phrases and the case-sensitive ones ("SI", "OD") in reading order,
         an abbreviation read only where no phrase holds it."""
@@ -576,9 +582,9 @@ class PhraseScan:
         last_end = case_end = 0
         for start, end, entry in matches:
             if start > checked and cased is None:
-                # Looked for a little ahead at a time: a reading that skips repeats
-                # never searches them.
-                checked = start + _CASE_AHEAD
+                # Looked for `ahead` characters at a time (a few in a long text): a
+                # reading that replays repeats never searches them.
+                checked = start + ahead
                 cased = self._case_match(pos, checked)
                 c_at = end_of_text if cased is None else cased.start()
             while c_at < start and cased is not None:
@@ -587,7 +593,7 @@ class PhraseScan:
                     yield c_start, c_end, case_entries[cased.group(1)]
                     last_end = case_end = c_end
                 pos = cased.end()
-                checked = max(checked, start + _CASE_AHEAD)
+                checked = max(checked, start + ahead)
                 cased = self._case_match(pos, checked)
                 c_at = end_of_text if cased is None else cased.start()
             if start < case_end:
