@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import io
 from pathlib import Path
 
@@ -197,6 +198,21 @@ def test_bad_nature_code_file_is_refused_and_the_default_keeps_working(tmp_path:
     with pytest.raises(LexiconError, match=r"line 4, field codes\.EDP\.prior"):
         load_lexicon(nature_codes_path=bad)
     assert classify_call("EDP", None, "", lexicon=load_lexicon()).behavioral_health
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_failed_load_leaves_the_cycle_collector_as_it_was(tmp_path: Path, enabled: bool) -> None:
+    # Loading pauses the collector; an agency's broken file must not leave it paused (memory
+    # would grow for the rest of the shift), nor switch it on where the app turned it off.
+    bad = _write(tmp_path, "a.yaml", "version: 1\nindicators: [a: b: c]\n")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(LexiconError):
+            load_lexicon(bad)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:

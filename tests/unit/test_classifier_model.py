@@ -193,6 +193,13 @@ def test_a_broken_model_file_is_one_clear_error(tmp_path: Path) -> None:
         load_model(bad)
 
 
+def test_a_model_file_that_is_not_json_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "model.json"
+    bad.write_text('{"format": 1, "labels": [', encoding="utf-8")
+    with pytest.raises(UserError, match=r"model\.json: not valid JSON \(.*line 1"):
+        load_model(bad)
+
+
 def test_raise_at_is_chosen_where_the_model_separates_the_calls_never_under_its_floor() -> None:
     # Out-of-writer scores where every weapon call the lexicon missed scores 0.6 and every
     # other call 0.1: the default raise_at of 0.7 would raise none of them; the chosen one

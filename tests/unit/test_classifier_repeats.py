@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
+from dispatch_desktop.services.intake import classifier
 from dispatch_desktop.services.intake.classifier import (
     MAX_SPANS_PER_INDICATOR,
     SEGMENTS_FROM_CHARS,
@@ -59,6 +60,7 @@ indicators:
     flags: [medical]
     weight: 0.7
     terms: [overdose, "o.d."]
+    case_sensitive_terms: [OD]
 """
 
 FILLER = "SUBJ HEARING VOICES, PACING IN YARD. "
@@ -131,3 +133,72 @@ def test_a_phrase_holding_a_full_stop_is_never_cut_in_two(
     # "POSS." is one phrase: every overdose after it stays "possible".
     assert {q for _, _, q in spans(result, "overdose")} == {"possible"}
     assert spans(result, "overdose") == spans(read(sentence * 10, lexicon), "overdose")
+
+
+# Sentences of a pasted log: each indicator with and without its negation and qualifier,
+# a case-sensitive "OD", a knife that a later sentence locks away, and one that nothing does.
+LOG_SENTENCES = [
+    "SUBJ HEARING VOICES, PACING IN YARD. ",
+    "RP SAYS NO HEARING VOICES TODAY. ",
+    "PT POSS. OVERDOSE. ",
+    "MOTHER SAYS HE MAY OD AGAIN; ",
+    "PACING DENIED BY STAFF! ",
+    "HE HAS A KNIFE. ",
+    "IT IS LOCKED IN THE SAFE. ",
+    "NOTHING ELSE TO REPORT? ",
+    "NO KNIFE SEEN. ",
+]
+
+
+PLAIN = "THE BUS ARRIVED ON TIME. "
+
+
+def log_text(order: list[int], repeats: int) -> str:
+    return PLAIN * 100 + "".join(LOG_SENTENCES[i] for i in order) * repeats
+
+
+@pytest.mark.parametrize(
+    ("order", "repeats"),
+    [
+        ([0, 1, 2, 3, 4, 7], 40),  # no weapon: repeats are replayed, then dropped
+        ([1, 3], 4),  # too few repeats for any indicator to be kept in full, after prose
+        ([5, 0, 6, 3, 8, 7], 30),  # each knife locked away by the sentence after it
+        ([6, 0, 5, 2, 4, 1], 30),  # the lock comes first: only the last knife is at hand
+        ([5, 7, 7, 3], 25),  # a knife, then sentences that cannot reach back to it
+        ([0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 2, 0, 2], 20),
+    ],
+)
+def test_a_long_log_reads_exactly_as_if_every_word_were_read(
+    lexicon: CompiledLexicon, monkeypatch: pytest.MonkeyPatch, order: list[int], repeats: int
+) -> None:
+    text = log_text(order, repeats)
+    assert len(text) > SEGMENTS_FROM_CHARS
+    result = read(text, lexicon)
+    # The reference: the same text read word by word, no segment skipped or replayed.
+    monkeypatch.setattr(classifier, "SEGMENTS_FROM_CHARS", len(text) + 1)
+    full = read(text, lexicon)
+    assert result.evidence == full.evidence  # every span, where it stands, with its qualifier
+    assert result == full
+
+
+def test_repeats_keep_their_spans_where_they_stand(lexicon: CompiledLexicon) -> None:
+    sentence = "MOTHER SAYS HE MAY OD AGAIN; "
+    result = read(sentence * 200, lexicon)
+    overdoses = spans(result, "overdose")
+    # The first ten repeats' "OD", each found where that repeat stands, not the first one.
+    assert [start for start, _, _ in overdoses] == [19 + i * len(sentence) for i in range(10)]
+    assert {text for _, text, _ in overdoses} == {"OD"}
+
+
+def test_a_knife_in_a_repeated_sentence_is_found_in_every_repeat(
+    lexicon: CompiledLexicon,
+) -> None:
+    unit = "HE HAS A KNIFE. IT IS LOCKED IN THE SAFE. SUBJ HEARING VOICES, PACING IN YARD. "
+    text = unit * 50 + "HE HAS A KNIFE. "
+    result = read(text, lexicon)
+    knives = spans(result, "knife")
+    # The first ten locked away, each where it stands, and the last, at hand.
+    assert knives[:-1] == [(9 + i * len(unit), "KNIFE", "secured") for i in range(10)]
+    assert knives[-1] == (len(unit) * 50 + 9, "KNIFE", "")
+    assert SafetyFlag.WEAPON in result.safety_flags  # the last one is not locked away
+    assert SafetyFlag.WEAPON not in read(unit * 50, lexicon).safety_flags

@@ -10,9 +10,12 @@ that classifying a call is one linear scan of the text, whatever the size of the
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
@@ -28,7 +31,7 @@ from dispatch_desktop.services.intake.phrases import (
     ASCII_LOWER,
     CASE_ALNUM_END,
     normalize_term,
-    trie_regex,
+    trie_and_word_end,
 )
 from dispatch_desktop.services.intake.violence_scope import ViolenceScope
 from dispatch_desktop.services.intake.weapon_scope import WeaponScope
@@ -432,6 +435,10 @@ class NatureCodeMap:
 
 
 _NEVER = re.compile(r"(?!)")  # a pattern that finds nothing
+# A text longer than this is searched for its case-sensitive phrases only where it is read.
+_CASE_SEARCH_AHEAD = 4_096
+# ... a few characters ahead of each phrase read at a time.
+_CASE_AHEAD = 64
 _WORD_GAP = re.compile(r"[\s\-]+")  # what a space in a term matches
 
 
@@ -467,6 +474,12 @@ class CompiledLexicon:
     violence_scope: ViolenceScope = field(
         default_factory=lambda: ViolenceScope.compile(ViolenceScopeSpec().model_dump())
     )
+
+    @cached_property
+    def case_reach(self) -> int:
+        """How far past where it starts a case-sensitive phrase's match looks: the longest
+        such term, with the character before it and the one after it."""
+        return max(map(len, self.case_entries), default=0) + 2
 
     def boundary(self, text: str, pos: int) -> int:
         """The first segment boundary in `text` at or after `pos`, else len(text).
@@ -519,66 +532,95 @@ class PhraseScan:
     that skips most of a long text costs only what it reads.
     """
 
-    __slots__ = ("_case_pattern", "_found", "folded", "lexicon", "spaced")
+    __slots__ = ("_case_pattern", "_found", "_margin", "folded", "lexicon", "spaced")
 
     def __init__(self, lexicon: CompiledLexicon, spaced: str, folded: str) -> None:
         self.lexicon = lexicon
         self.spaced = spaced  # the text with one space in front, as the patterns expect
         self.folded = folded
         self._case_pattern = lexicon.case_pattern or _NEVER
-        # The last case-sensitive search: where it started, and what it found.
-        self._found: tuple[int, re.Match[str] | None] = (len(spaced) + 1, None)
+        # A case-sensitive phrase that starts before a place lies wholly before this many
+        # characters past it.
+        self._margin = lexicon.case_reach
+        # The last case-sensitive search: where it started, and the first phrase it found,
+        # or None and where it stopped looking (no phrase starts before that).
+        self._found: tuple[int, int, re.Match[str] | None] = (len(spaced) + 1, 0, None)
 
-    def _case_match(self, pos: int) -> re.Match[str] | None:
-        """The first case-sensitive phrase match at or after `pos` (in the spaced text)."""
-        searched_from, found = self._found
-        if searched_from <= pos and (found is None or found.start() >= pos):
+    def _case_match(self, pos: int, limit: int) -> re.Match[str] | None:
+        """The first case-sensitive phrase match at or after `pos` (in the spaced text),
+        if it starts before `limit`; the text past that is not searched."""
+        searched_from, searched_to, found = self._found
+        if searched_from > pos or (found is not None and found.start() < pos):
+            searched_from = searched_to = pos  # a search from `pos`, anew
+        elif found is not None:
+            return found if found.start() < limit else None
+        elif limit <= searched_to:
+            return None
+        found = self._case_pattern.search(self.spaced, max(pos, searched_to), limit + self._margin)
+        if found is not None and found.start() < limit:
+            self._found = (searched_from, found.start(), found)
             return found
-        found = self._case_pattern.search(self.spaced, pos)
-        self._found = (pos, found)
-        return found
+        # Nothing starts before `limit` (a phrase found past it may be cut short).
+        self._found = (searched_from, limit, None)
+        return None
 
     def events(self, after: int = -1) -> Iterator[tuple[int, int, Entry]]:
         """(start, end, entry) for every phrase starting after `after` (a boundary, or -1
         for the whole text), in reading order: the longest phrase at each place, and the
         terms that begin inside one of another kind (`_with_inner`), which overlap it."""
         matches = self._phrases(after)
-        cased = self._case_match(after + 1)
-        if cased is None:
+        if len(self.spaced) > _CASE_SEARCH_AHEAD:
+            # A long text: looked for only up to each phrase read (most repeats are not).
+            return self._merged(matches, after + 1, _CASE_AHEAD)
+        if self._case_match(after + 1, len(self.spaced)) is None:
             # No case-sensitive phrase ahead, the common case: kept free of the merge below.
             return matches
-        return self._merged(matches, cased)
+        return self._merged(matches, after + 1, len(self.spaced))
 
     def _merged(
-        self, matches: Iterator[tuple[int, int, Entry]], cased: re.Match[str] | None
+        self, matches: Iterator[tuple[int, int, Entry]], pos: int, ahead: int
     ) -> Iterator[tuple[int, int, Entry]]:
         """The lower-case phrases and the case-sensitive ones ("SI", "OD") in reading order,
         an abbreviation read only where no phrase holds it."""
         case_entries = self.lexicon.case_entries
-        # Where the next case-sensitive phrase starts (past the end when there is none).
-        c_start = len(self.spaced) if cased is None else cased.start(1) - 1
+        end_of_text = len(self.spaced)
+        # The next case-sensitive phrase at or after `pos` and where it starts; None (and
+        # past the end) when none starts before `checked`.
+        cased: re.Match[str] | None = None
+        c_at = end_of_text
+        checked = pos
         # Where the phrases read so far end, and where the last case-sensitive one does. A
         # term found within a longer phrase overlaps it, and an abbreviation inside either
         # is their words ("he will OD": the term "will od", not an overdose).
         last_end = case_end = 0
         for start, end, entry in matches:
-            while c_start < start and cased is not None:
-                c_end = cased.end(1) - 1
+            if start > checked and cased is None:
+                # Looked for `ahead` characters at a time (a few in a long text): a
+                # reading that replays repeats never searches them.
+                checked = start + ahead
+                cased = self._case_match(pos, checked)
+                c_at = end_of_text if cased is None else cased.start()
+            while c_at < start and cased is not None:
+                c_start, c_end = c_at, cased.end(1) - 1
                 if c_start >= last_end and c_end <= start:
                     yield c_start, c_end, case_entries[cased.group(1)]
                     last_end = case_end = c_end
-                cased = self._case_match(cased.end())
-                c_start = len(self.spaced) if cased is None else cased.start(1) - 1
+                pos = cased.end()
+                checked = max(checked, start + ahead)
+                cased = self._case_match(pos, checked)
+                c_at = end_of_text if cased is None else cased.start()
             if start < case_end:
                 continue
             yield start, end, entry
             last_end = max(last_end, end)
+        if cased is None:
+            cased = self._case_match(pos, end_of_text)
         while cased is not None:
             c_start, c_end = cased.start(1) - 1, cased.end(1) - 1
             if c_start >= last_end:
                 yield c_start, c_end, case_entries[cased.group(1)]
                 last_end = c_end
-            cased = self._case_match(cased.end())
+            cased = self._case_match(cased.end(), end_of_text)
 
     def _phrases(self, after: int) -> Iterator[tuple[int, int, Entry]]:
         """The lower-case phrases after `after`, with the terms found inside them. A term
@@ -704,6 +746,15 @@ def without_apostrophes(key: str) -> str | None:
     return key.replace("'", "")
 
 
+def _phrase_pattern(terms: list[str]) -> re.Pattern[str]:
+    """The lexicon's one pattern: every term, after a character that is not a letter or
+    digit (see `CompiledLexicon`). Whether a phrase ends a word is checked once after it
+    where the terms allow, which halves the time it takes to compile (most of the
+    lexicon's cold start)."""
+    trie, word_end = trie_and_word_end(terms)
+    return re.compile(f"[^a-z0-9]({trie}){word_end}")
+
+
 def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon:
     entries: dict[str, Entry] = {}
     case_entries: dict[str, Entry] = {}
@@ -785,7 +836,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         elif known.kind in ("indicator", "crime_context"):
             entries[key] = replace(known, cues=tuple(roles))
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
-    pattern = re.compile(f"[^a-z0-9]({trie_regex(trie_terms)})")
+    pattern = _phrase_pattern(trie_terms)
     for key, entry in list(entries.items()):
         if entry.kind in _HOLDS_TERMS and " " in key:
             inner = _inner_starts(key, entry.kind, entries, wild, pattern, trie_terms)
@@ -926,7 +977,25 @@ def load_lexicon(
     model_path: Path | None = None,
 ) -> CompiledLexicon:
     """Read, validate and compile; the packaged defaults when a path is None."""
-    compiled = compile_lexicon(
-        read_lexicon_file(lexicon_path), read_nature_code_file(nature_codes_path)
-    )
-    return replace(compiled, model=load_model(model_path))
+    with _collector_paused():
+        compiled = compile_lexicon(
+            read_lexicon_file(lexicon_path), read_nature_code_file(nature_codes_path)
+        )
+        return replace(compiled, model=load_model(model_path))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: loading builds a million small objects (the
+    patterns' parse trees, the model's weights), none of them garbage, which the collector
+    would otherwise walk again and again (about a sixth of the load, more in a full app).
+    One collection at the end moves them out of its way, so that the first calls after a
+    load do not pay for it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()

@@ -27,7 +27,19 @@ def normalize_term(text: str) -> str:
     return " ".join(text.replace("-", " ").lower().split())
 
 
-def trie_regex(terms: Iterable[str]) -> str:
+# What `trie_regex(..., word_end_after=True)` leaves to be checked once after the phrase: a
+# phrase that ends in a letter or digit ends a word; one that ends in a symbol need not.
+WORD_END = r"(?:(?<=[a-z0-9])(?![a-z0-9])|(?<![a-z0-9]))"
+
+
+def trie_regex(terms: Iterable[str], *, word_end_after: bool = False) -> str:
+    """The terms as one regular expression shaped as a character trie, the longest phrase
+    first at each place, each phrase ending a word if it ends in a letter or digit.
+
+    With `word_end_after`, that check is left out of the trie, to be written once after it
+    (`WORD_END`): the same matches, tried in the same order, from a pattern half the size
+    that compiles in about half the time. Only for terms that end in `[a-z0-9]`, a symbol,
+    or `*` after `[a-z0-9]`."""
     trie: dict[str, Any] = {}
     for term in terms:
         node = trie
@@ -49,16 +61,29 @@ def trie_regex(terms: Iterable[str]) -> str:
             alts.append(head + render(node[ch], ch))
         if "" in node:
             # The terminal goes last so that the longest phrase at a position wins.
+            word_end = "" if word_end_after else _ALNUM_END
             if last.isalpha() and last != "s":
                 # A plural or third-person "s" is the same phrase: "goodbye notes".
-                alts.append("s?" + _ALNUM_END)
+                alts.append("s?" + word_end)
             else:
-                alts.append(_ALNUM_END if (last.isalnum() or last == "*") else "")
+                alts.append(word_end if (last.isalnum() or last == "*") else "")
         if len(alts) == 1:
             return alts[0]
         return "(?:" + "|".join(alts) + ")"
 
     return render(trie, "")
+
+
+# Terms that end in a letter or digit of `[a-z0-9]` (before a wildcard too), or in a symbol.
+_ENDS_PLAINLY = re.compile(r"(?:[a-z0-9]\*?|[^\w*])$")
+
+
+def trie_and_word_end(terms: list[str]) -> tuple[str, str]:
+    """`trie_regex(terms)` with the check that a phrase ends a word left for after it
+    (`WORD_END`, the second part) when the terms allow: it compiles in about half the time."""
+    if all(_ENDS_PLAINLY.search(term) for term in terms):
+        return trie_regex(terms, word_end_after=True), WORD_END
+    return trie_regex(terms), ""
 
 
 def phrase_pattern(
@@ -73,10 +98,11 @@ def phrase_pattern(
     terms = sorted({" ".join(t.lower().split()) for t in terms})
     if not terms:
         return re.compile(r"(?!)")
-    end = _ALNUM_END if whole else ""
+    trie, word_end = trie_and_word_end(terms)
+    end = word_end + (_ALNUM_END if whole else "")
     if scan:
-        return re.compile(f"[^a-z0-9]({trie_regex(terms)}){end}")
-    return re.compile(f"(?<![a-z0-9])(?:{trie_regex(terms)}){end}")
+        return re.compile(f"[^a-z0-9]({trie}){end}")
+    return re.compile(f"(?<![a-z0-9])(?:{trie}){end}")
 
 
 def start_of(text: str, pos: int, reach: int, ends: re.Pattern[str] = SENTENCE_END) -> int:
