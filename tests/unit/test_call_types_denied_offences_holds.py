@@ -12,16 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
-from dispatch_desktop.services.intake.classifier import classify_call
-from tests.unit.app_lexicon import app_lexicon
+from dispatch_desktop.models.domain import Category, SafetyFlag
+from tests.unit.test_call_types_built import nature
 
-LEXICON = app_lexicon()
 cases = pytest.mark.parametrize
-
-
-def nature(text: str) -> ClassificationResult:
-    return classify_call(None, text, "", lexicon=LEXICON)
 
 
 @cases(
