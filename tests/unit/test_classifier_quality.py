@@ -36,7 +36,14 @@ FLAG_FLOOR = 0.95  # precision and recall, for every safety flag
 # The same bare "SUICIDE ATTEMPT" is the one call so typed of 86 in the whole corpus left
 # without imminent self-harm (an attempt just made, LABELING.md), which the call type now
 # gives it: 3 false flags of 52 here.
-PRECISION_FLOORS = {SafetyFlag.MEDICAL.value: 0.90, SafetyFlag.IMMINENT_SELF_HARM.value: 0.93}
+# Weapon precision: round seven's model raises weapon on a razor blade a person is cutting
+# herself with (c059), as other writers label it ("a razor blade or box cutter used for
+# self-harm: flagged as a weapon") and this file's writer does not: 2 false flags of 39.
+PRECISION_FLOORS = {
+    SafetyFlag.MEDICAL.value: 0.90,
+    SafetyFlag.IMMINENT_SELF_HARM.value: 0.93,
+    SafetyFlag.WEAPON.value: 0.94,
+}
 
 
 @pytest.fixture(scope="module")

@@ -61,6 +61,9 @@ def classify(text: str, lexicon: CompiledLexicon = LEXICON) -> ClassificationRes
 
 
 # (not violence toward a person now, its look-alike that is)
+TIRED_OF_FIGHTING = (
+    "Her sister says she texted that she is so tired of fighting and wants it all to be over."
+)
 NOT_TOWARD_PEOPLE = [
     # said to a thing
     (
@@ -188,12 +191,18 @@ NOT_TOWARD_PEOPLE = [
         "Valet says a guest got angry over the wait and kicked her car bumper while she sat "
         "inside, she is shaking.",
     ),
-    # a struggle with one's life
-    (
-        "Her sister says she texted that she is so tired of fighting and wants it all to be over.",
+    # a struggle with one's life: the lexicon reads it; round seven's model still raises
+    # violence from "fighting" (a known false flag, docs/classifier.md "Round seven")
+    pytest.param(
+        TIRED_OF_FIGHTING,
         "Her sister says she and her boyfriend are fighting in the driveway right now.",
+        marks=pytest.mark.xfail(strict=True, reason="the model raises violence from 'fighting'"),
     ),
 ]
+
+
+def test_tired_of_fighting_is_no_fight_to_the_lexicon() -> None:
+    assert VIOLENCE not in classify(TIRED_OF_FIGHTING).safety_flags
 
 
 @pytest.mark.parametrize(("not_violent", "violent"), NOT_TOWARD_PEOPLE)
