@@ -1,7 +1,7 @@
 """Long narratives made of repeats (pasted logs, 1 MB texts) read as if every word were read.
 
 The classifier skips repeated segments that can no longer change its answer (see
-`classifier._Segments`). These tests hold it to the answer a full reading gives: the
+`segments.Segments`). These tests hold it to the answer a full reading gives: the
 same flags and evidence as the short text, a weapon or a "secured" phrase found however
 far into the repeats it stands, and a phrase that holds a full stop never cut in two.
 They use a small lexicon of their own, so they do not move with the shipped one.
@@ -15,12 +15,8 @@ from pathlib import Path
 import pytest
 
 from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
-from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.classifier import (
-    MAX_SPANS_PER_INDICATOR,
-    SEGMENTS_FROM_CHARS,
-    classify_call,
-)
+from dispatch_desktop.services.intake import segments
+from dispatch_desktop.services.intake.classifier import classify_call
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
     compile_lexicon,
@@ -83,10 +79,10 @@ def spans(result: ClassificationResult, indicator: str) -> list[tuple[int, str, 
 
 def test_repeats_keep_the_first_spans_of_each_indicator(lexicon: CompiledLexicon) -> None:
     long_text = FILLER * 1_000
-    assert len(long_text) > SEGMENTS_FROM_CHARS
+    assert len(long_text) > segments.SEGMENTS_FROM_CHARS
     result = read(long_text, lexicon)
     voices = spans(result, "voices")
-    assert len(voices) == MAX_SPANS_PER_INDICATOR
+    assert len(voices) == segments.MAX_SPANS_PER_INDICATOR
     # The first sentences' spans, where the dispatcher finds them in the text.
     assert voices[:2] == [(5, "HEARING VOICES", ""), (21, "PACING", "")]
     assert voices == spans(read(FILLER * 10, lexicon), "voices")
@@ -172,10 +168,10 @@ def test_a_long_log_reads_exactly_as_if_every_word_were_read(
     lexicon: CompiledLexicon, monkeypatch: pytest.MonkeyPatch, order: list[int], repeats: int
 ) -> None:
     text = log_text(order, repeats)
-    assert len(text) > SEGMENTS_FROM_CHARS
+    assert len(text) > segments.SEGMENTS_FROM_CHARS
     result = read(text, lexicon)
     # The reference: the same text read word by word, no segment skipped or replayed.
-    monkeypatch.setattr(classifier, "SEGMENTS_FROM_CHARS", len(text) + 1)
+    monkeypatch.setattr(segments, "SEGMENTS_FROM_CHARS", len(text) + 1)
     full = read(text, lexicon)
     assert result.evidence == full.evidence  # every span, where it stands, with its qualifier
     assert result == full

@@ -20,8 +20,7 @@ Every indicator that fired, negated or not, is kept as evidence, with its span.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
 
 from dispatch_desktop.models.domain import (
     Category,
@@ -33,7 +32,6 @@ from dispatch_desktop.models.domain import (
 from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
 from dispatch_desktop.services.intake.lexicon import (
     CompiledLexicon,
-    Entry,
     IndicatorSpec,
 )
 from dispatch_desktop.services.intake.nature_parts import (
@@ -43,6 +41,7 @@ from dispatch_desktop.services.intake.nature_parts import (
 )
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER
 from dispatch_desktop.services.intake.second_opinion import second_opinion
+from dispatch_desktop.services.intake.segments import MAX_SPANS_PER_INDICATOR, Hit, Scan, Segments
 from dispatch_desktop.services.intake.violence_scope import (
     BELIEF,
     HEARD_NOT_MADE,
@@ -51,9 +50,6 @@ from dispatch_desktop.services.intake.violence_scope import (
 )
 from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, NOT_AT_HAND
 
-# A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
-# dispatcher needs the first few of each, not a wall of highlights.
-MAX_SPANS_PER_INDICATOR = 10
 MAX_EVIDENCE = 200
 _SCOPE_CHARS = 80
 
@@ -76,233 +72,26 @@ _PRE_QUALIFIER = {
 }
 
 
-@dataclass(slots=True)
-class _Hit:
-    start: int
-    end: int
-    spec: IndicatorSpec
-    source: str
-    negated: bool = False
-    qualifier: str = ""
-    # The span shown to the dispatcher can include its trigger ("NO WEAPONS").
-    show_start: int = -1
-    show_end: int = -1
-    # A person's state that is what the call type names ("ERRATIC SUBJ", "ETOH INTOX").
-    named_state: bool = False
-    heads: bool = False
-
-
-@dataclass(slots=True)
-class _Scan:
-    hits: list[_Hit] = field(default_factory=list)
-    crime: bool = False
-    seen: dict[tuple[str, bool, str], int] = field(default_factory=dict)
-
-    def keep(self, clause: list[_Hit]) -> None:
-        """Move a closed clause's hits (now final) into `hits`.
-
-        Hits that repeat an indicator with the same negation and qualifier change nothing
-        in the result once a few are kept, so a pasted log with thousands of repeats stays
-        cheap. Weapons are always kept: a later "locked in the safe" may still secure one.
-        """
-        seen = self.seen
-        for hit in clause:
-            key = (hit.spec.id, hit.negated, hit.qualifier)
-            count = seen.get(key, 0)
-            if count < MAX_SPANS_PER_INDICATOR or (hit.spec.weapon and not hit.negated):
-                self.hits.append(hit)
-                seen[key] = count + 1
-        clause.clear()
-
-
 def _words_between(text: str, a: int, b: int) -> int:
     return len(text[a:b].split())
 
 
-_Key = tuple[str, bool, str]
-# Texts longer than this are read segment by segment, so that repeats are read once.
-SEGMENTS_FROM_CHARS = 2_000
-
-
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """A segment as read the first time: the hits it made (where it stood then, at
-    `origin`) and their keys."""
-
-    keys: frozenset[_Key]
-    hits: tuple[_Hit, ...]
-    origin: int
-    # For a segment that reaches out, its phrases instead: it is read again from them.
-    events: tuple[tuple[int, int, Entry], ...] | None = None
-
-
-_NOTHING = _Read(frozenset(), (), 0)
-
-
-class _Segments:
-    """The phrases of a text, each repeated segment read once and then replayed.
-
-    A pasted log or a 1 MB narrative is mostly the same sentences again. The text is cut
-    at its segment boundaries (`CompiledLexicon.boundary`: sentence ends no phrase can
-    cover), where every scope is closed, so a segment reads the same wherever it stands.
-    A repeat of a segment read before is not searched again: the hits it made are handed
-    to `_Scan.keep` again, moved to where the repeat stands (most are dropped there, as
-    that indicator, negation and qualifier is kept in full already). A segment with a
-    weapon or a "secured" phrase, which reach into the sentence before or after, is read
-    every time, from the phrases found in it the first time. The reader reports each
-    segment's hits in `hits` and sets `reaches_out` for a weapon or a "secured" phrase.
-    """
-
-    __slots__ = (
-        "again",
-        "boundaries",
-        "boundary",
-        "clause",
-        "end",
-        "found",
-        "hits",
-        "out",
-        "phrases",
-        "reaches_out",
-        "read",
-        "start",
-        "text",
-    )
-
-    def __init__(self, text: str, lex: CompiledLexicon, out: _Scan, clause: list[_Hit]) -> None:
-        self.text = text
-        self.phrases = lex.phrases(text)
-        self.boundary = lex.boundary
-        self.boundaries = lex.boundaries.finditer
-        self.out = out
-        self.clause = clause  # the reader's open clause, closed before a replay
-        # Segment text -> what reading it made (one that reaches out is not kept).
-        self.read: dict[str, _Read] = {}
-        self.start = -1
-        long_text = len(text) > SEGMENTS_FROM_CHARS
-        self.end = lex.boundary(text, 0) if long_text else len(text)
-        self.hits: list[_Hit] = []
-        self.reaches_out = False
-        # The phrases found in the segment being read (None: it is a repeat, read from
-        # those found before), and a repeat to read so: its phrases and how far it moved.
-        self.found: list[tuple[int, int, Entry]] | None = []
-        self.again: tuple[tuple[tuple[int, int, Entry], ...], int] | None = None
-
-    def events(self) -> Iterator[tuple[int, int, Entry]]:
-        if self.end >= len(self.text):
-            return self.phrases.events()  # one segment: nothing to skip
-        return self._events()
-
-    def _events(self) -> Iterator[tuple[int, int, Entry]]:
-        after: int | None = -1
-        while after is not None:
-            restart, after = after, None
-            for event in self.phrases.events(restart):
-                if event[0] > self.end:
-                    after = self._move_to(event[0])
-                    if after is not None or self.again is not None:
-                        break  # read again after the repeats
-                if self.found is not None:
-                    self.found.append(event)
-                yield event
-            while self.again is not None:
-                events, shift = self.again
-                self.again = None
-                self.found = None
-                for start, end, entry in events:
-                    yield start + shift, end + shift, entry
-                after = self._move_to(self.end + 1)
-                if after is None and self.again is None:
-                    after = self.start  # the next segment is new: search it
-
-    def _move_to(self, pos: int) -> int | None:
-        """Close the segment read and go to the one holding `pos`; if that one is a repeat,
-        replay it and every repeat after it, and say where to read again."""
-        text, read = self.text, self.read
-        phrases = self.found
-        if phrases is None:
-            self.reaches_out = False  # a repeat, remembered already
-        elif self.reaches_out:
-            self.reaches_out = False
-            segment = text[self.start + 1 : self.end + 1]
-            read[segment] = _Read(frozenset(), (), self.start, tuple(phrases))
-        else:
-            keys = frozenset((h.spec.id, h.negated, h.qualifier) for h in self.hits)
-            hits = tuple(self.hits) if keys else ()
-            read[text[self.start + 1 : self.end + 1]] = _Read(keys, hits, self.start)
-        self.hits.clear()
-        self.found = []
-        start, end = self.end, self.boundary(text, self.end + 1)
-        while pos > end:
-            read[text[start + 1 : end + 1]] = _NOTHING  # no phrase in it
-            start, end = end, self.boundary(text, end + 1)
-        self.start, self.end = start, end
-        if not self._replayed(start, end):
-            return None
-        # A tight loop: a 1 MB text can hold ten thousand repeats in a row, most of them
-        # with nothing left to add.
-        known = read.get
-        for found in self.boundaries(text, end + 1):
-            start, end = end, found.start()
-            if known(text[start + 1 : end + 1]) is not _NOTHING and not self._replayed(start, end):
-                break
-        else:
-            start, end = end, len(text)  # the tail, read whatever it is
-        self.start, self.end = start, end
-        return start
-
-    def _replayed(self, start: int, end: int) -> bool:
-        """Replay the segment after `start` if it is a repeat; False if it must be read."""
-        if end >= len(self.text):
-            return False  # the text's tail, without its boundary: read it
-        segment = self.text[start + 1 : end + 1]
-        done = self.read.get(segment)
-        if done is None:
-            return False
-        if done.events is not None:
-            self.again = (done.events, start - done.origin)  # to be read again
-            return False
-        if done.keys:
-            seen = self.out.seen
-            if all(seen.get(key, 0) >= MAX_SPANS_PER_INDICATOR for key in done.keys):
-                self.read[segment] = _NOTHING  # kept in full for good
-                return True
-            # What reading it would do: close the clause before it, keep its hits.
-            self.out.keep(self.clause)
-            shift = start - done.origin
-            self.out.keep(
-                [
-                    replace(
-                        hit,
-                        start=hit.start + shift,
-                        end=hit.end + shift,
-                        show_start=hit.show_start + shift,
-                        show_end=hit.show_end + shift,
-                    )
-                    for hit in done.hits
-                    if seen.get((hit.spec.id, hit.negated, hit.qualifier), 0)
-                    < MAX_SPANS_PER_INDICATOR
-                ]
-            )
-        return True
-
-
-def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
+def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
     """One pass over `text`: indicator hits with their scope qualifiers resolved."""
     scope_words = lex.scoring.scope_words
     punct = lex.punct.search
     sentence_end = lex.sentence_end.search
     # Active pre-triggers: (qualifier, trigger start, trigger end).
     pre: list[tuple[str, int, int]] = []
-    clause: list[_Hit] = []
-    sentence_weapons: list[_Hit] = []
+    clause: list[Hit] = []
+    sentence_weapons: list[Hit] = []
     # "It is locked in a lockbox now." secures the gun named in the sentence before.
-    previous_weapons: list[_Hit] = []
+    previous_weapons: list[Hit] = []
     secure_next = False
     last_end = 0
     # First cues of phrase families seen in this clause: family index -> (start, end).
     first_cues: dict[int, tuple[int, int]] = {}
-    segments = _Segments(text, lex, out, clause)
+    segments = Segments(text, lex, out, clause)
     segment_hit = segments.hits.append
     # Where the last cue that completed a family's pairing ends: a term found inside it
     # ("train to hit" holds "hit him") is that pairing's words, not a second report.
@@ -342,7 +131,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: _Scan) -> None:
                 paired_end = end
         if kind == "indicator":
             for spec, start in found:
-                hit = _Hit(start, end, spec, source, show_start=start, show_end=end)
+                hit = Hit(start, end, spec, source, show_start=start, show_end=end)
                 best = ""
                 for qual, t_start, t_end in pre:
                     if start - t_end > _SCOPE_CHARS:
@@ -476,7 +265,7 @@ _THING_DETERMINERS = frozenset(
 )
 
 
-def _against_a_thing(text: str, clause: list[_Hit], start: int) -> None:
+def _against_a_thing(text: str, clause: list[Hit], start: int) -> None:
     """Violence whose object, two words on at most, is a thing ("punched a hole in the wall",
     "kicking the vending machine") is property damage: qualifier "property", no flag.
     A person named on the way ("hit her window", "shoved her into the wall") keeps it
@@ -497,8 +286,8 @@ _AFTER_QUALIFIER = {"secured_after": _SECURED, "past_after": _HISTORY, "unknown_
 
 
 def _qualify_before(
-    text: str, weapons: list[_Hit], start: int, scope_words: int, qualifier: str
-) -> _Hit | None:
+    text: str, weapons: list[Hit], start: int, scope_words: int, qualifier: str
+) -> Hit | None:
     """A phrase a few words after a weapon in its sentence that puts it out of reach
     ("knife confiscated": secured, the nearest weapon only, returned), in the past ("at
     gunpoint last night": history) or nowhere known ("unk where kept"). Indicators that
@@ -517,7 +306,7 @@ def _qualify_before(
     return None
 
 
-def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: bool) -> None:
+def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bool) -> None:
     """Scan `text` with CAD abbreviations written out; drop words that name a place.
 
     Hits keep spans in `text` as given, so the evidence shows what the dispatcher saw.
@@ -530,7 +319,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     _in_scope(scanned, lex, out.hits[before:])
     _place_not_now(scanned, lex, out.hits[before:])
     reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
-    kept: list[_Hit] = []
+    kept: list[Hit] = []
     names = (
         [] if nature else [(h.start, h.end) for h in out.hits[before:] if h.spec.names_the_words]
     )
@@ -548,14 +337,14 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: _Scan, *, nature: b
     out.hits[before:] = kept
 
 
-def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
+def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(start <= hit.start and hit.end <= end for start, end in spans)
 
 
 class _CallTypeReading:
     """What a call type's own words do to the hits the scan found in it."""
 
-    def __init__(self, scanned: str, reader: CallTypeReader, hits: list[_Hit]) -> None:
+    def __init__(self, scanned: str, reader: CallTypeReader, hits: list[Hit]) -> None:
         self.scanned = scanned
         self.reader = reader
         self.folded = folded = scanned.translate(ASCII_LOWER)
@@ -569,7 +358,7 @@ class _CallTypeReading:
             h.spec.category == Category.SUBSTANCE_USE and not h.negated for h in hits
         )
 
-    def keep(self, hit: _Hit) -> bool:
+    def keep(self, hit: Hit) -> bool:
         """Whether `hit` is evidence about a person; a denied one is marked so ("NON-CRISIS"),
         a state heading the call type too ("ERRATIC SUBJ")."""
         scanned, reader, spec = self.scanned, self.reader, hit.spec
@@ -592,7 +381,7 @@ class _CallTypeReading:
         return True
 
 
-def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
+def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
     """Qualify the plain weapons ("gun", "knife") that the words around them put out of
     reach: gone, only promised, found property, elsewhere, corrected, a tool in use
     (services/intake/weapon_scope.py); and the plain violence words that are not about a
@@ -616,7 +405,7 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
 _PLACE_AT_HAND = "place_at_hand"
 
 
-def _place_not_now(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
+def _place_not_now(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
     """A place of danger ("the bridge", "the roof") named in a text that says the person is
     at home now is where a plan for later would happen, not a place at hand: qualifier
     "elsewhere", no flag ("plans to jump off the bridge tomorrow. Son is home now")."""
@@ -629,7 +418,7 @@ def _place_not_now(text: str, lex: CompiledLexicon, hits: list[_Hit]) -> None:
             hit.qualifier = ELSEWHERE
 
 
-def _plain(hits: list[_Hit], flag: SafetyFlag) -> list[_Hit]:
+def _plain(hits: list[Hit], flag: SafetyFlag) -> list[Hit]:
     """Hits of an indicator whose only flag is `flag`, with no BH weight, not negated and
     not yet qualified (a weapon also marked as one)."""
     return [
@@ -666,7 +455,7 @@ def classify_call(
         )
     lex = lexicon
     scoring = lex.scoring
-    scan = _Scan()
+    scan = Scan()
     reasons: list[str] = []
     prior = 0.0
     nature_categories: set[Category] = set()
@@ -869,7 +658,7 @@ def classify_call(
 
 
 def _yielded(
-    hits: Iterable[_Hit], weights: dict[Category, float], given: set[Category], floor: float
+    hits: Iterable[Hit], weights: dict[Category, float], given: set[Category], floor: float
 ) -> set[Category]:
     """The categories of yielding indicators whose stronger category is not given."""
     out: set[Category] = set()
@@ -882,7 +671,7 @@ def _yielded(
     return out
 
 
-def _ruled_out(hits: Iterable[_Hit]) -> set[SafetyFlag]:
+def _ruled_out(hits: Iterable[Hit]) -> set[SafetyFlag]:
     """Flags the call-taker ruled out in words, which the model may not raise."""
     out: set[SafetyFlag] = set()
     for hit in hits:
@@ -930,13 +719,13 @@ def _noisy_or(prior: float, weights: Iterable[float]) -> float:
     return round(1.0 - remaining, 4)
 
 
-def _source_text(hit: _Hit, narrative: str, code: str | None, text: str | None) -> str:
+def _source_text(hit: Hit, narrative: str, code: str | None, text: str | None) -> str:
     # Nature spans index the nature text when there is one, else the code (see above).
     return narrative if hit.source == "narrative" else (text or code or "")
 
 
 def _evidence(
-    hits: Iterable[_Hit], narrative: str, code: str | None, text: str | None
+    hits: Iterable[Hit], narrative: str, code: str | None, text: str | None
 ) -> list[EvidenceSpan]:
     out: list[EvidenceSpan] = []
     per_key: dict[tuple[str, bool, str], int] = {}
@@ -964,7 +753,7 @@ def _evidence(
     return out
 
 
-def _reasons(hits: Iterable[_Hit], narrative: str, code: str | None, text: str | None) -> list[str]:
+def _reasons(hits: Iterable[Hit], narrative: str, code: str | None, text: str | None) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     seen_keys: set[tuple[str, bool, str, str, str]] = set()
