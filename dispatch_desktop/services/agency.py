@@ -31,8 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Route
-from dispatch_desktop.services.intake import lexicon as lexicon_files
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon, compile_lexicon
+from dispatch_desktop.services.intake import lexicon_files
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, compile_lexicon, load_lexicon
 from dispatch_desktop.services.routing import policy as policy_files
 from dispatch_desktop.services.routing.policy import Hours, Policy, ZoneMap
 from dispatch_desktop.settings import Settings
@@ -175,7 +175,7 @@ class AgencyConfig:
     def load(cls, files: AgencyFiles) -> AgencyConfig:
         return cls(
             policy=policy_files.load_policy(files.policy),
-            lexicon=lexicon_files.load_lexicon(files.lexicon, files.nature_codes),
+            lexicon=load_lexicon(files.lexicon, files.nature_codes),
             zones=policy_files.load_zones(files.zones),
             shifts=load_shifts(files.shifts),
         )

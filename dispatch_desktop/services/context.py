@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.models.domain import Actor
 from dispatch_desktop.services import agency as agency_config
 from dispatch_desktop.services.agency import AgencyConfig, AgencyFiles, AgencySource
-from dispatch_desktop.services.intake import lexicon
+from dispatch_desktop.services.intake import lexicon_files
 from dispatch_desktop.services.platform import agency_share, migrate
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.services.registry import search_index
@@ -50,8 +50,8 @@ def operator(settings: Settings) -> Actor:
 
 AGENCY_VALIDATORS: dict[str, agency_share.Validator] = {
     "policy": policy.load_policy,
-    "lexicon": lexicon.read_lexicon_file,
-    "nature_codes": lexicon.read_nature_code_file,
+    "lexicon": lexicon_files.read_lexicon_file,
+    "nature_codes": lexicon_files.read_nature_code_file,
     "zones": policy.load_zones,
     "shifts": agency_config.load_shifts,
 }

@@ -15,10 +15,9 @@ from dispatch_desktop.models.domain import Category, ClassificationResult, Safet
 from dispatch_desktop.services.intake.classifier import classify_call
 from dispatch_desktop.services.intake.classifier_quality import evaluate, from_result, load_corpus
 from dispatch_desktop.services.intake.intake import split_nature
-from dispatch_desktop.services.intake.lexicon import (
-    CompiledLexicon,
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
+from dispatch_desktop.services.intake.lexicon_files import (
     LexiconError,
-    load_lexicon,
     read_lexicon_file,
     read_nature_code_file,
 )

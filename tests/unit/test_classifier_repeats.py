@@ -17,12 +17,8 @@ import pytest
 from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake import segments
 from dispatch_desktop.services.intake.classifier import classify_call
-from dispatch_desktop.services.intake.lexicon import (
-    CompiledLexicon,
-    compile_lexicon,
-    read_lexicon_file,
-    read_nature_code_file,
-)
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, compile_lexicon
+from dispatch_desktop.services.intake.lexicon_files import read_lexicon_file, read_nature_code_file
 
 LEXICON_YAML = """
 version: repeats-test

@@ -30,10 +30,8 @@ from dispatch_desktop.models.domain import (
     SafetyFlag,
 )
 from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
-from dispatch_desktop.services.intake.lexicon import (
-    CompiledLexicon,
-    IndicatorSpec,
-)
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon
+from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.nature_parts import (
     behavioral_parts,
     names_only_substance_use,

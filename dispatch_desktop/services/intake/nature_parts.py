@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from dispatch_desktop.models.domain import Category
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon, NatureCodeSpec
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon
+from dispatch_desktop.services.intake.lexicon_files import NatureCodeSpec
 
 # A signal or code number an agency puts before the type ("SIG 47", "SIGNAL 9", "CODE 5").
 _SIGNAL = re.compile(r"(?:SIG|SIGNAL|SGNL|CODE)\s+\d+[A-Z]?", re.IGNORECASE)

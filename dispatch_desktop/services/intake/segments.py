@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon, Entry, IndicatorSpec
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, Entry
+from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.

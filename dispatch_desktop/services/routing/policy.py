@@ -31,7 +31,7 @@ from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Actor, Route, SafetyFlag, UnitCapability
 
 # One YAML-location walker for every validated resource file (lexicon, policy, zones).
-from dispatch_desktop.services.intake.lexicon import _node_line, parse_yaml
+from dispatch_desktop.services.intake.lexicon_files import _node_line, parse_yaml
 
 ALL_FLAGS: tuple[SafetyFlag, ...] = tuple(SafetyFlag)
 

@@ -1,0 +1,131 @@
+"""The `call_types` section of the lexicon file, as written and validated.
+
+What an agency may edit about reading call types (abbreviations, MPDS protocols, place
+words, hold words, flags named in a call type ...), checked by pydantic on load. The reader
+that uses it is services/intake/calltype.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.services.intake.phrases import normalize_term
+
+
+def _words(description: str) -> Any:
+    """A list of words in the `call_types` section, empty by default."""
+    return Field(default_factory=list, description=description)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MpdsSpec(_Strict):
+    """What an MPDS determinant (or its protocol) says about a call."""
+
+    text: str = Field(min_length=1)
+    prior: float | None = Field(default=None, ge=0.0, le=1.0)
+    categories: list[Category] | None = None
+    flags: list[SafetyFlag] = Field(default_factory=list)
+
+
+class MpdsProtocol(MpdsSpec):
+    """One protocol: its default, plus per-determinant ("B-3") and per-suffix ("V") changes."""
+
+    determinants: dict[str, MpdsSpec] = Field(default_factory=dict)
+    suffixes: dict[str, MpdsSpec] = Field(default_factory=dict)
+
+
+class NamedFlags(_Strict):
+    """Words that, in a call type, name what the call is, and so carry its flags: "MEDICAL
+    - FALL" is an EMS call, "BAR FIGHT" a fight, "SELF-HARM - CUTTING" an act now."""
+
+    flags: list[SafetyFlag] = Field(min_length=1)
+    words: list[str] = Field(min_length=1)
+    # Words in the same part that take it back: "SELF HARM THREAT", "DOG FIGHT".
+    not_with: list[str] = Field(default_factory=list)
+
+
+class CallTypeSpec(_Strict):
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+    nature_abbreviations: dict[str, str] = Field(default_factory=dict)
+    place_words: list[str] = Field(default_factory=list)
+    never_bh_nature: list[str] = _words(
+        "call-type words (alarms) whose text is never read as BH evidence"
+    )
+    number_codes_not_with: list[str] = _words(
+        "words of another kind of incident: beside them a number in a call type"
+        " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section"
+    )
+    person_words: list[str] = _words(
+        "words for the person a call type is about: after a BH code's name they"
+        " make the part name that code ('INTOXICATED JUVENILE' is an intoxicated person)"
+    )
+    welfare_nature: list[str] = _words(
+        "call-type words of a welfare check, where a history of a BH condition"
+        " ('HX DEPRESSION') counts as fully as a current one"
+    )
+    named_flags: list[NamedFlags] = Field(
+        default_factory=list,
+        description="words that carry a flag wherever they stand in a call type",
+    )
+    not_named_after: list[str] = _words(
+        "words before a named-flag word that put it in the past ('HX SELF HARM')"
+    )
+    denials: list[str] = _words(
+        "words that deny the word right after them in a call type ('NON-CRISIS',"
+        " 'NO INJ', 'NOT ALERT'): it names nothing, neither a call type, nor a sign, nor a flag"
+    )
+    state_words: list[str] = _words(
+        "words of a person's state ('ERRATIC', 'DRUNK') that, when a call type"
+        " names them, are the reason for the call and count `state_weight`"
+    )
+    state_weight: float = Field(default=0.6, ge=0.0, le=1.0)
+    state_not_with: list[str] = _words(
+        "words anywhere in the call type that make the state another incident's detail"
+        " ('ERRATIC DRIVER', 'OPEN CONTAINER')"
+    )
+    other_senses: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="a BH word and the words that, in its part of a call type, give it a"
+        " sense that is not about a person ('DEPRESSION' beside 'PAVEMENT')",
+    )
+    hold_words: list[str] = _words(
+        "words of a hold ('DETENTION', 'SCREENING'): beside a statute's number"
+        " ('632.305', '30:4-27.6') or after 'emergency' they name a mental health hold"
+    )
+    hold_not_with: list[str] = Field(default_factory=list)
+    substance_offence_words: list[str] = _words(
+        "words of an offence about a substance ('OPEN CONTAINER', 'LIQUOR LAW VIOLATION'):"
+        " in such a call type alcohol or a drug is the offence's object, not a person's state"
+    )
+    intent_words: list[str] = _words(
+        "words that a hurt named in the call type was done on purpose ('PERSON STRUCK BY"
+        " TRAIN - INTENTIONAL'): a hurt one does to oneself, a suicide attempt"
+    )
+    intent_hurts: list[str] = _words("hurts to the body that `intent_words` make self-inflicted")
+    intent_not_with: list[str] = _words(
+        "words of a hurt done to another or to property ('ASSAULT', 'ARSON'): then the"
+        " intent is someone else's"
+    )
+    protocol_names: list[str] = _words(
+        "the name of MPDS protocol 23 as agencies write it ('OVERDOSE/POISONING'): an"
+        " overdose or a poisoning, so after 'ACCIDENTAL' it names no overdose"
+    )
+
+    mpds_default: MpdsSpec | None = Field(
+        default=None, description="any MPDS protocol not listed (an EMS call)"
+    )
+    mpds: dict[int, MpdsProtocol] = Field(default_factory=dict)
+
+    @field_validator("abbreviations", "nature_abbreviations")
+    @classmethod
+    def _keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, expansion in value.items():
+            if not key.strip() or not expansion.strip():
+                raise ValueError(f"'{key}': an abbreviation and its expansion must not be empty")
+        return {normalize_term(k): " ".join(v.split()) for k, v in value.items()}
