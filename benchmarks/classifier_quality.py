@@ -56,8 +56,9 @@ POOLS = [
     "--pool=batch8r6=caregiver,farm,military,parents,therapist,selfcall,bystander,doorstep",
     "--pool=sealed6=heights,jail,marine,recovery",
     "--pool=batch4r7=casino,construction,idiom,peer",
+    "--pool=sealed7=postpartum,probation,tribal,trucker",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
-    "nature11,nature12,nature13,nature14,nature16",
+    "nature11,nature12,nature13,nature14,nature15,nature16",
 ]
 
 baseline = naive_baseline
