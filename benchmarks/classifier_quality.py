@@ -57,8 +57,9 @@ POOLS = [
     "--pool=sealed6=heights,jail,marine,recovery",
     "--pool=batch4r7=casino,construction,idiom,peer",
     "--pool=sealed7=postpartum,probation,tribal,trucker",
+    "--pool=batch4r8=report,spanglish,poison,mct",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
-    "nature11,nature12,nature13,nature14,nature15,nature16",
+    "nature11,nature12,nature13,nature14,nature15,nature16,nature17",
 ]
 
 baseline = naive_baseline
