@@ -211,7 +211,27 @@ ROUND_SEVEN = [
 ]
 
 
-@pytest.mark.parametrize(("away", "at_hand"), [*PAIRS, *ROUND_FIVE, *ROUND_SEVEN])
+# Round eight: a weapon named as stolen property (a theft or a break-in report) is gone;
+# a weapon a person on scene stole and still holds, or "has gone" with, is at hand.
+ROUND_EIGHT = [
+    (
+        "Homeowner back from vacation, garage side door pried, thieves stole her shotgun "
+        "and the leaf blower.",
+        "Homeowner back from vacation, garage side door pried, man in the garage is holding "
+        "her shotgun and the leaf blower.",
+    ),
+    (
+        "Camp host says a camper's trailer was broken into, a cooler and a hatchet missing.",
+        "Camp host says a camper's trailer was broken into, the man inside has a hatchet.",
+    ),
+    (
+        "Hunter says two rifles were taken out of his hunting shed over the weekend.",
+        "Hunter says a man took two rifles out of his hunting shed and is aiming one at the road.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("away", "at_hand"), [*PAIRS, *ROUND_FIVE, *ROUND_SEVEN, *ROUND_EIGHT])
 def test_weapon_not_at_hand_is_not_flagged(away: str, at_hand: str) -> None:
     assert WEAPON not in classify(away).safety_flags
     assert WEAPON in classify(at_hand).safety_flags
@@ -380,3 +400,9 @@ def test_a_weapon_that_may_be_at_hand_still_flags(text: str) -> None:
 def test_round_five_look_alikes_still_flag(text: str) -> None:
     alone = dataclasses.replace(LEXICON, model=None)
     assert WEAPON in classifier.classify_call(None, None, text, lexicon=alone).safety_flags
+
+
+def test_a_weapon_stolen_and_still_in_hand_stays_at_hand() -> None:
+    """Round eight: "stole" parts a weapon from its owner, not from the one who took it."""
+    text = "Clerk says a teen stole a box cutter off the shelf and is swinging it at shoppers."
+    assert WEAPON in classify(text).safety_flags

@@ -134,6 +134,21 @@ _TOLD_TO = re.compile(
 # me'", "'hit me, just hit me'" (someone asking to be hit by the cars is a danger to
 # himself).
 _PLEA_OPENS = re.compile(r"(?:[\"']|\bme\s*,)(?:\s*just)?\s*$")
+# A weapon drawn, the act itself ("pulled a knife", "displayed a handgun"): the lexicon's
+# family of a weapon drawn on someone.
+_DRAWN = re.compile(
+    r"(?:gun|handgun|pistol|revolver|knife|rifle|shotgun|firearm|machete|cutter|blade"
+    r"|weapon)$"
+)
+# The drawn weapon turned on the actor's own body later in its sentence: "holding it to
+# his own throat", "put it to her own head", or to a wrist ("to his left wrist": one
+# threatens no one's wrist). Not "held it to her throat" (her may be the one threatened),
+# "pulled a knife from his own bag", nor "said he'd shoot himself" after a robbery.
+_TO_OWN_BODY = re.compile(
+    r"\b(?:to|against)\s+(?:his|her|my|their)\s+(?:own\s+(?:left\s+|right\s+)?"
+    r"(?:head|throat|temple|neck|chest|wrist|wrists|arm|arms|forearm|stomach|body)"
+    r"|(?:left\s+|right\s+)?(?:wrist|wrists|forearm|forearms))\b"
+)
 # `_target`'s answer for a thing a person owns ("her window", "RP's door").
 _OWNED = "owned"
 # "safe" the noun, not the state: "his guns are in the safe".
@@ -284,6 +299,8 @@ class ViolenceScope:
         it; "" for anything else."""
         if act.endswith("me") and _PLEA_OPENS.search(before):
             return SELF  # "walking between lanes yelling 'hit me'"
+        if _DRAWN.search(act) and _TO_OWN_BODY.search(after):
+            return SELF  # "pulled a knife and held it to his own throat"
         if _NAMES_PERSON.search(act) or _NO_OBJECT.search(act):
             return None
         if self.self_words.search(act):
