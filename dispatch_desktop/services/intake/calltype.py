@@ -155,6 +155,9 @@ _STATE_QUALIFIERS = frozenset(
         "acting",
     }
 )
+# The discipline an agency puts before its call types ("POL INTOX SUBJ", "EMS-INTOX"): who
+# takes the call, not another incident the state belongs to.
+_DISCIPLINES = frozenset({"pol", "police", "pd", "le", "leo", "ems", "sheriff"})
 _ACCIDENTAL = re.compile(r"(?<![a-z])accidental(?![a-z])", re.IGNORECASE)
 
 
@@ -609,7 +612,9 @@ class CallTypeReader:
         # An agency's code of letters and a number is no word ("IC 405 CRISIS", "SIG 20").
         part_start, _ = _part_around(folded, start, end)
         for word in re.findall(r"[a-z']{2,}(?![0-9])(?!\s*[0-9])", folded[part_start:start]):
-            if word.upper() not in self.person_words and word not in _STATE_QUALIFIERS:
+            if word.upper() in self.person_words or word in _STATE_QUALIFIERS:
+                continue
+            if word not in _DISCIPLINES:
                 return False
         # Anywhere in the call type, written out or cut short: "ANIMAL/ERRATIC", "VERBAL-HUSB
         # INTOX", "ERRATIC OPER".

@@ -35,6 +35,13 @@ _TRAILING_LEVEL = re.compile(
 )
 
 
+# Who is impaired is at the wheel: the call is impaired driving (LABELING.md: not BH).
+_DRIVING = re.compile(
+    r"\b(?:driv(?:er|ers|ing|e)|drove|operator|motorist|boater|boating|dui|dwi|owi|oui|ovi|bui)\b",
+    re.IGNORECASE,
+)
+
+
 def behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, NatureCodeSpec]]:
     """The BH call types named inside a call type of several parts: a part that is a BH
     code or its name ("SUICIDAL"), or a part that starts with a BH code itself ("INTOX
@@ -89,6 +96,8 @@ def behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, 
         if resolved is None and len(words) == 2 and words[1].upper() in call_types.person_words:
             # a code's name and who it is about: "INTOXICATED JUVENILE", "DRUNK SUBJ"
             resolved = lex.nature.lookup(words[0]) or lex.nature.lookup(f"{words[0]} PERSON")
+        if resolved is not None and names_only_substance_use(resolved[1]) and _DRIVING.search(part):
+            resolved = None  # "INTOX DRIVER", "PD - INTOX OPERATOR": impaired driving, a crime
         if resolved is not None and resolved[1].prior >= lex.scoring.threshold:
             found.append(resolved)
         elif resolved is not None and resolved[1].crime:
