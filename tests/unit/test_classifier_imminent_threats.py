@@ -65,3 +65,21 @@ def test_a_cut_on_a_thing_is_no_threat_to_the_rules() -> None:
     assert IMMINENT in safety_flags(
         "Babysitter says the teen is going to cut himself with the paring knife.", rules_alone()
     )
+
+
+def test_a_gun_named_by_its_calibre_is_a_weapon_beside_suicide_risk() -> None:
+    danger = (
+        "Neighbor says the old man walked out to the barn with his .308 and told her he"
+        " wants to die."
+    )
+    assert {IMMINENT, "weapon"} <= safety_flags(danger, rules_alone())
+    look_alike = (
+        "Neighbor says the old man is sighting in his .308 at the range on Hill Rd, all fine."
+    )
+    assert IMMINENT not in safety_flags(look_alike, app_lexicon())
+
+
+def test_a_breath_alcohol_reading_is_no_calibre() -> None:
+    assert "weapon" not in safety_flags(
+        "Trooper: driver failed SFSTs, PBT .22, in custody.", rules_alone()
+    )
