@@ -99,7 +99,7 @@ _NEVER = re.compile(r"(?!)")  # a pattern that finds nothing
 _CASE_SEARCH_AHEAD = 4_096
 # ... a few characters ahead of each phrase read at a time.
 _CASE_AHEAD = 64
-_WORD_GAP = re.compile(r"[\s\-]+")  # what a space in a term matches
+_WORD_GAP = re.compile(r"['\"]?[\s\-]+['\"]?")  # what a space in a term matches
 
 
 @dataclass(frozen=True)

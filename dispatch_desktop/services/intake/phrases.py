@@ -11,7 +11,11 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-_SEP = r"[\s\-]+"
+# A space in a phrase: spaces or hyphens, and a quote mark beside them, so that words
+# quoted inside a phrase ("took 'a lot' of her pills", 'said "goodbye" to') still read
+# as the phrase. An apostrophe inside a word ("he's") is not a gap.
+_SEP = r"['\"]?[\s\-]+['\"]?"
+_GAP = re.compile(_SEP)
 _ALNUM_END = r"(?![a-z0-9])"
 CASE_ALNUM_END = r"(?![A-Za-z0-9])"
 # Only ASCII is folded, so that offsets in the folded text are offsets in the original;
@@ -23,7 +27,10 @@ CLAUSE_END = re.compile(r"[.,;!?\n\r]")
 
 
 def normalize_term(text: str) -> str:
-    """The lookup key of a matched phrase: lower case, separators collapsed to a space."""
+    """The lookup key of a matched phrase: lower case, separators (with a quote mark beside
+    them) collapsed to a space."""
+    if "'" in text or '"' in text:
+        return _GAP.sub(" ", text.lower()).strip()
     return " ".join(text.replace("-", " ").lower().split())
 
 
