@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from dispatch_desktop.models.domain import (
     Category,
@@ -642,6 +643,15 @@ def classify_call(
             reasons=reasons,
             ruled_out=_ruled_out(scan.hits),
             firm_bh=firm_bh,
+            nature_categories=lambda: set(
+                classify_call(
+                    nature_code,
+                    nature_text,
+                    "",
+                    known_plan=known_plan,
+                    lexicon=replace(lex, model=None),
+                ).categories
+            ),
         )
     version = lex.version if lex.model is None else f"{lex.version}+model:{lex.model.version}"
     return ClassificationResult(

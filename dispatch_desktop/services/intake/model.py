@@ -13,6 +13,9 @@ How it combines with the lexicon (docs/classifier.md):
 - it can lower BH when its BH probability is under `lower_bh_at` and the call type alone
   does not read as BH (a look-alike: "dying to get home", a drunk fight); it never removes
   a safety flag;
+- it can lower a mental-health, substance-use or cognitive category the lexicon read in
+  the words, not the call type, when its probability is under that category's `lower_at`
+  (a drink mentioned in passing); never suicide risk, and a BH call keeps one category;
 - every label it raises is shown with its evidence: the words that contributed most,
   as spans with `source="model"`.
 """
@@ -23,7 +26,7 @@ import hashlib
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -217,6 +220,9 @@ class LinearModel:
     scores: Mapping[str, Any]
     # BH found by the lexicon's narrative reading is lowered under this probability (0: never).
     lower_bh_at: float = 0.0
+    # A category the lexicon read in the words (not the call type) is lowered under this
+    # probability (category -> lower_at; absent or 0: never). Never suicide risk.
+    lower_at: Mapping[str, float] = field(default_factory=dict)
 
     @cached_property
     def _dense(self) -> dict[str, tuple[float, ...]]:
@@ -278,6 +284,7 @@ class LinearModel:
             "labels": list(LABELS),
             "raise_at": dict(self.raise_at),
             "lower_bh_at": self.lower_bh_at,
+            "lower_at": dict(self.lower_at),
             "intercepts": dict(self.intercepts),
             "scores": self.scores,
             "weights": {label: dict(sorted(per_label[label].items())) for label in LABELS},
@@ -297,6 +304,9 @@ def model_from_json(data: Mapping[str, Any], origin: str) -> LinearModel:
             data_sha256=str(data["data_sha256"]),
             raise_at={k: float(v) for k, v in data["raise_at"].items()},
             lower_bh_at=float(data.get("lower_bh_at", 0.0)),
+            lower_at={
+                k: float(v) for k, v in data.get("lower_at", {}).items() if k != "suicide_risk"
+            },
             intercepts={label: float(data["intercepts"][label]) for label in LABELS},
             weights={name: tuple(row) for name, row in rows.items()},
             scores=dict(data.get("scores", {})),

@@ -5,6 +5,8 @@ by its top words as `source: model` evidence; it never removes a flag.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dispatch_desktop.models.domain import Category, EvidenceSpan, SafetyFlag
 from dispatch_desktop.services.intake.model import LinearModel
 
@@ -25,12 +27,18 @@ def second_opinion(
     reasons: list[str],
     ruled_out: set[SafetyFlag],
     firm_bh: bool,
+    nature_categories: Callable[[], set[Category]] = set,
 ) -> tuple[bool, float]:
     """Let the model raise BH, a category or a flag the lexicon missed, or lower a BH the
     lexicon read only in the words (not `firm_bh`: the call type, a crisis plan); it never
     removes a flag.
 
     A flag the call-taker ruled out in words ("no weapons seen") is not raised.
+
+    A mental-health, substance-use or cognitive category the lexicon read in the words is
+    lowered when the model's probability is under its `lower_at`, unless the call type
+    alone reads as it (`nature_categories`, asked only then); never suicide risk, and a
+    BH call keeps the lexicon's most probable category. The lexicon's evidence stays.
 
     Each label it raises is explained by the words that contributed most to it.
     """
@@ -49,14 +57,27 @@ def second_opinion(
         score = max(score, round(probability["behavioral_health"], 4))
         raised.append("behavioral_health")
     if behavioral_health:
+        given = set(categories)
+        lowered = _lowered(model, probability, given, nature_categories)
+        categories.difference_update(lowered)
         for label, category in _MODEL_CATEGORIES.items():
             if category not in categories and label in up:
                 categories.add(category)
                 raised.append(label)
+        if not categories and given:
+            # Lowering leaves a BH call a category: the lexicon's most probable one.
+            kept = max(sorted(given, key=lambda c: c.value), key=lambda c: probability[c.value])
+            categories.add(kept)
+            lowered.discard(kept)
         if not categories:
             best = max(_MODEL_CATEGORIES, key=lambda label: probability[label])
             categories.add(_MODEL_CATEGORIES[best])
             raised.append(best)
+        for category in sorted(lowered - categories, key=lambda c: c.value):
+            reasons.append(
+                f"model ({probability[category.value]:.2f}): not "
+                f"{category.value.replace('_', ' ')}; the words above read as context"
+            )
     for label, flag in _MODEL_FLAGS.items():
         if flag is SafetyFlag.IMMINENT_SELF_HARM and not behavioral_health:
             continue  # a danger to oneself is a BH call: the model adds it only to one
@@ -83,3 +104,22 @@ def second_opinion(
             + (f", from {', '.join(words)}" if words else "")
         )
     return behavioral_health, score
+
+
+def _lowered(
+    model: LinearModel,
+    probability: dict[str, float],
+    given: set[Category],
+    nature_categories: Callable[[], set[Category]],
+) -> set[Category]:
+    """The lexicon's categories the model reads as unlikely (training.lowered_categories):
+    under the category's `lower_at` and not what the call type alone reads as."""
+    candidates: set[Category] = {
+        c
+        for c in given
+        if c is not Category.SUICIDE_RISK
+        and probability[c.value] < model.lower_at.get(c.value, 0.0)
+    }
+    if candidates:
+        candidates -= nature_categories()  # the call type read alone only when needed
+    return candidates

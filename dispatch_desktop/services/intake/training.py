@@ -93,6 +93,7 @@ def fit(
     version: str,
     raise_at: Mapping[str, float] | None = None,
     lower_bh_at: float = 0.0,
+    lower_at: Mapping[str, float] | None = None,
     scores: Mapping[str, Any] | None = None,
 ) -> LinearModel:
     """One logistic regression per label on the model's features; deterministic."""
@@ -139,6 +140,7 @@ def fit(
         data_sha256=data_sha256(calls),
         raise_at=dict(raise_at or DEFAULT_RAISE_AT),
         lower_bh_at=lower_bh_at,
+        lower_at=dict(lower_at or {}),
         intercepts=intercepts,
         weights={name: tuple(row) for name, row in rows.items()},
         scores=dict(scores or {}),
@@ -158,6 +160,8 @@ class LexiconView:
     firm_bh: bool = False
     # No narrative: the call type alone, which the model leaves to the lexicon.
     nature_only: bool = False
+    # The categories the call type alone reads as: the model never lowers them.
+    nature_categories: frozenset[str] = frozenset()
 
 
 def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
@@ -172,16 +176,43 @@ def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
             qualifier=span.qualifier,
         )
     )
-    firm = (
-        bool(call.nature)
-        and classify_labelled(replace(call, narrative=""), alone).behavioral_health
+    nature = (
+        from_result(classify_labelled(replace(call, narrative=""), alone))
+        if call.nature
+        else Prediction(False, frozenset(), frozenset())
     )
-    return LexiconView(from_result(result), ruled_out, firm, not call.narrative.strip())
+    return LexiconView(
+        from_result(result),
+        ruled_out,
+        nature.behavioral_health,
+        not call.narrative.strip(),
+        nature.categories,
+    )
 
 
 # The key of `lower_bh_at` among the thresholds choose_raise_at returns.
 LOWER_BH = "lower:behavioral_health"
 LOWER_THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
+# The categories the model may lower (never suicide risk: the safety-relevant one), and
+# the key of each one's `lower_at` among the thresholds choose_raise_at returns.
+LOWERED_CATEGORIES = ("mental_health", "substance_use", "cognitive")
+LOWER = {c: f"lower:{c}" for c in LOWERED_CATEGORIES}
+
+
+def lowered_categories(
+    lexicon_categories: frozenset[str] | set[str],
+    nature_categories: frozenset[str] | set[str],
+    p: Mapping[str, float],
+    lower_at: Mapping[str, float],
+) -> set[str]:
+    """The lexicon's categories the model reads as unlikely: under the category's
+    `lower_at` (0: never), not suicide risk, not read from the call type alone. The rule of
+    second_opinion.second_opinion too."""
+    return {
+        c
+        for c in lexicon_categories
+        if c in LOWERED_CATEGORIES and c not in nature_categories and p[c] < lower_at.get(c, 0.0)
+    }
 
 
 def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, float]) -> Prediction:
@@ -197,7 +228,12 @@ def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, flo
     bh = lex.behavioral_health
     categories = set(lex.categories)
     if bh:
+        lower_at = {c: raise_at.get(key, 0.0) for c, key in LOWER.items()}
+        categories -= lowered_categories(lex.categories, view.nature_categories, p, lower_at)
         categories.update(c for c in CATEGORY_LABELS if p[c] >= raise_at[c])
+        if not categories and lex.categories:
+            # Lowering leaves a BH call a category: the lexicon's most probable one.
+            categories.add(max(sorted(lex.categories), key=lambda c: p[c]))
         if not categories:
             categories.add(max(CATEGORY_LABELS, key=lambda c: p[c]))
     flags = set(lex.safety_flags)
@@ -250,6 +286,22 @@ def choose_raise_at(
             return right / len(kept) if kept else 1.0
 
         chosen[category] = best(category, matches)
+
+    def exact(raise_at: dict[str, float]) -> float:
+        right = total = 0
+        for call, view, p in scored:
+            if call.behavioral_health:
+                total += 1
+                right += raised(view, p, raise_at).categories == call.categories
+        return right / total if total else 1.0
+
+    # Lowering a category: the lowest threshold among the best (0 means never).
+    for key in LOWER.values():
+
+        def lowering(t: float, key: str = key) -> tuple[float, float]:
+            return exact({**chosen, key: t}), -t
+
+        chosen[key] = max(LOWER_THRESHOLDS, key=lowering)
     for flag in FLAG_LABELS:
 
         def f_beta(raise_at: dict[str, float], flag: str = flag) -> float:
@@ -297,7 +349,15 @@ def tuned_fit(
         ]
     chosen = choose_raise_at(scored)
     lower = chosen.pop(LOWER_BH)
-    return fit(calls, version=version, raise_at=chosen, lower_bh_at=lower, scores=scores)
+    lower_at = {c: chosen.pop(key) for c, key in LOWER.items()}
+    return fit(
+        calls,
+        version=version,
+        raise_at=chosen,
+        lower_bh_at=lower,
+        lower_at=lower_at,
+        scores=scores,
+    )
 
 
 # -- judging ------------------------------------------------------------------------------
