@@ -547,12 +547,16 @@ def classify_call(
     yielding_weight: dict[Category, float] = {}
     current_categories: set[Category] = set(nature_categories)
     present = {h.spec.id for h in scan.hits if not h.negated and h.qualifier not in _NO_FLAG}
+    # What explains a sign away may be told as history too ("a diabetic since childhood").
+    told = {h.spec.id for h in scan.hits if not h.negated}
     for hit in scan.hits:
         if hit.negated:
             continue
         spec = hit.spec
         if spec.requires and present.isdisjoint(spec.requires):
             continue  # a sign that means something only beside another
+        if spec.unless and not told.isdisjoint(spec.unless):
+            continue  # a sign that another explains (`unless`)
         weight = spec.weight
         if hit.named_state and not hit.qualifier:
             weight = max(weight, call_types.spec.state_weight)

@@ -74,6 +74,11 @@ class IndicatorSpec(_Strict):
         description="count toward BH only beside a current hit of one of these indicators:"
         " shaking and sweating are withdrawal only after a drug the person ran out of",
     )
+    unless: list[str] = Field(
+        default_factory=list,
+        description="count for nothing beside a current hit of one of these indicators:"
+        " slurred speech is no sign of a drink beside a face drooping or a low sugar",
+    )
     names_the_words: bool = Field(
         default=False,
         description="its words are one name (a place, a program, a worker): another"
@@ -347,11 +352,12 @@ def read_lexicon_file(path: Path | None = None) -> LexiconFile:
             raise LexiconError(f"{origin}: indicator id '{ind.id}' is used twice (#{i + 1})")
         seen.add(ind.id)
     for i, ind in enumerate(lex.indicators):
-        for needed in ind.requires:
-            if needed not in seen:
-                raise LexiconError(
-                    f"{origin}: indicators.{i}.requires '{needed}' is not an indicator id"
-                )
+        for key, needed_ids in (("requires", ind.requires), ("unless", ind.unless)):
+            for needed in needed_ids:
+                if needed not in seen:
+                    raise LexiconError(
+                        f"{origin}: indicators.{i}.{key} '{needed}' is not an indicator id"
+                    )
     for i, fam in enumerate(lex.families):
         if fam.indicator not in seen:
             raise LexiconError(
