@@ -617,6 +617,7 @@ def classify_call(
             continue
         spec = hit.spec
         if spec.flag_requires is not None and spec.flag_requires not in current_categories:
+            flags.update(spec.flags_always)
             continue
         flags.update(spec.flags)
     if suicide_now and any(h.qualifier == TAKEN for h in scan.hits):

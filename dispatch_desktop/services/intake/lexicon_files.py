@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dispatch_desktop.errors import UserError
 from dispatch_desktop.models.domain import Category, SafetyFlag
@@ -53,6 +60,11 @@ class IndicatorSpec(_Strict):
     flags: list[SafetyFlag] = Field(default_factory=list)
     flag_requires: Category | None = Field(
         default=None, description="raise the flags only if this category is also current"
+    )
+    flags_always: list[SafetyFlag] = Field(
+        default_factory=list,
+        description="of `flags`, those raised even without `flag_requires`: an amount of"
+        " pills or a battery swallowed needs EMS whether or not it was meant",
     )
     category_yields_to: list[Category] = Field(
         default_factory=list,
@@ -94,6 +106,14 @@ class IndicatorSpec(_Strict):
     def _one_or_many(cls, value: object) -> object:
         """`category_yields_to: suicide_risk` is the same as a list of one."""
         return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _always_among_flags(self) -> IndicatorSpec:
+        """`flags_always` names some of the indicator's own `flags`."""
+        extra = [f.value for f in self.flags_always if f not in self.flags]
+        if extra:
+            raise ValueError(f"flags_always {extra} are not among the indicator's flags")
+        return self
 
 
 class ModifierSpec(_Strict):
