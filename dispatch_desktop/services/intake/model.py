@@ -57,6 +57,9 @@ MAX_CHARS = 4000
 
 # Hyphenated words stay whole: "non-violent" is not "violent".
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'/-]*")
+# The same words without the trailing "'", "/" or "-" (`_TOKEN`'s match, right-stripped of
+# them), so the fast path needs no strip per word.
+_WORD = re.compile(r"[a-z0-9](?:[a-z0-9'/-]*[a-z0-9])?")
 
 
 # Words that say nothing alone, nor in pairs with each other ("of the", "he is"). Negations
@@ -185,19 +188,18 @@ def features(text: str) -> Iterator[Feature]:
 def feature_names(text: str) -> list[str]:
     """The names `features` yields, without spans: the fast path for scoring."""
     names: list[str] = []
+    add = names.append
     previous = ""
-    for raw in _TOKEN.findall(text[:MAX_CHARS].lower()):
-        token = raw.rstrip("'/-")
-        if not token:
-            continue
+    previous_stop = False
+    for token in _WORD.findall(text[:MAX_CHARS].lower()):
         stop = token in STOPWORDS
         if not stop:
-            names.append("w:" + token)
+            add("w:" + token)
             if len(token) > PREFIX_LEN and not token.isdigit():
-                names.append("p:" + token[:PREFIX_LEN])
-        if previous and not (stop and previous in STOPWORDS):
-            names.append(f"b:{previous} {token}")
-        previous = token
+                add("p:" + token[:PREFIX_LEN])
+        if previous and not (stop and previous_stop):
+            add(f"b:{previous} {token}")
+        previous, previous_stop = token, stop
     return names
 
 
@@ -238,17 +240,17 @@ class LinearModel:
 
     def score(self, nature: str, narrative: str) -> dict[str, float]:
         """The probability of each label."""
-        dense = self._dense
-        rows = [
-            dense[name]
-            for name in {*feature_names(nature), *feature_names(narrative)}
-            if name in dense
-        ]
+        # The rows are summed in the order of the set of names, as they always were: the
+        # same floats, to the last bit.
+        found = map(self._dense.get, {*feature_names(nature), *feature_names(narrative)})
+        rows = [row for row in found if row is not None]
         rows.append(self._intercept_row)
-        return {
-            label: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
-            for label, total in zip(LABELS, map(sum, zip(*rows, strict=True)), strict=True)
-        }
+        probabilities: dict[str, float] = {}
+        for label, total in zip(LABELS, map(sum, zip(*rows, strict=True)), strict=True):
+            # max(-30.0, min(30.0, total)) without the two calls
+            below = total if total < 30.0 else 30.0
+            probabilities[label] = 1.0 / (1.0 + math.exp(-(below if below > -30.0 else -30.0)))
+        return probabilities
 
     @cached_property
     def _intercept_row(self) -> tuple[float, ...]:
