@@ -262,17 +262,31 @@ class LinearModel:
     def explain(
         self, label: str, nature: str, narrative: str, *, top: int = 3
     ) -> list[tuple[str, Feature, float]]:
-        """The features that pushed `label` up most, with their spans: (source, feature, weight)."""
+        """The features that pushed `label` up most, with their spans: (source, feature, weight).
+
+        Each feature is shown where it first occurs (the call type before the narrative);
+        among equal weights, the one that occurs first comes first."""
         index = LABELS.index(label)
-        found: dict[str, tuple[float, str, Feature]] = {}
-        for source, feature in call_features(nature, narrative):
-            if feature.name in found:
-                continue
-            for i, weight in self.weights.get(feature.name, ()):
-                if i == index and weight > 0:
-                    found[feature.name] = (weight, source, feature)
-        ranked = sorted(found.values(), key=lambda item: -item[0])[:top]
-        return [(source, feature, weight) for weight, source, feature in ranked]
+        dense = self._dense
+        texts = {"nature": nature, "narrative": narrative}
+        # The names alone first (the fast path), then spans for the few shown.
+        found: dict[str, tuple[float, str]] = {}
+        for source, text in texts.items():
+            for name in feature_names(text):
+                row = dense.get(name)
+                if row is not None and row[index] > 0 and name not in found:
+                    found[name] = (row[index], source)
+        ranked = sorted(found.items(), key=lambda item: -item[1][0])[:top]
+        shown: dict[tuple[str, str], Feature] = {}
+        for source, text in texts.items():
+            wanted = {name for name, (_, where) in ranked if where == source}
+            for feature in features(text) if wanted else ():
+                if feature.name in wanted:
+                    wanted.discard(feature.name)
+                    shown[source, feature.name] = feature
+                    if not wanted:
+                        break
+        return [(source, shown[source, name], weight) for name, (weight, source) in ranked]
 
     def to_json(self) -> dict[str, Any]:
         per_label: dict[str, dict[str, float]] = {label: {} for label in LABELS}
