@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -50,6 +50,9 @@ LABELS = (
 )
 CATEGORY_LABELS = LABELS[1:5]
 FLAG_LABELS = LABELS[5:]
+# The categories the model may lower when the lexicon gave them in passing (never suicide
+# risk, the safety-relevant one).
+LOWERED_CATEGORIES = ("mental_health", "substance_use", "cognitive")
 PREFIX_LEN = 4
 # Only so much of a pasted log is read: the model's opinion is about the call, and its
 # cost must not grow with a 1 MB narrative.
@@ -164,6 +167,15 @@ class Feature:
     name: str
     start: int
     end: int
+
+
+def lowered_categories(
+    categories: Iterable[str], p: Mapping[str, float], lower_at: Mapping[str, float]
+) -> set[str]:
+    """The lexicon's categories the model reads as unlikely: under the category's `lower_at`
+    (absent or 0: never), never suicide risk. The one rule of the app (second_opinion) and
+    of training (training.raised); each then keeps a category the call type alone reads as."""
+    return {c for c in categories if c in LOWERED_CATEGORIES and p[c] < lower_at.get(c, 0.0)}
 
 
 def features(text: str) -> Iterator[Feature]:
@@ -321,7 +333,7 @@ def model_from_json(data: Mapping[str, Any], origin: str) -> LinearModel:
             raise_at={k: float(v) for k, v in data["raise_at"].items()},
             lower_bh_at=float(data.get("lower_bh_at", 0.0)),
             lower_at={
-                k: float(v) for k, v in data.get("lower_at", {}).items() if k != "suicide_risk"
+                k: float(v) for k, v in data.get("lower_at", {}).items() if k in LOWERED_CATEGORIES
             },
             intercepts={label: float(data["intercepts"][label]) for label in LABELS},
             weights={name: tuple(row) for name, row in rows.items()},

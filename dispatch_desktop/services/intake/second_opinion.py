@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dispatch_desktop.models.domain import Category, EvidenceSpan, SafetyFlag
-from dispatch_desktop.services.intake.model import LinearModel
+from dispatch_desktop.services.intake.model import LinearModel, lowered_categories
 
 _MODEL_CATEGORIES = {c.value: c for c in Category}
 _MODEL_FLAGS = {f.value: f for f in SafetyFlag}
@@ -112,14 +112,12 @@ def _lowered(
     given: set[Category],
     nature_categories: Callable[[], set[Category]],
 ) -> set[Category]:
-    """The lexicon's categories the model reads as unlikely (training.lowered_categories):
-    under the category's `lower_at` and not what the call type alone reads as."""
-    candidates: set[Category] = {
-        c
-        for c in given
-        if c is not Category.SUICIDE_RISK
-        and probability[c.value] < model.lower_at.get(c.value, 0.0)
+    """model.lowered_categories, less what the call type alone reads as (read only when a
+    category is up for lowering)."""
+    candidates = {
+        Category(c)
+        for c in lowered_categories((c.value for c in given), probability, model.lower_at)
     }
     if candidates:
-        candidates -= nature_categories()  # the call type read alone only when needed
+        candidates -= nature_categories()
     return candidates

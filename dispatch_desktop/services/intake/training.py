@@ -40,8 +40,10 @@ from dispatch_desktop.services.intake.model import (
     CATEGORY_LABELS,
     FLAG_LABELS,
     LABELS,
+    LOWERED_CATEGORIES,
     LinearModel,
     call_features,
+    lowered_categories,
 )
 
 # A label is raised by the model when its probability reaches its `raise_at`. `tuned_fit`
@@ -193,26 +195,9 @@ def lexicon_view(call: LabelledCall, lexicon: CompiledLexicon) -> LexiconView:
 # The key of `lower_bh_at` among the thresholds choose_raise_at returns.
 LOWER_BH = "lower:behavioral_health"
 LOWER_THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
-# The categories the model may lower (never suicide risk: the safety-relevant one), and
-# the key of each one's `lower_at` among the thresholds choose_raise_at returns.
-LOWERED_CATEGORIES = ("mental_health", "substance_use", "cognitive")
+# The key of each lowered category's `lower_at` (model.LOWERED_CATEGORIES) among the
+# thresholds choose_raise_at returns.
 LOWER = {c: f"lower:{c}" for c in LOWERED_CATEGORIES}
-
-
-def lowered_categories(
-    lexicon_categories: frozenset[str] | set[str],
-    nature_categories: frozenset[str] | set[str],
-    p: Mapping[str, float],
-    lower_at: Mapping[str, float],
-) -> set[str]:
-    """The lexicon's categories the model reads as unlikely: under the category's
-    `lower_at` (0: never), not suicide risk, not read from the call type alone. The rule of
-    second_opinion.second_opinion too."""
-    return {
-        c
-        for c in lexicon_categories
-        if c in LOWERED_CATEGORIES and c not in nature_categories and p[c] < lower_at.get(c, 0.0)
-    }
 
 
 def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, float]) -> Prediction:
@@ -229,7 +214,7 @@ def raised(view: LexiconView, p: Mapping[str, float], raise_at: Mapping[str, flo
     categories = set(lex.categories)
     if bh:
         lower_at = {c: raise_at.get(key, 0.0) for c, key in LOWER.items()}
-        categories -= lowered_categories(lex.categories, view.nature_categories, p, lower_at)
+        categories -= lowered_categories(lex.categories, p, lower_at) - view.nature_categories
         categories.update(c for c in CATEGORY_LABELS if p[c] >= raise_at[c])
         if not categories and lex.categories:
             # Lowering leaves a BH call a category: the lexicon's most probable one.
