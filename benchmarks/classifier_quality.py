@@ -58,8 +58,9 @@ POOLS = [
     "--pool=batch4r7=casino,construction,idiom,peer",
     "--pool=sealed7=postpartum,probation,tribal,trucker",
     "--pool=batch4r8=report,spanglish,poison,mct",
+    "--pool=sealed8=crowd,kidcaller,landlord,serve",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
-    "nature11,nature12,nature13,nature14,nature15,nature16,nature17",
+    "nature11,nature12,nature13,nature14,nature15,nature16,nature17,nature18",
 ]
 
 baseline = naive_baseline
