@@ -30,6 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
+from dispatch_desktop.services.intake import means_scope
 from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
@@ -47,7 +48,7 @@ from dispatch_desktop.services.intake.violence_scope import (
     NOT_TOWARD_PEOPLE,
     PROPERTY,
 )
-from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, NOT_AT_HAND
+from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
 
 MAX_EVIDENCE = 200
 _SCOPE_CHARS = 80
@@ -316,7 +317,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     before = len(out.hits)
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
-    _place_not_now(scanned, lex, out.hits[before:])
+    means_scope.qualify(scanned, lex.weapon_scope, out.hits[before:])
     reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
     kept: list[Hit] = []
     names = (
@@ -399,22 +400,6 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
         read = lex.violence_scope.qualify(folded, [(h.start, h.end) for h in violence])
         for hit, qualifier in zip(violence, read, strict=True):
             hit.qualifier = qualifier
-
-
-_PLACE_AT_HAND = "place_at_hand"
-
-
-def _place_not_now(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
-    """A place of danger ("the bridge", "the roof") named in a text that says the person is
-    at home now is where a plan for later would happen, not a place at hand: qualifier
-    "elsewhere", no flag ("plans to jump off the bridge tomorrow. Son is home now")."""
-    places = [h for h in hits if h.spec.id == _PLACE_AT_HAND and not h.negated and not h.qualifier]
-    if not places:
-        return
-    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
-    if lex.weapon_scope.home_now.search(folded):
-        for hit in places:
-            hit.qualifier = ELSEWHERE
 
 
 def _plain(hits: list[Hit], flag: SafetyFlag) -> list[Hit]:

@@ -164,6 +164,12 @@ class WeaponScopeSpec(_Strict):
     away: list[str] = Field(default_factory=list)
     # The person said to be at home now: a bridge or a roof named is a plan for later.
     home_now: list[str] = Field(default_factory=list)
+    # Round nine (services/intake/means_scope.py): where the person is now, not a place of
+    # danger; words of a plan before a place; a means someone else took or holds.
+    here_now: list[str] = Field(default_factory=list)
+    plan_before: list[str] = Field(default_factory=list)
+    means_gone_before: list[str] = Field(default_factory=list)
+    means_gone_after: list[str] = Field(default_factory=list)
     correction_cues: list[str] = Field(default_factory=list)
     copula_cues: list[str] = Field(default_factory=list)
     not_weapons: list[str] = Field(default_factory=list)

@@ -140,6 +140,11 @@ class WeaponScope:
     home_after: re.Pattern[str]
     away: re.Pattern[str]
     home_now: re.Pattern[str]
+    # Round nine: a place or a means of self-harm not with the person now (means_scope.py).
+    here_now: re.Pattern[str]
+    plan_before: re.Pattern[str]
+    means_gone_before: re.Pattern[str]
+    means_gone_after: re.Pattern[str]
     correction_cues: re.Pattern[str]
     copula_cues: re.Pattern[str]
     not_weapons: re.Pattern[str]
