@@ -29,7 +29,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -187,6 +187,10 @@ def _names_another(protocol: MpdsProtocol, determinant: MpdsSpec, words_after: s
     return bool(said & others) and not said & own
 
 
+def _never_a_name(_end: int) -> bool:
+    return False
+
+
 def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -327,13 +331,11 @@ class CallTypeReader:
         self._all_re = self._compile(both)
         self._nature_re = self._compile(nature)
         places = _word_alternation([w.lower() for w in spec.place_words])
-        self._place_re = (
-            re.compile(
-                rf"[ \t]*(?:(?!{_NOT_A_NAME}\b)[a-z0-9'&]+[ \t]+)?(?:{places})(?![a-z0-9])", re.I
-            )
-            if places
-            else None
-        )
+        place = rf"[ \t]*(?:(?!{_NOT_A_NAME}\b)[a-z0-9'&]+[ \t]+)?(?:{places})(?![a-z0-9])"
+        self._place_re = re.compile(place, re.I) if places else None
+        # The same over ASCII-lower-cased ASCII text, without re.I: the same matches there,
+        # about three times quicker (`place_names`).
+        self._place_folded_re = re.compile(place) if places else None
         written = {
             w.lower(): out
             for w, out in (vocabulary or {}).items()
@@ -702,6 +704,17 @@ class CallTypeReader:
             return False
         m = self._place_re.match(text, end)
         return m is not None
+
+    def place_names(self, text: str) -> Callable[[int], bool]:
+        """`is_place_name` for many places in one `text`, folded once: an ASCII text is
+        lower-cased and read without re.I (the same answers, quicker)."""
+        if self._place_re is None or self._place_folded_re is None:
+            return _never_a_name
+        if text.isascii():
+            folded, match = text.lower(), self._place_folded_re.match
+            return lambda end: match(folded, end) is not None
+        cased = self._place_re.match
+        return lambda end: cased(text, end) is not None
 
     def never_bh(self, nature_text: str) -> bool:
         """A call type (an alarm) whose words are never evidence about a person, squeezed

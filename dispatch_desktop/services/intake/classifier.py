@@ -323,8 +323,9 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     names = (
         [] if nature else [(h.start, h.end) for h in out.hits[before:] if h.spec.names_the_words]
     )
+    is_place_name = reader.place_names(scanned)
     for hit in out.hits[before:]:
-        if reader.is_place_name(scanned, hit.end):
+        if is_place_name(hit.end):
             continue
         if names and not hit.spec.names_the_words and _inside(hit, names):
             continue  # "the detox RN": who is on the call, not a drug used

@@ -254,8 +254,10 @@ class LinearModel:
         """The probability of each label."""
         # The rows are summed in the order of the set of names, as they always were: the
         # same floats, to the last bit.
+        # (A row is a tuple of len(LABELS) floats, never empty: `filter` drops only the
+        # names the model lacks, in C.)
         found = map(self._dense.get, {*feature_names(nature), *feature_names(narrative)})
-        rows = [row for row in found if row is not None]
+        rows = list(filter(None, found))
         rows.append(self._intercept_row)
         probabilities: dict[str, float] = {}
         for label, total in zip(LABELS, map(sum, zip(*rows, strict=True)), strict=True):
@@ -327,7 +329,7 @@ def model_from_json(data: Mapping[str, Any], origin: str) -> LinearModel:
         for index, label in enumerate(LABELS):
             for name, weight in data["weights"][label].items():
                 rows.setdefault(str(name), []).append((index, float(weight)))
-        return LinearModel(
+        model = LinearModel(
             version=str(data["version"]),
             data_sha256=str(data["data_sha256"]),
             raise_at={k: float(v) for k, v in data["raise_at"].items()},
@@ -344,6 +346,10 @@ def model_from_json(data: Mapping[str, Any], origin: str) -> LinearModel:
             f"{origin}: not a classifier model file ({exc}).",
             fix="Rebuild it with `dispatch-desktop classifier train`, or remove the setting.",
         ) from exc
+    # The dense rows are built now, with the model: the app's first classified call would
+    # otherwise pay for them (a few hundred ms).
+    _ = model._dense
+    return model
 
 
 def file_sha256(path: Path) -> str:

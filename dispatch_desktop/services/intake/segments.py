@@ -11,7 +11,7 @@ are read once").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, Entry
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
@@ -35,6 +35,22 @@ class Hit:
     # A person's state that is what the call type names ("ERRATIC SUBJ", "ETOH INTOX").
     named_state: bool = False
     heads: bool = False
+
+    def moved(self, shift: int) -> Hit:
+        """This hit `shift` characters on (a repeat's), built directly: `replace` costs
+        several times as much, and a long text replays hundreds of hits."""
+        return Hit(
+            self.start + shift,
+            self.end + shift,
+            self.spec,
+            self.source,
+            self.negated,
+            self.qualifier,
+            self.show_start + shift,
+            self.show_end + shift,
+            self.named_state,
+            self.heads,
+        )
 
 
 @dataclass(slots=True)
@@ -213,13 +229,7 @@ class Segments:
             shift = start - done.origin
             self.out.keep(
                 [
-                    replace(
-                        hit,
-                        start=hit.start + shift,
-                        end=hit.end + shift,
-                        show_start=hit.show_start + shift,
-                        show_end=hit.show_end + shift,
-                    )
+                    hit.moved(shift)
                     for hit in done.hits
                     if seen.get((hit.spec.id, hit.negated, hit.qualifier), 0)
                     < MAX_SPANS_PER_INDICATOR
