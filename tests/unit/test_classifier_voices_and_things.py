@@ -92,3 +92,43 @@ def test_the_app_shows_the_rules_as_evidence() -> None:
     spans = {span.indicator: span.text for span in result.evidence if span.source != "model"}
     assert spans.get("disordered_behavior") == "yelling at the pumps", result.evidence
     assert spans.get("hallucinations") == "hears voices", result.evidence
+
+
+# Round nine: one's own address not known, and a bracelet that says the memory is impaired.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Usher found an old man in the back row who doesn't know where he lives, calm, polite.",
+        "Ferry deckhand says a woman of about 80 can't tell us her own address, rode it twice.",
+        "Clerk says an older gentleman in slippers could not give his address, asked us for tea.",
+        "Stranded elderly woman at the depot, her wristband reads memory impaired, call son.",
+    ],
+)
+def test_not_knowing_ones_own_address_is_cognitive(text: str) -> None:
+    result = classify(text)
+    assert result.behavioral_health, indicators(result)
+    assert Category.COGNITIVE in result.categories, indicators(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RP wants a protective order against her ex, RP doesn't know where he lives now.",
+        "She moved last spring and he doesn't know where she lives, but he keeps calling her.",
+        "Teen at the mall won't say where she lives, argued with the guard about a refund.",
+        "Neighbour asks for a check on Mr. Dale, 81, sharp, no memory issues, paper not taken in.",
+    ],
+)
+def test_someone_else_not_knowing_an_address_or_a_refusal_is_not(text: str) -> None:
+    result = classify(text)
+    assert "disoriented" not in indicators(result), indicators(result)
+    assert not result.behavioral_health, indicators(result)
+
+
+def test_drunk_and_not_knowing_the_address_is_the_drink() -> None:
+    result = classify(
+        "Doorman says a guest is extremely drunk, can't stand, can't say where he lives."
+    )
+    assert result.behavioral_health, indicators(result)
+    assert Category.SUBSTANCE_USE in result.categories, indicators(result)
+    assert Category.COGNITIVE not in result.categories, indicators(result)
