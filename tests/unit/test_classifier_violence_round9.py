@@ -10,6 +10,10 @@ in progress, just happened or threatened now).
   through one's own vents.
 - "VIOL" after the rule broken is a violation ("CURFEW VIOL"), not violence; "DOMESTIC
   VIOL" and "MH/VIOL" stay violence.
+- A gun fired at a thing or an animal ("shooting at cans") is a weapon, not violence;
+  shots fired at people or where they are ("fired at the taco truck line") are both.
+- A hand cut on a blade ("cut his palm on a box cutter") is an accident, not a weapon;
+  a scalpel and a broken bottle are blades like a box cutter.
 
 Invented wording, each beside a look-alike that comes out the other way.
 """
@@ -168,3 +172,37 @@ FIRED_AT_PEOPLE = [
 def test_shots_fired_at_people_or_where_they_are_is_violence(fired: str, look_alike: str) -> None:
     assert {SafetyFlag.WEAPON, VIOLENCE} <= classify(fired).safety_flags, fired
     assert VIOLENCE not in classify(look_alike).safety_flags, look_alike
+
+
+# (a hand cut on a blade: an accident, no weapon; a blade at hand or used on someone: a
+# weapon)
+CUT_ON = [
+    (
+        "Stock clerk cut her palm on a box cutter unpacking the freezer aisle, bleeding.",
+        "Stock clerk says a man in the freezer aisle has a box cutter out and is following her.",
+    ),
+    (
+        "Lab assistant sliced his finger on a scalpel cleaning the bench, needs stitches.",
+        "Patient grabbed a scalpel off the cart and is backing the nurse into the corner.",
+    ),
+    (
+        "Kid cut his hand on a broken bottle at the creek, bleeding through his shirt.",
+        "Drunk man at the creek is holding a broken bottle and yelling at the kids.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("accident", "at_hand"), CUT_ON)
+def test_a_hand_cut_on_a_blade_is_no_weapon(accident: str, at_hand: str) -> None:
+    result = classify(accident)
+    assert SafetyFlag.WEAPON not in result.safety_flags, (accident, result.evidence)
+    # the blade is kept as evidence, marked as a tool
+    assert any(span.qualifier == "tool" for span in result.evidence), accident
+    assert SafetyFlag.WEAPON not in classify(accident, lexicon=APP).safety_flags, accident
+    assert SafetyFlag.WEAPON in classify(at_hand).safety_flags, at_hand
+
+
+def test_a_cut_with_a_blade_by_someone_stays_a_weapon() -> None:
+    # "with", not "on": the blade was used, maybe on her
+    result = classify("Her ex cut her hand with a kitchen knife, he is still in the apartment.")
+    assert SafetyFlag.WEAPON in result.safety_flags
