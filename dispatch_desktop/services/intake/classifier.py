@@ -63,6 +63,8 @@ _SECURED = "secured"
 TAKEN = "taken"
 # Words that name a person inside a violence phrase ("hit her", "kicked him").
 _PERSON = re.compile(r"\b(?:her|him|his|them|me|us|someone|somebody|a man|a woman|rp)\b", re.I)
+# A call with one of these categories may hold a belief of persecution (violence_scope).
+_BELIEF_CATEGORIES = frozenset({Category.MENTAL_HEALTH, Category.SUBSTANCE_USE})
 _QUALIFIER_RANK = {"": 0, _POSSIBLE: 1, _HISTORY: 2, _UNKNOWN: 3}
 _PRE_QUALIFIER = {
     "negation_pre": _NEGATED,
@@ -388,6 +390,10 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
     (services/intake/weapon_scope.py); and the plain violence words that are not about a
     person now: an animal, oneself, a belief of persecution, play
     (services/intake/violence_scope.py)."""
+    fired = [(h.start, h.end) for h in hits if h.spec.id == "shooting_at_no_one"]
+    for hit in hits if fired else ():  # "shooting at cans": the family's weapon stands alone
+        if hit.spec.id == "shots_stabbing" and any(s <= hit.start < e for s, e in fired):
+            hit.qualifier = hit.qualifier or PROPERTY
     weapons = _plain(hits, SafetyFlag.WEAPON)
     violence = _plain(hits, SafetyFlag.VIOLENCE)
     if not weapons and not violence:
@@ -591,9 +597,10 @@ def classify_call(
         if not categories and behavior_only and scoring.default_category is not None:
             categories.add(scoring.default_category)
 
-    if not behavioral_health or Category.MENTAL_HEALTH not in categories:
-        # A threat to kill read as a belief of persecution is one only on a mental-health
-        # call: "RP thinks her husband is trying to kill her" on a domestic is a real fear.
+    if not behavioral_health or not categories & _BELIEF_CATEGORIES:
+        # A belief of persecution only on a mental-health or drug call ("smoked meth, thinks
+        # they're coming to kill him"): "RP thinks her husband is trying to kill her" on a
+        # domestic is a real fear.
         for hit in scan.hits:
             if hit.qualifier == BELIEF:
                 hit.qualifier = ""
