@@ -298,9 +298,9 @@ def test_hazards_to_property_or_traffic_are_not_bh(call_type: str) -> None:
 def test_without_the_word_lists_nothing_is_split_and_nothing_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dispatch_desktop.services.intake import calltype
+    from dispatch_desktop.services.intake import calltype_words
 
-    monkeypatch.setattr(calltype, "english_words", lambda: None)
+    monkeypatch.setattr(calltype_words, "english_words", lambda: None)
     fresh = load_lexicon()  # its reader has not split anything yet
     for call_type in ("METHOD", "SUICTHRTWPN"):
         assert not classify_call(None, call_type, "", lexicon=fresh).behavioral_health

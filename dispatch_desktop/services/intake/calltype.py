@@ -29,9 +29,8 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.calltype_spec import (
@@ -39,7 +38,25 @@ from dispatch_desktop.services.intake.calltype_spec import (
     MpdsProtocol,
     MpdsSpec,
 )
+from dispatch_desktop.services.intake.calltype_words import (
+    CUT_MAX_WORDS,
+    CUT_MIN,
+    cut_phrases,
+    english_words,
+    is_english,
+    kind_holds_re,
+    split_squeezed,
+)
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, normalize_term, trie_regex
+
+__all__ = [
+    "CallTypeReader",
+    "Expanded",
+    "MpdsMatch",
+    "english_words",
+    "is_english",
+    "split_squeezed",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +140,10 @@ def _part_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # A statute's section number: "632.305", "426.228", "253B.051", "30:4-27.6".
-_STATUTE = re.compile(r"(?<![\w.:])\d+[a-z]?(?:[.:]\d+[a-z]?)+(?:-\d+(?:\.\d+)*)*(?![\w])")
+# The number may be glued to its chapter's or code's letters: "CH51.15", "AS47.37.170".
+_STATUTE = re.compile(
+    r"(?:(?<![\w.:])|(?<![\w.:])[a-z]{1,3})\d+[a-z]?(?:[.:]\d+[a-z]?)+(?:-\d+(?:\.\d+)*)*(?![\w])"
+)
 # ... or numbered with dashes only, "59-2953", "27-65-105", "59-29b53": at least five digits,
 # so a ten-code ("10-96") is not one.
 _DASHED_STATUTE = re.compile(r"(?<![\w.:-])\d+(?:-\d+[a-z]?\d*)+(?![\w-])")
@@ -215,75 +235,10 @@ _SQUEEZED_MIN = 4
 _SQUEEZED_MAX = 40
 # Runs remembered (split or not) before the memory is cleared.
 _SQUEEZED_CACHE = 4096
-_MAX_PIECES = 5
 # A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
 _CACHED_MAX = 256
-# English endings: "PERSONS" is a person, whatever its pieces.
-_ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
-
-
-@cache
-def english_words() -> frozenset[str] | None:
-    """English words (web2 and GCIDE, lower case), loaded on the first squeezed code; None
-    when the word lists cannot be read (a broken install), and then nothing is split."""
-    try:
-        from english_words import get_english_words_set
-
-        return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
-    except Exception as exc:  # a missing or broken list (even a truncated pickle): no crash
-        _log.warning("English word lists unavailable (%s): squeezed call types are not split", exc)
-        return None
-
-
-def is_english(word: str) -> bool:
-    """A word of English (lower case), or one with a plural, past or -ing ending. Without
-    the word lists every word counts as English: a squeezed code is then left as it is,
-    never split into a false BH reading."""
-    known = english_words()
-    if known is None:
-        return True
-    return word in known or any(
-        word.endswith(end) and word[: -len(end)] in known for end in _ENDINGS
-    )
-
-
-def split_squeezed(run: str, pieces: Container[str]) -> list[str] | None:
-    """The fewest known pieces (two letters at least, two to five of them) that make up
-    `run` exactly, preferring a longer first piece; None when there are none."""
-    n = len(run)
-    # best[i]: the fewest pieces covering run[i:], as a list.
-    best: list[list[str] | None] = [None] * (n + 1)
-    best[n] = []
-    for i in range(n - 2, -1, -1):
-        for j in range(n, i + 1, -1):
-            rest = best[j]
-            if rest is None or run[i:j] not in pieces:
-                continue
-            candidate = [run[i:j], *rest]
-            current = best[i]
-            if current is None or len(candidate) < len(current):
-                best[i] = candidate
-    found = best[0]
-    if found is None or not 2 <= len(found) <= _MAX_PIECES:
-        return None
-    return found
-
-
-# A word cut short keeps this many letters at least; a cut phrase has at most so many words.
-_CUT_MIN = 3
-_CUT_MAX_WORDS = 4
-
-
-def _cut_phrases(phrases: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
-    """The lexicon's phrases of two to four words of letters, by the first letters of each."""
-    out: dict[tuple[str, ...], list[str]] = {}
-    for phrase in phrases:
-        words = phrase.split(" ")
-        if 2 <= len(words) <= _CUT_MAX_WORDS and all(
-            w.isascii() and w.isalpha() and len(w) >= _CUT_MIN for w in words
-        ):
-            out.setdefault(tuple(w[:_CUT_MIN] for w in words), []).append(phrase)
-    return out
+# The last word of a call type, five letters at least, where a full CAD field may cut it.
+_LAST_WORD = re.compile(r"(?<![a-z0-9])([a-z]{5,})\s*$")
 
 
 def _splice(
@@ -343,8 +298,10 @@ class CallTypeReader:
         }
         written.update((k, v) for k, v in nature.items() if k.isalpha() and len(k) >= 2)
         self._written = written  # the pieces, and how each is written out
+        self._sorted_words = sorted(written)
+        self._completed: dict[str, str | None] = {}
         self._squeezed: dict[str, list[str] | None] = {}
-        self._cut = _cut_phrases(phrases)
+        self._cut = cut_phrases(phrases)
         self._expanded_seen: dict[str, Expanded | None] = {}
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
@@ -363,8 +320,10 @@ class CallTypeReader:
             (_phrases_re([word]), _phrases_re(others)) for word, others in spec.other_senses.items()
         ]
         self._hold_re = _phrases_re(spec.hold_words)
+        self._statute_hold_re = _phrases_re(spec.statute_hold_words)
         self._hold_not_re = _phrases_re(spec.hold_not_with)
         self._hold_single = frozenset(w.lower() for w in spec.hold_words if " " not in w)
+        self._kind_holds = kind_holds_re(spec, nature)
         self._state_not_single = frozenset(w.lower() for w in spec.state_not_with if " " not in w)
         denials = _phrases_re(spec.denials)
         # a denial and the word it takes: "NON-CRISIS", "NO INJ", "NOT ALERT"
@@ -434,6 +393,9 @@ class CallTypeReader:
                 found_at.append((start, end, expansion))
         if nature:
             holds = self._holds(folded[1:])
+            holds.extend(
+                k for k in self._kind_holds_in(folded[1:]) if not any(_overlap(k, h) for h in holds)
+            )
             if holds:
                 found_at = [f for f in found_at if not any(_overlap(f, h) for h in holds)]
                 found_at.extend(holds)
@@ -445,6 +407,10 @@ class CallTypeReader:
             # Only where no abbreviation is written out ("SUICIDE ATT" is the table's).
             cut = self._truncated(folded[1:])
             found_at.extend(c for c in cut if not any(_overlap(c, f) for f in found_at))
+        if nature and self._written:
+            last = self._cut_at_the_end(folded[1:])
+            if last is not None and not any(_overlap(last, f) for f in found_at):
+                found_at.append(last)
         found_at.sort()
         spliced, pieces = _splice(text, found_at)
         if not pieces:
@@ -456,10 +422,10 @@ class CallTypeReader:
         short ("civ commit": civil commitment), written out. Each word keeps at least its
         first three letters, the last is cut (as a full CAD field cuts it; "ABN BEHAVIOR" is
         the abbreviations' to read), and the cut words fit one phrase only."""
-        words = [m for m in _WORD.finditer(folded) if len(m.group()) >= _CUT_MIN]
+        words = [m for m in _WORD.finditer(folded) if len(m.group()) >= CUT_MIN]
         out = []
         for i in range(len(words)):
-            for n in range(_CUT_MAX_WORDS, 1, -1):
+            for n in range(CUT_MAX_WORDS, 1, -1):
                 run = words[i : i + n]
                 if len(run) < n or any(
                     folded[a.end() : b.start()].strip(" ") for a, b in itertools.pairwise(run)
@@ -468,7 +434,7 @@ class CallTypeReader:
                 cut = tuple(m.group() for m in run)
                 fits = {
                     phrase
-                    for phrase in self._cut.get(tuple(w[:_CUT_MIN] for w in cut), ())
+                    for phrase in self._cut.get(tuple(w[:CUT_MIN] for w in cut), ())
                     if all(
                         full.startswith(w) for w, full in zip(cut, phrase.split(" "), strict=True)
                     )
@@ -478,6 +444,25 @@ class CallTypeReader:
                     out.append((run[0].start(), run[-1].end(), fits.pop()))
                     break
         return out
+
+    def _cut_at_the_end(self, folded: str) -> tuple[int, int, str] | None:
+        """The call type's last word cut short where its CAD field ends ("TRANSPORT FOR
+        PSYCHIATRI"): five letters at least, not a word of English nor one the lexicon
+        knows, written out as the shortest word of the lexicon it begins."""
+        m = _LAST_WORD.search(folded)
+        if m is None:
+            return None
+        word = m.group(1)
+        if word in self._written or is_english(word):
+            return None
+        if word not in self._completed:
+            if len(self._completed) >= _SQUEEZED_CACHE:
+                self._completed.clear()
+            i = bisect.bisect_left(self._sorted_words, word)
+            fits = list(itertools.takewhile(lambda w: w.startswith(word), self._sorted_words[i:]))
+            self._completed[word] = self._written[min(fits, key=len)] if fits else None
+        full = self._completed[word]
+        return None if full is None else (m.start(1), m.end(1), full)
 
     def _holds(self, folded: str) -> list[tuple[int, int, str]]:
         """A hold named by a statute's number beside a word of a hold ("632.305 DETENTION",
@@ -495,7 +480,10 @@ class CallTypeReader:
             if sum(ch.isdigit() for ch in m.group()) >= _STATUTE_DIGITS
         )
         named = hold.search(folded) is not None
-        if not named and not (statutes and self.truncated(folded, self._hold_single)):
+        beside_statute = named or (
+            self._statute_hold_re is not None and self._statute_hold_re.search(folded) is not None
+        )
+        if not beside_statute and not (statutes and self.truncated(folded, self._hold_single)):
             return []
         if self._hold_not_re is not None and self._hold_not_re.search(folded):
             return []
@@ -503,6 +491,21 @@ class CallTypeReader:
         for m in _QUALIFIED_HOLD.finditer(folded) if named else ():
             if hold.fullmatch(m.group(2)):
                 out.append((m.start(), m.end(), HOLD_WRITTEN))
+        return out
+
+    def _kind_holds_in(self, folded: str) -> list[tuple[int, int, str]]:
+        """A hold named by its kind ("MENTAL HOLD", "ALCOHOL HOLD", "PSYCH HLD"): written
+        out as that kind of hold, never beside a word of another kind of custody."""
+        out: list[tuple[int, int, str]] = []
+        for written, kind_hold in self._kind_holds:
+            out.extend((m.start(), m.end(), written) for m in kind_hold.finditer(folded))
+        if not out:
+            return out
+        if self._hold_not_re is not None and self._hold_not_re.search(folded):
+            return []
+        # another incident's words anywhere: "DUI ALCOHOL CUSTODY" is an arrest
+        if self._state_not_re is not None and self._state_not_re.search(folded):
+            return []
         return out
 
     def _self_inflicted(self, folded: str) -> list[tuple[int, int, str]]:

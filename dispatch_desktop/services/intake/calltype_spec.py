@@ -99,6 +99,19 @@ class CallTypeSpec(_Strict):
         " ('632.305', '30:4-27.6') or after 'emergency' they name a mental health hold"
     )
     hold_not_with: list[str] = Field(default_factory=list)
+    statute_hold_words: list[str] = _words(
+        "words that name a hold beside a statute's number only ('TRANSPORT 66-326'), never"
+        " after 'emergency' ('EMERGENCY TRANSPORT' is an ambulance's)"
+    )
+    hold_kinds: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="how a hold of each kind is written out ('mental health hold') and the"
+        " words that name its kind ('MENTAL', 'ALCOHOL'): beside a hold word in the same"
+        " part ('MENTAL HOLD', 'ALCOHOL HOLD', 'HOLD - PSYCH') they name that hold",
+    )
+    kind_hold_words: list[str] = _words(
+        "the hold words `hold_kinds` read (custody, not a screening: 'DRUG SCREENING' is no hold)"
+    )
     substance_offence_words: list[str] = _words(
         "words of an offence about a substance ('OPEN CONTAINER', 'LIQUOR LAW VIOLATION'):"
         " in such a call type alcohol or a drug is the offence's object, not a person's state"

@@ -34,6 +34,10 @@ _TRAILING_LEVEL = re.compile(
     re.IGNORECASE,
 )
 
+# A priority or unit digit glued to a code of letters, as a mnemonic's field sends it
+# ("MENTAL2", "EDP1"): the code is the letters.
+_GLUED_LEVEL = re.compile(r"(?<=[A-Za-z]{3})\s?[1-9]$")
+
 
 # Who is impaired is at the wheel: the call is impaired driving (LABELING.md: not BH).
 _DRIVING = re.compile(
@@ -62,7 +66,8 @@ def behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, 
     found: list[tuple[str, NatureCodeSpec]] = []
     crime = False
     parts = [
-        _TRAILING_LEVEL.sub("", p) for p in _PART_SEPARATORS.split(call_types.without_denied(text))
+        _GLUED_LEVEL.sub("", _TRAILING_LEVEL.sub("", p).rstrip())
+        for p in _PART_SEPARATORS.split(call_types.without_denied(text))
     ]
     joined_to = -1
     for i, part in enumerate(parts):

@@ -1,0 +1,110 @@
+"""The words a call type is read with: English words (a squeezed code that is a word is
+not split), the pieces a squeezed code splits into, a lexicon's phrases by their first
+letters (a phrase with its words cut short), and holds named by their kind ("MENTAL HOLD").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Container, Iterable, Mapping
+from functools import cache
+
+from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
+
+_log = logging.getLogger(__name__)
+_MAX_PIECES = 5
+# English endings: "PERSONS" is a person, whatever its pieces.
+_ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
+
+
+@cache
+def english_words() -> frozenset[str] | None:
+    """English words (web2 and GCIDE, lower case), loaded on the first squeezed code; None
+    when the word lists cannot be read (a broken install), and then nothing is split."""
+    try:
+        from english_words import get_english_words_set
+
+        return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+    except Exception as exc:  # a missing or broken list (even a truncated pickle): no crash
+        _log.warning("English word lists unavailable (%s): squeezed call types are not split", exc)
+        return None
+
+
+def is_english(word: str) -> bool:
+    """A word of English (lower case), or one with a plural, past or -ing ending. Without
+    the word lists every word counts as English: a squeezed code is then left as it is,
+    never split into a false BH reading."""
+    known = english_words()
+    if known is None:
+        return True
+    return word in known or any(
+        word.endswith(end) and word[: -len(end)] in known for end in _ENDINGS
+    )
+
+
+def split_squeezed(run: str, pieces: Container[str]) -> list[str] | None:
+    """The fewest known pieces (two letters at least, two to five of them) that make up
+    `run` exactly, preferring a longer first piece; None when there are none."""
+    n = len(run)
+    # best[i]: the fewest pieces covering run[i:], as a list.
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[n] = []
+    for i in range(n - 2, -1, -1):
+        for j in range(n, i + 1, -1):
+            rest = best[j]
+            if rest is None or run[i:j] not in pieces:
+                continue
+            candidate = [run[i:j], *rest]
+            current = best[i]
+            if current is None or len(candidate) < len(current):
+                best[i] = candidate
+    found = best[0]
+    if found is None or not 2 <= len(found) <= _MAX_PIECES:
+        return None
+    return found
+
+
+# A word cut short keeps this many letters at least; a cut phrase has at most so many words.
+CUT_MIN = 3
+CUT_MAX_WORDS = 4
+
+
+def cut_phrases(phrases: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
+    """The lexicon's phrases of two to four words of letters, by the first letters of each."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        if 2 <= len(words) <= CUT_MAX_WORDS and all(
+            w.isascii() and w.isalpha() and len(w) >= CUT_MIN for w in words
+        ):
+            out.setdefault(tuple(w[:CUT_MIN] for w in words), []).append(phrase)
+    return out
+
+
+def kind_holds_re(
+    spec: CallTypeSpec, nature: Mapping[str, str]
+) -> list[tuple[str, re.Pattern[str]]]:
+    """For each kind of hold, a kind word beside a hold word (either order, one word
+    between at most: "MENTAL HOLD", "ALCOHOL PROT CUSTODY", "HOLD-PSYCH"); a hold word
+    may be cut short as the abbreviations cut it ("HLD")."""
+    holds = {w.lower() for w in spec.kind_hold_words}
+    holds |= {k for k, v in nature.items() if v in holds and k.isalpha()}
+    hold = "|".join(re.escape(w) for w in sorted(holds, key=len, reverse=True))
+    out = []
+    for written, kinds in spec.hold_kinds.items():
+        kind = "|".join(re.escape(w.lower()) for w in sorted(kinds, key=len, reverse=True))
+        if not hold or not kind:
+            continue
+        # words joined by spaces, a dot or a hyphen, not over a spaced dash (a new part)
+        join = r"(?:[\s.]+|-)"
+        out.append(
+            (
+                written,
+                re.compile(
+                    rf"(?<![a-z0-9])(?:(?:{kind}){join}(?:[a-z]+{join})?(?:{hold})"
+                    rf"|(?:{hold}){join}(?:{kind}))(?![a-z0-9])"
+                ),
+            )
+        )
+    return out
