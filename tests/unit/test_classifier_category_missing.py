@@ -141,3 +141,49 @@ def test_drinking_told_as_an_amount_or_a_time_since(
     result = classify(text)
     assert result.behavioral_health is bh
     assert set(result.categories) == expected
+
+
+# (narrative, BH, categories): words of alcohol that are not a drink taken now
+NOT_A_DRINK = [
+    (
+        "Guardian says her nephew with fetal alcohol syndrome ran off from the day program.",
+        True,
+        {COG},
+    ),
+    ("Twenty-year-old with FASD alone in the cabin, can't manage the woodstove.", True, {COG}),
+    ("Preaching to the parked cars, word salad, drinking water from the fountain.", True, {MH}),
+    (
+        "Lapping from the toilet bowl, talking to the walls; aide says drinking from the toilet "
+        "all morning.",
+        True,
+        {MH},
+    ),
+    (
+        "Waving at the streetlights and arguing with nobody; clerk doesn't smell booze on him.",
+        True,
+        {MH},
+    ),
+    (
+        "Humming at the parking meter, talking to herself, guard doesnt smell of alcohol.",
+        True,
+        {MH},
+    ),
+    # a drink that is alcohol stays one
+    ("Talking to himself on the porch, drinking whiskey since breakfast.", True, {MH, SU}),
+    ("Staggering on the platform, smell of alcohol on him, can't stand.", True, {SU}),
+]
+
+
+@pytest.mark.parametrize(("text", "bh", "expected"), NOT_A_DRINK)
+def test_alcohol_words_that_are_not_a_drink_now(
+    text: str, bh: bool, expected: set[Category]
+) -> None:
+    result = classify(text)
+    assert result.behavioral_health is bh
+    assert set(result.categories) == expected
+
+
+def test_a_drink_not_smelled_keeps_its_negated_span() -> None:
+    result = classify("Shouting at nobody by the pumps; attendant doesn't smell alcohol.")
+    spans = [s for s in result.evidence if s.indicator == "alcohol"]
+    assert spans and all(s.negated for s in spans)
