@@ -239,11 +239,8 @@ def _pair_cues(
     end: int,
 ) -> tuple[IndicatorSpec, int] | None:
     """Note the families this phrase begins, and return the indicator (and where its span
-    starts) of a family this phrase ends within its window of a first cue.
-
-    Where several families end here, the last pairing wins, except that a weak reading
-    never displaces a weightier one of the same words (round nine: "says the FBI is
-    hunting him" stays a false belief, not only a pursuer who may be real)."""
+    starts) of a family this phrase ends within its window of a first cue. The last pairing
+    wins, but a weak one never displaces a weightier one ("says the FBI is hunting him")."""
     paired: tuple[IndicatorSpec, int] | None = None
     for family, is_then, family_spec, window in cues:
         if not is_then:
