@@ -242,7 +242,8 @@ def _pair_cues(
     end: int,
 ) -> tuple[IndicatorSpec, int] | None:
     """Note the families this phrase begins, and return the indicator (and where its span
-    starts) of a family this phrase ends within its window of a first cue."""
+    starts) of a family this phrase ends within its window of a first cue. The last pairing
+    wins, but a weak one never displaces a weightier one ("says the FBI is hunting him")."""
     paired: tuple[IndicatorSpec, int] | None = None
     for family, is_then, family_spec, window in cues:
         if not is_then:
@@ -250,7 +251,8 @@ def _pair_cues(
         elif family in first_cues:
             f_start, f_end = first_cues[family]
             if _words_between(text, f_end, start) <= window:
-                paired = family_spec, f_start
+                if paired is None or not family_spec.weak or family_spec.weight >= paired[0].weight:
+                    paired = family_spec, f_start
                 del first_cues[family]  # one span per pairing
     return paired
 
