@@ -125,10 +125,18 @@ def test_someone_else_not_knowing_an_address_or_a_refusal_is_not(text: str) -> N
     assert not result.behavioral_health, indicators(result)
 
 
-def test_drunk_and_not_knowing_the_address_is_the_drink() -> None:
-    result = classify(
-        "Doorman says a guest is extremely drunk, can't stand, can't say where he lives."
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Doorman says a guest is extremely drunk, can't stand, can't say where he lives.",
+        # the drink told by how much, itself a sign that yields (to suicide risk): the
+        # disorientation still yields to it
+        "Bouncer says a woman downed most of a bottle of rum, keeps falling, could not give"
+        " her address.",
+    ],
+)
+def test_drunk_and_not_knowing_the_address_is_the_drink(text: str) -> None:
+    result = classify(text)
     assert result.behavioral_health, indicators(result)
     assert Category.SUBSTANCE_USE in result.categories, indicators(result)
     assert Category.COGNITIVE not in result.categories, indicators(result)

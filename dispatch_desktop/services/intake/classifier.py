@@ -668,15 +668,23 @@ def classify_call(
 def _yielded(
     hits: Iterable[Hit], weights: dict[Category, float], given: set[Category], floor: float
 ) -> set[Category]:
-    """The categories of yielding indicators whose stronger category is not given."""
-    out: set[Category] = set()
-    for hit in hits:
-        spec = hit.spec
-        if hit.negated or spec.category is None or not spec.category_yields_to:
-            continue
-        if given.isdisjoint(spec.category_yields_to) and weights.get(spec.category, 0.0) >= floor:
-            out.add(spec.category)
-    return out
+    """The categories of yielding indicators whose stronger category is not given, nor
+    offered by another yielding indicator that does not yield back ("drank too much" and
+    "can't say where she lives": the drink, not disorientation)."""
+    offered = [
+        (hit.spec.category, set(hit.spec.category_yields_to))
+        for hit in hits
+        if not hit.negated
+        and hit.spec.category is not None
+        and hit.spec.category_yields_to
+        and given.isdisjoint(hit.spec.category_yields_to)
+        and weights.get(hit.spec.category, 0.0) >= floor
+    ]
+    return {
+        category
+        for category, stronger in offered
+        if not any(other in stronger and category not in back for other, back in offered)
+    }
 
 
 def _ruled_out(hits: Iterable[Hit]) -> set[SafetyFlag]:
