@@ -35,13 +35,15 @@ FLAG_FLOOR = 0.95  # precision and recall, for every safety flag
 # flag, where the corpus's other writers give it (59 of 65 suicide-attempt call types).
 # The same bare "SUICIDE ATTEMPT" is the one call so typed of 86 in the whole corpus left
 # without imminent self-harm (an attempt just made, LABELING.md), which the call type now
-# gives it: 3 false flags of 52 here.
+# gives it. Round nine's model (lr1-4eec32a22d20) also raises it on suicidal talk with a
+# place named and no means (c372 "at bus station", c494 "at his apartment"), a known kind
+# of false flag (docs/classifier.md, round nine): 4 false flags of 53 here.
 # Weapon precision: round seven's model raises weapon on a razor blade a person is cutting
 # herself with (c059), as other writers label it ("a razor blade or box cutter used for
 # self-harm: flagged as a weapon") and this file's writer does not: 2 false flags of 39.
 PRECISION_FLOORS = {
     SafetyFlag.MEDICAL.value: 0.90,
-    SafetyFlag.IMMINENT_SELF_HARM.value: 0.93,
+    SafetyFlag.IMMINENT_SELF_HARM.value: 0.92,
     SafetyFlag.WEAPON.value: 0.94,
 }
 
