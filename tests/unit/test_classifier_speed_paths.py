@@ -5,6 +5,7 @@ quicker place-name check, a repeat's hits moved directly, the model ready at loa
   as `is_place_name` does, on upper, lower and mixed case, and on text that is not ASCII.
 - `Hit.moved` is `dataclasses.replace` with the four offsets shifted, every field kept.
 - A loaded model has its dense rows built, and scores as it did when they were built late.
+- The English word lists are read when the lexicon is built, not on a call.
 Texts written for this test.
 """
 
@@ -15,6 +16,7 @@ import re
 
 import pytest
 
+from dispatch_desktop.services.intake import calltype_words
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.model import LABELS, LinearModel, load_model
@@ -120,3 +122,11 @@ def test_a_loaded_model_has_its_rows_built_and_scores_the_same() -> None:
     ]:
         assert model.score(nature, narrative) == _late_score(model, nature, narrative)
     assert set(model.score("", "x")) == set(LABELS)
+
+
+def test_the_english_word_lists_are_read_with_the_lexicon_not_on_a_call() -> None:
+    # The first call type ending in a long unknown word ("SLEEPER") reads them; that cost
+    # belongs to the load, off the dispatcher's time.
+    calltype_words.english_words.cache_clear()
+    load_lexicon()
+    assert calltype_words.english_words.cache_info().currsize == 1

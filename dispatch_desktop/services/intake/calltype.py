@@ -298,6 +298,8 @@ class CallTypeReader:
         }
         written.update((k, v) for k, v in nature.items() if k.isalpha() and len(k) >= 2)
         self._written = written  # the pieces, and how each is written out
+        if written:  # the English lists, read once now: else a first call type pays ~0.1 s
+            english_words()
         self._sorted_words = sorted(written)
         self._completed: dict[str, str | None] = {}
         self._squeezed: dict[str, list[str] | None] = {}
