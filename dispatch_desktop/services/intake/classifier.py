@@ -169,7 +169,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
                 if _words_between(text, hit.end, start) > scope_words:
                     break
                 if kind == "history_post":
-                    if not hit.negated:
+                    if not hit.negated and not hit.began_then(text, start):
                         hit.qualifier = _HISTORY
                 else:
                     hit.negated = True

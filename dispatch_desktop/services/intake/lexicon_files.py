@@ -96,6 +96,12 @@ class IndicatorSpec(_Strict):
         description="its words are one name (a place, a program, a worker): another"
         " indicator's term inside them is that name, not a sign ('the detox RN')",
     )
+    lasting: bool = Field(
+        default=False,
+        description="a condition that lasts (a brain injury, dementia, autism): a past date"
+        " after it tells when it began ('TBI from a crash last year'), so `history_post`"
+        " does not make it history; 'hx of' before it still does",
+    )
     terms: list[str] = Field(default_factory=list)
     case_sensitive_terms: list[str] = Field(default_factory=list)
 

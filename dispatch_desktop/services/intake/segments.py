@@ -10,6 +10,7 @@ are read once").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,6 +20,12 @@ from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 # A huge narrative (a pasted log) can repeat the same phrase thousands of times; the
 # dispatcher needs the first few of each, not a wall of highlights.
 MAX_SPANS_PER_INDICATOR = 10
+
+# A lasting condition's onset told before a past date ("TBI from a crash last year"), and
+# words of a death that make the date the death's, not the onset's (`Hit.began_then`).
+_ONSET = re.compile(r"\b(?:from|since|after|following|diagnosed|dx|dx'd|dxd)\b", re.IGNORECASE)
+_DEATH = re.compile(r"\b(?:died|passed|death|dead|funeral|buried)\b", re.IGNORECASE)
+_ONSET_BACK = 25  # "was diagnosed with alzheimer's": the onset word just before the hit
 
 
 @dataclass(slots=True)
@@ -51,6 +58,19 @@ class Hit:
             self.named_state,
             self.heads,
         )
+
+    def began_then(self, text: str, date_start: int) -> bool:
+        """Whether a past date after this hit (`history_post` at `date_start`: "last
+        year") tells when a lasting condition began, so it is no history: "TBI from a
+        crash last year", "diagnosed with dementia last year", "dementia since her stroke
+        two years ago" (round ten). Not when the words between tell a death ("who had
+        dementia, passed away last month") or name no onset ("autism, moved here last
+        year")."""
+        if not self.spec.lasting:
+            return False
+        if _DEATH.search(text, self.end, date_start):
+            return False
+        return _ONSET.search(text, max(0, self.start - _ONSET_BACK), date_start) is not None
 
 
 @dataclass(slots=True)
