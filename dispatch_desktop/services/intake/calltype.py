@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake.calltype_mpds import ACCIDENTAL, MpdsMatch, read_mpds
+from dispatch_desktop.services.intake.calltype_orders import OrderReader
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 from dispatch_desktop.services.intake.calltype_words import (
     CUT_MAX_WORDS,
@@ -277,6 +278,7 @@ class CallTypeReader:
         self._hold_not_re = _phrases_re(spec.hold_not_with)
         self._hold_single = frozenset(w.lower() for w in spec.hold_words if " " not in w)
         self._kind_holds = kind_holds_re(spec, nature)
+        self._orders = OrderReader(spec, nature)
         self._state_not_single = frozenset(w.lower() for w in spec.state_not_with if " " not in w)
         denials = _phrases_re(spec.denials)
         # a denial and the word it takes: "NON-CRISIS", "NO INJ", "NOT ALERT"
@@ -348,6 +350,9 @@ class CallTypeReader:
             holds = self._holds(folded[1:])
             holds.extend(
                 k for k in self._kind_holds_in(folded[1:]) if not any(_overlap(k, h) for h in holds)
+            )
+            holds.extend(
+                o for o in self._orders.holds(folded[1:]) if not any(_overlap(o, h) for h in holds)
             )
             if holds:
                 found_at = [f for f in found_at if not any(_overlap(f, h) for h in holds)]
