@@ -62,7 +62,7 @@ class OrderReader:
         # A paper, at most two words, then one of its acts ("PETITION - PICKUP" is over a
         # spaced dash, the same part as written by these agencies), or the act first.
         orders = []
-        join = r"(?:[\s.]+|\s*-\s*|\s+(?:to|for|of)\s+)"
+        join = r"(?:[\s.]+|\s*-\s*|\s+(?:to|for|of|per|under|by)\s+)"
         for paper, acts in spec.order_acts.items():
             papers = _alternation(_with_short_forms([paper], nature))
             done = _alternation(_with_short_forms(acts, nature))
