@@ -32,12 +32,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from dispatch_desktop.models.domain import Category, SafetyFlag
-from dispatch_desktop.services.intake.calltype_spec import (
-    CallTypeSpec,
-    MpdsProtocol,
-    MpdsSpec,
-)
+from dispatch_desktop.models.domain import SafetyFlag
+from dispatch_desktop.services.intake.calltype_mpds import ACCIDENTAL, MpdsMatch, read_mpds
+from dispatch_desktop.services.intake.calltype_orders import OrderReader
+from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 from dispatch_desktop.services.intake.calltype_words import (
     CUT_MAX_WORDS,
     CUT_MIN,
@@ -83,25 +81,6 @@ class Expanded:
                 return o_start if pos < e_end else o_end
             return o_end if pos > e_start else o_start
         return o_end + (pos - e_end)
-
-
-@dataclass(frozen=True, slots=True)
-class MpdsMatch:
-    code: str  # as normalised: "25-B-3V"
-    start: int
-    end: int
-    text: str
-    prior: float
-    categories: frozenset[Category]
-    flags: frozenset[SafetyFlag]
-    # The determinant or its suffix takes back the protocol's BH prior ("23C04A":
-    # accidental): the call type's words that name the same ingestion do not restore it.
-    ruled_out: bool = False
-
-
-_MPDS = re.compile(
-    r"(?<![A-Za-z0-9.])(?<!\d-)(\d{1,2})\s?-?\s?([A-EOa-eo\u03a9\u03c9])\s?-?\s?(\d{1,2})([A-Za-z])?(?![A-Za-z0-9])"
-)
 
 
 # Words that end a name: "OD at hospital" is an overdose, "State Hospital" a place.
@@ -178,33 +157,6 @@ _STATE_QUALIFIERS = frozenset(
 # The discipline an agency puts before its call types ("POL INTOX SUBJ", "EMS-INTOX"): who
 # takes the call, not another incident the state belongs to.
 _DISCIPLINES = frozenset({"pol", "police", "pd", "le", "leo", "ems", "sheriff"})
-_ACCIDENTAL = re.compile(r"(?<![a-z])accidental(?![a-z])", re.IGNORECASE)
-
-
-def _table_words(text: str) -> set[str]:
-    """The words of a determinant's name, plural or not ("weapons" is "weapon")."""
-    return {w.lower().removesuffix("s") for w in _WORD.findall(text)} - _NAME_STOPWORDS
-
-
-_NAME_STOPWORDS = frozenset({"and", "or", "not", "non", "the", "with", "other", "code"})
-
-
-def _names_another(protocol: MpdsProtocol, determinant: MpdsSpec, words_after: str) -> bool:
-    """Whether the words after a determinant whose code carries imminent self-harm name
-    another determinant or suffix of its protocol and not its own: an agency that numbers
-    protocol 25 its own way ("25-B-1V PSYCH VIOLENT", "EMS-25B2 ... WEAPON INVOLVED",
-    "25-B-5 PSYCH UNKNOWN STATUS") tells in words which it means, and the words win. The
-    protocol's own name ("PSYCH/ABN BEHAVIOR/SUICIDE ATT") names none."""
-    if SafetyFlag.IMMINENT_SELF_HARM not in determinant.flags:
-        return False
-    said = _table_words(words_after)
-    own = _table_words(determinant.text)
-    others = set().union(
-        *(_table_words(d.text) for d in protocol.determinants.values()),
-        *(_table_words(x.text) for x in protocol.suffixes.values()),
-    )
-    others -= own | _table_words(protocol.text)
-    return bool(said & others) and not said & own
 
 
 def _never_a_name(_end: int) -> bool:
@@ -326,6 +278,7 @@ class CallTypeReader:
         self._hold_not_re = _phrases_re(spec.hold_not_with)
         self._hold_single = frozenset(w.lower() for w in spec.hold_words if " " not in w)
         self._kind_holds = kind_holds_re(spec, nature)
+        self._orders = OrderReader(spec, nature)
         self._state_not_single = frozenset(w.lower() for w in spec.state_not_with if " " not in w)
         denials = _phrases_re(spec.denials)
         # a denial and the word it takes: "NON-CRISIS", "NO INJ", "NOT ALERT"
@@ -397,6 +350,9 @@ class CallTypeReader:
             holds = self._holds(folded[1:])
             holds.extend(
                 k for k in self._kind_holds_in(folded[1:]) if not any(_overlap(k, h) for h in holds)
+            )
+            holds.extend(
+                o for o in self._orders.holds(folded[1:]) if not any(_overlap(o, h) for h in holds)
             )
             if holds:
                 found_at = [f for f in found_at if not any(_overlap(f, h) for h in holds)]
@@ -569,7 +525,7 @@ class CallTypeReader:
         """MPDS protocol 23's name ("OVERDOSE/POISONING") in a call type that says the
         ingestion was accidental ("... (ACCIDENTAL - CHILD INGESTED CLEANER)", "23-O-1A
         ..."): the protocol's name, which names no overdose. Its spans in `folded`."""
-        if self._protocol_name_re is None or not _ACCIDENTAL.search(folded):
+        if self._protocol_name_re is None or not ACCIDENTAL.search(folded):
             return []
         return [(m.start(), m.end()) for m in self._protocol_name_re.finditer(folded)]
 
@@ -747,55 +703,4 @@ class CallTypeReader:
 
     def mpds(self, text: str | None) -> MpdsMatch | None:
         """The first MPDS determinant in `text` whose protocol this table knows."""
-        if not text or not (self.spec.mpds or self.spec.mpds_default):
-            return None
-        for m in _MPDS.finditer(text):
-            protocol_no = int(m.group(1))
-            protocol = self.spec.mpds.get(protocol_no)
-            if protocol is None and not 1 <= protocol_no <= 37:
-                continue
-            level = m.group(2).upper()
-            level = "O" if level in ("\u03a9", "\u03c9") else level
-            number = int(m.group(3))
-            suffix = (m.group(4) or "").upper()
-            if not suffix and protocol is not None and _ACCIDENTAL.search(text, m.end()):
-                suffix = "A"  # "23C05-ACCIDENTAL INGESTION": the suffix, in words
-            base: MpdsSpec | None = protocol or self.spec.mpds_default
-            if base is None:
-                continue
-            prior = base.prior or 0.0
-            categories = set(base.categories or ())
-            flags = set(base.flags)
-            parts = [base.text]
-            extra: list[MpdsSpec] = []
-            if protocol is not None:
-                det = protocol.determinants.get(f"{level}-{number}")
-                if det is not None:
-                    extra.append(det)
-                if suffix and suffix in protocol.suffixes:
-                    extra.append(protocol.suffixes[suffix])
-            for spec in extra:
-                parts.append(spec.text)
-                if spec.prior is not None:
-                    prior = spec.prior
-                if spec.categories is not None:
-                    categories = set(spec.categories)
-                flags.update(spec.flags)
-            if (
-                protocol is not None
-                and extra
-                and _names_another(protocol, extra[0], text[m.end() :])
-            ):
-                flags.discard(SafetyFlag.IMMINENT_SELF_HARM)
-            code = f"{protocol_no}-{level}-{number}{suffix}"
-            return MpdsMatch(
-                code=code,
-                start=m.start(),
-                end=m.end(),
-                text=": ".join(parts),
-                prior=prior,
-                categories=frozenset(categories),
-                flags=frozenset(flags),
-                ruled_out=prior == 0.0 and (base.prior or 0.0) > 0.0,
-            )
-        return None
+        return read_mpds(self.spec, text)

@@ -112,6 +112,24 @@ class CallTypeSpec(_Strict):
     kind_hold_words: list[str] = _words(
         "the hold words `hold_kinds` read (custody, not a screening: 'DRUG SCREENING' is no hold)"
     )
+    evaluation_words: list[str] = _words(
+        "words of an evaluation ('EVALUATION', 'EVAL'): beside `evaluation_with` in a call type"
+        " they name a psychiatric evaluation ('TRANSPORT FOR EVAL', 'COURT ORDERED EVAL')"
+    )
+    evaluation_with: list[str] = _words(
+        "words that make an evaluation in the same call type a psychiatric one: a transport,"
+        " a court's order"
+    )
+    evaluation_not_with: list[str] = _words(
+        "words beside which an evaluation is another kind ('DRE EVAL', 'EMS EVAL'), read with"
+        " `hold_not_with`"
+    )
+    order_acts: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="a hold's paper ('petition', an abbreviated emergency order of detention"
+        " 'eod', 'order') and the acts done under it ('pickup', 'apprehend'): beside each"
+        " other in a call type they name a hold ('PETITION PICKUP', 'ORDER TO APPREHEND')",
+    )
     substance_offence_words: list[str] = _words(
         "words of an offence about a substance ('OPEN CONTAINER', 'LIQUOR LAW VIOLATION'):"
         " in such a call type alcohol or a drug is the offence's object, not a person's state"
