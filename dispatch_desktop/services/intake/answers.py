@@ -16,6 +16,7 @@ know ("no idea", "he doesn't know", "not sure") is no denial.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from dispatch_desktop.services.intake.segments import Hit
@@ -40,12 +41,18 @@ def deny(text: str, hits: Sequence[Hit]) -> None:
     """Negate `hits` (spans in `text`) inside a question that `text` answers no."""
     if "?" not in text or not hits:
         return
+    ordered: list[Hit] | None = None
+    starts: list[int] = []
     for answer in _ANSWERED_NO.finditer(text):
         mark = answer.start()
         start = max(0, mark - 200)
-        for boundary in _QUESTION_START.finditer(text, max(0, mark - 200), mark):
+        for boundary in _QUESTION_START.finditer(text, start, mark):
             start = boundary.end()
-        for hit in hits:
-            if start <= hit.start and hit.end <= mark and not hit.negated and not hit.spec.flags:
+        if ordered is None:  # sorted once, on the first answer: a long text stays linear
+            ordered = sorted(hits, key=lambda h: h.start)
+            starts = [h.start for h in ordered]
+        for i in range(bisect_left(starts, start), bisect_left(starts, mark)):
+            hit = ordered[i]
+            if hit.end <= mark and not hit.negated and not hit.spec.flags:
                 hit.negated = True
                 hit.show_end = max(hit.show_end, answer.end())
