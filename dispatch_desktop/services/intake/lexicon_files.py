@@ -218,6 +218,7 @@ class ViolenceScopeSpec(_Strict):
     not_now: list[str] = Field(default_factory=list)
     bitten_own: list[str] = Field(default_factory=list)
     actors: list[str] = Field(default_factory=list)
+    vehicles: list[str] = Field(default_factory=list)
     moves: list[str] = Field(default_factory=list)
     unhurt: list[str] = Field(default_factory=list)
 

@@ -101,6 +101,34 @@ _NO_OBJECT = re.compile(
     r"|(?:threw|throwing) hands)$"
 )
 _OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "you"})
+# The acts a vehicle or a ball does: strikes, not "pointed a gun" (its driver's act).
+_STRIKES = re.compile(r"(?:hit|hits|hitting|struck|strike|strikes|striking|clipped|clips)\b")
+# A vehicle named as where someone is: "a man in a red truck".
+_INSIDE = frozenset({"in", "inside", "of", "from", "driving", "drove", "with", "his", "her"})
+_DETERMINERS = frozenset({"a", "an", "the", "that", "this", "some", "one", "another", "any"})
+# What may stand between a thing that acts and the act: "a car will hit him", "the cars
+# can't hit her" (a thing that acts, named just before, whoever is named earlier).
+_WILL = frozenset(
+    {
+        "will",
+        "would",
+        "could",
+        "might",
+        "may",
+        "can",
+        "can't",
+        "cant",
+        "gonna",
+        "is",
+        "was",
+        "just",
+        "then",
+        "almost",
+        "nearly",
+        "to",
+        "going",
+    }
+)
 # What may stand between "and" and a second target: "and then his wife".
 _AND_THEN = frozenset(
     {"then", "also", "maybe", "his", "her", "their", "the", "a", "my", "at", "on", "went"}
@@ -180,6 +208,7 @@ class ViolenceScope:
     not_now: re.Pattern[str]
     bitten_own: re.Pattern[str]
     actors: re.Pattern[str]
+    vehicles: re.Pattern[str]
     moves: re.Pattern[str]
     unhurt: re.Pattern[str]
 
@@ -248,7 +277,7 @@ class ViolenceScope:
             return target
         if self._animal_acts(before, after):
             return ANIMAL
-        if self._thing_acts(before):
+        if self._thing_acts(before, act):
             return ACCIDENT
         if self._believed(before):
             return BELIEF
@@ -413,12 +442,14 @@ class ViolenceScope:
                 return False
         return False
 
-    def _thing_acts(self, before: str) -> bool:
+    def _thing_acts(self, before: str, act: str = "") -> bool:
         """A thing does it, in an accident: a thing (`things`, `actors`) among the first
         words of the act's clause or the one before, after a verb of its own motion, with
         no person named ("an overhead sign fell and hit a woman", "the rear door swung
         open and struck a cyclist", "the waves pushed her back")."""
         clause = re.split(r"[,;:]|\b(?:and|but)\b", before)
+        if self._vehicle_strikes(act, clause[-1]):
+            return True  # "caller is scared a truck will hit him"
         for part in reversed(clause[-2:]):
             words = _WORD.findall(part)
             if not words:
@@ -433,6 +464,27 @@ class ViolenceScope:
                 return True
             thing = any(self.things.fullmatch(w) for w in head)
             return thing and self.moves.search(part) is not None
+        return False
+
+    def _vehicle_strikes(self, act: str, clause: str) -> bool:
+        """A vehicle (or a thing of `actors`) strikes someone, named just before the act
+        with no person, no "in" or "of" before it, and only "will", "can't" ... between:
+        "scared a truck will hit him", "the cars can't hit her"; not "a man in a red truck
+        pointed a gun", nor "the truck driver hit him"."""
+        if not _STRIKES.match(act):
+            return False
+        near = _WORD.findall(clause)[-5:]
+        for i in range(len(near) - 1, -1, -1):
+            word = near[i]
+            if self.actors.fullmatch(word) or self.vehicles.fullmatch(word):
+                if not all(w in _WILL for w in near[i + 1 :]):
+                    return False
+                # back over its words to its determiner and the word before that
+                lead = near[max(0, i - 3) : i]
+                dets = [j for j, w in enumerate(lead) if w in _DETERMINERS]
+                if dets:
+                    lead = lead[max(0, dets[-1] - 1) :]
+                return not any(self.people.fullmatch(w) or w in _INSIDE for w in lead)
         return False
 
     def _believed(self, before: str) -> bool:

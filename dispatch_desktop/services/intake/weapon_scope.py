@@ -225,6 +225,8 @@ class WeaponScope:
         return ["" if q == _AT_HAND else q for q in out]
 
     def _around(self, text: str, start: int, end: int, away: list[bool]) -> str:
+        if _asked(text, start, end):
+            return ASKED
         if self._other_sense(text, start, end):
             return OTHER_SENSE
         sentence = _sentence_rest(text, end)
@@ -409,6 +411,36 @@ def _clause_before(text: str, pos: int) -> str:
 
 def _clause_rest(text: str, pos: int) -> str:
     return text[pos : end_of(text, pos, _WINDOW_CHARS, CLAUSE_END)]
+
+
+# Round ten: "weapons" asked about in a call-taker's turn ("Q: Weapons in the home? A:
+# no", "911: are there weapons in the house CALLER (SMS): no") is missing information,
+# like "UNK WEAPONS": only a weapon the answer names (its own hit) is at hand.
+ASKED = "unknown"
+_GENERIC = re.compile(r"weapons?|wpns?|armed|firearms?")
+_ASKER = re.compile(
+    r"(?:^|(?<=[\s\]]))(?:911|q|tc|ct|dispatch|dispatcher|call ?taker|operator)\s*:|>>"
+)
+_ANSWER = re.compile(
+    r"(?:^|(?<=[\s\]]))(?:a|caller|rp|texter|in|reply)(?:\s*\([^)]{0,10}\))?\s*:|<<|[.!\n]"
+)
+_CLAUSE_OR_ANSWER = re.compile(rf"{_ANSWER.pattern}|[,;]")
+_ASKED_CHARS = 100
+
+
+def _asked(text: str, start: int, end: int) -> bool:
+    """A generic weapon word inside a question: a question mark ends its sentence a few
+    words on ("weapons in the home?"), or a call-taker's turn holds it ("911: does he have
+    access to weapons CALLER: ..."), with no answer begun in between."""
+    if not _GENERIC.fullmatch(text, start, end):
+        return False
+    rest = text[end : end + _ASKED_CHARS]
+    mark = rest.find("?")
+    if mark >= 0 and not _CLAUSE_OR_ANSWER.search(rest, 0, mark) and len(rest[:mark].split()) <= 6:
+        return True
+    head = max(0, start - _ASKED_CHARS)
+    last = max((m.end() for m in _ASKER.finditer(text, head, start)), default=None)
+    return last is not None and not _ANSWER.search(text, last, start)
 
 
 def _sentence_rest(text: str, pos: int) -> str:
