@@ -10,8 +10,9 @@ from the lexicon's `weapon_scope` lists (resources/lexicon.yaml):
   to drive off the bridge tonight", "plans to jump off the garage") on a call that also
   says where the person is now, and that is not the place ("she is still at the
   counter", "he's in his office now", "sitting in the park with her now", "is home
-  now"). Qualifier `elsewhere`: no flag. A "here now" phrase followed in its clause by a
-  place ("still on the bridge") puts the person at the place, and counts for nothing.
+  now"; not "he's still in there", the place just told: round ten). Qualifier
+  `elsewhere`: no flag. A "here now" phrase followed in its clause by a place ("still on
+  the bridge") puts the person at the place, and counts for nothing.
 - **a means taken away or handed over** (`means_gone_before`, `means_gone_after`): someone
   else holds or took the means ("RP took the rope from him", "husband has her meds with
   him", "aide took the pills with her"), or the words after it in its clause put it out of
@@ -87,7 +88,9 @@ def _plans_for_later(folded: str, scope: WeaponScope, hits: list[_Hit]) -> None:
         m
         for found in (scope.here_now.finditer(folded), _HERE_NOW.finditer(folded))
         for m in found
-        if not _at_a_place(folded, m, hits) and not _ON_THE_LINE.match(folded, m.end())
+        if not _at_a_place(folded, m, hits)
+        and not _ON_THE_LINE.match(folded, m.end())
+        and not _THERE.match(folded, m.end())
     ]
     if not here:
         return
@@ -119,6 +122,9 @@ def _at_a_place(folded: str, here: re.Match[str], hits: list[_Hit]) -> bool:
 
 # "still on the phone with him": the caller on a call, not where the person is.
 _ON_THE_LINE = re.compile(r"\s+(?:the\s+)?(?:phone|line)\b")
+# "he's still in there", "still right there": the place the call just told, where the
+# means was shown (round ten).
+_THERE = re.compile(r"\s+(?:right\s+)?there\b")
 # Someone in or at somewhere now: "she is in the shower now", "he's watching TV in his
 # room now", "sitting in the park with her now". Which place is not a place of danger is
 # left to `_at_a_place`.
