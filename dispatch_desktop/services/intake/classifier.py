@@ -30,7 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-from dispatch_desktop.services.intake import answers, means_scope
+from dispatch_desktop.services.intake import answers, bystanders, means_scope
 from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
@@ -39,7 +39,7 @@ from dispatch_desktop.services.intake.nature_parts import (
     names_only_substance_use,
     without_leading_code,
 )
-from dispatch_desktop.services.intake.phrases import ASCII_LOWER
+from dispatch_desktop.services.intake.phrases import ASCII_LOWER, words_between
 from dispatch_desktop.services.intake.second_opinion import second_opinion
 from dispatch_desktop.services.intake.segments import MAX_SPANS_PER_INDICATOR, Hit, Scan, Segments
 from dispatch_desktop.services.intake.violence_scope import (
@@ -72,10 +72,6 @@ _PRE_QUALIFIER = {
     "unknown_pre": _UNKNOWN,
     "history_pre": _HISTORY,
 }
-
-
-def _words_between(text: str, a: int, b: int) -> int:
-    return len(text[a:b].split())
 
 
 def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
@@ -138,7 +134,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
                 for qual, t_start, t_end in pre:
                     if start - t_end > _SCOPE_CHARS:
                         continue
-                    if _words_between(text, t_end, start) > scope_words:
+                    if words_between(text, t_end, start) > scope_words:
                         continue
                     if source == "nature" and _PART_BREAK.search(text, t_end, start):
                         continue  # "NO PRIORITY SYMPTOMS - KNOWN DEMENTIA PT": another part
@@ -166,7 +162,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
             for hit in reversed(clause):
                 if start - hit.end > _SCOPE_CHARS:
                     break
-                if _words_between(text, hit.end, start) > scope_words:
+                if words_between(text, hit.end, start) > scope_words:
                     break
                 if kind == "history_post":
                     if not hit.negated and not hit.began_then(text, start):
@@ -214,7 +210,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
             near = (
                 h
                 for h in reversed(sentence_weapons)
-                if _words_between(text, h.end, start) <= scope_words
+                if words_between(text, h.end, start) <= scope_words
             )
             put_away = (h for h in reversed(previous_weapons) if h.qualifier == _SECURED)
             taken = next(
@@ -250,7 +246,7 @@ def _pair_cues(
             first_cues[family] = (start, end)
         elif family in first_cues:
             f_start, f_end = first_cues[family]
-            if _words_between(text, f_end, start) <= window:
+            if words_between(text, f_end, start) <= window:
                 if paired is None or not family_spec.weak or family_spec.weight >= paired[0].weight:
                     paired = family_spec, f_start
                 del first_cues[family]  # one span per pairing
@@ -297,7 +293,7 @@ def _qualify_before(
     gunpoint last night": history) or nowhere known ("unk where kept"). Indicators that
     carry BH weight or self-harm ("gun to his head last night") are never touched."""
     for hit in reversed(weapons):
-        if start - hit.end > _SCOPE_CHARS or _words_between(text, hit.end, start) > scope_words:
+        if start - hit.end > _SCOPE_CHARS or words_between(text, hit.end, start) > scope_words:
             return None
         spec = hit.spec
         if hit.negated or not spec.weapon or spec.weight > 0:
@@ -321,6 +317,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     _in_scope(scanned, lex, out.hits[before:])
     means_scope.qualify(scanned, lex.weapon_scope, out.hits[before:])
     answers.deny(scanned, out.hits[before:])
+    bystanders.set_apart(scanned, out.hits[before:])
     reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
     kept: list[Hit] = []
     names = (

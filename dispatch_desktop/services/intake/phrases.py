@@ -124,3 +124,8 @@ def end_of(text: str, pos: int, reach: int, ends: re.Pattern[str] = SENTENCE_END
     characters."""
     found = ends.search(text, pos, pos + reach)
     return found.start() if found else min(len(text), pos + reach)
+
+
+def words_between(text: str, a: int, b: int) -> int:
+    """How many words `text[a:b]` holds (a scope's reach is counted in words)."""
+    return len(text[a:b].split())
