@@ -89,3 +89,21 @@ def test_a_wound_named_is_an_injury() -> None:
 def test_dressed_for_the_day_is_no_tended_wound() -> None:
     text = "Sister says he is dressed in his suit and cutting his wrists in the garage now."
     assert IMMINENT in safety_flags(text, rules_alone())
+
+
+@pytest.mark.parametrize(
+    ("rigging", "hanging"),
+    [
+        (
+            "Arborist slipped and is hanging in his harness 40 ft up the pine, says his ribs hurt.",
+            "Park ranger found him hanging from the pine by a rope, not breathing.",
+        ),
+        (
+            "Painter fell off the eave and is hanging from the gutter, shouting for help.",
+            "Landlord found the tenant hanging from the stair rail in the garage.",
+        ),
+    ],
+)
+def test_safety_rigging_is_no_hanging(rigging: str, hanging: str) -> None:
+    assert IMMINENT not in safety_flags(rigging, rules_alone())
+    assert IMMINENT in safety_flags(hanging, rules_alone())
