@@ -30,7 +30,11 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
+<<<<<<< HEAD
 from dispatch_desktop.services.intake import answers, bystanders, means_scope
+=======
+from dispatch_desktop.services.intake import answers, means_scope, wound_scope
+>>>>>>> s12b-I
 from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
@@ -307,8 +311,7 @@ def _qualify_before(
 
 
 def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bool) -> None:
-    """Scan `text` with CAD abbreviations written out; drop words that name a place. Hits
-    keep spans in `text` as given, so the evidence shows what the dispatcher saw."""
+    """Scan `text` with CAD abbreviations written out (spans as given); drop place names."""
     reader = lex.call_types
     expanded = reader.expand(text, nature=nature)
     scanned = expanded.text if expanded is not None else text
@@ -316,6 +319,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
     means_scope.qualify(scanned, lex.weapon_scope, out.hits[before:])
+    wound_scope.read(scanned, lex.indicators, out.hits[before:])
     answers.deny(scanned, out.hits[before:])
     bystanders.set_apart(scanned, out.hits[before:])
     reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
