@@ -30,11 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-<<<<<<< HEAD
-from dispatch_desktop.services.intake import answers, bystanders, means_scope
-=======
-from dispatch_desktop.services.intake import answers, means_scope, wound_scope
->>>>>>> s12b-I
+from dispatch_desktop.services.intake import answers, bystanders, means_scope, wound_scope
 from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
