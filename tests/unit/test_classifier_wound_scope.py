@@ -107,3 +107,20 @@ def test_dressed_for_the_day_is_no_tended_wound() -> None:
 def test_safety_rigging_is_no_hanging(rigging: str, hanging: str) -> None:
     assert IMMINENT not in safety_flags(rigging, rules_alone())
     assert IMMINENT in safety_flags(hanging, rules_alone())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dorm RA: student cut both wrists a few minutes ago, her roommate bandaged them,"
+        " she keeps saying she wants to be gone.",
+        "Wife says he just slashed his forearm, she wrapped it and it is not bleeding now,"
+        " he is pacing with the knife.",
+        "Neighbor: teen cutting her arm 5 min ago, mom dressed the cuts, girl says she"
+        " does not want to wake up.",
+    ],
+)
+def test_a_cut_just_made_keeps_the_flag_however_it_was_tended(text: str) -> None:
+    """An attempt just made is imminent self-harm by the labelling rules, even when
+    someone has already dressed the wound; the tended-wound reading is for a habit."""
+    assert IMMINENT in safety_flags(text, rules_alone())

@@ -61,7 +61,7 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit
             hit.spec = indicators[INJURY]
         else:
             left.append(hit)
-    if left and _TENDED.search(folded) and not _FRESH.search(folded):
+    if left and _TENDED.search(folded) and not _FRESH.search(folded) and not _RECENT.search(folded):
         for hit in left:
             hit.spec = indicators[CUT_TOLD]
 
@@ -96,7 +96,13 @@ _TENDED = re.compile(
     r"under\s+(?:the\s+|his\s+|her\s+)?bandages|not\s+bleeding|no\s+(?:active\s+)?bleeding|"
     r"no\s+fresh\s+(?:cuts|wounds|injuries|injury))"
 )
-# ... unless the call tells blood flowing now.
+# ... unless the cut was just made: an attempt just made is imminent however it was tended
+# ("cut her wrists 10 min ago, roommate bandaged them").
+_RECENT = re.compile(
+    r"\b(?:just|\d+\s*(?:min|mins|minutes)\s+ago|(?:a\s+few\s+|few\s+)?minutes\s+ago|"
+    r"moments?\s+ago|right\s+now|a\s+little\s+while\s+ago)\b"
+)
+# ... or the call tells blood flowing now.
 _FRESH = re.compile(
     r"\b(?:still\s+bleeding|bleeding\s+(?:heavily|heavy|bad|badly|a\s+lot|everywhere)|"
     r"heavy\s+bleeding|actively\s+bleeding|soaked|lots\s+of\s+blood|blood\s+everywhere)\b"
