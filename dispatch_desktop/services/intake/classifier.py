@@ -332,8 +332,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
         if reading is not None and not reading.keep(hit):
             continue
         if expanded is not None:
-            hit.start, hit.end = expanded.original(hit.start, hit.end)
-            hit.show_start, hit.show_end = expanded.original(hit.show_start, hit.show_end)
+            hit.to_original(expanded.original)
         kept.append(hit)
     out.hits[before:] = kept
 

@@ -11,7 +11,7 @@ are read once").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, Entry
@@ -58,6 +58,16 @@ class Hit:
             self.named_state,
             self.heads,
         )
+
+    def to_original(self, original: Callable[[int, int], tuple[int, int]]) -> None:
+        """Both spans mapped back from the expanded text by `original`; the shown span is
+        mapped once more only where it differs from the hit's (a trigger shown with it)."""
+        same = self.show_start == self.start and self.show_end == self.end
+        self.start, self.end = original(self.start, self.end)
+        if same:
+            self.show_start, self.show_end = self.start, self.end
+        else:
+            self.show_start, self.show_end = original(self.show_start, self.show_end)
 
     def began_then(self, text: str, date_start: int) -> bool:
         """Whether a past date after this hit (`history_post` at `date_start`: "last

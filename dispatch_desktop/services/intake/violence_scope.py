@@ -183,6 +183,13 @@ _OWNED = "owned"
 _A_SAFE = re.compile(r"(?:the|a|gun|his|her|their)\s+$")
 # "we're all", "friends are": the ones plotting are several.
 _GROUP = re.compile(r"(?:\bare|'re)\s+(?:all\s+)?$")
+# Compiled once here rather than looked up in `re`'s cache on every violence word.
+_WITH = re.compile(r"\bwith\b")
+_BY_WORDS = re.compile(r"\s*by\s+((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)")
+_CLAUSES_AND = re.compile(r"[,;:]|\band\b")
+_CLAUSES_AND_BUT = re.compile(r"[,;:]|\b(?:and|but)\b")
+_CLAUSES = re.compile(r"[,;:]")
+_WITH_ENDING = re.compile(r"\bwith\s+(?:[a-z0-9'-]+\s+){0,2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +301,7 @@ class ViolenceScope:
         if not any(not tail[m.end() :].strip() for m in self.near_miss.finditer(tail)):
             return False
         clause = CLAUSE_END.search(after)
-        return re.search(r"\bwith\b", after[: clause.start() if clause else len(after)]) is None
+        return _WITH.search(after[: clause.start() if clause else len(after)]) is None
 
     def _commanded(self, before: str) -> bool:
         """The act is what voices command ("hearing voices telling him to hurt people",
@@ -424,10 +431,10 @@ class ViolenceScope:
         three clauses before the act with no person named since ("the horse kicked",
         "deer hit by a car, still alive, kicking", "their dog got between them and bit
         her"); "kicked the dog and shoved his wife" is a person's act."""
-        by = re.match(r"\s*by\s+((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)", after)
+        by = _BY_WORDS.match(after)
         if by and any(self.animals.fullmatch(w) for w in by.group(1).split()):
             return True
-        clause = re.split(r"[,;:]|\band\b", before)
+        clause = _CLAUSES_AND.split(before)
         for part in reversed(clause[-3:]):
             words = _WORD.findall(part)
             lead = 0
@@ -447,7 +454,7 @@ class ViolenceScope:
         words of the act's clause or the one before, after a verb of its own motion, with
         no person named ("an overhead sign fell and hit a woman", "the rear door swung
         open and struck a cyclist", "the waves pushed her back")."""
-        clause = re.split(r"[,;:]|\b(?:and|but)\b", before)
+        clause = _CLAUSES_AND_BUT.split(before)
         if self._vehicle_strikes(act, clause[-1]):
             return True  # "caller is scared a truck will hit him"
         for part in reversed(clause[-2:]):
@@ -508,9 +515,9 @@ class ViolenceScope:
         if self.play.search(act):
             return True  # "pointed a nerf gun at his sister"
         if person:
-            clause = re.split(r"[,;:]", before)[-1]
+            clause = _CLAUSES.split(before)[-1]
             return any(
-                re.search(r"\bwith\s+(?:[a-z0-9'-]+\s+){0,2}$", clause[: m.start()])
+                _WITH_ENDING.search(clause[: m.start()])
                 and not self.play_turns.search(clause, m.end())
                 for m in self.play.finditer(clause)
             )
