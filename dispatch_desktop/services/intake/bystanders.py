@@ -57,12 +57,31 @@ def set_apart(text: str, hits: Sequence[Hit]) -> None:
     ]
     if not use:
         return
-    for match in _OTHER_PERSON.finditer(text):
-        between = match.group("between")
-        if _HANDS_BACK.search(between) or _CLAUSE_BREAK.search(match.group(0)):
-            continue
-        word = match.end()
-        for hit in use:
-            if word <= hit.start <= word + 20 and not hit.negated:
-                hit.negated = True
-                hit.show_start = min(hit.show_start, match.start())
+    for lo, hi in _windows(use, len(text)):
+        for match in _OTHER_PERSON.finditer(text, lo, hi):
+            between = match.group("between")
+            if _HANDS_BACK.search(between) or _CLAUSE_BREAK.search(match.group(0)):
+                continue
+            word = match.end()
+            for hit in use:
+                if word <= hit.start <= word + 20 and not hit.negated:
+                    hit.negated = True
+                    hit.show_start = min(hit.show_start, match.start())
+
+
+# A mark reaches its use word within six words and 20 characters, so only the text just
+# before a use hit is read: on a long narrative one pass over all of it cost 170 ms per MB.
+_REACH_BACK = 240
+_REACH_ON = 48
+
+
+def _windows(use: Sequence[Hit], size: int) -> list[tuple[int, int]]:
+    """The stretches of text that can hold a mark for the hits in `use`, merged."""
+    out: list[tuple[int, int]] = []
+    for start in sorted(h.start for h in use):
+        lo, hi = max(0, start - _REACH_BACK), min(size, start + _REACH_ON)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
