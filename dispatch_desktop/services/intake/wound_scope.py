@@ -99,7 +99,7 @@ _TENDED = re.compile(
 # ... unless the cut was just made: an attempt just made is imminent however it was tended
 # ("cut her wrists 10 min ago, roommate bandaged them").
 _RECENT = re.compile(
-    r"\b(?:just|\d+\s*(?:min|mins|minutes)\s+ago|(?:a\s+few\s+|few\s+)?minutes\s+ago|"
+    r"\b(?:just\s+(?:now|cut|slashed|sliced|did\s+(?:it|this))|\d+\s*(?:min|mins|minutes)\s+ago|(?:a\s+few\s+|few\s+)?minutes\s+ago|"
     r"moments?\s+ago|right\s+now|a\s+little\s+while\s+ago)\b"
 )
 # ... or the call tells blood flowing now.
