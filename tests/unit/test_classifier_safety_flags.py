@@ -83,13 +83,11 @@ WEAPON_PAIRS = [
         "Bus driver didn't mention any knives, rider is asleep in the back.",
         "Bus driver says the rider in the back has a knife out.",
     ),
-    pytest.param(
+    # Round nine's model raised weapon from "armed" in the call-taker's question (a strict
+    # xfail then); round ten's (lr1-6728a2497ccb, weapon raised at 0.6) does not.
+    (
         "Is he armed? Caller says she doesn't think he has anything on him.",
         "Caller says he is armed and walking toward the daycare.",
-        # Round nine's model (lr1-4eec32a22d20, weapon raised at 0.5) reads weapon from
-        # "armed" in the call-taker's question; the answer names no weapon, so the lexicon
-        # has nothing to rule out. Strict: it fails once the model stops.
-        marks=pytest.mark.xfail(strict=True, reason="the model raises weapon from 'armed?'"),
     ),
 ]
 

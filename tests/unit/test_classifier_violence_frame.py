@@ -191,12 +191,12 @@ NOT_TOWARD_PEOPLE = [
         "Valet says a guest got angry over the wait and kicked her car bumper while she sat "
         "inside, she is shaking.",
     ),
-    # a struggle with one's life: the lexicon reads it; round seven's model still raises
-    # violence from "fighting" (a known false flag, docs/classifier.md "Round seven")
-    pytest.param(
+    # a struggle with one's life: the lexicon reads it; the models of rounds seven to nine
+    # raised violence from "fighting" (a strict xfail then); round ten's (lr1-6728a2497ccb,
+    # violence raised at 0.55) does not
+    (
         TIRED_OF_FIGHTING,
         "Her sister says she and her boyfriend are fighting in the driveway right now.",
-        marks=pytest.mark.xfail(strict=True, reason="the model raises violence from 'fighting'"),
     ),
 ]
 
