@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake.calltype_mpds import ACCIDENTAL, MpdsMatch, read_mpds
-from dispatch_desktop.services.intake.calltype_orders import OrderReader
+from dispatch_desktop.services.intake.calltype_orders import HOLD_WRITTEN, OrderReader
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 from dispatch_desktop.services.intake.calltype_words import (
     CUT_MAX_WORDS,
@@ -131,7 +131,6 @@ _STATUTE_DIGITS = 5
 _QUALIFIED_HOLD = re.compile(
     r"(?<![a-z])(emergency|emerg|emer|involuntary|invol|psychiatric|psych)[\s\-.]+([a-z]+)(?![a-z])"
 )
-HOLD_WRITTEN = "emergency psychiatric hold"
 _SELF_INFLICTED = "suicide attempt"
 _SPACES = re.compile(r"[\s.]+")
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.

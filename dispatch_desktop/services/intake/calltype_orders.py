@@ -24,10 +24,11 @@ from collections.abc import Iterable, Mapping
 
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 
-__all__ = ["EVALUATION_WRITTEN", "OrderReader"]
+__all__ = ["EVALUATION_WRITTEN", "HOLD_WRITTEN", "OrderReader"]
 
 EVALUATION_WRITTEN = "psychiatric evaluation"
-ORDER_WRITTEN = "emergency psychiatric hold"
+# How a hold is written out for the lexicon, by this reader and by `calltype.py`.
+HOLD_WRITTEN = "emergency psychiatric hold"
 
 
 def _with_short_forms(words: Iterable[str], nature: Mapping[str, str]) -> set[str]:
@@ -85,7 +86,7 @@ class OrderReader:
             if found and beside.search(folded):
                 out.extend((a, b, EVALUATION_WRITTEN) for a, b in found)
         for order in self._orders:
-            out.extend((m.start(), m.end(), ORDER_WRITTEN) for m in order.finditer(folded))
+            out.extend((m.start(), m.end(), HOLD_WRITTEN) for m in order.finditer(folded))
         if out and self._not_re is not None and self._not_re.search(folded):
             return []
         return out

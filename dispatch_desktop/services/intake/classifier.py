@@ -31,7 +31,8 @@ from dispatch_desktop.models.domain import (
     SafetyFlag,
 )
 from dispatch_desktop.services.intake import answers, bystanders, means_scope, wound_scope
-from dispatch_desktop.services.intake.calltype import HOLD_WRITTEN, CallTypeReader
+from dispatch_desktop.services.intake.calltype import CallTypeReader
+from dispatch_desktop.services.intake.calltype_orders import HOLD_WRITTEN
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.nature_parts import (
