@@ -83,9 +83,23 @@ class TaskRunner(QObject):
             result = fn()
         except BaseException as exc:  # a task's failure is reported, never lost
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._task_done.emit(ticket, False, exc)
+            self._report_back(ticket, False, exc)
         else:
-            self._task_done.emit(ticket, True, result)
+            self._report_back(ticket, True, result)
+
+    def _report_back(self, ticket: int, succeeded: bool, outcome: object) -> None:
+        """On a worker thread. The window that asked may have closed while the task ran: its
+        runner is then being destroyed (its pools wait for this worker), and there is no one
+        left to call back. The task's own work is done and kept; only the callback is dropped,
+        and a failure still reaches the log."""
+        try:
+            self._task_done.emit(ticket, succeeded, outcome)
+        except RuntimeError:  # "Signal source has been deleted"
+            if succeeded:
+                log.debug("task %d finished after its window closed; result dropped", ticket)
+            else:
+                details = getattr(outcome, "__traceback_text__", "")
+                log.error("task failed after its window closed: %s\n%s", outcome, details)
 
     @Slot(object, bool, object)
     def on_task_done(self, ticket: int, succeeded: bool, outcome: object) -> None:

@@ -63,3 +63,34 @@ def test_a_console_that_has_run_billions_of_tasks_still_gets_its_results(qtbot: 
         runner.run(lambda: "done", on_success=got.append)
     runner.shutdown()
     assert got == ["done"]
+
+
+def test_a_runner_destroyed_while_its_task_runs_drops_the_callback_quietly(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A regression test for a CI failure: a window closed (its runner destroyed) while a
+    task was still running, and the worker's report back raised "Signal source has been
+    deleted" into whichever test ran next. The task's work is done; only the callback goes."""
+    import shiboken6
+
+    release = threading.Event()
+    finished: list[str] = []
+    called_back: list[object] = []
+
+    def slow(name: str, fail: bool) -> str:
+        release.wait(5)
+        finished.append(name)
+        if fail:
+            raise ValueError("lost the line")
+        return name
+
+    runner = TaskRunner()
+    runner.run(lambda: slow("kept", False), on_success=called_back.append)
+    runner.run(lambda: slow("failed", True), on_failure=called_back.append, lane=Lane.NET)
+    threading.Timer(0.2, release.set).start()
+    with caplog.at_level("DEBUG", logger="dispatch_desktop.views.tasks"):
+        shiboken6.delete(runner)  # as a closing window's children are: waits for the workers
+        qtbot.wait(50)
+    assert sorted(finished) == ["failed", "kept"]
+    assert called_back == []
+    assert "task failed after its window closed: lost the line" in caplog.text
