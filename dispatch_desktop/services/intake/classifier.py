@@ -40,6 +40,7 @@ from dispatch_desktop.services.intake.nature_parts import (
     names_only_substance_use,
     without_leading_code,
 )
+from dispatch_desktop.services.intake.past_attempts import inside, mark_history
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, words_between
 from dispatch_desktop.services.intake.second_opinion import second_opinion
 from dispatch_desktop.services.intake.segments import MAX_SPANS_PER_INDICATOR, Hit, Scan, Segments
@@ -319,6 +320,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     wound_scope.read(scanned, lex.indicators, out.hits[before:])
     answers.deny(scanned, out.hits[before:])
     bystanders.set_apart(scanned, out.hits[before:])
+    mark_history(scanned, out.hits[before:], lex.scoring.scope_words)
     reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
     kept: list[Hit] = []
     names = (
@@ -328,7 +330,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     for hit in out.hits[before:]:
         if is_place_name(hit.end):
             continue
-        if names and not hit.spec.names_the_words and _inside(hit, names):
+        if names and not hit.spec.names_the_words and inside(hit, names):
             continue  # "the detox RN": who is on the call, not a drug used
         if reading is not None and not reading.keep(hit):
             continue
@@ -336,10 +338,6 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
             hit.to_original(expanded.original)
         kept.append(hit)
     out.hits[before:] = kept
-
-
-def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= hit.start and hit.end <= end for start, end in spans)
 
 
 class _CallTypeReading:

@@ -1,0 +1,45 @@
+"""A past suicide attempt named with its history word: a history, and so is what follows.
+
+The lexicon's `past_attempt` terms hold their history word ("prior attempt", "hx of an
+attempt", "2 previous attempts"): "attempt" alone is too many things (a callback, a
+burglary, a try) to be a term, so the word that makes it a past suicide attempt is part of
+it. Being inside the term, that word no longer acts as the history trigger the scan would
+otherwise have read, so this reader does its work: the term itself is a history (it names
+the suicide-risk category on a call that is BH by other signs, and never raises a flag),
+and the hits after it in the same clause, within the scan's scope words, are history too
+("prior attempt in 2019 w/ car running in the garage", "hx of attempt by GSW"), as they
+were when "prior" or "hx of" stood alone before them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dispatch_desktop.services.intake.phrases import CLAUSE_END, words_between
+from dispatch_desktop.services.intake.segments import Hit
+
+PAST_ATTEMPT = "past_attempt"
+_HISTORY = "history"
+# What a history outranks (`classifier._QUALIFIER_RANK`): no qualifier, or "possible".
+_WEAKER = frozenset({"", "possible"})
+
+
+def mark_history(text: str, hits: Sequence[Hit], scope_words: int) -> None:
+    """Mark each `past_attempt` hit in `hits` (spans in `text`) and the later hits in its
+    clause, at most `scope_words` words on, as history."""
+    for hit in hits:
+        if hit.spec.id != PAST_ATTEMPT or hit.negated:
+            continue
+        hit.qualifier = _HISTORY
+        for later in hits:
+            if later.start < hit.end or later.negated or later.qualifier not in _WEAKER:
+                continue
+            if CLAUSE_END.search(text, hit.end, later.start):
+                continue
+            if words_between(text, hit.end, later.start) <= scope_words:
+                later.qualifier = _HISTORY
+
+
+def inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    """Whether `hit` lies inside one of `spans` (moved here from `classifier`)."""
+    return any(start <= hit.start and hit.end <= end for start, end in spans)
