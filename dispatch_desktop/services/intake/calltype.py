@@ -34,7 +34,11 @@ from dataclasses import dataclass
 
 from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake.calltype_mpds import ACCIDENTAL, MpdsMatch, read_mpds
-from dispatch_desktop.services.intake.calltype_orders import HOLD_WRITTEN, OrderReader
+from dispatch_desktop.services.intake.calltype_orders import (
+    HOLD_WRITTEN,
+    OrderReader,
+    with_short_forms,
+)
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 from dispatch_desktop.services.intake.calltype_words import (
     CUT_MAX_WORDS,
@@ -272,10 +276,14 @@ class CallTypeReader:
         self._senses = [
             (_phrases_re([word]), _phrases_re(others)) for word, others in spec.other_senses.items()
         ]
-        self._hold_re = _phrases_re(spec.hold_words)
-        self._statute_hold_re = _phrases_re(spec.statute_hold_words)
+        # A hold's words in any short form the call-type table writes out ("HLD", "TRANSPRT").
+        hold_words = sorted(with_short_forms(spec.hold_words, nature))
+        self._hold_re = _phrases_re(hold_words)
+        self._statute_hold_re = _phrases_re(
+            sorted(with_short_forms(spec.statute_hold_words, nature))
+        )
         self._hold_not_re = _phrases_re(spec.hold_not_with)
-        self._hold_single = frozenset(w.lower() for w in spec.hold_words if " " not in w)
+        self._hold_single = frozenset(w for w in hold_words if " " not in w)
         self._kind_holds = kind_holds_re(spec, nature)
         self._orders = OrderReader(spec, nature)
         self._state_not_single = frozenset(w.lower() for w in spec.state_not_with if " " not in w)
@@ -534,7 +542,9 @@ class CallTypeReader:
         written = self._written
         out = []
         for start, end, pieces in self._squeezed_pieces(folded):
-            out.append((start, end, " ".join(written[p] for p in pieces)))
+            out.append(
+                (start, end, self._orders.squeezed(" ".join(written[p] for p in pieces), folded))
+            )
         return out
 
     def _squeezed_pieces(self, folded: str) -> list[tuple[int, int, list[str]]]:

@@ -24,14 +24,14 @@ from collections.abc import Iterable, Mapping
 
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 
-__all__ = ["EVALUATION_WRITTEN", "HOLD_WRITTEN", "OrderReader"]
+__all__ = ["EVALUATION_WRITTEN", "HOLD_WRITTEN", "OrderReader", "with_short_forms"]
 
 EVALUATION_WRITTEN = "psychiatric evaluation"
 # How a hold is written out for the lexicon, by this reader and by `calltype.py`.
 HOLD_WRITTEN = "emergency psychiatric hold"
 
 
-def _with_short_forms(words: Iterable[str], nature: Mapping[str, str]) -> set[str]:
+def with_short_forms(words: Iterable[str], nature: Mapping[str, str]) -> set[str]:
     """`words` (lower case) and every call-type abbreviation written out as one of them
     ("eval" for evaluation, "xport" for transport)."""
     full = {w.lower() for w in words}
@@ -57,16 +57,16 @@ class OrderReader:
     """The two readers above, compiled from a `CallTypeSpec` and its call-type abbreviations."""
 
     def __init__(self, spec: CallTypeSpec, nature: Mapping[str, str]) -> None:
-        self._evaluation_re = _words_re(_with_short_forms(spec.evaluation_words, nature))
-        self._evaluation_with_re = _words_re(_with_short_forms(spec.evaluation_with, nature))
+        self._evaluation_re = _words_re(with_short_forms(spec.evaluation_words, nature))
+        self._evaluation_with_re = _words_re(with_short_forms(spec.evaluation_with, nature))
         self._not_re = _words_re([*spec.hold_not_with, *spec.evaluation_not_with])
         # A paper, at most two words, then one of its acts ("PETITION - PICKUP" is over a
         # spaced dash, the same part as written by these agencies), or the act first.
         orders = []
         join = r"(?:[\s.]+|\s*-\s*|\s+(?:to|for|of|per|under|by)\s+)"
         for paper, acts in spec.order_acts.items():
-            papers = _alternation(_with_short_forms([paper], nature))
-            done = _alternation(_with_short_forms(acts, nature))
+            papers = _alternation(with_short_forms([paper], nature))
+            done = _alternation(with_short_forms(acts, nature))
             if papers and done:
                 orders.append(
                     re.compile(
@@ -90,3 +90,21 @@ class OrderReader:
         if out and self._not_re is not None and self._not_re.search(folded):
             return []
         return out
+
+    def squeezed(self, written: str, folded: str) -> str:
+        """The written-out pieces of one squeezed code ("evaltrans": "evaluation transport")
+        with a hold named by what is done under it written out as that hold, unless the
+        whole lower-cased call type `folded` names another kind of custody or care
+        ("PRISONER EVALXPORT"). Round eleven: a mnemonic without separators is read as its
+        words are."""
+        found = self.holds(written)
+        if not found or (self._not_re is not None and self._not_re.search(folded)):
+            return written
+        out: list[str] = []
+        at = 0
+        for start, end, hold in sorted(found):
+            if start >= at:
+                out.extend((written[at:start], hold))
+                at = end
+        out.append(written[at:])
+        return "".join(out)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from dispatch_desktop.services.intake.calltype import CallTypeReader
-from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
+from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec, NamedFlags
 from dispatch_desktop.services.intake.lexicon_files import (
     IndicatorSpec,
     LexiconFile,
@@ -531,7 +531,9 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         ),
         indicators={ind.id: ind for ind in lex.indicators},
         call_types=CallTypeReader(
-            lex.call_types, vocabulary=_pieces(entries, nature), phrases=entries
+            lex.call_types,
+            vocabulary=_pieces(entries, nature, lex.call_types.named_flags),
+            phrases=entries,
         ),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
@@ -615,14 +617,25 @@ def _hidden_kind(term: str, entries: Mapping[str, Entry], wild: Mapping[str, Ent
     return hit is not None and hit.kind in _HIDDEN_KINDS
 
 
-def _pieces(entries: Mapping[str, Entry], nature: NatureCodeFile) -> dict[str, str]:
+# A word that names a flag is a squeezed code's piece from three letters ("INJ", "UNRESP").
+_FLAG_PIECE_MIN = 3
+
+
+def _pieces(
+    entries: Mapping[str, Entry], nature: NatureCodeFile, flagged: Iterable[NamedFlags] = ()
+) -> dict[str, str]:
     """The words a squeezed call type ("SUICTHRTWPN") may be made of, and how each is
-    written out: every word of the lexicon's phrases, and each nature code (as its name)
-    and the words of its names."""
+    written out: every word of the lexicon's phrases, each single word a call type names a
+    flag with ("INTOXINJ", round eleven), and each nature code (as its name) and the words
+    of its names."""
     out: dict[str, str] = {}
     for key in entries:
         for word in key.split(" "):
             out.setdefault(word, word)
+    for group in flagged:
+        for word in group.words:
+            if " " not in word and len(word) >= _FLAG_PIECE_MIN:
+                out.setdefault(word.lower(), word.lower())
     for code, spec in nature.codes.items():
         out[code.lower()] = " ".join(spec.text.lower().split())
         for alias in [spec.text, *spec.aliases]:

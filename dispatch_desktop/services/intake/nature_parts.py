@@ -101,6 +101,12 @@ def behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, 
         if resolved is None and len(words) == 2 and words[1].upper() in call_types.person_words:
             # a code's name and who it is about: "INTOXICATED JUVENILE", "DRUNK SUBJ"
             resolved = lex.nature.lookup(words[0]) or lex.nature.lookup(f"{words[0]} PERSON")
+        if resolved is None and len(words) == 2 and (danger := _danger(words[1], lex)):
+            # a code's name and a danger it carries, unseparated: "MENTAL WPN", "DRUNK INJ"
+            # (round eleven; "MENTALWPN" once split), the danger read as before; a crime's
+            # danger ("DRUNK FIGHT") leaves substance use the context, as in its own part
+            resolved = lex.nature.lookup(words[0])
+            crime = crime or danger == "crime"
         if resolved is not None and names_only_substance_use(resolved[1]) and _DRIVING.search(part):
             resolved = None  # "INTOX DRIVER", "PD - INTOX OPERATOR": impaired driving, a crime
         if resolved is not None and resolved[1].prior >= lex.scoring.threshold:
@@ -112,6 +118,16 @@ def behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, 
     if crime:
         found = [(c, s) for c, s in found if not (names_only_substance_use(s) and not s.flags)]
     return found
+
+
+def _danger(word: str, lex: CompiledLexicon) -> str | None:
+    """Whether one word of a call type carries a safety flag of its own: "crime" for a
+    crime's code with flags, written out if shortened ("WPN": WEAPON, "FIGHT"), "flag" for
+    a named flag ("INJ", "UNRESP") or another code with flags; else None."""
+    found = lex.nature.lookup(lex.call_types.written_out(word) or word)
+    if found is not None and found[1].flags:
+        return "crime" if found[1].crime else "flag"
+    return "flag" if lex.call_types.named_flags(word) else None
 
 
 def names_only_substance_use(spec: NatureCodeSpec) -> bool:
