@@ -4,6 +4,7 @@ backing off on errors, dead-lettered for the supervisor, and never burnt by an o
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -36,8 +37,12 @@ def _transport(url: str, fmt: OutboundFormat = OutboundFormat.EIDO, path: str = 
                                         "json/updates"), fmt)  # fmt: skip
 
 
-def _send_until_done(ctx: AppContext, transport: CadOutbound, *, rounds: int = 200) -> None:
-    for _ in range(rounds):
+def _send_until_done(ctx: AppContext, transport: CadOutbound, *, seconds: float = 120) -> None:
+    """Rounds until every message is sent. Bounded by time, not by a count of rounds: a
+    lost reply ends its round at the read timeout, and on a loaded host more replies run
+    past it (a bound of 200 rounds failed once so, with every message still sent once)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         outbox.send_due(ctx.db, {"cad": transport}, backoff=FAST_BACKOFF, rng=random.Random(1))
         if all_sent(ctx):
             return
