@@ -95,3 +95,30 @@ def test_the_prop_keeps_its_evidence_span() -> None:
     assert IMMINENT not in {f.value for f in result.safety_flags}
     assert not result.behavioral_health
     assert any(e.indicator == "other_sense" and "hanging" in e.text for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Landlady says the tenant upstairs had a suicide attempt two years back, she has not"
+        " seen him all week and his car is gone.",
+        "Coach says the player attempted suicide last winter and has stopped coming to"
+        " practice, parents not answering.",
+        "Daughter says her dad tried to kill himself at the lake in 2019, he is not picking"
+        " up today.",
+    ],
+)
+def test_an_attempt_with_a_past_date_is_history(text: str) -> None:
+    assert IMMINENT not in safety_flags(text, rules_alone())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Roommate says she attempted suicide last night with pills, she is drowsy and"
+        " slurring now.",
+        "Caller says suicide attempt in progress, her brother is on the garage roof with a rope.",
+    ],
+)
+def test_an_attempt_last_night_or_now_keeps_the_flag(text: str) -> None:
+    assert IMMINENT in safety_flags(text, rules_alone())

@@ -57,6 +57,9 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit
     """Re-read the hangings, nooses, ropes and shots in `hits` (scanned from `text`) that
     the call tells as a prop, a symbol, a drawing, an animal or an accident."""
     found = [h for h in hits if h.spec.id in _READ and not h.negated and not h.qualifier]
+    # ... but not inside words already read in another sense ("rope hanging from the rail")
+    told = [(h.start, h.end) for h in hits if h.spec.id == OTHER_SENSE]
+    found = [h for h in found if not any(a <= h.start and h.end <= b for a, b in told)]
     if not found:
         return
     folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
