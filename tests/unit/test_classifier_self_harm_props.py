@@ -122,3 +122,23 @@ def test_an_attempt_with_a_past_date_is_history(text: str) -> None:
 )
 def test_an_attempt_last_night_or_now_keeps_the_flag(text: str) -> None:
     assert IMMINENT in safety_flags(text, rules_alone())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a decoration told elsewhere in a long call says nothing about the person found
+        "Neighbour says the yard is full of Halloween stuff, it's a decoration contest on the"
+        " street this week. Kids went round the back of 40 Elm to look at the shed. Opened the"
+        " door and their uncle is hanging from the rafter. They cannot get him down.",
+        # "nobody there" beside a person found hanging is no symbol left on its own
+        "Farmhand found the owner hanging in the barn, nobody there to help him cut him down.",
+        "Daughter found her father hanging from a rope in the garage, no one around to help.",
+    ],
+)
+def test_a_person_found_hanging_keeps_the_flag_whatever_else_the_call_tells(text: str) -> None:
+    """Integrator's review: the prop and symbol readings first read the whole call, so an
+    unrelated decoration, or "nobody there" said of helpers, took the flag from a person
+    found hanging. They now read the hit's sentence and the next, and a symbol only a
+    noose or a rope."""
+    assert IMMINENT in safety_flags(text, rules_alone())

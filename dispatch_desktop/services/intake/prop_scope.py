@@ -18,6 +18,10 @@ under way. This reads the words that say no one is harming themselves:
   "shot himself through the palm with the nail gun"): an injury (`injury_named`,
   medical), not an attempt.
 
+A prop or a symbol counts only in the hit's sentence and the next, and a symbol only for a
+noose or a rope: a person found hanging keeps the flag whatever else a long call tells
+(an unrelated decoration, "nobody there to help").
+
 The first four are read as `other_sense` (no weight, no flag); every span stays in the
 evidence under the indicator that explains it.
 """
@@ -43,6 +47,8 @@ OTHER_SENSE = "other_sense"
 INJURY = "injury_named"
 # How far a sentence is read around a hit for a drawing, an animal or an accident.
 _REACH = 80
+# How far a prop or a symbol is looked for: the hit's sentence and the next.
+_NEAR = 240
 
 
 class _Hit(Protocol):
@@ -63,19 +69,48 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit
     if not found:
         return
     folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
-    prop = any(
-        not _MISTAKEN.search(folded, max(0, m.start() - 25), m.start())
+    props = [
+        m.start()
         for m in _PROP.finditer(folded)
-    )
-    symbol = _SYMBOL.search(folded) is not None
+        if not _MISTAKEN.search(folded, max(0, m.start() - 25), m.start())
+    ]
+    symbols = [m.start() for m in _SYMBOL.finditer(folded)]
     for hit in found:
         words = folded[hit.start : hit.end]
         if _SHOT.search(words):
             if _by_accident(folded, hit):
                 hit.spec = indicators[INJURY]
             continue
-        if prop or (symbol and _NOOSE.search(words)) or _drawn(folded, hit) or _animal(folded, hit):
+        begin, stop = _told_near(folded, hit)
+        prop = any(begin <= at <= stop for at in props)
+        # A thing left with no one there, or as a symbol: a noose or a rope, never a
+        # person "found hanging" ("found him hanging in the barn, nobody there to help").
+        symbol = _a_noose(folded, hit) and any(begin <= at <= stop for at in symbols)
+        if prop or symbol or _drawn(folded, hit) or _animal(folded, hit):
             hit.spec = indicators[OTHER_SENSE]
+
+
+def _a_noose(folded: str, hit: _Hit) -> bool:
+    """The thing read is a noose or a rope: named in the hit, or just before it ("a rope
+    tied in a noose hanging from the fence"), never a person ("found him hanging")."""
+    if _NOOSE.search(folded, hit.start, hit.end):
+        return True
+    return (
+        _NOOSE_BEFORE.search(
+            folded, max(start_of(folded, hit.start, 40), hit.start - 40), hit.start
+        )
+        is not None
+    )
+
+
+def _told_near(folded: str, hit: _Hit) -> tuple[int, int]:
+    """The hit's sentence and the next one: where a call says what the thing turned out to
+    be ("Someone hanging from the oak. Turns out it's a Halloween dummy."). A prop or a
+    symbol told elsewhere in a long call says nothing about this hit: a real hanging told
+    beside an unrelated decoration keeps its flag."""
+    begin = start_of(folded, hit.start, _NEAR)
+    first = end_of(folded, hit.end, _NEAR)
+    return begin, end_of(folded, first + 1, _NEAR)
 
 
 def _drawn(folded: str, hit: _Hit) -> bool:
@@ -125,7 +160,8 @@ _SYMBOL = re.compile(
     r"\bhate\s+(?:symbol|crime|message|incident)|\bracis[tm]|"
     r"\b(?:no\s?one|nobody)\s+(?:is\s+)?(?:around|on\s+scene|near\s+it|there)\b"
 )
-_NOOSE = re.compile(r"\b(?:noose|rope|hanging)\b")
+_NOOSE = re.compile(r"\b(?:noose|rope)s?\b")
+_NOOSE_BEFORE = re.compile(r"\b(?:noose|rope)s?\s+(?:\w+\s+){0,1}$")
 _DRAWING = re.compile(r"\b(?:drew|drawing|drawn|sketch(?:ed|es)?|painted|doodled?)\b")
 _DRAWING_AFTER = re.compile(r"\s+(?:drawing|drawn|sketch|doodle|graffiti|painted)\b")
 _ANIMAL = re.compile(
