@@ -46,7 +46,8 @@ class LoosePieces:
 
     def __init__(self, written: Mapping[str, str]) -> None:
         self._written = written
-        self._index: dict[str, str | None] | None = None
+        # built now (about 50 ms at the lexicon's load), not by the first call that needs it
+        self._index = self._build()
 
     def _build(self) -> dict[str, str | None]:
         """Each short form and the word it shortens, written out (None where its readings
@@ -73,8 +74,6 @@ class LoosePieces:
         """How a loose piece is written out, or None: a known piece is not loose."""
         if piece in self._written:
             return None
-        if self._index is None:
-            self._index = self._build()
         return self._index.get(piece)
 
     def written_out(self, piece: str) -> str:
@@ -102,9 +101,9 @@ class LoosePieces:
     def split(self, run: str) -> list[str] | None:
         """The pieces of `run` (two to five, three letters each at least) where known pieces
         alone make none: known pieces and one loose piece, the fewest pieces; None when
-        there is no such split, or when the run is one word cut short ("WEAPO", read as
-        such where the call type ends)."""
-        if self.read(run) is not None:
+        there is no such split, when the run is a word of English ("PARKING") or one word
+        cut short ("WEAPO", read as such where the call type ends)."""
+        if self.read(run) is not None or is_english(run):
             return None
         n = len(run)
         # best[i][k]: the fewest pieces covering run[i:] with k loose pieces (k = 0 or 1).
