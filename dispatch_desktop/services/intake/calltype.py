@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from dispatch_desktop.models.domain import SafetyFlag
+from dispatch_desktop.services.intake.calltype_loose import LoosePieces
 from dispatch_desktop.services.intake.calltype_mpds import ACCIDENTAL, MpdsMatch, read_mpds
 from dispatch_desktop.services.intake.calltype_orders import (
     HOLD_WRITTEN,
@@ -253,6 +254,7 @@ class CallTypeReader:
         }
         written.update((k, v) for k, v in nature.items() if k.isalpha() and len(k) >= 2)
         self._written = written  # the pieces, and how each is written out
+        self._loose = LoosePieces(written)  # ... and pieces written short ("ALRT")
         if written:  # the English lists, read once now: else a first call type pays ~0.1 s
             english_words()
         self._sorted_words = sorted(written)
@@ -539,12 +541,10 @@ class CallTypeReader:
     def _squeezed_runs(self, folded: str) -> list[tuple[int, int, str]]:
         """Runs of letters that are several known pieces squeezed together ("suicthrtwpn"),
         or one known piece glued to digits ("mh" of "mh302"), written out."""
-        written = self._written
         out = []
         for start, end, pieces in self._squeezed_pieces(folded):
-            out.append(
-                (start, end, self._orders.squeezed(" ".join(written[p] for p in pieces), folded))
-            )
+            words = " ".join(self._loose.written_out(p) for p in pieces)
+            out.append((start, end, self._orders.squeezed(words, folded)))
         return out
 
     def _squeezed_pieces(self, folded: str) -> list[tuple[int, int, list[str]]]:
@@ -563,7 +563,7 @@ class CallTypeReader:
             if run not in self._squeezed:
                 if len(self._squeezed) >= _SQUEEZED_CACHE:
                     self._squeezed.clear()  # hostile call types must not grow it forever
-                split = split_squeezed(run, self._written)
+                split = split_squeezed(run, self._written) or self._loose.split(run)
                 self._squeezed[run] = None if split is None or is_english(run) else split
             pieces = self._squeezed[run]
             if pieces is not None:

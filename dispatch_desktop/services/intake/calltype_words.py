@@ -15,7 +15,7 @@ from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 _log = logging.getLogger(__name__)
 _MAX_PIECES = 5
 # English endings: "PERSONS" is a person, whatever its pieces.
-_ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
+ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
 
 @cache
@@ -39,7 +39,7 @@ def is_english(word: str) -> bool:
     if known is None:
         return True
     return word in known or any(
-        word.endswith(end) and word[: -len(end)] in known for end in _ENDINGS
+        word.endswith(end) and word[: -len(end)] in known for end in ENDINGS
     )
 
 
