@@ -63,9 +63,10 @@ POOLS = [
     "--pool=sealed9=device,disability,esl,grief",
     "--pool=batch4r10=rail,shelter,clinic,hangup",
     "--pool=sealed10=delivery,regulars,slang,understated",
+    "--pool=batch4r11=asr,drugs,lifeguard,oilfield",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
     "nature11,nature12,nature13,nature14,nature15,nature16,nature17,nature18,nature19,"
-    "nature20,nature21,nature22",
+    "nature20,nature21,nature22,nature23",
 ]
 
 baseline = naive_baseline

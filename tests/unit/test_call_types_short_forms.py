@@ -88,3 +88,11 @@ def test_a_crime_beside_substance_use_names_no_substance_code() -> None:
 def test_a_hurt_in_a_mnemonic_carries_its_medical_flag() -> None:
     result = nature("ETOHINJ/2")
     assert SafetyFlag.MEDICAL in result.safety_flags
+
+
+@cases("call_type", ["K12 IMMED ASSIST", "IMMED RESPONSE REQ", "TRAFFIC HAZ IMM"])
+def test_immediate_cut_short_is_no_squeezed_medical(call_type: str) -> None:
+    """Integrator's review: with a flag's word as a mnemonic's piece, "IMMED" split into
+    "IM" + "MED" and raised the medical flag on a clean-check writer's hold type."""
+    result = nature(call_type)
+    assert SafetyFlag.MEDICAL not in result.safety_flags, (call_type, result.reasons)
