@@ -69,23 +69,21 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit
     if not found:
         return
     folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
-    props = [
-        m.start()
-        for m in _PROP.finditer(folded)
-        if not _MISTAKEN.search(folded, max(0, m.start() - 25), m.start())
-    ]
-    symbols = [m.start() for m in _SYMBOL.finditer(folded)]
     for hit in found:
         words = folded[hit.start : hit.end]
         if _SHOT.search(words):
             if _by_accident(folded, hit):
                 hit.spec = indicators[INJURY]
             continue
+        # Read near the hit only: a 1 MB narrative is not searched whole for each kind.
         begin, stop = _told_near(folded, hit)
-        prop = any(begin <= at <= stop for at in props)
+        prop = any(
+            not _MISTAKEN.search(folded, max(0, m.start() - 25), m.start())
+            for m in _PROP.finditer(folded, begin, stop)
+        )
         # A thing left with no one there, or as a symbol: a noose or a rope, never a
         # person "found hanging" ("found him hanging in the barn, nobody there to help").
-        symbol = _a_noose(folded, hit) and any(begin <= at <= stop for at in symbols)
+        symbol = _a_noose(folded, hit) and _SYMBOL.search(folded, begin, stop) is not None
         if prop or symbol or _drawn(folded, hit) or _animal(folded, hit):
             hit.spec = indicators[OTHER_SENSE]
 
