@@ -128,8 +128,6 @@ def load_shifts(path: Path | None = None) -> Shifts:
 
 # --- the config ---------------------------------------------------------------------------
 
-Stamp = tuple[tuple[int, int] | None, ...]  # each file's (mtime_ns, size), None if missing
-
 
 @dataclass(frozen=True, slots=True)
 class AgencyFiles:
@@ -151,7 +149,7 @@ class AgencyFiles:
             shifts=settings.shifts_file,
         )
 
-    def stamp(self) -> Stamp:
+    def stamp(self) -> tuple[tuple[int, int] | None, ...]:
         """When and how big each file is: a change means an edit to re-read."""
         out: list[tuple[int, int] | None] = []
         for f in fields(self):
@@ -211,31 +209,6 @@ class AgencyConfig:
         return self.shifts.window(day, shift_id, self.policy.tz)
 
 
-# Every context in a process shares one parse of the same files at the same stamp: an
-# AgencyConfig is frozen and only read, and loading one (the lexicon's patterns, the model's
-# weights) takes seconds. A second context over the same files (a console that switches
-# actor, many consoles in one process, each test's context) then costs nothing; an edited
-# file has a new stamp and is read afresh. A few configs are kept (an agency share's
-# release and the built-in files side by side); the oldest goes first.
-_SHARED_MAX = 4
-_shared_lock = threading.Lock()
-_shared: dict[tuple[AgencyFiles, Stamp], AgencyConfig] = {}
-
-
-def _load_shared(files: AgencyFiles, stamp: Stamp) -> AgencyConfig:
-    """``AgencyConfig.load(files)``, parsed once per process for each stamp. A file that
-    fails to load is not kept, so it is read again next time."""
-    key = (files, stamp)
-    with _shared_lock:
-        config = _shared.get(key)
-        if config is None:
-            config = AgencyConfig.load(files)
-            if len(_shared) >= _SHARED_MAX:
-                del _shared[next(iter(_shared))]
-            _shared[key] = config
-        return config
-
-
 class AgencySource:
     """The config in force for one app context: loaded at first use, re-read when a file
     changes, and replaced only by a whole, valid config."""
@@ -244,7 +217,7 @@ class AgencySource:
         self.files = files
         self._lock = threading.Lock()
         self._config: AgencyConfig | None = None
-        self._stamp: Stamp | None = None
+        self._stamp: tuple[tuple[int, int] | None, ...] | None = None
 
     def current(self) -> AgencyConfig:
         stamp = self.files.stamp()
@@ -255,7 +228,7 @@ class AgencySource:
             if self._config is not None and stamp == self._stamp:
                 return self._config
             try:
-                fresh = _load_shared(self.files, stamp)
+                fresh = AgencyConfig.load(self.files)
             except UserError as exc:
                 if self._config is None:
                     raise

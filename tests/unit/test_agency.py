@@ -70,17 +70,3 @@ def test_config_check_refuses_a_wrong_file_in_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "line 16, routes.standard.enabled" in err[0] and "nothing from it was applied" in err[0]
-
-
-def test_contexts_over_the_same_files_share_one_parse_and_an_edit_is_read_afresh(
-    tmp_path: Path,
-) -> None:
-    path = _write(tmp_path, "shifts.yaml", SHIFTS.replace("Day shift", "Days"))
-    first, second = AgencySource(AgencyFiles(shifts=path)), AgencySource(AgencyFiles(shifts=path))
-    assert first.current() is second.current()  # parsed once: the lexicon takes seconds
-    path.write_text(SHIFTS.replace("Day shift", "Day watch"), encoding="utf-8")
-    edited = second.current()
-    assert edited.shifts.shifts[0].label == "Day watch"
-    assert first.current() is edited
-    other = AgencySource(AgencyFiles(shifts=_write(tmp_path, "b.yaml", SHIFTS)))
-    assert other.current() is not edited and other.current().shifts.shifts[0].label == "Day shift"
