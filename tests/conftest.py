@@ -21,6 +21,7 @@ import keyring
 import pytest
 
 from dispatch_desktop.models.domain import Actor, Role
+from dispatch_desktop.services.agency import AgencyFiles, AgencySource
 from dispatch_desktop.services.context import AppContext, upgrade_schema
 from dispatch_desktop.services.platform.db import Database
 from dispatch_desktop.settings import Settings
@@ -94,7 +95,17 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
     return Settings(db_url=db_url, data_dir=tmp_path / "data", workstation="CONSOLE-07")
 
 
+@pytest.fixture(scope="session")
+def built_in_agency() -> AgencySource:
+    """The built-in agency files, read once for the session: each test's context shares
+    them, as a console's contexts do, rather than compiling the lexicon and the model again
+    (seconds a test). A test whose settings name other files gets its own source."""
+    return AgencySource(AgencyFiles())
+
+
 @pytest.fixture
-def ctx(settings: Settings, db: Database, actor: Actor) -> Iterator[AppContext]:
-    context = AppContext(settings=settings, db=db, actor=actor)
+def ctx(
+    settings: Settings, db: Database, actor: Actor, built_in_agency: AgencySource
+) -> Iterator[AppContext]:
+    context = AppContext(settings=settings, db=db, actor=actor, agency_source=built_in_agency)
     yield context

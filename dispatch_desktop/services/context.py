@@ -94,12 +94,22 @@ class AppContext:
     actor: Actor
     agency_release: agency_share.AgencyRelease | None = None
     _cipher: crypto.FieldCipher | None = field(default=None, repr=False)
+    # The agency files' source, handed on: `dataclasses.replace(ctx, actor=...)` (a console
+    # acting as another user) shares its context's loaded config rather than reading and
+    # compiling the lexicon and the model again, which takes seconds. Used only when it
+    # reads the files these settings name.
+    agency_source: AgencySource | None = field(default=None, repr=False, compare=False)
     _agency: AgencySource = field(init=False, repr=False)
     _policy_recorded: str | None = field(default=None, init=False, repr=False)
     _policy_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._agency = AgencySource(AgencyFiles.from_settings(self.settings))
+        files = AgencyFiles.from_settings(self.settings)
+        source = self.agency_source
+        self._agency = (
+            source if source is not None and source.files == files else AgencySource(files)
+        )
+        self.agency_source = self._agency
 
     @classmethod
     def open(

@@ -70,3 +70,26 @@ def test_config_check_refuses_a_wrong_file_in_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "line 16, routes.standard.enabled" in err[0] and "nothing from it was applied" in err[0]
+
+
+def test_a_context_acting_as_another_user_shares_the_loaded_files(tmp_path: Path) -> None:
+    """`replace(ctx, actor=...)` (a console acting for another user) once read and compiled
+    the lexicon and the model again, seconds each time; it now hands its source on. A
+    context whose settings name other files does not take a source that reads the wrong ones."""
+    from dataclasses import replace
+
+    from dispatch_desktop.models.domain import Actor, Role
+    from dispatch_desktop.services.context import AppContext
+    from dispatch_desktop.services.platform.db import Database
+    from dispatch_desktop.settings import Settings
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/a.db", data_dir=tmp_path, workstation="C-1")
+    db = Database.from_url(settings.db_url)
+    ctx = AppContext(settings=settings, db=db, actor=Actor("a", Role.DISPATCHER, "C-1"))
+    other = replace(ctx, actor=Actor("b", Role.SUPERVISOR, "C-1"))
+    assert other.agency_source is ctx.agency_source
+    shifts = _write(tmp_path, "shifts.yaml", SHIFTS.replace("Day shift", "Days"))
+    named = replace(ctx, settings=settings.model_copy(update={"shifts_file": shifts}))
+    assert named.agency_source is not ctx.agency_source
+    assert named.agency.shifts.shifts[0].label == "Days"
+    db.dispose()
