@@ -51,7 +51,9 @@ _REACH = 80
 _NEAR = 240
 
 
-class _Hit(Protocol):
+class RereadHit(Protocol):
+    """A scan hit a scope may re-read: its indicator (`spec`) can be replaced."""
+
     start: int
     end: int
     spec: IndicatorSpec
@@ -59,7 +61,7 @@ class _Hit(Protocol):
     qualifier: str
 
 
-def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit]) -> None:
+def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[RereadHit]) -> None:
     """Re-read the hangings, nooses, ropes and shots in `hits` (scanned from `text`) that
     the call tells as a prop, a symbol, a drawing, an animal or an accident."""
     found = [h for h in hits if h.spec.id in _READ and not h.negated and not h.qualifier]
@@ -88,7 +90,7 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit
             hit.spec = indicators[OTHER_SENSE]
 
 
-def _a_noose(folded: str, hit: _Hit) -> bool:
+def _a_noose(folded: str, hit: RereadHit) -> bool:
     """The thing read is a noose or a rope: named in the hit, or just before it ("a rope
     tied in a noose hanging from the fence"), never a person ("found him hanging")."""
     if _NOOSE.search(folded, hit.start, hit.end):
@@ -101,7 +103,7 @@ def _a_noose(folded: str, hit: _Hit) -> bool:
     )
 
 
-def _told_near(folded: str, hit: _Hit) -> tuple[int, int]:
+def _told_near(folded: str, hit: RereadHit) -> tuple[int, int]:
     """The hit's sentence and the next one: where a call says what the thing turned out to
     be ("Someone hanging from the oak. Turns out it's a Halloween dummy."). A prop or a
     symbol told elsewhere in a long call says nothing about this hit: a real hanging told
@@ -111,14 +113,14 @@ def _told_near(folded: str, hit: _Hit) -> tuple[int, int]:
     return begin, end_of(folded, first + 1, _NEAR)
 
 
-def _drawn(folded: str, hit: _Hit) -> bool:
+def _drawn(folded: str, hit: RereadHit) -> bool:
     """ "drew a picture of himself hanging", "a noose drawing": in its sentence before, or
     right after."""
     begin = start_of(folded, hit.start, _REACH)
     return bool(_DRAWING.search(folded, begin, hit.start) or _DRAWING_AFTER.match(folded, hit.end))
 
 
-def _animal(folded: str, hit: _Hit) -> bool:
+def _animal(folded: str, hit: RereadHit) -> bool:
     """ "dog hanging from the fence by its collar": an animal just before, or a collar on in
     its clause."""
     if _ANIMAL.search(folded, max(0, hit.start - 20), hit.start):
@@ -127,7 +129,7 @@ def _animal(folded: str, hit: _Hit) -> bool:
     return _COLLAR.search(folded, hit.end, stop) is not None
 
 
-def _by_accident(folded: str, hit: _Hit) -> bool:
+def _by_accident(folded: str, hit: RereadHit) -> bool:
     begin = start_of(folded, hit.start, _REACH)
     stop = end_of(folded, hit.end, _REACH, SENTENCE_END)
     return _ACCIDENT.search(folded, begin, stop) is not None

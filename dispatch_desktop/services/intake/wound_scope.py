@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 
 from dispatch_desktop.services.intake import prop_scope
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
@@ -39,15 +38,9 @@ INJURY = "injury_named"
 _REACH = 60
 
 
-class _Hit(Protocol):
-    start: int
-    end: int
-    spec: IndicatorSpec
-    negated: bool
-    qualifier: str
-
-
-def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit]) -> None:
+def read(
+    text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[prop_scope.RereadHit]
+) -> None:
     """Re-read the cuts in `hits` (scanned from `text`) that the words around them tell as
     an accident, someone's injury, or old or tended wounds."""
     prop_scope.read(text, indicators, hits)
@@ -70,7 +63,7 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[_Hit
             hit.spec = indicators[CUT_TOLD]
 
 
-def _by_a_tool(folded: str, hit: _Hit) -> bool:
+def _by_a_tool(folded: str, hit: prop_scope.RereadHit) -> bool:
     """ "cut his thigh with the chainsaw" (after, in its clause), "using a chainsaw cut
     into his thigh" (before, in its sentence)."""
     stop = end_of(folded, hit.end, _REACH, CLAUSE_END)
