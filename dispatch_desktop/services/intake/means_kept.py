@@ -25,6 +25,7 @@ a second means at hand keeps its flag.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -84,12 +85,18 @@ def carry(text: str, hits: Sequence[_Hit]) -> None:
     if len(named) < 2 or not any(h.qualifier in _CARRIED for h in named):
         return
     folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    named.sort(key=lambda h: h.start)
+    starts = [h.start for h in named]
     heads = [_head(folded[h.start : h.end]) for h in named]
     for j, away in enumerate(named):
         if away.qualifier not in _CARRIED:
             continue
-        for i, other in enumerate(named):
-            if i == j or other.qualifier or abs(other.start - away.start) > _SAME_THING:
+        # Only the namings near it: a long log repeats a sentence thousands of times.
+        low = bisect_left(starts, away.start - _SAME_THING)
+        high = bisect_right(starts, away.start + _SAME_THING)
+        for i in range(low, high):
+            other = named[i]
+            if i == j or other.qualifier:
                 continue
             if heads[i] != heads[j]:
                 continue  # "a rope ... the belt taken", "a handgun ... GUN IS": two things
