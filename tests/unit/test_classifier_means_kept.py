@@ -116,3 +116,31 @@ def test_a_jumper_in_another_sense_raises_no_flag(other: str, at_edge: str) -> N
 
 def test_a_jumper_call_type_is_left_alone() -> None:
     assert IMMINENT in safety_flags("", rules_alone(), nature="POSS JUMPER - OVERPASS")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the place it was put opened again
+        "Dad locked the rifles in the gun safe last night. Son just texted that he is going"
+        " to end it tonight, the rifles are unlocked now, he found the key.",
+        # someone with it now
+        "Grandpa locked the shotguns in the cabinet after supper. Grandson texted he is going"
+        " to end it tonight, he is out in the barn with the shotguns.",
+        # taken up again after it was put away
+        "Wife hid all the knives in the trunk of her car. He is screaming he wants to die and"
+        " just grabbed the knife off the counter.",
+    ],
+)
+def test_a_means_put_away_and_then_back_at_hand_keeps_the_flag(text: str) -> None:
+    """Integrator's review: carrying "put away" to a later naming of the same thing took the
+    flag from a means that was opened, held or taken up again after it was put away."""
+    assert IMMINENT in safety_flags(text, rules_alone())
+
+
+def test_a_means_someone_else_keeps_the_key_to_stays_put_away() -> None:
+    text = (
+        "Caller says her brother wants to die. His pistol is in a lock box and she has the"
+        " key; he is at the kitchen table."
+    )
+    assert IMMINENT not in safety_flags(text, rules_alone())

@@ -16,10 +16,10 @@ blades" and "blades", "knife" and "knives"; not "handgun" and "gun") within a fe
   THE COUNTER").
 
 Never when the words between say it came back, another one is at hand or it is still
-where it was ("grabbed it back", "got another knife", "a second gun", "gun is still
-there"), nor to a naming in use
-("holding", "waving", "pointing", "to his throat", "in his hand"): a means taken back or
-a second means at hand keeps its flag.
+where it was ("grabbed it back", "got another knife", "the other knife", "a second gun",
+"gun is still there"), nor to a naming in use or taken up ("holding", "waving",
+"pointing", "to his throat", "in his hand", "grabbed the knife", "reached for"): a means
+taken back or a second means at hand keeps its flag.
 """
 
 from __future__ import annotations
@@ -43,13 +43,28 @@ _CLAUSE = 60
 _BACK = re.compile(
     r"\b(?:(?:took|grabbed|got|snatched|pulled|taking|grabbing|getting)\s+(?:it|them|one|"
     r"(?:the|his|her)\s+\w+)\s+back|back from|another|a second|second one|other one|"
-    r"still|kept one|spare|extra)\b"
+    r"still|kept one|spare|extra|other|"
+    # the place it was put in, opened again: "the rifles are unlocked now, he got the key"
+    # (not "has the key": the one who locked it up holds it)
+    r"unlock\w*|(?:got|found|took|stole|grabbed)\s+the\s+keys?|broke\s+(?:into|open)|"
+    r"opened|pried)\b"
 )
 _IN_USE = re.compile(
     r"\b(?:holding|holds|held|waving|waved|pointing|pointed|swinging|swung|brandish\w*|"
     r"to (?:his|her|their) (?:head|throat|wrist|neck|chest)|in (?:his|her) hands?|"
     r"cutting|cut (?:himself|herself)|swallow\w*|took (?:some|a few|several|all)|"
-    r"has (?:it|them) on (?:him|her)|on (?:him|her) now)\b"
+    r"has (?:it|them) on (?:him|her)|on (?:him|her) now|"
+    # someone with it now (integrator's review): "he is in the garage with the rifles"
+    r"(?:is|was|are|were|sitting|standing|locked\s+(?:himself|herself|themselves)\s+in)\s+"
+    r"(?:[\w']+\s+){0,4}?with\s+(?:the|his|her|their|those|these|them|all))\b"
+)
+# Taken up again after it was put away (integrator's review): "... locked all the knives in
+# her car. He grabbed the knife from the dishwasher". Before it was put away, the putting
+# away is the later act ("reached for a knife ... she locked all the knives in the shed").
+# Not "picks up his father's guns": collected.
+_TAKEN_UP = re.compile(
+    r"\b(?:grabb?(?:ed|ing|s)|pulled out|pulls out|reached for|reaching for|got hold of|"
+    r"went for|going for)\b"
 )
 # A holder and the owner of the means, by pronoun: "he has her", "she's got all his".
 _HOLDER = re.compile(
@@ -103,7 +118,7 @@ def carry(text: str, hits: Sequence[_Hit]) -> None:
             first, then = (other, away) if i < j else (away, other)
             if _BACK.search(folded, first.start, end_of(folded, then.end, _CLAUSE)):
                 continue
-            if _in_use(folded, other):
+            if _in_use(folded, other) or (i > j and _in_use(folded, other, _TAKEN_UP)):
                 continue
             told = then if i < j else other
             if i < j and not (_definite(folded, told) or _plural(heads[j], folded, away)):
@@ -156,7 +171,7 @@ def _plural(head: str, folded: str, hit: _Hit) -> bool:
     )
 
 
-def _in_use(folded: str, hit: _Hit) -> bool:
+def _in_use(folded: str, hit: _Hit, words: re.Pattern[str] = _IN_USE) -> bool:
     begin = start_of(folded, hit.start, _CLAUSE, CLAUSE_END)
     stop = end_of(folded, hit.end, _CLAUSE, CLAUSE_END)
-    return _IN_USE.search(folded, begin, stop) is not None
+    return words.search(folded, begin, stop) is not None
