@@ -15,11 +15,12 @@ blades" and "blades", "knife" and "knives"; not "handgun" and "gun") within a fe
   the thing already put away; a bare one opening its clause may be another ("GUN IS ON
   THE COUNTER").
 
-Never when the words between say it came back, another one is at hand or it is still
-where it was ("grabbed it back", "got another knife", "the other knife", "a second gun",
-"gun is still there"), nor to a naming in use or taken up ("holding", "waving",
-"pointing", "to his throat", "in his hand", "grabbed the knife", "reached for"): a means
-taken back or a second means at hand keeps its flag.
+Never when the words between say it came back, another one is at hand, it is still where
+it was or its place was opened ("grabbed it back", "got another knife", "the other knife",
+"a second gun", "gun is still there", "unlocked now, he found the key"), nor to a naming
+in use or with someone now ("holding", "waving", "to his throat", "in his hand", "in the
+barn with the shotguns"), nor to a later naming taken up again ("grabbed the knife"): a
+means taken back or a second means at hand keeps its flag.
 """
 
 from __future__ import annotations
