@@ -28,7 +28,6 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from dispatch_desktop.services.intake import means_kept
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, CLAUSE_END, end_of, start_of
 from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, GONE, WeaponScope
 
@@ -56,13 +55,7 @@ class _Hit(Protocol):
 
 def qualify(text: str, scope: WeaponScope, hits: Sequence[_Hit]) -> None:
     """Qualify the places and means in `hits` (scanned from `text`) that the words around
-    them put away from the person now; then carry a means or weapon put out of reach to
-    its other namings (`means_kept`)."""
-    _qualify(text, scope, hits)
-    means_kept.carry(text, hits)
-
-
-def _qualify(text: str, scope: WeaponScope, hits: Sequence[_Hit]) -> None:
+    them put away from the person now."""
     places = [h for h in hits if h.spec.id == PLACE and not h.negated and not h.qualifier]
     means = [h for h in hits if h.spec.id == MEANS and not h.negated and not h.qualifier]
     if not places and not means:
