@@ -38,9 +38,11 @@ def _transport(url: str, fmt: OutboundFormat = OutboundFormat.EIDO, path: str = 
 
 
 def _send_until_done(ctx: AppContext, transport: CadOutbound, *, seconds: float = 120) -> None:
-    """Rounds until every message is sent. Bounded by time, not by a count of rounds: a
-    lost reply ends its round at the read timeout, and on a loaded host more replies run
-    past it (a bound of 200 rounds failed once so, with every message still sent once)."""
+    """Rounds until every message is sent, bounded by time rather than by a count of rounds.
+    A round sends only what is due; how many rounds that takes grows with the replies that
+    time out and are retried after a back-off, which on a loaded host are more (a bound of
+    200 rounds failed once with the host busy with other work). A message that never gets
+    through still fails the test, at the deadline."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         outbox.send_due(ctx.db, {"cad": transport}, backoff=FAST_BACKOFF, rng=random.Random(1))
