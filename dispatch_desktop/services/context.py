@@ -94,22 +94,19 @@ class AppContext:
     actor: Actor
     agency_release: agency_share.AgencyRelease | None = None
     _cipher: crypto.FieldCipher | None = field(default=None, repr=False)
-    # The agency files' source, handed on: `dataclasses.replace(ctx, actor=...)` (a console
-    # acting as another user) shares its context's loaded config rather than reading and
-    # compiling the lexicon and the model again, which takes seconds. Used only when it
-    # reads the files these settings name.
+    # The agency files' source: made here from the settings, or handed on. A context made
+    # with `dataclasses.replace(ctx, actor=...)` (a console acting as another user) shares
+    # its context's loaded config rather than reading and compiling the lexicon and the
+    # model again, which takes seconds. A source handed on is used only when it reads the
+    # files these settings name.
     agency_source: AgencySource | None = field(default=None, repr=False, compare=False)
-    _agency: AgencySource = field(init=False, repr=False)
     _policy_recorded: str | None = field(default=None, init=False, repr=False)
     _policy_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         files = AgencyFiles.from_settings(self.settings)
-        source = self.agency_source
-        self._agency = (
-            source if source is not None and source.files == files else AgencySource(files)
-        )
-        self.agency_source = self._agency
+        if self.agency_source is None or self.agency_source.files != files:
+            self.agency_source = AgencySource(files)
 
     @classmethod
     def open(
@@ -150,7 +147,8 @@ class AppContext:
     def agency(self) -> AgencyConfig:
         """The agency's files in force: loaded at first use, and an edited file is picked
         up at the next use, once it is valid (services/agency.py)."""
-        return self._agency.current()
+        assert self.agency_source is not None  # set in __post_init__
+        return self.agency_source.current()
 
     def agency_for_call(self, session: Session) -> AgencyConfig:
         """`agency`, for one call's work in ``session``: a policy version this context has
