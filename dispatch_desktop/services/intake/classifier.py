@@ -30,7 +30,7 @@ from dispatch_desktop.models.domain import (
     IntakeRecord,
     SafetyFlag,
 )
-from dispatch_desktop.services.intake import answers, bystanders, means_scope, wound_scope
+from dispatch_desktop.services.intake import rereading
 from dispatch_desktop.services.intake.calltype import CallTypeReader
 from dispatch_desktop.services.intake.calltype_orders import HOLD_WRITTEN
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon
@@ -40,7 +40,6 @@ from dispatch_desktop.services.intake.nature_parts import (
     names_only_substance_use,
     without_leading_code,
 )
-from dispatch_desktop.services.intake.past_attempts import inside, mark_history
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, words_between
 from dispatch_desktop.services.intake.second_opinion import second_opinion
 from dispatch_desktop.services.intake.segments import MAX_SPANS_PER_INDICATOR, Hit, Scan, Segments
@@ -316,11 +315,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     before = len(out.hits)
     _scan(scanned, lex, source, out)
     _in_scope(scanned, lex, out.hits[before:])
-    means_scope.qualify(scanned, lex.weapon_scope, out.hits[before:])
-    wound_scope.read(scanned, lex.indicators, out.hits[before:])
-    answers.deny(scanned, out.hits[before:])
-    bystanders.set_apart(scanned, out.hits[before:])
-    mark_history(scanned, out.hits[before:], lex.scoring.scope_words)
+    rereading.reread(scanned, lex, out.hits[before:])
     reading = _CallTypeReading(scanned, reader, out.hits[before:]) if nature else None
     kept: list[Hit] = []
     names = (
@@ -330,7 +325,7 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     for hit in out.hits[before:]:
         if is_place_name(hit.end):
             continue
-        if names and not hit.spec.names_the_words and inside(hit, names):
+        if names and not hit.spec.names_the_words and hit.inside(names):
             continue  # "the detox RN": who is on the call, not a drug used
         if reading is not None and not reading.keep(hit):
             continue
@@ -365,7 +360,7 @@ class _CallTypeReading:
             return False  # "RDWY DEPRESSION - DIP IN PAVEMENT"
         if self.offence and spec.weak and spec.category == Category.SUBSTANCE_USE:
             return False
-        if any(s <= hit.start and hit.end <= e for s, e in self.protocol_name):
+        if hit.inside(self.protocol_name):
             return False
         if self.substance_hold and scanned[hit.start : hit.end].lower() in HOLD_WRITTEN:
             return False

@@ -64,8 +64,3 @@ def _dated_attempt(text: str, hit: Hit) -> bool:
     if hit.spec.id not in _ACTS or hit.negated or hit.qualifier:
         return False
     return bool(_ATTEMPT.search(text, hit.start, hit.end) and _DATED.match(text, hit.end))
-
-
-def inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
-    """Whether `hit` lies inside one of `spans` (moved here from `classifier`)."""
-    return any(start <= hit.start and hit.end <= end for start, end in spans)

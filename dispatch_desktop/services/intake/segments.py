@@ -11,7 +11,7 @@ are read once").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, Entry
@@ -68,6 +68,10 @@ class Hit:
             self.show_start, self.show_end = self.start, self.end
         else:
             self.show_start, self.show_end = original(self.show_start, self.show_end)
+
+    def inside(self, spans: Iterable[tuple[int, int]]) -> bool:
+        """Whether this hit lies wholly inside one of `spans`."""
+        return any(start <= self.start and self.end <= end for start, end in spans)
 
     def began_then(self, text: str, date_start: int) -> bool:
         """Whether a past date after this hit (`history_post` at `date_start`: "last

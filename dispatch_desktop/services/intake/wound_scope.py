@@ -17,9 +17,6 @@ and medical. This reads the words around it that say otherwise:
   under way or just made is imminent; a habit told with healed or dressed cuts is not.
 
 Every span stays in the evidence, under the indicator or qualifier that explains it.
-`read` first runs `prop_scope` (round eleven: a hanging, a noose or a shot that is a prop,
-a symbol, a drawing, an animal or an accident) and `jumper_sense` (a "jumper" who jumps
-for sport or work, a garment, a wire), so the classifier calls one reader.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from dispatch_desktop.services.intake import jumper_sense, prop_scope
+from dispatch_desktop.services.intake import prop_scope
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, CLAUSE_END, end_of, start_of
 from dispatch_desktop.services.intake.violence_scope import ACCIDENT
@@ -44,8 +41,6 @@ def read(
 ) -> None:
     """Re-read the cuts in `hits` (scanned from `text`) that the words around them tell as
     an accident, someone's injury, or old or tended wounds."""
-    prop_scope.read(text, indicators, hits)
-    jumper_sense.read(text, indicators, hits)
     cuts = [h for h in hits if h.spec.id == CUT_NOW and not h.negated and not h.qualifier]
     if not cuts:
         return
