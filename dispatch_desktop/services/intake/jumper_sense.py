@@ -25,7 +25,8 @@ from collections.abc import Mapping, Sequence
 
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, end_of, start_of
-from dispatch_desktop.services.intake.prop_scope import OTHER_SENSE, RereadHit
+from dispatch_desktop.services.intake.prop_scope import OTHER_SENSE
+from dispatch_desktop.services.intake.segments import Hit
 
 _EDGE = "at_the_edge"
 # How far a sentence is read around the hit, and how far on a correction is looked for.
@@ -64,7 +65,7 @@ _AT_WORK = re.compile(
 )
 
 
-def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[RereadHit]) -> None:
+def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Hit]) -> None:
     """Re-read each "jumper" in `hits` (scanned from `text`) that the call tells as a
     sport, a wire, a garment or people at work mistaken for one."""
     found = [h for h in hits if h.spec.id == _EDGE and not h.negated and not h.qualifier]
@@ -78,7 +79,7 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Rere
             hit.spec = indicators[OTHER_SENSE]
 
 
-def _other_sense(folded: str, hit: RereadHit) -> bool:
+def _other_sense(folded: str, hit: Hit) -> bool:
     head = folded[max(0, hit.start - 40) : hit.start]
     tail = folded[hit.end : hit.end + 40]
     if _KIND_BEFORE.search(head) or _WIRE_AFTER.match(tail):

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.phrases import (
@@ -40,6 +39,7 @@ from dispatch_desktop.services.intake.phrases import (
     end_of,
     start_of,
 )
+from dispatch_desktop.services.intake.segments import Hit
 
 _HANGING = "hanging_found"
 _READ = frozenset({_HANGING, "attempt_in_progress", "means_at_hand", "means_in_hand"})
@@ -51,17 +51,7 @@ _REACH = 80
 _NEAR = 240
 
 
-class RereadHit(Protocol):
-    """A scan hit a scope may re-read: its indicator (`spec`) can be replaced."""
-
-    start: int
-    end: int
-    spec: IndicatorSpec
-    negated: bool
-    qualifier: str
-
-
-def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[RereadHit]) -> None:
+def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Hit]) -> None:
     """Re-read the hangings, nooses, ropes and shots in `hits` (scanned from `text`) that
     the call tells as a prop, a symbol, a drawing, an animal or an accident."""
     found = [h for h in hits if h.spec.id in _READ and not h.negated and not h.qualifier]
@@ -90,7 +80,7 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Rere
             hit.spec = indicators[OTHER_SENSE]
 
 
-def _a_noose(folded: str, hit: RereadHit) -> bool:
+def _a_noose(folded: str, hit: Hit) -> bool:
     """The thing read is a noose or a rope: named in the hit, or just before it ("a rope
     tied in a noose hanging from the fence"), never a person ("found him hanging")."""
     if _NOOSE.search(folded, hit.start, hit.end):
@@ -103,7 +93,7 @@ def _a_noose(folded: str, hit: RereadHit) -> bool:
     )
 
 
-def _told_near(folded: str, hit: RereadHit) -> tuple[int, int]:
+def _told_near(folded: str, hit: Hit) -> tuple[int, int]:
     """The hit's sentence and the next one: where a call says what the thing turned out to
     be ("Someone hanging from the oak. Turns out it's a Halloween dummy."). A prop or a
     symbol told elsewhere in a long call says nothing about this hit: a real hanging told
@@ -113,14 +103,14 @@ def _told_near(folded: str, hit: RereadHit) -> tuple[int, int]:
     return begin, end_of(folded, first + 1, _NEAR)
 
 
-def _drawn(folded: str, hit: RereadHit) -> bool:
+def _drawn(folded: str, hit: Hit) -> bool:
     """ "drew a picture of himself hanging", "a noose drawing": in its sentence before, or
     right after."""
     begin = start_of(folded, hit.start, _REACH)
     return bool(_DRAWING.search(folded, begin, hit.start) or _DRAWING_AFTER.match(folded, hit.end))
 
 
-def _animal(folded: str, hit: RereadHit) -> bool:
+def _animal(folded: str, hit: Hit) -> bool:
     """ "dog hanging from the fence by its collar": an animal just before, or a collar on in
     its clause."""
     if _ANIMAL.search(folded, max(0, hit.start - 20), hit.start):
@@ -129,7 +119,7 @@ def _animal(folded: str, hit: RereadHit) -> bool:
     return _COLLAR.search(folded, hit.end, stop) is not None
 
 
-def _by_accident(folded: str, hit: RereadHit) -> bool:
+def _by_accident(folded: str, hit: Hit) -> bool:
     begin = start_of(folded, hit.start, _REACH)
     stop = end_of(folded, hit.end, _REACH, SENTENCE_END)
     return _ACCIDENT.search(folded, begin, stop) is not None

@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from dispatch_desktop.services.intake import prop_scope
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, CLAUSE_END, end_of, start_of
+from dispatch_desktop.services.intake.segments import Hit
 from dispatch_desktop.services.intake.violence_scope import ACCIDENT
 
 CUT_NOW = "self_harm_now"
@@ -36,9 +36,7 @@ INJURY = "injury_named"
 _REACH = 60
 
 
-def read(
-    text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[prop_scope.RereadHit]
-) -> None:
+def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Hit]) -> None:
     """Re-read the cuts in `hits` (scanned from `text`) that the words around them tell as
     an accident, someone's injury, or old or tended wounds."""
     cuts = [h for h in hits if h.spec.id == CUT_NOW and not h.negated and not h.qualifier]
@@ -60,7 +58,7 @@ def read(
             hit.spec = indicators[CUT_TOLD]
 
 
-def _by_a_tool(folded: str, hit: prop_scope.RereadHit) -> bool:
+def _by_a_tool(folded: str, hit: Hit) -> bool:
     """ "cut his thigh with the chainsaw" (after, in its clause), "using a chainsaw cut
     into his thigh" (before, in its sentence)."""
     stop = end_of(folded, hit.end, _REACH, CLAUSE_END)
