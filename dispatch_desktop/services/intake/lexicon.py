@@ -622,7 +622,7 @@ _FLAG_PIECE_MIN = 3
 
 
 def _pieces(
-    entries: Mapping[str, Entry], nature: NatureCodeFile, flagged: Iterable[NamedFlags] = ()
+    entries: Mapping[str, Entry], nature: NatureCodeFile, flagged: Iterable[NamedFlags]
 ) -> dict[str, str]:
     """The words a squeezed call type ("SUICTHRTWPN") may be made of, and how each is
     written out: every word of the lexicon's phrases, each single word a call type names a
