@@ -21,6 +21,7 @@ from dispatch_desktop.services.intake.model import LABELS, LinearModel, load_mod
 from dispatch_desktop.services.intake.training import (
     BH_FLOOR,
     FLAG_FLOOR,
+    FeatureTable,
     LexiconView,
     choose_raise_at,
     fit,
@@ -79,6 +80,17 @@ def test_training_is_reproducible_and_records_its_data(tmp_path: Path) -> None:
     written = json.loads(first.read_text())
     assert written["data_sha256"] and written["version"].startswith("lr1-")
     assert "leave_one_writer_out" in written["scores"]
+
+
+def test_a_fit_on_rows_of_a_wider_feature_table_writes_the_same_model(tmp_path: Path) -> None:
+    # Leave-one-writer-out reads every call's features once and fits on rows of that table:
+    # the held-out writer's own words are columns no training call has, and change nothing.
+    calls = load_corpus(_corpus(tmp_path))
+    train = [c for c in calls if c.writer == "a"]
+    alone = fit(train, version="t")
+    on_table = fit(train, version="t", table=FeatureTable.of(calls))
+    assert on_table.to_json() == alone.to_json()
+    assert FeatureTable.of(calls).matrix.shape[1] > FeatureTable.of(train).matrix.shape[1]
 
 
 def test_the_model_raises_bh_with_its_words_as_evidence(tmp_path: Path) -> None:

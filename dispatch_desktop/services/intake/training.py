@@ -89,6 +89,38 @@ def _feature_dict(call: LabelledCall) -> dict[str, float]:
     return {f.name: 1.0 for _source, f in call_features(call.nature or "", call.narrative)}
 
 
+@dataclass(frozen=True)
+class FeatureTable:
+    """Calls' features read and vectorised once. Leave-one-writer-out fits about five
+    models per writer on subsets of the same calls; each takes its rows of this one matrix
+    instead of reading every call again. A column no training call has gets a weight of
+    exactly zero (liblinear's dual weights are sums of training rows), so a fit on rows of
+    a wider table writes the same model as one on its own calls."""
+
+    matrix: Any  # scipy CSR, one row per call in (writer, id) order, 32-bit indices
+    names: Any  # numpy array of feature names, one per column
+    rows: Mapping[tuple[str, str], int]
+
+    @classmethod
+    def of(cls, calls: Sequence[LabelledCall]) -> FeatureTable:
+        from sklearn.feature_extraction import DictVectorizer
+
+        ordered = sorted(calls, key=lambda c: (c.writer, c.id))
+        vectorizer = DictVectorizer(sort=True)
+        matrix = vectorizer.fit_transform([_feature_dict(c) for c in ordered]).tocsr()
+        # liblinear takes 32-bit indices only.
+        matrix.indices = matrix.indices.astype("int32")
+        matrix.indptr = matrix.indptr.astype("int32")
+        rows = {(c.writer, c.id): i for i, c in enumerate(ordered)}
+        return cls(matrix, vectorizer.get_feature_names_out(), rows)
+
+    def select(self, ordered: Sequence[LabelledCall]) -> Any:
+        taken = self.matrix[[self.rows[(c.writer, c.id)] for c in ordered]]
+        taken.indices = taken.indices.astype("int32")
+        taken.indptr = taken.indptr.astype("int32")
+        return taken
+
+
 def fit(
     calls: Sequence[LabelledCall],
     *,
@@ -97,27 +129,26 @@ def fit(
     lower_bh_at: float = 0.0,
     lower_at: Mapping[str, float] | None = None,
     scores: Mapping[str, Any] | None = None,
+    table: FeatureTable | None = None,
 ) -> LinearModel:
-    """One logistic regression per label on the model's features; deterministic."""
+    """One logistic regression per label on the model's features; deterministic. `table`
+    holds the features of these calls (and perhaps others), read once for many fits."""
     try:
-        from sklearn.feature_extraction import DictVectorizer
+        import numpy
         from sklearn.linear_model import LogisticRegression
     except ImportError as exc:  # pragma: no cover - the dev extra installs it
         raise UserError(
             "Training needs scikit-learn.", fix="pip install 'dispatch-desktop[train]'."
         ) from exc
     ordered = sorted(calls, key=lambda c: (c.writer, c.id))
-    vectorizer = DictVectorizer(sort=True)
-    matrix = vectorizer.fit_transform([_feature_dict(c) for c in ordered]).tocsr()
-    # liblinear takes 32-bit indices only.
-    matrix.indices = matrix.indices.astype("int32")
-    matrix.indptr = matrix.indptr.astype("int32")
-    names = vectorizer.get_feature_names_out()
+    table = table or FeatureTable.of(ordered)
+    matrix = table.select(ordered)
+    names = table.names
     rows: dict[str, list[tuple[int, float]]] = {}
     intercepts: dict[str, float] = {}
     for index, label in enumerate(LABELS):
         target = [1 if label in c.labels() else 0 for c in ordered]
-        if len(set(target)) < 2 or matrix.shape[1] == 0:
+        if len(set(target)) < 2 or matrix.nnz == 0:
             # Nothing to learn from: the label's base rate.
             rate = min(max(sum(target) / len(target), 0.0001), 0.9999)
             intercepts[label] = round(math.log(rate / (1 - rate)), 4)
@@ -134,9 +165,11 @@ def fit(
         )
         lr.fit(matrix, target)
         intercepts[label] = round(float(lr.intercept_[0]), 4)
-        for name, weight in zip(names, lr.coef_[0], strict=True):
-            if abs(weight) >= MIN_WEIGHT:
-                rows.setdefault(str(name), []).append((index, round(float(weight), 4)))
+        weights = lr.coef_[0]
+        for column in numpy.flatnonzero(numpy.abs(weights) >= MIN_WEIGHT):
+            rows.setdefault(str(names[column]), []).append(
+                (index, round(float(weights[column]), 4))
+            )
     return LinearModel(
         version=version,
         data_sha256=data_sha256(calls),
@@ -263,8 +296,7 @@ def choose_raise_at(
     for category in CATEGORY_LABELS:
 
         def matches(raise_at: dict[str, float], category: str = category) -> float:
-            bh = [(call, raised(view, p, raise_at)) for call, view, p in scored]
-            kept = [(c, got) for c, got in bh if c.behavioral_health]
+            kept = [(c, raised(view, p, raise_at)) for c, view, p in scored if c.behavioral_health]
             right = sum(
                 (category in c.categories) == (category in got.categories) for c, got in kept
             )
@@ -288,11 +320,26 @@ def choose_raise_at(
 
         chosen[key] = max(LOWER_THRESHOLDS, key=lowering)
     for flag in FLAG_LABELS:
+        # A flag's threshold moves that flag only, and `raised` adds it when its probability
+        # reaches the threshold: so each call's answer at any threshold follows from two,
+        # never (its words alone) and always (wherever the model may raise it).
+        never = [
+            flag in raised(view, p, {**chosen, flag: 2.0}).safety_flags for _c, view, p in scored
+        ]
+        always = [
+            flag in raised(view, p, {**chosen, flag: 0.0}).safety_flags for _c, view, p in scored
+        ]
 
-        def f_beta(raise_at: dict[str, float], flag: str = flag) -> float:
+        def f_beta(
+            raise_at: dict[str, float],
+            flag: str = flag,
+            never: list[bool] = never,
+            always: list[bool] = always,
+        ) -> float:
             tp = fp = fn = 0
-            for call, view, p in scored:
-                got = flag in raised(view, p, raise_at).safety_flags
+            t = raise_at[flag]
+            for (call, _view, p), words, may in zip(scored, never, always, strict=True):
+                got = words or (may and p[flag] >= t)
                 want = flag in call.safety_flags
                 tp, fp, fn = tp + (got and want), fp + (got and not want), fn + (want and not got)
             return _f_beta(tp, fp, fn, FLAG_BETA)
@@ -316,17 +363,19 @@ def tuned_fit(
     *,
     version: str,
     scores: Mapping[str, Any] | None = None,
+    table: FeatureTable | None = None,
 ) -> LinearModel:
     """`fit`, with each label's raise_at chosen on writer-grouped folds of `calls` only:
     models trained on some of its writers score the others, and the thresholds that
     combine best with the lexicon on those out-of-writer scores are kept."""
     writers = sorted({c.writer for c in calls})
+    table = table or FeatureTable.of(calls)
     if len(writers) < 2:
-        return fit(calls, version=version, scores=scores)
+        return fit(calls, version=version, scores=scores, table=table)
     groups = [set(writers[k::INNER_FOLDS]) for k in range(min(INNER_FOLDS, len(writers)))]
     scored = []
     for group in groups:
-        inner = fit([c for c in calls if c.writer not in group], version="inner")
+        inner = fit([c for c in calls if c.writer not in group], version="inner", table=table)
         scored += [
             (c, views[(c.writer, c.id)], inner.score(c.nature or "", c.narrative))
             for c in calls
@@ -342,6 +391,7 @@ def tuned_fit(
         lower_bh_at=lower,
         lower_at=lower_at,
         scores=scores,
+        table=table,
     )
 
 
@@ -427,7 +477,7 @@ def lowo_predictions(
     each in its own process; every fit is deterministic, so the table is the same."""
     global _LOWO
     writers = sorted({c.writer for c in calls})
-    _LOWO = (list(calls), lexicon_views(calls, lexicon), lexicon)
+    _LOWO = (list(calls), lexicon_views(calls, lexicon), lexicon, FeatureTable.of(calls))
     try:
         if jobs > 1 and len(writers) > 1:
             context = multiprocessing.get_context("fork")
@@ -447,17 +497,17 @@ def lowo_predictions(
 
 
 # The leave-one-writer-out inputs, set for the worker processes (fork shares them).
-_LOWO: tuple[list[LabelledCall], Views, CompiledLexicon] | None = None
+_LOWO: tuple[list[LabelledCall], Views, CompiledLexicon, FeatureTable] | None = None
 
 
 def _lowo_writer(writer: str) -> dict[str, list[Prediction]]:
     """One writer's calls predicted each way by a model trained on every other writer."""
     if _LOWO is None:
         raise RuntimeError("lowo_predictions sets the inputs first")
-    calls, views, lexicon = _LOWO
+    calls, views, lexicon, table = _LOWO
     train = [c for c in calls if c.writer != writer]
     test = [c for c in calls if c.writer == writer]
-    model = tuned_fit(train, views, version=f"lowo-{writer}")
+    model = tuned_fit(train, views, version=f"lowo-{writer}", table=table)
     out: dict[str, list[Prediction]] = {}
     for name, make in predictors(lexicon).items():
         predict = make(model)
