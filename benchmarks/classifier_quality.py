@@ -64,9 +64,11 @@ POOLS = [
     "--pool=batch4r10=rail,shelter,clinic,hangup",
     "--pool=sealed10=delivery,regulars,slang,understated",
     "--pool=batch4r11=asr,drugs,lifeguard,oilfield",
+    "--pool=sealed11=garage,hoax,nurseline,tourism",
+    "--pool=batch4r12=bank,fireground,formal,legal",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
     "nature11,nature12,nature13,nature14,nature15,nature16,nature17,nature18,nature19,"
-    "nature20,nature21,nature22,nature23",
+    "nature20,nature21,nature22,nature23,nature24,nature26",
 ]
 
 baseline = naive_baseline
