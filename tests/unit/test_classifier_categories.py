@@ -94,6 +94,9 @@ KNOWN_MODEL_RAISES = {
     # round ten's model (lr1-6728a2497ccb) reads suicide risk from "don't want to be ...
     # anymore" whatever comes between; the lexicon reads "at work" and does not
     "txt from her: i dont want to be at work anymore, so bored": "suicide_risk",
+    # round twelve's model (lr1-6e35d3efceac) raises BH at 0.80, its threshold, from
+    # "doesnt want to"; a BH it raises takes its most probable category, suicide risk
+    "he says he doesnt want to be alone since the divorce": "suicide_risk",
 }
 
 
