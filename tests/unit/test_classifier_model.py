@@ -93,6 +93,15 @@ def test_a_fit_on_rows_of_a_wider_feature_table_writes_the_same_model(tmp_path: 
     assert FeatureTable.of(calls).matrix.shape[1] > FeatureTable.of(train).matrix.shape[1]
 
 
+def test_two_calls_with_one_writer_and_id_are_one_clear_error(tmp_path: Path) -> None:
+    # The feature table finds a call's row by its writer and id: two calls sharing them
+    # would share one row, and the model would learn one call's words twice.
+    calls = load_corpus(_corpus(tmp_path))
+    twin = dataclasses.replace(calls[1], id=calls[0].id, writer=calls[0].writer)
+    with pytest.raises(UserError, match="share the writer"):
+        fit([*calls, twin], version="t")
+
+
 def test_the_model_raises_bh_with_its_words_as_evidence(tmp_path: Path) -> None:
     model = fit(load_corpus(_corpus(tmp_path)), version="test")
     # Plain words no phrase of the lexicon covers (its families read "talking to the carts").

@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import multiprocessing
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -112,6 +113,13 @@ class FeatureTable:
         matrix.indices = matrix.indices.astype("int32")
         matrix.indptr = matrix.indptr.astype("int32")
         rows = {(c.writer, c.id): i for i, c in enumerate(ordered)}
+        if len(rows) < len(ordered):
+            counts = Counter((c.writer, c.id) for c in ordered)
+            twice = next(key for key, n in counts.items() if n > 1)
+            raise UserError(
+                f"Two labelled calls share the writer {twice[0]!r} and the id {twice[1]!r}.",
+                fix="Give each call its own id; a labels file is named by its file name.",
+            )
         return cls(matrix, vectorizer.get_feature_names_out(), rows)
 
     def select(self, ordered: Sequence[LabelledCall]) -> Any:
@@ -330,6 +338,7 @@ def choose_raise_at(
             flag in raised(view, p, {**chosen, flag: 0.0}).safety_flags for _c, view, p in scored
         ]
 
+        # Scores `flag`'s threshold only: every other label's is fixed in never and always.
         def f_beta(
             raise_at: dict[str, float],
             flag: str = flag,
