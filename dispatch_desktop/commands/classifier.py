@@ -141,13 +141,19 @@ def _train(args: argparse.Namespace, _ctx: object) -> int:
     print(f"{len(calls)} labelled calls from {len({c.writer for c in calls})} writers")
     agency = _agency(args)
     lexicon = _lexicon(agency)
-    predictions = training.lowo_predictions(calls, lexicon, args.jobs)
+    # Read once: every writer's folds and the shipped model fit on the same calls.
+    views = training.lexicon_views(calls, lexicon)
+    table = training.FeatureTable.of(calls)
+    predictions = training.lowo_predictions(calls, lexicon, args.jobs, views=views, table=table)
     title = _lowo_title(calls, predictions)
     scores = _report(title, predictions, _pools(args.pool), agency.policy, as_json=False)
     version = f"lr1-{training.data_sha256(calls)[:12]}"
-    views = training.lexicon_views(calls, lexicon)
     model = training.tuned_fit(
-        calls, views, version=version, scores={"leave_one_writer_out": scores["all"]}
+        calls,
+        views,
+        version=version,
+        scores={"leave_one_writer_out": scores["all"]},
+        table=table,
     )
     if args.with_labels:
         extra = load_corpus(args.with_labels)

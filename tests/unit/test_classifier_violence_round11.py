@@ -15,23 +15,13 @@ Invented wording, each beside a look-alike that comes out the other way.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from dispatch_desktop.models.domain import ClassificationResult, SafetyFlag
-from dispatch_desktop.services.intake import classifier
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon
-from tests.unit.app_lexicon import app_lexicon
+from dispatch_desktop.models.domain import SafetyFlag
+from tests.unit.test_classifier_violence_recall_round10 import classify  # the rules alone
 
-APP = app_lexicon()
-LEXICON = dataclasses.replace(APP, model=None)
 VIOLENCE = SafetyFlag.VIOLENCE
 WEAPON = SafetyFlag.WEAPON
-
-
-def classify(text: str, lexicon: CompiledLexicon = LEXICON) -> ClassificationResult:
-    return classifier.classify_call(None, None, text, lexicon=lexicon)
 
 
 # (violence, a look-alike that is not violence)

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dispatch_desktop.services.intake.calltype_words import ENDINGS, is_english
+from dispatch_desktop.services.intake.calltype_words import ENDINGS, MAX_PIECES, is_english
 
 # A loose piece keeps this many letters at least: a word cut short ("unr"), a skeleton
 # ("alrt"; "nkd" of "naked" is too short to tell from a squeezed "drnkd", drunk).
 LOOSE_MIN = 3
 SKELETON_MIN = 4
-# The pieces of a squeezed call type, at most (as `split_squeezed`).
-_MAX_PIECES = 5
 _VOWELS = frozenset("aeiou")
 
 
@@ -46,7 +44,7 @@ class LoosePieces:
 
     def __init__(self, written: Mapping[str, str]) -> None:
         self._written = written
-        # built now (about 50 ms at the lexicon's load), not by the first call that needs it
+        # built now (about 70 ms at the lexicon's load), not by the first call that needs it
         self._index = self._build()
 
     def _build(self) -> dict[str, str | None]:
@@ -128,6 +126,6 @@ class LoosePieces:
                     if current is None or len(rest) + 1 < len(current):
                         best[i][k] = [piece, *rest]
         found = best[0][1]
-        if found is None or not 2 <= len(found) <= _MAX_PIECES:
+        if found is None or not 2 <= len(found) <= MAX_PIECES:
             return None
         return found

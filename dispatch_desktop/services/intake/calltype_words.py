@@ -13,7 +13,7 @@ from functools import cache
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
 
 _log = logging.getLogger(__name__)
-_MAX_PIECES = 5
+MAX_PIECES = 5
 # English endings: "PERSONS" is a person, whatever its pieces.
 ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
@@ -60,7 +60,7 @@ def split_squeezed(run: str, pieces: Container[str]) -> list[str] | None:
             if current is None or len(candidate) < len(current):
                 best[i] = candidate
     found = best[0]
-    if found is None or not 2 <= len(found) <= _MAX_PIECES:
+    if found is None or not 2 <= len(found) <= MAX_PIECES:
         return None
     return found
 

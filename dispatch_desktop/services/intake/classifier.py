@@ -40,7 +40,7 @@ from dispatch_desktop.services.intake.nature_parts import (
     names_only_substance_use,
     without_leading_code,
 )
-from dispatch_desktop.services.intake.phrases import ASCII_LOWER, words_between
+from dispatch_desktop.services.intake.phrases import ASCII_LOWER, fold, words_between
 from dispatch_desktop.services.intake.second_opinion import second_opinion
 from dispatch_desktop.services.intake.segments import MAX_SPANS_PER_INDICATOR, Hit, Scan, Segments
 from dispatch_desktop.services.intake.violence_scope import (
@@ -389,7 +389,7 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
     violence = _plain(hits, SafetyFlag.VIOLENCE)
     if not weapons and not violence:
         return
-    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    folded = fold(text)
     if weapons:
         found = lex.weapon_scope.qualify(folded, [(h.start, h.end, h.spec.id) for h in weapons])
         for hit, qualifier in zip(weapons, found, strict=True):

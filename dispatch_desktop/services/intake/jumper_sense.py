@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
-from dispatch_desktop.services.intake.phrases import ASCII_LOWER, end_of, start_of
+from dispatch_desktop.services.intake.phrases import end_of, fold, start_of
 from dispatch_desktop.services.intake.prop_scope import OTHER_SENSE
 from dispatch_desktop.services.intake.segments import Hit
 
@@ -71,7 +71,7 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Hit]
     found = [h for h in hits if h.spec.id == _EDGE and not h.negated and not h.qualifier]
     if not found:
         return
-    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    folded = fold(text)
     for hit in found:
         if not _JUMPER.match(folded[hit.start : hit.end]):
             continue

@@ -33,8 +33,8 @@ from dispatch_desktop.services.intake.lexicon_files import (
 )
 from dispatch_desktop.services.intake.model import LinearModel, load_model
 from dispatch_desktop.services.intake.phrases import (
-    ASCII_LOWER,
     CASE_ALNUM_END,
+    fold,
     normalize_term,
     trie_and_word_end,
 )
@@ -152,8 +152,7 @@ class CompiledLexicon:
 
     def phrases(self, text: str) -> PhraseScan:
         """The phrases of `text`, to read from its start or from any segment boundary."""
-        # str.lower() is the same on ASCII text and much quicker on a short one.
-        folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+        folded = fold(text)
         return PhraseScan(self, " " + text, " " + folded)
 
     def entry_for(self, matched: str) -> Entry | None:

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from dispatch_desktop.services.intake.phrases import ASCII_LOWER, CLAUSE_END, end_of, start_of
+from dispatch_desktop.services.intake.phrases import CLAUSE_END, end_of, fold, start_of
 from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, GONE, WeaponScope
 
 PLACE = "place_at_hand"
@@ -60,7 +60,7 @@ def qualify(text: str, scope: WeaponScope, hits: Sequence[_Hit]) -> None:
     means = [h for h in hits if h.spec.id == MEANS and not h.negated and not h.qualifier]
     if not places and not means:
         return
-    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    folded = fold(text)
     for hit in means:
         if _means_gone(folded, scope, hit):
             hit.qualifier = GONE

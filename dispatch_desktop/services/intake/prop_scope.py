@@ -33,10 +33,10 @@ from collections.abc import Mapping, Sequence
 
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.phrases import (
-    ASCII_LOWER,
     CLAUSE_END,
     SENTENCE_END,
     end_of,
+    fold,
     start_of,
 )
 from dispatch_desktop.services.intake.segments import Hit
@@ -57,10 +57,10 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Hit]
     found = [h for h in hits if h.spec.id in _READ and not h.negated and not h.qualifier]
     # ... but not inside words already read in another sense ("rope hanging from the rail")
     told = [(h.start, h.end) for h in hits if h.spec.id == OTHER_SENSE]
-    found = [h for h in found if not any(a <= h.start and h.end <= b for a, b in told)]
+    found = [h for h in found if not h.inside(told)]
     if not found:
         return
-    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    folded = fold(text)
     for hit in found:
         words = folded[hit.start : hit.end]
         if _SHOT.search(words):

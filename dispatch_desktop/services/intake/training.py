@@ -479,14 +479,22 @@ Predictions = dict[str, dict[str, list[tuple[LabelledCall, Prediction]]]]
 
 
 def lowo_predictions(
-    calls: Sequence[LabelledCall], lexicon: CompiledLexicon, jobs: int = 1
+    calls: Sequence[LabelledCall],
+    lexicon: CompiledLexicon,
+    jobs: int = 1,
+    *,
+    views: Views | None = None,
+    table: FeatureTable | None = None,
 ) -> Predictions:
     """{writer: {method: [(call, prediction)]}}, each writer's calls predicted by a model
     trained on every other writer. `jobs` > 1 trains that many writers' models at once,
-    each in its own process; every fit is deterministic, so the table is the same."""
+    each in its own process; every fit is deterministic, so the table is the same. `views`
+    and `table` are the calls' own (`lexicon_views`, `FeatureTable.of`), when the caller
+    needs them again after."""
     global _LOWO
     writers = sorted({c.writer for c in calls})
-    _LOWO = (list(calls), lexicon_views(calls, lexicon), lexicon, FeatureTable.of(calls))
+    views = views if views is not None else lexicon_views(calls, lexicon)
+    _LOWO = (list(calls), views, lexicon, table or FeatureTable.of(calls))
     try:
         if jobs > 1 and len(writers) > 1:
             context = multiprocessing.get_context("fork")

@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
-from dispatch_desktop.services.intake.phrases import ASCII_LOWER, CLAUSE_END, end_of, start_of
+from dispatch_desktop.services.intake.phrases import CLAUSE_END, end_of, fold, start_of
 from dispatch_desktop.services.intake.segments import Hit
 from dispatch_desktop.services.intake.violence_scope import ACCIDENT
 
@@ -42,7 +42,7 @@ def read(text: str, indicators: Mapping[str, IndicatorSpec], hits: Sequence[Hit]
     cuts = [h for h in hits if h.spec.id == CUT_NOW and not h.negated and not h.qualifier]
     if not cuts:
         return
-    folded = text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+    folded = fold(text)
     left = []
     for hit in cuts:
         if _by_a_tool(folded, hit):
