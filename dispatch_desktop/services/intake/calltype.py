@@ -267,7 +267,12 @@ class CallTypeReader:
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
         self.person_words = frozenset(w.upper() for w in spec.person_words)
         self._named = [
-            (frozenset(group.flags), _phrases_re(group.words), _phrases_re(group.not_with))
+            (
+                frozenset(group.flags),
+                _phrases_re(group.words),
+                _phrases_re(group.not_with),
+                _phrases_re(group.beside),
+            )
             for group in spec.named_flags
         ]
         self._not_now_re = _phrases_re([*spec.not_named_after, *spec.denials])
@@ -638,8 +643,10 @@ class CallTypeReader:
         expanded = self.expand(text, nature=True)
         read = (expanded.text if expanded is not None else text).translate(ASCII_LOWER)
         out = []
-        for flags, words, not_with in self._named:
+        for flags, words, not_with, beside in self._named:
             if words is None:
+                continue
+            if beside is not None and not self._named_now(beside, read, text, expanded):
                 continue
             for m in words.finditer(read):
                 part_start, part_end = _part_around(read, m.start(), m.end())
@@ -647,9 +654,7 @@ class CallTypeReader:
                     continue
                 if self.is_place_name(read, m.end()):
                     continue  # a name: "FALL PREVENTION CLASS", "FIGHT NIGHT FESTIVAL"
-                # The words just before, over a dash glued to them ("NON-INJURY").
-                before = _WORDS_BEFORE.split(read[: m.start()])[-1].split()[-2:]
-                if self._not_now_re is not None and self._not_now_re.search(" ".join(before)):
+                if not self._now(read, m.start()):
                     continue
                 start, end = (
                     expanded.original(m.start(), m.end())
@@ -658,6 +663,25 @@ class CallTypeReader:
                 )
                 out.append((start, end, flags))
         return out
+
+    def _now(self, read: str, start: int) -> bool:
+        """Whether the named words at `start` are not put in the past or denied by the words
+        just before them, over a dash glued to them ("NON-INJURY", "HX SUICIDE")."""
+        before = _WORDS_BEFORE.split(read[:start])[-1].split()[-2:]
+        return self._not_now_re is None or not self._not_now_re.search(" ".join(before))
+
+    def _named_now(
+        self, words: re.Pattern[str], read: str, text: str, expanded: Expanded | None
+    ) -> bool:
+        """Whether `words` stand somewhere in the call type, not in the past nor denied, and
+        written in letters: not a number code written out ("10-56 INTOX ... POSS OD", where
+        the agency's 10-56 is not the APCO table's suicide)."""
+        for m in words.finditer(read):
+            start, end = expanded.original(m.start(), m.end()) if expanded else m.span()
+            written = text[start:end]
+            if self._now(read, m.start()) and any(ch.isalpha() for ch in written):
+                return True
+        return False
 
     def unsqueeze(self, text: str) -> str:
         """`text` with each squeezed code split into its pieces, as written ("SUICTHRT

@@ -48,6 +48,9 @@ class NamedFlags(_Strict):
     words: list[str] = Field(min_length=1)
     # Words in the same part that take it back: "SELF HARM THREAT", "DOG FIGHT".
     not_with: list[str] = Field(default_factory=list)
+    # Words the group's words need somewhere in the same call type, in any part, not
+    # denied nor past: "SUICIDE/ATTEMPT-P1", "SUICIDAL SUBJECT (ATT)" (empty: none needed).
+    beside: list[str] = Field(default_factory=list)
 
 
 class CallTypeSpec(_Strict):
