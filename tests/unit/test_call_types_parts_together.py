@@ -69,3 +69,10 @@ def test_a_place_at_hand_in_another_part(call_type: str) -> None:
 )
 def test_a_threat_a_denial_a_past_or_a_number_is_not_an_attempt(call_type: str) -> None:
     assert IMMINENT not in nature(call_type).safety_flags
+
+
+def test_attempts_in_the_plural_name_a_kind_of_call_not_one_act() -> None:
+    """A table's category ("suicidal person and attempts") covers threats too."""
+    result = nature("SUICIDE - SUICIDAL SUBJECTS AND ATTEMPTS")
+    assert IMMINENT not in result.safety_flags
+    assert IMMINENT in nature("SUICIDE - SUBJECT ATTEMPTED").safety_flags
