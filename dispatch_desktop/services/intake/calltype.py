@@ -193,8 +193,42 @@ _SQUEEZED_MAX = 40
 _SQUEEZED_CACHE = 4096
 # A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
 _CACHED_MAX = 256
-# The last word of a call type, five letters at least, where a full CAD field may cut it.
-_LAST_WORD = re.compile(r"(?<![a-z0-9])([a-z]{5,})\s*$")
+# The last word of a call type or of one of its parts, five letters at least, where a full
+# CAD field may cut it.
+_CUT_WORD = re.compile(r"(?<![a-z0-9])([a-z]{5,})\s*(?=$|[-/|,;(])")
+
+
+def _another_word(folded: str, short: tuple[int, int, str], cut: tuple[int, int, str]) -> bool:
+    """Whether `short`, one word written out by the table, lies inside the cut phrase `cut`
+    and the phrase reads it otherwise: as another word ("dis" of "DEVELOPMENTALLY DIS" is
+    the table's disorder, the phrase's disabled: they part at the cut) or as the table's
+    word with more ("EMOTNL DISTURBED": emotional, the phrase's emotionally). Not as
+    another form of the same word ("DOMESTIC VIOL": violent, the phrase's violence), nor
+    as the same word."""
+    if not (cut[0] <= short[0] and short[1] <= cut[1] and short[1] - short[0] < cut[1] - cut[0]):
+        return False
+    words = cut[2].split(" ")
+    at = len(folded[cut[0] : short[0]].split())
+    if at >= len(words) or " " in short[2]:
+        return False
+    full = words[at]
+    more = full.startswith(short[2]) and len(full) > len(short[2])
+    pairs = enumerate(zip(short[2], full, strict=False))
+    same = next((i for i, (a, b) in pairs if a != b), min(len(full), len(short[2])))
+    return more or same <= short[1] - short[0]
+
+
+def _ly_dropped(cut: tuple[str, ...], phrase: str) -> bool:
+    """Whether the words of `cut` are `phrase` with an adverb's "-ly" dropped from a word
+    before the last ("EMOTIONAL DISTURBED", "DEVELOPMENTAL DISABLED"): a call type writes
+    the adjective; the other words are the phrase's own."""
+    words = phrase.split(" ")
+    dropped = [w + "ly" == full for w, full in zip(cut[:-1], words, strict=False)]
+    return (
+        any(dropped)
+        and all(d or w == full for d, w, full in zip(dropped, cut, words, strict=False))
+        and cut[-1] == words[-1]
+    )
 
 
 def _splice(
@@ -266,6 +300,7 @@ class CallTypeReader:
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
         self.person_words = frozenset(w.upper() for w in spec.person_words)
+        self.call_words = frozenset(w.upper() for w in spec.call_words)
         self._named = [
             (
                 frozenset(group.flags),
@@ -378,11 +413,20 @@ class CallTypeReader:
         if nature and self._cut:
             # Only where no abbreviation is written out ("SUICIDE ATT" is the table's).
             cut = self._truncated(folded[1:])
-            found_at.extend(c for c in cut if not any(_overlap(c, f) for f in found_at))
+            # ... or where one written out lies inside its words ("DEVELOPMENTALLY DIS": the
+            # phrase, not "dis" as the table writes it alone)
+            read = folded[1:]
+            cut = [
+                c
+                for c in cut
+                if not any(_overlap(c, f) and not _another_word(read, f, c) for f in found_at)
+            ]
+            found_at = [f for f in found_at if not any(_another_word(read, f, c) for c in cut)]
+            found_at.extend(cut)
         if nature and self._written:
-            last = self._cut_at_the_end(folded[1:])
-            if last is not None and not any(_overlap(last, f) for f in found_at):
-                found_at.append(last)
+            for last in self._cut_at_part_ends(folded[1:]):
+                if not any(_overlap(last, f) for f in found_at):
+                    found_at.append(last)
         found_at.sort()
         spliced, pieces = _splice(text, found_at)
         if not pieces:
@@ -403,38 +447,55 @@ class CallTypeReader:
                     folded[a.end() : b.start()].strip(" ") for a, b in itertools.pairwise(run)
                 ):
                     continue  # fewer words left, or not one run of words and spaces
-                cut = tuple(m.group() for m in run)
-                fits = {
-                    phrase
-                    for phrase in self._cut.get(tuple(w[:CUT_MIN] for w in cut), ())
-                    if all(
-                        full.startswith(w) for w, full in zip(cut, phrase.split(" "), strict=True)
-                    )
-                    and not phrase.endswith(" " + cut[-1])
-                }
+                as_written = tuple(m.group() for m in run)
+                fits = self._cut_fits(as_written)
+                if not fits:  # a word the table writes out as one word ("EMOTNL": emotional)
+                    fits = self._cut_fits(tuple(self._one_word(w) for w in as_written))
                 if len(fits) == 1:
                     out.append((run[0].start(), run[-1].end(), fits.pop()))
                     break
         return out
 
-    def _cut_at_the_end(self, folded: str) -> tuple[int, int, str] | None:
-        """The call type's last word cut short where its CAD field ends ("TRANSPORT FOR
-        PSYCHIATRI"): five letters at least, not a word of English nor one the lexicon
-        knows, written out as the shortest word of the lexicon it begins."""
-        m = _LAST_WORD.search(folded)
-        if m is None:
-            return None
-        word = m.group(1)
-        if word in self._written or is_english(word):
-            return None
-        if word not in self._completed:
-            if len(self._completed) >= _SQUEEZED_CACHE:
-                self._completed.clear()
-            i = bisect.bisect_left(self._sorted_words, word)
-            fits = list(itertools.takewhile(lambda w: w.startswith(word), self._sorted_words[i:]))
-            self._completed[word] = self._written[min(fits, key=len)] if fits else None
-        full = self._completed[word]
-        return None if full is None else (m.start(1), m.end(1), full)
+    def _cut_fits(self, cut: tuple[str, ...]) -> set[str]:
+        """The phrases whose words `cut` begins, its last word cut short; else, its last word
+        whole, those it is with an adverb's "-ly" dropped ("EMOTIONAL DISTURBED")."""
+        begun = [
+            phrase
+            for phrase in self._cut.get(tuple(w[:CUT_MIN] for w in cut), ())
+            if all(full.startswith(w) for w, full in zip(cut, phrase.split(" "), strict=True))
+        ]
+        fits = {p for p in begun if not p.endswith(" " + cut[-1])}
+        return fits or {p for p in begun if _ly_dropped(cut, p)}
+
+    def _one_word(self, word: str) -> str:
+        """A call type's word (lower case) as the table writes it out, if as one word."""
+        out = self._nature.get(word)
+        return out if out is not None and out.isalpha() else word
+
+    def _cut_at_part_ends(self, folded: str) -> list[tuple[int, int, str]]:
+        """The words cut short where a CAD field ends, at the end of the call type ("TRANSPORT
+        FOR PSYCHIATRI") or of one of its parts, before a dash or a slash ("OVRDOS-NARCAN
+        GIVEN"): five letters at least, not a word of English nor one the lexicon knows,
+        each written out as the shortest word of the lexicon it begins."""
+        out = []
+        for m in _CUT_WORD.finditer(folded):
+            word = m.group(1)
+            if word in self._written or is_english(word):
+                continue
+            if word not in self._completed:
+                if len(self._completed) >= _SQUEEZED_CACHE:
+                    self._completed.clear()
+                self._completed[word] = self._completion(word)
+            full = self._completed[word]
+            if full is not None:
+                out.append((m.start(1), m.end(1), full))
+        return out
+
+    def _completion(self, word: str) -> str | None:
+        """The shortest word of the lexicon that `word` begins, written out; or None."""
+        i = bisect.bisect_left(self._sorted_words, word)
+        fits = list(itertools.takewhile(lambda w: w.startswith(word), self._sorted_words[i:]))
+        return self._written[min(fits, key=len)] if fits else None
 
     def _holds(self, folded: str) -> list[tuple[int, int, str]]:
         """A hold named by a statute's number beside a word of a hold ("632.305 DETENTION",

@@ -68,6 +68,11 @@ class CallTypeSpec(_Strict):
         "words for the person a call type is about: after a BH code's name they"
         " make the part name that code ('INTOXICATED JUVENILE' is an intoxicated person)"
     )
+    call_words: list[str] = _words(
+        "words for the emergency or the person's state after a BH code's head word, which"
+        " make the part name that code as a person word does ('BEHAVIORAL EMERGENCY',"
+        " 'MENTAL COMBATIVE')"
+    )
     welfare_nature: list[str] = _words(
         "call-type words of a welfare check, where a history of a BH condition"
         " ('HX DEPRESSION') counts as fully as a current one"

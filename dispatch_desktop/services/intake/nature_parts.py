@@ -101,6 +101,10 @@ def behavioral_parts(text: str | None, lex: CompiledLexicon) -> list[tuple[str, 
         if resolved is None and len(words) == 2 and words[1].upper() in call_types.person_words:
             # a code's name and who it is about: "INTOXICATED JUVENILE", "DRUNK SUBJ"
             resolved = lex.nature.lookup(words[0]) or lex.nature.lookup(f"{words[0]} PERSON")
+        if resolved is None and len(words) == 2 and words[1].upper() in call_types.call_words:
+            # a code's head word and the emergency or the state it names: "BEHAVIORAL
+            # EMERGENCY", "MENTAL COMBATIVE"
+            resolved = lex.nature.lookup(words[0])
         if resolved is None and len(words) == 2 and (danger := _danger(words[1], lex)):
             # a code's name and a danger it carries, unseparated: "MENTAL WPN", "DRUNK INJ"
             # (round eleven; "MENTALWPN" once split), the danger read as before; a crime's
