@@ -64,6 +64,18 @@ PAIRS = [
 
 # Round thirteen: (imminent now, look-alike that is not), as above.
 MADE_READY = [
+    # a head banged until it bleeds; banged with no injury is distress
+    (
+        "Bus driver says a rider at the back is banging her head against the window pillar,"
+        " her brow is cut open and bleeding.",
+        "Bus driver says a rider at the back is banging her head against the window pillar"
+        " and sobbing, no marks on her.",
+    ),
+    (
+        "Warden says the lad in cell 3 kept banging his head on the bunk frame until it bled.",
+        "Warden says the lad in cell 3 keeps banging his head on the bunk frame, shouting"
+        " for his solicitor.",
+    ),
     # pills set out, with no word of intent; a pill organizer filled, children in a line
     (
         "Grandson says his nan has her tablets all lined up along the windowsill of the"
