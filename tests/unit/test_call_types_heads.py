@@ -50,13 +50,14 @@ def test_a_call_type_alone_names_its_bh_kind(call_type: str, category: Category)
         "BEHAVIORAL HEALTH BLDG ALARM",  # an alarm at a place of that name
         "BEHAVIORAL HOSP - PANIC ALARM",
         "FIRE EMERGENCY - BEHAVIORAL UNIT ALARM",
-        "WATER MAIN EMERGENCY",  # an emergency of no person's state
-        "SCHOOL BEHAVIOR PROBLEM - TRUANT",  # behavior, not behavioral health
+        "WATER EMERGENCY",  # an emergency of no person's state
+        "BEHAVIORAL PROBLEM - STUDENT",  # a school's discipline, not behavioral health
+        "JUVENILE - BEHAVIORAL ISSUE",
         "EMOTIONAL SUPPORT DOG COMPLAINT",  # an ending dropped, but no phrase of the lexicon
         "DEVELOPMENTAL CENTER ALARM",
         "MENTAL ILLNESS AWARENESS WALK - TRAFFIC CONTROL",
         "TRESP - MALE IN LOBBY",  # a word cut at a part's end that is no BH word
-        "PARKNG/BLOCKED DRIVEWAY",
+        "PARKIN/BLOCKED DRIVEWAY",  # a word cut at a part's end, of no BH word
         "NARCOT - SALES IN ALLEY",  # a drug offence, not use
     ],
 )

@@ -65,6 +65,16 @@ def test_a_place_at_hand_in_another_part(call_type: str) -> None:
         "SUICIDAL - TALKING ABOUT JUMPING",
         "10-56 INTOX SUBJ/LAYING IN ROADWAY",
         "ATTEMPTED BURGLARY/ROOF",
+        # an act only threatened in the suicide word's part, wanted, said or dated
+        "SUICIDE THREAT/OVERDOSE",
+        "SUICIDAL IDEATION - CUTTING",
+        "SUICIDE THREAT - IN PROGRESS",
+        "SUICIDAL - WANTS TO JUMP",
+        "SUICIDAL - SAYS SHE WILL JUMP",
+        "SUICIDAL/OD ATTEMPT 3 DAYS AGO",
+        # another sense of the word
+        "ATTEMPT TO LOCATE/SUICIDAL SUBJECT",
+        "SUICIDAL PARTY/HANGING UP ON CALL TAKER",
     ],
 )
 def test_a_threat_a_denial_a_past_or_a_number_is_not_an_attempt(call_type: str) -> None:

@@ -2,10 +2,8 @@
 a ligature around the neck now, one arm being cut, striking or biting oneself beside a
 fresh injury, the whole bottle or every pill swallowed; and the round-nine means reader
 narrowed (`means_scope`: a crisis-line caller holding the means is the person; "still in
-there" is the place just told). Round thirteen: pills set out in a row, counted out or
-heaped up (`means_set_out`), a blade held to one's own wrist, fuel poured on oneself told
-with "on himself", both arms cut, a thought of taking the whole of a means held now. Each
-rule on invented wording, beside a look-alike that must not raise the flag.
+there" is the place just told). Each rule on invented wording, beside a look-alike that
+must not raise the flag.
 
 The rules are read alone (no model), so that a rule that stops working fails here."""
 
@@ -62,9 +60,9 @@ PAIRS = [
 ]
 
 
-# Round thirteen: (imminent now, look-alike that is not), as above.
-MADE_READY = [
-    # a head banged until it bleeds; banged with no injury is distress
+# Round thirteen: (imminent now, look-alike that is not), as above: a head banged until it
+# bleeds is self-harm under way; banged with no injury is distress.
+BANGED = [
     (
         "Bus driver says a rider at the back is banging her head against the window pillar,"
         " her brow is cut open and bleeding.",
@@ -76,66 +74,10 @@ MADE_READY = [
         "Warden says the lad in cell 3 keeps banging his head on the bunk frame, shouting"
         " for his solicitor.",
     ),
-    # pills set out, with no word of intent; a pill organizer filled, children in a line
-    (
-        "Grandson says his nan has her tablets all lined up along the windowsill of the"
-        " back bedroom and has not swallowed any.",
-        "Grandson says his nan's tablets are sorted into the weekly organizer on the"
-        " kitchen shelf, he is worried she forgets them.",
-    ),
-    (
-        "Flatmate sent a photo of a heap of pills on his pillow, no message with it.",
-        "Pupils lined up at the school nurse's window for their inhalers, one is wheezing.",
-    ),
-    (
-        "Pharmacy tech says the customer phoned back and has the whole bottle counted out"
-        " on his desk at home.",
-        "Pharmacy tech says the customer counted out the cash twice and then left angry.",
-    ),
-    # a blade held to one's own wrist; a blade in a kitchen
-    (
-        "Teacher says the boy in the art room is holding a craft knife to his wrist and crying.",
-        "Teacher says the boy in the art room cut cardboard with a craft knife and nicked"
-        " his thumb.",
-    ),
-    (
-        "Caller says her sister pressed a box cutter against her wrist when she tried to"
-        " take it off her.",
-        "Caller says a box cutter is on the counter next to the groceries, nobody upset.",
-    ),
-    # fuel poured on oneself; fuel spilled, and fuel poured on a fire
-    (
-        "Security at the depot: a driver poured the diesel over himself by pump 4 and is"
-        " shouting at staff.",
-        "Security at the depot: a driver spilled diesel over himself filling the tank by"
-        " pump 4, he is fine.",
-    ),
-    (
-        "Farmer says his son poured petrol on himself in the barn.",
-        "Farmer says his son poured petrol on the burn pile and the flames got too high.",
-    ),
-    # both arms cut, told as the act; cuts seen earlier, and an accident to both hands
-    (
-        "Student phoned from her dorm saying she sliced both of her arms and cannot stop"
-        " the bleeding.",
-        "Student phoned from her dorm, her roommate had old scratches on both arms last"
-        " week, nothing new today.",
-    ),
-    (
-        "Mechanic cut both arms, he says, and there is blood all over the bench.",
-        "Mechanic cut both hands on a sheared bolt, bleeding, wrapped in a rag.",
-    ),
-    # a thought of taking all of a means held now; the same words of an outing
-    (
-        "Wife says he is gripping his sleeping pills in his hand and keeps talking about"
-        " swallowing them all.",
-        "Wife says he is gripping the car keys and keeps talking about the fishing trip"
-        " with the boys.",
-    ),
 ]
 
 
-@pytest.mark.parametrize(("now", "look_alike"), PAIRS + MADE_READY)
+@pytest.mark.parametrize(("now", "look_alike"), PAIRS + BANGED)
 def test_the_act_raises_the_flag_and_the_look_alike_does_not(now: str, look_alike: str) -> None:
     assert IMMINENT in safety_flags(now, rules_alone())
     assert IMMINENT not in safety_flags(look_alike, rules_alone())
@@ -167,28 +109,10 @@ def test_still_in_there_is_the_place_just_told() -> None:
     assert IMMINENT not in safety_flags(elsewhere, rules_alone())
 
 
-@pytest.mark.parametrize(
-    ("text", "indicator"),
-    [
-        (
-            "Sister says he has a dog leash around his neck tied to the stair rail.",
-            "ligature_on_neck",
-        ),
-        (
-            "Neighbour says the man downstairs has his pills lined up on the coffee table.",
-            "means_set_out",
-        ),
-    ],
-)
-def test_the_raised_flag_keeps_its_evidence(text: str, indicator: str) -> None:
+def test_the_raised_flag_keeps_its_evidence() -> None:
     from dispatch_desktop.services.intake import classifier
 
+    text = "Sister says he has a dog leash around his neck tied to the stair rail."
     result = classifier.classify_call(None, None, text, lexicon=rules_alone())
     assert IMMINENT in {f.value for f in result.safety_flags}
-    assert any(e.indicator == indicator for e in result.evidence)
-
-
-def test_pills_set_out_and_then_taken_away_raise_no_flag() -> None:
-    # `means_scope` reads pills set out as a means: taken away, they are not at hand
-    text = "Son took the pills she had lined up on the table away from her, she is calm now."
-    assert IMMINENT not in safety_flags(text, rules_alone())
+    assert any(e.indicator == "ligature_on_neck" for e in result.evidence)

@@ -307,6 +307,7 @@ class CallTypeReader:
                 _phrases_re(group.words),
                 _phrases_re(group.not_with),
                 _phrases_re(group.beside),
+                _phrases_re(group.beside_not_with),
             )
             for group in spec.named_flags
         ]
@@ -437,7 +438,8 @@ class CallTypeReader:
         """Runs of two to four words that are one phrase of the lexicon with its words cut
         short ("civ commit": civil commitment), written out. Each word keeps at least its
         first three letters, the last is cut (as a full CAD field cuts it; "ABN BEHAVIOR" is
-        the abbreviations' to read), and the cut words fit one phrase only."""
+        the abbreviations' to read) or whole beside an adverb with its "-ly" dropped
+        ("EMOTIONAL DISTURBED"), and the cut words fit one phrase only (`_cut_fits`)."""
         words = [m for m in _WORD.finditer(folded) if len(m.group()) >= CUT_MIN]
         out = []
         for i in range(len(words)):
@@ -474,9 +476,10 @@ class CallTypeReader:
 
     def _cut_at_part_ends(self, folded: str) -> list[tuple[int, int, str]]:
         """The words cut short where a CAD field ends, at the end of the call type ("TRANSPORT
-        FOR PSYCHIATRI") or of one of its parts, before a dash or a slash ("OVRDOS-NARCAN
-        GIVEN"): five letters at least, not a word of English nor one the lexicon knows,
-        each written out as the shortest word of the lexicon it begins."""
+        FOR PSYCHIATRI") or of one of its parts, before a dash, a slash, a bar, a comma, a
+        semicolon or an opening bracket ("OVRDOS-NARCAN GIVEN"): five letters at least, not
+        a word of English nor one the lexicon knows, each written out as the shortest word
+        of the lexicon it begins."""
         out = []
         for m in _CUT_WORD.finditer(folded):
             word = m.group(1)
@@ -704,10 +707,12 @@ class CallTypeReader:
         expanded = self.expand(text, nature=True)
         read = (expanded.text if expanded is not None else text).translate(ASCII_LOWER)
         out = []
-        for flags, words, not_with, beside in self._named:
+        for flags, words, not_with, beside, beside_not_with in self._named:
             if words is None:
                 continue
-            if beside is not None and not self._named_now(beside, read, text, expanded):
+            if beside is not None and not self._named_now(
+                beside, beside_not_with, read, text, expanded
+            ):
                 continue
             for m in words.finditer(read):
                 part_start, part_end = _part_around(read, m.start(), m.end())
@@ -732,15 +737,26 @@ class CallTypeReader:
         return self._not_now_re is None or not self._not_now_re.search(" ".join(before))
 
     def _named_now(
-        self, words: re.Pattern[str], read: str, text: str, expanded: Expanded | None
+        self,
+        words: re.Pattern[str],
+        not_with: re.Pattern[str] | None,
+        read: str,
+        text: str,
+        expanded: Expanded | None,
     ) -> bool:
-        """Whether `words` stand somewhere in the call type, not in the past nor denied, and
-        written in letters: not a number code written out ("10-56 INTOX ... POSS OD", where
-        the agency's 10-56 is not the APCO table's suicide)."""
+        """Whether `words` stand somewhere in the call type, not in the past nor denied, not
+        in a part with a `not_with` word ("SUICIDE THREAT/OD"), and written in letters: not
+        a number code written out ("10-56 INTOX ... POSS OD", where the agency's 10-56 is
+        not the APCO table's suicide)."""
         for m in words.finditer(read):
+            if not self._now(read, m.start()):
+                continue
+            if not_with is not None:
+                part_start, part_end = _part_around(read, m.start(), m.end())
+                if not_with.search(read, part_start, part_end):
+                    continue
             start, end = expanded.original(m.start(), m.end()) if expanded else m.span()
-            written = text[start:end]
-            if self._now(read, m.start()) and any(ch.isalpha() for ch in written):
+            if any(ch.isalpha() for ch in text[start:end]):
                 return True
         return False
 

@@ -51,6 +51,8 @@ class NamedFlags(_Strict):
     # Words the group's words need somewhere in the same call type, in any part, not
     # denied nor past: "SUICIDE/ATTEMPT-P1", "SUICIDAL SUBJECT (ATT)" (empty: none needed).
     beside: list[str] = Field(default_factory=list)
+    # Words in the part of a `beside` word that take it back: "SUICIDE THREAT/OD".
+    beside_not_with: list[str] = Field(default_factory=list)
 
 
 class CallTypeSpec(_Strict):

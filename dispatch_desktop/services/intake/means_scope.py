@@ -33,8 +33,6 @@ from dispatch_desktop.services.intake.weapon_scope import ELSEWHERE, GONE, Weapo
 
 PLACE = "place_at_hand"
 MEANS = "means_at_hand"
-# Round thirteen: pills set out ("lined up on the table") are a means the same way.
-_MEANS_READ = frozenset({MEANS, "means_set_out"})
 # How far a sentence is read back from a place or a means, and a clause on after it.
 _REACH = 90
 # A "here now" phrase this close before a place (its clause) puts the person there.
@@ -59,7 +57,7 @@ def qualify(text: str, scope: WeaponScope, hits: Sequence[_Hit]) -> None:
     """Qualify the places and means in `hits` (scanned from `text`) that the words around
     them put away from the person now."""
     places = [h for h in hits if h.spec.id == PLACE and not h.negated and not h.qualifier]
-    means = [h for h in hits if h.spec.id in _MEANS_READ and not h.negated and not h.qualifier]
+    means = [h for h in hits if h.spec.id == MEANS and not h.negated and not h.qualifier]
     if not places and not means:
         return
     folded = fold(text)
