@@ -94,9 +94,10 @@ KNOWN_MODEL_RAISES = {
     # round ten's model (lr1-6728a2497ccb) reads suicide risk from "don't want to be ...
     # anymore" whatever comes between; the lexicon reads "at work" and does not
     "txt from her: i dont want to be at work anymore, so bored": "suicide_risk",
-    # round twelve's model (lr1-6e35d3efceac) raises BH at 0.80, its threshold, from
-    # "doesnt want to"; a BH it raises takes its most probable category, suicide risk
-    "he says he doesnt want to be alone since the divorce": "suicide_risk",
+    # round twelve's model raised BH at 0.80, round thirteen's (lr1-25fad98e2366) at 0.84
+    # (its threshold 0.8), from "doesnt want to"; a BH it raises takes its most probable
+    # category, now mental health (0.24)
+    "he says he doesnt want to be alone since the divorce": "mental_health",
 }
 
 

@@ -26,13 +26,11 @@ def flags(text: str, nature: str | None = None) -> frozenset[SafetyFlag]:
 
 # (not a weapon at hand, look-alike that is one)
 WEAPON_PAIRS = [
-    # a toy, prop or tool "gun"
-    # The rules read the toy; round twelve's model (lr1-6e35d3efceac, weapon raised at
-    # 0.5, its floor) raises weapon at 0.50 from "rifles" and "chasing".
-    pytest.param(
+    # a toy, prop or tool "gun" (round twelve's model raised weapon here at 0.50, its
+    # threshold then; round thirteen's raises weapon at 0.7)
+    (
         "Two boys chasing each other with airsoft rifles behind the laundromat.",
         "Two boys chasing each other with rifles behind the laundromat.",
-        marks=pytest.mark.xfail(strict=True, reason="round twelve's model raises weapon"),
     ),
     (
         "Stage manager says the actor waving a prop sword in the lobby is part of the show.",

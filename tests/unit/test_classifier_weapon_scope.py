@@ -204,12 +204,11 @@ ROUND_SEVEN = [
         "Hardware store clerk: man said he will use his revolver on himself tonight, the "
         "revolver is at home and so is he, wife just called from there.",
     ),
-    # The rules read the animal; round twelve's model (lr1-6e35d3efceac, weapon raised at
-    # 0.5, its floor) raises weapon at 0.55 from "bat".
-    pytest.param(
+    # the animal (round twelve's model raised weapon here at 0.55, its threshold then 0.5;
+    # round thirteen's raises weapon at 0.7)
+    (
         "Caller says a bat got into the church hall and is swooping at the choir.",
         "Caller says a man with a bat got into the church hall and is swinging at the choir.",
-        marks=pytest.mark.xfail(strict=True, reason="round twelve's model raises weapon"),
     ),
 ]
 
