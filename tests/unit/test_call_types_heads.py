@@ -57,7 +57,6 @@ def test_a_call_type_alone_names_its_bh_kind(call_type: str, category: Category)
         "DEVELOPMENTAL CENTER ALARM",
         "MENTAL ILLNESS AWARENESS WALK - TRAFFIC CONTROL",
         "TRESP - MALE IN LOBBY",  # a word cut at a part's end that is no BH word
-        "PARKIN/BLOCKED DRIVEWAY",  # a word cut at a part's end, of no BH word
         "NARCOT - SALES IN ALLEY",  # a drug offence, not use
     ],
 )

@@ -715,13 +715,10 @@ class CallTypeReader:
             ):
                 continue
             for m in words.finditer(read):
-                part_start, part_end = _part_around(read, m.start(), m.end())
-                if not_with is not None and not_with.search(read, part_start, part_end):
+                if not self._stands(read, m, not_with):
                     continue
                 if self.is_place_name(read, m.end()):
                     continue  # a name: "FALL PREVENTION CLASS", "FIGHT NIGHT FESTIVAL"
-                if not self._now(read, m.start()):
-                    continue
                 start, end = (
                     expanded.original(m.start(), m.end())
                     if expanded is not None
@@ -730,10 +727,15 @@ class CallTypeReader:
                 out.append((start, end, flags))
         return out
 
-    def _now(self, read: str, start: int) -> bool:
-        """Whether the named words at `start` are not put in the past or denied by the words
-        just before them, over a dash glued to them ("NON-INJURY", "HX SUICIDE")."""
-        before = _WORDS_BEFORE.split(read[:start])[-1].split()[-2:]
+    def _stands(self, read: str, m: re.Match[str], not_with: re.Pattern[str] | None) -> bool:
+        """Whether the named words `m` stand: not in a part with a `not_with` word ("SELF
+        HARM THREAT"), nor put in the past or denied by the words just before them, over a
+        dash glued to them ("NON-INJURY", "HX SUICIDE")."""
+        if not_with is not None:
+            part_start, part_end = _part_around(read, m.start(), m.end())
+            if not_with.search(read, part_start, part_end):
+                return False
+        before = _WORDS_BEFORE.split(read[: m.start()])[-1].split()[-2:]
         return self._not_now_re is None or not self._not_now_re.search(" ".join(before))
 
     def _named_now(
@@ -749,12 +751,8 @@ class CallTypeReader:
         a number code written out ("10-56 INTOX ... POSS OD", where the agency's 10-56 is
         not the APCO table's suicide)."""
         for m in words.finditer(read):
-            if not self._now(read, m.start()):
+            if not self._stands(read, m, not_with):
                 continue
-            if not_with is not None:
-                part_start, part_end = _part_around(read, m.start(), m.end())
-                if not_with.search(read, part_start, part_end):
-                    continue
             start, end = expanded.original(m.start(), m.end()) if expanded else m.span()
             if any(ch.isalpha() for ch in text[start:end]):
                 return True
