@@ -67,9 +67,10 @@ POOLS = [
     "--pool=sealed11=garage,hoax,nurseline,tourism",
     "--pool=batch4r12=bank,fireground,formal,legal",
     "--pool=sealed12=evac,runon,salon,themepark",
+    "--pool=sealed13=relay,kitchen,gym,videocall",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
     "nature11,nature12,nature13,nature14,nature15,nature16,nature17,nature18,nature19,"
-    "nature20,nature21,nature22,nature23,nature24,nature25,nature26",
+    "nature20,nature21,nature22,nature23,nature24,nature25,nature26,nature27",
 ]
 
 baseline = naive_baseline
