@@ -132,10 +132,18 @@ _STATUTE = re.compile(
 # so a ten-code ("10-96") is not one.
 _DASHED_STATUTE = re.compile(r"(?<![\w.:-])\d+(?:-\d+[a-z]?\d*)+(?![\w-])")
 _STATUTE_DIGITS = 5
-# "EMERG COMMIT", "INVOL DETENTION": a hold word after a word that makes it a hold.
-_QUALIFIED_HOLD = re.compile(
-    r"(?<![a-z])(emergency|emerg|emer|involuntary|invol|psychiatric|psych)[\s\-.]+([a-z]+)(?![a-z])"
-)
+
+
+def _qualified_hold_re(qualifiers: Iterable[str]) -> re.Pattern[str] | None:
+    """A word after one of `qualifiers` ("EMERG COMMIT", "INVOL DETENTION", "96 HR HOLD"):
+    a hold, when the word is a hold word."""
+    words = sorted({q.lower() for q in qualifiers}, key=len, reverse=True)
+    if not words:
+        return None
+    alternation = "|".join(r"[\s\-.]+".join(re.escape(w) for w in q.split()) for q in words)
+    return re.compile(rf"(?<![a-z0-9])(?:{alternation})[\s\-.]+([a-z]+)(?![a-z])")
+
+
 _SELF_INFLICTED = "suicide attempt"
 _SPACES = re.compile(r"[\s.]+")
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
@@ -189,6 +197,10 @@ _SQUEEZED_MIN = 4
 # ... and no longer than this: a CAD field is short, and splitting costs the square of the
 # length (a hostile call type of one 100,000-letter word is left as it is).
 _SQUEEZED_MAX = 40
+# A squeezed run may end in so many letters of the agency's own that are no piece.
+_SUFFIX_MAX = 2
+# ... and what is left is this long at least ("INTOX" of "INTOXP")
+_HEAD_MIN = 5
 # Runs remembered (split or not) before the memory is cleared.
 _SQUEEZED_CACHE = 4096
 # A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
@@ -228,6 +240,28 @@ def _ly_dropped(cut: tuple[str, ...], phrase: str) -> bool:
         any(dropped)
         and all(d or w == full for d, w, full in zip(dropped, cut, words, strict=False))
         and cut[-1] == words[-1]
+    )
+
+
+# The endings that make an adjective of the word the table writes ("behavior" ->
+# "behavioral", "psych" -> "psychic" is not one: the phrase's word must end so).
+_ADJECTIVE_ENDINGS = ("al", "ic", "ical")
+
+
+def _cut_before_last(cut: tuple[str, ...], phrase: str, table: Mapping[str, str]) -> bool:
+    """Whether `cut` is `phrase` with its last word whole and a word before it cut short,
+    one the abbreviations write out as a noun whose adjective the phrase has ("BEHAV
+    HEALTH": behavioral health, where the table alone reads "behavior health"; not "PERS
+    DISORDER", whose person is no personality)."""
+    words = phrase.split(" ")
+    if cut[-1] != words[-1]:
+        return False
+    return any(
+        w != full
+        and (out := table.get(w)) is not None
+        and full[len(out) :] in _ADJECTIVE_ENDINGS
+        and full.startswith(out)
+        for w, full in zip(cut[:-1], words, strict=False)
     )
 
 
@@ -326,6 +360,7 @@ class CallTypeReader:
             sorted(with_short_forms(spec.statute_hold_words, nature))
         )
         self._hold_not_re = _phrases_re(spec.hold_not_with)
+        self._qualified_hold_re = _qualified_hold_re(spec.hold_qualifiers)
         self._hold_single = frozenset(w for w in hold_words if " " not in w)
         self._kind_holds = kind_holds_re(spec, nature)
         self._orders = OrderReader(spec, nature)
@@ -410,7 +445,12 @@ class CallTypeReader:
         if nature:
             found_at.extend(self._self_inflicted(folded[1:]))
         if nature and self._written:
-            found_at.extend(self._squeezed_runs(folded[1:]))
+            # not inside a phrase the table writes out ("INTENTO SUICIDIO": a suicide attempt)
+            found_at.extend(
+                q
+                for q in self._squeezed_runs(folded[1:])
+                if not any(_overlap(q, f) for f in found_at)
+            )
         if nature and self._cut:
             # Only where no abbreviation is written out ("SUICIDE ATT" is the table's).
             cut = self._truncated(folded[1:])
@@ -439,7 +479,8 @@ class CallTypeReader:
         short ("civ commit": civil commitment), written out. Each word keeps at least its
         first three letters, the last is cut (as a full CAD field cuts it; "ABN BEHAVIOR" is
         the abbreviations' to read) or whole beside an adverb with its "-ly" dropped
-        ("EMOTIONAL DISTURBED"), and the cut words fit one phrase only (`_cut_fits`)."""
+        ("EMOTIONAL DISTURBED") or after a noun the table writes short whose adjective the
+        phrase has ("BEHAV HEALTH"), and the cut words fit one phrase only (`_cut_fits`)."""
         words = [m for m in _WORD.finditer(folded) if len(m.group()) >= CUT_MIN]
         out = []
         for i in range(len(words)):
@@ -460,14 +501,18 @@ class CallTypeReader:
 
     def _cut_fits(self, cut: tuple[str, ...]) -> set[str]:
         """The phrases whose words `cut` begins, its last word cut short; else, its last word
-        whole, those it is with an adverb's "-ly" dropped ("EMOTIONAL DISTURBED")."""
+        whole, those it is with an adverb's "-ly" dropped ("EMOTIONAL DISTURBED") or with a
+        word before that the table writes as the noun of the phrase's adjective ("BEHAV
+        HEALTH")."""
         begun = [
             phrase
             for phrase in self._cut.get(tuple(w[:CUT_MIN] for w in cut), ())
             if all(full.startswith(w) for w, full in zip(cut, phrase.split(" "), strict=True))
         ]
         fits = {p for p in begun if not p.endswith(" " + cut[-1])}
-        return fits or {p for p in begun if _ly_dropped(cut, p)}
+        return fits or {
+            p for p in begun if _ly_dropped(cut, p) or _cut_before_last(cut, p, self._nature)
+        }
 
     def _one_word(self, word: str) -> str:
         """A call type's word (lower case) as the table writes it out, if as one word."""
@@ -524,8 +569,9 @@ class CallTypeReader:
         if self._hold_not_re is not None and self._hold_not_re.search(folded):
             return []
         out = [(start, end, HOLD_WRITTEN) for start, end in statutes]
-        for m in _QUALIFIED_HOLD.finditer(folded) if named else ():
-            if hold.fullmatch(m.group(2)):
+        qualified = self._qualified_hold_re
+        for m in qualified.finditer(folded) if named and qualified is not None else ():
+            if hold.fullmatch(m.group(1)):
                 out.append((m.start(), m.end(), HOLD_WRITTEN))
         return out
 
@@ -632,12 +678,41 @@ class CallTypeReader:
             if run not in self._squeezed:
                 if len(self._squeezed) >= _SQUEEZED_CACHE:
                     self._squeezed.clear()  # hostile call types must not grow it forever
-                split = split_squeezed(run, self._written) or self._loose.split(run)
-                self._squeezed[run] = None if split is None or is_english(run) else split
+                self._squeezed[run] = None if is_english(run) else self._split(run)
             pieces = self._squeezed[run]
             if pieces is not None:
-                out.append((m.start(), m.end(), pieces))
+                # a suffix letter or two left unread ("INTOXP", "JUMPERBR"): the span the
+                # pieces cover
+                end = m.start() + sum(len(p) for p in pieces)
+                out.append((m.start(), end, pieces))
         return out
+
+    def _begins_a_word(self, run: str) -> bool:
+        """Whether a known piece begins with `run` (a word cut short)."""
+        i = bisect.bisect_left(self._sorted_words, run)
+        return i < len(self._sorted_words) and self._sorted_words[i].startswith(run)
+
+    def _split(self, run: str) -> list[str] | None:
+        """The pieces of a squeezed run; else those of the run without a suffix of one or
+        two letters an agency glues on ("INTOXP", "SUICATTP": a priority or a qualifier;
+        "JUMPERBR"), when what is left is a known piece or splits into known pieces, and
+        the run is no known word cut short ("DISTU")."""
+        split = split_squeezed(run, self._written) or self._loose.split(run)
+        if split is not None:
+            return split
+        if self._begins_a_word(run):
+            return None  # a word cut short where the field ends ("DISTU"), not a code
+        heads = [run[:-cut] for cut in range(1, _SUFFIX_MAX + 1) if len(run) - cut >= _HEAD_MIN]
+        # a known piece whole ("JUMPERRF": jumper, not "jump" and "err"), then known pieces;
+        # never a loose piece ("ROADDEPRESS" is no "road depressed" and a letter)
+        whole = next((head for head in heads if head in self._written), None)
+        if whole is not None:
+            return [whole]
+        for head in heads:
+            split = split_squeezed(head, self._written)
+            if split is not None:
+                return split
+        return None
 
     def names_a_state(self, text: str, start: int, end: int) -> bool:
         """Whether the words at [start, end) of an (expanded) call type begin with a

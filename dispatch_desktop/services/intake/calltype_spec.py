@@ -109,6 +109,19 @@ class CallTypeSpec(_Strict):
         " ('632.305', '30:4-27.6') or after 'emergency' they name a mental health hold"
     )
     hold_not_with: list[str] = Field(default_factory=list)
+    hold_qualifiers: list[str] = Field(
+        default_factory=lambda: [
+            "emergency",
+            "emerg",
+            "emer",
+            "involuntary",
+            "invol",
+            "psychiatric",
+            "psych",
+        ],
+        description="words that make the hold word after them a mental health hold ('EMERG"
+        " COMMIT', 'INVOL DETENTION', '96 HR HOLD'), never beside `hold_not_with`",
+    )
     statute_hold_words: list[str] = _words(
         "words that name a hold beside a statute's number only ('TRANSPORT 66-326'), never"
         " after 'emergency' ('EMERGENCY TRANSPORT' is an ambulance's)"

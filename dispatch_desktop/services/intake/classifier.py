@@ -332,7 +332,28 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
         if expanded is not None:
             hit.to_original(expanded.original)
         kept.append(hit)
-    out.hits[before:] = kept
+    out.hits[before:] = _codes_yield_to_words(text, kept) if nature else kept
+
+
+# A radio ten-code ("10-56", "10-96A"). Agencies give one number different meanings: the
+# classic list's 10-56 is an intoxicated pedestrian, many agencies' a suicide.
+_TEN_CODE = re.compile(r"\d{1,2}-\d{1,3}[a-z]?", re.IGNORECASE)
+
+
+def _codes_yield_to_words(text: str, hits: list[Hit]) -> list[Hit]:
+    """A call type's ten-code read as a category yields to the call type's own words when
+    they name one ("10-56 INTOX PED": an intoxicated person, not another agency's 10-56
+    suicide; "10-96 SILVER ALERT": the dementia, not a mental subject). Alone, or beside
+    words that name no category ("10-96 AFFIDAVIT"), the code is read as it is."""
+
+    def coded(hit: Hit) -> bool:
+        return _TEN_CODE.fullmatch(text[hit.start : hit.end].strip()) is not None
+
+    if not any(h.spec.category is not None and coded(h) for h in hits):
+        return hits
+    if not any(h.spec.category is not None and not h.negated and not coded(h) for h in hits):
+        return hits
+    return [h for h in hits if h.spec.category is None or not coded(h)]
 
 
 class _CallTypeReading:
