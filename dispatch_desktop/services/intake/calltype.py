@@ -134,14 +134,19 @@ _DASHED_STATUTE = re.compile(r"(?<![\w.:-])\d+(?:-\d+[a-z]?\d*)+(?![\w-])")
 _STATUTE_DIGITS = 5
 
 
-def _qualified_hold_re(qualifiers: Iterable[str]) -> re.Pattern[str] | None:
+def _qualified_hold_re(qualifiers: Mapping[str, list[str]]) -> re.Pattern[str] | None:
     """A word after one of `qualifiers` ("EMERG COMMIT", "INVOL DETENTION", "96 HR HOLD"):
-    a hold, when the word is a hold word."""
-    words = sorted({q.lower() for q in qualifiers}, key=len, reverse=True)
-    if not words:
+    a hold, when the word is a hold word (and one of the qualifier's own, if it names
+    any: "IMMED DETENTION", not "IMMED PICKUP")."""
+    if not qualifiers:
         return None
-    alternation = "|".join(r"[\s\-.]+".join(re.escape(w) for w in q.split()) for q in words)
-    return re.compile(rf"(?<![a-z0-9])(?:{alternation})[\s\-.]+([a-z]+)(?![a-z])")
+    parts = []
+    for qualifier in sorted(qualifiers, key=len, reverse=True):
+        words = r"[\s\-.]+".join(re.escape(w) for w in qualifier.lower().split())
+        only = qualifiers[qualifier]
+        after = "|".join(re.escape(w.lower()) for w in only) if only else "[a-z]+"
+        parts.append(rf"{words}[\s\-.]+({after})")
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z])")
 
 
 _SELF_INFLICTED = "suicide attempt"
@@ -197,8 +202,11 @@ _SQUEEZED_MIN = 4
 # ... and no longer than this: a CAD field is short, and splitting costs the square of the
 # length (a hostile call type of one 100,000-letter word is left as it is).
 _SQUEEZED_MAX = 40
-# A squeezed run may end in so many letters of the agency's own that are no piece.
+# A squeezed run may end in so many letters of the agency's own that are no piece ...
 _SUFFIX_MAX = 2
+# ... as a priority ("P", "E", "H", "R"), a weapon or a violence ("W", "V"), "in progress",
+# "just occurred", a transport; not "D" ("INTOXD": a driver) nor "C" ("JUMPERC": cables)
+_SUFFIXES = frozenset({"p", "w", "e", "h", "r", "v", "ip", "jo", "tx"})
 # ... and what is left is this long at least ("INTOX" of "INTOXP")
 _HEAD_MIN = 5
 # Runs remembered (split or not) before the memory is cleared.
@@ -571,7 +579,8 @@ class CallTypeReader:
         out = [(start, end, HOLD_WRITTEN) for start, end in statutes]
         qualified = self._qualified_hold_re
         for m in qualified.finditer(folded) if named and qualified is not None else ():
-            if hold.fullmatch(m.group(1)):
+            word = next(g for g in m.groups() if g is not None)
+            if hold.fullmatch(word):
                 out.append((m.start(), m.end(), HOLD_WRITTEN))
         return out
 
@@ -693,26 +702,35 @@ class CallTypeReader:
         return i < len(self._sorted_words) and self._sorted_words[i].startswith(run)
 
     def _split(self, run: str) -> list[str] | None:
-        """The pieces of a squeezed run; else those of the run without a suffix of one or
-        two letters an agency glues on ("INTOXP", "SUICATTP": a priority or a qualifier;
-        "JUMPERBR"), when what is left is a known piece or splits into known pieces, and
-        the run is no known word cut short ("DISTU")."""
+        """The pieces of a squeezed run; else those of the run without one or two letters
+        an agency glues on (`_cut_letters_fit`: "INTOXP", "SUICTHRTW", "ASSLTIP",
+        "MISSDEMN"), when what is left is a known piece or splits into known pieces, and the
+        run is no known word cut short ("DISTU")."""
         split = split_squeezed(run, self._written) or self._loose.split(run)
-        if split is not None:
+        if split is not None or self._begins_a_word(run):
             return split
-        if self._begins_a_word(run):
-            return None  # a word cut short where the field ends ("DISTU"), not a code
-        heads = [run[:-cut] for cut in range(1, _SUFFIX_MAX + 1) if len(run) - cut >= _HEAD_MIN]
-        # a known piece whole ("JUMPERRF": jumper, not "jump" and "err"), then known pieces;
-        # never a loose piece ("ROADDEPRESS" is no "road depressed" and a letter)
-        whole = next((head for head in heads if head in self._written), None)
-        if whole is not None:
-            return [whole]
-        for head in heads:
-            split = split_squeezed(head, self._written)
-            if split is not None:
-                return split
+        for cut in range(1, _SUFFIX_MAX + 1):
+            head = run[:-cut]
+            if len(head) < _HEAD_MIN:
+                break
+            # a known piece whole, then known pieces; never a loose piece ("ROADDEPRESS" is
+            # no "road depressed" and a letter)
+            pieces = [head] if head in self._written else split_squeezed(head, self._written)
+            if pieces is not None and self._cut_letters_fit(pieces[-1], run[-cut:]):
+                return pieces
         return None
+
+    def _cut_letters_fit(self, last: str, cut: str) -> bool:
+        """Whether letters cut off after a squeezed run's last piece are a suffix: a
+        priority or a qualifier (`_SUFFIXES`: "P", "W", "IP"), or letters that go on
+        spelling the word the piece stands for ("MISSDEMN": dementia, "MEDICL": medical).
+        After a short abbreviation ("od", "mh", "sui") only the latter, never another word
+        ("ODR": odor, "MHP": mobile home park, "SUIT"). (A reviewer's, widened.)"""
+        full = self._loose.written_out(last).replace(" ", "")
+        at = full.find(last[-1], len(last) - 1) if full.startswith(last) else full.find(last[-1])
+        rest = iter(full[at + 1 :] if at >= 0 else "")
+        spelled = full != last and all(ch in rest for ch in cut)
+        return spelled or (len(last) > 4 and cut in _SUFFIXES)
 
     def names_a_state(self, text: str, start: int, end: int) -> bool:
         """Whether the words at [start, end) of an (expanded) call type begin with a

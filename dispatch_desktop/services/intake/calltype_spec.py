@@ -55,6 +55,10 @@ class NamedFlags(_Strict):
     beside_not_with: list[str] = Field(default_factory=list)
 
 
+# A hold word after these names a mental health hold, in any lexicon ("EMERG COMMIT").
+_QUALIFIERS = ("emergency", "emerg", "emer", "involuntary", "invol", "psychiatric", "psych")
+
+
 class CallTypeSpec(_Strict):
     abbreviations: dict[str, str] = Field(default_factory=dict)
     nature_abbreviations: dict[str, str] = Field(default_factory=dict)
@@ -109,18 +113,11 @@ class CallTypeSpec(_Strict):
         " ('632.305', '30:4-27.6') or after 'emergency' they name a mental health hold"
     )
     hold_not_with: list[str] = Field(default_factory=list)
-    hold_qualifiers: list[str] = Field(
-        default_factory=lambda: [
-            "emergency",
-            "emerg",
-            "emer",
-            "involuntary",
-            "invol",
-            "psychiatric",
-            "psych",
-        ],
+    hold_qualifiers: dict[str, list[str]] = Field(
+        default_factory=lambda: {q: list[str]() for q in _QUALIFIERS},
         description="words that make the hold word after them a mental health hold ('EMERG"
-        " COMMIT', 'INVOL DETENTION', '96 HR HOLD'), never beside `hold_not_with`",
+        " COMMIT', 'INVOL DETENTION', '96 HR HOLD'), never beside `hold_not_with`; each"
+        " with the hold words it takes, or none for any ('IMMED': detention only)",
     )
     statute_hold_words: list[str] = _words(
         "words that name a hold beside a statute's number only ('TRANSPORT 66-326'), never"

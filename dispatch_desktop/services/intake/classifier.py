@@ -332,28 +332,63 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
         if expanded is not None:
             hit.to_original(expanded.original)
         kept.append(hit)
-    out.hits[before:] = _codes_yield_to_words(text, kept) if nature else kept
+    out.hits[before:] = _codes_yield_to_words(text, reader, kept) if nature else kept
 
 
-# A radio ten-code ("10-56", "10-96A"). Agencies give one number different meanings: the
-# classic list's 10-56 is an intoxicated pedestrian, many agencies' a suicide.
-_TEN_CODE = re.compile(r"\d{1,2}-\d{1,3}[a-z]?", re.IGNORECASE)
+# A radio ten-code ("10-56", "10-96A", "10 56"). Agencies give one number different
+# meanings: the classic list's 10-56 is an intoxicated pedestrian, many agencies' a suicide.
+_TEN_CODE = re.compile(r"\d{1,2}[-\s]\d{1,3}[a-z]?", re.IGNORECASE)
+# Each indicator as a ten-code reads it: its category yields to any other (by identity).
+_AS_TEN_CODE: dict[int, tuple[IndicatorSpec, IndicatorSpec]] = {}
 
 
-def _codes_yield_to_words(text: str, hits: list[Hit]) -> list[Hit]:
-    """A call type's ten-code read as a category yields to the call type's own words when
-    they name one ("10-56 INTOX PED": an intoxicated person, not another agency's 10-56
-    suicide; "10-96 SILVER ALERT": the dementia, not a mental subject). Alone, or beside
-    words that name no category ("10-96 AFFIDAVIT"), the code is read as it is."""
+def _codes_yield_to_words(text: str, reader: CallTypeReader, hits: list[Hit]) -> list[Hit]:
+    """A call type's ten-code read as a category yields to the call type's own words ("10-56
+    INTOX PED": an intoxicated person, not another agency's 10-56 suicide; "10-96 SILVER
+    ALERT": the dementia, not a mental subject). Beside a firm word of another category (a
+    strong one, or a state the call type names, read without the code written out) the code
+    is dropped; beside weaker words
+    its category is given only where no other category is, in the end ("10-56 ETOH", where
+    the drink alone may count for nothing); alone ("10-96 AFFIDAVIT") it stands."""
 
     def coded(hit: Hit) -> bool:
-        return _TEN_CODE.fullmatch(text[hit.start : hit.end].strip()) is not None
+        return hit.spec.category is not None and bool(
+            _TEN_CODE.fullmatch(text[hit.start : hit.end].strip())
+        )
 
-    if not any(h.spec.category is not None and coded(h) for h in hits):
+    codes = [h for h in hits if coded(h)]
+    if not codes:
         return hits
-    if not any(h.spec.category is not None and not h.negated and not coded(h) for h in hits):
-        return hits
-    return [h for h in hits if h.spec.category is None or not coded(h)]
+    for hit in hits:
+        # the state the call type names after the code ("10-56 ETOH"), which the code's
+        # words written out before it hid
+        weak = hit.spec.weak and not hit.named_state and not coded(hit)
+        if weak and reader.names_a_state(text, hit.start, hit.end):
+            hit.named_state = True
+            hit.heads = reader.in_head(text, hit.start)
+    firm = {
+        h.spec.category
+        for h in hits
+        if h.spec.category is not None
+        and not h.negated
+        and not coded(h)
+        and (not h.spec.weak or h.named_state)
+    }
+    kept = [h for h in hits if not (coded(h) and firm - {h.spec.category})]
+    for hit in kept:
+        if coded(hit):
+            hit.spec = _as_ten_code(hit.spec)
+    return kept
+
+
+def _as_ten_code(spec: IndicatorSpec) -> IndicatorSpec:
+    """`spec` as a ten-code reads it: its category yields to any other."""
+    known = _AS_TEN_CODE.get(id(spec))
+    if known is None or known[0] is not spec:
+        others = [c for c in Category if c != spec.category]
+        known = (spec, spec.model_copy(update={"category_yields_to": others}))
+        _AS_TEN_CODE[id(spec)] = known
+    return known[1]
 
 
 class _CallTypeReading:
