@@ -311,16 +311,16 @@ def test_a_hostile_call_type_of_one_enormous_word_is_not_split(
 ) -> None:
     # Splitting costs the square of a word's length: a 200,000-letter "word" made of known
     # pieces would hold the console for hours. Longer than any CAD field, it is left alone.
-    from dispatch_desktop.services.intake import calltype
+    from dispatch_desktop.services.intake import calltype_squeezed
 
     lengths: list[int] = []
-    real_split = calltype.split_squeezed
+    real_split = calltype_squeezed.split_squeezed
 
     def watched(run: str, pieces: Container[str]) -> list[str] | None:
         lengths.append(len(run))
         return real_split(run, pieces)
 
-    monkeypatch.setattr(calltype, "split_squeezed", watched)
+    monkeypatch.setattr(calltype_squeezed, "split_squeezed", watched)
     fresh = load_lexicon()
     assert not classify_call(None, "SUIC" * 50_000, "", lexicon=fresh).behavioral_health
     assert classify_call(None, "SUICTHRTWPN", "", lexicon=fresh).behavioral_health

@@ -12,7 +12,7 @@ A CAD sends its own call-type strings ("Mentl Disordr Viol w/Wpn", "25-B-1", "12
 - A code squeezed into a short CAD field ("SUICTHRTWPN", "WLFCHKODHX", "MH302PETITN") is
   split into the words and abbreviations it is made of ("suicide threat weapon", "welfare
   check overdose hx"), when every piece is one the lexicon knows and the whole is not an
-  English word ("METHOD" stays a method).
+  English word ("METHOD" stays a method): services/intake/calltype_squeezed.py.
 - A phrase of the lexicon with every word cut short ("CIV COMMIT", "EMOT DISTURB PERS")
   is written out as the phrase, when the cut words fit one phrase only (`truncated`).
 - A BH word that is part of a place's name ("Asylum Street", "State Psychiatric Hospital",
@@ -41,13 +41,17 @@ from dispatch_desktop.services.intake.calltype_orders import (
     with_short_forms,
 )
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
+from dispatch_desktop.services.intake.calltype_squeezed import CACHE_MAX, SqueezedCodes
 from dispatch_desktop.services.intake.calltype_words import (
     CUT_MAX_WORDS,
     CUT_MIN,
+    another_word,
+    cut_before_last,
     cut_phrases,
     english_words,
     is_english,
     kind_holds_re,
+    ly_dropped,
     split_squeezed,
 )
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, normalize_term, trie_regex
@@ -195,82 +199,13 @@ def _phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] |
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
 
 
-# A run of letters in a call type (digits and symbols end it): "SUICTHRTWPN", "MH" of "MH302".
-_LETTER_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
-# A run this long or longer may be several words squeezed together.
-_SQUEEZED_MIN = 4
-# ... and no longer than this: a CAD field is short, and splitting costs the square of the
-# length (a hostile call type of one 100,000-letter word is left as it is).
-_SQUEEZED_MAX = 40
-# A squeezed run may end in so many letters of the agency's own that are no piece ...
-_SUFFIX_MAX = 2
-# ... as a priority ("P", "E", "H", "R"), a weapon or a violence ("W", "V"), "in progress",
-# "just occurred", a transport; not "D" ("INTOXD": a driver) nor "C" ("JUMPERC": cables)
-_SUFFIXES = frozenset({"p", "w", "e", "h", "r", "v", "ip", "jo", "tx"})
-# ... and what is left is this long at least ("INTOX" of "INTOXP")
-_HEAD_MIN = 5
-# Runs remembered (split or not) before the memory is cleared.
-_SQUEEZED_CACHE = 4096
+# Call types remembered (read or not) before the memory is cleared.
+_SQUEEZED_CACHE = CACHE_MAX
 # A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
 _CACHED_MAX = 256
 # The last word of a call type or of one of its parts, five letters at least, where a full
 # CAD field may cut it.
 _CUT_WORD = re.compile(r"(?<![a-z0-9])([a-z]{5,})\s*(?=$|[-/|,;(])")
-
-
-def _another_word(folded: str, short: tuple[int, int, str], cut: tuple[int, int, str]) -> bool:
-    """Whether `short`, one word written out by the table, lies inside the cut phrase `cut`
-    and the phrase reads it otherwise: as another word ("dis" of "DEVELOPMENTALLY DIS" is
-    the table's disorder, the phrase's disabled: they part at the cut) or as the table's
-    word with more ("EMOTNL DISTURBED": emotional, the phrase's emotionally). Not as
-    another form of the same word ("DOMESTIC VIOL": violent, the phrase's violence), nor
-    as the same word."""
-    if not (cut[0] <= short[0] and short[1] <= cut[1] and short[1] - short[0] < cut[1] - cut[0]):
-        return False
-    words = cut[2].split(" ")
-    at = len(folded[cut[0] : short[0]].split())
-    if at >= len(words) or " " in short[2]:
-        return False
-    full = words[at]
-    more = full.startswith(short[2]) and len(full) > len(short[2])
-    pairs = enumerate(zip(short[2], full, strict=False))
-    same = next((i for i, (a, b) in pairs if a != b), min(len(full), len(short[2])))
-    return more or same <= short[1] - short[0]
-
-
-def _ly_dropped(cut: tuple[str, ...], phrase: str) -> bool:
-    """Whether the words of `cut` are `phrase` with an adverb's "-ly" dropped from a word
-    before the last ("EMOTIONAL DISTURBED", "DEVELOPMENTAL DISABLED"): a call type writes
-    the adjective; the other words are the phrase's own."""
-    words = phrase.split(" ")
-    dropped = [w + "ly" == full for w, full in zip(cut[:-1], words, strict=False)]
-    return (
-        any(dropped)
-        and all(d or w == full for d, w, full in zip(dropped, cut, words, strict=False))
-        and cut[-1] == words[-1]
-    )
-
-
-# The endings that make an adjective of the word the table writes ("behavior" ->
-# "behavioral", "psych" -> "psychic" is not one: the phrase's word must end so).
-_ADJECTIVE_ENDINGS = ("al", "ic", "ical")
-
-
-def _cut_before_last(cut: tuple[str, ...], phrase: str, table: Mapping[str, str]) -> bool:
-    """Whether `cut` is `phrase` with its last word whole and a word before it cut short,
-    one the abbreviations write out as a noun whose adjective the phrase has ("BEHAV
-    HEALTH": behavioral health, where the table alone reads "behavior health"; not "PERS
-    DISORDER", whose person is no personality)."""
-    words = phrase.split(" ")
-    if cut[-1] != words[-1]:
-        return False
-    return any(
-        w != full
-        and (out := table.get(w)) is not None
-        and full[len(out) :] in _ADJECTIVE_ENDINGS
-        and full.startswith(out)
-        for w, full in zip(cut[:-1], words, strict=False)
-    )
 
 
 def _splice(
@@ -333,9 +268,8 @@ class CallTypeReader:
         self._loose = LoosePieces(written)  # ... and pieces written short ("ALRT")
         if written:  # the English lists, read once now: else a first call type pays ~0.1 s
             english_words()
-        self._sorted_words = sorted(written)
+        self._squeezer = SqueezedCodes(written, self._loose)  # "SUICTHRTWPN", "INTOXP"
         self._completed: dict[str, str | None] = {}
-        self._squeezed: dict[str, list[str] | None] = {}
         self._cut = cut_phrases(phrases)
         self._expanded_seen: dict[str, Expanded | None] = {}
         self._never_re = self._words_re(spec.never_bh_nature)
@@ -468,9 +402,9 @@ class CallTypeReader:
             cut = [
                 c
                 for c in cut
-                if not any(_overlap(c, f) and not _another_word(read, f, c) for f in found_at)
+                if not any(_overlap(c, f) and not another_word(read, f, c) for f in found_at)
             ]
-            found_at = [f for f in found_at if not any(_another_word(read, f, c) for c in cut)]
+            found_at = [f for f in found_at if not any(another_word(read, f, c) for c in cut)]
             found_at.extend(cut)
         if nature and self._written:
             for last in self._cut_at_part_ends(folded[1:]):
@@ -519,7 +453,7 @@ class CallTypeReader:
         ]
         fits = {p for p in begun if not p.endswith(" " + cut[-1])}
         return fits or {
-            p for p in begun if _ly_dropped(cut, p) or _cut_before_last(cut, p, self._nature)
+            p for p in begun if ly_dropped(cut, p) or cut_before_last(cut, p, self._nature)
         }
 
     def _one_word(self, word: str) -> str:
@@ -549,8 +483,7 @@ class CallTypeReader:
 
     def _completion(self, word: str) -> str | None:
         """The shortest word of the lexicon that `word` begins, written out; or None."""
-        i = bisect.bisect_left(self._sorted_words, word)
-        fits = list(itertools.takewhile(lambda w: w.startswith(word), self._sorted_words[i:]))
+        fits = self._squeezer.begun_by(word)
         return self._written[min(fits, key=len)] if fits else None
 
     def _holds(self, folded: str) -> list[tuple[int, int, str]]:
@@ -666,71 +599,10 @@ class CallTypeReader:
         """Runs of letters that are several known pieces squeezed together ("suicthrtwpn"),
         or one known piece glued to digits ("mh" of "mh302"), written out."""
         out = []
-        for start, end, pieces in self._squeezed_pieces(folded):
+        for start, end, pieces in self._squeezer.pieces(folded):
             words = " ".join(self._loose.written_out(p) for p in pieces)
             out.append((start, end, self._orders.squeezed(words, folded)))
         return out
-
-    def _squeezed_pieces(self, folded: str) -> list[tuple[int, int, list[str]]]:
-        out = []
-        for m in _LETTER_RUN.finditer(folded):
-            run = m.group()
-            if run in self._written:
-                glued = (m.start() > 0 and folded[m.start() - 1].isdigit()) or (
-                    m.end() < len(folded) and folded[m.end()].isdigit()
-                )
-                if glued:  # the scan cannot see a word stuck to a number
-                    out.append((m.start(), m.end(), [run]))
-                continue
-            if not _SQUEEZED_MIN <= len(run) <= _SQUEEZED_MAX:
-                continue
-            if run not in self._squeezed:
-                if len(self._squeezed) >= _SQUEEZED_CACHE:
-                    self._squeezed.clear()  # hostile call types must not grow it forever
-                self._squeezed[run] = None if is_english(run) else self._split(run)
-            pieces = self._squeezed[run]
-            if pieces is not None:
-                # a suffix letter or two left unread ("INTOXP", "JUMPERBR"): the span the
-                # pieces cover
-                end = m.start() + sum(len(p) for p in pieces)
-                out.append((m.start(), end, pieces))
-        return out
-
-    def _begins_a_word(self, run: str) -> bool:
-        """Whether a known piece begins with `run` (a word cut short)."""
-        i = bisect.bisect_left(self._sorted_words, run)
-        return i < len(self._sorted_words) and self._sorted_words[i].startswith(run)
-
-    def _split(self, run: str) -> list[str] | None:
-        """The pieces of a squeezed run; else those of the run without one or two letters
-        an agency glues on (`_cut_letters_fit`: "INTOXP", "SUICTHRTW", "ASSLTIP",
-        "MISSDEMN"), when what is left is a known piece or splits into known pieces, and the
-        run is no known word cut short ("DISTU")."""
-        split = split_squeezed(run, self._written) or self._loose.split(run)
-        if split is not None or self._begins_a_word(run):
-            return split
-        for cut in range(1, _SUFFIX_MAX + 1):
-            head = run[:-cut]
-            if len(head) < _HEAD_MIN:
-                break
-            # a known piece whole, then known pieces; never a loose piece ("ROADDEPRESS" is
-            # no "road depressed" and a letter)
-            pieces = [head] if head in self._written else split_squeezed(head, self._written)
-            if pieces is not None and self._cut_letters_fit(pieces[-1], run[-cut:]):
-                return pieces
-        return None
-
-    def _cut_letters_fit(self, last: str, cut: str) -> bool:
-        """Whether letters cut off after a squeezed run's last piece are a suffix: a
-        priority or a qualifier (`_SUFFIXES`: "P", "W", "IP"), or letters that go on
-        spelling the word the piece stands for ("MISSDEMN": dementia, "MEDICL": medical).
-        After a short abbreviation ("od", "mh", "sui") only the latter, never another word
-        ("ODR": odor, "MHP": mobile home park, "SUIT"). (A reviewer's, widened.)"""
-        full = self._loose.written_out(last).replace(" ", "")
-        at = full.find(last[-1], len(last) - 1) if full.startswith(last) else full.find(last[-1])
-        rest = iter(full[at + 1 :] if at >= 0 else "")
-        spelled = full != last and all(ch in rest for ch in cut)
-        return spelled or (len(last) > 4 and cut in _SUFFIXES)
 
     def names_a_state(self, text: str, start: int, end: int) -> bool:
         """Whether the words at [start, end) of an (expanded) call type begin with a
@@ -855,7 +727,7 @@ class CallTypeReader:
         """`text` with each squeezed code split into its pieces, as written ("SUICTHRT
         WPN"): for reading the call type's parts against the code table."""
         split = []
-        for start, end, pieces in self._squeezed_pieces(text.translate(ASCII_LOWER)):
+        for start, end, pieces in self._squeezer.pieces(text.translate(ASCII_LOWER)):
             cuts = list(itertools.accumulate((len(p) for p in pieces), initial=start))
             split.append((start, end, " ".join(text[a:b] for a, b in itertools.pairwise(cuts))))
         return _splice(text, split)[0]

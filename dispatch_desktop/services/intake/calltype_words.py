@@ -1,6 +1,7 @@
 """The words a call type is read with: English words (a squeezed code that is a word is
 not split), the pieces a squeezed code splits into, a lexicon's phrases by their first
-letters (a phrase with its words cut short), and holds named by their kind ("MENTAL HOLD").
+letters (a phrase with its words cut short) and how a cut phrase is read beside the
+abbreviations, and holds named by their kind ("MENTAL HOLD").
 """
 
 from __future__ import annotations
@@ -108,3 +109,61 @@ def kind_holds_re(
             )
         )
     return out
+
+
+# Reading a cut phrase beside the abbreviations (`CallTypeReader._truncated`).
+
+
+def another_word(folded: str, short: tuple[int, int, str], cut: tuple[int, int, str]) -> bool:
+    """Whether `short`, one word written out by the table, lies inside the cut phrase `cut`
+    and the phrase reads it otherwise: as another word ("dis" of "DEVELOPMENTALLY DIS" is
+    the table's disorder, the phrase's disabled: they part at the cut) or as the table's
+    word with more ("EMOTNL DISTURBED": emotional, the phrase's emotionally). Not as
+    another form of the same word ("DOMESTIC VIOL": violent, the phrase's violence), nor
+    as the same word."""
+    if not (cut[0] <= short[0] and short[1] <= cut[1] and short[1] - short[0] < cut[1] - cut[0]):
+        return False
+    words = cut[2].split(" ")
+    at = len(folded[cut[0] : short[0]].split())
+    if at >= len(words) or " " in short[2]:
+        return False
+    full = words[at]
+    more = full.startswith(short[2]) and len(full) > len(short[2])
+    pairs = enumerate(zip(short[2], full, strict=False))
+    same = next((i for i, (a, b) in pairs if a != b), min(len(full), len(short[2])))
+    return more or same <= short[1] - short[0]
+
+
+def ly_dropped(cut: tuple[str, ...], phrase: str) -> bool:
+    """Whether the words of `cut` are `phrase` with an adverb's "-ly" dropped from a word
+    before the last ("EMOTIONAL DISTURBED", "DEVELOPMENTAL DISABLED"): a call type writes
+    the adjective; the other words are the phrase's own."""
+    words = phrase.split(" ")
+    dropped = [w + "ly" == full for w, full in zip(cut[:-1], words, strict=False)]
+    return (
+        any(dropped)
+        and all(d or w == full for d, w, full in zip(dropped, cut, words, strict=False))
+        and cut[-1] == words[-1]
+    )
+
+
+# The endings that make an adjective of the word the table writes ("behavior" ->
+# "behavioral", "psych" -> "psychic" is not one: the phrase's word must end so).
+_ADJECTIVE_ENDINGS = ("al", "ic", "ical")
+
+
+def cut_before_last(cut: tuple[str, ...], phrase: str, table: Mapping[str, str]) -> bool:
+    """Whether `cut` is `phrase` with its last word whole and a word before it cut short,
+    one the abbreviations write out as a noun whose adjective the phrase has ("BEHAV
+    HEALTH": behavioral health, where the table alone reads "behavior health"; not "PERS
+    DISORDER", whose person is no personality)."""
+    words = phrase.split(" ")
+    if cut[-1] != words[-1]:
+        return False
+    return any(
+        w != full
+        and (out := table.get(w)) is not None
+        and full[len(out) :] in _ADJECTIVE_ENDINGS
+        and full.startswith(out)
+        for w, full in zip(cut[:-1], words, strict=False)
+    )
