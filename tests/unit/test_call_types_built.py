@@ -22,6 +22,15 @@ def nature(text: str) -> ClassificationResult:
     return classify_call(None, text, "", lexicon=LEXICON)
 
 
+def assert_read_as(call_type: str, category: Category) -> None:
+    """`call_type` alone is BH with `category`, its evidence pointing at its own words as
+    the dispatcher saw them."""
+    result = nature(call_type)
+    assert result.behavioral_health, (call_type, result.reasons)
+    assert category in result.categories, (call_type, result.categories)
+    assert any(span.text in call_type for span in result.evidence if span.source == "nature")
+
+
 @cases(
     ("call_type", "category"),
     [

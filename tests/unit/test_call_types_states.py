@@ -12,7 +12,7 @@ import pytest
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
-from tests.unit.test_call_types_built import LEXICON, nature
+from tests.unit.test_call_types_built import LEXICON, assert_read_as, nature
 
 cases = pytest.mark.parametrize
 
@@ -42,11 +42,7 @@ cases = pytest.mark.parametrize
     ],
 )
 def test_another_states_hold_or_word_is_read(call_type: str, category: Category) -> None:
-    result = nature(call_type)
-    assert result.behavioral_health, (call_type, result.reasons)
-    assert category in result.categories, (call_type, result.categories)
-    # The evidence points at the words as the dispatcher saw them.
-    assert any(span.text in call_type for span in result.evidence if span.source == "nature")
+    assert_read_as(call_type, category)
 
 
 @cases(

@@ -93,10 +93,15 @@ class Expanded:
 
 
 # Words that end a name: "OD at hospital" is an overdose, "State Hospital" a place.
+_TRANSPORTS = "transport|xport|trns|trnsp|transfer"
 _NOT_A_NAME = (
     "(?:at|in|on|to|from|near|by|of|the|a|an|and|or|behind|outside|inside|into|across|"
-    "toward|towards|for|with|is|was|has|had|his|her|their|my|our|left|went|walked|ran)"
+    "toward|towards|for|with|is|was|has|had|his|her|their|my|our|left|went|walked|ran|"
+    f"{_TRANSPORTS})"
 )
+# Round fifteen: a call type's transport is an act, not a name's word: "MH TRANSPORT ST
+# HOSP", "MH TRANSPORT HOSPITAL" are transports to a hospital, not a hospital's name.
+_ACT_BEFORE = re.compile(rf"(?<![a-z])(?:{_TRANSPORTS})[ \t]*$", re.I)
 
 
 # A call-type key that is a number alone ("302", "9.41", "1013").
@@ -138,17 +143,32 @@ _DASHED_STATUTE = re.compile(r"(?<![\w.:-])\d+(?:-\d+[a-z]?\d*)+(?![\w-])")
 _STATUTE_DIGITS = 5
 
 
-def _qualified_hold_re(qualifiers: Mapping[str, list[str]]) -> re.Pattern[str] | None:
-    """A word after one of `qualifiers` ("EMERG COMMIT", "INVOL DETENTION", "96 HR HOLD"):
-    a hold, when the word is a hold word (and one of the qualifier's own, if it names
-    any: "IMMED DETENTION", not "IMMED PICKUP")."""
+def _numbered_hold_re(hold_words: Iterable[str]) -> re.Pattern[str] | None:
+    """Round fifteen: a short section or chapter number right before a commitment ("303
+    COMMITMENT", "229 COMMITTAL", "17A-503 COMMITMENT"): three or four digits, or a letter
+    after the number, or a dashed number; never a ten- or eleven-code. Its span is the
+    number."""
+    words = "|".join(re.escape(w) for w in sorted(hold_words, key=len, reverse=True))
+    if not words:
+        return None
+    number = r"(?!1[01]-)(?:\d{3,4}[a-z]?|\d{1,3}[a-z]|\d{1,3}[a-z]?-\d{1,4}[a-z]?)"
+    return re.compile(rf"(?<![\w.:-])({number})(?=[\s\-]+(?:{words})(?![a-z0-9]))")
+
+
+def _qualified_hold_re(
+    qualifiers: Mapping[str, list[str]], hold_words: Iterable[str]
+) -> re.Pattern[str] | None:
+    """A hold word after one of `qualifiers` ("EMERG COMMIT", "INVOL DETENTION", "96 HR
+    HOLD"), one of the qualifier's own if it names any ("IMMED DETENTION", not "IMMED
+    PICKUP"). Only the last of stacked qualifiers is matched ("EMERG INVOL COMMIT")."""
     if not qualifiers:
         return None
+    any_hold = "|".join(re.escape(w) for w in sorted(hold_words, key=len, reverse=True))
     parts = []
     for qualifier in sorted(qualifiers, key=len, reverse=True):
         words = r"[\s\-.]+".join(re.escape(w) for w in qualifier.lower().split())
         only = qualifiers[qualifier]
-        after = "|".join(re.escape(w.lower()) for w in only) if only else "[a-z]+"
+        after = "|".join(re.escape(w.lower()) for w in only) if only else any_hold
         parts.append(rf"{words}[\s\-.]+({after})")
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z])")
 
@@ -252,7 +272,10 @@ class CallTypeReader:
         self._nature = nature
         self._all_re = self._compile(both)
         self._nature_re = self._compile(nature)
-        places = _word_alternation([w.lower() for w in spec.place_words])
+        # "ST HOSP" is a state hospital: its "st" is not a street ending a name
+        places = _word_alternation([w.lower() for w in spec.place_words]).replace(
+            "|st|", r"|st(?![ \t.]+hosp)|"
+        )
         place = rf"[ \t]*(?:(?!{_NOT_A_NAME}\b)[a-z0-9'&]+[ \t]+)?(?:{places})(?![a-z0-9])"
         self._place_re = re.compile(place, re.I) if places else None
         # The same over ASCII-lower-cased ASCII text, without re.I: the same matches there,
@@ -302,7 +325,12 @@ class CallTypeReader:
             sorted(with_short_forms(spec.statute_hold_words, nature))
         )
         self._hold_not_re = _phrases_re(spec.hold_not_with)
-        self._qualified_hold_re = _qualified_hold_re(spec.hold_qualifiers)
+        self._qualified_hold_re = _qualified_hold_re(spec.hold_qualifiers, hold_words)
+        # a commitment only: a number before "HOLD", "DETAINED" or "PETITION" is as often a
+        # penal code's, a parole hold's or a protective order's ("3056 HOLD", "50B PETITION")
+        self._numbered_hold_re = _numbered_hold_re(
+            with_short_forms({w for w in spec.hold_words if w.startswith("commit")}, nature)
+        )
         self._hold_single = frozenset(w for w in hold_words if " " not in w)
         self._kind_holds = kind_holds_re(spec, nature)
         self._orders = OrderReader(spec, nature)
@@ -501,6 +529,12 @@ class CallTypeReader:
             for m in _DASHED_STATUTE.finditer(folded)
             if sum(ch.isdigit() for ch in m.group()) >= _STATUTE_DIGITS
         )
+        if self._numbered_hold_re is not None:
+            statutes.extend(
+                m.span(1)
+                for m in self._numbered_hold_re.finditer(folded)
+                if not any(a <= m.start(1) < b for a, b in statutes)
+            )
         named = hold.search(folded) is not None
         beside_statute = named or (
             self._statute_hold_re is not None and self._statute_hold_re.search(folded) is not None
@@ -734,7 +768,7 @@ class CallTypeReader:
 
     def is_place_name(self, text: str, end: int) -> bool:
         """Whether the words right after `end` make the phrase before them part of a name."""
-        if self._place_re is None:
+        if self._place_re is None or _ACT_BEFORE.search(text, max(0, end - 12), end):
             return False
         m = self._place_re.match(text, end)
         return m is not None
@@ -744,11 +778,14 @@ class CallTypeReader:
         lower-cased and read without re.I (the same answers, quicker)."""
         if self._place_re is None or self._place_folded_re is None:
             return _never_a_name
+        act = _ACT_BEFORE.search
         if text.isascii():
             folded, match = text.lower(), self._place_folded_re.match
-            return lambda end: match(folded, end) is not None
+            return lambda end: (
+                match(folded, end) is not None and not act(text, max(0, end - 12), end)
+            )
         cased = self._place_re.match
-        return lambda end: cased(text, end) is not None
+        return lambda end: cased(text, end) is not None and not act(text, max(0, end - 12), end)
 
     def never_bh(self, nature_text: str) -> bool:
         """A call type (an alarm) whose words are never evidence about a person, squeezed

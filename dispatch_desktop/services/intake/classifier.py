@@ -44,6 +44,7 @@ from dispatch_desktop.services.intake.phrases import ASCII_LOWER, fold, words_be
 from dispatch_desktop.services.intake.second_opinion import second_opinion
 from dispatch_desktop.services.intake.segments import MAX_SPANS_PER_INDICATOR, Hit, Scan, Segments
 from dispatch_desktop.services.intake.violence_scope import (
+    ACCIDENT,
     BELIEF,
     HEARD_NOT_MADE,
     NOT_TOWARD_PEOPLE,
@@ -596,6 +597,8 @@ def classify_call(
             continue  # a sign that means something only beside another
         if spec.unless and not told.isdisjoint(spec.unless):
             continue  # a sign that another explains (`unless`)
+        if hit.qualifier == ACCIDENT:
+            continue  # round fifteen: a cut by a saw or a fall says nothing of a mind
         weight = spec.weight
         if hit.named_state and not hit.qualifier:
             weight = max(weight, call_types.spec.state_weight)
