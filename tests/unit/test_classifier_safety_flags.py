@@ -86,12 +86,11 @@ WEAPON_PAIRS = [
     ),
     # Round nine's model raised weapon from "armed" in the call-taker's question (a strict
     # xfail then); round ten's (lr1-6728a2497ccb, weapon raised at 0.6) did not; round
-    # fourteen's (lr1-9b0cb17b3f00, weapon raised at 0.5 again, its precision 0.899 at 0.7
-    # on 161 writers) does: known, strictly, so a model that stops raising it shows here.
-    pytest.param(
+    # fourteen's (lr1-9b0cb17b3f00, weapon raised at 0.5 again) did; round fifteen's
+    # (lr1-717b611070ed, weapon raised at 0.6 on 166 writers) does not.
+    (
         "Is he armed? Caller says she doesn't think he has anything on him.",
         "Caller says he is armed and walking toward the daycare.",
-        marks=pytest.mark.xfail(strict=True, reason="round fourteen's model raises weapon"),
     ),
 ]
 
