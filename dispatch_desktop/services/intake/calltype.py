@@ -93,15 +93,16 @@ class Expanded:
 
 
 # Words that end a name: "OD at hospital" is an overdose, "State Hospital" a place.
-_TRANSPORTS = "transport|xport|trns|trnsp|transfer"
+_ACTS = "transport|xport|trns|trnsp|transfer|hold"
 _NOT_A_NAME = (
     "(?:at|in|on|to|from|near|by|of|the|a|an|and|or|behind|outside|inside|into|across|"
     "toward|towards|for|with|is|was|has|had|his|her|their|my|our|left|went|walked|ran|"
-    f"{_TRANSPORTS})"
+    f"{_ACTS})"
 )
-# Round fifteen: a call type's transport is an act, not a name's word: "MH TRANSPORT ST
-# HOSP", "MH TRANSPORT HOSPITAL" are transports to a hospital, not a hospital's name.
-_ACT_BEFORE = re.compile(rf"(?<![a-z])(?:{_TRANSPORTS})[ \t]*$", re.I)
+# Round fifteen: a call type's transport or hold is an act, not a name's word: "MH
+# TRANSPORT ST HOSP", "MH TRANSPORT HOSPITAL", "T25/XPORT STATE HOSP" (a hold written out)
+# are transports to a hospital, not a hospital's name.
+_ACT_BEFORE = re.compile(rf"(?<![a-z])(?:{_ACTS})[ \t]*$", re.I)
 
 
 # A call-type key that is a number alone ("302", "9.41", "1013").

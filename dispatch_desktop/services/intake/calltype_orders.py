@@ -61,9 +61,10 @@ class OrderReader:
         self._evaluation_with_re = _words_re(with_short_forms(spec.evaluation_with, nature))
         self._not_re = _words_re([*spec.hold_not_with, *spec.evaluation_not_with])
         # A paper, at most two words, then one of its acts ("PETITION - PICKUP" is over a
-        # spaced dash, the same part as written by these agencies), or the act first.
+        # spaced dash, the same part as written by these agencies; round fifteen: or a
+        # slash, "T25/XPORT", "PETITION/PICKUP ORDER"), or the act first.
         orders = []
-        join = r"(?:[\s.]+|\s*-\s*|\s+(?:to|for|of|per|under|by)\s+)"
+        join = r"(?:[\s.]+|\s*[-/]\s*|\s+(?:to|for|of|per|under|by)\s+)"
         for paper, acts in spec.order_acts.items():
             papers = _alternation(with_short_forms([paper], nature))
             done = _alternation(with_short_forms(acts, nature))
