@@ -31,6 +31,12 @@ def assert_read_as(call_type: str, category: Category) -> None:
     assert any(span.text in call_type for span in result.evidence if span.source == "nature")
 
 
+def assert_not_bh(call_type: str) -> None:
+    """`call_type` alone is not BH."""
+    result = nature(call_type)
+    assert not result.behavioral_health, (call_type, result.reasons)
+
+
 @cases(
     ("call_type", "category"),
     [
@@ -62,8 +68,7 @@ def test_a_persons_state_named_as_the_call_type_is_bh(call_type: str, category: 
     ],
 )
 def test_a_state_that_is_another_incidents_detail_is_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 def test_a_state_in_narrative_words_stays_weak() -> None:

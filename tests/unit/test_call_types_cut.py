@@ -10,7 +10,7 @@ import pytest
 
 from dispatch_desktop.models.domain import Category
 from dispatch_desktop.services.intake.classifier import classify_call
-from tests.unit.test_call_types_built import LEXICON, nature
+from tests.unit.test_call_types_built import LEXICON, assert_not_bh, nature
 
 cases = pytest.mark.parametrize
 
@@ -44,8 +44,7 @@ def test_a_phrase_with_its_words_cut_short_is_read_as_the_phrase(
     ],
 )
 def test_cut_words_that_fit_no_bh_phrase_stay_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 def test_a_cut_phrase_is_read_in_call_types_only() -> None:

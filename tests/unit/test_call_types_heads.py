@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
-from tests.unit.test_call_types_built import nature
+from tests.unit.test_call_types_built import assert_not_bh, nature
 
 MH, SUD, COG = Category.MENTAL_HEALTH, Category.SUBSTANCE_USE, Category.COGNITIVE
 
@@ -61,8 +61,7 @@ def test_a_call_type_alone_names_its_bh_kind(call_type: str, category: Category)
     ],
 )
 def test_look_alikes_stay_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @pytest.mark.parametrize("call_type", ["FAMILY DOMESTIC VIOL/P1", "DOMESTIC VIOL - IN PROG"])

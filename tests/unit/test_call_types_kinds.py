@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from dispatch_desktop.models.domain import Category
-from tests.unit.test_call_types_built import nature
+from tests.unit.test_call_types_built import assert_not_bh, nature
 
 cases = pytest.mark.parametrize
 
@@ -49,8 +49,7 @@ def test_a_hold_named_by_its_kind(call_type: str, category: Category) -> None:
     ],
 )
 def test_no_hold_without_its_kind_beside_it(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @cases("call_type", ["MENTAL3", "EDP 1", "PSYCH2"])
@@ -62,8 +61,7 @@ def test_a_priority_digit_glued_to_a_code(call_type: str) -> None:
 
 @cases("call_type", ["PATROL3", "ALARM1", "THEFT 2", "SECTOR4"])
 def test_a_digit_glued_to_another_code_names_nothing(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @cases(
@@ -92,8 +90,7 @@ def test_a_hold_by_its_section_or_statute(call_type: str, category: Category) ->
     ],
 )
 def test_no_hold_from_a_transport_or_a_section_alone(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @cases(
@@ -112,8 +109,7 @@ def test_a_last_word_cut_where_the_field_ends(call_type: str, category: Category
 
 @cases("call_type", ["SUSPICIOUS VEHIC", "LOUD MUSIC COMPLAI", "PARKING ENFORCEM", "SUBJ RUNNING"])
 def test_a_cut_last_word_of_another_incident_names_nothing(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @cases(
@@ -132,5 +128,4 @@ def test_more_cad_shortenings_in_a_mnemonic(call_type: str, category: Category) 
 
 @cases("call_type", ["JMPSTART1", "AUTOACC2", "CMTALRM"])
 def test_a_mnemonic_of_other_pieces_names_nothing(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)

@@ -12,7 +12,7 @@ import pytest
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
-from tests.unit.test_call_types_built import LEXICON, assert_read_as, nature
+from tests.unit.test_call_types_built import LEXICON, assert_not_bh, assert_read_as, nature
 
 cases = pytest.mark.parametrize
 
@@ -48,6 +48,8 @@ cases = pytest.mark.parametrize
         ("MHV - MENTAL PTY VIOLENT/1", Category.MENTAL_HEALTH),
         ("10-15 MH TRNS ST HOSP", Category.MENTAL_HEALTH),
         ("MH TRANSPORT HOSPITAL", Category.MENTAL_HEALTH),
+        ("MH PT ST HOSP", Category.MENTAL_HEALTH),  # a state hospital's, no street's
+        ("SUICIDAL PT ST HOSP", Category.SUICIDE_RISK),
         ("CH55 EMERG PROTECTIVE PLACEMENT", Category.COGNITIVE),
         ("S30/MATTIES CALL-H", Category.COGNITIVE),
         ("416U MISS AUTISTC JUV", Category.COGNITIVE),
@@ -91,8 +93,7 @@ def test_another_states_hold_or_word_is_read(call_type: str, category: Category)
     ],
 )
 def test_look_alikes_stay_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @cases(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from dispatch_desktop.models.domain import Category
-from tests.unit.test_call_types_built import nature
+from tests.unit.test_call_types_built import assert_not_bh, nature
 
 cases = pytest.mark.parametrize
 
@@ -72,5 +72,4 @@ def test_a_hold_named_by_what_is_done_under_it(call_type: str, category: Categor
     ],
 )
 def test_no_hold_without_its_act_or_beside_another_kind(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)

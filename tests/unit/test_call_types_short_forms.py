@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
-from tests.unit.test_call_types_built import nature
+from tests.unit.test_call_types_built import assert_not_bh, nature
 
 cases = pytest.mark.parametrize
 
@@ -67,8 +67,7 @@ def test_a_short_form_is_read_as_its_words(call_type: str, category: Category) -
     ],
 )
 def test_look_alikes_stay_out(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 def test_a_code_with_a_weapon_keeps_its_weapon() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
-from tests.unit.test_call_types_built import LEXICON, assert_read_as, nature
+from tests.unit.test_call_types_built import LEXICON, assert_not_bh, assert_read_as, nature
 
 cases = pytest.mark.parametrize
 
@@ -73,8 +73,7 @@ def test_another_states_hold_or_word_is_read(call_type: str, category: Category)
     ],
 )
 def test_look_alikes_stay_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 def test_a_pink_paper_in_a_narrative_is_a_notice() -> None:
@@ -161,8 +160,7 @@ def test_squeezed_and_spanish_call_types_are_read(call_type: str, category: Cate
     ],
 )
 def test_squeezed_look_alikes_stay_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @cases(
@@ -170,8 +168,7 @@ def test_squeezed_look_alikes_stay_not_bh(call_type: str) -> None:
     ["302 CONDUCTOR EBRIO", "ALARMA HOSPITAL PSIQUIATRICO", "VENTA DE DROGAS", "PERS SOSPECHOSA"],
 )
 def test_spanish_look_alikes_stay_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 def test_a_suicide_attempt_in_spanish_carries_its_flag() -> None:
@@ -203,8 +200,7 @@ def test_a_suicide_attempt_in_spanish_carries_its_flag() -> None:
     ],
 )
 def test_a_second_reviewers_look_alikes_stay_not_bh(call_type: str) -> None:
-    result = nature(call_type)
-    assert not result.behavioral_health, (call_type, result.reasons)
+    assert_not_bh(call_type)
 
 
 @cases(

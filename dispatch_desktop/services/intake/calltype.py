@@ -105,6 +105,11 @@ _NOT_A_NAME = (
 _ACT_BEFORE = re.compile(rf"(?<![a-z])(?:{_ACTS})[ \t]*$", re.I)
 
 
+def _ends_in_an_act(text: str, end: int) -> bool:
+    """Whether the words before `end` end in a transport or a hold (`_ACTS`)."""
+    return _ACT_BEFORE.search(text, max(0, end - 12), end) is not None
+
+
 # A call-type key that is a number alone ("302", "9.41", "1013").
 _NUMBER = re.compile(r"[\d.]+")
 
@@ -145,10 +150,10 @@ _STATUTE_DIGITS = 5
 
 
 def _numbered_hold_re(hold_words: Iterable[str]) -> re.Pattern[str] | None:
-    """Round fifteen: a short section or chapter number right before a commitment ("303
-    COMMITMENT", "229 COMMITTAL", "17A-503 COMMITMENT"): three or four digits, or a letter
-    after the number, or a dashed number; never a ten- or eleven-code. Its span is the
-    number."""
+    """Round fifteen: a short section or chapter number right before one of `hold_words`
+    (`numbered_hold_words`: "303 COMMITMENT", "17A-503 COMMITMENT"): three or four digits,
+    or a letter after the number, or a dashed number; never a ten- or eleven-code. Its span
+    is the number."""
     words = "|".join(re.escape(w) for w in sorted(hold_words, key=len, reverse=True))
     if not words:
         return None
@@ -220,8 +225,6 @@ def _phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] |
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
 
 
-# Call types remembered (read or not) before the memory is cleared.
-_SQUEEZED_CACHE = CACHE_MAX
 # A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
 _CACHED_MAX = 256
 # The last word of a call type or of one of its parts, five letters at least, where a full
@@ -273,10 +276,10 @@ class CallTypeReader:
         self._nature = nature
         self._all_re = self._compile(both)
         self._nature_re = self._compile(nature)
-        # "ST HOSP" is a state hospital: its "st" is not a street ending a name
-        places = _word_alternation([w.lower() for w in spec.place_words]).replace(
-            "|st|", r"|st(?![ \t.]+hosp)|"
-        )
+        words = [w.lower() for w in spec.place_words]
+        places = _word_alternation([w for w in words if w != "st"])
+        if "st" in words:  # "ST HOSP" is a state hospital: there "st" ends no street's name
+            places = "|".join(p for p in (places, r"st(?![ \t.]+hosp)") if p)
         place = rf"[ \t]*(?:(?!{_NOT_A_NAME}\b)[a-z0-9'&]+[ \t]+)?(?:{places})(?![a-z0-9])"
         self._place_re = re.compile(place, re.I) if places else None
         # The same over ASCII-lower-cased ASCII text, without re.I: the same matches there,
@@ -327,10 +330,8 @@ class CallTypeReader:
         )
         self._hold_not_re = _phrases_re(spec.hold_not_with)
         self._qualified_hold_re = _qualified_hold_re(spec.hold_qualifiers, hold_words)
-        # a commitment only: a number before "HOLD", "DETAINED" or "PETITION" is as often a
-        # penal code's, a parole hold's or a protective order's ("3056 HOLD", "50B PETITION")
         self._numbered_hold_re = _numbered_hold_re(
-            with_short_forms({w for w in spec.hold_words if w.startswith("commit")}, nature)
+            with_short_forms(spec.numbered_hold_words, nature)
         )
         self._hold_single = frozenset(w for w in hold_words if " " not in w)
         self._kind_holds = kind_holds_re(spec, nature)
@@ -373,7 +374,7 @@ class CallTypeReader:
             return self._expand(text, nature=nature)
         if text in self._expanded_seen:
             return self._expanded_seen[text]
-        if len(self._expanded_seen) >= _SQUEEZED_CACHE:
+        if len(self._expanded_seen) >= CACHE_MAX:
             self._expanded_seen.clear()
         found = self._expanded_seen[text] = self._expand(text, nature=True)
         return found
@@ -502,7 +503,7 @@ class CallTypeReader:
             if word in self._written or is_english(word):
                 continue
             if word not in self._completed:
-                if len(self._completed) >= _SQUEEZED_CACHE:
+                if len(self._completed) >= CACHE_MAX:
                     self._completed.clear()
                 self._completed[word] = self._completion(word)
             full = self._completed[word]
@@ -697,7 +698,7 @@ class CallTypeReader:
         known = self._named_seen.get(text)
         if known is not None:
             return known  # a feed sends the same few hundred call types again and again
-        if len(self._named_seen) >= _SQUEEZED_CACHE:
+        if len(self._named_seen) >= CACHE_MAX:
             self._named_seen.clear()
         found = self._named_flags(text)
         self._named_seen[text] = found
@@ -769,7 +770,7 @@ class CallTypeReader:
 
     def is_place_name(self, text: str, end: int) -> bool:
         """Whether the words right after `end` make the phrase before them part of a name."""
-        if self._place_re is None or _ACT_BEFORE.search(text, max(0, end - 12), end):
+        if self._place_re is None or _ends_in_an_act(text, end):
             return False
         m = self._place_re.match(text, end)
         return m is not None
@@ -779,14 +780,11 @@ class CallTypeReader:
         lower-cased and read without re.I (the same answers, quicker)."""
         if self._place_re is None or self._place_folded_re is None:
             return _never_a_name
-        act = _ACT_BEFORE.search
         if text.isascii():
             folded, match = text.lower(), self._place_folded_re.match
-            return lambda end: (
-                match(folded, end) is not None and not act(text, max(0, end - 12), end)
-            )
+            return lambda end: match(folded, end) is not None and not _ends_in_an_act(text, end)
         cased = self._place_re.match
-        return lambda end: cased(text, end) is not None and not act(text, max(0, end - 12), end)
+        return lambda end: cased(text, end) is not None and not _ends_in_an_act(text, end)
 
     def never_bh(self, nature_text: str) -> bool:
         """A call type (an alarm) whose words are never evidence about a person, squeezed

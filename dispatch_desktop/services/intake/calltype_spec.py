@@ -119,6 +119,11 @@ class CallTypeSpec(_Strict):
         " COMMIT', 'INVOL DETENTION', '96 HR HOLD'), never beside `hold_not_with`; each"
         " with the hold words it takes, or none for any ('IMMED': detention only)",
     )
+    numbered_hold_words: list[str] = _words(
+        "the hold words a short section number right before names as a hold ('303"
+        " COMMITMENT', '229 COMMITTAL'): a commitment, not a hold or a petition, which a penal"
+        " code's or a protective order's number also comes before ('3056 HOLD', '50B PETITION')"
+    )
     statute_hold_words: list[str] = _words(
         "words that name a hold beside a statute's number only ('TRANSPORT 66-326'), never"
         " after 'emergency' ('EMERGENCY TRANSPORT' is an ambulance's)"

@@ -598,7 +598,7 @@ def classify_call(
         if spec.unless and not told.isdisjoint(spec.unless):
             continue  # a sign that another explains (`unless`)
         if hit.qualifier == ACCIDENT:
-            continue  # round fifteen: a cut by a saw or a fall says nothing of a mind
+            continue  # round fifteen: a cut by a saw at work says nothing of a mind
         weight = spec.weight
         if hit.named_state and not hit.qualifier:
             weight = max(weight, call_types.spec.state_weight)
