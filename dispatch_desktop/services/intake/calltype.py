@@ -272,10 +272,22 @@ class CallTypeReader:
         self.spec = spec
         both = dict(spec.abbreviations)
         nature = {**both, **spec.nature_abbreviations}
+        # A call type's abbreviation of two words is read squeezed into one word too
+        # ("MTLHLTH" of "MTL HLTH"), never in place of another abbreviation or an English
+        # word; as a whole word only, not as a piece a cut word completes to ("ENFERMO" is
+        # no "ENFERMO MENTAL").
+        joined = {
+            squeezed: out
+            for key, out in nature.items()
+            if (squeezed := key.replace(" ", "")) != key
+            and squeezed.isalpha()
+            and squeezed not in nature
+            and not is_english(squeezed)
+        }
         self._all = both
-        self._nature = nature
+        self._nature = {**nature, **joined}
         self._all_re = self._compile(both)
-        self._nature_re = self._compile(nature)
+        self._nature_re = self._compile(self._nature)
         words = [w.lower() for w in spec.place_words]
         places = _word_alternation([w for w in words if w != "st"])
         if "st" in words:  # "ST HOSP" is a state hospital: there "st" ends no street's name
