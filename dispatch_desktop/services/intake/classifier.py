@@ -559,12 +559,6 @@ def classify_call(
         if known_code and SafetyFlag.IMMINENT_SELF_HARM not in named_flags:
             continue
         flags.update(named_flags)
-        if SafetyFlag.IMMINENT_SELF_HARM in named_flags:
-            # Round sixteen: an attempt the call type names is a suicide-risk call
-            # (LABELING.md: imminent self-harm is that category's flag), "NEAR HANGING"
-            # as much as "SUICIDE ATTEMPT", whose own word already says so.
-            nature_categories.add(Category.SUICIDE_RISK)
-            prior = max(prior, scoring.threshold)
         shown_words = named_text[start:end]
         # The flag in the id: the console highlights it as a safety sign.
         indicator = "call_type:" + "+".join(sorted(f.value for f in named_flags))
