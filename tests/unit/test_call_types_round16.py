@@ -89,3 +89,44 @@ def test_a_thing_or_an_animal_hanging_is_no_attempt(call_type: str) -> None:
 def test_narrative_look_alikes_are_not_bh(text: str) -> None:
     result = classify_call(None, "", text, lexicon=LEXICON)
     assert not result.behavioral_health, result.reasons
+
+
+def _violence(text: str) -> bool:
+    return SafetyFlag.VIOLENCE in classify_call(None, "", text, lexicon=LEXICON).safety_flags
+
+
+@cases(
+    "text",
+    [
+        "chef told him he'd kill him if he burned the risotto again. chef was laughing, its a "
+        "running joke on the line, nobody's scared",
+        "parent said 'I swear I'll kill whoever lost my kid's shoes.' Laughed right after. "
+        "Director says no real threat, he was just venting",
+        "gaming chat partner keeps saying 'I'm going to kill you' during the match. trash "
+        "talk. No real threat.",
+        "my sister keeps threatening to kill me - laughs, says it's because he ate her "
+        "leftovers, joking",
+    ],
+)
+def test_a_threat_the_call_says_was_not_meant_is_no_violence(text: str) -> None:
+    assert not _violence(text)
+
+
+@cases(
+    "text",
+    [
+        # the cue denied
+        "ex said he is going to kill her tonight, she says he is not joking",
+        "husband threatening to kill her with a hammer, RP says this is not a joke",
+        # the threatener's own claim
+        "ex said he is going to kill her tonight, he now says he was joking but she is scared",
+        # a threat to many
+        "kid on my bus just said he'll shoot everybody tomorrow. no weapon on the bus. kid "
+        "now says he was joking",
+        # a blow is no threat, whatever is said of it
+        "he punched his brother then said he was kidding",
+        "he punched his brother in the face, they were joking around before",
+    ],
+)
+def test_a_threat_or_a_blow_still_meant_is_violence(text: str) -> None:
+    assert _violence(text)
