@@ -91,42 +91,32 @@ def test_narrative_look_alikes_are_not_bh(text: str) -> None:
     assert not result.behavioral_health, result.reasons
 
 
-def _violence(text: str) -> bool:
-    return SafetyFlag.VIOLENCE in classify_call(None, "", text, lexicon=LEXICON).safety_flags
+@cases(
+    "text",
+    [
+        "Male at the bus station keeps stabbing his own thigh with a pair of scissors, blood "
+        "soaking through his jeans",
+        "TALKING TO HIMSELF AND SLASHING HIS OWN ARMS WITH A KNIFE. BLOOD ON THE SIDEWALK",
+        "keeps stabbing himself in the leg with a pen",
+        "walking in the lanes on the interstate, he want to be hit by a car",
+        "she says she wants to get run over, standing at the curb of the highway",
+    ],
+)
+def test_harm_to_oneself_under_way_or_wished_is_imminent(text: str) -> None:
+    result = classify_call(None, "", text, lexicon=LEXICON)
+    assert Category.SUICIDE_RISK in result.categories, result.reasons
+    assert SafetyFlag.IMMINENT_SELF_HARM in result.safety_flags
+    # the lexicon reads the act as one on oneself (the model may still weigh the blade)
+    assert not any(e.source == "narrative" and "violence" in e.indicator for e in result.evidence)
 
 
 @cases(
     "text",
     [
-        "chef told him he'd kill him if he burned the risotto again. chef was laughing, its a "
-        "running joke on the line, nobody's scared",
-        "parent said 'I swear I'll kill whoever lost my kid's shoes.' Laughed right after. "
-        "Director says no real threat, he was just venting",
-        "gaming chat partner keeps saying 'I'm going to kill you' during the match. trash "
-        "talk. No real threat.",
-        "my sister keeps threatening to kill me - laughs, says it's because he ate her "
-        "leftovers, joking",
+        "he was stabbing his own steak with a fork at dinner and yelling at the tv",
+        "kid got hit by a car on the bike path, leg hurt",
     ],
 )
-def test_a_threat_the_call_says_was_not_meant_is_no_violence(text: str) -> None:
-    assert not _violence(text)
-
-
-@cases(
-    "text",
-    [
-        # the cue denied
-        "ex said he is going to kill her tonight, she says he is not joking",
-        "husband threatening to kill her with a hammer, RP says this is not a joke",
-        # the threatener's own claim
-        "ex said he is going to kill her tonight, he now says he was joking but she is scared",
-        # a threat to many
-        "kid on my bus just said he'll shoot everybody tomorrow. no weapon on the bus. kid "
-        "now says he was joking",
-        # a blow is no threat, whatever is said of it
-        "he punched his brother then said he was kidding",
-        "he punched his brother in the face, they were joking around before",
-    ],
-)
-def test_a_threat_or_a_blow_still_meant_is_violence(text: str) -> None:
-    assert _violence(text)
+def test_a_blade_at_a_thing_or_a_crash_is_no_attempt(text: str) -> None:
+    result = classify_call(None, "", text, lexicon=LEXICON)
+    assert SafetyFlag.IMMINENT_SELF_HARM not in result.safety_flags, result.reasons

@@ -221,12 +221,6 @@ class ViolenceScopeSpec(_Strict):
     vehicles: list[str] = Field(default_factory=list)
     moves: list[str] = Field(default_factory=list)
     unhurt: list[str] = Field(default_factory=list)
-    jest: list[str] = Field(default_factory=list)
-    jest_denied: list[str] = Field(default_factory=list)
-    jest_claimed: list[str] = Field(default_factory=list)
-    threat_acts: list[str] = Field(default_factory=list)
-    threat_frames: list[str] = Field(default_factory=list)
-    mass_targets: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 

@@ -49,12 +49,9 @@ NEAR_MISS = "near_miss"
 PAST = "past"
 COMMANDED = "commanded"
 ACCIDENT = "accident"
-JEST = "jest"
 # Qualifiers that say a violence word is not violence toward a person now: no violence
 # flag, and the model may not raise one (`classifier.ruled_out_by`).
-NOT_TOWARD_PEOPLE = frozenset(
-    {PROPERTY, ANIMAL, SELF, BELIEF, PLAY, NEAR_MISS, PAST, ACCIDENT, JEST}
-)
+NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY, NEAR_MISS, PAST, ACCIDENT})
 # An act only heard commanded ("voices telling him to hurt people"): no violence flag from
 # the word, but the model may still raise one on what else the call says ("says he will
 # do it tonight").
@@ -221,12 +218,6 @@ class ViolenceScope:
     vehicles: re.Pattern[str]
     moves: re.Pattern[str]
     unhurt: re.Pattern[str]
-    jest: re.Pattern[str]
-    jest_denied: re.Pattern[str]
-    jest_claimed: re.Pattern[str]
-    threat_acts: re.Pattern[str]
-    threat_frames: re.Pattern[str]
-    mass_targets: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
@@ -291,8 +282,6 @@ class ViolenceScope:
             return PROPERTY
         if target:
             return target
-        if self._in_jest(text, end, before, act, after):
-            return JEST  # before a belief, which a call that is not BH takes back
         if self._animal_acts(before, after):
             return ANIMAL
         if self._thing_acts(before, act):
@@ -304,24 +293,6 @@ class ViolenceScope:
         if self._told_as_past(before, after, not_now):
             return PAST
         return ""
-
-    def _in_jest(self, text: str, end: int, before: str, act: str, after: str) -> bool:
-        """A threat said as one ("gonna kill", "he'd kill him", "threatening to shoot")
-        that the call says later was not meant ("laughed, just venting", "running joke,
-        nobody's scared"); not a cue denied ("not joking") or the threatener's own claim
-        ("now says he was joking"), nor a threat to many ("shoot everybody")."""
-        if not self.threat_acts.search(act):
-            return False
-        if not self.threat_frames.search(before[-40:] + " " + act):
-            return False
-        if self.mass_targets.search(act + " " + after[:40]):
-            return False
-        for cue in self.jest.finditer(text, end):
-            lead = text[max(0, cue.start() - 24) : cue.start()]
-            if self.jest_denied.search(lead[-12:]) or self.jest_claimed.search(lead):
-                continue
-            return True
-        return False
 
     def _near_miss(self, before: str, after: str) -> bool:
         """A near miss: "RP almost hit him", "nearly hit a cyclist" (traffic, a fall);
