@@ -38,12 +38,17 @@ FLAG_FLOOR = 0.95  # precision and recall, for every safety flag
 # gives it. Round nine's model (lr1-4eec32a22d20) also raises it on suicidal talk with a
 # place named and no means (c372 "at bus station", c494 "at his apartment"), a known kind
 # of false flag (docs/classifier.md, round nine): 4 false flags of 53 here.
+# Round sixteen's model (lr1-d484e08d47a5) raises imminent self-harm at 0.55 (the search's
+# choice on 171 writers; round fifteen's was 0.6) and so also on c306 ("said he was going
+# to shoot himself, but I don't know if he even has a gun") and c372 at 0.55: 5 false flags
+# of 54, precision 0.907; the floor follows to 0.90 (LABELING.md's means at hand is what the
+# model cannot see; leave-one-writer-out precision is the figure, docs/classifier.md).
 # Weapon precision: round seven's model raises weapon on a razor blade a person is cutting
 # herself with (c059), as other writers label it ("a razor blade or box cutter used for
 # self-harm: flagged as a weapon") and this file's writer does not: 2 false flags of 39.
 PRECISION_FLOORS = {
     SafetyFlag.MEDICAL.value: 0.90,
-    SafetyFlag.IMMINENT_SELF_HARM.value: 0.92,
+    SafetyFlag.IMMINENT_SELF_HARM.value: 0.90,
     SafetyFlag.WEAPON.value: 0.94,
 }
 
