@@ -120,3 +120,31 @@ def test_harm_to_oneself_under_way_or_wished_is_imminent(text: str) -> None:
 def test_a_blade_at_a_thing_or_a_crash_is_no_attempt(text: str) -> None:
     result = classify_call(None, "", text, lexicon=LEXICON)
     assert SafetyFlag.IMMINENT_SELF_HARM not in result.safety_flags, result.reasons
+
+
+@cases(
+    ("call_type", "flag"),
+    [
+        ("SHOTS HEARD - FIREWORKS", SafetyFlag.WEAPON),
+        ("GUNSHOTS HEARD/ POSS FIRECRACKERS", SafetyFlag.WEAPON),
+        ("NEAR HANGING - CHILD IN BLIND CORD", SafetyFlag.IMMINENT_SELF_HARM),
+        ("PARTIAL HANGING / DOOR", SafetyFlag.IMMINENT_SELF_HARM),
+    ],
+)
+def test_another_part_that_says_what_it_was_takes_the_flag_back(
+    call_type: str, flag: SafetyFlag
+) -> None:
+    assert flag not in nature(call_type).safety_flags
+
+
+@cases(
+    ("call_type", "flag"),
+    [
+        ("SHOTS HEARD/1", SafetyFlag.WEAPON),
+        ("GUNSHOTS HEARD - PARK", SafetyFlag.WEAPON),
+        ("NEAR HANGING/1", SafetyFlag.IMMINENT_SELF_HARM),
+        ("PARTIAL HANGING - GARAGE", SafetyFlag.IMMINENT_SELF_HARM),
+    ],
+)
+def test_the_named_flag_stands_without_such_a_part(call_type: str, flag: SafetyFlag) -> None:
+    assert flag in nature(call_type).safety_flags

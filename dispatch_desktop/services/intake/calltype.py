@@ -323,6 +323,7 @@ class CallTypeReader:
                 _phrases_re(group.not_with),
                 _phrases_re(group.beside),
                 _phrases_re(group.beside_not_with),
+                _phrases_re(group.not_anywhere),
             )
             for group in spec.named_flags
         ]
@@ -720,8 +721,8 @@ class CallTypeReader:
         expanded = self.expand(text, nature=True)
         read = (expanded.text if expanded is not None else text).translate(ASCII_LOWER)
         out = []
-        for flags, words, not_with, beside, beside_not_with in self._named:
-            if words is None:
+        for flags, words, not_with, beside, beside_not_with, not_anywhere in self._named:
+            if words is None or (not_anywhere is not None and not_anywhere.search(read)):
                 continue
             if beside is not None and not self._named_now(
                 beside, beside_not_with, read, text, expanded

@@ -53,6 +53,9 @@ class NamedFlags(_Strict):
     beside: list[str] = Field(default_factory=list)
     # Words in the part of a `beside` word that take it back: "SUICIDE THREAT/OD".
     beside_not_with: list[str] = Field(default_factory=list)
+    # Words in any part that take it back: "SHOTS HEARD - FIREWORKS", "NEAR HANGING -
+    # CHILD IN BLIND CORD" (the part after the dash says what the named words were).
+    not_anywhere: list[str] = Field(default_factory=list)
 
 
 # A hold word after these names a mental health hold, in any lexicon ("EMERG COMMIT").
