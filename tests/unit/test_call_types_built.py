@@ -218,8 +218,11 @@ def test_a_place_or_means_without_suicide_risk_now_is_not_imminent(call_type: st
 def test_a_status_after_the_type_is_not_part_of_it() -> None:
     armed = nature("BANK - ARMED ROBBERY JUST OCC")
     assert {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE} <= armed.safety_flags, armed.reasons
-    # A robbery with no weapon or force named carries no flag of its own.
-    assert not nature("ROBBERY IP - CLERK").safety_flags & {SafetyFlag.WEAPON, SafetyFlag.VIOLENCE}
+    # A robbery with no weapon named: force or its threat is the crime, so violence (round
+    # seventeen: 263 of the corpus's 292 robbery call types carry it), but no weapon.
+    robbery = nature("ROBBERY IP - CLERK").safety_flags
+    assert SafetyFlag.VIOLENCE in robbery
+    assert SafetyFlag.WEAPON not in robbery
 
 
 @cases(

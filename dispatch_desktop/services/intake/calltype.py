@@ -229,6 +229,10 @@ def _phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] |
 _CACHED_MAX = 256
 # The last word of a call type or of one of its parts, five letters at least, where a full
 # CAD field may cut it.
+# "VIOL" as the call-type tables write it, and the word right before it (`_violation`)
+_VIOL = frozenset({"viol", "vio"})
+_WORD_BEFORE = re.compile(r"(?<![a-z0-9&])([a-z]{2,})[ \t]*[ \t\-_][ \t]*$")
+_WORD_BEFORE_CHARS = 40
 _CUT_WORD = re.compile(r"(?<![a-z0-9])([a-z]{5,})\s*(?=$|[-/|,;(])")
 
 
@@ -311,6 +315,7 @@ class CallTypeReader:
         self._completed: dict[str, str | None] = {}
         self._cut = cut_phrases(phrases)
         self._expanded_seen: dict[str, Expanded | None] = {}
+        self._violation_before_viol = frozenset(w.lower() for w in spec.violation_before_viol)
         self._never_re = self._words_re(spec.never_bh_nature)
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
@@ -415,6 +420,8 @@ class CallTypeReader:
                     expansion = table.get(key[:-1])
                 if expansion is None or (not numbers_are_holds and _NUMBER.fullmatch(key)):
                     continue
+                if nature and key in _VIOL and self._violation(folded, m.start(1)):
+                    expansion = "violation"
                 found_at.append((start, end, expansion))
         if nature:
             holds = self._holds(folded[1:])
@@ -458,6 +465,14 @@ class CallTypeReader:
         if not pieces:
             return None
         return Expanded(spliced, tuple(pieces), tuple(p[0] for p in pieces))
+
+    def _violation(self, folded: str, at: int) -> bool:
+        """Is the "VIOL" at `at` the rule broken ("LIQ LIC VIOL", "BEER BOARD VIOL", "DVO
+        VIOL")? So it is right after a word of the lexicon's `violation_before_viol`, joined
+        to it by a space or a dash; after any other word it stays violent ("DOM VIOL", "HUSB
+        VIOL"), and "MH/VIOL" lists two things."""
+        before = _WORD_BEFORE.search(folded, max(0, at - _WORD_BEFORE_CHARS), at)
+        return before is not None and before.group(1) in self._violation_before_viol
 
     def _truncated(self, folded: str) -> list[tuple[int, int, str]]:
         """Runs of two to four words that are one phrase of the lexicon with its words cut

@@ -69,6 +69,10 @@ class CallTypeSpec(_Strict):
     never_bh_nature: list[str] = _words(
         "call-type words (alarms) whose text is never read as BH evidence"
     )
+    violation_before_viol: list[str] = _words(
+        "words after which 'VIOL' is the rule broken ('LIQ LIC VIOL', 'DVO VIOL'); after"
+        " any other word it stays violent ('DOM VIOL', 'HUSB VIOL')"
+    )
     number_codes_not_with: list[str] = _words(
         "words of another kind of incident: beside them a number in a call type"
         " ('302 ACCIDENT INJ') is that agency's own code, not a state's hold section"

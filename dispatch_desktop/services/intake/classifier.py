@@ -338,6 +338,11 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
 
 # A radio ten-code ("10-56", "10-96A", "10 56"). Agencies give one number different
 # meanings: the classic list's 10-56 is an intoxicated pedestrian, many agencies' a suicide.
+# The words of protocol 25's own title ("Psychiatric / Abnormal Behavior / Suicide Attempt")
+# and of its threat descriptors: beside a determinant they name the protocol, not an act.
+# An act the call type names besides ("25-B-3 NEAR HANGING", "25-D-2 CUTTING") is one
+# (round seventeen).
+_PROTOCOL_TITLE_WORDS = re.compile(r"(?i)(?<![a-z])(?:att|self[\s\-]*(?:harm|injur))")
 _TEN_CODE = re.compile(r"\d{1,2}[-\s]\d{1,3}[a-z]?", re.IGNORECASE)
 # Each indicator as a ten-code reads it: its category yields to any other (by identity).
 _AS_TEN_CODE: dict[int, tuple[IndicatorSpec, IndicatorSpec]] = {}
@@ -554,7 +559,11 @@ def classify_call(
     # SUICIDE ("suicide or attempt"), and 85 of the corpus's 86 calls so typed carry it.
     known_code = bool(lex.nature.lookup(nature_code) or lex.nature.lookup(nature_text))
     for start, end, named_flags in call_types.named_flags(named_text):
-        if mpds is not None and SafetyFlag.IMMINENT_SELF_HARM in named_flags:
+        if (
+            mpds is not None
+            and SafetyFlag.IMMINENT_SELF_HARM in named_flags
+            and _PROTOCOL_TITLE_WORDS.search(named_text, start, end)
+        ):
             continue  # "25A01 PSYCH/ABN BEHAVIOR/SUICIDE ATT": the protocol's name
         if known_code and SafetyFlag.IMMINENT_SELF_HARM not in named_flags:
             continue
