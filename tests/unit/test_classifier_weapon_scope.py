@@ -207,15 +207,12 @@ ROUND_SEVEN = [
     # the animal: round twelve's model raised weapon here at 0.55 (its threshold then 0.5);
     # round thirteen's raised weapon at 0.7 and did not; round fourteen's
     # (lr1-9b0cb17b3f00) at 0.5 raised it at 0.58; round fifteen's (lr1-717b611070ed) raised
-    # weapon at 0.6 and did not; round sixteen's (lr1-d484e08d47a5) raises weapon at 0.5
-    # again and gives this call 0.59: a known model false flag, kept as a strict xfail so
-    # the next model that stops raising it turns it back into a plain case
-    pytest.param(
+    # weapon at 0.6 and did not; round sixteen's (lr1-d484e08d47a5) raised it at 0.5 (a
+    # strict xfail then); round seventeen's (lr1-cd0665fc2905) raises weapon at 0.6 and
+    # does not
+    (
         "Caller says a bat got into the church hall and is swooping at the choir.",
         "Caller says a man with a bat got into the church hall and is swinging at the choir.",
-        marks=pytest.mark.xfail(
-            strict=True, reason="lr1-d484e08d47a5 raises weapon on the animal at 0.59"
-        ),
     ),
 ]
 
