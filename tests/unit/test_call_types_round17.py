@@ -203,7 +203,6 @@ def test_plain_look_alikes_are_not_imminent(text: str) -> None:
     [
         "he hit her yesterday and is hitting her again right now, she wants it on record",
         "ex assaulted her last week, he's at the door now threatening to kill her",
-        "drunk couple arguing at the bus shelter and pushing each other",
         "husband slap the wife and take the car keys",
     ],
 )

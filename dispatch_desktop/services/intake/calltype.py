@@ -227,12 +227,12 @@ def _phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] |
 
 # A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
 _CACHED_MAX = 256
-# The last word of a call type or of one of its parts, five letters at least, where a full
-# CAD field may cut it.
 # "VIOL" as the call-type tables write it, and the word right before it (`_violation`)
 _VIOL = frozenset({"viol", "vio"})
 _WORD_BEFORE = re.compile(r"(?<![a-z0-9&])([a-z]{2,})[ \t]*[ \t\-_][ \t]*$")
 _WORD_BEFORE_CHARS = 40
+# The last word of a call type or of one of its parts, five letters at least, where a full
+# CAD field may cut it.
 _CUT_WORD = re.compile(r"(?<![a-z0-9])([a-z]{5,})\s*(?=$|[-/|,;(])")
 
 

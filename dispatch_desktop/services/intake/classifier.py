@@ -336,13 +336,13 @@ def _read(text: str, lex: CompiledLexicon, source: str, out: Scan, *, nature: bo
     out.hits[before:] = _codes_yield_to_words(text, reader, kept) if nature else kept
 
 
-# A radio ten-code ("10-56", "10-96A", "10 56"). Agencies give one number different
-# meanings: the classic list's 10-56 is an intoxicated pedestrian, many agencies' a suicide.
 # The words of protocol 25's own title ("Psychiatric / Abnormal Behavior / Suicide Attempt")
 # and of its threat descriptors: beside a determinant they name the protocol, not an act.
 # An act the call type names besides ("25-B-3 NEAR HANGING", "25-D-2 CUTTING") is one
 # (round seventeen).
 _PROTOCOL_TITLE_WORDS = re.compile(r"(?i)(?<![a-z])(?:att|self[\s\-]*(?:harm|injur))")
+# A radio ten-code ("10-56", "10-96A", "10 56"). Agencies give one number different
+# meanings: the classic list's 10-56 is an intoxicated pedestrian, many agencies' a suicide.
 _TEN_CODE = re.compile(r"\d{1,2}[-\s]\d{1,3}[a-z]?", re.IGNORECASE)
 # Each indicator as a ten-code reads it: its category yields to any other (by identity).
 _AS_TEN_CODE: dict[int, tuple[IndicatorSpec, IndicatorSpec]] = {}
