@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake.calltype_loose import LoosePieces
 from dispatch_desktop.services.intake.calltype_mpds import ACCIDENTAL, MpdsMatch, read_mpds
+from dispatch_desktop.services.intake.calltype_named import NamedFlagReader
 from dispatch_desktop.services.intake.calltype_orders import (
     HOLD_WRITTEN,
     OrderReader,
@@ -45,6 +46,7 @@ from dispatch_desktop.services.intake.calltype_squeezed import CACHE_MAX, Squeez
 from dispatch_desktop.services.intake.calltype_words import (
     CUT_MAX_WORDS,
     CUT_MIN,
+    PART_EDGE,
     another_word,
     cut_before_last,
     cut_phrases,
@@ -52,6 +54,8 @@ from dispatch_desktop.services.intake.calltype_words import (
     is_english,
     kind_holds_re,
     ly_dropped,
+    part_around,
+    phrases_re,
     split_squeezed,
 )
 from dispatch_desktop.services.intake.phrases import ASCII_LOWER, normalize_term, trie_regex
@@ -124,20 +128,6 @@ def _word_alternation(keys: list[str]) -> str:
 
 _log = logging.getLogger(__name__)
 
-# Between the parts of a call type: a slash, a pipe, a comma, brackets, a dash ("L-DRUNK",
-# "SICK PERSON-ETOH WITHD"), a dot between two words ("SUIC.ATTEMPT|P1").
-_PART_EDGE = re.compile(r"[/|,;()]|-+|(?<=[a-z])\.(?=[a-z])")
-
-
-def _part_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The part of a call type (between two `_PART_EDGE`s) that holds [start, end)."""
-    left = 0
-    for m in _PART_EDGE.finditer(text, 0, start):
-        left = m.end()
-    right = _PART_EDGE.search(text, end)
-    return left, (right.start() if right is not None else len(text))
-
-
 # A statute's section number: "632.305", "426.228", "253B.051", "30:4-27.6".
 # The number may be glued to its chapter's or code's letters: "CH51.15", "AS47.37.170".
 _STATUTE = re.compile(
@@ -183,8 +173,6 @@ _SELF_INFLICTED = "suicide attempt"
 _SPACES = re.compile(r"[\s.]+")
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
-# What ends the words that can put a flag word in the past or deny it.
-_WORDS_BEFORE = re.compile(r"[/|,;()]|\s-+\s|\s-|-\s|(?<=[a-z])\.(?=[a-z])")
 _STATE_QUALIFIERS = frozenset(
     {
         "poss",
@@ -212,17 +200,6 @@ def _never_a_name(_end: int) -> bool:
 
 def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
-
-
-def _phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] | None:
-    """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots
-    (or by `joins`)."""
-    if not words:
-        return None
-    parts = []
-    for phrase in sorted({w.lower() for w in words}, key=len, reverse=True):
-        parts.append(joins.join(re.escape(word) for word in phrase.split()))
-    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
 
 
 # A call type longer than this is not remembered (a CAD field is short; a hostile one is not).
@@ -321,32 +298,20 @@ class CallTypeReader:
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
         self.person_words = frozenset(w.upper() for w in spec.person_words)
         self.call_words = frozenset(w.upper() for w in spec.call_words)
-        self._named = [
-            (
-                frozenset(group.flags),
-                _phrases_re(group.words),
-                _phrases_re(group.not_with),
-                _phrases_re(group.beside),
-                _phrases_re(group.beside_not_with),
-                _phrases_re(group.not_anywhere),
-            )
-            for group in spec.named_flags
-        ]
-        self._not_now_re = _phrases_re([*spec.not_named_after, *spec.denials])
-        self._past_re = _phrases_re(spec.not_named_after)
-        self._named_seen: dict[str, list[tuple[int, int, frozenset[SafetyFlag]]]] = {}
-        self._state_re = _phrases_re(spec.state_words)
-        self._state_not_re = _phrases_re(spec.state_not_with)
+        self._named = NamedFlagReader(spec, self.expand, self.is_place_name)
+        self._past_re = phrases_re(spec.not_named_after)
+        self._state_re = phrases_re(spec.state_words)
+        self._state_not_re = phrases_re(spec.state_not_with)
         self._senses = [
-            (_phrases_re([word]), _phrases_re(others)) for word, others in spec.other_senses.items()
+            (phrases_re([word]), phrases_re(others)) for word, others in spec.other_senses.items()
         ]
         # A hold's words in any short form the call-type table writes out ("HLD", "TRANSPRT").
         hold_words = sorted(with_short_forms(spec.hold_words, nature))
-        self._hold_re = _phrases_re(hold_words)
-        self._statute_hold_re = _phrases_re(
+        self._hold_re = phrases_re(hold_words)
+        self._statute_hold_re = phrases_re(
             sorted(with_short_forms(spec.statute_hold_words, nature))
         )
-        self._hold_not_re = _phrases_re(spec.hold_not_with)
+        self._hold_not_re = phrases_re(spec.hold_not_with)
         self._qualified_hold_re = _qualified_hold_re(spec.hold_qualifiers, hold_words)
         self._numbered_hold_re = _numbered_hold_re(
             with_short_forms(spec.numbered_hold_words, nature)
@@ -355,17 +320,17 @@ class CallTypeReader:
         self._kind_holds = kind_holds_re(spec, nature)
         self._orders = OrderReader(spec, nature)
         self._state_not_single = frozenset(w.lower() for w in spec.state_not_with if " " not in w)
-        denials = _phrases_re(spec.denials)
+        denials = phrases_re(spec.denials)
         # a denial and the word it takes: "NON-CRISIS", "NO INJ", "NOT ALERT"
         self._denied_re = (
             re.compile(rf"{denials.pattern}[\s\-]*[a-z]+", re.IGNORECASE) if denials else None
         )
         self._denial_end_re = re.compile(rf"{denials.pattern}[\s\-]*$") if denials else None
-        self._offence_re = _phrases_re(spec.substance_offence_words)
-        self._intent_re = _phrases_re(spec.intent_words)
-        self._intent_hurt_re = _phrases_re(spec.intent_hurts)
-        self._intent_not_re = _phrases_re(spec.intent_not_with)
-        self._protocol_name_re = _phrases_re(spec.protocol_names, r"[\s\-./]+")
+        self._offence_re = phrases_re(spec.substance_offence_words)
+        self._intent_re = phrases_re(spec.intent_words)
+        self._intent_hurt_re = phrases_re(spec.intent_hurts)
+        self._intent_not_re = phrases_re(spec.intent_not_with)
+        self._protocol_name_re = phrases_re(spec.protocol_names, r"[\s\-./]+")
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
@@ -680,7 +645,7 @@ class CallTypeReader:
         # It heads its part: only who it is about, an agency's code or "POSS" before it
         # ("ADULT MALE INTOX", "L-DRUNK"); "HOSTAGE CRISIS" is the hostage's.
         # An agency's code of letters and a number is no word ("IC 405 CRISIS", "SIG 20").
-        part_start, _ = _part_around(folded, start, end)
+        part_start, _ = part_around(folded, start, end)
         for word in re.findall(r"[a-z']{2,}(?![0-9])(?!\s*[0-9])", folded[part_start:start]):
             if word.upper() in self.person_words or word in _STATE_QUALIFIERS:
                 continue
@@ -697,7 +662,7 @@ class CallTypeReader:
         """Whether `start` lies in a call type's first part of words, the incident it names
         ("CRISIS W/ WEAPON"; not "FIGHT - AGITATED SUBJ", where the fight comes first)."""
         left = 0
-        for m in _PART_EDGE.finditer(text.translate(ASCII_LOWER), 0, start):
+        for m in PART_EDGE.finditer(text.translate(ASCII_LOWER), 0, start):
             if _WORD.search(text, left, m.start()):
                 return False  # a part of words before this one
             left = m.end()
@@ -710,82 +675,15 @@ class CallTypeReader:
         for word, others in self._senses:
             if word is None or others is None or word.fullmatch(folded, start, end) is None:
                 continue
-            part_start, part_end = _part_around(folded, start, end)
+            part_start, part_end = part_around(folded, start, end)
             if others.search(folded, part_start, part_end):
                 return True
         return False
 
     def named_flags(self, text: str) -> list[tuple[int, int, frozenset[SafetyFlag]]]:
-        """The words of a call type that carry flags of their own ("BAR FIGHT", "MED.FALL",
-        "SUIC.ATTEMPT|P1"), as (start, end) in `text` and the flags: read with abbreviations
-        written out, not in a part that takes them back ("SELF HARM THREAT") nor after a
-        word that puts them in the past or denies them ("HX SELF HARM", "NO FIGHT"), nor
-        as part of a name (`place_words`)."""
-        if not self._named or not text:
-            return []
-        known = self._named_seen.get(text)
-        if known is not None:
-            return known  # a feed sends the same few hundred call types again and again
-        if len(self._named_seen) >= CACHE_MAX:
-            self._named_seen.clear()
-        found = self._named_flags(text)
-        self._named_seen[text] = found
-        return found
-
-    def _named_flags(self, text: str) -> list[tuple[int, int, frozenset[SafetyFlag]]]:
-        expanded = self.expand(text, nature=True)
-        read = (expanded.text if expanded is not None else text).translate(ASCII_LOWER)
-        out = []
-        for flags, words, not_with, beside, beside_not_with, not_anywhere in self._named:
-            if words is None or (not_anywhere is not None and not_anywhere.search(read)):
-                continue
-            if beside is not None and not self._named_now(
-                beside, beside_not_with, read, text, expanded
-            ):
-                continue
-            for m in words.finditer(read):
-                if not self._stands(read, m, not_with):
-                    continue
-                if self.is_place_name(read, m.end()):
-                    continue  # a name: "FALL PREVENTION CLASS", "FIGHT NIGHT FESTIVAL"
-                start, end = (
-                    expanded.original(m.start(), m.end())
-                    if expanded is not None
-                    else (m.start(), m.end())
-                )
-                out.append((start, end, flags))
-        return out
-
-    def _stands(self, read: str, m: re.Match[str], not_with: re.Pattern[str] | None) -> bool:
-        """Whether the named words `m` stand: not in a part with a `not_with` word ("SELF
-        HARM THREAT"), nor put in the past or denied by the words just before them, over a
-        dash glued to them ("NON-INJURY", "HX SUICIDE")."""
-        if not_with is not None:
-            part_start, part_end = _part_around(read, m.start(), m.end())
-            if not_with.search(read, part_start, part_end):
-                return False
-        before = _WORDS_BEFORE.split(read[: m.start()])[-1].split()[-2:]
-        return self._not_now_re is None or not self._not_now_re.search(" ".join(before))
-
-    def _named_now(
-        self,
-        words: re.Pattern[str],
-        not_with: re.Pattern[str] | None,
-        read: str,
-        text: str,
-        expanded: Expanded | None,
-    ) -> bool:
-        """Whether `words` stand somewhere in the call type, not in the past nor denied, not
-        in a part with a `not_with` word ("SUICIDE THREAT/OD"), and written in letters: not
-        a number code written out ("10-56 INTOX ... POSS OD", where the agency's 10-56 is
-        not the APCO table's suicide)."""
-        for m in words.finditer(read):
-            if not self._stands(read, m, not_with):
-                continue
-            start, end = expanded.original(m.start(), m.end()) if expanded else m.span()
-            if any(ch.isalpha() for ch in text[start:end]):
-                return True
-        return False
+        """The words of a call type that carry flags of their own ("BAR FIGHT", "MED.FALL"),
+        as (start, end) in `text` and the flags: services/intake/calltype_named.py."""
+        return self._named(text)
 
     def unsqueeze(self, text: str) -> str:
         """`text` with each squeezed code split into its pieces, as written ("SUICTHRT

@@ -18,6 +18,30 @@ MAX_PIECES = 5
 # English endings: "PERSONS" is a person, whatever its pieces.
 ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
+# Between the parts of a call type: a slash, a pipe, a comma, brackets, a dash ("L-DRUNK",
+# "SICK PERSON-ETOH WITHD"), a dot between two words ("SUIC.ATTEMPT|P1").
+PART_EDGE = re.compile(r"[/|,;()]|-+|(?<=[a-z])\.(?=[a-z])")
+
+
+def part_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of a call type (between two `PART_EDGE`s) that holds [start, end)."""
+    left = 0
+    for m in PART_EDGE.finditer(text, 0, start):
+        left = m.end()
+    right = PART_EDGE.search(text, end)
+    return left, (right.start() if right is not None else len(text))
+
+
+def phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] | None:
+    """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots
+    (or by `joins`)."""
+    if not words:
+        return None
+    parts = []
+    for phrase in sorted({w.lower() for w in words}, key=len, reverse=True):
+        parts.append(joins.join(re.escape(word) for word in phrase.split()))
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
+
 
 @cache
 def english_words() -> frozenset[str] | None:
