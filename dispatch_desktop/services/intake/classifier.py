@@ -761,10 +761,13 @@ def ruled_out_by(
     WEAPONS": the weapon flag, which the definitions never give them), and violence
     against a thing, an animal or oneself, inside a belief of persecution or in play
     ("punched the wall", "beating his dog", "thinks they are trying to kill him": the
-    violence flag). Training reads the same rule
+    violence flag), and what an indicator says it rules out when it holds now
+    (`rules_out`: "punching his own thighs" is no violence). Training reads the same rule
     off the evidence spans (`training.lexicon_view`)."""
     if negated:
         return frozenset(spec.flags) if spec is not None else frozenset()
+    if not qualifier and spec is not None and spec.rules_out:
+        return frozenset(spec.rules_out)
     if qualifier == _SECURED:
         return SECURED_RULES_OUT
     if qualifier in WEAPON_NOT_NOW and spec is not None and spec.weapon and spec.weight == 0:

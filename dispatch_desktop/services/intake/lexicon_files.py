@@ -102,6 +102,11 @@ class IndicatorSpec(_Strict):
         " after it tells when it began ('TBI from a crash last year'), so `history_post`"
         " does not make it history; 'hx of' before it still does",
     )
+    rules_out: list[SafetyFlag] = Field(
+        default_factory=list,
+        description="flags a current hit of it rules out, which the model may not raise:"
+        " a person striking their own body is not violence toward others",
+    )
     terms: list[str] = Field(default_factory=list)
     case_sensitive_terms: list[str] = Field(default_factory=list)
 
@@ -212,6 +217,7 @@ class ViolenceScopeSpec(_Strict):
     persecution_means: list[str] = Field(default_factory=list)
     play: list[str] = Field(default_factory=list)
     play_turns: list[str] = Field(default_factory=list)
+    game_talk: list[str] = Field(default_factory=list)
     near_miss: list[str] = Field(default_factory=list)
     voices: list[str] = Field(default_factory=list)
     past_days: list[str] = Field(default_factory=list)

@@ -216,6 +216,7 @@ class ViolenceScope:
     persecution_means: re.Pattern[str]
     play: re.Pattern[str]
     play_turns: re.Pattern[str]
+    game_talk: re.Pattern[str]
     near_miss: re.Pattern[str]
     voices: re.Pattern[str]
     past_days: re.Pattern[str]
@@ -293,6 +294,8 @@ class ViolenceScope:
             return ANIMAL
         if self._thing_acts(before, act):
             return ACCIDENT
+        if self._game_talk(before, act, after):
+            return PLAY
         if self._believed(before):
             return BELIEF
         if self._at_play(before, act, after, person=target is None):
@@ -531,6 +534,15 @@ class ViolenceScope:
             if self.belief_cues.search(head) or _GROUP.search(head):
                 return True
         return before.endswith(" to ") and self.persecution_means.search(before) is not None
+
+    def _game_talk(self, before: str, act: str, after: str) -> bool:
+        """A kill said in a video game ("screaming 'I'll kill you' at his friend during an
+        online game", "'kill him' into his gaming headset"): a game's word in the act's
+        clause before it or in its sentence after it. A blow in the same call stays."""
+        if "kill" not in act:
+            return False
+        clause = _CLAUSES.split(before)[-1]
+        return self.game_talk.search(clause) is not None or self.game_talk.search(after) is not None
 
     def _at_play(self, before: str, act: str, after: str, *, person: bool) -> bool:
         """Play or sport in the sentence, with nothing turning it to real harm between.
