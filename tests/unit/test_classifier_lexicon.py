@@ -244,7 +244,7 @@ def test_a_family_must_name_an_indicator(tmp_path: Path) -> None:
     text = LEXICON.read_text(encoding="utf-8").replace(
         "  - indicator: place_at_hand", "  - indicator: place_at_hnad", 1
     )
-    with pytest.raises(LexiconError, match=r"families\.0\.indicator 'place_at_hnad'"):
+    with pytest.raises(LexiconError, match=r"families\.\d+\.indicator 'place_at_hnad'"):
         read_lexicon_file(_write(tmp_path, "lexicon.yaml", text))
 
 

@@ -85,16 +85,11 @@ NOT_TOWARD_PEOPLE = [
         "Lifeguard: a swimmer hit his chin on the diving board, small cut, talking.",
         "Lifeguard: a swimmer punched the diving coach, small cut on the coach, talking.",
     ),
-    # The lexicon reads this as striking oneself (no violence); round seventeen's model
-    # (lr1-cd0665fc2905) raises violence on it at 0.55 from "punching" and "fists": a known
-    # model false flag, a strict xfail so that the next model that stops raising it turns
-    # it back into a plain case (the lexicon's half: `test_striking_oneself_...` below)
-    pytest.param(
+    # One's own body part struck rules out violence for the model too (round eighteen's
+    # `rules_out`; round seventeen's model raised it here at 0.55 from "fists")
+    (
         "Neighbor on the stoop punching his own thighs with his fists and sobbing.",
         "Neighbor on the stoop punching his roommate with his fists and sobbing.",
-        marks=pytest.mark.xfail(
-            strict=True, reason="lr1-cd0665fc2905 raises violence on 'punching ... fists' at 0.55"
-        ),
     ),
     (
         "Gym desk: member had a seizure on the treadmill and bit his tongue, now groggy.",

@@ -169,11 +169,6 @@ def _qualified_hold_re(
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z])")
 
 
-def _qualified_word(m: re.Match[str]) -> str:
-    """The hold word a `_qualified_hold_re` match ends in."""
-    return next(g for g in m.groups() if g is not None)
-
-
 _SELF_INFLICTED = "suicide attempt"
 _SPACES = re.compile(r"[\s.]+")
 # A word of letters, not an agency's code ("241", "26O05", "L"): what makes a part the head.
@@ -318,9 +313,6 @@ class CallTypeReader:
         )
         self._hold_not_re = phrases_re(spec.hold_not_with)
         self._qualified_hold_re = _qualified_hold_re(spec.hold_qualifiers, hold_words)
-        self._qualifier_words = frozenset(
-            w.lower() for words in spec.hold_qualifiers.values() for w in words
-        )
         self._numbered_hold_re = _numbered_hold_re(
             with_short_forms(spec.numbered_hold_words, nature)
         )
@@ -538,12 +530,7 @@ class CallTypeReader:
                 for m in self._numbered_hold_re.finditer(folded)
                 if not any(a <= m.start(1) < b for a, b in statutes)
             )
-        qualified = self._qualified_hold_re
-        found = list(qualified.finditer(folded)) if qualified is not None else []
-        # A qualifier's own word names a hold with it, a hold word or not ("IMMED DET")
-        named = hold.search(folded) is not None or any(
-            _qualified_word(m) in self._qualifier_words for m in found
-        )
+        named = hold.search(folded) is not None
         beside_statute = named or (
             self._statute_hold_re is not None and self._statute_hold_re.search(folded) is not None
         )
@@ -552,9 +539,10 @@ class CallTypeReader:
         if self._hold_not_re is not None and self._hold_not_re.search(folded):
             return []
         out = [(start, end, HOLD_WRITTEN) for start, end in statutes]
-        for m in found if named else ():
-            word = _qualified_word(m)
-            if hold.fullmatch(word) or word in self._qualifier_words:
+        qualified = self._qualified_hold_re
+        for m in qualified.finditer(folded) if named and qualified is not None else ():
+            word = next(g for g in m.groups() if g is not None)
+            if hold.fullmatch(word):
                 out.append((m.start(), m.end(), HOLD_WRITTEN))
         return out
 

@@ -447,11 +447,15 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
     for hit in hits if fired else ():  # "shooting at cans": the family's weapon stands alone
         if hit.spec.id == "shots_stabbing" and any(s <= hit.start < e for s, e in fired):
             hit.qualifier = hit.qualifier or PROPERTY
+    shots = [h for h in hits if h.spec.id == "shots_stabbing" and not h.qualifier]
     weapons = _plain(hits, SafetyFlag.WEAPON)
     violence = _plain(hits, SafetyFlag.VIOLENCE)
-    if not weapons and not violence:
+    if not weapons and not violence and not shots:
         return
     folded = fold(text)
+    for hit in shots:  # "accidentally shot his friend": the weapon stands, no violence
+        if lex.violence_scope.told_as_accident(folded, hit.start, hit.end):
+            hit.qualifier = ACCIDENT
     if weapons:
         found = lex.weapon_scope.qualify(folded, [(h.start, h.end, h.spec.id) for h in weapons])
         for hit, qualifier in zip(weapons, found, strict=True):

@@ -218,6 +218,8 @@ class ViolenceScopeSpec(_Strict):
     play: list[str] = Field(default_factory=list)
     play_turns: list[str] = Field(default_factory=list)
     game_talk: list[str] = Field(default_factory=list)
+    game_talk_said: list[str] = Field(default_factory=list)
+    by_accident: list[str] = Field(default_factory=list)
     near_miss: list[str] = Field(default_factory=list)
     voices: list[str] = Field(default_factory=list)
     past_days: list[str] = Field(default_factory=list)

@@ -189,6 +189,8 @@ _BY_WORDS = re.compile(r"\s*by\s+((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)")
 _CLAUSES_AND = re.compile(r"[,;:]|\band\b")
 _CLAUSES_AND_BUT = re.compile(r"[,;:]|\b(?:and|but)\b")
 _CLAUSES = re.compile(r"[,;:]")
+# ... and a next act told after "then" ("accidentally bumped her and then punched her")
+_CLAUSES_THEN = re.compile(r"[,;:.!?]|\b(?:and|but|then)\b")
 # Now, in an act's own clause (`_now_in_clause`)
 _NOW = re.compile(r"\b(?:now|currently|tonight)\b")
 _PROGRESSIVE = re.compile(r"(?:\b(?:is|are)|'s|'re)\s+$")
@@ -217,6 +219,8 @@ class ViolenceScope:
     play: re.Pattern[str]
     play_turns: re.Pattern[str]
     game_talk: re.Pattern[str]
+    game_talk_said: re.Pattern[str]
+    by_accident: re.Pattern[str]
     near_miss: re.Pattern[str]
     voices: re.Pattern[str]
     past_days: re.Pattern[str]
@@ -292,7 +296,7 @@ class ViolenceScope:
             return target
         if self._animal_acts(before, after):
             return ANIMAL
-        if self._thing_acts(before, act):
+        if self._thing_acts(before, act) or self._by_accident(before, after):
             return ACCIDENT
         if self._game_talk(before, act, after):
             return PLAY
@@ -535,14 +539,38 @@ class ViolenceScope:
                 return True
         return before.endswith(" to ") and self.persecution_means.search(before) is not None
 
+    def told_as_accident(self, folded: str, start: int, end: int) -> bool:
+        """Whether the act at [start, end) of `folded` is told as an accident in its own
+        clause: for a shooting or a stabbing, whose words carry the weapon too."""
+        head = start_of(folded, start, _WINDOW_CHARS)
+        tail = end_of(folded, end, _WINDOW_CHARS)
+        return self._by_accident(folded[head:start], folded[end:tail])
+
+    def _by_accident(self, before: str, after: str) -> bool:
+        """The act told as an accident in its own clause ("nephew shot in the leg by
+        accident while target shooting", "hunter shot by his buddy who thought he was a
+        deer"): no one meant it."""
+        ends = _CLAUSES_THEN.search(after)
+        return (
+            self.by_accident.search(_CLAUSES_THEN.split(before)[-1]) is not None
+            or self.by_accident.search(after, 0, ends.start() if ends else len(after)) is not None
+        )
+
     def _game_talk(self, before: str, act: str, after: str) -> bool:
-        """A kill said in a video game ("screaming 'I'll kill you' at his friend during an
-        online game", "'kill him' into his gaming headset"): a game's word in the act's
-        clause before it or in its sentence after it. A blow in the same call stays."""
+        """A kill shouted at a video game ("screaming 'I'll kill you' at his friend during
+        an online game", "'KILL HIM' into his gaming headset"): a game's word in the act's
+        clause, before it or after it with no "then" between, and a word of speech before
+        it in its clause with no threat there. A blow in the same call stays."""
         if "kill" not in act:
             return False
         clause = _CLAUSES.split(before)[-1]
-        return self.game_talk.search(clause) is not None or self.game_talk.search(after) is not None
+        if self.game_talk_said.search(clause) is None or "threat" in clause:
+            return False
+        if self.game_talk.search(clause) is not None:
+            return True
+        ends = CLAUSE_END.search(after)
+        game = self.game_talk.search(after, 0, ends.start() if ends else len(after))
+        return game is not None and not self.play_turns.search(after, 0, game.start())
 
     def _at_play(self, before: str, act: str, after: str, *, person: bool) -> bool:
         """Play or sport in the sentence, with nothing turning it to real harm between.
