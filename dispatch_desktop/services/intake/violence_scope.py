@@ -564,7 +564,7 @@ class ViolenceScope:
         if "kill" not in act:
             return False
         clause = _CLAUSES.split(before)[-1]
-        if self.game_talk_said.search(clause) is None or "threat" in clause:
+        if self.game_talk_said.search(clause) is None or "threat" in clause + act:
             return False
         if self.game_talk.search(clause) is not None:
             return True
