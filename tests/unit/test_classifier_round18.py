@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch_desktop.models.domain import Category, SafetyFlag
+from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
-from tests.unit.test_call_types_built import LEXICON, nature
+from tests.unit.app_lexicon import app_lexicon
+
+LEXICON = app_lexicon()
 
 cases = pytest.mark.parametrize
 VIOLENCE = SafetyFlag.VIOLENCE
@@ -24,8 +26,12 @@ MEDICAL = SafetyFlag.MEDICAL
 IMMINENT = SafetyFlag.IMMINENT_SELF_HARM
 
 
-def _call(text: str, call_type: str = ""):  # type: ignore[no-untyped-def]
+def _call(text: str, call_type: str = "") -> ClassificationResult:
     return classify_call(None, call_type, text, lexicon=LEXICON)
+
+
+def nature(call_type: str) -> ClassificationResult:
+    return classify_call(None, call_type, "", lexicon=LEXICON)
 
 
 @cases(
@@ -76,6 +82,8 @@ def test_a_kill_shouted_at_a_video_game_is_no_violence(text: str) -> None:
         "he is standing over her now",
         "son said he is going to kill his dad tonight and then went back to playing video games",
         "male on the casino gaming floor threatening to kill a dealer, security holding him",
+        "son said he would kill his mother over a video game, he has a knife",
+        "RP says her husband is going to kill her when he gets off his video game",
     ],
 )
 def test_a_threat_beside_a_console_or_a_game_stays_violence(text: str) -> None:
@@ -98,7 +106,27 @@ def test_a_shot_told_as_an_accident_is_no_violence(text: str) -> None:
 @cases(
     "text",
     [
+        "he stabbed her by accident while they were cooking, she is bleeding",
+        "teen accidentally shot his friend with a pellet rifle while plinking, small wound",
+    ],
+)
+def test_the_weapon_of_an_accidental_shooting_or_stabbing_stands(text: str) -> None:
+    flags = _call(text).safety_flags
+    assert WEAPON in flags and VIOLENCE not in flags
+
+
+def test_a_blow_told_as_an_accident_is_no_violence() -> None:
+    text = "toddler accidentally hit his sister with a toy block, small bump, mom wants advice"
+    assert VIOLENCE not in _call(text).safety_flags
+
+
+@cases(
+    "text",
+    [
         "he accidentally bumped her in the hallway and then punched her in the face",
+        "after she accidentally spilled his beer he punched her in the face",
+        "he accidentally broke her phone so he stabbed her",
+        "he says he didn't mean to hit her so hard, she is on the floor",
         "husband shot his wife in the kitchen, he is still in the house",
         "suspect shot the clerk at the gas station and ran north",
         "neighbor shot his tenant over the rent, tenant down in the yard",

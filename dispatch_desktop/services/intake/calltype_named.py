@@ -46,6 +46,12 @@ class Expanded(Protocol):
     def original(self, start: int, end: int) -> tuple[int, int]: ...
 
 
+class Expand(Protocol):
+    """How a call type is written out (`CallTypeReader.expand`)."""
+
+    def __call__(self, text: str, *, nature: bool) -> Expanded | None: ...
+
+
 class NamedFlagReader:
     """The compiled `named_flags` groups of a call-type table.
 
@@ -57,7 +63,7 @@ class NamedFlagReader:
     def __init__(
         self,
         spec: CallTypeSpec,
-        expand: Callable[..., Expanded | None],
+        expand: Expand,
         is_place_name: Callable[[str, int], bool],
     ) -> None:
         self._expand = expand

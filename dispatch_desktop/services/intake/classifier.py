@@ -669,6 +669,8 @@ def classify_call(
                 hit.qualifier = ""
     suicide_now = Category.SUICIDE_RISK in current_categories
     for hit in scan.hits:
+        if hit.qualifier == ACCIDENT and hit.spec.weapon and not hit.negated:
+            flags.add(SafetyFlag.WEAPON)  # "shot his friend by accident": the gun is there
         if hit.negated or hit.qualifier in _NO_FLAG:
             continue
         spec = hit.spec

@@ -191,6 +191,11 @@ _CLAUSES_AND_BUT = re.compile(r"[,;:]|\b(?:and|but)\b")
 _CLAUSES = re.compile(r"[,;:]")
 # ... and a next act told after "then" ("accidentally bumped her and then punched her")
 _CLAUSES_THEN = re.compile(r"[,;:.!?]|\b(?:and|but|then)\b")
+# How many words after an act an accident's word may tell it ("shot by his buddy who
+# thought he was a deer")
+_ACCIDENT_AFTER = 8
+# A quote mark: the words said ("screaming 'I'll kill you'")
+_QUOTE = re.compile("['\"\u2018\u2019\u201c\u201d]")
 # Now, in an act's own clause (`_now_in_clause`)
 _NOW = re.compile(r"\b(?:now|currently|tonight)\b")
 _PROGRESSIVE = re.compile(r"(?:\b(?:is|are)|'s|'re)\s+$")
@@ -547,24 +552,29 @@ class ViolenceScope:
         return self._by_accident(folded[head:start], folded[end:tail])
 
     def _by_accident(self, before: str, after: str) -> bool:
-        """The act told as an accident in its own clause ("nephew shot in the leg by
-        accident while target shooting", "hunter shot by his buddy who thought he was a
-        deer"): no one meant it."""
+        """The act told as an accident right beside it: an accident's word among the two
+        words before it ("accidentally shot his friend") or within `_ACCIDENT_AFTER` words
+        after it in its clause ("shot in the leg by accident", "shot by his buddy who
+        thought he was a deer"). Not an accident told of another act in the clause ("after
+        she accidentally spilled his beer he punched her")."""
+        near = " ".join(_CLAUSES_THEN.split(before)[-1].split()[-2:])
+        if self.by_accident.search(near) is not None:
+            return True
         ends = _CLAUSES_THEN.search(after)
-        return (
-            self.by_accident.search(_CLAUSES_THEN.split(before)[-1]) is not None
-            or self.by_accident.search(after, 0, ends.start() if ends else len(after)) is not None
-        )
+        words = after[: ends.start() if ends else len(after)].split()[:_ACCIDENT_AFTER]
+        return self.by_accident.search(" ".join(words)) is not None
 
     def _game_talk(self, before: str, act: str, after: str) -> bool:
         """A kill shouted at a video game ("screaming 'I'll kill you' at his friend during
-        an online game", "'KILL HIM' into his gaming headset"): a game's word in the act's
-        clause, before it or after it with no "then" between, and a word of speech before
-        it in its clause with no threat there. A blow in the same call stays."""
+        an online game"): a word of speech in the act's clause with a quote mark after it
+        (the kill is the words said), no threat in the clause or the act, and a game's
+        word in the clause, before the act or after it with no `play_turns` word between.
+        A blow in the same call stays."""
         if "kill" not in act:
             return False
         clause = _CLAUSES.split(before)[-1]
-        if self.game_talk_said.search(clause) is None or "threat" in clause + act:
+        said = list(self.game_talk_said.finditer(clause))
+        if not said or not _QUOTE.search(clause, said[-1].end()) or "threat" in clause + act:
             return False
         if self.game_talk.search(clause) is not None:
             return True
