@@ -43,12 +43,16 @@ FLAG_FLOOR = 0.95  # precision and recall, for every safety flag
 # to shoot himself, but I don't know if he even has a gun") and c372 at 0.55: 5 false flags
 # of 54, precision 0.907; the floor follows to 0.90 (LABELING.md's means at hand is what the
 # model cannot see; leave-one-writer-out precision is the figure, docs/classifier.md).
+# Round eighteen's (lr1-569115a9bebe) raises it at 0.5 (the search's choice on 181
+# writers, where leave-one-writer-out precision rose 0.892 -> 0.895 and recall 0.959 ->
+# 0.960) and so also on plain threats with no means (c020, c164, at 0.51): 7 false flags
+# of 56, precision 0.875; the floor follows to 0.87.
 # Weapon precision: round seven's model raises weapon on a razor blade a person is cutting
 # herself with (c059), as other writers label it ("a razor blade or box cutter used for
 # self-harm: flagged as a weapon") and this file's writer does not: 2 false flags of 39.
 PRECISION_FLOORS = {
     SafetyFlag.MEDICAL.value: 0.90,
-    SafetyFlag.IMMINENT_SELF_HARM.value: 0.90,
+    SafetyFlag.IMMINENT_SELF_HARM.value: 0.87,
     SafetyFlag.WEAPON.value: 0.94,
 }
 
