@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
+from dispatch_desktop.models.domain import ClassificationResult
 from dispatch_desktop.services.intake.classifier import classify_call
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, load_lexicon
 
@@ -27,3 +28,8 @@ def safety_flags(text: str, lexicon: CompiledLexicon, nature: str | None = None)
     """The safety flags (their values) of a call with `text` as its narrative."""
     result = classify_call(None, nature, text, lexicon=lexicon)
     return frozenset(flag.value for flag in result.safety_flags)
+
+
+def app_call(text: str, call_type: str = "") -> ClassificationResult:
+    """A call classified as the app classifies it, with `text` as its narrative."""
+    return classify_call(None, call_type, text, lexicon=app_lexicon())

@@ -15,7 +15,7 @@ import pytest
 
 from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
 from dispatch_desktop.services.intake.classifier import classify_call
-from tests.unit.app_lexicon import app_lexicon
+from tests.unit.app_lexicon import app_call, app_lexicon
 
 LEXICON = app_lexicon()
 
@@ -26,8 +26,7 @@ MEDICAL = SafetyFlag.MEDICAL
 IMMINENT = SafetyFlag.IMMINENT_SELF_HARM
 
 
-def _call(text: str, call_type: str = "") -> ClassificationResult:
-    return classify_call(None, call_type, text, lexicon=LEXICON)
+_call = app_call
 
 
 def nature(call_type: str) -> ClassificationResult:

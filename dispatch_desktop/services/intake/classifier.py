@@ -33,7 +33,7 @@ from dispatch_desktop.models.domain import (
 from dispatch_desktop.services.intake import rereading
 from dispatch_desktop.services.intake.calltype import CallTypeReader
 from dispatch_desktop.services.intake.calltype_orders import HOLD_WRITTEN
-from dispatch_desktop.services.intake.lexicon import CompiledLexicon
+from dispatch_desktop.services.intake.lexicon import CompiledLexicon, after_words
 from dispatch_desktop.services.intake.lexicon_files import IndicatorSpec
 from dispatch_desktop.services.intake.nature_parts import (
     behavioral_parts,
@@ -96,15 +96,19 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
     # Where the last cue that completed a family's pairing ends: a term found inside it
     # ("train to hit" holds "hit him") is that pairing's words, not a second report.
     paired_end = 0
+    # Hits read from a cue's first words while its families may still complete, by start.
+    fallbacks: dict[int, Hit] = {}
 
     for start, end, entry in segments.events():
         if start < paired_end:
             continue
+        fallback_at = -1
         # Punctuation between the previous phrase and this one closes scopes: a comma
         # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
         if start > last_end and punct(text, last_end, start):
             pre.clear()
             first_cues.clear()
+            fallbacks.clear()
             out.keep(clause)
             if sentence_end(text, last_end, start):
                 if sentence_weapons:
@@ -124,11 +128,23 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
             paired = _pair_cues(text, entry.cues, first_cues, start, end)
             if paired is not None:
                 found.append(paired)
+            if paired is not None and paired[1] in fallbacks:
+                # The family completed after all: the first cue was its words.
+                _withdraw(fallbacks.pop(paired[1]), clause, segments.hits, sentence_weapons)
             if kind == "cue":
-                if paired is None:
+                if paired is not None:
+                    paired_end = end
+                elif entry.fallback is not None:
+                    # No family completes (yet): the indicator's term the cue begins with
+                    # is what was said ("xanax bars in his pocket"); withdrawn above if a
+                    # family it begins completes ("stabbing his own arm").
+                    words, spec = entry.fallback
+                    end = after_words(text, start, end, words)
+                    found.append((spec, start))
+                    fallback_at = start
+                else:
                     continue
                 kind = "indicator"
-                paired_end = end
         if kind == "indicator":
             for spec, start in found:
                 hit = Hit(start, end, spec, source, show_start=start, show_end=end)
@@ -158,6 +174,8 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
                     segments.reaches_out = True
                 clause.append(hit)
                 segment_hit(hit)
+                if fallback_at == start:
+                    fallbacks[start] = hit
         elif kind in _PRE_QUALIFIER:
             pre.append((_PRE_QUALIFIER[kind], start, end))
         elif kind in ("negation_post", "history_post", "negation_any"):
@@ -225,6 +243,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
         elif kind == "terminator":
             pre.clear()
             first_cues.clear()
+            fallbacks.clear()
             out.keep(clause)
         elif kind == "crime_context" and not any(q == _NEGATED for q, _, _ in pre):
             out.crime = True
@@ -253,6 +272,13 @@ def _pair_cues(
                     paired = family_spec, f_start
                 del first_cues[family]  # one span per pairing
     return paired
+
+
+def _withdraw(hit: Hit, *lists: list[Hit]) -> None:
+    for hits in lists:
+        for i in range(len(hits) - 1, -1, -1):
+            if hits[i] is hit:
+                del hits[i]
 
 
 # A weapon word the question mark follows ("any weapons?", "is he armed?") is asked about.

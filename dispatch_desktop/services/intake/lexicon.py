@@ -75,6 +75,10 @@ class Entry:
     # (word index, whether the term is read before this phrase, out of its scope: "was
     # not" and "not breathing"). See `_inner_starts`.
     inner: tuple[tuple[int, bool], ...] = ()
+    # For kind "cue": the indicator's term its first words are (how many words, which
+    # indicator), read when the cue pairs with nothing ("xanax bars in his pocket": no
+    # family completes, and "overdosed" is still said). See `_fallback`.
+    fallback: tuple[int, IndicatorSpec] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,14 @@ _CASE_SEARCH_AHEAD = 4_096
 # ... a few characters ahead of each phrase read at a time.
 _CASE_AHEAD = 64
 _WORD_GAP = re.compile(r"['\"]?[\s\-]+['\"]?")  # what a space in a term matches
+
+
+def after_words(text: str, start: int, end: int, words: int) -> int:
+    """Where the first `words` words of the phrase found at `start`..`end` end."""
+    for n, gap in enumerate(_WORD_GAP.finditer(text, start, end), 1):
+        if n == words:
+            return gap.start()
+    return end
 
 
 @dataclass(frozen=True)
@@ -494,6 +506,12 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
             entries[key] = Entry("cue", cues=tuple(roles))
         elif known.kind in ("indicator", "crime_context"):
             entries[key] = replace(known, cues=tuple(roles))
+    whole = tuple(normalize_term(t) for t in lex.cues_read_whole)
+    for key, entry in list(entries.items()):
+        if entry.kind == "cue":
+            fallback = _fallback(key, entries, wild, whole)
+            if fallback is not None:
+                entries[key] = replace(entry, fallback=fallback)
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = _phrase_pattern(trie_terms)
     for key, entry in list(entries.items()):
@@ -606,14 +624,37 @@ def _inner_starts(
     return tuple(out)
 
 
-def _hidden_kind(term: str, entries: Mapping[str, Entry], wild: Mapping[str, Entry]) -> bool:
-    """Whether a phrase the scan can match (as `CompiledLexicon.entry_for` reads it) is an
-    indicator's term or a cue."""
+def _read_as(term: str, entries: Mapping[str, Entry], wild: Mapping[str, Entry]) -> Entry | None:
+    """What the scan reads a phrase as (like `CompiledLexicon.entry_for`)."""
     key = normalize_term(term.rstrip("*"))
     hit = entries.get(key) or (entries.get(key[:-1]) if key.endswith("s") else None)
     if hit is None:
         hit = next((wild[key[:n]] for n in range(len(key), 0, -1) if key[:n] in wild), None)
+    return hit
+
+
+def _hidden_kind(term: str, entries: Mapping[str, Entry], wild: Mapping[str, Entry]) -> bool:
+    """Whether a phrase the scan can match is an indicator's term or a cue."""
+    hit = _read_as(term, entries, wild)
     return hit is not None and hit.kind in _HIDDEN_KINDS
+
+
+def _fallback(
+    key: str, entries: Mapping[str, Entry], wild: Mapping[str, Entry], whole: tuple[str, ...]
+) -> tuple[int, IndicatorSpec] | None:
+    """The longest indicator's term that a family's cue begins with, as (its words, its
+    indicator): the scan matches the longest phrase, so "overdosed on" (a cue) hides
+    "overdosed", and when no family completes the term is still what was said. Not for a
+    cue listed in `cues_read_whole` (or one that begins with it), whose first words mean
+    something else in it ("suicide barrier", "put a bullet in him")."""
+    if any(key == w or key.startswith(w + " ") for w in whole):
+        return None
+    words = key.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        hit = _read_as(" ".join(words[:n]), entries, wild)
+        if hit is not None and hit.kind == "indicator" and hit.indicator is not None:
+            return n, hit.indicator
+    return None
 
 
 # A word that names a flag is a squeezed code's piece from three letters ("INJ", "UNRESP").

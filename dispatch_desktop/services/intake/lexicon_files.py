@@ -282,7 +282,17 @@ class LexiconFile(_Strict):
     violence_scope: ViolenceScopeSpec = ViolenceScopeSpec()
     indicators: list[IndicatorSpec] = Field(min_length=1)
     families: list[FamilySpec] = Field(default_factory=list)
+    cues_read_whole: list[str] = Field(
+        default_factory=list,
+        description=(
+            "families' cues (or the words they begin with) whose first words are not read "
+            "on their own when no family completes: they mean something else in the cue "
+            "('suicide barrier', 'put a bullet in him')"
+        ),
+    )
     call_types: CallTypeSpec = CallTypeSpec()
+
+    _check_whole = field_validator("cues_read_whole")(_clean_terms)
 
 
 class NatureCodeSpec(_Strict):
