@@ -199,6 +199,15 @@ def test_broken_yaml_and_duplicate_ids_are_refused(tmp_path: Path) -> None:
         read_lexicon_file(_write(tmp_path, "b.yaml", dup))
 
 
+def test_a_key_written_twice_is_refused_not_overridden(tmp_path: Path) -> None:
+    # YAML keeps the last of two equal keys; an agency's edit of the first would do nothing
+    text = LEXICON.read_text(encoding="utf-8").replace(
+        "  nature_abbreviations:\n", "  nature_abbreviations:\n    attk: attack\n", 1
+    )
+    with pytest.raises(LexiconError, match=r"line \d+: not valid YAML.*'attk' is written twice"):
+        read_lexicon_file(_write(tmp_path, "c.yaml", text))
+
+
 def test_bad_nature_code_file_is_refused_and_the_default_keeps_working(tmp_path: Path) -> None:
     bad = _write(
         tmp_path,

@@ -127,6 +127,12 @@ def test_broken_yaml_names_the_line() -> None:
         parse_policy(text)
 
 
+def test_a_key_written_twice_names_its_line() -> None:
+    text = edited("label: CIT officer", "label: CIT officer\n    label: CIT deputy")
+    with pytest.raises(UserError, match=r"not valid YAML at line \d+.*'label' is written twice"):
+        parse_policy(text)
+
+
 def test_missing_agency_file_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="does not exist"):
         load_policy(tmp_path / "nope.yaml")

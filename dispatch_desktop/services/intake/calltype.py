@@ -187,6 +187,11 @@ _STATE_QUALIFIERS = frozenset(
         "highly",
         "severely",
         "acting",
+        # round nineteen: the kind of intoxication, or where ("ALC INTOX", "PUBLIC INTOX")
+        "alc",
+        "alcohol",
+        "public",
+        "pub",
     }
 )
 # The discipline an agency puts before its call types ("POL INTOX SUBJ", "EMS-INTOX"): who

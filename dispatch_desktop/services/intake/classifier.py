@@ -145,6 +145,14 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
                 else:
                     continue
                 kind = "indicator"
+        if (
+            kind in ("unknown_pre", "ignore")
+            and sentence_weapons
+            and _FIELD_GAP.fullmatch(text, sentence_weapons[-1].end, start)
+            and _UNKNOWN_WORD.match(text, start)
+        ):
+            # A CAD field and its value: "WEAPONS: UNK", "WPNS UNK MALE PACING".
+            sentence_weapons[-1].qualifier = _UNKNOWN
         if kind == "indicator":
             for spec, start in found:
                 hit = Hit(start, end, spec, source, show_start=start, show_end=end)
@@ -162,7 +170,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
                     elif _QUALIFIER_RANK[qual] > _QUALIFIER_RANK[best]:
                         best = qual
                 hit.qualifier = best
-                if spec.crime_context and not hit.negated and best != _HISTORY:
+                if spec.crime_context and not hit.negated and best != _HISTORY and fallback_at < 0:
                     out.crime = True
                 if spec.weapon and not hit.negated:
                     if not spec.weight and _QUESTION.match(text, end):
@@ -280,6 +288,10 @@ def _withdraw(hit: Hit, *lists: list[Hit]) -> None:
             if hits[i] is hit:
                 del hits[i]
 
+
+# Between a field's name and its value: "WEAPONS: UNK", "WPNS - UNK", "ARMED UNK".
+_FIELD_GAP = re.compile(r"[ \t]*[:=\-]?[ \t]*")
+_UNKNOWN_WORD = re.compile(r"(?i)unk(?:nown)?\b")
 
 # A weapon word the question mark follows ("any weapons?", "is he armed?") is asked about.
 _QUESTION = re.compile(r"[ \t]*\?")
@@ -628,6 +640,7 @@ def classify_call(
     present = {h.spec.id for h in scan.hits if not h.negated and h.qualifier not in _NO_FLAG}
     # What explains a sign away may be told as history too ("a diabetic since childhood").
     told = {h.spec.id for h in scan.hits if not h.negated}
+    denied = {h.spec.id for h in scan.hits if h.negated}
     for hit in scan.hits:
         if hit.negated:
             continue
@@ -636,6 +649,8 @@ def classify_call(
             continue  # a sign that means something only beside another
         if spec.unless and not told.isdisjoint(spec.unless):
             continue  # a sign that another explains (`unless`)
+        if spec.unless_denied and not denied.isdisjoint(spec.unless_denied):
+            continue  # a sign that a denial explains ("not suicidal per her")
         if hit.qualifier == ACCIDENT:
             continue  # round fifteen: a cut by a saw at work says nothing of a mind
         weight = spec.weight

@@ -91,6 +91,11 @@ class IndicatorSpec(_Strict):
         description="count for nothing beside a current hit of one of these indicators:"
         " slurred speech is no sign of a drink beside a face drooping or a low sugar",
     )
+    unless_denied: list[str] = Field(
+        default_factory=list,
+        description="count for nothing beside a denial of one of these indicators: an"
+        " amount swallowed after a quarrel is no attempt when she says she is not suicidal",
+    )
     names_the_words: bool = Field(
         default=False,
         description="its words are one name (a place, a program, a worker): another"
@@ -351,9 +356,38 @@ def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     loader = _YAML_LOADER(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _no_key_twice(node)
         return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()
+
+
+def _no_key_twice(root: yaml.Node) -> None:
+    """A key written twice in one mapping is an error: YAML would keep the last silently,
+    and an agency's edit to the first would do nothing."""
+    stack = [root]
+    seen_nodes: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:  # an alias's node is read once
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in keys:
+                        raise yaml.constructor.ConstructorError(
+                            "while reading a mapping",
+                            node.start_mark,
+                            f"the key '{key.value}' is written twice",
+                            key.start_mark,
+                        )
+                    keys.add(key.value)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _read_yaml(text: str, origin: str) -> tuple[Any, yaml.Node | None]:
@@ -403,7 +437,11 @@ def read_lexicon_file(path: Path | None = None) -> LexiconFile:
             raise LexiconError(f"{origin}: indicator id '{ind.id}' is used twice (#{i + 1})")
         seen.add(ind.id)
     for i, ind in enumerate(lex.indicators):
-        for key, needed_ids in (("requires", ind.requires), ("unless", ind.unless)):
+        for key, needed_ids in (
+            ("requires", ind.requires),
+            ("unless", ind.unless),
+            ("unless_denied", ind.unless_denied),
+        ):
             for needed in needed_ids:
                 if needed not in seen:
                     raise LexiconError(
