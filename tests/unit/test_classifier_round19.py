@@ -11,7 +11,9 @@ from __future__ import annotations
 import pytest
 
 from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
+from dispatch_desktop.services.intake.classifier import classify_call
 from tests.unit.app_lexicon import app_call as _call
+from tests.unit.app_lexicon import rules_alone
 
 cases = pytest.mark.parametrize
 VIOLENCE, WEAPON = SafetyFlag.VIOLENCE, SafetyFlag.WEAPON
@@ -27,7 +29,7 @@ def _said(result: ClassificationResult) -> set[str]:
     [
         ("roommate found a sandwich bag of xanax bars in his coat", "medicine_named"),
         ("she keeps an oxycodone bottle in the glovebox, caller worried", "medicine_named"),
-        ("he stabbed his own cousin in the kitchen and ran", "shots_stabbing"),
+        ("found the lighter and the exhaust pipe hose in his trunk", "means_at_hand"),
         ("caller says he is talking about a plastic bag over his head again", "means_at_hand"),
     ],
 )
@@ -35,9 +37,40 @@ def test_a_cue_that_completes_nothing_still_says_its_first_words(text: str, indi
     assert indicator in _said(_call(text))
 
 
-def test_an_uncompleted_cue_reads_as_its_term_with_the_terms_flags() -> None:
-    result = _call("he stabbed his own cousin in the kitchen and ran")
-    assert {VIOLENCE, WEAPON} <= result.safety_flags
+@cases(
+    "text",
+    [
+        "he stabbed his own cousin in the kitchen and ran",
+        "she stabbed her own husband with a paring knife, he is bleeding",
+    ],
+)
+def test_ones_own_relative_stabbed_is_a_stabbing(text: str) -> None:
+    assert {VIOLENCE, WEAPON} <= _call(text).safety_flags
+
+
+@cases(
+    "text",
+    [
+        "angry roommate stabbed her own mattress with a kitchen knife, no one hurt",
+        "he stabbed his own painting with a knife, very agitated, yelling at the walls",
+    ],
+)
+def test_ones_own_thing_stabbed_is_no_stabbing(text: str) -> None:
+    assert "shots_stabbing" not in _said(_call(text))
+
+
+@cases(
+    "text",
+    [
+        "PT KEEPS STABBING HIS OWN LEFT THIGH WITH A PEN, STAFF HOLDING HIM",
+        "inmate stabbing his own palm with a sharpened spork",
+    ],
+)
+def test_ones_own_body_stabbed_is_self_harm_not_a_stabbing(text: str) -> None:
+    result = _call(text)
+    assert IMMINENT in result.safety_flags
+    assert "self_harm_now" in _said(result)
+    assert "shots_stabbing" not in _said(result)
 
 
 @cases(
@@ -60,6 +93,8 @@ def test_a_cue_whose_family_completes_is_the_familys_words_alone(text: str) -> N
         ("she told him she'd put a bullet in him if he came back", "suicidal_statement"),
         ("says the water company shut off her service", "place_at_hand"),
         ("RP says her movers overdosed on bubble wrap, wants to complain", "overdose"),
+        ("caller says they won't need to tow the car after all", "finished_beside_means"),
+        ("he'd throw himself in front of the officer to protect his mom", "at_the_edge"),
     ],
 )
 def test_a_cue_read_whole_never_says_its_first_words(text: str, indicator: str) -> None:
@@ -88,6 +123,10 @@ def test_an_amount_swallowed_after_a_quarrel_is_an_attempt(text: str) -> None:
         "after they argued he drove off in the blue truck, no weapons",
         "after a fight with his brother he went for a walk, caller wants him checked on",
         "he took a handful of ibuprofen for his back after the long shift",
+        "took 20 dollars from the register after they argued and left",
+        "snorted a lot of coke after a fight with her boyfriend, chest pain",
+        "took a handful of her klonopin after they argued, denies wanting to hurt herself",
+        "took a bunch of melatonin to get some sleep after they argued",
     ],
 )
 def test_a_quarrel_without_an_attempt_is_no_suicide_risk(text: str) -> None:
@@ -119,3 +158,94 @@ def test_a_person_nobody_can_name_is_still_there(text: str, flag: SafetyFlag) ->
 )
 def test_unknown_is_still_unknown_when_it_is_about_the_weapon(text: str) -> None:
     assert WEAPON not in _call(text).safety_flags
+
+
+@cases(
+    "text",
+    [
+        "WEAPONS UNK, MALE PACING AND YELLING",
+        "WPNS: UNK MALE SUBJ SCREAMING AT TREES",
+        "SUSP: UNK MALE / WEAPON: UNK",
+    ],
+)
+def test_a_weapons_field_left_unknown_is_no_weapon(text: str) -> None:
+    assert WEAPON not in _call(text).safety_flags
+
+
+@cases(
+    "text",
+    [
+        "GUN UNK CALIBER ON THE KITCHEN TABLE",
+        "EDP WITH KNIFE UNK MALE 30S",
+    ],
+)
+def test_a_weapon_described_as_unknown_in_part_is_still_there(text: str) -> None:
+    assert WEAPON in _call(text).safety_flags
+
+
+@cases(
+    "text",
+    [
+        "man walking in the lanes of the highway, cars swerve, he shout he want to be hit",
+        "male in the travel lane waving at trucks, told a trooper he wanted to get hit",
+    ],
+)
+def test_wanting_to_be_hit_in_traffic_is_at_hand(text: str) -> None:
+    result = _call(text)
+    assert Category.SUICIDE_RISK in result.categories
+    assert IMMINENT in result.safety_flags
+
+
+@cases(
+    "text",
+    [
+        "he says he wants to be hit so he can sue the store",
+        "suicidal, said he wants to die, lying on the bed, climbed onto the bed an hour ago",
+    ],
+)
+def test_wanting_to_be_hit_or_a_bed_is_no_place_at_hand(text: str) -> None:
+    # the rules alone: the model's own guess is not what this tests
+    result = classify_call(None, "", text, lexicon=rules_alone())
+    assert IMMINENT not in result.safety_flags
+
+
+@cases(
+    "text",
+    [
+        "teacher: student's mom said husband beat her last week, she says he's at work now",
+        "kitchen worker pulled a knife on the courier yesterday, nobody was hurt, report only",
+    ],
+)
+def test_violence_last_week_with_its_doer_away_is_over(text: str) -> None:
+    assert VIOLENCE not in _call(text).safety_flags
+
+
+@cases(
+    ("call_type", "category"),
+    [
+        ("EMERG DETENT", Category.MENTAL_HEALTH),
+        ("632.305 96HR DETENT", Category.MENTAL_HEALTH),
+        ("BEHAV CRISIS-STDNT HLTH", Category.MENTAL_HEALTH),
+    ],
+)
+def test_call_types_cut_short_are_read(call_type: str, category: Category) -> None:
+    result = _call("", call_type)
+    assert result.behavioral_health
+    assert category in result.categories
+
+
+@cases(
+    "call_type",
+    [
+        "EMERG HOSP TRANSFER",
+        "EMERG OBS - DEBRIS I-95",
+        "EMERG APPL - GAS SHUTOFF",
+        "MI PAROLE HOLD",
+        "CSU TRANSPORT - EVIDENCE",
+        "ASD STUDENT - BUS ACCIDENT",
+        "ALC INTOX - CAB DRVR",
+        "NEEDLE IN ARM OF COUCH",
+    ],
+)
+def test_a_reviewers_call_type_look_alikes_are_not_bh(call_type: str) -> None:
+    assert not _call("", call_type).behavioral_health

@@ -187,11 +187,6 @@ _STATE_QUALIFIERS = frozenset(
         "highly",
         "severely",
         "acting",
-        # round nineteen: the kind of intoxication, or where ("ALC INTOX", "PUBLIC INTOX")
-        "alc",
-        "alcohol",
-        "public",
-        "pub",
     }
 )
 # The discipline an agency puts before its call types ("POL INTOX SUBJ", "EMS-INTOX"): who
@@ -317,7 +312,10 @@ class CallTypeReader:
             sorted(with_short_forms(spec.statute_hold_words, nature))
         )
         self._hold_not_re = phrases_re(spec.hold_not_with)
-        self._qualified_hold_re = _qualified_hold_re(spec.hold_qualifiers, hold_words)
+        self._qualified_hold_re = _qualified_hold_re(
+            {q: sorted(with_short_forms(only, nature)) for q, only in spec.hold_qualifiers.items()},
+            hold_words,
+        )
         self._numbered_hold_re = _numbered_hold_re(
             with_short_forms(spec.numbered_hold_words, nature)
         )

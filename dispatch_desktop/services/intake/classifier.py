@@ -148,6 +148,7 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
         if (
             kind in ("unknown_pre", "ignore")
             and sentence_weapons
+            and _FIELD_NAME.fullmatch(text, sentence_weapons[-1].start, sentence_weapons[-1].end)
             and _FIELD_GAP.fullmatch(text, sentence_weapons[-1].end, start)
             and _UNKNOWN_WORD.match(text, start)
         ):
@@ -289,7 +290,9 @@ def _withdraw(hit: Hit, *lists: list[Hit]) -> None:
                 del hits[i]
 
 
-# Between a field's name and its value: "WEAPONS: UNK", "WPNS - UNK", "ARMED UNK".
+# A weapon word that names a CAD field, not a weapon ("GUN UNK CALIBER", "KNIFE UNK SIZE"),
+# and what stands between it and its value: "WEAPONS: UNK", "WPNS - UNK".
+_FIELD_NAME = re.compile(r"(?i)weapons?|wpns?|firearms|guns")
 _FIELD_GAP = re.compile(r"[ \t]*[:=\-]?[ \t]*")
 _UNKNOWN_WORD = re.compile(r"(?i)unk(?:nown)?\b")
 
@@ -647,6 +650,8 @@ def classify_call(
         spec = hit.spec
         if spec.requires and present.isdisjoint(spec.requires):
             continue  # a sign that means something only beside another
+        if spec.requires_also and present.isdisjoint(spec.requires_also):
+            continue  # ... and beside a third
         if spec.unless and not told.isdisjoint(spec.unless):
             continue  # a sign that another explains (`unless`)
         if spec.unless_denied and not denied.isdisjoint(spec.unless_denied):

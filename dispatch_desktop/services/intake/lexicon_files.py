@@ -86,6 +86,11 @@ class IndicatorSpec(_Strict):
         description="count toward BH only beside a current hit of one of these indicators:"
         " shaking and sweating are withdrawal only after a drug the person ran out of",
     )
+    requires_also: list[str] = Field(
+        default_factory=list,
+        description="and beside a current hit of one of these too (with `requires`): an"
+        " amount swallowed after a quarrel is an attempt when a medicine is named",
+    )
     unless: list[str] = Field(
         default_factory=list,
         description="count for nothing beside a current hit of one of these indicators:"
@@ -439,6 +444,7 @@ def read_lexicon_file(path: Path | None = None) -> LexiconFile:
     for i, ind in enumerate(lex.indicators):
         for key, needed_ids in (
             ("requires", ind.requires),
+            ("requires_also", ind.requires_also),
             ("unless", ind.unless),
             ("unless_denied", ind.unless_denied),
         ):
