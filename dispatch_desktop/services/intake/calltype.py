@@ -337,10 +337,7 @@ class CallTypeReader:
 
     @staticmethod
     def _words_re(words: list[str]) -> re.Pattern[str] | None:
-        alternation = _word_alternation([w.lower() for w in words])
-        if not alternation:
-            return None
-        return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])", re.I)
+        return phrases_re(words, r"[\s\-]+", re.I)
 
     @staticmethod
     def _compile(table: Mapping[str, str]) -> re.Pattern[str] | None:

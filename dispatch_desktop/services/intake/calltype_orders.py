@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec
+from dispatch_desktop.services.intake.calltype_words import phrases_re
 
 __all__ = ["EVALUATION_WRITTEN", "HOLD_WRITTEN", "OrderReader", "with_short_forms"]
 
@@ -46,20 +47,15 @@ def _alternation(words: Iterable[str]) -> str:
     )
 
 
-def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
-    alternation = _alternation(words)
-    if not alternation:
-        return None
-    return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])")
-
-
 class OrderReader:
     """The two readers above, compiled from a `CallTypeSpec` and its call-type abbreviations."""
 
     def __init__(self, spec: CallTypeSpec, nature: Mapping[str, str]) -> None:
-        self._evaluation_re = _words_re(with_short_forms(spec.evaluation_words, nature))
-        self._evaluation_with_re = _words_re(with_short_forms(spec.evaluation_with, nature))
-        self._not_re = _words_re([*spec.hold_not_with, *spec.evaluation_not_with])
+        self._evaluation_re = phrases_re(sorted(with_short_forms(spec.evaluation_words, nature)))
+        self._evaluation_with_re = phrases_re(
+            sorted(with_short_forms(spec.evaluation_with, nature))
+        )
+        self._not_re = phrases_re([*spec.hold_not_with, *spec.evaluation_not_with])
         # A paper, at most two words, then one of its acts ("PETITION - PICKUP" is over a
         # spaced dash, the same part as written by these agencies; round fifteen: or a
         # slash, "T25/XPORT", "PETITION/PICKUP ORDER"), or the act first.

@@ -32,7 +32,9 @@ def part_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (right.start() if right is not None else len(text))
 
 
-def phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] | None:
+def phrases_re(
+    words: list[str], joins: str = r"[\s\-.]+", flags: int = 0
+) -> re.Pattern[str] | None:
     """Whole words or phrases, lower case, their words joined by any spaces, dashes or dots
     (or by `joins`)."""
     if not words:
@@ -40,7 +42,7 @@ def phrases_re(words: list[str], joins: str = r"[\s\-.]+") -> re.Pattern[str] | 
     parts = []
     for phrase in sorted({w.lower() for w in words}, key=len, reverse=True):
         parts.append(joins.join(re.escape(word) for word in phrase.split()))
-    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])", flags)
 
 
 @cache
