@@ -199,6 +199,16 @@ def test_broken_yaml_and_duplicate_ids_are_refused(tmp_path: Path) -> None:
         read_lexicon_file(_write(tmp_path, "b.yaml", dup))
 
 
+def test_cues_read_whole_must_name_a_cue_and_requires_also_a_requires(tmp_path: Path) -> None:
+    text = LEXICON.read_text(encoding="utf-8")
+    typo = text.replace("cues_read_whole: [", 'cues_read_whole: ["suicide barier", ', 1)
+    with pytest.raises(LexiconError, match="'suicide barier' begins no family's cue"):
+        load_lexicon(_write(tmp_path, "d.yaml", typo))
+    alone = text.replace("    requires: [ingestion_quantity]\n", "", 1)
+    with pytest.raises(LexiconError, match="requires_also needs `requires`"):
+        read_lexicon_file(_write(tmp_path, "e.yaml", alone))
+
+
 def test_a_key_written_twice_is_refused_not_overridden(tmp_path: Path) -> None:
     # YAML keeps the last of two equal keys; an agency's edit of the first would do nothing
     text = LEXICON.read_text(encoding="utf-8").replace(

@@ -52,6 +52,7 @@ def test_ones_own_relative_stabbed_is_a_stabbing(text: str) -> None:
     "text",
     [
         "angry roommate stabbed her own mattress with a kitchen knife, no one hurt",
+        "pt stabbed their own mattress in the day room",
         "he stabbed his own painting with a knife, very agitated, yelling at the walls",
     ],
 )
@@ -94,6 +95,7 @@ def test_a_cue_whose_family_completes_is_the_familys_words_alone(text: str) -> N
         ("says the water company shut off her service", "place_at_hand"),
         ("RP says her movers overdosed on bubble wrap, wants to complain", "overdose"),
         ("caller says they won't need to tow the car after all", "finished_beside_means"),
+        ("psychiatric medications in his room, he is calm", "mh_responder"),
         ("he'd throw himself in front of the officer to protect his mom", "at_the_edge"),
     ],
 )
@@ -177,6 +179,9 @@ def test_a_weapons_field_left_unknown_is_no_weapon(text: str) -> None:
     [
         "GUN UNK CALIBER ON THE KITCHEN TABLE",
         "EDP WITH KNIFE UNK MALE 30S",
+        # a reviewer of the code's: the unknown describes the weapon, not the field
+        "suicidal, has guns unk if loaded",
+        "RP advised he has a weapon unk what kind",
     ],
 )
 def test_a_weapon_described_as_unknown_in_part_is_still_there(text: str) -> None:
@@ -249,3 +254,19 @@ def test_call_types_cut_short_are_read(call_type: str, category: Category) -> No
 )
 def test_a_reviewers_call_type_look_alikes_are_not_bh(call_type: str) -> None:
     assert not _call("", call_type).behavioral_health
+
+
+@cases(
+    "text",
+    [
+        "he shot his landlord in the hallway and ran",
+        "threatened the landlord with a bat over the rent",
+    ],
+)
+def test_a_crimes_word_that_completes_a_family_is_read(text: str) -> None:
+    assert VIOLENCE in _call(text).safety_flags
+
+
+def test_a_denied_history_does_not_deny_an_attempt_now() -> None:
+    result = _call("no hx of self harm. took a bunch of her sertraline after they argued")
+    assert {IMMINENT, MEDICAL} <= result.safety_flags

@@ -145,12 +145,17 @@ def _scan(text: str, lex: CompiledLexicon, source: str, out: Scan) -> None:
                 else:
                     continue
                 kind = "indicator"
+            elif kind == "crime_context" and paired is not None:
+                # A crime's word that completes a family ("he shot his landlord"): the
+                # pairing's hit, and the crime's context as well.
+                if not any(q == _NEGATED for q, _, _ in pre):
+                    out.crime = True
+                paired_end = end
+                kind = "indicator"
         if (
             kind in ("unknown_pre", "ignore")
             and sentence_weapons
-            and _FIELD_NAME.fullmatch(text, sentence_weapons[-1].start, sentence_weapons[-1].end)
-            and _FIELD_GAP.fullmatch(text, sentence_weapons[-1].end, start)
-            and _UNKNOWN_WORD.match(text, start)
+            and _a_field(text, sentence_weapons[-1], start)
         ):
             # A CAD field and its value: "WEAPONS: UNK", "WPNS UNK MALE PACING".
             sentence_weapons[-1].qualifier = _UNKNOWN
@@ -291,10 +296,28 @@ def _withdraw(hit: Hit, *lists: list[Hit]) -> None:
 
 
 # A weapon word that names a CAD field, not a weapon ("GUN UNK CALIBER", "KNIFE UNK SIZE"),
-# and what stands between it and its value: "WEAPONS: UNK", "WPNS - UNK".
+# what stands between it and its value ("WEAPONS: UNK", "WPNS - UNK"), where a field
+# begins (the text's start or a mark), and an unknown that describes the weapon instead
+# ("has guns unk if loaded", "weapon unk type").
 _FIELD_NAME = re.compile(r"(?i)weapons?|wpns?|firearms|guns")
-_FIELD_GAP = re.compile(r"[ \t]*[:=\-]?[ \t]*")
-_UNKNOWN_WORD = re.compile(r"(?i)unk(?:nown)?\b")
+_FIELD_GAP = re.compile(r"[ \t]*([:=\-]?)[ \t]*")
+_FIELD_START = re.compile(r"(?:^|[|;:,./\n])[ \t]*$")
+_UNKNOWN_WORD = re.compile(
+    r"(?i)unk(?:nown)?\b(?![ \t]*(?:if|whether|what|where|which|how|type|kind|cal|caliber"
+    r"|calibre|loc|location|make|model|size|length|number|amount|#)\b)"
+)
+
+
+def _a_field(text: str, weapon: Hit, start: int) -> bool:
+    """Whether the weapon word before `start` names a CAD field whose value, at `start`,
+    is unknown: "WEAPONS: UNK", "WPNS UNK MALE PACING"; not "has guns unk if loaded"."""
+    if not _FIELD_NAME.fullmatch(text, weapon.start, weapon.end):
+        return False
+    gap = _FIELD_GAP.fullmatch(text, weapon.end, start)
+    if gap is None or not _UNKNOWN_WORD.match(text, start):
+        return False
+    return bool(gap.group(1)) or _FIELD_START.search(text, 0, weapon.start) is not None
+
 
 # A weapon word the question mark follows ("any weapons?", "is he armed?") is asked about.
 _QUESTION = re.compile(r"[ \t]*\?")
@@ -643,7 +666,8 @@ def classify_call(
     present = {h.spec.id for h in scan.hits if not h.negated and h.qualifier not in _NO_FLAG}
     # What explains a sign away may be told as history too ("a diabetic since childhood").
     told = {h.spec.id for h in scan.hits if not h.negated}
-    denied = {h.spec.id for h in scan.hits if h.negated}
+    # a denial now ("not suicidal per her"), not of a history ("no hx of self harm")
+    denied = {h.spec.id for h in scan.hits if h.negated and h.qualifier != _HISTORY}
     for hit in scan.hits:
         if hit.negated:
             continue

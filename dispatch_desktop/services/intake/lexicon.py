@@ -22,6 +22,7 @@ from dispatch_desktop.services.intake.calltype import CallTypeReader
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec, NamedFlags
 from dispatch_desktop.services.intake.lexicon_files import (
     IndicatorSpec,
+    LexiconError,
     LexiconFile,
     NatureCodeFile,
     NatureCodeSpec,
@@ -507,6 +508,9 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         elif known.kind in ("indicator", "crime_context"):
             entries[key] = replace(known, cues=tuple(roles))
     whole = tuple(normalize_term(t) for t in lex.cues_read_whole)
+    for phrase in whole:
+        if not any(_begins_with(key, phrase) for key, e in entries.items() if e.kind == "cue"):
+            raise LexiconError(f"cues_read_whole: '{phrase}' begins no family's cue")
     for key, entry in list(entries.items()):
         if entry.kind == "cue":
             fallback = _fallback(key, entries, wild, whole)
@@ -629,7 +633,15 @@ def _read_as(term: str, entries: Mapping[str, Entry], wild: Mapping[str, Entry])
     key = normalize_term(term.rstrip("*"))
     hit = entries.get(key) or (entries.get(key[:-1]) if key.endswith("s") else None)
     if hit is None:
-        hit = next((wild[key[:n]] for n in range(len(key), 0, -1) if key[:n] in wild), None)
+        # a wildcard's letters run to the end of its word, never over a space
+        hit = next(
+            (
+                wild[key[:n]]
+                for n in range(len(key), 0, -1)
+                if key[:n] in wild and (n == len(key) or key[n:].isalpha())
+            ),
+            None,
+        )
     return hit
 
 
@@ -647,14 +659,24 @@ def _fallback(
     "overdosed", and when no family completes the term is still what was said. Not for a
     cue listed in `cues_read_whole` (or one that begins with it), whose first words mean
     something else in it ("suicide barrier", "put a bullet in him")."""
-    if any(key == w or key.startswith(w + " ") for w in whole):
+    if any(_begins_with(key, w) for w in whole):
         return None
     words = key.split(" ")
     for n in range(len(words) - 1, 0, -1):
         hit = _read_as(" ".join(words[:n]), entries, wild)
-        if hit is not None and hit.kind == "indicator" and hit.indicator is not None:
+        if hit is None:
+            continue
+        # the longest phrase the scan would read there, of whatever kind
+        if hit.kind == "indicator" and hit.indicator is not None:
             return n, hit.indicator
+        return None
     return None
+
+
+def _begins_with(key: str, phrase: str) -> bool:
+    """Whether `key` is `phrase` or begins with it, its last word also in the plural
+    ("psychiatric medications" begins with "psychiatric medication")."""
+    return any(key == p or key.startswith(p + " ") for p in (phrase, phrase + "s"))
 
 
 # A word that names a flag is a squeezed code's piece from three letters ("INJ", "UNRESP").

@@ -442,6 +442,10 @@ def read_lexicon_file(path: Path | None = None) -> LexiconFile:
             raise LexiconError(f"{origin}: indicator id '{ind.id}' is used twice (#{i + 1})")
         seen.add(ind.id)
     for i, ind in enumerate(lex.indicators):
+        if ind.requires_also and not ind.requires:
+            raise LexiconError(
+                f"{origin}: indicators.{i}.requires_also needs `requires` (it is the second of two)"
+            )
         for key, needed_ids in (
             ("requires", ind.requires),
             ("requires_also", ind.requires_also),
