@@ -9,7 +9,7 @@ words are read as they stand ("A: no, just vodka" keeps the vodka).
 
 Only hits that name a category or a BH sign are touched: an indicator that raises a safety
 flag keeps it (safety first: "Q: Is he still on the ledge? A: no, he jumped"), and weapon
-words asked about are the weapon reader's (`classifier._QUESTION`). An answer that does not
+words asked about are the weapon reader's (`phrase_scan._QUESTION`). An answer that does not
 know ("no idea", "he doesn't know", "not sure") is no denial.
 """
 

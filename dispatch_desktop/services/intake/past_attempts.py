@@ -25,7 +25,7 @@ from dispatch_desktop.services.intake.segments import Hit
 
 PAST_ATTEMPT = "past_attempt"
 _HISTORY = "history"
-# What a history outranks (`classifier._QUALIFIER_RANK`): no qualifier, or "possible".
+# What a history outranks (`phrase_scan._QUALIFIER_RANK`): no qualifier, or "possible".
 _WEAKER = frozenset({"", "possible"})
 
 

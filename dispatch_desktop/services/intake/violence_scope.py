@@ -1,7 +1,7 @@
 """Is a violence word about a person, now? The words around it that say it is not.
 
 The labelling rule (tests/data/LABELING.md) gives the violence flag for violence against
-other PEOPLE in progress, just happened or threatened now. The scan (`classifier._scan`)
+other PEOPLE in progress, just happened or threatened now. The scan (`phrase_scan.scan_phrases`)
 reads negation and property damage ("punched the wall"); this reads the target and the
 frame of each plain violence word it found, from the lexicon's `violence_scope` lists
 (resources/lexicon.yaml):
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from dispatch_desktop.services.intake.phrases import CLAUSE_END, end_of, phrase_pattern, start_of
 
-# The scan's own qualifier for violence against a thing (`classifier._against_a_thing`).
+# The scan's own qualifier for violence against a thing (`phrase_scan._against_a_thing`).
 PROPERTY = "property"
 ANIMAL = "animal"
 SELF = "self"

@@ -1,6 +1,6 @@
 """Is a weapon the text names at hand? The words around it that say it is not.
 
-The scan's scopes (`classifier._scan`) read negation, history, "secured", "unknown". This
+The scan's scopes (`phrase_scan.scan_phrases`) read negation, history, "secured", "unknown". This
 reads the rest of the labelling rule "with or within reach of a person on scene now"
 (tests/data/LABELING.md) around each weapon the scan found, from the lexicon's
 `weapon_scope` lists (resources/lexicon.yaml):
@@ -449,3 +449,28 @@ def _sentence_rest(text: str, pos: int) -> str:
 
 def _sentence(text: str, start: int, end: int) -> str:
     return text[start_of(text, start, 2 * _WINDOW_CHARS) : end_of(text, end, 2 * _WINDOW_CHARS)]
+
+
+# A weapon word that names a CAD field, not a weapon ("GUN UNK CALIBER", "KNIFE UNK SIZE"),
+# what stands between it and its value ("WEAPONS: UNK", "WPNS - UNK"), where a field
+# begins (the text's start or a mark), and an unknown that describes the weapon instead
+# ("has guns unk if loaded", "weapon unk type").
+_FIELD_NAME = re.compile(r"(?i)weapons?|wpns?|firearms|guns")
+_FIELD_GAP = re.compile(r"[ \t]*([:=\-]?)[ \t]*")
+_FIELD_START = re.compile(r"(?:^|[|;:,./\n])[ \t]*$")
+_UNKNOWN_WORD = re.compile(
+    r"(?i)unk(?:nown)?\b(?![ \t]*(?:if|whether|what|where|which|how|type|kind|cal|caliber"
+    r"|calibre|loc|location|make|model|size|length|number|amount|#)\b)"
+)
+
+
+def field_left_unknown(text: str, start: int, end: int, value_at: int) -> bool:
+    """Whether the weapon word at `start`..`end` names a CAD field whose value, at
+    `value_at`, is unknown: "WEAPONS: UNK", "WPNS UNK MALE PACING"; not "has guns unk if
+    loaded" (round nineteen)."""
+    if not _FIELD_NAME.fullmatch(text, start, end):
+        return False
+    gap = _FIELD_GAP.fullmatch(text, end, value_at)
+    if gap is None or not _UNKNOWN_WORD.match(text, value_at):
+        return False
+    return bool(gap.group(1)) or _FIELD_START.search(text, 0, start) is not None
