@@ -11,13 +11,14 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, get_args
 
+from dispatch_desktop.models.domain import Category, SafetyFlag
 from dispatch_desktop.services.intake.calltype import CallTypeReader
 from dispatch_desktop.services.intake.calltype_spec import CallTypeSpec, NamedFlags
 from dispatch_desktop.services.intake.lexicon_files import (
@@ -80,6 +81,10 @@ class Entry:
     # indicator), read when the cue pairs with nothing ("xanax bars in his pocket": no
     # family completes, and "overdosed" is still said). See `_fallback`.
     fallback: tuple[int, IndicatorSpec] | None = None
+    # For an act toward someone ("threatened to kill"): the words where a suicide-risk
+    # term that ends in oneself may begin and run past it ("kill himself"). See
+    # `_turns_to_self`.
+    turns: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -316,8 +321,35 @@ class PhraseScan:
                 events, reach = self._with_inner(m.start(1), m.end(1), entry)
                 covered = max(covered, reach)
                 yield from events
+            elif entry.turns and (turned := self._turned(m.start(1), m.end(1), entry)):
+                covered = max(covered, turned[1] + 1)
+                if _AND_MORE.match(self.folded, turned[1] + 1):
+                    # "threatened to kill herself and the kids": the act is read too, and
+                    # the violence reader finds the others it reaches
+                    yield m.start(1) - 1, m.end(1) - 1, entry
+                yield turned
             else:
                 yield m.start(1) - 1, m.end(1) - 1, entry
+
+    def _turned(self, start: int, end: int, entry: Entry) -> tuple[int, int, Entry] | None:
+        """The suicide-risk term that an act toward someone runs into ("threatened to kill"
+        and "kill himself", "threatened to shoot" and "shoot herself"), read in the act's
+        place: the act meets the speaker, and no one else is threatened. None when the
+        words after the act are not oneself ("threatened to kill him")."""
+        lex = self.lexicon
+        word_starts = [gap.end() for gap in _WORD_GAP.finditer(self.folded, start, end)]
+        for index in entry.turns:
+            if index > len(word_starts):
+                break
+            at = word_starts[index - 1]
+            found = lex.pattern.match(self.folded, at - 1)
+            if found is None or found.end(1) <= end:
+                continue
+            term = found.group(1)
+            hidden = lex.entries.get(term) or lex.entry_for(term)
+            if _ends_in_self(term, hidden, lex.violence_scope.self_words.fullmatch):
+                return at - 1, found.end(1) - 1, hidden
+        return None
 
     def _with_inner(
         self, start: int, end: int, entry: Entry
@@ -357,6 +389,9 @@ class PhraseScan:
             return events, 0
         return events, reached
 
+
+# What may follow oneself in an act that reaches others too: "kill herself and the kids".
+_AND_MORE = re.compile(r"\s*,?\s*(?:and|or|&|then|plus)\b")
 
 # Where a sentence ends (the classifier's scopes stop there too), and the ones among them
 # that can be segment boundaries: not white space, which a phrase's word gap can span.
@@ -518,6 +553,11 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
                 entries[key] = replace(entry, fallback=fallback)
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = _phrase_pattern(trie_terms)
+    self_words = frozenset(normalize_term(w) for w in lex.violence_scope.self_words)
+    for key, entry in list(entries.items()):
+        turns = _turns_to_self(key, entry, entries, trie_terms, self_words.__contains__)
+        if turns:
+            entries[key] = replace(entry, turns=turns)
     for key, entry in list(entries.items()):
         if entry.kind in _HOLDS_TERMS and " " in key:
             inner = _inner_starts(key, entry.kind, entries, wild, pattern, trie_terms)
@@ -626,6 +666,47 @@ def _inner_starts(
         governs = head is not None and head.kind == kind
         out.append((i, kind in _PRE_TRIGGERS and not governs))
     return tuple(out)
+
+
+def _turns_to_self(
+    key: str,
+    entry: Entry,
+    entries: Mapping[str, Entry],
+    sorted_terms: Sequence[str],
+    is_self: Callable[[str], object],
+) -> tuple[int, ...]:
+    """The words of an act toward someone (an indicator's term with the violence flag:
+    "threatened to kill", "threatened to shoot") where a suicide-risk term that ends in
+    oneself may begin and run past it ("kill himself", "shoot herself"). The scan matches
+    the longest phrase, so without this "threatened to kill herself" read as a threat of
+    violence toward no one and "threatened to shoot himself" as a shooting."""
+    if entry.kind != "indicator" or entry.indicator is None or " " not in key:
+        return ()
+    if SafetyFlag.VIOLENCE not in entry.indicator.flags:
+        return ()
+    words = key.split(" ")
+    out = []
+    for i in range(1, len(words)):
+        prefix = " ".join(words[i:]) + " "
+        at = bisect.bisect_left(sorted_terms, prefix)
+        while at < len(sorted_terms) and sorted_terms[at].startswith(prefix):
+            term = sorted_terms[at]
+            if _ends_in_self(term, entries.get(term), is_self):
+                out.append(i)
+                break
+            at += 1
+    return tuple(out)
+
+
+def _ends_in_self(term: str, entry: Entry | None, is_self: Callable[[str], object]) -> bool:
+    """Whether `term` is a suicide-risk indicator's term whose last word is oneself."""
+    return (
+        entry is not None
+        and entry.kind == "indicator"
+        and entry.indicator is not None
+        and entry.indicator.category == Category.SUICIDE_RISK
+        and bool(is_self(term.rsplit(" ", 1)[-1]))
+    )
 
 
 def _read_as(term: str, entries: Mapping[str, Entry], wild: Mapping[str, Entry]) -> Entry | None:
