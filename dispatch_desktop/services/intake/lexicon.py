@@ -243,8 +243,9 @@ class PhraseScan:
 
     def events(self, after: int = -1) -> Iterator[tuple[int, int, Entry]]:
         """(start, end, entry) for every phrase starting after `after` (a boundary, or -1
-        for the whole text), in reading order: the longest phrase at each place, and the
-        terms that begin inside one of another kind (`_with_inner`), which overlap it."""
+        for the whole text), in reading order: the longest phrase at each place, the terms
+        that begin inside one of another kind (`_with_inner`), which overlap it, and an act
+        toward someone read as the suicide-risk term it runs into (`_turned`)."""
         matches = self._phrases(after)
         if len(self.spaced) > _CASE_SEARCH_AHEAD:
             # A long text: looked for only up to each phrase read (most repeats are not).
@@ -302,12 +303,16 @@ class PhraseScan:
     def _phrases(self, after: int) -> Iterator[tuple[int, int, Entry]]:
         """The lower-case phrases after `after`, with the terms found inside them. A term
         wholly inside one found within a longer phrase is read as its words
-        (`_within_term`)."""
+        (`_within_term`); nothing that starts inside an act turned to oneself is read again
+        ("himself" in "threatened to kill himself")."""
         lex = self.lexicon
         entries = lex.entries
         entry_for = lex.entry_for
         covered = 0  # where the terms found within longer phrases end (spaced text)
+        turned_end = 0  # where the last act turned to oneself ends (spaced text)
         for m in lex.pattern.finditer(self.folded, after + 1):
+            if m.start(1) < turned_end:
+                continue
             matched = m.group(1)
             entry = entries.get(matched) or entry_for(matched)
             if entry is None:
@@ -322,11 +327,13 @@ class PhraseScan:
                 covered = max(covered, reach)
                 yield from events
             elif entry.turns and (turned := self._turned(m.start(1), m.end(1), entry)):
-                covered = max(covered, turned[1] + 1)
-                if _AND_MORE.match(self.folded, turned[1] + 1):
-                    # "threatened to kill herself and the kids": the act is read too, and
-                    # the violence reader finds the others it reaches
-                    yield m.start(1) - 1, m.end(1) - 1, entry
+                turned_end = turned[1] + 1
+                if self._others_too(turned_end):
+                    # "threatened to kill herself and the kids": the act is read too, as a
+                    # threat (the violence reader finds the others it reaches); a shooting
+                    # threatened names no gun at hand ("threatened to shoot himself and his
+                    # family": no weapon, so no means beside the suicide risk)
+                    yield m.start(1) - 1, m.end(1) - 1, self._as_threat(entry)
                 yield turned
             else:
                 yield m.start(1) - 1, m.end(1) - 1, entry
@@ -334,9 +341,14 @@ class PhraseScan:
     def _turned(self, start: int, end: int, entry: Entry) -> tuple[int, int, Entry] | None:
         """The suicide-risk term that an act toward someone runs into ("threatened to kill"
         and "kill himself", "threatened to shoot" and "shoot herself"), read in the act's
-        place: the act meets the speaker, and no one else is threatened. None when the
-        words after the act are not oneself ("threatened to kill him")."""
+        place and from the act's start (so that a denial before the act still reaches it:
+        "denies he ever threatened to kill himself"): the act meets the one who does it.
+        `_phrases` reads the act too when others follow (`_others_too`). None when the
+        words after the act are not oneself ("threatened to kill him"), and when oneself is
+        "myself" after an act in another's words: "he threatened to kill myself and my kids"
+        is the caller's "me" (a reviewer's finding), not the caller's own suicide risk."""
         lex = self.lexicon
+        first_person = _FIRST_PERSON.match(self.folded, start)
         word_starts = [gap.end() for gap in _WORD_GAP.finditer(self.folded, start, end)]
         for index in entry.turns:
             if index > len(word_starts):
@@ -346,10 +358,34 @@ class PhraseScan:
             if found is None or found.end(1) <= end:
                 continue
             term = found.group(1)
+            if _WORD_GAP.split(term)[-1] == "myself" and not first_person:
+                continue
             hidden = lex.entries.get(term) or lex.entry_for(term)
-            if _ends_in_self(term, hidden, lex.violence_scope.self_words.fullmatch):
-                return at - 1, found.end(1) - 1, hidden
+            if hidden is not None and _ends_in_self(
+                term, hidden, lex.violence_scope.self_words.fullmatch
+            ):
+                return start - 1, found.end(1) - 1, hidden
         return None
+
+    def _as_threat(self, entry: Entry) -> Entry:
+        """The lexicon's plain violence in place of an act that also names a weapon."""
+        violence = self.lexicon.indicators.get("violence")
+        if violence is None or entry.indicator is None or entry.indicator.flags == [
+            SafetyFlag.VIOLENCE
+        ]:
+            return entry
+        return Entry("indicator", violence)
+
+    def _others_too(self, pos: int) -> bool:
+        """Whether the act that turned to oneself reaches someone else too, named right
+        after it ("kill herself and the kids", "shoot himself or his wife", "& her kids");
+        not another clause ("shoot himself and then drove off")."""
+        found = _AND_MORE.match(self.folded, pos)
+        if found is None:
+            return False
+        word = found.group(1)
+        # the people pattern reads a plural "s" after every word, so "is" would be "i"s
+        return word != "is" and self.lexicon.violence_scope.people.fullmatch(word) is not None
 
     def _with_inner(
         self, start: int, end: int, entry: Entry
@@ -390,8 +426,14 @@ class PhraseScan:
         return events, reached
 
 
-# What may follow oneself in an act that reaches others too: "kill herself and the kids".
-_AND_MORE = re.compile(r"\s*,?\s*(?:and|or|&|then|plus)\b")
+# What may follow oneself in an act that reaches others too: "kill herself and the kids",
+# "himself & her kids", "herself and then everyone else" (the word after is looked up).
+_AND_MORE = re.compile(
+    r"\s*,?\s*(?:and/or|and|or|&|then|plus|n)(?:\s+then)?\s+"
+    r"(?:(?:the|his|her|their|my|your|a|an|any|all|both|possibly|maybe)\s+)?([a-z]+)"
+)
+# An act in the speaker's own words ("I'll shoot", "im gonna kill"): "myself" is the speaker.
+_FIRST_PERSON = re.compile(r"i\b|im\b|ill\b")
 
 # Where a sentence ends (the classifier's scopes stop there too), and the ones among them
 # that can be segment boundaries: not white space, which a phrase's word gap can span.
@@ -705,7 +747,7 @@ def _ends_in_self(term: str, entry: Entry | None, is_self: Callable[[str], objec
         and entry.kind == "indicator"
         and entry.indicator is not None
         and entry.indicator.category == Category.SUICIDE_RISK
-        and bool(is_self(term.rsplit(" ", 1)[-1]))
+        and bool(is_self(_WORD_GAP.split(term)[-1]))
     )
 
 
