@@ -370,9 +370,11 @@ class PhraseScan:
     def _as_threat(self, entry: Entry) -> Entry:
         """The lexicon's plain violence in place of an act that also names a weapon."""
         violence = self.lexicon.indicators.get("violence")
-        if violence is None or entry.indicator is None or entry.indicator.flags == [
-            SafetyFlag.VIOLENCE
-        ]:
+        if (
+            violence is None
+            or entry.indicator is None
+            or entry.indicator.flags == [SafetyFlag.VIOLENCE]
+        ):
             return entry
         return Entry("indicator", violence)
 
