@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
+from dispatch_desktop.services.intake.classifier import classify_call
 from tests.unit.app_lexicon import app_call as _call
+from tests.unit.app_lexicon import rules_alone
 
 cases = pytest.mark.parametrize
 VIOLENCE, WEAPON = SafetyFlag.VIOLENCE, SafetyFlag.WEAPON
@@ -168,13 +170,35 @@ def test_myself_in_anothers_threat_is_the_caller() -> None:
     [
         ("HALUCINATING SUBJ", "hallucinations"),
         ("PAC PSIQ AGREDIENDO FAM", "mh_responder"),
-        ("SUBJ W/ GUN TO HEAD - REST AREA", "means_in_hand"),
-        ("10-56A INGESTED PILLS", "ingestion_attempt"),
-        ("1056A", "attempt_in_progress"),
+        ("SUBJ W/ GUN TO OWN HEAD - REST AREA", "means_in_hand"),
+        ("10-56A INGESTED PILLS", "attempt_in_progress"),
     ],
 )
 def test_call_types_of_round_twenty(call_type: str, indicator: str) -> None:
     assert indicator in _said(_call("", call_type))
+
+
+@cases(
+    ("call_type", "text"),
+    [
+        ("ROBO - HOSP PSIQ", ""),
+        ("NOISE", "LOUD MUSIC AT APT 1056A"),
+        ("POISONING", "2YO CHILD INGESTED PILLS FROM GRANDMA'S PURSE"),
+        ("", "DR NOTE ON COUNTER, EMPTY PILL BOTTLE NEXT TO IT, PT JUST NEEDS A REFILL"),
+        ("", "she is taking all her pills now that insurance covers them"),
+    ],
+)
+def test_look_alikes_of_round_twentys_call_types_and_notes(call_type: str, text: str) -> None:
+    # the rules' own reading (the model may still raise on a look-alike, by its threshold)
+    result = classify_call(None, call_type, text, lexicon=rules_alone())
+    assert SUICIDE not in result.categories and IMMINENT not in result.safety_flags
+    assert not (call_type == "ROBO - HOSP PSIQ" and result.behavioral_health)
+
+
+def test_a_gun_to_a_head_in_a_robbery_is_a_threat_not_suicide() -> None:
+    result = _call("VICT SAYS SUSP PUT GUN TO HEAD AND IS DEMANDING WALLET", "ROBBERY IN PROGRESS")
+    assert {VIOLENCE, WEAPON} <= result.safety_flags
+    assert SUICIDE not in result.categories
 
 
 def test_a_gun_to_someone_elses_head_is_a_threat() -> None:

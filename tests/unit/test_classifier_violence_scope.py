@@ -120,7 +120,8 @@ def test_violence_not_toward_a_person_now_is_not_flagged(
         ("Neighbor is beating his mare with a rake handle in the pasture.", "animal"),
         ("Driver got out and kicked the parked van's light bar twice.", "property"),
         ("Two stray dogs attacked a cyclist on the trail.", "animal"),
-        ("Caller says her nephew is going to kill self, at the bus stop now.", "self"),
+        # round twenty: "going to kill self" is a statement of suicide now (no violence word)
+        ("Caller says her nephew is slapping himself, at the bus stop now.", "self"),
         ("Psych pt thinks the whole block is trying to kill her with radio waves.", "belief"),
         ("Kids in the park punching each other with pillow fight pillows.", "play"),
         ("Boy pointed a nerf blaster at his cousin and ran off.", "play"),
