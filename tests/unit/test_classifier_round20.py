@@ -230,3 +230,19 @@ def test_pills_emptied_with_a_note_or_taken_now_are_an_attempt(text: str) -> Non
 )
 def test_pills_taken_later_are_no_attempt_now(text: str) -> None:
     assert IMMINENT not in _call(text).safety_flags
+
+
+@cases(
+    "text",
+    [
+        "he punched the wall and is yelling in the yard now",
+        "she kicked the car door and is sitting on the curb crying",
+    ],
+)
+def test_is_after_an_act_against_a_thing_names_no_person(text: str) -> None:
+    # the scope readers' plural "s" made "is" the person "i": a second victim after "and"
+    assert VIOLENCE not in _call(text).safety_flags
+
+
+def test_an_act_against_a_thing_and_then_a_person_is_violence() -> None:
+    assert VIOLENCE in _call("he punched the wall and then hit me").safety_flags

@@ -385,9 +385,7 @@ class PhraseScan:
         found = _AND_MORE.match(self.folded, pos)
         if found is None:
             return False
-        word = found.group(1)
-        # the people pattern reads a plural "s" after every word, so "is" would be "i"s
-        return word != "is" and self.lexicon.violence_scope.people.fullmatch(word) is not None
+        return self.lexicon.violence_scope.people.fullmatch(found.group(1)) is not None
 
     def _with_inner(
         self, start: int, end: int, entry: Entry

@@ -60,7 +60,8 @@ def trie_regex(terms: Iterable[str], *, word_end_after: bool = False) -> str:
         node = trie
         for ch in term:
             node = node.setdefault(ch, {})
-        node[""] = True
+        # a single letter takes no plural "s": "i" is not "is"
+        node[""] = len(term) > 1
 
     def render(node: dict[str, Any], last: str) -> str:
         alts = []
@@ -77,7 +78,7 @@ def trie_regex(terms: Iterable[str], *, word_end_after: bool = False) -> str:
         if "" in node:
             # The terminal goes last so that the longest phrase at a position wins.
             word_end = "" if word_end_after else _ALNUM_END
-            if last.isalpha() and last != "s":
+            if last.isalpha() and last != "s" and node[""]:
                 # A plural or third-person "s" is the same phrase: "goodbye notes".
                 alts.append("s?" + word_end)
             else:
