@@ -210,11 +210,15 @@ ROUND_SEVEN = [
     # weapon at 0.6 and did not; round sixteen's (lr1-d484e08d47a5) raised it at 0.5 (a
     # strict xfail then); round seventeen's (lr1-cd0665fc2905) raises weapon at 0.6 and
     # does not; round eighteen's (lr1-569115a9bebe) raised it at 0.55 from "a bat" (0.59,
-    # a strict xfail then); round nineteen's (lr1-3cb6290fb695) raises weapon at 0.7 and
-    # does not: a plain case again
-    (
+    # a strict xfail then); round nineteen's (lr1-3cb6290fb695) raised weapon at 0.7 and
+    # did not; round twenty's (lr1-4992e11f682c) raises weapon at 0.6 from "bat" (0.62): a
+    # strict xfail, turned back by the next model that does not
+    pytest.param(
         "Caller says a bat got into the church hall and is swooping at the choir.",
         "Caller says a man with a bat got into the church hall and is swinging at the choir.",
+        marks=pytest.mark.xfail(
+            strict=True, reason="lr1-4992e11f682c raises weapon at 0.62 (raise_at 0.6)"
+        ),
     ),
 ]
 
