@@ -380,8 +380,9 @@ class PhraseScan:
 
     def _others_too(self, pos: int) -> bool:
         """Whether the act that turned to oneself reaches someone else too, named right
-        after it ("kill herself and the kids", "shoot himself or his wife", "& her kids");
-        not another clause ("shoot himself and then drove off")."""
+        after it ("kill herself and the kids", "shoot himself or his wife", "and then her");
+        not another clause ("shoot himself and then drove off"). Only the joins the violence
+        reader follows (and, or, then): after "& her kids" it would still find oneself."""
         found = _AND_MORE.match(self.folded, pos)
         if found is None:
             return False
@@ -427,9 +428,10 @@ class PhraseScan:
 
 
 # What may follow oneself in an act that reaches others too: "kill herself and the kids",
-# "himself & her kids", "herself and then everyone else" (the word after is looked up).
+# "herself and then her husband" (the word after is looked up among the violence reader's
+# people).
 _AND_MORE = re.compile(
-    r"\s*,?\s*(?:and/or|and|or|&|then|plus|n)(?:\s+then)?\s+"
+    r"\s*,?\s*(?:and|or|then)(?:\s+then)?\s+"
     r"(?:(?:the|his|her|their|my|your|a|an|any|all|both|possibly|maybe)\s+)?([a-z]+)"
 )
 # An act in the speaker's own words ("I'll shoot", "im gonna kill"): "myself" is the speaker.
