@@ -194,7 +194,6 @@ def test_call_types_of_round_twenty(call_type: str, indicator: str) -> None:
 @cases(
     ("call_type", "text"),
     [
-        ("ROBO - HOSP PSIQ", ""),
         ("NOISE", "LOUD MUSIC AT APT 1056A"),
         ("POISONING", "2YO CHILD INGESTED PILLS FROM GRANDMA'S PURSE"),
         ("", "DR NOTE ON COUNTER, EMPTY PILL BOTTLE NEXT TO IT, PT JUST NEEDS A REFILL"),
@@ -205,7 +204,11 @@ def test_look_alikes_of_round_twentys_call_types_and_notes(call_type: str, text:
     # the rules' own reading (the model may still raise on a look-alike, by its threshold)
     result = classify_call(None, call_type, text, lexicon=rules_alone())
     assert SUICIDE not in result.categories and IMMINENT not in result.safety_flags
-    assert not (call_type == "ROBO - HOSP PSIQ" and result.behavioral_health)
+
+
+@cases("call_type", ["ROBO - HOSP PSIQ", "INCENDIO HOSPITAL PSIQ"])
+def test_a_psychiatric_hospitals_name_is_a_place(call_type: str) -> None:
+    assert not _call("", call_type).behavioral_health
 
 
 def test_a_gun_to_a_head_in_a_robbery_is_a_threat_not_suicide() -> None:

@@ -597,9 +597,12 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
                 entries[key] = replace(entry, fallback=fallback)
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = _phrase_pattern(trie_terms)
-    self_words = frozenset(normalize_term(w) for w in lex.violence_scope.self_words)
+    # one reading of "oneself" for the compiled turns and the scan's (`PhraseScan._turned`)
+    violence_scope = ViolenceScope.compile(
+        lex.violence_scope.model_dump(), things=lex.modifiers.things_after
+    )
     for key, entry in list(entries.items()):
-        turns = _turns_to_self(key, entry, entries, trie_terms, self_words.__contains__)
+        turns = _turns_to_self(key, entry, entries, trie_terms, violence_scope.self_words.fullmatch)
         if turns:
             entries[key] = replace(entry, turns=turns)
     for key, entry in list(entries.items()):
@@ -642,9 +645,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         ),
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
-        violence_scope=ViolenceScope.compile(
-            lex.violence_scope.model_dump(), things=lex.modifiers.things_after
-        ),
+        violence_scope=violence_scope,
     )
 
 
