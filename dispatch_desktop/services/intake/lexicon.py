@@ -144,6 +144,8 @@ class CompiledLexicon:
     call_types: CallTypeReader = field(default_factory=lambda: CallTypeReader(CallTypeSpec()))
     # Sentence ends that no phrase can cover (see `boundary`).
     boundaries: re.Pattern[str] = field(default_factory=lambda: _NEVER)
+    # The families whose cues pair across a comma (`FamilySpec.across_commas`), by index.
+    across_commas: frozenset[int] = frozenset()
     # The learned second opinion (services/intake/model.py), or None: the lexicon alone.
     model: LinearModel | None = None
     weapon_scope: WeaponScope = field(
@@ -646,6 +648,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
         violence_scope=violence_scope,
+        across_commas=frozenset(i for i, fam in enumerate(lex.families) if fam.across_commas),
     )
 
 

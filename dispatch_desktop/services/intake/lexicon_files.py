@@ -239,6 +239,7 @@ class ViolenceScopeSpec(_Strict):
     vehicles: list[str] = Field(default_factory=list)
     moves: list[str] = Field(default_factory=list)
     unhurt: list[str] = Field(default_factory=list)
+    figure_by: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 
@@ -278,6 +279,11 @@ class FamilySpec(_Strict):
         ge=0,
         le=10,
         description="words allowed between the two cues; 0: the second follows at once",
+    )
+    across_commas: bool = Field(
+        default=False,
+        description="the cues pair across a comma within the sentence ('in the garage, "
+        "door is closed, car is running'); else within one clause",
     )
 
     _check_terms = field_validator("first", "then")(_clean_terms)

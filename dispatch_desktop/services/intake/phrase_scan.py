@@ -56,7 +56,8 @@ def scan_phrases(text: str, lex: CompiledLexicon, source: str, out: Scan) -> Non
     previous_weapons: list[Hit] = []
     secure_next = False
     last_end = 0
-    # First cues of phrase families seen in this clause: family index -> (start, end).
+    # First cues of phrase families seen in this clause (or sentence, for a family that
+    # pairs across commas): family index -> (start, end).
     first_cues: dict[int, tuple[int, int]] = {}
     segments = Segments(text, lex, out, clause)
     segment_hit = segments.hits.append
@@ -74,10 +75,15 @@ def scan_phrases(text: str, lex: CompiledLexicon, source: str, out: Scan) -> Non
         # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
         if start > last_end and punct(text, last_end, start):
             pre.clear()
-            first_cues.clear()
             fallbacks.clear()
             out.keep(clause)
-            if sentence_end(text, last_end, start):
+            ends_sentence = sentence_end(text, last_end, start) is not None
+            if ends_sentence or not lex.across_commas:
+                first_cues.clear()
+            else:  # a comma: only the families that pair across one keep their first cue
+                for family in [f for f in first_cues if f not in lex.across_commas]:
+                    del first_cues[family]
+            if ends_sentence:
                 if sentence_weapons:
                     previous_weapons = sentence_weapons
                 sentence_weapons = []

@@ -21,6 +21,10 @@ frame of each plain violence word it found, from the lexicon's `violence_scope` 
   ("'I'm gonna kill you' at the screen"). The target is read through "on" / "at" /
   "against" ("kicking on the door") and past a second act ("kicking and dragging a dog"
   is an act on the dog);
+- **figure**: a boss or a parent "going to kill" the one who says so, told in reported
+  speech ("says his boss is going to kill him", "her mom would kill her if she knew"):
+  the reported form of "my boss is gonna kill me", a figure the lexicon ignores; a partner
+  or an ex saying it stays (a threat in a domestic is told the same way);
 - **play**: play and sport with toys or training gear ("kids shooting each other with
   airsoft guns", "hitting the heavy bag"), unless the words turn to real harm between
   the two ("sparring, then started punching his partner on the floor").
@@ -49,9 +53,12 @@ NEAR_MISS = "near_miss"
 PAST = "past"
 COMMANDED = "commanded"
 ACCIDENT = "accident"
+FIGURE = "figure"
 # Qualifiers that say a violence word is not violence toward a person now: no violence
 # flag, and the model may not raise one (`classifier.ruled_out_by`).
-NOT_TOWARD_PEOPLE = frozenset({PROPERTY, ANIMAL, SELF, BELIEF, PLAY, NEAR_MISS, PAST, ACCIDENT})
+NOT_TOWARD_PEOPLE = frozenset(
+    {PROPERTY, ANIMAL, SELF, BELIEF, PLAY, NEAR_MISS, PAST, ACCIDENT, FIGURE}
+)
 # An act only heard commanded ("voices telling him to hurt people"): no violence flag from
 # the word, but the model may still raise one on what else the call says ("says he will
 # do it tonight").
@@ -203,6 +210,20 @@ _JUST_NOW = re.compile(
     r"\bjust\s+(?:now|happened|hit|beat|bit|threw|struck|[a-z]+ed)\b"
     r"|\b\d+\s*mins?\b|\bminutes? ago|\bfew min"
 )
+# The words between a possessive and the act in a figure: "his (first) sergeant is going
+# to", "her mom's gonna", "his dad would".
+_FIGURE_BEFORE = re.compile(
+    r"\b(?P<whose>his|her|their)\s+(?:[a-z]+\s+)??(?P<by>[a-z]+)"
+    r"(?:(?:\s+is|'s|\s+was)?\s+(?:going\s+to|gonna|about\s+to)|\s+would|'d)\s+$"
+)
+# What may follow the act's pronoun in a figure: the end of the clause or a reason or
+# condition ("... kill him if he's late", "... kill her when she sees it"), not a noun
+# that makes the pronoun a possessive ("kill her mother").
+_FIGURE_AFTER = re.compile(
+    r"\s*(?:$|[^a-z0-9\s]|(?:if|when|because|cause|cuz|cos|for|once|after|over|about|"
+    r"and|but|so|since|unless|until|til|the\s+minute|the\s+second)\b)"
+)
+_FIGURE_TARGET = {"his": "him", "her": "her", "their": "them"}
 _WITH_ENDING = re.compile(r"\bwith\s+(?:[a-z0-9'-]+\s+){0,2}$")
 
 
@@ -235,6 +256,7 @@ class ViolenceScope:
     vehicles: re.Pattern[str]
     moves: re.Pattern[str]
     unhurt: re.Pattern[str]
+    figure_by: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
@@ -305,6 +327,8 @@ class ViolenceScope:
             return ACCIDENT
         if self._game_talk(before, act, after):
             return PLAY
+        if self._in_a_figure(before, act, after):
+            return FIGURE
         if self._believed(before):
             return BELIEF
         if self._at_play(before, act, after, person=target is None):
@@ -543,6 +567,18 @@ class ViolenceScope:
             if self.belief_cues.search(head) or _GROUP.search(head):
                 return True
         return before.endswith(" to ") and self.persecution_means.search(before) is not None
+
+    def _in_a_figure(self, before: str, act: str, after: str) -> bool:
+        """A figure, "says his boss is going to kill him": a boss or a parent (`figure_by`) named by
+        the possessive of the one the act names ("his ... him", "her ... her"), going to or
+        would kill them, right before the act, with nothing after the act but the clause's
+        end or a reason (`_FIGURE_AFTER`)."""
+        said = _FIGURE_BEFORE.search(before[-60:])
+        if said is None or not self.figure_by.fullmatch(said.group("by")):
+            return False
+        if act.split()[-1] != _FIGURE_TARGET.get(said.group("whose")):
+            return False
+        return _FIGURE_AFTER.match(after) is not None
 
     def told_as_accident(self, folded: str, start: int, end: int) -> bool:
         """Whether the act at [start, end) of `folded` is told as an accident in its own
