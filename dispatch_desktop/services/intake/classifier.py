@@ -54,6 +54,7 @@ from dispatch_desktop.services.intake.segments import MAX_SPANS_PER_INDICATOR, H
 from dispatch_desktop.services.intake.violence_scope import (
     ACCIDENT,
     BELIEF,
+    FIGURE,
     HEARD_NOT_MADE,
     NOT_TOWARD_PEOPLE,
     PROPERTY,
@@ -430,6 +431,12 @@ def classify_call(
         for hit in scan.hits:
             if hit.qualifier == BELIEF:
                 hit.qualifier = ""
+    if any(_danger_beside(h) for h in scan.hits):
+        # A figure only on a call that tells no other danger: "says his boss is going to
+        # kill him, boss is in the lot with a bat" is a threat (a reviewer).
+        for hit in scan.hits:
+            if hit.qualifier == FIGURE:
+                hit.qualifier = ""
     suicide_now = Category.SUICIDE_RISK in current_categories
     for hit in scan.hits:
         if hit.qualifier == ACCIDENT and hit.spec.weapon and not hit.negated:
@@ -553,6 +560,16 @@ WEAPON_NOT_NOW = frozenset({HISTORY, UNKNOWN, *NOT_AT_HAND})
 _NO_FLAG = frozenset(
     {HISTORY, UNKNOWN, SECURED, TAKEN, *NOT_TOWARD_PEOPLE, *HEARD_NOT_MADE, *NOT_AT_HAND}
 )
+_DANGER = frozenset({SafetyFlag.WEAPON, SafetyFlag.VIOLENCE})
+
+
+def _danger_beside(hit: Hit) -> bool:
+    """A weapon or violence read on the call, now and toward people: no figure beside it."""
+    return (
+        not hit.negated and hit.qualifier not in _NO_FLAG and not _DANGER.isdisjoint(hit.spec.flags)
+    )
+
+
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})
 _VIOLENCE_ONLY = frozenset({SafetyFlag.VIOLENCE})
 

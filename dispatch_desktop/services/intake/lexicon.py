@@ -592,10 +592,17 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
     for phrase in whole:
         if not any(_begins_with(key, phrase) for key, e in entries.items() if e.kind == "cue"):
             raise LexiconError(f"cues_read_whole: '{phrase}' begins no family's cue")
+    across_commas = frozenset(i for i, fam in enumerate(lex.families) if fam.across_commas)
     for key, entry in list(entries.items()):
         if entry.kind == "cue":
             fallback = _fallback(key, entries, wild, whole)
             if fallback is not None:
+                if any(not then and f in across_commas for f, then, _, _ in entry.cues):
+                    # the scan withdraws a cue's own reading only within its clause
+                    raise LexiconError(
+                        f"'{key}' begins with an indicator's term and is a first cue of a "
+                        "family that pairs across commas: list it in cues_read_whole"
+                    )
                 entries[key] = replace(entry, fallback=fallback)
     trie_terms = sorted(set(entries) | {k + "*" for k in wild})
     pattern = _phrase_pattern(trie_terms)
@@ -648,7 +655,7 @@ def compile_lexicon(lex: LexiconFile, nature: NatureCodeFile) -> CompiledLexicon
         boundaries=_boundary_pattern([*entries, *wild], case_entries),
         weapon_scope=WeaponScope.compile(lex.weapon_scope.model_dump()),
         violence_scope=violence_scope,
-        across_commas=frozenset(i for i, fam in enumerate(lex.families) if fam.across_commas),
+        across_commas=across_commas,
     )
 
 

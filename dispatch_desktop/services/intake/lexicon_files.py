@@ -240,6 +240,7 @@ class ViolenceScopeSpec(_Strict):
     moves: list[str] = Field(default_factory=list)
     unhurt: list[str] = Field(default_factory=list)
     figure_by: list[str] = Field(default_factory=list)
+    figure_feared: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 

@@ -13,6 +13,7 @@ when no family completes). `classifier.classify_call` scores the hits.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from dispatch_desktop.models.domain import SafetyFlag
 from dispatch_desktop.services.intake.lexicon import CompiledLexicon, after_words
@@ -74,15 +75,11 @@ def scan_phrases(text: str, lex: CompiledLexicon, source: str, out: Scan) -> Non
         # Punctuation between the previous phrase and this one closes scopes: a comma
         # ends a clause, a full stop (or ; ! ? newline) ends the sentence too.
         if start > last_end and punct(text, last_end, start):
+            ends_sentence = sentence_end(text, last_end, start) is not None
+            _end_clause(first_cues, () if ends_sentence else lex.across_commas, pre)
             pre.clear()
             fallbacks.clear()
             out.keep(clause)
-            ends_sentence = sentence_end(text, last_end, start) is not None
-            if ends_sentence or not lex.across_commas:
-                first_cues.clear()
-            else:  # a comma: only the families that pair across one keep their first cue
-                for family in [f for f in first_cues if f not in lex.across_commas]:
-                    del first_cues[family]
             if ends_sentence:
                 if sentence_weapons:
                     previous_weapons = sentence_weapons
@@ -230,8 +227,8 @@ def scan_phrases(text: str, lex: CompiledLexicon, source: str, out: Scan) -> Non
         elif kind == "things_after":
             _against_a_thing(text, clause, start)
         elif kind == "terminator":
+            _end_clause(first_cues, lex.across_commas, pre)
             pre.clear()
-            first_cues.clear()
             fallbacks.clear()
             out.keep(clause)
         elif kind == "crime_context" and not any(q == NEGATED for q, _, _ in pre):
@@ -261,6 +258,23 @@ def _pair_cues(
                     paired = family_spec, f_start
                 del first_cues[family]  # one span per pairing
     return paired
+
+
+def _end_clause(
+    first_cues: dict[int, tuple[int, int]],
+    across: Collection[int],
+    pre: list[tuple[str, int, int]],
+) -> None:
+    """A clause ends (a comma, a terminator such as "and he"; at a sentence's end `across`
+    is empty): only the first cues of the families that pair across commas (`across`)
+    stay, and not one told after a denial in its own clause ("he is not in the garage,
+    the car is running in the driveway")."""
+    if not first_cues:
+        return
+    denied = [s for q, s, _ in pre if q == NEGATED]
+    for family, (cue_start, _) in list(first_cues.items()):
+        if family not in across or any(s < cue_start for s in denied):
+            del first_cues[family]
 
 
 def _withdraw(hit: Hit, *lists: list[Hit]) -> None:

@@ -21,10 +21,11 @@ frame of each plain violence word it found, from the lexicon's `violence_scope` 
   ("'I'm gonna kill you' at the screen"). The target is read through "on" / "at" /
   "against" ("kicking on the door") and past a second act ("kicking and dragging a dog"
   is an act on the dog);
-- **figure**: a boss or a parent "going to kill" the one who says so, told in reported
-  speech ("says his boss is going to kill him", "her mom would kill her if she knew"):
-  the reported form of "my boss is gonna kill me", a figure the lexicon ignores; a partner
-  or an ex saying it stays (a threat in a domestic is told the same way);
+- **figure**: a boss "going to kill" the one who says so, told in reported speech ("says
+  his boss is going to kill him if he's late"): the reported form of "my boss is gonna kill
+  me", a figure the lexicon ignores; a partner, an ex or a parent saying it stays (a threat
+  in a domestic or an abuse is told the same way), and so does a fear ("thinks his boss
+  ...");
 - **play**: play and sport with toys or training gear ("kids shooting each other with
   airsoft guns", "hitting the heavy bag"), unless the words turn to real harm between
   the two ("sparring, then started punching his partner on the floor").
@@ -211,17 +212,22 @@ _JUST_NOW = re.compile(
     r"|\b\d+\s*mins?\b|\bminutes? ago|\bfew min"
 )
 # The words between a possessive and the act in a figure: "his (first) sergeant is going
-# to", "her mom's gonna", "his dad would".
+# to", "his boss's gonna", "their managers are going to", "his coach would". The leading
+# `.*` finds the last possessive ("told her his boss is ..." is his boss's); the optional
+# word before the one who acts is lazy, or "his boss is going to" would read "is" as the
+# one who acts and fail.
 _FIGURE_BEFORE = re.compile(
-    r"\b(?P<whose>his|her|their)\s+(?:[a-z]+\s+)??(?P<by>[a-z]+)"
-    r"(?:(?:\s+is|'s|\s+was)?\s+(?:going\s+to|gonna|about\s+to)|\s+would|'d)\s+$"
+    r".*\b(?P<whose>his|her|their)\s+(?:[a-z]+\s+)??(?P<by>[a-z]+)"
+    r"(?:(?:\s+(?:is|are|was|were)|'s)?\s+(?:going\s+to|gonna)|\s+would|'d)\s+$"
 )
-# What may follow the act's pronoun in a figure: the end of the clause or a reason or
-# condition ("... kill him if he's late", "... kill her when she sees it"), not a noun
-# that makes the pronoun a possessive ("kill her mother").
+# What may follow the act's pronoun in a figure: the end of the sentence, a dash, or a
+# reason or a condition ("... kill him if he's late", "... kill her when she sees it",
+# "... kill him because the load was refused"); not a noun that makes the pronoun a
+# possessive ("kill her mother"), and not a comma or "and", after which a threat goes on
+# to what is done now ("... kill her, he followed her to her car"; a reviewer).
 _FIGURE_AFTER = re.compile(
-    r"\s*(?:$|[^a-z0-9\s]|(?:if|when|because|cause|cuz|cos|for|once|after|over|about|"
-    r"and|but|so|since|unless|until|til|the\s+minute|the\s+second)\b)"
+    r"\s*(?:$|[.!?-]|(?:if|when|because|cause|cuz|cos|once|over|about|since|unless|"
+    r"until|til|the\s+minute|the\s+second)\b)"
 )
 _FIGURE_TARGET = {"his": "him", "her": "her", "their": "them"}
 _WITH_ENDING = re.compile(r"\bwith\s+(?:[a-z0-9'-]+\s+){0,2}$")
@@ -257,6 +263,7 @@ class ViolenceScope:
     moves: re.Pattern[str]
     unhurt: re.Pattern[str]
     figure_by: re.Pattern[str]
+    figure_feared: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
@@ -569,14 +576,19 @@ class ViolenceScope:
         return before.endswith(" to ") and self.persecution_means.search(before) is not None
 
     def _in_a_figure(self, before: str, act: str, after: str) -> bool:
-        """A figure, "says his boss is going to kill him": a boss or a parent (`figure_by`) named by
-        the possessive of the one the act names ("his ... him", "her ... her"), going to or
-        would kill them, right before the act, with nothing after the act but the clause's
-        end or a reason (`_FIGURE_AFTER`)."""
-        said = _FIGURE_BEFORE.search(before[-60:])
+        """A figure, "says his boss is going to kill him": one above the speaker at work
+        (`figure_by`), named by the possessive of the one the act names ("his ... him",
+        "her ... her"), going to or would kill them, right before a killing, with nothing
+        after it but the clause's end or a reason (`_FIGURE_AFTER`); not told as a fear
+        (`figure_feared`: "thinks his boss is going to kill him")."""
+        if not act.startswith(("kill", "murder")):
+            return False
+        said = _FIGURE_BEFORE.match(before[-80:])
         if said is None or not self.figure_by.fullmatch(said.group("by")):
             return False
         if act.split()[-1] != _FIGURE_TARGET.get(said.group("whose")):
+            return False
+        if self.figure_feared.search(before) is not None:
             return False
         return _FIGURE_AFTER.match(after) is not None
 
