@@ -431,12 +431,22 @@ def classify_call(
         for hit in scan.hits:
             if hit.qualifier == BELIEF:
                 hit.qualifier = ""
-    if any(_danger_beside(h) for h in scan.hits):
-        # A figure only on a call that tells no other danger: "says his boss is going to
-        # kill him, boss is in the lot with a bat" is a threat (a reviewer).
-        for hit in scan.hits:
-            if hit.qualifier == FIGURE:
-                hit.qualifier = ""
+    if any(h.qualifier == FIGURE for h in scan.hits):
+        # A figure only on a call typed as a lockout, lost property, a minor crash and
+        # the like (`violence_scope.figure_call_types`), with no fear told anywhere on it
+        # and beside no other danger: "says his boss is going to kill him, boss is in the
+        # lot with a bat", "... RP hiding inside", or the same words on a THREATS call,
+        # is a threat (two reviewers).
+        scope = lex.violence_scope
+        typed = fold(" ".join(t for t in (nature_code, nature_text) if t))
+        if (
+            not scope.figure_call_types.search(typed)
+            or scope.figure_feared.search(fold(narrative))
+            or any(_danger_beside(h) for h in scan.hits)
+        ):
+            for hit in scan.hits:
+                if hit.qualifier == FIGURE:
+                    hit.qualifier = ""
     suicide_now = Category.SUICIDE_RISK in current_categories
     for hit in scan.hits:
         if hit.qualifier == ACCIDENT and hit.spec.weapon and not hit.negated:
@@ -560,14 +570,16 @@ WEAPON_NOT_NOW = frozenset({HISTORY, UNKNOWN, *NOT_AT_HAND})
 _NO_FLAG = frozenset(
     {HISTORY, UNKNOWN, SECURED, TAKEN, *NOT_TOWARD_PEOPLE, *HEARD_NOT_MADE, *NOT_AT_HAND}
 )
-_DANGER = frozenset({SafetyFlag.WEAPON, SafetyFlag.VIOLENCE})
 
 
 def _danger_beside(hit: Hit) -> bool:
-    """A weapon or violence read on the call, now and toward people: no figure beside it."""
-    return (
-        not hit.negated and hit.qualifier not in _NO_FLAG and not _DANGER.isdisjoint(hit.spec.flags)
-    )
+    """A weapon named on the call (even put away: "has a gun in his desk and showed it to
+    her"), or violence toward people now: no figure beside it."""
+    if hit.negated or hit.qualifier == FIGURE:
+        return False
+    if SafetyFlag.WEAPON in hit.spec.flags:
+        return True
+    return SafetyFlag.VIOLENCE in hit.spec.flags and hit.qualifier not in _NO_FLAG
 
 
 _WEAPON_ONLY = frozenset({SafetyFlag.WEAPON})

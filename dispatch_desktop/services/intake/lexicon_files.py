@@ -241,6 +241,7 @@ class ViolenceScopeSpec(_Strict):
     unhurt: list[str] = Field(default_factory=list)
     figure_by: list[str] = Field(default_factory=list)
     figure_feared: list[str] = Field(default_factory=list)
+    figure_call_types: list[str] = Field(default_factory=list)
 
     _check_terms = field_validator("*")(_clean_terms)
 

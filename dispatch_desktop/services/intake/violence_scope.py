@@ -25,7 +25,8 @@ frame of each plain violence word it found, from the lexicon's `violence_scope` 
   his boss is going to kill him if he's late"): the reported form of "my boss is gonna kill
   me", a figure the lexicon ignores; a partner, an ex or a parent saying it stays (a threat
   in a domestic or an abuse is told the same way), and so does a fear ("thinks his boss
-  ...");
+  ..."). `classify_call` keeps it only on a call typed as a lockout, lost property and the
+  like (`figure_call_types`) with no other danger read;
 - **play**: play and sport with toys or training gear ("kids shooting each other with
   airsoft guns", "hitting the heavy bag"), unless the words turn to real harm between
   the two ("sparring, then started punching his partner on the floor").
@@ -264,6 +265,7 @@ class ViolenceScope:
     unhurt: re.Pattern[str]
     figure_by: re.Pattern[str]
     figure_feared: re.Pattern[str]
+    figure_call_types: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]], things: Iterable[str] = ()) -> ViolenceScope:
