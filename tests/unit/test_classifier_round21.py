@@ -100,8 +100,6 @@ def test_a_garage_and_a_running_engine_beside_a_sign_of_suicide_are_an_attempt(t
     [
         "elderly man in his car in the garage with the engine running for the AC, "
         "power is out, garage door is wide open, says he's fine",
-        "neighbor's car running in the garage to warm it up, garage door is up, "
-        "nobody in it, RP worried about fumes getting in",
         "car is running in the parking garage on level 3, owner locked the keys inside",
         "my car is in the garage. The engine is running fine, just a noise from the belt.",
         "he is not in the garage, car is running in the driveway, RP wants a welfare check",
