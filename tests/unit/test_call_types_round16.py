@@ -101,7 +101,7 @@ def test_a_thing_or_an_animal_hanging_is_no_attempt(call_type: str) -> None:
         pytest.param(
             "MALE TOOK ENTIRE BOTTLE OF TEQUILA OFF THE BAR AND WALKED OUT",
             marks=pytest.mark.xfail(
-                strict=True, reason="lr1-3cb6290fb695 raises BH at 0.80 (raise_at 0.8)"
+                strict=True, reason="lr1-5eea78f205c8 raises BH at 0.82 (raise_at 0.8)"
             ),
         ),
     ],

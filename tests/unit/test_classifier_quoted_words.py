@@ -41,7 +41,7 @@ PAIRS = [
         "Bridge tender reports a man at the middle of the span who says he 'wants to'"
         " fish and will not move his cooler.",
         marks=pytest.mark.xfail(
-            strict=True, reason="lr1-4992e11f682c raises imminent at 0.55 (raise_at 0.5)"
+            strict=True, reason="lr1-5eea78f205c8 raises imminent at 0.55 (raise_at 0.5)"
         ),
     ),
 ]

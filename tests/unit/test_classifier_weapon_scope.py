@@ -217,7 +217,7 @@ ROUND_SEVEN = [
         "Caller says a bat got into the church hall and is swooping at the choir.",
         "Caller says a man with a bat got into the church hall and is swinging at the choir.",
         marks=pytest.mark.xfail(
-            strict=True, reason="lr1-4992e11f682c raises weapon at 0.62 (raise_at 0.6)"
+            strict=True, reason="lr1-5eea78f205c8 raises weapon at 0.61 (raise_at 0.55)"
         ),
     ),
 ]
