@@ -192,6 +192,8 @@ _STATE_QUALIFIERS = frozenset(
 # The discipline an agency puts before its call types ("POL INTOX SUBJ", "EMS-INTOX"): who
 # takes the call, not another incident the state belongs to.
 _DISCIPLINES = frozenset({"pol", "police", "pd", "le", "leo", "ems", "sheriff"})
+# A word of a call type, not an agency's code of letters and a number ("IC 405", "SIG 20").
+_CODE_FREE_WORD = r"[a-z']{2,}(?![0-9])(?!\s*[0-9])"
 
 
 def _never_a_name(_end: int) -> bool:
@@ -297,6 +299,16 @@ class CallTypeReader:
         self._welfare_re = self._words_re(spec.welfare_nature)
         self._not_a_hold_re = self._words_re(spec.number_codes_not_with)
         self.person_words = frozenset(w.upper() for w in spec.person_words)
+        self._state_kinds = frozenset(w.lower() for w in spec.state_kinds)
+        # What a call type naming a state's kind may hold besides ("222.202-ALC INTOX PUBLIC")
+        self._beside_kind = (
+            self._state_kinds
+            | {w for term in spec.state_words for w in term.lower().split()}
+            | {w.lower() for w in spec.person_words}
+            | _STATE_QUALIFIERS
+            | _DISCIPLINES
+            | {"public", "pub", "in"}
+        )
         self.call_words = frozenset(w.upper() for w in spec.call_words)
         self._named = NamedFlagReader(spec, self.expand, self.is_place_name)
         self._past_re = phrases_re(spec.not_named_after)
@@ -642,20 +654,36 @@ class CallTypeReader:
         folded = text.translate(ASCII_LOWER)
         if self._state_re.match(folded, start) is None:
             return False
-        # It heads its part: only who it is about, an agency's code or "POSS" before it
-        # ("ADULT MALE INTOX", "L-DRUNK"); "HOSTAGE CRISIS" is the hostage's.
+        # It heads its part: only who it is about, an agency's code, "POSS" or what the
+        # state is of before it ("ADULT MALE INTOX", "L-DRUNK", "ALC INTOX"); "HOSTAGE
+        # CRISIS" is the hostage's.
         # An agency's code of letters and a number is no word ("IC 405 CRISIS", "SIG 20").
         part_start, _ = part_around(folded, start, end)
-        for word in re.findall(r"[a-z']{2,}(?![0-9])(?!\s*[0-9])", folded[part_start:start]):
+        kind = False
+        for word in re.findall(_CODE_FREE_WORD, folded[part_start:start]):
             if word.upper() in self.person_words or word in _STATE_QUALIFIERS:
                 continue
-            if word not in _DISCIPLINES:
+            kind = kind or word in self._state_kinds
+            if not kind and word not in _DISCIPLINES:
                 return False
+        if kind and not self._only_the_state(folded, end):
+            return False  # "ALC INTOX FIGHT", "ALC INTOX/10-50": another incident's
         # Anywhere in the call type, written out or cut short: "ANIMAL/ERRATIC", "VERBAL-HUSB
         # INTOX", "ERRATIC OPER".
         if self._state_not_re is not None and self._state_not_re.search(folded) is not None:
             return False
         return not self.truncated(folded, self._state_not_single)
+
+    def _only_the_state(self, folded: str, end: int) -> bool:
+        """A call type naming a state's kind names nothing else: no other word, no number
+        after the state ("ALC INTOX/10-50", "ALC INTOX/23152") and before it only a
+        statute's section ("222.202-ALC INTOX PUBLIC"; not "10-55 ALC INTOX", "242 ALC
+        INTOX"): a reviewer's 531 call types."""
+        if any(w not in self._beside_kind for w in re.findall(_CODE_FREE_WORD, folded)):
+            return False
+        if re.search(r"\d", folded[end:]):
+            return False
+        return all("." in n.strip(".") for n in re.findall(r"\d[\d.]*", folded[:end]))
 
     @staticmethod
     def in_head(text: str, start: int) -> bool:

@@ -106,6 +106,10 @@ class CallTypeSpec(_Strict):
         " names them, are the reason for the call and count `state_weight`"
     )
     state_weight: float = Field(default=0.6, ge=0.0, le=1.0)
+    state_kinds: list[str] = _words(
+        "what a state is of, allowed before a state word that heads its part"
+        " ('ALC INTOX', 'PCP INTOXICATED'): the kind of the state, not another incident"
+    )
     state_not_with: list[str] = _words(
         "words anywhere in the call type that make the state another incident's detail"
         " ('ERRATIC DRIVER', 'OPEN CONTAINER')"

@@ -59,7 +59,7 @@ from dispatch_desktop.services.intake.violence_scope import (
     NOT_TOWARD_PEOPLE,
     PROPERTY,
 )
-from dispatch_desktop.services.intake.weapon_scope import NOT_AT_HAND
+from dispatch_desktop.services.intake.weapon_scope import CORRECTED, NOT_AT_HAND
 
 MAX_EVIDENCE = 200
 # A call with one of these categories may hold a belief of persecution (violence_scope).
@@ -222,6 +222,27 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
         read = lex.violence_scope.qualify(folded, [(h.start, h.end) for h in violence])
         for hit, qualifier in zip(violence, read, strict=True):
             hit.qualifier = qualifier
+    # A weapon shown, then corrected ("pointed a gun at her car ... turned out to be a water
+    # gun"): neither a weapon nor violence.
+    named = [(h.start, h.qualifier) for h in weapons]
+    for hit in (*shots, *violence):
+        if not hit.qualifier and lex.weapon_scope.shown_corrected(
+            folded, hit.start, hit.end, named
+        ):
+            hit.qualifier = CORRECTED
+
+
+def _weapon_corrected(narrative: str, lex: CompiledLexicon, hits: list[Hit]) -> bool:
+    """The narrative corrects the weapon its call type names: it holds a correction, and
+    no weapon it names is at hand (each negated, corrected, stored or gone)."""
+    if not narrative:
+        return False
+    for hit in hits:
+        if hit.source != "narrative" or hit.negated or SafetyFlag.WEAPON not in hit.spec.flags:
+            continue
+        if hit.qualifier not in _NO_FLAG:
+            return False
+    return lex.weapon_scope.corrects(fold(narrative))
 
 
 def _plain(hits: list[Hit], flag: SafetyFlag) -> list[Hit]:
@@ -461,6 +482,12 @@ def classify_call(
     if suicide_now and any(h.qualifier == TAKEN for h in scan.hits):
         # A weapon gone from where it was kept, on a suicide call, is with the person.
         flags.add(SafetyFlag.WEAPON)
+    weapon_corrected = SafetyFlag.WEAPON in flags and _weapon_corrected(narrative, lex, scan.hits)
+    if weapon_corrected:
+        # Round twenty-two: "MAN W/ GUN" ... "kid waving a toy gun, parent says it's
+        # plastic", "SHOTS FIRED" ... "3RD CALLER STATES IT WAS FIREWORKS".
+        flags.discard(SafetyFlag.WEAPON)
+        reasons.append("the narrative corrects the weapon the call type names")
     if SafetyFlag.WEAPON in flags and suicide_now:
         # A suicidal person with a weapon at hand has the means at hand.
         flags.add(SafetyFlag.IMMINENT_SELF_HARM)
@@ -484,7 +511,7 @@ def classify_call(
             flags=flags,
             evidence=evidence,
             reasons=reasons,
-            ruled_out=_ruled_out(scan.hits),
+            ruled_out=_ruled_out(scan.hits) | ({SafetyFlag.WEAPON} if weapon_corrected else set()),
             firm_bh=firm_bh,
             nature_categories=lambda: set(
                 classify_call(
@@ -556,6 +583,11 @@ def ruled_out_by(
         return frozenset(spec.rules_out)
     if qualifier == SECURED:
         return SECURED_RULES_OUT
+    if qualifier == CORRECTED and spec is not None and SafetyFlag.WEAPON in spec.flags:
+        # a weapon shown, then corrected ("pointed a gun at her car ... a water gun"): not
+        # the violence, which the model may still read elsewhere ("choking wife, waving a
+        # knife, update: it's a butter knife"; a reviewer's)
+        return _WEAPON_ONLY
     if qualifier in WEAPON_NOT_NOW and spec is not None and spec.weapon and spec.weight == 0:
         return _WEAPON_ONLY
     if qualifier in NOT_TOWARD_PEOPLE:

@@ -194,6 +194,13 @@ class WeaponScopeSpec(_Strict):
     correction_cues: list[str] = Field(default_factory=list)
     copula_cues: list[str] = Field(default_factory=list)
     not_weapons: list[str] = Field(default_factory=list)
+    # Round twenty-two: a weapon said not to be real is a correction by itself ("no real
+    # weapon"); a word that names no thing ("armed") is corrected with the thing named
+    # last; a weapon shown ("pointing a gun at") is corrected like a weapon named.
+    fakes: list[str] = Field(default_factory=list)
+    not_real: list[str] = Field(default_factory=list)
+    unnamed: list[str] = Field(default_factory=list)
+    shown_acts: list[str] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)
     tool_use: list[str] = Field(default_factory=list)
     in_use: list[str] = Field(default_factory=list)

@@ -121,6 +121,70 @@ _HELD = re.compile(r"\b(?:with|holding|has|had|carrying|waving|pointing)\b")
 _SOMEONE = re.compile(r"\s+(?:him|her|them|the man|the male|the woman|the female)\b")
 # Between a weapon word and a noun it describes: "9mm casings", "rifle-cartridge".
 _NOUN_GAP = re.compile(r"[\s-]*")
+# A correction only guessed: "thinks it was prob fireworks", "thought it was fireworks at
+# first", "it might be a toy" (round twenty-two). Up to three words before the cue, or
+# between it and the thing.
+_HEDGE = re.compile(
+    r"\b(?:thinks?|thought|prob|probably|maybe|might|possibly|poss|unsure|not sure|could|"
+    r"may|believes?|believed|guess|guessing|assumes?|assumed|hopes?|hoping|supposedly)\b"
+)
+_HEDGE_BEFORE = re.compile(
+    r"\b(?:thinks?|thought|believes?|believed|guess|guessing|assumes?|assumed|hopes?|hoping|"
+    r"unsure|not sure|maybe|probably|prob|possibly)\b(?:\W+\w+){0,3}\W*$"
+)
+# After a thing that is no weapon, a noun it only describes, or a time that puts it
+# elsewhere: "a toy store", "a plastic bag", "a foam mattress", "fireworks earlier" (round
+# twenty-two, a reviewer's); not "a water gun war", "an airsoft game", "a Nerf thing".
+_THING_ELSE = re.compile(
+    r"\s+(?:store|stores|shop|shops|aisle|section|dept|department|bag|bags|tub|tubs|bin|bins|"
+    r"box|boxes|chair|chairs|table|tables|mattress|factory|plant|warehouse|company|stand|"
+    r"stands|tent|tents|sale|display|case|earlier|yesterday|last|before|ago)\b"
+)
+# After it in its clause: the correction doubted or denied ("but she is not sure", "but rp
+# saw it cut the fabric", "fireworks ruled out").
+_HEDGE_AFTER = re.compile(
+    r"\b(?:not sure|unsure|maybe|might|possibly|ruled out|doubts?|disagrees?)\b|\?"
+    r"|\bbut\b(?:\W+\w+){0,4}?\W+(?:not sure|unsure|thinks?|thought|saw|seen|real|looks?|"
+    r"looked|cut|fired|shot|loaded)\b"
+)
+# What a fake is made of names a fake only of a weapon, or on its own ("it's plastic").
+_MATERIALS = frozenset({"plastic", "foam"})
+_MATERIAL_OF = re.compile(
+    r"\s*(?:$|[.,;:!?)'\"/-]|(?:gun|guns|pistol|pistols|rifle|rifles|knife|knives|sword|swords|"
+    r"machete|blaster|blasters|toy|toys|prop|props|replica|weapon|weapons|bat|axe|dart|darts|"
+    r"one|thing|version|and|or|per|from|with)\b)"
+)
+# Another's weapon said not to be real: "his little brother's gun is fake".
+_OWNED_BEFORE = re.compile(r"[a-z]+'s\s+(?:[a-z]+\s+)?[a-z]*\s*$")
+# Right after it: a question or a doubt ("its a toy gun? unclear").
+_DOUBTED = re.compile(r"[^.;!?]{0,20}(?:\?|\bunclear\b|\bunconfirmed\b)")
+# Between a cue and the thing: someone who has it ("update: accomplice has a water gun"),
+# or another's weapon ("update: his buddy's gun is a toy", "the neighbor's gun is a bb gun").
+_HELD_BETWEEN = re.compile(r"\b(?:has|have|had|got)\b")
+_ANOTHERS = re.compile(
+    r"\b[a-z]+'s\s+(?:[a-z]+\s+)?(?:gun|guns|pistol|rifle|knife|weapon|sword|machete)\b"
+)
+# The weapon said to be real, or used: no fake named anywhere after it corrects it ("the
+# machete is real, the costume is fake", "a plastic toy gun and a real .38", "no it's real,
+# he just fired it"; a reviewer's).
+_REAL = re.compile(
+    r"\b(?:is|was|it's|its|looks|looked|are|were)\s+(?:a\s+)?real\b(?!ly)"
+    r"|\b(?:fired|shot)\s+(?:it|at|a|the|shots|two|three|several|off)\b"
+)
+_REAL_THING = re.compile(
+    r"\b(?:a|the)\s+real\s+(?:\.\d+|gun|guns|pistol|rifle|knife|weapon|firearm|shotgun)"
+)
+
+
+def _affirmed_real(text: str, floor: int) -> bool:
+    if _REAL.search(text, floor):
+        return True
+    for real in _REAL_THING.finditer(text, floor):
+        if not re.search(r"\b(?:no|not|n't)\s*$", text[max(0, real.start() - 6) : real.start()]):
+            return True  # "a real .38", not "not a real gun"
+    return False
+
+
 # "it was a phone call" names no object.
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
 
@@ -148,6 +212,9 @@ class WeaponScope:
     correction_cues: re.Pattern[str]
     copula_cues: re.Pattern[str]
     not_weapons: re.Pattern[str]
+    fakes: re.Pattern[str]
+    not_real: re.Pattern[str]
+    shown_acts: re.Pattern[str]
     tools: re.Pattern[str]
     tool_use: re.Pattern[str]
     in_use: re.Pattern[str]
@@ -160,6 +227,9 @@ class WeaponScope:
     unattended: re.Pattern[str]
     # Words that end the reach of a verb of parting: a new verb or subject.
     stops: frozenset[str]
+    # Weapon words that name no thing ("armed", "weapon"): a correction reaches them with
+    # the thing named last before it.
+    unnamed: frozenset[str]
     # Words read past in a phrase: "RP already took", "were all sold".
     fillers: re.Pattern[str]
 
@@ -167,7 +237,9 @@ class WeaponScope:
     def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
         lists = dict(lists)
         stops = frozenset(w.lower() for w in lists.pop("stops", []))
-        things = lists.pop("not_weapons", [])
+        unnamed = frozenset(w.lower() for w in lists.pop("unnamed", []))
+        fakes = lists.pop("fakes", [])
+        things = [*lists.pop("not_weapons", []), *fakes]
         fillers = sorted({w.lower() for w in lists.pop("fillers", [])})
         filler_pattern = (
             re.compile(rf"(?<![a-z0-9'])(?:{'|'.join(map(re.escape, fillers))})\s+")
@@ -176,8 +248,10 @@ class WeaponScope:
         )
         return cls(
             stops=stops,
+            unnamed=unnamed,
             fillers=filler_pattern,
             not_weapons=phrase_pattern(things, scan=True),
+            fakes=phrase_pattern(fakes, scan=True),
             **{name: phrase_pattern(terms) for name, terms in lists.items()},
         )
 
@@ -213,16 +287,48 @@ class WeaponScope:
                 out[i] = qualifier
             elif out[i] in (GONE, ELSEWHERE, FOUND, STORED) and _definite(folded, start):
                 later[spec_id] = (out[i], start)
-        corrected = self._correction(folded, weapons[0][1]) if weapons else None
-        if corrected is not None:
-            # The thing corrected is the weapon named last before the correction, and each
-            # earlier naming of the same kind ("SWORD" ... "the sword"), not another weapon.
-            before = [i for i, (_s, end, _) in enumerate(weapons) if end <= corrected]
-            kind = weapons[before[-1]][2] if before else None
+        # The thing corrected is the weapon named last before the correction, and each
+        # earlier naming of the same kind ("SWORD" ... "the sword"), not another weapon; a
+        # word that names no thing ("said he's armed") goes with it. One held, pointed or
+        # on the body only when the correction names a fake ("is pointing it at him ...
+        # says it's a nerf gun"; not "gun in his waistband ... RP is at the camera store").
+        floor = weapons[0][1] if weapons else 0
+        for at, reach in (
+            (self._correction(folded, floor) if weapons else None, ("",)),
+            (self._correction(folded, floor, fakes=True) if weapons else None, ("", _AT_HAND)),
+        ):
+            if at is None:
+                continue
+            before = [i for i, (_s, end, _) in enumerate(weapons) if end <= at]
+            named = [i for i in before if not self._unnamed(folded, weapons[i])]
+            kind = weapons[named[-1]][2] if named else None
             for i in before:
-                if weapons[i][2] == kind and not out[i]:
+                same = weapons[i][2] == kind or self._unnamed(folded, weapons[i])
+                if same and out[i] in reach:
                     out[i] = CORRECTED
         return ["" if q == _AT_HAND else q for q in out]
+
+    def corrects(self, folded: str) -> bool:
+        """Whether a (folded) text holds a correction naming a fake: a cue and a toy, a
+        prop or what the shots were ("parent says it's plastic", "3RD CALLER STATES IT
+        WAS FIREWORKS"), or words that say a weapon is not real."""
+        return self._correction(folded, 0, fakes=True) is not None
+
+    def _unnamed(self, folded: str, weapon: tuple[int, int, str]) -> bool:
+        return folded[weapon[0] : weapon[1]] in self.unnamed
+
+    def shown_corrected(
+        self, folded: str, start: int, end: int, named: Sequence[tuple[int, str]]
+    ) -> bool:
+        """Whether a weapon shown at [start, end) ("pointing a gun at cars") is corrected
+        later ("F/U: its an orange tip foam blaster"), with no other weapon named between
+        (`named`: each plain weapon's start and qualifier) that the correction is about."""
+        if self.shown_acts.match(folded, start) is None:
+            return False
+        at = self._correction(folded, end, fakes=True)
+        if at is None:
+            return False
+        return not any(end <= s < at and q != CORRECTED for s, q in named)
 
     def _around(self, text: str, start: int, end: int, away: list[bool]) -> str:
         if _asked(text, start, end):
@@ -344,17 +450,24 @@ class WeaponScope:
         ]
         return min(found) if found else None
 
-    def _correction(self, text: str, floor: int) -> int | None:
+    def _correction(self, text: str, floor: int, *, fakes: bool = False) -> int | None:
         """Where the last correction after `floor` starts: a cue, then within a few words
-        of its sentence a thing that is no weapon ("it's an umbrella"). Only the last one
-        matters, so a long text is searched from its end, a chunk at a time."""
+        of its sentence a thing that is no weapon ("it's an umbrella"; with `fakes`, one
+        taken for a weapon: "it's a nerf gun"), or words that say a weapon is not real.
+        Only the last one matters, so a long text is searched from its end, a chunk at a
+        time."""
+        things = self.fakes if fakes else self.not_weapons
+        if _affirmed_real(text, floor):
+            return None  # "RP says the gun is real, the one in his waistband is a toy"
         end = len(text)
         while end > floor:
             start = max(floor, end - _CORRECTION_CHUNK)
             last = None
-            for thing in self.not_weapons.finditer(text, max(0, start - _OVERLAP), end):
-                if _NOT_A_THING.match(text, thing.end(1)):
-                    continue
+            for thing in things.finditer(text, max(0, start - _OVERLAP), end):
+                if _NOT_A_THING.match(text, thing.end(1)) or _THING_ELSE.match(text, thing.end(1)):
+                    continue  # "a toy store", "a plastic bag", "fireworks earlier"
+                if thing.group(1) in _MATERIALS and not _MATERIAL_OF.match(text, thing.end(1)):
+                    continue  # "the plastic tarp", not "a plastic knife", "it's plastic"
                 head_start = max(0, thing.start(1) - _WINDOW_CHARS)
                 for stop in SENTENCE_END.finditer(text, head_start, thing.start(1)):
                     head_start = stop.end()
@@ -362,13 +475,32 @@ class WeaponScope:
                 cue_at = self._cue(head)
                 if cue_at is None or _NEGATION_WORD.search(head, cue_at):
                     continue  # "RP says it's not a toy": no correction
+                if _HEDGE.search(head, cue_at) or _HEDGE_BEFORE.search(head, 0, cue_at):
+                    continue  # "thinks it was prob fireworks", "thought it was fireworks"
+                if _HEDGE_AFTER.search(_clause_rest(text, thing.end(1))) or _DOUBTED.match(
+                    text, thing.end(1)
+                ):
+                    continue  # "says it's fireworks but she is not sure", "a toy gun? unclear"
+                if _HELD_BETWEEN.search(head, cue_at) or _ANOTHERS.search(head):
+                    continue  # "update: suspect's accomplice has a water gun": another's
                 if _AS_WELL.search(_sentence(text, thing.start(1), thing.end(1))):
                     continue  # "he has a flashlight too": another thing, not this one
-                last = head_start + cue_at
+                # the thing's start: a weapon named between the cue and it is the one
+                # corrected ("UPDATE: RIFLE IS A REPLICA")
+                last = thing.start(1)
             if last is not None:
-                return last
+                return max(last, self._denied_real(text, floor) or 0)
             end = start
-        return None
+        return self._denied_real(text, floor)
+
+    def _denied_real(self, text: str, floor: int) -> int | None:
+        """Where the last words that say a weapon is not real end ("no real weapon", "the
+        gun is fake": the weapon they name is the one corrected), after `floor`."""
+        last = None
+        for denial in self.not_real.finditer(text, floor):
+            if not _OWNED_BEFORE.search(text, max(0, denial.start() - 40), denial.start() + 1):
+                last = denial.end()  # not "his little brother's gun is fake"
+        return last
 
 
 def _cue_before(
