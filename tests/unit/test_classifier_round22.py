@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch_desktop.models.domain import Category, ClassificationResult, SafetyFlag
+from dispatch_desktop.models.domain import Category, SafetyFlag
 from tests.unit.app_lexicon import app_call as _call
 
 cases = pytest.mark.parametrize
 WEAPON, VIOLENCE = SafetyFlag.WEAPON, SafetyFlag.VIOLENCE
 SUBSTANCE = Category.SUBSTANCE_USE
-
-
-def _qualifiers(result: ClassificationResult, indicator: str) -> list[str]:
-    return [e.qualifier for e in result.evidence if e.indicator == indicator]
 
 
 @cases(
@@ -69,7 +65,7 @@ def test_a_weapon_corrected_to_a_fake_is_no_weapon(call_type: str, text: str) ->
             "WPN",
             "man with a machete by the ride -- update: it's a rubber prop, cast member costume",
         ),
-        ("PERSON W/ KNIFE", "callback: it was a butter knife, man spreading jam on the bench"),
+        ("PERSON W/ KNIFE", "callback: it was a plastic knife, man spreading jam on the bench"),
     ],
 )
 def test_a_call_types_weapon_corrected_in_the_narrative_is_dropped(
@@ -100,6 +96,17 @@ def test_a_call_types_weapon_corrected_in_the_narrative_is_dropped(
         ("", "male pointing a gun at the cashier, rp says the gun is real, the other one is a toy"),
         # a non-fake thing corrects no weapon on the body
         ("", "subj has a gun in his waistband. RP is actually at the camera store next door"),
+        # news that came, not what the weapon was; a weapon taken or fired; shots after
+        ("DISTURBANCE", "male is pointing a gun at him. update: kids playing with toys in yard"),
+        ("", "son took the handgun from the safe, wants to die. f/u: brother playing w/ nerf guns"),
+        ("", "teen accidentally shot his friend in the leg. f/u: the kids were lighting fireworks"),
+        ("SHOTS FIRED", "3rd caller states it was fireworks. male now pointing a gun at neighbors"),
+        ("SHOTS FIRED", "update: 2nd caller says it was fireworks and then gunshots"),
+        ("MAN W/ GUN", "male pointing a gun at clerk. rp doesn't think the gun is fake"),
+        ("WEAPONS", "male has a gun in his waistband. update: he's wrapping it in plastic"),
+        ("DISTURBANCE", "male has a gun. update: he used the gun to prop the door open"),
+        ("ARMED ROBBERY", "update: suspect gave a fake name"),
+        ("ROBBERY", "armed robbery at the gas station. update: suspect was wearing a costume"),
     ],
 )
 def test_a_correction_that_is_not_one_leaves_the_weapon(call_type: str, text: str) -> None:
@@ -107,7 +114,7 @@ def test_a_correction_that_is_not_one_leaves_the_weapon(call_type: str, text: st
 
 
 def test_violence_beside_a_corrected_weapon_stays() -> None:
-    result = _call("male choking his wife, waving a knife. update: it's a butter knife")
+    result = _call("male choking his wife, waving a knife. update: it's a plastic knife")
     assert WEAPON not in result.safety_flags
     assert VIOLENCE in result.safety_flags
     result = _call("ex pointed a gun at her and said he'd kill her. update: it was a bb gun")

@@ -214,8 +214,11 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
     for hit in shots:  # "accidentally shot his friend": the weapon stands, no violence
         if lex.violence_scope.told_as_accident(folded, hit.start, hit.end):
             hit.qualifier = ACCIDENT
+    scope = lex.weapon_scope
+    shown = [h for h in (*shots, *violence) if scope.shown_acts.match(folded, h.start)]
+    corrections = scope.corrections(folded) if weapons or shown else None
     if weapons:
-        found = lex.weapon_scope.qualify(folded, [(h.start, h.end, h.spec.id) for h in weapons])
+        found = scope.qualify(folded, [(h.start, h.end, h.spec.id) for h in weapons], corrections)
         for hit, qualifier in zip(weapons, found, strict=True):
             hit.qualifier = qualifier
     if violence:
@@ -223,24 +226,26 @@ def _in_scope(text: str, lex: CompiledLexicon, hits: list[Hit]) -> None:
         for hit, qualifier in zip(violence, read, strict=True):
             hit.qualifier = qualifier
     # A weapon shown, then corrected ("pointed a gun at her car ... turned out to be a water
-    # gun"): neither a weapon nor violence.
+    # gun"): neither a weapon nor violence from those words.
     named = [(h.start, h.qualifier) for h in weapons]
-    for hit in (*shots, *violence):
-        if not hit.qualifier and lex.weapon_scope.shown_corrected(
-            folded, hit.start, hit.end, named
-        ):
+    for hit in shown:
+        if corrections is None or hit.qualifier:
+            continue
+        if scope.shown_corrected(folded, (hit.start, hit.end), named, corrections):
             hit.qualifier = CORRECTED
 
 
 def _weapon_corrected(narrative: str, lex: CompiledLexicon, hits: list[Hit]) -> bool:
-    """The narrative corrects the weapon its call type names: it holds a correction, and
-    no weapon it names is at hand (each negated, corrected, stored or gone)."""
+    """The narrative corrects the weapon its call type names: it names a fake as what the
+    weapon was, with no shots told after, and no weapon it names is at hand (each negated,
+    corrected, stored, gone, past or unknown), none taken from where it was kept and none
+    fired by accident (which keep the weapon on their own)."""
     if not narrative:
         return False
     for hit in hits:
         if hit.source != "narrative" or hit.negated or SafetyFlag.WEAPON not in hit.spec.flags:
             continue
-        if hit.qualifier not in _NO_FLAG:
+        if hit.qualifier in (TAKEN, ACCIDENT) or hit.qualifier not in _NO_FLAG:
             return False
     return lex.weapon_scope.corrects(fold(narrative))
 
@@ -484,6 +489,9 @@ def classify_call(
         flags.add(SafetyFlag.WEAPON)
     weapon_corrected = SafetyFlag.WEAPON in flags and _weapon_corrected(narrative, lex, scan.hits)
     if weapon_corrected:
+        for hit in scan.hits:  # the call type's weapon shows as corrected, as training reads it
+            if hit.source == "nature" and hit.spec.weapon and not hit.qualifier:
+                hit.qualifier = CORRECTED
         # Round twenty-two: "MAN W/ GUN" ... "kid waving a toy gun, parent says it's
         # plastic", "SHOTS FIRED" ... "3RD CALLER STATES IT WAS FIREWORKS".
         flags.discard(SafetyFlag.WEAPON)
@@ -574,8 +582,10 @@ def ruled_out_by(
     WEAPONS": the weapon flag, which the definitions never give them), and violence
     against a thing, an animal or oneself, inside a belief of persecution or in play
     ("punched the wall", "beating his dog", "thinks they are trying to kill him": the
-    violence flag), and what an indicator says it rules out when it holds now
-    (`rules_out`: "punching his own thighs" is no violence). Training reads the same rule
+    violence flag), a weapon shown and then corrected ("pointed a gun at her car ... a
+    water gun": the weapon flag, not the violence the model may read elsewhere), and what
+    an indicator says it rules out when it holds now (`rules_out`: "punching his own
+    thighs" is no violence). Training reads the same rule
     off the evidence spans (`training.lexicon_view`)."""
     if negated:
         return frozenset(spec.flags) if spec is not None else frozenset()

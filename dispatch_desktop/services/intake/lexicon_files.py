@@ -192,6 +192,9 @@ class WeaponScopeSpec(_Strict):
     means_gone_before: list[str] = Field(default_factory=list)
     means_gone_after: list[str] = Field(default_factory=list)
     correction_cues: list[str] = Field(default_factory=list)
+    # Round twenty-two: cues that do not say what the thing was ("callback", "update"):
+    # they correct only a weapon not at hand.
+    loose_cues: list[str] = Field(default_factory=list)
     copula_cues: list[str] = Field(default_factory=list)
     not_weapons: list[str] = Field(default_factory=list)
     # Round twenty-two: a weapon said not to be real is a correction by itself ("no real

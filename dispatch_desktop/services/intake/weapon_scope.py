@@ -18,8 +18,14 @@ reads the rest of the labelling rule "with or within reach of a person on scene 
 - **elsewhere**: at another place ("guns at his house across town"), or at home when the
   call says the person is somewhere else now ("he is in our exam room");
 - **corrected**: a later correction names a thing that is no weapon ("2ND RP: IT'S AN
-  UMBRELLA", "turned out to be a phone", "CORR: its a nerf gun"): each weapon named
-  before it;
+  UMBRELLA", "turned out to be a phone", "CORR: its a nerf gun"), or says a weapon is not
+  real ("no real weapon", "the gun is fake"): each weapon of the kind named last before
+  it, and a word that names no thing ("armed") with it. A weapon held, pointed or on the
+  body only by a fake named as what it was ("is pointing it at him ... rp says it's a nerf
+  gun"; round twenty-two), never by a cue that says only that news came ("update: kids
+  playing with toys"), a hedge ("thinks it was prob fireworks"), another's thing ("his
+  buddy's gun is a toy"), another noun ("a toy store") or after the weapon is said to be
+  real. `Corrections` reads them once per text;
 - **other sense**: the word only describes the noun after it ("shotgun shells", "9mm
   casings", "outside Gun World", "a gun permit"), or a gun is a likeness ("holding the
   remote like a gun", "a finger gun"; not "looks like a gun", nor a hand hidden in a pocket
@@ -30,7 +36,8 @@ reads the rest of the labelling rule "with or within reach of a person on scene 
 
 Only a plain weapon is read this way (an indicator whose only flag is the weapon, with no
 BH weight, not negated and with no qualifier yet): "stabbed him" or "gun to his head"
-never are. A weapon still in use after the words that part it ("the guy who stole the
+never are; a weapon shown ("pointing a gun at cars") only by a fake's correction after it
+(`shown_corrected`). A weapon still in use after the words that part it ("the guy who stole the
 rifle is pointing it at people") stays at hand, and a verb of parting reaches no weapon
 past a new verb or subject ("sold his car and is waving a gun"). Filler words are read
 past ("RP already took", "were all sold"); a phrase after the weapon reaches it over no new
@@ -41,6 +48,7 @@ says nobody is with it ("nobody around") is left property.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,8 +74,8 @@ OTHER_SENSE = "other sense"
 NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL, OTHER_SENSE})
 # Qualifiers a weapon joined to one by "and" shares ("took three rifles and a shotgun").
 _SHARED = frozenset({GONE, LATER, FOUND, STORED})
-# Read while qualifying only: in use or on the body, so nothing later (a weapon it is
-# joined to, a correction) puts it out of reach.
+# Read while qualifying only: in use or on the body, so nothing later puts it out of reach
+# (a weapon it is joined to, a correction), but a fake named as what it was.
 _AT_HAND = "at hand"
 
 # How far a verb of parting reaches forward, and a phrase after the weapon back, in words.
@@ -77,8 +85,6 @@ CORRECTION_WORDS = 6
 COPULA_WORDS = 4
 _WINDOW_CHARS = 80
 _SAME_WEAPON_CHARS = 200
-_CORRECTION_CHUNK = 8192
-_OVERLAP = 64  # longer than any thing that is no weapon, so none is cut between chunks
 _WORD = re.compile(r"[a-z0-9][a-z0-9'&/-]*")
 # Words that name an owner right after a found weapon: it is on or with someone.
 _OWNER = re.compile(r"\b(?:his|her|their|him|them|[a-z]+'s|[a-z]+s')(?![a-z0-9])")
@@ -133,12 +139,14 @@ _HEDGE_BEFORE = re.compile(
     r"unsure|not sure|maybe|probably|prob|possibly)\b(?:\W+\w+){0,3}\W*$"
 )
 # After a thing that is no weapon, a noun it only describes, or a time that puts it
-# elsewhere: "a toy store", "a plastic bag", "a foam mattress", "fireworks earlier" (round
-# twenty-two, a reviewer's); not "a water gun war", "an airsoft game", "a Nerf thing".
+# elsewhere: "a toy store", "a plastic bag", "a foam mattress", "fireworks earlier", "a fake
+# name" (round twenty-two, reviewers'); not "a water gun war", "an airsoft game".
 _THING_ELSE = re.compile(
     r"\s+(?:store|stores|shop|shops|aisle|section|dept|department|bag|bags|tub|tubs|bin|bins|"
     r"box|boxes|chair|chairs|table|tables|mattress|factory|plant|warehouse|company|stand|"
-    r"stands|tent|tents|sale|display|case|earlier|yesterday|last|before|ago)\b"
+    r"stands|tent|tents|sale|display|case|earlier|yesterday|last|before|ago|name|names|id|"
+    r"plate|plates|account|address|number|license|licence|tag|tags|check|bill|bills|money|"
+    r"cash|mustache|beard|tan|nails|eyelashes)\b"
 )
 # After it in its clause: the correction doubted or denied ("but she is not sure", "but rp
 # saw it cut the fabric", "fireworks ruled out").
@@ -147,42 +155,90 @@ _HEDGE_AFTER = re.compile(
     r"|\bbut\b(?:\W+\w+){0,4}?\W+(?:not sure|unsure|thinks?|thought|saw|seen|real|looks?|"
     r"looked|cut|fired|shot|loaded)\b"
 )
-# What a fake is made of names a fake only of a weapon, or on its own ("it's plastic").
+# After it in its sentence, or anywhere after it for a call type's weapon: shots or a
+# weapon told after all ("it was fireworks and then gunshots", "rp saw muzzle flash").
+_SHOTS_AFTER = re.compile(
+    r"\b(?:shot|shots|gunshots?|gunfire|muzzle|casings?|bullets?|fired|firing|gsw|wounded|"
+    r"bleeding|real gun|real knife|real weapon)\b"
+)
+# What a fake is made of names a fake only of a weapon ("a plastic knife"), or said of it
+# ("it's plastic", "sword is foam"); not "wrapping it in plastic", "the plastic tarp".
 _MATERIALS = frozenset({"plastic", "foam"})
 _MATERIAL_OF = re.compile(
-    r"\s*(?:$|[.,;:!?)'\"/-]|(?:gun|guns|pistol|pistols|rifle|rifles|knife|knives|sword|swords|"
-    r"machete|blaster|blasters|toy|toys|prop|props|replica|weapon|weapons|bat|axe|dart|darts|"
-    r"one|thing|version|and|or|per|from|with)\b)"
+    r"\s+(?:gun|guns|pistol|pistols|rifle|rifles|knife|knives|sword|swords|machete|blaster|"
+    r"blasters|toy|toys|prop|props|replica|weapon|weapons|bat|axe|dart|darts|one|thing|"
+    r"version|butter knife)\b"
 )
+_SAID_OF = re.compile(r"\b(?:it's|its|it is|it was|is|was|are|were|made of|all)\s+$")
+# "prop" as a verb: "used the gun to prop the door open".
+_PROP_VERB = re.compile(r"\s+(?:open|up|it|him|her|the door|the gate|the window)\b")
 # Another's weapon said not to be real: "his little brother's gun is fake".
 _OWNED_BEFORE = re.compile(r"[a-z]+'s\s+(?:[a-z]+\s+)?[a-z]*\s*$")
+# Before words that deny a weapon is real, in their clause: a denial or a doubt of them
+# ("rp doesn't think the gun is fake", "unk if the gun is fake").
+_DENIAL_DOUBTED = re.compile(
+    r"(?:\b(?:not|never|unk|unknown|unsure|if|whether|asked|thinks?|thought|maybe|poss|"
+    r"possibly|probably)\b|n't)"
+)
 # Right after it: a question or a doubt ("its a toy gun? unclear").
 _DOUBTED = re.compile(r"[^.;!?]{0,20}(?:\?|\bunclear\b|\bunconfirmed\b)")
-# Between a cue and the thing: someone who has it ("update: accomplice has a water gun"),
-# or another's weapon ("update: his buddy's gun is a toy", "the neighbor's gun is a bb gun").
-_HELD_BETWEEN = re.compile(r"\b(?:has|have|had|got)\b")
+# Between a cue and the thing: someone who has it or plays with it ("update: accomplice has
+# a water gun", "f/u: kids nearby playing with water guns"), or another's weapon ("update:
+# his buddy's gun is a toy", "the neighbor's gun is a bb gun", "a second rifle in the trunk
+# is an airsoft").
+_HELD_BETWEEN = re.compile(r"\b(?:has|have|had|got|playing|using)\b")
 _ANOTHERS = re.compile(
-    r"\b[a-z]+'s\s+(?:[a-z]+\s+)?(?:gun|guns|pistol|rifle|knife|weapon|sword|machete)\b"
+    r"\b(?:[a-z]+'s|second|2nd|other|another)\s+(?:[a-z]+\s+)?"
+    r"(?:gun|guns|pistol|rifle|knife|weapon|sword|machete)\b"
 )
 # The weapon said to be real, or used: no fake named anywhere after it corrects it ("the
 # machete is real, the costume is fake", "a plastic toy gun and a real .38", "no it's real,
-# he just fired it"; a reviewer's).
+# he just fired it"; a reviewer's). Not "a real estate agent", "a toy that looks real".
 _REAL = re.compile(
-    r"\b(?:is|was|it's|its|looks|looked|are|were)\s+(?:a\s+)?real\b(?!ly)"
+    r"\b(?:is|was|it's|its|are|were)\s+(?:a\s+)?real\b(?!ly|\s+(?:estate|looking|bad|close|"
+    r"quick|fast|good|nice|mad|upset))"
     r"|\b(?:fired|shot)\s+(?:it|at|a|the|shots|two|three|several|off)\b"
 )
 _REAL_THING = re.compile(
     r"\b(?:a|the)\s+real\s+(?:\.\d+|gun|guns|pistol|rifle|knife|weapon|firearm|shotgun)"
 )
+_NOT_BEFORE = re.compile(r"(?:\bno|\bnot|n't)\s*$")
 
 
-def _affirmed_real(text: str, floor: int) -> bool:
-    if _REAL.search(text, floor):
-        return True
-    for real in _REAL_THING.finditer(text, floor):
-        if not re.search(r"\b(?:no|not|n't)\s*$", text[max(0, real.start() - 6) : real.start()]):
-            return True  # "a real .38", not "not a real gun"
-    return False
+def _last_real(text: str) -> int:
+    """Where the text last says a weapon is real (-1 if nowhere)."""
+    last = -1
+    for real in _REAL.finditer(text):
+        last = real.start()
+    for real in _REAL_THING.finditer(text):
+        if not _NOT_BEFORE.search(text, max(0, real.start() - 6), real.start()):
+            last = max(last, real.start())  # "a real .38", not "isn't a real gun"
+    return last
+
+
+@dataclass(frozen=True, slots=True)
+class Corrections:
+    """Where a text corrects a weapon, read once (a long text has many weapons): each
+    correction's position in order (`loose`: any thing that is no weapon, by any cue;
+    `fakes`: a fake named as what it was), and where the text last says a weapon is real."""
+
+    loose: tuple[int, ...]
+    fakes: tuple[int, ...]
+    last_real: int
+
+    def last_after(self, floor: int, *, fakes: bool) -> int | None:
+        """The last correction after `floor`, unless a weapon is said to be real after it."""
+        found = self.fakes if fakes else self.loose
+        if not found or found[-1] < floor or self.last_real >= floor:
+            return None
+        return found[-1]
+
+    def first_after(self, floor: int) -> int | None:
+        """The first fake correction after `floor`, unless a weapon is said real after it."""
+        if self.last_real >= floor:
+            return None
+        at = bisect.bisect_left(self.fakes, floor)
+        return self.fakes[at] if at < len(self.fakes) else None
 
 
 # "it was a phone call" names no object.
@@ -210,6 +266,7 @@ class WeaponScope:
     means_gone_before: re.Pattern[str]
     means_gone_after: re.Pattern[str]
     correction_cues: re.Pattern[str]
+    loose_cues: re.Pattern[str]
     copula_cues: re.Pattern[str]
     not_weapons: re.Pattern[str]
     fakes: re.Pattern[str]
@@ -239,7 +296,8 @@ class WeaponScope:
         stops = frozenset(w.lower() for w in lists.pop("stops", []))
         unnamed = frozenset(w.lower() for w in lists.pop("unnamed", []))
         fakes = lists.pop("fakes", [])
-        things = [*lists.pop("not_weapons", []), *fakes]
+        others = lists.pop("not_weapons", [])
+        not_real = lists.pop("not_real", [])
         fillers = sorted({w.lower() for w in lists.pop("fillers", [])})
         filler_pattern = (
             re.compile(rf"(?<![a-z0-9'])(?:{'|'.join(map(re.escape, fillers))})\s+")
@@ -250,14 +308,21 @@ class WeaponScope:
             stops=stops,
             unnamed=unnamed,
             fillers=filler_pattern,
-            not_weapons=phrase_pattern(things, scan=True),
+            not_weapons=phrase_pattern(others, scan=True),
             fakes=phrase_pattern(fakes, scan=True),
+            not_real=phrase_pattern(not_real, scan=True),
             **{name: phrase_pattern(terms) for name, terms in lists.items()},
         )
 
-    def qualify(self, folded: str, weapons: Sequence[tuple[int, int, str]]) -> list[str]:
+    def qualify(
+        self,
+        folded: str,
+        weapons: Sequence[tuple[int, int, str]],
+        corrections: Corrections | None = None,
+    ) -> list[str]:
         """For each weapon (start, end, indicator id) in `folded` (the ASCII-lower-cased
-        scanned text), the qualifier that puts it out of reach, or ""."""
+        scanned text), the qualifier that puts it out of reach, or "". `corrections` are
+        the text's, when the caller has read them."""
         # A pasted log repeats its sentences: a weapon in the same words reads the same.
         seen: dict[tuple[int, int, str], str] = {}
         away: list[bool] = []  # whether the call puts the person away, once looked for
@@ -290,42 +355,53 @@ class WeaponScope:
         # The thing corrected is the weapon named last before the correction, and each
         # earlier naming of the same kind ("SWORD" ... "the sword"), not another weapon; a
         # word that names no thing ("said he's armed") goes with it. One held, pointed or
-        # on the body only when the correction names a fake ("is pointing it at him ...
-        # says it's a nerf gun"; not "gun in his waistband ... RP is at the camera store").
+        # on the body only when the correction names a fake as what it was ("is pointing it
+        # at him ... says it's a nerf gun"; not "gun in his waistband ... RP is at the
+        # camera store", nor "update: kids playing with water guns").
+        found = corrections or self.corrections(folded)
         floor = weapons[0][1] if weapons else 0
-        for at, reach in (
-            (self._correction(folded, floor) if weapons else None, ("",)),
-            (self._correction(folded, floor, fakes=True) if weapons else None, ("", _AT_HAND)),
-        ):
+        for fakes, reach in ((False, ("",)), (True, ("", _AT_HAND))):
+            at = found.last_after(floor, fakes=fakes) if weapons else None
             if at is None:
                 continue
             before = [i for i, (_s, end, _) in enumerate(weapons) if end <= at]
             named = [i for i in before if not self._unnamed(folded, weapons[i])]
             kind = weapons[named[-1]][2] if named else None
             for i in before:
-                same = weapons[i][2] == kind or self._unnamed(folded, weapons[i])
+                # "armed" goes with a fake named as what it was only ("said hes armed. F/U:
+                # its a wooden prop"; not "armed robbery ... update: suspect in a costume")
+                unnamed = fakes and self._unnamed(folded, weapons[i])
+                same = weapons[i][2] == kind or unnamed
                 if same and out[i] in reach:
                     out[i] = CORRECTED
         return ["" if q == _AT_HAND else q for q in out]
 
     def corrects(self, folded: str) -> bool:
-        """Whether a (folded) text holds a correction naming a fake: a cue and a toy, a
-        prop or what the shots were ("parent says it's plastic", "3RD CALLER STATES IT
-        WAS FIREWORKS"), or words that say a weapon is not real."""
-        return self._correction(folded, 0, fakes=True) is not None
+        """Whether a (folded) narrative corrects the weapon its call type named: a fake
+        named as what it was ("parent says it's plastic", "3RD CALLER STATES IT WAS
+        FIREWORKS"), or words that say a weapon is not real, with no shots or weapon told
+        after it ("it was during fireworks, rp saw muzzle flash")."""
+        at = self.corrections(folded).last_after(0, fakes=True)
+        return at is not None and not _SHOTS_AFTER.search(folded, at)
 
     def _unnamed(self, folded: str, weapon: tuple[int, int, str]) -> bool:
         return folded[weapon[0] : weapon[1]] in self.unnamed
 
     def shown_corrected(
-        self, folded: str, start: int, end: int, named: Sequence[tuple[int, str]]
+        self,
+        folded: str,
+        span: tuple[int, int],
+        named: Sequence[tuple[int, str]],
+        found: Corrections,
     ) -> bool:
-        """Whether a weapon shown at [start, end) ("pointing a gun at cars") is corrected
-        later ("F/U: its an orange tip foam blaster"), with no other weapon named between
-        (`named`: each plain weapon's start and qualifier) that the correction is about."""
+        """Whether a weapon shown at `span` ("pointing a gun at cars") is corrected after
+        it ("F/U: its an orange tip foam blaster"), with no other weapon named between
+        (`named`: each plain weapon's start and qualifier) that the correction is about.
+        `found` is the text's corrections, read once."""
+        start, end = span
         if self.shown_acts.match(folded, start) is None:
             return False
-        at = self._correction(folded, end, fakes=True)
+        at = found.first_after(end)
         if at is None:
             return False
         return not any(end <= s < at and q != CORRECTED for s, q in named)
@@ -436,71 +512,81 @@ class WeaponScope:
                 return False
         return True
 
-    def _cue(self, head: str) -> int | None:
+    def _cue(self, head: str, *, loose: bool) -> int | None:
         """Where in `head` (the sentence up to a thing that is no weapon) a correction cue
-        starts that reaches the thing: six words for "turned out to be", "CORR",
-        "callback"; four of the same clause for a plain "it's" or "is a"."""
+        starts that reaches the thing: six words for "turned out to be" (and, `loose`,
+        for "CORR", "callback", "update"); four of the same clause for "it's" or "is a"."""
         found = [
             at
             for at in (
                 _cue_before(self.correction_cues, head, CORRECTION_WORDS),
+                _cue_before(self.loose_cues, head, CORRECTION_WORDS) if loose else None,
                 _cue_before(self.copula_cues, head, COPULA_WORDS, clause=True),
             )
             if at is not None
         ]
         return min(found) if found else None
 
-    def _correction(self, text: str, floor: int, *, fakes: bool = False) -> int | None:
-        """Where the last correction after `floor` starts: a cue, then within a few words
-        of its sentence a thing that is no weapon ("it's an umbrella"; with `fakes`, one
-        taken for a weapon: "it's a nerf gun"), or words that say a weapon is not real.
-        Only the last one matters, so a long text is searched from its end, a chunk at a
-        time."""
-        things = self.fakes if fakes else self.not_weapons
-        if _affirmed_real(text, floor):
-            return None  # "RP says the gun is real, the one in his waistband is a toy"
-        end = len(text)
-        while end > floor:
-            start = max(floor, end - _CORRECTION_CHUNK)
-            last = None
-            for thing in things.finditer(text, max(0, start - _OVERLAP), end):
-                if _NOT_A_THING.match(text, thing.end(1)) or _THING_ELSE.match(text, thing.end(1)):
-                    continue  # "a toy store", "a plastic bag", "fireworks earlier"
-                if thing.group(1) in _MATERIALS and not _MATERIAL_OF.match(text, thing.end(1)):
-                    continue  # "the plastic tarp", not "a plastic knife", "it's plastic"
-                head_start = max(0, thing.start(1) - _WINDOW_CHARS)
-                for stop in SENTENCE_END.finditer(text, head_start, thing.start(1)):
-                    head_start = stop.end()
-                head = text[head_start : thing.start(1)]
-                cue_at = self._cue(head)
-                if cue_at is None or _NEGATION_WORD.search(head, cue_at):
-                    continue  # "RP says it's not a toy": no correction
-                if _HEDGE.search(head, cue_at) or _HEDGE_BEFORE.search(head, 0, cue_at):
-                    continue  # "thinks it was prob fireworks", "thought it was fireworks"
-                if _HEDGE_AFTER.search(_clause_rest(text, thing.end(1))) or _DOUBTED.match(
-                    text, thing.end(1)
-                ):
-                    continue  # "says it's fireworks but she is not sure", "a toy gun? unclear"
-                if _HELD_BETWEEN.search(head, cue_at) or _ANOTHERS.search(head):
-                    continue  # "update: suspect's accomplice has a water gun": another's
-                if _AS_WELL.search(_sentence(text, thing.start(1), thing.end(1))):
-                    continue  # "he has a flashlight too": another thing, not this one
-                # the thing's start: a weapon named between the cue and it is the one
-                # corrected ("UPDATE: RIFLE IS A REPLICA")
-                last = thing.start(1)
-            if last is not None:
-                return max(last, self._denied_real(text, floor) or 0)
-            end = start
-        return self._denied_real(text, floor)
+    def corrections(self, text: str) -> Corrections:
+        """Every correction in a (folded) text, in one pass: a cue, then within a few words
+        of its sentence a thing that is no weapon ("it's an umbrella", "CORR: its a nerf
+        gun"), at the thing's start (a weapon named between, "UPDATE: RIFLE IS A REPLICA",
+        is the one corrected); a fake only when the cue says what it was; and the end of
+        words that say a weapon is not real ("no real weapon", "the gun is fake")."""
+        loose: list[int] = []
+        fakes: list[int] = []
+        for pattern, fake in ((self.not_weapons, False), (self.fakes, True)):
+            for thing in pattern.finditer(text):
+                cues = self._thing_cues(text, thing, fake=fake)
+                if cues[0]:
+                    loose.append(thing.start(1))
+                if cues[1]:
+                    fakes.append(thing.start(1))
+        for denial in self.not_real.finditer(text):
+            head = text[max(0, denial.start(1) - 40) : denial.start(1)]
+            clause = head[max((m.end() for m in CLAUSE_END.finditer(head)), default=0) :]
+            if _OWNED_BEFORE.search(head + text[denial.start(1)]) or _DENIAL_DOUBTED.search(clause):
+                continue  # "his brother's gun is fake", "unk if the gun is fake"
+            loose.append(denial.end(1))
+            fakes.append(denial.end(1))
+        return Corrections(tuple(sorted(loose)), tuple(sorted(fakes)), _last_real(text))
 
-    def _denied_real(self, text: str, floor: int) -> int | None:
-        """Where the last words that say a weapon is not real end ("no real weapon", "the
-        gun is fake": the weapon they name is the one corrected), after `floor`."""
-        last = None
-        for denial in self.not_real.finditer(text, floor):
-            if not _OWNED_BEFORE.search(text, max(0, denial.start() - 40), denial.start() + 1):
-                last = denial.end()  # not "his little brother's gun is fake"
-        return last
+    def _thing_cues(self, text: str, thing: re.Match[str], *, fake: bool) -> tuple[bool, bool]:
+        """Whether a thing that is no weapon is a correction by any cue, and (a fake) by
+        one that says what it was."""
+        start, end = thing.start(1), thing.end(1)
+        if _NOT_A_THING.match(text, end) or _THING_ELSE.match(text, end):
+            return False, False  # "a toy store", "a plastic bag", "fireworks earlier"
+        word = thing.group(1)
+        if word in _MATERIALS and not (
+            _MATERIAL_OF.match(text, end) or _SAID_OF.search(text, max(0, start - 12), start)
+        ):
+            return False, False  # "wrapping it in plastic"; not "a plastic knife"
+        if word in ("prop", "props") and _PROP_VERB.match(text, end):
+            return False, False  # "used the gun to prop the door open"
+        head_start = max(0, start - _WINDOW_CHARS)
+        for stop in SENTENCE_END.finditer(text, head_start, start):
+            head_start = stop.end()
+        head = text[head_start:start]
+        if (
+            _AS_WELL.search(_sentence(text, start, end))  # "he has a flashlight too"
+            or _ANOTHERS.search(head)  # "update: his buddy's gun is a toy"
+            or _HEDGE_AFTER.search(_clause_rest(text, end))  # "... but she is not sure"
+            or _DOUBTED.match(text, end)  # "a toy gun? unclear"
+            or _SHOTS_AFTER.search(_sentence_rest(text, end))  # "... and then gunshots"
+        ):
+            return False, False
+        out = []
+        for loose in (True, False):
+            cue_at = self._cue(head, loose=loose)
+            out.append(
+                cue_at is not None
+                and not _NEGATION_WORD.search(head, cue_at)  # "RP says it's not a toy"
+                and not _HEDGE.search(head, cue_at)  # "it might be a toy"
+                and not _HEDGE_BEFORE.search(head, 0, cue_at)  # "thinks it was fireworks"
+                and not _HELD_BETWEEN.search(head, cue_at)  # "update: friend has a water gun"
+            )
+        return out[0], fake and out[1]
 
 
 def _cue_before(
