@@ -194,25 +194,36 @@ _ANOTHERS = re.compile(
 # The weapon said to be real, or used: no fake named anywhere after it corrects it ("the
 # machete is real, the costume is fake", "a plastic toy gun and a real .38", "no it's real,
 # he just fired it"; a reviewer's). Not "a real estate agent", "a toy that looks real".
-_REAL = re.compile(
-    r"\b(?:is|was|it's|its|are|were)\s+(?:a\s+)?real\b(?!ly|\s+(?:estate|looking|bad|close|"
-    r"quick|fast|good|nice|mad|upset))"
-    r"|\b(?:fired|shot)\s+(?:it|at|a|the|shots|two|three|several|off)\b"
-)
-_REAL_THING = re.compile(
-    r"\b(?:a|the)\s+real\s+(?:\.\d+|gun|guns|pistol|rifle|knife|weapon|firearm|shotgun)"
-)
-_NOT_BEFORE = re.compile(r"(?:\bno|\bnot|n't)\s*$")
+_REAL_WORDS = re.compile(r"\b(?:real|fired|shot)\b")
+_REAL_SAID = re.compile(r"\b(?:is|was|it's|its|are|were)\s+(?:a\s+)?$")
+_REAL_NOT = re.compile(r"(?:ly|\s+(?:estate|looking|bad|close|quick|fast|good|nice|mad|upset))\b")
+_REAL_THING = re.compile(r"\s+(?:\.\d+|gun|guns|pistol|rifle|knife|weapon|firearm|shotgun)\b")
+_REAL_THING_BEFORE = re.compile(r"\b(?:a|the)\s+$")
+_FIRED_AT = re.compile(r"\s+(?:it|at|a|the|shots|two|three|several|off)\b")
+_NOT_BEFORE = re.compile(r"(?:\bno|\bnot|n't)\s+(?:an?\s+|the\s+)?$")
 
 
 def _last_real(text: str) -> int:
-    """Where the text last says a weapon is real (-1 if nowhere)."""
+    """Where the text last says a weapon is real, or was fired (-1 if nowhere): "it's
+    real", "a real .38", "he just fired it"; not "isn't a real gun", "a real estate agent",
+    "a toy that looks real". Found by its word first: a long text has few."""
     last = -1
-    for real in _REAL.finditer(text):
-        last = real.start()
-    for real in _REAL_THING.finditer(text):
-        if not _NOT_BEFORE.search(text, max(0, real.start() - 6), real.start()):
-            last = max(last, real.start())  # "a real .38", not "isn't a real gun"
+    for word in _REAL_WORDS.finditer(text):
+        at, end = word.start(), word.end()
+        before = text[max(0, at - 16) : at]
+        if word.group() != "real":
+            if _FIRED_AT.match(text, end):
+                last = at  # "he just fired it"
+        elif _REAL_NOT.match(text, end):
+            continue
+        elif _REAL_SAID.search(before):
+            last = at  # "it's real"
+        elif (
+            _REAL_THING.match(text, end)
+            and _REAL_THING_BEFORE.search(before)
+            and not _NOT_BEFORE.search(before)
+        ):
+            last = at  # "a real .38", not "isn't a real gun"
     return last
 
 
@@ -568,6 +579,8 @@ class WeaponScope:
         for stop in SENTENCE_END.finditer(text, head_start, start):
             head_start = stop.end()
         head = text[head_start:start]
+        if self._cue(head, loose=True) is None:
+            return False, False  # no cue reaches it (most things named in a long log)
         if (
             _AS_WELL.search(_sentence(text, start, end))  # "he has a flashlight too"
             or _ANOTHERS.search(head)  # "update: his buddy's gun is a toy"
