@@ -46,5 +46,9 @@ class PipelineProcess:
         return future.result()
 
     def shutdown(self) -> None:
+        """Cancel what is queued and wait for the worker to end. Not waiting left the
+        pool's manager thread running into interpreter exit, where CPython 3.11's atexit
+        hook could write to its closed wake-up pipe ("OSError: [Errno 9] Bad file
+        descriptor" at exit: seen once in a CI run of benchmarks/ui_responsiveness.py)."""
         self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
