@@ -77,10 +77,11 @@ POOLS = [
     "--pool=sealed19=gaming,postal,wedding,hunting",
     "--pool=sealed20=pawnshop,laundromat,tattoo,vetclinic",
     "--pool=sealed21=fuelstop,hardware,publicworks,bowling",
+    "--pool=sealed22=stage,golf,foodbank,civic",
     "--pool=natures=nature2,nature3,nature4,nature5,nature6,nature7,nature8,nature9,nature10,"
     "nature11,nature12,nature13,nature14,nature15,nature16,nature17,nature18,nature19,"
     "nature20,nature21,nature22,nature23,nature24,nature25,nature26,nature27,nature28,nature29,"
-    "nature30,nature31,nature32,nature33,nature34,nature35,nature36,nature37,nature38",
+    "nature30,nature31,nature32,nature33,nature34,nature35,nature36,nature37,nature38,nature39",
 ]
 
 baseline = naive_baseline
