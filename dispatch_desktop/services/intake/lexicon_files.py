@@ -204,6 +204,10 @@ class WeaponScopeSpec(_Strict):
     not_real: list[str] = Field(default_factory=list)
     unnamed: list[str] = Field(default_factory=list)
     shown_acts: list[str] = Field(default_factory=list)
+    # Round twenty-three: a responder's own weapon (services/intake/weapon_scope.py).
+    responders: list[str] = Field(default_factory=list)
+    not_on_duty: list[str] = Field(default_factory=list)
+    goes_for: list[str] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)
     tool_use: list[str] = Field(default_factory=list)
     in_use: list[str] = Field(default_factory=list)

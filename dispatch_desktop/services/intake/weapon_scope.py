@@ -130,14 +130,11 @@ _NOUN_GAP = re.compile(r"[\s-]*")
 # A correction only guessed: "thinks it was prob fireworks", "thought it was fireworks at
 # first", "it might be a toy" (round twenty-two). Up to three words before the cue, or
 # between it and the thing.
-_HEDGE = re.compile(
-    r"\b(?:thinks?|thought|prob|probably|maybe|might|possibly|poss|unsure|not sure|could|"
-    r"may|believes?|believed|guess|guessing|assumes?|assumed|hopes?|hoping|supposedly)\b"
-)
-_HEDGE_BEFORE = re.compile(
-    r"\b(?:thinks?|thought|believes?|believed|guess|guessing|assumes?|assumed|hopes?|hoping|"
-    r"unsure|not sure|maybe|probably|prob|possibly)\b(?:\W+\w+){0,3}\W*$"
-)
+# One list of the words that guess, and of the words that doubt, for every reader below.
+_GUESSES = r"thinks?|thought|believes?|believed|guess|guessing|assumes?|assumed|hopes?|hoping"
+_UNSURE = r"maybe|probably|prob|possibly|poss|unsure|not sure"
+_HEDGE = re.compile(rf"\b(?:{_GUESSES}|{_UNSURE}|might|could|may|supposedly)\b")
+_HEDGE_BEFORE = re.compile(rf"\b(?:{_GUESSES}|{_UNSURE})\b(?:\W+\w+){{0,3}}\W*$")
 # After a thing that is no weapon, a noun it only describes, or a time that puts it
 # elsewhere: "a toy store", "a plastic bag", "a foam mattress", "fireworks earlier", "a fake
 # name" (round twenty-two, reviewers'); not "a water gun war", "an airsoft game".
@@ -151,8 +148,8 @@ _THING_ELSE = re.compile(
 # After it in its clause: the correction doubted or denied ("but she is not sure", "but rp
 # saw it cut the fabric", "fireworks ruled out").
 _HEDGE_AFTER = re.compile(
-    r"\b(?:not sure|unsure|maybe|might|possibly|ruled out|doubts?|disagrees?)\b|\?"
-    r"|\bbut\b(?:\W+\w+){0,4}?\W+(?:not sure|unsure|thinks?|thought|saw|seen|real|looks?|"
+    rf"\b(?:{_UNSURE}|might|ruled out|doubts?|disagrees?)\b|\?"
+    rf"|\bbut\b(?:\W+\w+){{0,4}}?\W+(?:{_UNSURE}|{_GUESSES}|saw|seen|real|looks?|"
     r"looked|cut|fired|shot|loaded)\b"
 )
 # After it in its sentence, or anywhere after it for a call type's weapon: shots or a
@@ -167,7 +164,7 @@ _MATERIALS = frozenset({"plastic", "foam"})
 _MATERIAL_OF = re.compile(
     r"\s+(?:gun|guns|pistol|pistols|rifle|rifles|knife|knives|sword|swords|machete|blaster|"
     r"blasters|toy|toys|prop|props|replica|weapon|weapons|bat|axe|dart|darts|one|thing|"
-    r"version|butter knife)\b"
+    r"version)\b"
 )
 _SAID_OF = re.compile(r"\b(?:it's|its|it is|it was|is|was|are|were|made of|all)\s+$")
 # "prop" as a verb: "used the gun to prop the door open".
@@ -177,8 +174,7 @@ _OWNED_BEFORE = re.compile(r"[a-z]+'s\s+(?:[a-z]+\s+)?[a-z]*\s*$")
 # Before words that deny a weapon is real, in their clause: a denial or a doubt of them
 # ("rp doesn't think the gun is fake", "unk if the gun is fake").
 _DENIAL_DOUBTED = re.compile(
-    r"(?:\b(?:not|never|unk|unknown|unsure|if|whether|asked|thinks?|thought|maybe|poss|"
-    r"possibly|probably)\b|n't)"
+    rf"(?:\b(?:not|never|unk|unknown|if|whether|asked|{_GUESSES}|{_UNSURE})\b|n't)"
 )
 # Right after it: a question or a doubt ("its a toy gun? unclear").
 _DOUBTED = re.compile(r"[^.;!?]{0,20}(?:\?|\bunclear\b|\bunconfirmed\b)")
@@ -252,6 +248,8 @@ class Corrections:
         return self.fakes[at] if at < len(self.fakes) else None
 
 
+# After "locked": "locked and loaded", "locked n loaded" is a weapon ready, not put away.
+_LOADED = re.compile(r"\s*(?:,\s*|and\s+|&\s*|n\s+|'n'?\s+)?(?:loaded|cocked)\b")
 # "it was a phone call" names no object.
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
 
@@ -300,6 +298,13 @@ class WeaponScope:
     unnamed: frozenset[str]
     # Words read past in a phrase: "RP already took", "were all sold".
     fillers: re.Pattern[str]
+    # Round twenty-three: a responder's own weapon ("armed security guard", "the guard's
+    # sidearm is holstered"), unless someone goes for it ("grabbed the deputy's gun").
+    responder_after: re.Pattern[str]
+    responder_owner: re.Pattern[str]
+    responder_armed: re.Pattern[str]
+    not_on_duty: re.Pattern[str]
+    goes_for: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
@@ -315,10 +320,22 @@ class WeaponScope:
             if fillers
             else re.compile(r"(?!)")
         )
+        responders = (
+            "|".join(
+                sorted({re.escape(w.lower()) for w in lists.pop("responders", [])}, key=len)[::-1]
+            )
+            or "(?!)"
+        )
+        own = r"(?:(?:own|duty|service|issued|on-duty)\s+){0,2}"
         return cls(
             stops=stops,
             unnamed=unnamed,
             fillers=filler_pattern,
+            responder_after=re.compile(rf"\s+(?:{responders})(?![a-z0-9])"),
+            responder_owner=re.compile(rf"(?<![a-z0-9'])(?:{responders})(?:'s|s')\s+{own}$"),
+            responder_armed=re.compile(rf"(?<![a-z0-9'])(?:{responders})\s*\(\s*$"),
+            not_on_duty=phrase_pattern(lists.pop("not_on_duty", []), scan=True),
+            goes_for=phrase_pattern(lists.pop("goes_for", []), scan=True),
             not_weapons=phrase_pattern(others, scan=True),
             fakes=phrase_pattern(fakes, scan=True),
             not_real=phrase_pattern(not_real, scan=True),
@@ -422,11 +439,15 @@ class WeaponScope:
             return ASKED
         if self._other_sense(text, start, end):
             return OTHER_SENSE
+        if self._responders(text, start, end):
+            return GONE  # the caller's side has it, like "guard is armed"
         sentence = _sentence_rest(text, end)
         if self.in_use.search(sentence):
             return _AT_HAND  # "the guy who stole the rifle is pointing it at people"
-        if self.on_person.search(_clause_rest(text, end)):
-            return _AT_HAND  # "stored a knife in his sock", "found a pistol in her purse"
+        rest = _clause_rest(text, end)
+        on = self.on_person.search(rest)
+        if on and not self.responder_owner.search(rest, 0, on.start()):
+            return _AT_HAND  # "stored a knife in his sock", not "in security's pocket"
         window = self.fillers.sub("", text[max(0, start - _WINDOW_CHARS) : start])
         for qualifier, pattern in (
             (GONE, self.gone_before),
@@ -457,7 +478,10 @@ class WeaponScope:
             (STORED, self.stored_after),
             (ELSEWHERE, self.elsewhere_after),
         ):
-            if _within(pattern.search(after), after):
+            found = pattern.search(after)
+            if qualifier == STORED and found and _LOADED.match(after, found.end()):
+                continue  # "his gun is locked and loaded": ready, not put away
+            if _within(found, after):
                 return qualifier
         # "knife found in the bushes", not "found in his waistband"
         found = self.found_after.search(after)
@@ -497,6 +521,23 @@ class WeaponScope:
             and not self.on_person.search(window, clause, like.start())
             for like in self.like_before.finditer(window)
         )
+
+    def _responders(self, text: str, start: int, end: int) -> bool:
+        """The weapon is a responder's own: "armed security guard", "officer (armed",
+        "the guard's sidearm is holstered"; not an off-duty or retired one's ("the retired
+        deputy's service weapon"), nor one someone goes for ("grabbed the guard's gun")."""
+        clause = _clause_before(text, start)
+        if text[start:end] in self.unnamed:
+            if self.responder_after.match(text, end) is None and (
+                self.responder_armed.search(clause) is None
+            ):
+                return False
+        else:
+            owner = self.responder_owner.search(clause)
+            if owner is None:
+                return False
+            clause = clause[: owner.start()]
+        return self.not_on_duty.search(clause) is None and self.goes_for.search(clause) is None
 
     def _unattended(self, text: str, start: int, end: int) -> bool:
         """Its sentence says nobody is with it ("a shotgun on the seat, nobody around"),

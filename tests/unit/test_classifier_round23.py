@@ -1,0 +1,76 @@
+"""Round twenty-three: a responder's own weapon ("armed security guard reports ...", "the
+guard's sidearm is holstered") is with the caller's side, like "guard is armed"; a weapon
+taken into the custody of the caller's side ("box cutter is in security's pocket", "knife
+taken and locked in the security locker", "coach took the blade") is no longer at hand;
+"locked and loaded" is a weapon ready, not put away. With look-alikes that must come out
+the other way: someone going for a responder's weapon, an off-duty or retired one's, a
+person with a weapon in the security office. Every string is invented for these tests,
+and each is classified as the app classifies it (`app_call`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dispatch_desktop.models.domain import SafetyFlag
+from tests.unit.app_lexicon import app_call as _call
+
+cases = pytest.mark.parametrize
+WEAPON = SafetyFlag.WEAPON
+
+
+@cases(
+    ("call_type", "text"),
+    [
+        ("TRESPASS", "Armed guard at the depot reports two kids climbing the fence, no threats"),
+        ("INFO", "armed security officer at the clinic says a man is yelling in the waiting room"),
+        ("ASSIST", "RP is the court officer (armed). Loud male refusing to leave the lobby"),
+        ("SUSP", "kids on the roof of the plant, the guard's pistol is holstered, no contact"),
+        ("DISTURB", "the RSO's duty pistol stays holstered, two customers arguing over a lane"),
+    ],
+)
+def test_a_responders_own_weapon_is_no_weapon(call_type: str, text: str) -> None:
+    result = _call(text, call_type)
+    assert WEAPON not in result.safety_flags
+    assert "gone" in [e.qualifier for e in result.evidence if e.source == "narrative"]
+
+
+@cases(
+    ("call_type", "text"),
+    [
+        (
+            "THEFT",
+            "shoplifter swung at LP with a box cutter. Held, box cutter is in security's pocket",
+        ),
+        ("INFO", "x-ray found a dagger in a tote. Dagger taken and locked in the security locker."),
+        ("FOUND", "revolver is in the lost and found, a fan left it in the stands"),
+        ("CUTTING", "teen cut her arm with a razor in the locker room, coach took the razor"),
+        (
+            "SELF HARM",
+            "worker cut her forearm with a blade, bleeding a little, supervisor took the blade",
+        ),
+    ],
+)
+def test_a_weapon_in_the_callers_custody_is_no_weapon(call_type: str, text: str) -> None:
+    assert WEAPON not in _call(text, call_type).safety_flags
+
+
+@cases(
+    ("call_type", "text"),
+    [
+        ("FIGHT", "suspect grabbed the officer's gun during the struggle"),
+        ("FIGHT", "suspect tried to take the guard's gun, they are wrestling on the floor"),
+        (
+            "SUICIDAL",
+            "wife says the retired deputy's service weapon is on the table, he says he is done",
+        ),
+        ("SUICIDAL", "off duty officer texted his partner he is done, has his duty weapon"),
+        ("ROBBERY", "suspect armed, security guard holding the door"),
+        ("SUSP", "a man with a knife is in the security office yelling at staff"),
+        ("THREAT", "male says his gun is locked and loaded and he will use it on his boss"),
+        ("DOMESTIC", "his mom took the gun from the safe and is pointing it at him"),
+        ("SUSP", "man in the lobby with a knife, security guard is armed and watching him"),
+    ],
+)
+def test_a_weapon_someone_has_or_goes_for_stays(call_type: str, text: str) -> None:
+    assert WEAPON in _call(text, call_type).safety_flags
