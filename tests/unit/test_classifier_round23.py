@@ -44,11 +44,6 @@ def test_a_responders_own_weapon_is_no_weapon(call_type: str, text: str) -> None
         ),
         ("INFO", "x-ray found a dagger in a tote. Dagger taken and locked in the security locker."),
         ("FOUND", "revolver is in the lost and found, a fan left it in the stands"),
-        ("CUTTING", "teen cut her arm with a razor in the locker room, coach took the razor"),
-        (
-            "SELF HARM",
-            "worker cut her forearm with a blade, bleeding a little, supervisor took the blade",
-        ),
     ],
 )
 def test_a_weapon_in_the_callers_custody_is_no_weapon(call_type: str, text: str) -> None:
@@ -70,6 +65,17 @@ def test_a_weapon_in_the_callers_custody_is_no_weapon(call_type: str, text: str)
         ("THREAT", "male says his gun is locked and loaded and he will use it on his boss"),
         ("DOMESTIC", "his mom took the gun from the safe and is pointing it at him"),
         ("SUSP", "man in the lobby with a knife, security guard is armed and watching him"),
+        # a reviewer's (round twenty-three), each once cleared by a first form of the rule
+        ("", "off-duty officer's pistol is in the house, he has been drinking and says he is done"),
+        ("", "armed security guard at the mall is the subject, sitting in his car, says goodbye"),
+        ("", "armed security guard shot a man in the parking lot, man down bleeding"),
+        ("", "guard's gun was taken by the subject during the struggle"),
+        ("", "HE HAS THE DEPUTY'S GUN"),
+        ("", "subj is trying to get the guard's gun out of the holster"),
+        ("", "SUBJ ARMED SECURITY FOLLOWING HIM THRU PARKING LOT"),
+        ("", "SUBJ IS ARMED OFFICER REQ BACKUP"),
+        ("", "roommate took the knife out of the drawer and is cutting himself"),
+        ("", "foreman took a hammer and is smashing the trailer windows, yelling he'll kill them"),
     ],
 )
 def test_a_weapon_someone_has_or_goes_for_stays(call_type: str, text: str) -> None:

@@ -208,6 +208,7 @@ class WeaponScopeSpec(_Strict):
     responders: list[str] = Field(default_factory=list)
     not_on_duty: list[str] = Field(default_factory=list)
     goes_for: list[str] = Field(default_factory=list)
+    responder_danger: list[str] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)
     tool_use: list[str] = Field(default_factory=list)
     in_use: list[str] = Field(default_factory=list)

@@ -248,6 +248,9 @@ class Corrections:
         return self.fakes[at] if at < len(self.fakes) else None
 
 
+# Before "armed" that opens a phrase naming a responder ("an armed guard"), not one that
+# says a subject is armed ("SUBJ ARMED SECURITY FOLLOWING HIM").
+_PHRASE_OPENERS = ("a", "an", "the", "our", "their", "its", "one", "two", "three", "(")
 # After "locked": "locked and loaded", "locked n loaded" is a weapon ready, not put away.
 _LOADED = re.compile(r"\s*(?:,\s*|and\s+|&\s*|n\s+|'n'?\s+)?(?:loaded|cocked)\b")
 # "it was a phone call" names no object.
@@ -305,6 +308,7 @@ class WeaponScope:
     responder_armed: re.Pattern[str]
     not_on_duty: re.Pattern[str]
     goes_for: re.Pattern[str]
+    responder_danger: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
@@ -334,8 +338,9 @@ class WeaponScope:
             responder_after=re.compile(rf"\s+(?:{responders})(?![a-z0-9])"),
             responder_owner=re.compile(rf"(?<![a-z0-9'])(?:{responders})(?:'s|s')\s+{own}$"),
             responder_armed=re.compile(rf"(?<![a-z0-9'])(?:{responders})\s*\(\s*$"),
-            not_on_duty=phrase_pattern(lists.pop("not_on_duty", []), scan=True),
-            goes_for=phrase_pattern(lists.pop("goes_for", []), scan=True),
+            not_on_duty=phrase_pattern(lists.pop("not_on_duty", [])),
+            goes_for=phrase_pattern(lists.pop("goes_for", [])),
+            responder_danger=phrase_pattern(lists.pop("responder_danger", []), scan=True),
             not_weapons=phrase_pattern(others, scan=True),
             fakes=phrase_pattern(fakes, scan=True),
             not_real=phrase_pattern(not_real, scan=True),
@@ -524,20 +529,26 @@ class WeaponScope:
 
     def _responders(self, text: str, start: int, end: int) -> bool:
         """The weapon is a responder's own: "armed security guard", "officer (armed",
-        "the guard's sidearm is holstered"; not an off-duty or retired one's ("the retired
-        deputy's service weapon"), nor one someone goes for ("grabbed the guard's gun")."""
+        "the guard's pistol is holstered". Not after a subject ("SUBJ ARMED SECURITY
+        FOLLOWING HIM"), not an off-duty or retired one's, not one anyone in the sentence
+        goes for ("he has the deputy's gun"), and not on a call that tells of self-harm or
+        shooting (the armed guard may be the one in crisis)."""
         clause = _clause_before(text, start)
         if text[start:end] in self.unnamed:
-            if self.responder_after.match(text, end) is None and (
-                self.responder_armed.search(clause) is None
-            ):
+            opens = clause.split()[-1:] in ([], *([w] for w in _PHRASE_OPENERS))
+            after = self.responder_after.match(text, end)
+            if not (after and opens) and self.responder_armed.search(clause) is None:
                 return False
         else:
             owner = self.responder_owner.search(clause)
             if owner is None:
                 return False
             clause = clause[: owner.start()]
-        return self.not_on_duty.search(clause) is None and self.goes_for.search(clause) is None
+        return not (
+            self.not_on_duty.search(clause)
+            or self.goes_for.search(_sentence(text, start, end))
+            or self.responder_danger.search(text)
+        )
 
     def _unattended(self, text: str, start: int, end: int) -> bool:
         """Its sentence says nobody is with it ("a shotgun on the seat, nobody around"),
