@@ -80,3 +80,24 @@ def test_a_weapon_in_the_callers_custody_is_no_weapon(call_type: str, text: str)
 )
 def test_a_weapon_someone_has_or_goes_for_stays(call_type: str, text: str) -> None:
     assert WEAPON in _call(text, call_type).safety_flags
+
+
+@cases(
+    ("call_type", "expected"),
+    [
+        ("SHOTS", True),
+        ("SHOTS/1", True),
+        ("SHOTS-E", True),
+        ("IC 120 SHOTS - DELAY/REPORT ONLY - P2", True),
+        ("FLU SHOTS CLINIC", False),
+        ("JELLO SHOTS", False),
+        ("SHOTS - FIREWORKS", False),
+    ],
+)
+def test_bare_shots_as_the_call_type_is_a_weapon(call_type: str, expected: bool) -> None:
+    assert (WEAPON in _call("", call_type).safety_flags) is expected
+
+
+def test_shots_in_the_call_type_corrected_to_fireworks_is_no_weapon() -> None:
+    text = "rp heard pops behind the school, now says it was fireworks, kids with a lighter"
+    assert WEAPON not in _call(text, "SHOTS").safety_flags
