@@ -32,7 +32,7 @@ WEAPON = SafetyFlag.WEAPON
 def test_a_responders_own_weapon_is_no_weapon(call_type: str, text: str) -> None:
     result = _call(text, call_type)
     assert WEAPON not in result.safety_flags
-    assert "gone" in [e.qualifier for e in result.evidence if e.source == "narrative"]
+    assert "responder's" in [e.qualifier for e in result.evidence if e.source == "narrative"]
 
 
 @cases(
@@ -54,6 +54,17 @@ def test_a_weapon_in_the_callers_custody_is_no_weapon(call_type: str, text: str)
     ("call_type", "text"),
     [
         ("FIGHT", "suspect grabbed the officer's gun during the struggle"),
+        # a code reviewer's (round twenty-three)
+        ("", "male has a gun in his waistband. the armed guard is watching him"),
+        ("", "subj is armed and angry. the armed guard is keeping his distance"),
+        ("", "the guard's pistol and the male's knife are both out, rp scared"),
+        ("", "male is waving the guard's gun around in the lobby"),
+        ("", "suicidal male at the bank, the armed guard is with him"),
+        ("", "male waving knife in security's face"),
+        ("", "her boyfriend is an armed guard, he is outside banging on the door"),
+        ("", "husband is a deputy and is drunk, the deputy's gun is on the table next to him"),
+        ("", "w/m red shirt, armed security following him"),
+        ("", "male says his rifle is locked-and-loaded"),
         ("FIGHT", "suspect tried to take the guard's gun, they are wrestling on the floor"),
         (
             "SUICIDAL",
@@ -91,6 +102,8 @@ def test_a_weapon_someone_has_or_goes_for_stays(call_type: str, text: str) -> No
         ("IC 120 SHOTS - DELAY/REPORT ONLY - P2", True),
         ("FLU SHOTS CLINIC", False),
         ("JELLO SHOTS", False),
+        ("RABIES SHOTS", False),
+        ("SHOTS/ETOH", False),
         ("SHOTS - FIREWORKS", False),
     ],
 )

@@ -209,6 +209,7 @@ class WeaponScopeSpec(_Strict):
     not_on_duty: list[str] = Field(default_factory=list)
     goes_for: list[str] = Field(default_factory=list)
     responder_danger: list[str] = Field(default_factory=list)
+    responder_subjects: list[str] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)
     tool_use: list[str] = Field(default_factory=list)
     in_use: list[str] = Field(default_factory=list)

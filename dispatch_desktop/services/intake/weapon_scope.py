@@ -69,9 +69,15 @@ ELSEWHERE = "elsewhere"
 CORRECTED = "corrected"
 TOOL = "tool"
 OTHER_SENSE = "other sense"
+# Round twenty-three: a responder's own weapon ("armed security guard reports ..."). Not
+# shared with a weapon joined to it, nor with one named before it: the guard's is not the
+# subject's.
+RESPONDER = "responder's"
 # Qualifiers that say a named weapon is not at hand: no weapon flag, and the model may not
 # raise one (`classifier.ruled_out_by`).
-NOT_AT_HAND = frozenset({GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL, OTHER_SENSE})
+NOT_AT_HAND = frozenset(
+    {GONE, LATER, FOUND, STORED, ELSEWHERE, CORRECTED, TOOL, OTHER_SENSE, RESPONDER}
+)
 # Qualifiers a weapon joined to one by "and" shares ("took three rifles and a shotgun").
 _SHARED = frozenset({GONE, LATER, FOUND, STORED})
 # Read while qualifying only: in use or on the body, so nothing later puts it out of reach
@@ -131,7 +137,10 @@ _NOUN_GAP = re.compile(r"[\s-]*")
 # first", "it might be a toy" (round twenty-two). Up to three words before the cue, or
 # between it and the thing.
 # One list of the words that guess, and of the words that doubt, for every reader below.
-_GUESSES = r"thinks?|thought|believes?|believed|guess|guessing|assumes?|assumed|hopes?|hoping"
+_GUESSES = (
+    r"thinks?|thought|believes?|believed|guess|guesses|guessed|guessing|assumes?|assumed|"
+    r"hopes?|hoping"
+)
 _UNSURE = r"maybe|probably|prob|possibly|poss|unsure|not sure"
 _HEDGE = re.compile(rf"\b(?:{_GUESSES}|{_UNSURE}|might|could|may|supposedly)\b")
 _HEDGE_BEFORE = re.compile(rf"\b(?:{_GUESSES}|{_UNSURE})\b(?:\W+\w+){{0,3}}\W*$")
@@ -251,8 +260,9 @@ class Corrections:
 # Before "armed" that opens a phrase naming a responder ("an armed guard"), not one that
 # says a subject is armed ("SUBJ ARMED SECURITY FOLLOWING HIM").
 _PHRASE_OPENERS = ("a", "an", "the", "our", "their", "its", "one", "two", "three", "(")
-# After "locked": "locked and loaded", "locked n loaded" is a weapon ready, not put away.
-_LOADED = re.compile(r"\s*(?:,\s*|and\s+|&\s*|n\s+|'n'?\s+)?(?:loaded|cocked)\b")
+# After a phrase of storing ("is locked"): "locked and loaded", "locked-n-loaded" is a
+# weapon ready, not put away (before the weapon, "and" already ends a verb's reach).
+_LOADED = re.compile(r"[\s-]*(?:,|and|&|n|'n'?)?[\s-]*(?:loaded|cocked)\b")
 # "it was a phone call" names no object.
 _NOT_A_THING = re.compile(r"\s*(?:call|calls|number|conversation)\b")
 
@@ -309,6 +319,7 @@ class WeaponScope:
     not_on_duty: re.Pattern[str]
     goes_for: re.Pattern[str]
     responder_danger: re.Pattern[str]
+    responder_subjects: re.Pattern[str]
 
     @classmethod
     def compile(cls, lists: dict[str, list[str]]) -> WeaponScope:
@@ -330,7 +341,7 @@ class WeaponScope:
             )
             or "(?!)"
         )
-        own = r"(?:(?:own|duty|service|issued|on-duty)\s+){0,2}"
+        own = r"(?:(?:own|duty|service|issued|on-duty|on duty)\s+){0,2}"
         return cls(
             stops=stops,
             unnamed=unnamed,
@@ -341,6 +352,7 @@ class WeaponScope:
             not_on_duty=phrase_pattern(lists.pop("not_on_duty", [])),
             goes_for=phrase_pattern(lists.pop("goes_for", [])),
             responder_danger=phrase_pattern(lists.pop("responder_danger", []), scan=True),
+            responder_subjects=phrase_pattern(lists.pop("responder_subjects", [])),
             not_weapons=phrase_pattern(others, scan=True),
             fakes=phrase_pattern(fakes, scan=True),
             not_real=phrase_pattern(not_real, scan=True),
@@ -359,13 +371,14 @@ class WeaponScope:
         # A pasted log repeats its sentences: a weapon in the same words reads the same.
         seen: dict[tuple[int, int, str], str] = {}
         away: list[bool] = []  # whether the call puts the person away, once looked for
+        danger: list[bool] = []  # whether it tells of harm a responder may be in, once
         out = []
         for start, end, _ in weapons:
             head = max(0, start - 2 * _WINDOW_CHARS)
             key = (start - head, end - head, folded[head : end + 2 * _WINDOW_CHARS])
             qualifier = seen.get(key)
             if qualifier is None:
-                qualifier = seen[key] = self._around(folded, start, end, away)
+                qualifier = seen[key] = self._around(folded, start, end, away, danger)
             out.append(qualifier)
         for i in range(1, len(weapons)):
             gap = folded[weapons[i - 1][1] : weapons[i][0]]
@@ -439,16 +452,16 @@ class WeaponScope:
             return False
         return not any(end <= s < at and q != CORRECTED for s, q in named)
 
-    def _around(self, text: str, start: int, end: int, away: list[bool]) -> str:
+    def _around(self, text: str, start: int, end: int, away: list[bool], danger: list[bool]) -> str:
         if _asked(text, start, end):
             return ASKED
         if self._other_sense(text, start, end):
             return OTHER_SENSE
-        if self._responders(text, start, end):
-            return GONE  # the caller's side has it, like "guard is armed"
         sentence = _sentence_rest(text, end)
         if self.in_use.search(sentence):
             return _AT_HAND  # "the guy who stole the rifle is pointing it at people"
+        if self._responders(text, start, end, danger):
+            return RESPONDER  # the caller's side has it, like "guard is armed"
         rest = _clause_rest(text, end)
         on = self.on_person.search(rest)
         if on and not self.responder_owner.search(rest, 0, on.start()):
@@ -527,15 +540,19 @@ class WeaponScope:
             for like in self.like_before.finditer(window)
         )
 
-    def _responders(self, text: str, start: int, end: int) -> bool:
-        """The weapon is a responder's own: "armed security guard", "officer (armed",
-        "the guard's pistol is holstered". Not after a subject ("SUBJ ARMED SECURITY
-        FOLLOWING HIM"), not an off-duty or retired one's, not one anyone in the sentence
-        goes for ("he has the deputy's gun"), and not on a call that tells of self-harm or
-        shooting (the armed guard may be the one in crisis)."""
+    def _responders(self, text: str, start: int, end: int, danger: list[bool]) -> bool:
+        """The weapon is a responder's own: "armed security guard" opening a sentence,
+        "court officer (armed", "the guard's pistol is holstered". Not when a subject or a
+        relation is named before it in the sentence ("SUBJ ARMED SECURITY ...", "her
+        boyfriend is an armed guard"), not an off-duty or retired one's, not one anyone in
+        the sentence goes for ("he has the deputy's gun"), and not on a call that tells of
+        harm, a threat or drink (the armed guard may be the one in crisis)."""
         clause = _clause_before(text, start)
+        sentence = _sentence(text, start, end)
+        head = text[start_of(text, start, 2 * _WINDOW_CHARS) : start]
         if text[start:end] in self.unnamed:
-            opens = clause.split()[-1:] in ([], *([w] for w in _PHRASE_OPENERS))
+            words = head.split()
+            opens = not words or words[-1] in _PHRASE_OPENERS
             after = self.responder_after.match(text, end)
             if not (after and opens) and self.responder_armed.search(clause) is None:
                 return False
@@ -544,11 +561,15 @@ class WeaponScope:
             if owner is None:
                 return False
             clause = clause[: owner.start()]
-        return not (
+        if (
             self.not_on_duty.search(clause)
-            or self.goes_for.search(_sentence(text, start, end))
-            or self.responder_danger.search(text)
-        )
+            or self.responder_subjects.search(head)
+            or self.goes_for.search(sentence)
+        ):
+            return False
+        if not danger:
+            danger.append(self.responder_danger.search(" " + text) is not None)
+        return not danger[0]
 
     def _unattended(self, text: str, start: int, end: int) -> bool:
         """Its sentence says nobody is with it ("a shotgun on the seat, nobody around"),
