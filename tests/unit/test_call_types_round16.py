@@ -95,15 +95,10 @@ def test_a_thing_or_an_animal_hanging_is_no_attempt(call_type: str) -> None:
     [
         "TRAFFIC STOP. CIT DEP JONES, CIT#44123 SPEEDING",
         "dep is CIT certified, no issues, speeding citation",
-        # round nineteen's model (lr1-3cb6290fb695) raises BH here at 0.80 (raise_at 0.8),
-        # beside the lexicon's "TOOK ENTIRE BOTTLE" read as an amount swallowed: a strict
-        # xfail, so that the next model or rule that mends it turns it back
-        pytest.param(
-            "MALE TOOK ENTIRE BOTTLE OF TEQUILA OFF THE BAR AND WALKED OUT",
-            marks=pytest.mark.xfail(
-                strict=True, reason="lr1-5eea78f205c8 raises BH at 0.82 (raise_at 0.8)"
-            ),
-        ),
+        # rounds nineteen to twenty-two's models raised BH here (0.80 to 0.82, raise_at
+        # 0.8), beside the lexicon's "TOOK ENTIRE BOTTLE" read as an amount swallowed: a
+        # strict xfail until round twenty-three's (lr1-32b02d6c30e9) turned it back
+        "MALE TOOK ENTIRE BOTTLE OF TEQUILA OFF THE BAR AND WALKED OUT",
     ],
 )
 def test_narrative_look_alikes_are_not_bh(text: str) -> None:

@@ -32,18 +32,14 @@ PAIRS = [
         " she wants to know if that is ok.",
     ),
     # a quoted wish beside a place; the same quote marks on ordinary speech. Round twenty's
-    # model (lr1-4992e11f682c) and round twenty-one's (lr1-5eea78f205c8) raise imminent
-    # self-harm on the fisherman at 0.55 (raise_at 0.5) from "Bridge" and "wants to": a
-    # strict xfail, turned back by the next model or rule that mends it (the rules alone
-    # leave him unflagged)
-    pytest.param(
+    # and round twenty-one's models raised imminent self-harm on the fisherman at 0.55
+    # (raise_at 0.5) from "Bridge" and "wants to": a strict xfail until round
+    # twenty-three's (lr1-32b02d6c30e9, raise_at 0.65) turned it back
+    (
         "Bridge tender reports a man at the middle of the span who says he 'wants to' die"
         " and will not come back.",
         "Bridge tender reports a man at the middle of the span who says he 'wants to'"
         " fish and will not move his cooler.",
-        marks=pytest.mark.xfail(
-            strict=True, reason="lr1-5eea78f205c8 raises imminent at 0.55 (raise_at 0.5)"
-        ),
     ),
 ]
 

@@ -124,14 +124,9 @@ def test_an_amount_swallowed_after_a_quarrel_is_an_attempt(text: str) -> None:
         "took a bunch of her xanax to calm down after an argument, very sleepy now",
         "after they argued he drove off in the blue truck, no weapons",
         "after a fight with his brother he went for a walk, caller wants him checked on",
-        pytest.param(
-            "he took a handful of ibuprofen for his back after the long shift",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="lr1-5eea78f205c8 raises imminent at 0.51 from 'took', 'handful of' "
-                "(raise_at 0.5); the rules alone read no attempt (a separate plain test)",
-            ),
-        ),
+        # round twenty-one's model raised imminent here at 0.51 (raise_at 0.5), a strict
+        # xfail until round twenty-three's (lr1-32b02d6c30e9, raise_at 0.65)
+        "he took a handful of ibuprofen for his back after the long shift",
         "took 20 dollars from the register after they argued and left",
         "snorted a lot of coke after a fight with her boyfriend, chest pain",
         "took a handful of her klonopin after they argued, denies wanting to hurt herself",

@@ -212,13 +212,14 @@ ROUND_SEVEN = [
     # does not; round eighteen's (lr1-569115a9bebe) raised it at 0.55 from "a bat" (0.59,
     # a strict xfail then); round nineteen's (lr1-3cb6290fb695) raised weapon at 0.7 and
     # did not; round twenty's (lr1-4992e11f682c) raised weapon at 0.6 from "bat" (0.62) and
-    # round twenty-one's (lr1-5eea78f205c8) raises it at 0.55 (0.61): a strict xfail,
-    # turned back by the next model that does not
+    # round twenty-one's (lr1-5eea78f205c8) raised it at 0.55 (0.61) and round
+    # twenty-three's (lr1-32b02d6c30e9) raises it at 0.65 (0.66): a strict xfail, turned
+    # back by the next model that does not
     pytest.param(
         "Caller says a bat got into the church hall and is swooping at the choir.",
         "Caller says a man with a bat got into the church hall and is swinging at the choir.",
         marks=pytest.mark.xfail(
-            strict=True, reason="lr1-5eea78f205c8 raises weapon at 0.61 (raise_at 0.55)"
+            strict=True, reason="lr1-32b02d6c30e9 raises weapon at 0.66 (raise_at 0.65)"
         ),
     ),
 ]
