@@ -112,5 +112,7 @@ def test_bare_shots_as_the_call_type_is_a_weapon(call_type: str, expected: bool)
 
 
 def test_shots_in_the_call_type_corrected_to_fireworks_is_no_weapon() -> None:
+    # the same call without the correction is a weapon: the correction is what clears it
+    assert WEAPON in _call("rp heard pops behind the school", "SHOTS").safety_flags
     text = "rp heard pops behind the school, now says it was fireworks, kids with a lighter"
     assert WEAPON not in _call(text, "SHOTS").safety_flags

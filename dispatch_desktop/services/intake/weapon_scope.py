@@ -547,15 +547,16 @@ class WeaponScope:
         boyfriend is an armed guard"), not an off-duty or retired one's, not one anyone in
         the sentence goes for ("he has the deputy's gun"), and not on a call that tells of
         harm, a threat or drink (the armed guard may be the one in crisis)."""
+        # The cheap look for a responder word first: most weapons have none beside them.
         clause = _clause_before(text, start)
-        sentence = _sentence(text, start, end)
         head = text[start_of(text, start, 2 * _WINDOW_CHARS) : start]
         if text[start:end] in self.unnamed:
-            words = head.split()
-            opens = not words or words[-1] in _PHRASE_OPENERS
-            after = self.responder_after.match(text, end)
-            if not (after and opens) and self.responder_armed.search(clause) is None:
-                return False
+            if self.responder_armed.search(clause) is None:
+                if self.responder_after.match(text, end) is None:
+                    return False
+                words = head.split()
+                if words and words[-1] not in _PHRASE_OPENERS:
+                    return False  # "SUBJ ARMED SECURITY ...": not a phrase opened here
         else:
             owner = self.responder_owner.search(clause)
             if owner is None:
@@ -564,7 +565,7 @@ class WeaponScope:
         if (
             self.not_on_duty.search(clause)
             or self.responder_subjects.search(head)
-            or self.goes_for.search(sentence)
+            or self.goes_for.search(_sentence(text, start, end))
         ):
             return False
         if not danger:
